@@ -1,0 +1,45 @@
+/**
+ * The one route table of the HTTP API, read by the CDK app (infra/aws) and by the local
+ * runtime (infra/local), so the two cannot drift. Paths use API Gateway's `{param}` syntax.
+ */
+export const httpHandlers = {
+  pages: 'functions/pages/handler.ts',
+  agencies: 'functions/agencies/handler.ts',
+  intake: 'functions/intake/handler.ts',
+  status: 'functions/status/handler.ts',
+  task: 'functions/task/handler.ts',
+  feedback: 'functions/feedback/handler.ts',
+} as const;
+export type HttpHandlerName = keyof typeof httpHandlers;
+
+/** Handlers the state machines and the scheduler invoke (not on the HTTP API). */
+export const workflowHandlers = {
+  deadlines: 'functions/workflow-deadlines/handler.ts',
+  task: 'functions/workflow-task/handler.ts',
+  outcome: 'functions/workflow-outcome/handler.ts',
+  notify: 'functions/workflow-notify/handler.ts',
+  report: 'functions/report/handler.ts',
+} as const;
+export type WorkflowHandlerName = keyof typeof workflowHandlers;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'HEAD';
+  path: string;
+  handler: HttpHandlerName;
+}
+
+export const routes: readonly Route[] = [
+  // Pages (HTML, Bahasa Indonesia by default; `?lang=en` for English)
+  { method: 'GET', path: '/', handler: 'pages' },
+  { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
+  { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
+  { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
+  { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
+  // JSON API
+  { method: 'GET', path: '/api/agencies', handler: 'agencies' },
+  { method: 'POST', path: '/api/complaints', handler: 'intake' },
+  { method: 'GET', path: '/api/complaints/{trackingId}', handler: 'status' },
+  { method: 'POST', path: '/api/complaints/{trackingId}/feedback', handler: 'feedback' },
+  { method: 'GET', path: '/api/tasks/{taskKey}', handler: 'task' },
+  { method: 'POST', path: '/api/tasks/{taskKey}', handler: 'task' },
+];

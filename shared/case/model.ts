@@ -1,0 +1,115 @@
+/**
+ * The case: one complaint, from submission to closure. Every change is an appended event
+ * (who, what, when, from which step); the case item holds the current picture.
+ */
+import { z } from 'zod';
+
+/** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
+export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const Channel = z.enum(['web', 'email', 'box', 'in_person', 'post', 'lapor']);
+export type Channel = z.infer<typeof Channel>;
+
+export const Reporter = z.object({
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+});
+export type Reporter = z.infer<typeof Reporter>;
+
+/** Who did something to a case. Officials are named by directory id; reporters never by name. */
+export type Actor =
+  | { kind: 'reporter' }
+  | { kind: 'official'; personId: string; role: string; onBehalfOf?: string }
+  | { kind: 'system' };
+
+/** The SLA verdict of one step visit (or phase), recorded once when it ends. */
+export interface SlaVerdict {
+  scope: 'step' | 'phase';
+  /** Step id, or phase id. */
+  id: string;
+  visit: number;
+  startedAt: string;
+  dueAt: string;
+  endedAt: string;
+  onTime: boolean;
+  /** Office minutes late for office-time limits, else wall-clock minutes; 0 when on time. */
+  lateByMinutes: number;
+  /** Highest rung reached (0 = none) and who was told. */
+  escalationLevel: number;
+  escalatedTo: string[];
+}
+
+export interface CurrentStep {
+  stepId: string;
+  visit: number;
+  role: string;
+  startedAt: string;
+  dueAt?: string;
+  /** Directory person id the task was sent to. */
+  assigneeId?: string;
+}
+
+export interface CaseRecord {
+  caseId: string;
+  trackingId: string;
+  agencyId: string;
+  sopId: string;
+  /** SP4N-LAPOR!: the agency (or `inspectorate`) a complaint was routed to. */
+  routedAgencyId?: string;
+  status: CaseStatus;
+  channel: Channel;
+  language: 'id' | 'en';
+  title: string;
+  description: string;
+  category: string;
+  location?: string;
+  incidentDate?: string;
+  /** Absent for anonymous reporters who left no contact. */
+  reporter?: Reporter;
+  anonymous: boolean;
+  confidential: boolean;
+  submittedAt: string;
+  /** `YYYY-MM` of submission in the regency's time zone: the reports' index. */
+  month: string;
+  executionArn?: string;
+  currentStep?: CurrentStep;
+  responseDraft?: string;
+  response?: { text: string; at: string; byPersonId: string };
+  replies: number;
+  rating?: { satisfied: boolean; rating?: number; comment?: string; at: string };
+  verdicts: SlaVerdict[];
+  /** Highest escalation level reached over the case's life, and reprimand recommendations. */
+  escalations: { level: number; to: string; at: string; stepId: string; kind: 'escalation' | 'reprimand' }[];
+  deliveryFailures: number;
+  closedAt?: string;
+  closeReason?: 'rated' | 'reply_window_elapsed' | 'rejected' | 'closed_by_official';
+  /** Calendar version used for the current deadlines; flagged when a year had no holiday list. */
+  calendarVersion?: string;
+  calendarGaps?: number[];
+  /** Optimistic locking counter. */
+  version: number;
+}
+
+export const CaseEventType = z.enum([
+  'submitted', 'workflow_started', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
+  'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_replied',
+  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'calendar_gap',
+]);
+export type CaseEventType = z.infer<typeof CaseEventType>;
+
+export interface CaseEvent {
+  caseId: string;
+  /** Monotonic per case; with `at`, the event's sort key. */
+  seq: number;
+  at: string;
+  type: CaseEventType;
+  actor: Actor;
+  stepId?: string;
+  visit?: number;
+  from?: string;
+  to?: string;
+  /** Chosen fields only; never the reporter's personal data. */
+  data?: Record<string, unknown>;
+}

@@ -1,0 +1,65 @@
+/**
+ * The deployment directory: the regency, its Bupati, the inspectorate, the agencies with
+ * their SOP, complaint categories and the people in each role, and the office calendar.
+ * It is configuration an admin maintains; validated at load.
+ */
+import { z } from 'zod';
+import { LocalizedText } from '../sop/schema';
+import { OfficeCalendarConfig } from '../calendar/config';
+
+export const Person = z.object({
+  /** Stable id, used in events ("who acted"). */
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: z.string().min(1),
+  email: z.email(),
+  /** Civil-service title as printed (e.g. "Kepala Seksi Layanan"). */
+  title: z.string().min(1),
+  /** Preferred language of emails. */
+  language: z.enum(['id', 'en']).default('id'),
+});
+export type Person = z.infer<typeof Person>;
+
+export const Official = Person.extend({
+  /** Matches `Role.directoryRole` in an SOP. */
+  role: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** An acting official (Plt/Plh) who may take over this person's tasks. */
+  acting: z.boolean().default(false),
+});
+export type Official = z.infer<typeof Official>;
+
+export const Unit = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: LocalizedText,
+  /** The head of the unit (Kepala Dinas, Inspektur): the ladder's `head` rung. */
+  head: Person,
+  officials: z.array(Official).default([]),
+});
+export type Unit = z.infer<typeof Unit>;
+
+export const Agency = Unit.extend({
+  sopId: z.string(),
+  categories: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9-]*$/), name: LocalizedText })).min(1),
+  /** The decree (SK) naming the complaint team: SOP setup steps, kept as configuration. */
+  teamDecree: z.string().optional(),
+  /** Whether citizens may file with this agency directly from the form. */
+  acceptsComplaints: z.boolean().default(true),
+});
+export type Agency = z.infer<typeof Agency>;
+
+export const Directory = z.object({
+  regency: z.object({
+    id: z.string(),
+    name: z.string(),
+    /** Public base URL of the service, used in email links. */
+    publicUrl: z.url().optional(),
+    /** Sender of every email. */
+    mailFrom: z.email(),
+  }),
+  bupati: Person,
+  /** The regency admin of SP4N-LAPOR! and whoever maintains the calendar: told of calendar gaps. */
+  admin: Person,
+  inspectorate: Unit,
+  agencies: z.array(Agency).min(1),
+  calendar: OfficeCalendarConfig,
+});
+export type Directory = z.infer<typeof Directory>;

@@ -1,0 +1,182 @@
+/**
+ * The schema of an SOP (Standar Operasional Prosedur): the signed procedure an agency follows
+ * for a public complaint, as data. The compiler in `statemachines/` turns one SOP into one
+ * Step Functions state machine; nothing in code is specific to an agency.
+ */
+import { z } from 'zod';
+
+/** A text in Bahasa Indonesia (`id`, the default) and English (`en`). */
+export const LocalizedText = z.object({ id: z.string().min(1), en: z.string().min(1) });
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+/**
+ * A time limit. `minutes` and `hours` are office time (the clock runs only in office hours);
+ * `days` are calendar days; `workingDays` skip weekends, national holidays and cuti bersama.
+ */
+export const TimeLimit = z.object({
+  amount: z.number().positive(),
+  unit: z.enum(['minutes', 'hours', 'days', 'workingDays']),
+});
+export type TimeLimit = z.infer<typeof TimeLimit>;
+
+const Slug = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
+
+/**
+ * Where the holder of a role is found in the deployment directory:
+ * - `agency`: the agency that owns the SOP;
+ * - `routedAgency`: the agency a complaint was routed to by an earlier step (SP4N-LAPOR!);
+ * - `inspectorate`: the regency's inspectorate (Inspektorat / APIP);
+ * - `regency`: the regency itself (the Bupati).
+ */
+export const RoleUnit = z.enum(['agency', 'routedAgency', 'inspectorate', 'regency']);
+export type RoleUnit = z.infer<typeof RoleUnit>;
+
+export const Role = z.object({
+  id: Slug,
+  name: LocalizedText,
+  /** Which unit of the directory holds this role. */
+  unit: RoleUnit,
+  /** The key under which the unit lists the people in this role (`officials[].role`). */
+  directoryRole: Slug,
+  /** The SOP role this one reports to: the first rung of the escalation ladder. */
+  superior: Slug.optional(),
+});
+export type Role = z.infer<typeof Role>;
+
+/** What a field in an action's form means to the case, beyond being recorded. */
+export const FieldMeaning = z.enum([
+  'note', // recorded in the case history only
+  'responseDraft', // the answer to the reporter, as drafted so far
+  'response', // the answer sent to the reporter
+  'routeAgency', // the agency the complaint is routed to (sets the case's routedAgencyId)
+  'reason', // why a complaint is rejected or returned
+  'question', // a question to the reporter
+]);
+export type FieldMeaning = z.infer<typeof FieldMeaning>;
+
+export const FieldSpec = z.object({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  label: LocalizedText,
+  type: z.enum(['text', 'textarea', 'select', 'agency']),
+  required: z.boolean(),
+  meaning: FieldMeaning.default('note'),
+  maxLength: z.number().int().positive().max(20_000).default(5_000),
+  /** For `select`: the allowed values. `agency` fields list the directory's agencies. */
+  options: z.array(z.object({ value: z.string(), label: LocalizedText })).optional(),
+  /** Pre-fill the form with the case's current response draft. */
+  prefill: z.enum(['responseDraft']).optional(),
+});
+export type FieldSpec = z.infer<typeof FieldSpec>;
+
+/**
+ * Where an action leads: another step of this SOP, or one of the terminal targets.
+ * - `@reporter`: the response is sent to the reporter and the reply window opens;
+ * - `@askReporter`: a question goes to the reporter; the same step resumes with the answer;
+ * - `@reject`: the complaint is rejected (with a reason) and the reporter told so;
+ * - `@close`: the case is closed.
+ */
+export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', '@reject', '@close'])]);
+export type ActionTarget = z.infer<typeof ActionTarget>;
+
+export const Action = z.object({
+  id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  label: LocalizedText,
+  fields: z.array(FieldSpec).default([]),
+  goto: ActionTarget,
+});
+export type Action = z.infer<typeof Action>;
+
+/** Who is told when a deadline passes. `superior` and `head` are relative to the step's role. */
+export const EscalationRung = z.object({
+  notify: z.enum(['superior', 'head', 'bupati', 'inspectorate']),
+  /** Time after the previous rung (the first rung: after the deadline). */
+  after: TimeLimit,
+  /** `reprimand`: a recommendation to the Bupati to reprimand the agency (SP4N-LAPOR!, step 5). */
+  kind: z.enum(['escalation', 'reprimand']).default('escalation'),
+});
+export type EscalationRung = z.infer<typeof EscalationRung>;
+
+export const EscalationLadder = z.object({
+  /** Remind the assignee once this share of the time limit has passed (0 < r < 1). */
+  reminderAt: z.number().gt(0).lt(1).default(0.75),
+  rungs: z.array(EscalationRung).min(1),
+});
+export type EscalationLadder = z.infer<typeof EscalationLadder>;
+
+export const Step = z.object({
+  id: Slug,
+  /** The step's number in the signed SOP table, for people cross-checking the paper. */
+  sopNumber: z.string(),
+  name: LocalizedText,
+  /** What the step expects of its assignee, shown on the task page. */
+  expects: LocalizedText,
+  role: Slug,
+  /** The step's own limit; absent when only its phase is limited (Musi Rawas). */
+  limit: TimeLimit.optional(),
+  /** `true` for "if needed" steps: reached only by a non-default action. */
+  optional: z.boolean().default(false),
+  /** actions[0] is the SOP's normal forward path. */
+  actions: z.array(Action).min(1),
+  /** Overrides the SOP's ladder for this step. */
+  escalation: EscalationLadder.optional(),
+});
+export type Step = z.infer<typeof Step>;
+
+/** A limit over several steps: the whole procedure in Musi Rawas (5 days). */
+export const Phase = z.object({
+  id: Slug,
+  name: LocalizedText,
+  steps: z.array(Slug).min(1),
+  limit: TimeLimit,
+  escalation: EscalationLadder.optional(),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const ReportSchedule = z.object({
+  id: Slug,
+  period: z.enum(['monthly', 'quarterly']),
+  /** SOP roles (in the owning agency) that receive it, in the SOP's order; `bupati` for the Bupati. */
+  recipients: z.array(z.union([Slug, z.literal('bupati')])).min(1),
+  /** Day of the month after the period, and local hour, when it is sent. */
+  dayOfMonth: z.number().int().min(1).max(28).default(1),
+  hour: z.number().int().min(0).max(23).default(8),
+  /** `agency`: this agency's cases; `regency`: every case in the regency. */
+  scope: z.enum(['agency', 'regency']).default('agency'),
+});
+export type ReportSchedule = z.infer<typeof ReportSchedule>;
+
+export const Sop = z.object({
+  id: Slug,
+  title: LocalizedText,
+  source: z.object({
+    number: z.string(), // e.g. "041/17/DPK-SOP/2021", or "(tidak bernomor)" when the paper has none
+    office: z.string(),
+    regency: z.string(),
+    seedFile: z.string(),
+    signedBy: z.string().optional(),
+  }),
+  /** Choices made where the seed is silent or ambiguous, written down for reviewers. */
+  notes: z.array(z.string()).default([]),
+  /** Setup done once, not per complaint (e.g. the decree naming the complaint team). */
+  setup: z.array(z.object({ sopNumber: z.string(), description: LocalizedText, limit: TimeLimit.optional() })).default([]),
+  /** Intake steps done by the reporter in the form (shown in the timeline, not tasks). */
+  intake: z.array(z.object({ sopNumber: z.string(), description: LocalizedText, limit: TimeLimit.optional() })).default([]),
+  channels: z.array(z.string()).min(1),
+  roles: z.array(Role).min(1),
+  /** The role of the head of office (Kepala Dinas): the second rung of the ladder. */
+  headRole: Slug,
+  steps: z.array(Step).min(1),
+  /** The first step; defaults to steps[0]. */
+  startAt: Slug.optional(),
+  phases: z.array(Phase).default([]),
+  escalation: EscalationLadder,
+  reporterReply: z.object({
+    /** How long the reporter may reply to the answer; the case closes itself after it. */
+    window: TimeLimit,
+    /** The step that answers a reporter who replies unsatisfied. */
+    followUpStep: Slug,
+  }),
+  reports: z.array(ReportSchedule).default([]),
+});
+export type Sop = z.infer<typeof Sop>;
+export type SopInput = z.input<typeof Sop>;

@@ -1,0 +1,139 @@
+/**
+ * The contract between a compiled state machine (statemachines/) and the workflow handlers
+ * (functions/workflow-*). The compiler emits `Parameters` of exactly these shapes; each handler
+ * parses its payload with the schema here. Kept small: the execution's JSON carries ids and
+ * times, never complaint text or personal data.
+ *
+ * Every handler is idempotent, keyed by (caseId, stepId or state, visit): Lambda retries on
+ * AWS and resumed executions on the local runtime re-enter states.
+ */
+import { z } from 'zod';
+
+/**
+ * Placeholders in the generated ASL, substituted by CDK `definitionSubstitutions` with the
+ * functions' ARNs, and by the local runtime with the in-process handlers.
+ */
+export const WorkflowFunction = {
+  deadlines: 'DeadlinesFunctionArn',
+  task: 'TaskFunctionArn',
+  outcome: 'OutcomeFunctionArn',
+  notify: 'NotifyFunctionArn',
+} as const;
+export type WorkflowFunctionName = keyof typeof WorkflowFunction;
+
+/** Errors the state machines know by name. */
+export const WorkflowError = {
+  /** Raised (Fail state) by the work branch of a step's race when the step is done. */
+  stepDone: 'StepDone',
+  phaseDone: 'PhaseDone',
+  /** Raised by the clock branch of the reporter's window when it elapses. */
+  replyWindowElapsed: 'ReplyWindowElapsed',
+  /** Raised by notify when SES refuses a message after its own retries. */
+  deliveryFailed: 'MailDeliveryFailed',
+} as const;
+
+/** The execution's input, given by intake to StartExecution. Execution name = caseId. */
+export const ExecutionInput = z.object({
+  caseId: z.string().min(1),
+  sopId: z.string().min(1),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInput>;
+
+const Base = {
+  caseId: z.string().min(1),
+  /** `$$.Execution.Id` */
+  executionId: z.string().min(1),
+};
+
+/** deadlines: computed when a step or phase starts; returned into `$.sla` (step) or `$.phaseSla.<phaseId>`. */
+export const DeadlinesRequest = z.object({
+  ...Base,
+  scope: z.enum(['step', 'phase']),
+  /** Step id or phase id. */
+  id: z.string().min(1),
+  visit: z.number().int().min(1),
+});
+export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
+
+/** Absolute instants (ISO 8601 with offset) the clock branch waits for with TimestampPath. */
+export const Deadlines = z.object({
+  startedAt: z.string(),
+  remindAt: z.string(),
+  dueAt: z.string(),
+  /** One entry per rung of the ladder, in order: `rungs[i].at`. */
+  rungs: z.array(z.object({ level: z.number().int().min(1), at: z.string() })),
+  calendarVersion: z.string(),
+});
+export type Deadlines = z.infer<typeof Deadlines>;
+
+/** task (.waitForTaskToken): open a human task (or the reporter's window) and notify. */
+export const OpenTaskRequest = z.object({
+  ...Base,
+  /** `$$.Task.Token` */
+  taskToken: z.string().min(1),
+  kind: z.enum(['official', 'reporterReply', 'reporterAnswer']),
+  /** For `official`: the step; for the reporter kinds, the step that sent the response or question. */
+  stepId: z.string().min(1),
+  visit: z.number().int().min(1),
+});
+export type OpenTaskRequest = z.infer<typeof OpenTaskRequest>;
+
+/** What SendTaskSuccess delivers for an official's task: the decision. */
+export const StepDecision = z.object({
+  action: z.string().min(1),
+  fields: z.record(z.string(), z.string()),
+  actor: z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.string().optional() }),
+  decidedAt: z.string(),
+});
+export type StepDecision = z.infer<typeof StepDecision>;
+
+/** What SendTaskSuccess delivers for the reporter's window or answer. */
+export const ReporterFeedback = z.object({
+  satisfied: z.boolean(),
+  rating: z.number().int().min(1).max(5).optional(),
+  comment: z.string().optional(),
+  at: z.string(),
+});
+export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
+
+/** outcome: record what happened; returns nothing the machine needs. */
+export const OutcomeRequest = z.discriminatedUnion('kind', [
+  z.object({ ...Base, kind: z.literal('started') }),
+  z.object({
+    ...Base,
+    kind: z.literal('stepDone'),
+    stepId: z.string(),
+    visit: z.number().int().min(1),
+    decision: StepDecision,
+    sla: Deadlines.optional(),
+  }),
+  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.number().int().min(1), sla: Deadlines }),
+  z.object({ ...Base, kind: z.literal('reporterFeedback'), visit: z.number().int().min(1), feedback: ReporterFeedback }),
+  z.object({
+    ...Base,
+    kind: z.literal('closed'),
+    reason: z.enum(['rated', 'reply_window_elapsed', 'rejected', 'closed_by_official']),
+  }),
+]);
+export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
+
+/** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
+export const NotifyRequest = z.object({
+  ...Base,
+  template: z.enum([
+    'acknowledgement', // to the reporter, after submission
+    'reminder', // to the assignee, at reminderAt
+    'escalation', // to rung `level` of the ladder
+    'reprimand', // recommendation to the Bupati
+    'answer', // the response to the reporter, with reply and rating links
+    'question', // a question to the reporter
+    'closing', // to the reporter when the case closes
+    'rejection', // to the reporter when the complaint is rejected
+  ]),
+  stepId: z.string().optional(),
+  /** Phase id when the clock is a phase's. */
+  phaseId: z.string().optional(),
+  visit: z.number().int().min(1).optional(),
+  level: z.number().int().min(1).optional(),
+});
+export type NotifyRequest = z.infer<typeof NotifyRequest>;
