@@ -39,3 +39,51 @@ export interface Workflow {
   taskSucceeded(taskToken: string, output: unknown): Promise<void>;
   taskFailed(taskToken: string, error: string, cause: string): Promise<void>;
 }
+
+/** Thrown by CaseStore when a conditional write loses (the item changed or already exists). */
+export class ConditionFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConditionFailed';
+  }
+}
+
+/**
+ * Cases, their events and tasks, in the single table (shared/data/table.ts). Every write is a
+ * conditional single-item write; no method scans.
+ */
+export interface CaseStore {
+  /** Writes the case, its tracking-id lookup and its first event; fails if either id exists. */
+  createCase(record: import('./case/model').CaseRecord, first: Omit<import('./case/model').CaseEvent, 'seq'>): Promise<void>;
+  getCase(caseId: string): Promise<import('./case/model').CaseRecord | undefined>;
+  getCaseByTrackingId(trackingId: string): Promise<import('./case/model').CaseRecord | undefined>;
+  /** Optimistic: applies `patch` only if the stored version is `expectedVersion`; returns the new record. */
+  updateCase(
+    caseId: string,
+    expectedVersion: number,
+    patch: Partial<Omit<import('./case/model').CaseRecord, 'caseId' | 'version'>>,
+  ): Promise<import('./case/model').CaseRecord>;
+  /** Appends an event with the next sequence number. */
+  appendEvent(event: Omit<import('./case/model').CaseEvent, 'seq'>): Promise<import('./case/model').CaseEvent>;
+  listEvents(caseId: string): Promise<import('./case/model').CaseEvent[]>;
+
+  /** Stores a task and its key lookup; fails if the slot exists. */
+  putTask(task: import('./case/task').TaskRecord): Promise<void>;
+  getTask(caseId: string, slot: string): Promise<import('./case/task').TaskRecord | undefined>;
+  getTaskByKeyHash(keyHash: string): Promise<import('./case/task').TaskRecord | undefined>;
+  /** Optimistic update of a task; a new `keyHash` also writes its lookup item. */
+  updateTask(
+    caseId: string,
+    slot: string,
+    expectedVersion: number,
+    patch: Partial<Omit<import('./case/task').TaskRecord, 'caseId' | 'slot' | 'version'>>,
+  ): Promise<import('./case/task').TaskRecord>;
+
+  /** Records that `key` happened for this case; true the first time only (emails, verdicts). */
+  claimOnce(caseId: string, key: string): Promise<boolean>;
+
+  casesByAgencyStatus(agencyId: string, status: import('./case/model').CaseStatus): AsyncIterable<import('./case/model').CaseRecord>;
+  /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
+  casesByMonth(month: string, agencyId?: string): AsyncIterable<import('./case/model').CaseRecord>;
+  openCasesDueBefore(agencyId: string, before: string): AsyncIterable<import('./case/model').CaseRecord>;
+}

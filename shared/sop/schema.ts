@@ -19,6 +19,13 @@ export const TimeLimit = z.object({
 });
 export type TimeLimit = z.infer<typeof TimeLimit>;
 
+/** A grace period between rungs of the ladder; zero means "at once". */
+export const Grace = z.object({
+  amount: z.number().min(0),
+  unit: z.enum(['minutes', 'hours', 'days', 'workingDays']),
+});
+export type Grace = z.infer<typeof Grace>;
+
 const Slug = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes');
 
 /**
@@ -89,8 +96,8 @@ export type Action = z.infer<typeof Action>;
 /** Who is told when a deadline passes. `superior` and `head` are relative to the step's role. */
 export const EscalationRung = z.object({
   notify: z.enum(['superior', 'head', 'bupati', 'inspectorate']),
-  /** Time after the previous rung (the first rung: after the deadline). */
-  after: TimeLimit,
+  /** Time after the previous rung (the first rung: after the deadline; 0 = at the deadline). */
+  after: Grace,
   /** `reprimand`: a recommendation to the Bupati to reprimand the agency (SP4N-LAPOR!, step 5). */
   kind: z.enum(['escalation', 'reprimand']).default('escalation'),
 });

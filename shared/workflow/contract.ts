@@ -48,7 +48,8 @@ const Base = {
 /** deadlines: computed when a step or phase starts; returned into `$.sla` (step) or `$.phaseSla.<phaseId>`. */
 export const DeadlinesRequest = z.object({
   ...Base,
-  scope: z.enum(['step', 'phase']),
+  /** `replyWindow`: the reporter's window after an answer or question (`id` = the step that sent it). */
+  scope: z.enum(['step', 'phase', 'replyWindow']),
   /** Step id or phase id. */
   id: z.string().min(1),
   visit: z.number().int().min(1),
@@ -66,7 +67,12 @@ export const Deadlines = z.object({
 });
 export type Deadlines = z.infer<typeof Deadlines>;
 
-/** task (.waitForTaskToken): open a human task (or the reporter's window) and notify. */
+/**
+ * task (.waitForTaskToken): open a human task and send the email that carries its link: the new
+ * task to the official (kind `official`), the answer with reply and rating links (`reporterReply`),
+ * or a question (`reporterAnswer`) to the reporter. A re-entered state finds its task and re-binds
+ * the new token without mailing twice.
+ */
 export const OpenTaskRequest = z.object({
   ...Base,
   /** `$$.Task.Token` */
@@ -125,8 +131,6 @@ export const NotifyRequest = z.object({
     'reminder', // to the assignee, at reminderAt
     'escalation', // to rung `level` of the ladder
     'reprimand', // recommendation to the Bupati
-    'answer', // the response to the reporter, with reply and rating links
-    'question', // a question to the reporter
     'closing', // to the reporter when the case closes
     'rejection', // to the reporter when the complaint is rejected
   ]),

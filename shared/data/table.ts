@@ -1,0 +1,31 @@
+/**
+ * The single DynamoDB table: its key design and indexes, as data read by the CDK app, the
+ * local runtime (which creates it on dynalite) and the DynamoDB adapter. One table, no Scan on
+ * any request path, no TransactWriteItems (conditional single-item writes only).
+ *
+ * | access pattern                     | how                                                     |
+ * |------------------------------------|---------------------------------------------------------|
+ * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
+ * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
+ * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#           |
+ * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
+ * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot |
+ * | once-only markers (emails sent...) | PutItem pk=CASE#<caseId>, sk=ONCE#<key>, if not exists  |
+ * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
+ * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
+ * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
+ * | idempotency records (Powertools)   | pk=IDEMPOTENCY#<hash>, sk=IDEMPOTENCY, expiresAt        |
+ */
+export const caseTable = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB TTL on AWS (dynalite ignores it: readers check it themselves). */
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  ],
+} as const;
+
+export type CaseTableIndexName = (typeof caseTable.indexes)[number]['name'];
