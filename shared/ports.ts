@@ -1,3 +1,6 @@
+import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
+import type { TaskRecord } from './case/task';
+
 /**
  * Ports: what the domain needs from the outside world. Their AWS SDK adapters live in
  * `functions/adapters/`; tests and the local runtime use the same adapters against local
@@ -54,36 +57,36 @@ export class ConditionFailed extends Error {
  */
 export interface CaseStore {
   /** Writes the case, its tracking-id lookup and its first event; fails if either id exists. */
-  createCase(record: import('./case/model').CaseRecord, first: Omit<import('./case/model').CaseEvent, 'seq'>): Promise<void>;
-  getCase(caseId: string): Promise<import('./case/model').CaseRecord | undefined>;
-  getCaseByTrackingId(trackingId: string): Promise<import('./case/model').CaseRecord | undefined>;
+  createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void>;
+  getCase(caseId: string): Promise<CaseRecord | undefined>;
+  getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
   /** Optimistic: applies `patch` only if the stored version is `expectedVersion`; returns the new record. */
   updateCase(
     caseId: string,
     expectedVersion: number,
-    patch: Partial<Omit<import('./case/model').CaseRecord, 'caseId' | 'version'>>,
-  ): Promise<import('./case/model').CaseRecord>;
+    patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>,
+  ): Promise<CaseRecord>;
   /** Appends an event with the next sequence number. */
-  appendEvent(event: Omit<import('./case/model').CaseEvent, 'seq'>): Promise<import('./case/model').CaseEvent>;
-  listEvents(caseId: string): Promise<import('./case/model').CaseEvent[]>;
+  appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent>;
+  listEvents(caseId: string): Promise<CaseEvent[]>;
 
   /** Stores a task and its key lookup; fails if the slot exists. */
-  putTask(task: import('./case/task').TaskRecord): Promise<void>;
-  getTask(caseId: string, slot: string): Promise<import('./case/task').TaskRecord | undefined>;
-  getTaskByKeyHash(keyHash: string): Promise<import('./case/task').TaskRecord | undefined>;
+  putTask(task: TaskRecord): Promise<void>;
+  getTask(caseId: string, slot: string): Promise<TaskRecord | undefined>;
+  getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined>;
   /** Optimistic update of a task; a new `keyHash` also writes its lookup item. */
   updateTask(
     caseId: string,
     slot: string,
     expectedVersion: number,
-    patch: Partial<Omit<import('./case/task').TaskRecord, 'caseId' | 'slot' | 'version'>>,
-  ): Promise<import('./case/task').TaskRecord>;
+    patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>,
+  ): Promise<TaskRecord>;
 
   /** Records that `key` happened for this case; true the first time only (emails, verdicts). */
   claimOnce(caseId: string, key: string): Promise<boolean>;
 
-  casesByAgencyStatus(agencyId: string, status: import('./case/model').CaseStatus): AsyncIterable<import('./case/model').CaseRecord>;
+  casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
-  casesByMonth(month: string, agencyId?: string): AsyncIterable<import('./case/model').CaseRecord>;
-  openCasesDueBefore(agencyId: string, before: string): AsyncIterable<import('./case/model').CaseRecord>;
+  casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
+  openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord>;
 }
