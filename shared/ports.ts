@@ -84,6 +84,8 @@ export interface CaseStore {
 
   /** Records that `key` happened for this case; true the first time only (emails, verdicts). */
   claimOnce(caseId: string, key: string): Promise<boolean>;
+  /** Stores `value` under `key` unless one is stored; returns the stored value (first writer wins). */
+  remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T>;
 
   casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */

@@ -47,6 +47,8 @@ export const Role = z.object({
   directoryRole: Slug,
   /** The SOP role this one reports to: the first rung of the escalation ladder. */
   superior: Slug.optional(),
+  /** Whether this role sees a confidential reporter's identity (e.g. the officer who registers and contacts them). */
+  seesReporter: z.boolean().default(false),
 });
 export type Role = z.infer<typeof Role>;
 

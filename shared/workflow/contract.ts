@@ -43,6 +43,11 @@ const Base = {
   caseId: z.string().min(1),
   /** `$$.Execution.Id` */
   executionId: z.string().min(1),
+  /**
+   * `$$.State.EnteredTime`: the handler's "now". Time comes from the platform (on AWS the real
+   * clock; on the local runtime its virtual clock), so handlers never read a clock of their own.
+   */
+  enteredAt: z.string().min(1),
 };
 
 /** deadlines: computed when a step or phase starts; returned into `$.sla` (step) or `$.phaseSla.<phaseId>`. */
