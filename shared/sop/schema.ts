@@ -92,6 +92,8 @@ export const Action = z.object({
   label: LocalizedText,
   fields: z.array(FieldSpec).default([]),
   goto: ActionTarget,
+  /** Routes the case to the inspectorate: its `routedAgency` roles are then the inspectorate's. */
+  routeTo: z.literal('inspectorate').optional(),
 });
 export type Action = z.infer<typeof Action>;
 
