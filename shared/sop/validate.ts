@@ -88,7 +88,7 @@ export function crossReferenceProblems(sop: Sop): string[] {
     reached.add(id);
     for (const action of stepById.get(id)!.actions) {
       if (action.goto === '@reporter' || action.goto === '@close') reachesReporter = true;
-      else if (!action.goto.startsWith('@') && !reached.has(action.goto)) queue.push(action.goto);
+      else if (stepById.has(action.goto) && !reached.has(action.goto)) queue.push(action.goto);
     }
   }
   for (const step of sop.steps) if (!reached.has(step.id)) problems.push(`step "${step.id}" cannot be reached from the start`);

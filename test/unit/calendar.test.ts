@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { createOfficeCalendar } from '../../shared/calendar';
+import type { OfficeCalendarConfig } from '../../shared/calendar/config';
+import { demoDirectory } from '../../shared/directory';
+
+const config = demoDirectory.calendar;
+const wib = createOfficeCalendar(config);
+const at = (iso: string) => new Date(iso);
+const fmt = (d: Date) => wib.format(d);
+
+describe('office calendar (WIB, Mon-Thu 07:30-16:00, Fri 07:30-16:30, 2026 decree)', () => {
+  test.each([
+    // [what, from, minutes, expected]
+    ['inside hours', '2026-11-23T09:00:00+07:00', 10, '2026-11-23T09:10:00+07:00'],
+    ['before opening starts at 07:30', '2026-11-23T06:00:00+07:00', 10, '2026-11-23T07:40:00+07:00'],
+    ['crosses the close into the next day', '2026-11-23T15:55:00+07:00', 10, '2026-11-24T07:35:00+07:00'],
+    ['Friday closes at 16:30', '2026-11-27T16:20:00+07:00', 10, '2026-11-27T16:30:00+07:00'],
+    ['Friday evening starts Monday', '2026-11-27T19:00:00+07:00', 20, '2026-11-30T07:50:00+07:00'],
+    ['Saturday starts Monday', '2026-11-28T10:00:00+07:00', 30, '2026-11-30T08:00:00+07:00'],
+    ['skips cuti bersama and Natal (24-25 Dec)', '2026-12-23T15:50:00+07:00', 30, '2026-12-28T07:50:00+07:00'],
+  ])('%s', (_what, from, minutes, expected) => {
+    expect(fmt(wib.addOfficeMinutes(at(from), minutes as unknown as number).at)).toBe(expected);
+  });
+
+  test('a complaint filed on a Friday evening before the Imlek long weekend (cuti bersama + holiday)', () => {
+    // Fri 13 Feb evening; Sat-Sun; Mon 16 Feb cuti bersama Imlek; Tue 17 Imlek: the office reopens Wed 18.
+    const filed = at('2026-02-13T19:30:00+07:00');
+    expect(fmt(wib.nextOfficeMinute(filed).at)).toBe('2026-02-18T07:30:00+07:00');
+    expect(fmt(wib.addOfficeMinutes(filed, 10).at)).toBe('2026-02-18T07:40:00+07:00');
+    // Wed 18 is day 0; Thu 19, Fri 20, Mon 23 (in the Ramadan schedule: closes 15:00).
+    expect(fmt(wib.addWorkingDays(filed, 3).at)).toBe('2026-02-23T15:00:00+07:00');
+  });
+
+  test('an evening complaint before Nyepi, cuti bersama and Idulfitri is not late until the office reopens', () => {
+    // Thu 19 Mar Nyepi, Fri 20 cuti bersama, Sat-Sun 21-22 Idulfitri, Mon-Tue 23-24 cuti bersama.
+    // Filed Wed 18 Mar (cuti bersama Nyepi) evening: the office next opens Wed 25 Mar, 07:30.
+    const filed = at('2026-03-18T19:45:00+07:00');
+    expect(fmt(wib.nextOfficeMinute(filed).at)).toBe('2026-03-25T07:30:00+07:00');
+    expect(fmt(wib.addOfficeMinutes(filed, 10).at)).toBe('2026-03-25T07:40:00+07:00');
+    expect(fmt(wib.addWorkingDays(filed, 3).at)).toBe('2026-03-30T16:00:00+07:00');
+  });
+
+  test('a Friday-evening complaint before the Ascension long weekend (14-15 May holiday + cuti bersama)', () => {
+    // Fri 8 May evening; Mon-Wed 11-13 work; Thu 14 Kenaikan; Fri 15 cuti bersama; Mon 18.
+    const filed = at('2026-05-08T18:30:00+07:00');
+    expect(fmt(wib.addWorkingDays(filed, 3).at)).toBe('2026-05-18T16:00:00+07:00');
+    expect(fmt(wib.addOfficeMinutes(filed, 20).at)).toBe('2026-05-11T07:50:00+07:00');
+  });
+
+  test.each([
+    ['3 working days from Monday', '2026-11-23T10:00:00+07:00', 3, '2026-11-26T16:00:00+07:00'],
+    ['3 working days from Wednesday skip the weekend', '2026-11-25T10:00:00+07:00', 3, '2026-11-30T16:00:00+07:00'],
+    ['the third day is a Friday: closes 16:30', '2026-11-24T10:00:00+07:00', 3, '2026-11-27T16:30:00+07:00'],
+    ['5 working days over Christmas', '2026-12-21T09:00:00+07:00', 5, '2026-12-30T16:00:00+07:00'],
+    ['1 working day on a Sunday', '2026-11-22T10:00:00+07:00', 1, '2026-11-24T16:00:00+07:00'],
+  ])('%s', (_what, from, days, expected) => {
+    expect(fmt(wib.addWorkingDays(at(from), days as unknown as number).at)).toBe(expected);
+  });
+
+  test('calendar days stay calendar days, weekends and holidays included', () => {
+    expect(fmt(wib.addCalendarDays(at('2026-12-23T10:00:00+07:00'), 2).at)).toBe('2026-12-25T10:00:00+07:00');
+    expect(fmt(wib.addLimit(at('2026-11-27T20:00:00+07:00'), { amount: 60, unit: 'days' }).at)).toBe('2027-01-26T20:00:00+07:00');
+  });
+
+  test('a year without a holiday list is computed on weekdays and reported as a gap', () => {
+    const inside = wib.addWorkingDays(at('2026-11-23T10:00:00+07:00'), 3);
+    expect(inside.gaps).toEqual([]);
+    const across = wib.addWorkingDays(at('2026-12-29T10:00:00+07:00'), 5);
+    // 30, 31 Dec, then 1 Jan 2027 is counted as a working day: there is no 2027 list to say otherwise.
+    expect(fmt(across.at)).toBe('2027-01-05T16:00:00+07:00');
+    expect(across.gaps).toEqual([2027]);
+  });
+
+  test('the Ramadan override changes office hours between its dates', () => {
+    expect(wib.officeHours('2026-03-02')).toEqual({ open: '08:00', close: '15:00' });
+    expect(wib.officeHours('2026-04-06')).toEqual({ open: '07:30', close: '16:00' });
+    expect(fmt(wib.addOfficeMinutes(at('2026-03-02T14:50:00+07:00'), 20).at)).toBe('2026-03-03T08:10:00+07:00');
+  });
+
+  test.each([
+    ['Asia/Makassar', '+08:00', 'WITA'],
+    ['Asia/Jayapura', '+09:00', 'WIT'],
+  ] as const)('%s keeps office hours in its own zone', (timeZone, offset, abbr) => {
+    const cal = createOfficeCalendar({ ...config, timeZone } as OfficeCalendarConfig);
+    expect(cal.timeZoneAbbreviation).toBe(abbr);
+    // 08:00 WIB is 09:00 WITA / 10:00 WIT: inside hours in every zone.
+    const result = cal.addOfficeMinutes(at('2026-11-23T01:00:00Z'), 30);
+    expect(cal.format(result.at)).toBe(`2026-11-23T${offset === '+08:00' ? '09:30' : '10:30'}:00${offset}`);
+    // 15:50 local + 20 office minutes crosses into the next morning, local.
+    const late = cal.addOfficeMinutes(new Date(`2026-11-23T15:50:00${offset}`), 20);
+    expect(cal.format(late.at)).toBe(`2026-11-24T07:40:00${offset}`);
+  });
+
+  test('office minutes between two instants count only office time', () => {
+    expect(wib.officeMinutesBetween(at('2026-11-27T16:00:00+07:00'), at('2026-11-30T08:00:00+07:00'))).toBe(60);
+    expect(wib.officeMinutesBetween(at('2026-11-30T08:00:00+07:00'), at('2026-11-27T16:00:00+07:00'))).toBe(0);
+  });
+
+  describe('properties', () => {
+    const instant = fc.date({ min: at('2026-01-01T00:00:00Z'), max: at('2026-12-20T00:00:00Z'), noInvalidDate: true });
+    const isOfficeMinute = (d: Date, allowClose: boolean) => {
+      const hours = wib.officeHours(wib.localDate(d));
+      if (!hours) return false;
+      const hhmm = wib.format(d).slice(11, 16);
+      return hours.open <= hhmm && (allowClose ? hhmm <= hours.close : hhmm < hours.close);
+    };
+
+    test('office-time results land inside office hours, never on a holiday or weekend', () => {
+      fc.assert(fc.property(instant, fc.integer({ min: 1, max: 5000 }), (from, minutes) => {
+        const due = wib.addOfficeMinutes(from, minutes).at;
+        return due > from && isOfficeMinute(due, true) && !wib.holiday(wib.localDate(due));
+      }));
+    });
+
+    test('adding a then b office minutes equals adding a + b', () => {
+      fc.assert(fc.property(instant, fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3000 }), (from, a, b) => {
+        const stepwise = wib.addOfficeMinutes(wib.addOfficeMinutes(from, a).at, b).at;
+        // At a close, "+b" continues from the next opening, exactly as the sum does.
+        return stepwise.getTime() === wib.addOfficeMinutes(from, a + b).at.getTime();
+      }));
+    });
+
+    test('office minutes between from and from + n is n', () => {
+      fc.assert(fc.property(instant, fc.integer({ min: 0, max: 5000 }), (from, minutes) => {
+        const start = wib.nextOfficeMinute(from).at;
+        return wib.officeMinutesBetween(start, wib.addOfficeMinutes(start, minutes).at) === minutes;
+      }));
+    });
+
+    test('working days are monotonic and due at a close of office hours', () => {
+      fc.assert(fc.property(instant, fc.integer({ min: 0, max: 30 }), (from, n) => {
+        const due = wib.addWorkingDays(from, n).at;
+        const next = wib.addWorkingDays(from, n + 1).at;
+        const hours = wib.officeHours(wib.localDate(due));
+        return next > due && hours !== null && wib.format(due).slice(11, 16) === hours.close;
+      }));
+    });
+  });
+});

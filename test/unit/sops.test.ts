@@ -1,0 +1,93 @@
+import { sops, getSop } from '../../shared/sops';
+import { parseSop, InvalidSop } from '../../shared/sop/validate';
+import type { SopInput } from '../../shared/sop/schema';
+import lapor from '../../shared/sops/sp4n-lapor-muara-enim.sop.json';
+
+const limitOf = (sopId: string, stepId: string) => getSop(sopId).steps.find((s) => s.id === stepId)?.limit;
+
+describe('the four seed SOPs', () => {
+  test('all four load, each naming its source', () => {
+    expect(sops.map((s) => s.id).sort()).toEqual(['dinkes-muba', 'dukcapil-mura', 'perpustakaan-muba', 'sp4n-lapor-muara-enim']);
+    for (const sop of sops) {
+      expect(sop.source.office).toMatch(/Dinas/);
+      expect(sop.source.seedFile).toMatch(/^\d{3}_[0-9a-f]+\.txt$/);
+      expect(sop.notes.length).toBeGreaterThan(0);
+    }
+    expect(getSop('perpustakaan-muba').source.number).toBe('041/17/DPK-SOP/2021');
+    expect(getSop('dinkes-muba').source.number).toBe('440/301/SOP/KES/II/2021');
+  });
+
+  // Every per-complaint step and its limit, as read in sops.md.
+  test.each([
+    ['perpustakaan-muba', 'catat', '4', 'staf', 10, 'minutes'],
+    ['perpustakaan-muba', 'periksa', '5', 'kasi-layanan', 10, 'minutes'],
+    ['perpustakaan-muba', 'solusi', '6', 'kabid-layanan', 15, 'minutes'],
+    ['sp4n-lapor-muara-enim', 'verifikasi', '2', 'admin-kabupaten', 2, 'days'],
+    ['sp4n-lapor-muara-enim', 'verifikasi-instansi', '4', 'penghubung-instansi', 1, 'days'],
+    ['sp4n-lapor-muara-enim', 'tindak-lanjut', '5', 'pejabat-pelaksana', 12, 'days'],
+    ['sp4n-lapor-muara-enim', 'tanggapi-pelapor', '6', 'penghubung-instansi', 1, 'days'],
+    ['sp4n-lapor-muara-enim', 'tindak-lanjut-balasan', '7', 'penghubung-instansi', 1, 'workingDays'],
+    ['dinkes-muba', 'registrasi', '2', 'petugas', 10, 'minutes'],
+    ['dinkes-muba', 'telaah', '3', 'petugas', 20, 'minutes'],
+    ['dinkes-muba', 'serahkan-tim', '4', 'petugas', 20, 'minutes'],
+    ['dinkes-muba', 'analisa', '5', 'tim-pengelola', 3, 'workingDays'],
+    ['dinkes-muba', 'persetujuan', '6', 'kepala-dinas', 30, 'minutes'],
+    ['dinkes-muba', 'kembali-tim', '7', 'tim-pengelola', 15, 'minutes'],
+    ['dinkes-muba', 'kirim-tanggapan', '8', 'petugas', 20, 'minutes'],
+  ])('%s step %s (SOP row %s) is done by %s within %d %s', (sopId, stepId, row, role, amount, unit) => {
+    const step = getSop(sopId).steps.find((s) => s.id === stepId);
+    expect(step).toMatchObject({ sopNumber: row, role, limit: { amount, unit } });
+  });
+
+  test('Musi Rawas: 5 working days for the whole procedure, coordination optional', () => {
+    const sop = getSop('dukcapil-mura');
+    expect(sop.phases).toEqual([expect.objectContaining({ limit: { amount: 5, unit: 'workingDays' } })]);
+    expect(sop.phases[0]!.steps.sort()).toEqual(sop.steps.map((s) => s.id).sort());
+    expect(sop.steps.every((s) => s.limit === undefined)).toBe(true);
+    expect(sop.steps.find((s) => s.id === 'koordinasi')?.optional).toBe(true);
+  });
+
+  test('SP4N-LAPOR!: supervisory branch within 60 days, reprimand rung, 10-day reply window, quarterly P4 report to the Bupati', () => {
+    const sop = getSop('sp4n-lapor-muara-enim');
+    const verify = sop.steps.find((s) => s.id === 'verifikasi')!;
+    expect(verify.actions.map((a) => a.goto)).toEqual(['verifikasi-instansi', 'terima-apip', '@askReporter', '@reject']);
+    expect(sop.phases.find((p) => p.id === 'pengawasan')?.limit).toEqual({ amount: 60, unit: 'days' });
+    expect(limitOf('sp4n-lapor-muara-enim', 'tindak-lanjut')).toEqual({ amount: 12, unit: 'days' });
+    const rungs = sop.steps.find((s) => s.id === 'tindak-lanjut')!.escalation!.rungs;
+    expect(rungs.at(-1)).toMatchObject({ notify: 'bupati', kind: 'reprimand' });
+    expect(sop.reporterReply.window).toEqual({ amount: 10, unit: 'days' });
+    expect(sop.reports).toEqual([expect.objectContaining({ period: 'quarterly', recipients: expect.arrayContaining(['bupati']), scope: 'regency' })]);
+  });
+
+  test('Library: monthly recap to Kasi, Kabid and Kepala Dinas; team decree is setup, not a step', () => {
+    const sop = getSop('perpustakaan-muba');
+    expect(sop.reports).toEqual([expect.objectContaining({ period: 'monthly', recipients: ['kasi-layanan', 'kabid-layanan', 'kepala-dinas'] })]);
+    expect(sop.setup.map((s) => s.sopNumber)).toEqual(['1', '2']);
+  });
+
+  test('Health Office: the head may approve or return the draft to the team', () => {
+    const review = getSop('dinkes-muba').steps.find((s) => s.id === 'persetujuan')!;
+    expect(review.actions.map((a) => [a.id, a.goto])).toEqual([['approve', 'kembali-tim'], ['return', 'analisa']]);
+  });
+});
+
+describe('SOP validation', () => {
+  const base = () => JSON.parse(JSON.stringify(lapor)) as SopInput & { steps: { actions: { goto: string }[]; role: string }[] };
+  const problemsOf = (input: unknown) => {
+    try { parseSop(input); return []; } catch (e) { return e instanceof InvalidSop ? e.problems : ['not InvalidSop']; }
+  };
+
+  test('a valid SOP has no problems', () => expect(problemsOf(base())).toEqual([]));
+
+  test.each([
+    ['an unknown goto', (s: ReturnType<typeof base>) => { s.steps[1]!.actions[0]!.goto = 'nowhere'; }, /goto "nowhere" is not a step/],
+    ['an unknown role', (s: ReturnType<typeof base>) => { s.steps[0]!.role = 'ghost'; }, /role "ghost" is not a role/],
+    ['a missing follow-up step', (s: ReturnType<typeof base>) => { s.reporterReply.followUpStep = 'gone'; }, /followUpStep "gone"/],
+    ['a step nobody reaches', (s: ReturnType<typeof base>) => { s.steps[0]!.actions.splice(1, 1); }, /"terima-apip" cannot be reached/],
+    ['a time limit without unit', (s: ReturnType<typeof base>) => { (s.steps[0] as { limit: unknown }).limit = { amount: 2 }; }, /steps\.0\.limit\.unit/],
+  ])('%s is reported', (_what, breakIt, message) => {
+    const sop = base();
+    breakIt(sop);
+    expect(problemsOf(sop).join('\n')).toMatch(message);
+  });
+});
