@@ -1,0 +1,14 @@
+/**
+ * `npm run compile-sops`: writes statemachines/<sopId>.asl.json for every SOP. The files are
+ * committed so a reviewer reads the machines in a diff; a test fails when they are stale.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sops } from '../shared/sops';
+import { compileSop, renderAsl } from './compile';
+
+for (const sop of sops) {
+  const file = join(__dirname, `${sop.id}.asl.json`);
+  writeFileSync(file, renderAsl(compileSop(sop)));
+  console.log(`wrote ${file}`);
+}

@@ -1,0 +1,429 @@
+/**
+ * The compiler: one SOP (shared/sop/schema.ts) → one Standard state machine in Amazon States
+ * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
+ *
+ * Shape, per human step S (see README "How an SOP becomes a state machine"):
+ *
+ *   S: visit      Pass      $.visits.S.n += 1 (the visit number keys every handler's idempotency)
+ *   S: deadlines  Task      deadlines handler → $.sla (absolute instants from the office calendar)
+ *   S             Parallel  race of two branches:
+ *                   work:  S: open task (.waitForTaskToken) → S: step done (Pass) → S: finish (Fail StepDone)
+ *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
+ *                 Catch StepDone → S: decision (Pass: decode the state the work branch carried out)
+ *   S: record     Task      outcome handler (decision, SLA verdict)
+ *   S: route      Choice    on $.decision.action → the action's target
+ *
+ * Finishing the work fails its branch with StepDone, which stops the clock branch at once: no
+ * reminder or escalation after the work is done, and the next step never waits for the clock.
+ * A step without a limit has no race and no clock. A phase with a limit (Musi Rawas: 5 working days
+ * for the whole procedure) is the same race one level up: its work branch holds its steps and ends
+ * with PhaseDone carrying where to go next.
+ */
+import type { Action, EscalationLadder, Phase, Sop, Step } from '../shared/sop/schema';
+import { WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
+
+/** An ASL state, as plain JSON. */
+export type AslState = Record<string, unknown> & { Type: string };
+/** A Parallel branch: a little state machine of its own. */
+export interface AslBranch {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+export interface AslMachine {
+  Comment: string;
+  StartAt: string;
+  States: Record<string, AslState>;
+  TimeoutSeconds?: number;
+}
+
+/** Lambda errors worth retrying, per the Step Functions guidance. */
+const lambdaErrors = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+const lambdaRetry = { ErrorEquals: lambdaErrors, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 };
+/** SES refusals: retried with backoff; after the last try the workflow goes on (the case records it). */
+const mailRetry = { ErrorEquals: [WorkflowError.deliveryFailed], IntervalSeconds: 10, MaxAttempts: 5, BackoffRate: 2 };
+
+/** One year: the longest a Standard execution lives (the machine as a whole). */
+const EXECUTION_TIMEOUT_SECONDS = 365 * 24 * 3600;
+
+const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
+/** JSONPath-safe key of an id (step ids carry dashes). */
+const key = (id: string) => id.replace(/-/g, '_');
+const visitPath = (id: string) => `$.visits.${key(id)}.n`;
+
+const base = {
+  'caseId.$': '$.caseId',
+  'executionId.$': '$$.Execution.Id',
+  'enteredAt.$': '$$.State.EnteredTime',
+};
+
+/** State names, in one place so that references cannot drift. */
+const names = {
+  visit: (id: string) => `${id}: visit`,
+  deadlines: (id: string) => `${id}: deadlines`,
+  race: (id: string) => id,
+  open: (id: string) => `${id}: open task`,
+  done: (id: string) => `${id}: step done`,
+  finish: (id: string) => `${id}: finish`,
+  decision: (id: string) => `${id}: decision`,
+  record: (id: string) => `${id}: record`,
+  route: (id: string) => `${id}: route`,
+  toReporter: (id: string) => `${id}: answer to reporter`,
+  ask: (id: string) => `${id}: ask reporter`,
+  enterPhase: (phase: string, step: string) => `${phase}: enter at ${step}`,
+  exitPhase: (phase: string, target: string) => `${phase}: leave to ${target}`,
+};
+const REPORTER = 'reporter';
+
+class Compiler {
+  private readonly states: Record<string, AslState> = {};
+  private readonly phaseOf = new Map<string, Phase>();
+  private readonly stepById: Map<string, Step>;
+
+  constructor(private readonly sop: Sop) {
+    this.stepById = new Map(sop.steps.map((s) => [s.id, s]));
+    for (const phase of sop.phases) for (const id of phase.steps) this.phaseOf.set(id, phase);
+  }
+
+  compile(): AslMachine {
+    const sop = this.sop;
+    const start = sop.startAt ?? sop.steps[0]!.id;
+    const visits: Record<string, { n: number }> = {};
+    for (const id of [...sop.steps.map((s) => s.id), ...sop.phases.map((p) => p.id), REPORTER]) visits[key(id)] = { n: 0 };
+    for (const step of sop.steps) visits[key(`${step.id}-ask`)] = { n: 0 };
+
+    const top = this.states;
+    top['Start'] = { Type: 'Pass', Comment: 'Every visit counter starts at 0.', Result: visits, ResultPath: '$.visits', Next: 'Record start' };
+    top['Record start'] = this.lambda('outcome', { ...base, kind: 'started' }, null, 'Acknowledge');
+    top['Acknowledge'] = this.notify({ template: 'acknowledgement' }, this.entry(start, undefined));
+
+    // Steps outside phases are top-level; a phase's steps live in its race's work branch.
+    for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id))) Object.assign(top, this.step(step, undefined));
+    for (const phase of sop.phases) Object.assign(top, this.phase(phase));
+    Object.assign(top, this.reporterWindow(), this.closing());
+    for (const step of sop.steps) {
+      for (const action of step.actions) {
+        if (action.goto === '@reporter') top[names.toReporter(step.id)] = {
+          Type: 'Pass', Result: step.id, ResultPath: '$.answeredBy', Next: names.visit(REPORTER),
+        };
+      }
+    }
+    return {
+      Comment: `${sop.title.id} — ${sop.source.office} (SOP ${sop.source.number}). Generated from shared/sops/${sop.id}.sop.json by statemachines/compile.ts; do not edit.`,
+      StartAt: 'Start',
+      TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
+      States: top,
+    };
+  }
+
+  /** The state that begins `stepId` when coming from `fromPhase` (undefined: from the top level). */
+  private entry(stepId: string, fromPhase: Phase | undefined): string {
+    const phase = this.phaseOf.get(stepId);
+    if (phase && phase !== fromPhase) return names.enterPhase(phase.id, stepId);
+    return names.visit(stepId);
+  }
+
+  /** The state an action leads to, from a step that may be inside a phase. */
+  private target(step: Step, action: Action, phase: Phase | undefined): string {
+    const local = (() => {
+      switch (action.goto) {
+        case '@reporter': return names.toReporter(step.id);
+        case '@askReporter': return names.visit(`${step.id}-ask`);
+        case '@reject': return 'Rejected: record';
+        case '@close': return 'Closed by official';
+        default: return this.entry(action.goto, phase);
+      }
+    })();
+    // Leaving the phase's work branch: carry the target out through PhaseDone.
+    if (phase && !(action.goto.startsWith('@') ? action.goto === '@askReporter' : this.phaseOf.get(action.goto) === phase)) {
+      return names.exitPhase(phase.id, local);
+    }
+    return local;
+  }
+
+  private step(step: Step, phase: Phase | undefined): Record<string, AslState> {
+    const s: Record<string, AslState> = {};
+    const id = step.id;
+    const hasClock = !!step.limit;
+    s[names.visit(id)] = this.increment(id, hasClock ? names.deadlines(id) : names.open(id));
+    const openTask: AslState = {
+      Type: 'Task',
+      Comment: `SOP row ${step.sopNumber}: ${step.name.en}. Waits for the official's decision (SendTaskSuccess).`,
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: fn('task'),
+        Payload: { ...base, 'taskToken.$': '$$.Task.Token', kind: 'official', stepId: id, 'visit.$': visitPath(id) },
+      },
+      ResultPath: '$.decision',
+      Retry: [lambdaRetry],
+    };
+    if (hasClock) {
+      s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'step', id, 'visit.$': visitPath(id) }, '$.sla', names.race(id));
+      s[names.race(id)] = {
+        Type: 'Parallel',
+        Comment: `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock.`,
+        Branches: [
+          {
+            StartAt: names.open(id),
+            States: {
+              [names.open(id)]: { ...openTask, Next: names.done(id) },
+              [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: names.finish(id) },
+              [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
+            },
+          },
+          this.clock(id, '$.sla', step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) }),
+        ],
+        Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: names.decision(id) }],
+        Next: names.decision(id),
+      };
+      s[names.decision(id)] = this.decode('$.done.Cause', names.record(id));
+    } else {
+      s[names.open(id)] = { ...openTask, Next: names.record(id) };
+    }
+    s[names.record(id)] = this.lambda('outcome', {
+      ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), 'decision.$': '$.decision', ...(hasClock ? { 'sla.$': '$.sla' } : {}),
+    }, null, names.route(id));
+    s[names.route(id)] = {
+      Type: 'Choice',
+      Choices: step.actions.map((a) => ({ Variable: '$.decision.action', StringEquals: a.id, Next: this.target(step, a, phase) })),
+      Default: phase ? `${phase.id}: unknown decision` : 'Unknown decision',
+    };
+    for (const action of step.actions) {
+      const target = this.target(step, action, phase);
+      if (phase && target.startsWith(`${phase.id}: leave to `)) {
+        s[target] = { Type: 'Pass', Result: target.slice(`${phase.id}: leave to `.length), ResultPath: '$.phaseExit', Next: `${phase.id}: work done` };
+      }
+      if (action.goto === '@askReporter') Object.assign(s, this.askReporter(step));
+    }
+    return s;
+  }
+
+  /** `@askReporter`: a question to the reporter; the step resumes with the answer, or when the window passes. */
+  private askReporter(step: Step): Record<string, AslState> {
+    const askId = `${step.id}-ask`;
+    const race = names.ask(step.id);
+    const back = names.visit(step.id);
+    return {
+      [names.visit(askId)]: this.increment(askId, `${race}: window`),
+      [`${race}: window`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', id: step.id, 'visit.$': visitPath(askId) }, '$.replySla', race),
+      [race]: {
+        Type: 'Parallel',
+        Comment: "The reporter's answer races the reply window; the clock is the agency's no longer.",
+        Branches: [
+          this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, '$.answer'),
+          this.windowBranch(race),
+        ],
+        Catch: [
+          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: answered` },
+          { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: `${race}: answered` },
+        ],
+        Next: `${race}: answered`,
+      },
+      // The caught cause carries the whole state: drop it, so a repeated question cannot nest it.
+      [`${race}: answered`]: { Type: 'Pass', Result: 'answered', ResultPath: '$.done', Next: back },
+    };
+  }
+
+  /** The reporter's reply window after an answer: reply (back to the follow-up step), rate, or silence (closed). */
+  private reporterWindow(): Record<string, AslState> {
+    const race = 'Reporter window';
+    const followUp = this.sop.reporterReply.followUpStep;
+    const visit = visitPath(REPORTER);
+    return {
+      [names.visit(REPORTER)]: this.increment(REPORTER, `${race}: deadline`),
+      [`${race}: deadline`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', 'id.$': '$.answeredBy', 'visit.$': visit }, '$.replySla', race),
+      [race]: {
+        Type: 'Parallel',
+        Comment: `The reporter may reply within ${this.sop.reporterReply.window.amount} ${this.sop.reporterReply.window.unit}; silence closes the case.`,
+        Branches: [
+          this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': '$.answeredBy', 'visit.$': visit }, '$.feedback'),
+          this.windowBranch(race),
+        ],
+        Catch: [
+          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: feedback` },
+          { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
+        ],
+        Next: `${race}: feedback`,
+      },
+      [`${race}: feedback`]: this.decode('$.done.Cause', `${race}: record`),
+      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: route`),
+      [`${race}: route`]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }],
+        Default: this.entry(followUp, undefined),
+      },
+    };
+  }
+
+  private closing(): Record<string, AslState> {
+    const close = (reason: string, name: string, template: 'closing' | 'rejection', end: string): Record<string, AslState> => ({
+      [name]: this.lambda('outcome', { ...base, kind: 'closed', reason }, null, `${name}: notify`),
+      [`${name}: notify`]: this.notify({ template }, end),
+    });
+    const gotos = new Set(this.sop.steps.flatMap((st) => st.actions.map((a) => a.goto)));
+    return {
+      ...close('rated', 'Closed: rated', 'closing', 'Closed'),
+      ...close('reply_window_elapsed', 'Closed: window elapsed', 'closing', 'Closed'),
+      ...(gotos.has('@close') ? close('closed_by_official', 'Closed by official', 'closing', 'Closed') : {}),
+      ...(gotos.has('@reject') ? { ...close('rejected', 'Rejected: record', 'rejection', 'Rejected'), Rejected: { Type: 'Succeed' } } : {}),
+      Closed: { Type: 'Succeed' },
+      'Unknown decision': { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' },
+    };
+  }
+
+  private phase(phase: Phase): Record<string, AslState> {
+    const s: Record<string, AslState> = {};
+    const id = phase.id;
+    const inner: Record<string, AslState> = {};
+    for (const stepId of phase.steps) Object.assign(inner, this.step(this.stepById.get(stepId)!, phase));
+    const entries = this.phaseEntries(phase);
+    inner[`${id}: entry`] = {
+      Type: 'Choice',
+      Choices: entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
+      Default: names.visit(entries[0]!),
+    };
+    inner[`${id}: work done`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${id}: finish` };
+    inner[`${id}: finish`] = { Type: 'Fail', Error: WorkflowError.phaseDone, CausePath: '$.cause' };
+    inner[`${id}: unknown decision`] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' };
+    for (const e of entries) {
+      s[names.enterPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseEntry', Next: names.visit(id) };
+    }
+    s[names.visit(id)] = this.increment(id, names.deadlines(id));
+    s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, '$.phaseSla', id);
+    s[id] = {
+      Type: 'Parallel',
+      Comment: `${phase.name.en}: due in ${phase.limit.amount} ${phase.limit.unit} for all its steps.`,
+      Branches: [
+        { StartAt: `${id}: entry`, States: inner },
+        this.clock(id, '$.phaseSla', phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
+      ],
+      Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }],
+      Next: `${id}: decision`,
+    };
+    s[`${id}: decision`] = this.decode('$.done.Cause', `${id}: record`);
+    s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': '$.phaseSla' }, null, `${id}: leave`);
+    const exits = new Set<string>();
+    for (const stepId of phase.steps) {
+      const step = this.stepById.get(stepId)!;
+      for (const a of step.actions) {
+        const t = this.target(step, a, phase);
+        if (t.startsWith(`${id}: leave to `)) exits.add(t.slice(`${id}: leave to `.length));
+      }
+    }
+    s[`${id}: leave`] = {
+      Type: 'Choice',
+      Choices: [...exits].map((e) => ({ Variable: '$.phaseExit', StringEquals: e, Next: e })),
+      Default: 'Unknown decision',
+    };
+    return s;
+  }
+
+  /** Steps of a phase entered from outside it: the start, targets of outside actions, the follow-up step. */
+  private phaseEntries(phase: Phase): string[] {
+    const inside = new Set(phase.steps);
+    const entries = new Set<string>();
+    const start = this.sop.startAt ?? this.sop.steps[0]!.id;
+    if (inside.has(start)) entries.add(start);
+    if (inside.has(this.sop.reporterReply.followUpStep)) entries.add(this.sop.reporterReply.followUpStep);
+    for (const step of this.sop.steps.filter((s) => !inside.has(s.id))) {
+      for (const a of step.actions) if (inside.has(a.goto)) entries.add(a.goto);
+    }
+    return [...entries];
+  }
+
+  /** The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. */
+  private clock(owner: string, slaPath: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
+    const states: Record<string, AslState> = {};
+    const seq: [string, AslState][] = [];
+    seq.push([`${owner}: wait to remind`, { Type: 'Wait', TimestampPath: `${slaPath}.remindAt` }]);
+    seq.push([`${owner}: remind`, this.notify({ template: 'reminder', ...ids }, '')]);
+    seq.push([`${owner}: wait until due`, { Type: 'Wait', TimestampPath: `${slaPath}.dueAt` }]);
+    ladder.rungs.forEach((rung, i) => {
+      const level = i + 1;
+      seq.push([`${owner}: wait for rung ${level}`, { Type: 'Wait', TimestampPath: `${slaPath}.rungs[${i}].at` }]);
+      seq.push([
+        `${owner}: ${rung.kind === 'reprimand' ? 'recommend reprimand' : `escalate to ${rung.notify}`}`,
+        this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
+      ]);
+    });
+    seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
+    seq.forEach(([name, state], i) => {
+      const next = seq[i + 1]?.[0];
+      if (state.Type === 'Succeed') states[name] = state;
+      else {
+        const withNext: AslState = { ...state, Next: next! };
+        // notify's Catch continues to the next state too.
+        if (Array.isArray(withNext.Catch)) withNext.Catch = (withNext.Catch as { Next: string }[]).map((c) => ({ ...c, Next: next! }));
+        states[name] = withNext;
+      }
+    });
+    return { StartAt: seq[0]![0], States: states };
+  }
+
+  private callbackBranch(name: string, payload: Record<string, unknown>, resultPath: string): AslBranch {
+    return {
+      StartAt: name,
+      States: {
+        [name]: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
+          ResultPath: resultPath,
+          Retry: [lambdaRetry],
+          Next: `${name}: done`,
+        },
+        [`${name}: done`]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${name}: finish` },
+        [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
+      },
+    };
+  }
+
+  private windowBranch(owner: string): AslBranch {
+    return {
+      StartAt: `${owner}: wait for window end`,
+      States: {
+        [`${owner}: wait for window end`]: { Type: 'Wait', TimestampPath: '$.replySla.dueAt', Next: `${owner}: window elapsed` },
+        [`${owner}: window elapsed`]: { Type: 'Fail', Error: WorkflowError.replyWindowElapsed, Cause: 'The reply window passed without an answer.' },
+      },
+    };
+  }
+
+  private increment(id: string, next: string): AslState {
+    return { Type: 'Pass', Parameters: { 'n.$': `States.MathAdd(${visitPath(id)}, 1)` }, ResultPath: `$.visits.${key(id)}`, Next: next };
+  }
+
+  /** Restores the state a branch carried out in its Fail cause. */
+  private decode(causePath: string, next: string): AslState {
+    return { Type: 'Pass', Parameters: { [`state.$`]: `States.StringToJson(${causePath})` }, OutputPath: '$.state', Next: next };
+  }
+
+  private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string): AslState {
+    return { Type: 'Task', Resource: fn(name), Parameters: payload, ResultPath: resultPath, Retry: [lambdaRetry], Next: next };
+  }
+
+  private notify(fields: Record<string, unknown>, next: string): AslState {
+    return {
+      Type: 'Task',
+      Resource: fn('notify'),
+      Parameters: { ...base, ...fields },
+      ResultPath: null,
+      Retry: [lambdaRetry, mailRetry],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: next }],
+      Next: next,
+    };
+  }
+}
+
+/** Compiles one SOP into its state machine definition. */
+export function compileSop(sop: Sop): AslMachine {
+  return new Compiler(sop).compile();
+}
+
+/** The committed file text of a compiled SOP: stable, 2-space JSON with a trailing newline. */
+export function renderAsl(machine: AslMachine): string {
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}
