@@ -1,0 +1,464 @@
+/**
+ * A local Step Functions engine that runs the SAME generated ASL as AWS, on aws-local-stepfunctions,
+ * with what that library leaves out for a durable local runtime:
+ *
+ * - the context object: `$$.Task.Token` (a fresh token per callback task, kept in a registry),
+ *   `$$.Execution.Id`, and `$$.State.EnteredTime` taken from the runtime's virtual clock;
+ * - callback tasks (`.waitForTaskToken`): the function is invoked, then the task waits for
+ *   SendTaskSuccess / SendTaskFailure with its token;
+ * - Wait states run on the virtual clock (rewritten into tasks that sleep until their instant), so
+ *   `POST /_local/clock {advance}` fires them in order; no real timer ever overflows;
+ * - durability: every execution's entry into a top-level state is appended (fsync'd) to a journal;
+ *   after a restart — a `kill -9` included — each unfinished execution resumes from the last
+ *   top-level state it entered. Re-entered states call the workflow handlers again: they are
+ *   idempotent (same task, re-bound token, no second email), and Waits use absolute instants, so an
+ *   SLA clock resumes where it was.
+ *
+ * Why this library rather than a home-made interpreter: it implements the States Language itself
+ * (paths, intrinsics, Retry/Catch, Parallel abort semantics) and is tested against it; this file only
+ * adds what a long-lived local runtime needs around it.
+ */
+import '../polyfills';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { VirtualClock } from '../clock';
+
+/** An in-process stand-in for a Lambda function: payload in, result out (throws named errors). */
+export type Invoker = (payload: unknown) => Promise<unknown>;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type State = Record<string, Json> & { Type: string };
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+  [key: string]: Json;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+/** An AWS-shaped error (its `name` is the API's `__type`). */
+export class SfnError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const TOKEN_PLACEHOLDER = '__local_task_token__';
+const TIME_PLACEHOLDER = '__local_entered_time__';
+const WAIT_RESOURCE = 'arn:aws:states:::local:wait';
+const CALLBACK_INVOKE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const PLAIN_INVOKE = 'arn:aws:states:::lambda:invoke';
+/** The library arms a real setTimeout per task: stay under Node's 2^31 ms limit (~24.8 days). */
+const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
+const REGION = 'ap-southeast-3';
+const ACCOUNT = '000000000000';
+
+interface Execution {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  input: string;
+  startDate: Date;
+  status: ExecutionStatus;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /**
+   * Liveness of timers and tokens, tracked synchronously by the task overrides: each knows its
+   * top-level ancestor; entering another ancestor starts a new generation, and the timers and tokens
+   * of an ended race (an older generation) are stale.
+   */
+  epoch: number;
+  ancestor?: string;
+  currentState?: string;
+  history: { timestamp: Date; type: string; state?: string }[];
+  abort?: () => void;
+}
+
+interface Callback {
+  executionArn: string;
+  epoch: number;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+type JournalRecord =
+  | { t: 'start'; arn: string; name: string; sm: string; input: string; at: string }
+  | { t: 'enter'; arn: string; state: string; input: Json }
+  | { t: 'end'; arn: string; status: ExecutionStatus; output?: string; error?: string; cause?: string; at: string };
+
+export interface LocalStepFunctionsOptions {
+  clock: VirtualClock;
+  /** Keyed by the ASL placeholder name, e.g. `TaskFunctionArn` for `${TaskFunctionArn}`. */
+  invokers: Record<string, Invoker>;
+  /** Where the journal lives; in memory only when absent. */
+  dataDir?: string;
+  /** Told about failures of executions (for the runtime's log); never given payloads. */
+  onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
+}
+
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string> }>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly callbacks = new Map<string, Callback>();
+  private readonly journalFile?: string;
+  private journalFd?: number;
+  private inflight = 0;
+  private closed = false;
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      this.journalFile = join(options.dataDir, 'executions.jsonl');
+    }
+  }
+
+  /** Registers a state machine from its ASL text (placeholders unresolved); returns its ARN. */
+  createStateMachine(name: string, aslText: string): string {
+    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+    const definition = prepare(JSON.parse(aslText) as Definition);
+    const ancestors = new Map<string, string>();
+    const mark = (states: Record<string, State>, top: string | undefined) => {
+      for (const [n, state] of Object.entries(states)) {
+        ancestors.set(n, top ?? n);
+        for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) mark(branch.States, top ?? n);
+      }
+    };
+    mark(definition.States, undefined);
+    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors });
+    return arn;
+  }
+
+  /** Replays the journal and resumes every unfinished execution. Call once, after createStateMachine. */
+  resume(): { resumed: number } {
+    if (!this.journalFile) return { resumed: 0 };
+    const records = existsSync(this.journalFile)
+      ? readFileSync(this.journalFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+          try { return [JSON.parse(line) as JournalRecord]; } catch { return []; } // a torn last line after kill -9
+        })
+      : [];
+    const last = new Map<string, { state: string; input: Json }>();
+    for (const r of records) {
+      if (r.t === 'start') {
+        this.executions.set(r.arn, {
+          arn: r.arn, name: r.name, stateMachineArn: r.sm, input: r.input, startDate: new Date(r.at),
+          status: 'RUNNING', epoch: 0, history: [],
+        });
+      } else if (r.t === 'enter') {
+        last.set(r.arn, { state: r.state, input: r.input });
+      } else {
+        const e = this.executions.get(r.arn);
+        if (e) Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at) });
+        last.delete(r.arn);
+      }
+    }
+    this.compactJournal(records, last);
+    this.journalFd = openSync(this.journalFile, 'a');
+    let resumed = 0;
+    for (const e of this.executions.values()) {
+      if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
+      const from = last.get(e.arn);
+      this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
+      resumed++;
+    }
+    return { resumed };
+  }
+
+  async startExecution(params: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }> {
+    const machine = this.machines.get(params.stateMachineArn);
+    if (!machine) throw new SfnError('StateMachineDoesNotExist', `State machine does not exist: ${params.stateMachineArn}`);
+    const name = params.name ?? randomBytes(16).toString('hex');
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid execution name: ${name}`);
+    const input = params.input ?? '{}';
+    let parsed: Json;
+    try { parsed = JSON.parse(input) as Json; } catch { throw new SfnError('InvalidExecutionInput', 'Execution input is not JSON'); }
+    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      // AWS: the same name and input is the same execution; another input is an error.
+      if (existing.input === input) return { executionArn: arn, startDate: existing.startDate };
+      throw new SfnError('ExecutionAlreadyExists', `Execution already exists: ${arn}`);
+    }
+    const execution: Execution = {
+      arn, name, stateMachineArn: params.stateMachineArn, input, startDate: this.options.clock.now(),
+      status: 'RUNNING', epoch: 0, history: [],
+    };
+    this.executions.set(arn, execution);
+    this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
+    this.run(execution, undefined, parsed);
+    return { executionArn: arn, startDate: execution.startDate };
+  }
+
+  async sendTaskSuccess(taskToken: string, output: string): Promise<void> {
+    const callback = this.liveCallback(taskToken);
+    let parsed: unknown;
+    try { parsed = JSON.parse(output); } catch { throw new SfnError('InvalidOutput', 'Task output is not JSON'); }
+    this.callbacks.delete(taskToken);
+    callback.resolve(parsed);
+  }
+
+  async sendTaskFailure(taskToken: string, error = 'TaskFailed', cause = ''): Promise<void> {
+    const callback = this.liveCallback(taskToken);
+    this.callbacks.delete(taskToken);
+    callback.reject(Object.assign(new Error(cause), { name: error }));
+  }
+
+  async sendTaskHeartbeat(taskToken: string): Promise<void> {
+    this.liveCallback(taskToken);
+  }
+
+  describeExecution(executionArn: string) {
+    const e = this.executions.get(executionArn);
+    if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
+    return {
+      executionArn: e.arn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status,
+      startDate: e.startDate, stopDate: e.stopDate, input: e.input, output: e.output, error: e.error, cause: e.cause,
+      currentState: e.currentState,
+    };
+  }
+
+  getExecutionHistory(executionArn: string) {
+    const e = this.executions.get(executionArn);
+    if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
+    return e.history.map((h, i) => ({ id: i + 1, timestamp: h.timestamp, type: h.type, ...(h.state ? { stateEnteredEventDetails: { name: h.state } } : {}) }));
+  }
+
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: Date }> {
+    const e = this.executions.get(executionArn);
+    if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
+    if (e.status === 'RUNNING') {
+      this.end(e, { status: 'ABORTED', error, cause });
+      e.abort?.();
+    }
+    return { stopDate: e.stopDate ?? this.options.clock.now() };
+  }
+
+  /** Names of the executions that are still running. */
+  runningExecutions(): string[] {
+    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.arn);
+  }
+
+  /** Resolves when no handler is running: every execution waits on a callback, a timer, or has ended. */
+  async waitForIdle(): Promise<void> {
+    let quiet = 0;
+    while (quiet < 5) {
+      await new Promise((r) => setImmediate(r));
+      quiet = this.inflight === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  /** Stops running without recording an end: a restart on the same data dir resumes everything. */
+  close(): void {
+    this.closed = true;
+    for (const e of this.executions.values()) e.abort?.();
+    for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
+    this.callbacks.clear();
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.journalFd = undefined;
+  }
+
+  private liveCallback(taskToken: string): Callback {
+    const callback = this.callbacks.get(taskToken);
+    const execution = callback && this.executions.get(callback.executionArn);
+    if (!callback || !execution || execution.status !== 'RUNNING' || execution.epoch !== callback.epoch) {
+      if (callback) this.callbacks.delete(taskToken);
+      throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore (it ended, timed out, or its state was re-entered)');
+    }
+    return callback;
+  }
+
+  private run(execution: Execution, startAt: string | undefined, input: Json): void {
+    const machine = this.machines.get(execution.stateMachineArn)!;
+    const definition = startAt ? { ...machine.definition, StartAt: startAt } : machine.definition;
+    const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+    const overrides = this.overridesFor(execution, definition, machine.ancestors);
+    const run = stateMachine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overrides as never },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: execution.arn, Name: execution.name },
+        State: { EnteredTime: TIME_PLACEHOLDER },
+        Task: { Token: TOKEN_PLACEHOLDER },
+        StateMachine: { Id: execution.stateMachineArn, Name: machine.name },
+      } as never,
+    });
+    execution.abort = run.abort;
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type !== 'StateEntered') {
+          if (event.type.startsWith('Execution')) execution.history.push({ timestamp: this.options.clock.now(), type: event.type });
+          continue;
+        }
+        const name = event.state.name;
+        execution.history.push({ timestamp: this.options.clock.now(), type: `${event.state.type}StateEntered`, state: name });
+        if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
+        if (machine.topLevel.has(name) && !this.closed && execution.status === 'RUNNING') {
+          execution.currentState = name;
+          this.journal({ t: 'enter', arn: execution.arn, state: name, input: event.state.input as Json });
+        }
+      }
+    })();
+    run.result.then(
+      (output) => {
+        if (this.closed || execution.status !== 'RUNNING' || output === null) return;
+        this.end(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) });
+      },
+      (err: unknown) => {
+        if (this.closed || execution.status !== 'RUNNING') return;
+        const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+        const name = cause instanceof Error ? cause.name : 'States.Runtime';
+        const timedOut = name === 'ExecutionTimeoutError';
+        this.end(execution, { status: timedOut ? 'TIMED_OUT' : 'FAILED', error: name, cause: cause instanceof Error ? cause.message : String(cause) });
+      },
+    );
+  }
+
+  private end(execution: Execution, result: { status: ExecutionStatus; output?: string; error?: string; cause?: string }): void {
+    Object.assign(execution, result, { stopDate: this.options.clock.now() });
+    execution.epoch++;
+    this.journal({ t: 'end', arn: execution.arn, ...result, at: execution.stopDate!.toISOString() });
+    this.options.onExecutionEnd?.({ executionArn: execution.arn, status: result.status, error: result.error });
+  }
+
+  /** One local handler per Task state (Wait states were rewritten into tasks), by state name. */
+  private overridesFor(execution: Execution, definition: Definition, ancestors: Map<string, string>): Record<string, (input: never) => Promise<never>> {
+    const handlers: Record<string, (input: never) => Promise<never>> = {};
+    const visit = (states: Record<string, State>) => {
+      for (const [name, state] of Object.entries(states)) {
+        for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) visit(branch.States);
+        if (state.Type !== 'Task') continue;
+        const resource = String(state.Resource);
+        const ancestor = ancestors.get(name) ?? name;
+        handlers[name] = (async (input: unknown) => {
+          if (execution.ancestor !== ancestor) {
+            execution.ancestor = ancestor;
+            execution.epoch++;
+          }
+          if (resource === WAIT_RESOURCE) return this.sleep(execution, input);
+          if (resource === CALLBACK_INVOKE) return this.callback(execution, input);
+          if (resource === PLAIN_INVOKE) {
+            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+            return { Payload: await this.invoke(FunctionName, Payload) };
+          }
+          return this.invoke(resource, input);
+        }) as never;
+      }
+    };
+    visit(definition.States);
+    return handlers;
+  }
+
+  private async invoke(resource: string, payload: unknown): Promise<never> {
+    const match = /^\$\{(\w+)\}$/.exec(resource);
+    const invoker = match && this.options.invokers[match[1]!];
+    if (!invoker) throw new SfnError('States.Runtime', `No local function for resource ${resource}`);
+    this.inflight++;
+    try {
+      return (await invoker(this.fillContext(payload, undefined))) as never;
+    } catch (err) {
+      // Lambda reports a handler's error by its name: keep it, so Retry/Catch match.
+      if (err instanceof Error) throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
+      throw new Error(String(err));
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private async callback(execution: Execution, input: unknown): Promise<never> {
+    const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+    const token = `local-${randomBytes(24).toString('base64url')}`;
+    const result = new Promise<never>((resolve, reject) => {
+      this.callbacks.set(token, { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject });
+    });
+    const match = /^\$\{(\w+)\}$/.exec(FunctionName);
+    const invoker = match && this.options.invokers[match[1]!];
+    if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
+    this.inflight++;
+    try {
+      await invoker(this.fillContext(Payload, token));
+    } catch (err) {
+      this.callbacks.delete(token);
+      throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));
+    } finally {
+      this.inflight--;
+    }
+    return result;
+  }
+
+  private async sleep(execution: Execution, input: unknown): Promise<never> {
+    const { until, seconds } = input as { until?: string; seconds?: number };
+    const at = until ? new Date(until) : new Date(this.options.clock.now().getTime() + (seconds ?? 0) * 1000);
+    if (Number.isNaN(at.getTime())) throw new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`);
+    const epoch = execution.epoch;
+    await this.options.clock.sleepUntil(at, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed);
+    return null as never;
+  }
+
+  /** Replaces the context placeholders with this task's token and the clock's now. */
+  private fillContext(payload: unknown, token: string | undefined): unknown {
+    const now = this.options.clock.now().toISOString();
+    const fill = (v: unknown): unknown => {
+      if (v === TOKEN_PLACEHOLDER) return token ?? v;
+      if (v === TIME_PLACEHOLDER) return now;
+      if (Array.isArray(v)) return v.map(fill);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+      return v;
+    };
+    return fill(payload);
+  }
+
+  private journal(record: JournalRecord): void {
+    if (!this.journalFile) return;
+    if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile, 'a');
+    writeSync(this.journalFd, `${JSON.stringify(record)}\n`);
+    fsyncSync(this.journalFd);
+  }
+
+  /** Rewrites the journal with what a restart needs: every start and end, and the last entry of running executions. */
+  private compactJournal(records: JournalRecord[], last: Map<string, { state: string; input: Json }>): void {
+    if (!this.journalFile) return;
+    const kept: JournalRecord[] = records.filter((r) => r.t !== 'enter');
+    for (const [arn, from] of last) kept.push({ t: 'enter', arn, state: from.state, input: from.input });
+    const tmp = `${this.journalFile}.tmp`;
+    writeFileSync(tmp, kept.map((r) => JSON.stringify(r)).join('\n') + (kept.length ? '\n' : ''));
+    const fd = openSync(tmp, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.journalFile);
+  }
+}
+
+/**
+ * Prepares a definition for the local engine: Wait states become tasks on the virtual clock,
+ * callback tasks get a timeout the library can arm, and the execution timeout (one year on AWS) is
+ * left to the journal rather than a real timer.
+ */
+function prepare(definition: Definition): Definition {
+  // A JSON copy, not structuredClone: the library recognises templates as plain objects of this realm.
+  const copy = JSON.parse(JSON.stringify(definition)) as Definition;
+  delete copy.TimeoutSeconds;
+  const visit = (states: Record<string, State>) => {
+    for (const [name, state] of Object.entries(states)) {
+      for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) visit(branch.States);
+      if (state.Type === 'Wait') {
+        const parameters: Record<string, Json> =
+          typeof state.TimestampPath === 'string' ? { 'until.$': state.TimestampPath }
+          : typeof state.Timestamp === 'string' ? { until: state.Timestamp }
+          : typeof state.SecondsPath === 'string' ? { 'seconds.$': state.SecondsPath }
+          : { seconds: (state.Seconds as number) ?? 0 };
+        const { TimestampPath: _a, Timestamp: _b, SecondsPath: _c, Seconds: _d, ...rest } = state;
+        states[name] = { ...rest, Type: 'Task', Resource: WAIT_RESOURCE, Parameters: parameters, ResultPath: null, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
+      } else if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+        state.TimeoutSeconds = LOCAL_TASK_TIMEOUT_SECONDS;
+      } else if (state.Type === 'Task' && typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > LOCAL_TASK_TIMEOUT_SECONDS) {
+        state.TimeoutSeconds = LOCAL_TASK_TIMEOUT_SECONDS;
+      }
+    }
+  };
+  visit(copy.States);
+  return copy;
+}
