@@ -1,0 +1,208 @@
+/**
+ * The CaseStore port over the single DynamoDB table (shared/data/table.ts). Conditional
+ * single-item writes only (no TransactWriteItems: the local stand-in lacks it), no Scan.
+ */
+import {
+  ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  type DynamoDBClient, type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
+import type { TaskRecord } from '../../shared/case/task';
+import { ConditionFailed, type CaseStore } from '../../shared/ports';
+
+const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'itemType'];
+
+const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+
+/** The index attributes of a case: kept in step with the record on every write. */
+function indexAttributes(c: CaseRecord): Record<string, string> {
+  const attrs: Record<string, string> = {
+    gsi1pk: `AGENCY#${c.agencyId}#${c.status}`,
+    gsi1sk: `${c.submittedAt}#${c.caseId}`,
+    gsi2pk: `MONTH#${c.month}`,
+    gsi2sk: `${c.agencyId}#${c.submittedAt}#${c.caseId}`,
+  };
+  if (OPEN_STATUSES.includes(c.status) && c.currentStep?.dueAt) {
+    attrs.gsi3pk = `DUE#${c.agencyId}`;
+    attrs.gsi3sk = `${new Date(c.currentStep.dueAt).toISOString()}#${c.caseId}`;
+  }
+  return attrs;
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}
+
+const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+
+export class DynamoCaseStore implements CaseStore {
+  constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
+
+  async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
+    // Order matters without transactions. The tracking lookup is written first: a retry after a
+    // crash finds it and fails cleanly. Readers go tracking id → case: until the case item exists,
+    // the complaint is simply "not found", never half-visible. The first event comes last; the
+    // case item alone is already the full picture.
+    await this.putIfAbsent({ pk: `TRACK#${record.trackingId}`, sk: 'TRACK', itemType: 'tracking', caseId: record.caseId }, `tracking id ${record.trackingId} exists`);
+    await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record) }, `case ${record.caseId} exists`);
+    await this.appendEvent(first);
+  }
+
+  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: true }));
+    return out.Item ? strip<CaseRecord>(unmarshall(out.Item)) : undefined;
+  }
+
+  async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TRACK#${trackingId}`, sk: 'TRACK' }), ConsistentRead: true }));
+    const caseId = out.Item ? (unmarshall(out.Item).caseId as string) : undefined;
+    return caseId ? this.getCase(caseId) : undefined;
+  }
+
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>): Promise<CaseRecord> {
+    const current = await this.getCase(caseId);
+    if (!current) throw new ConditionFailed(`case ${caseId} does not exist`);
+    if (current.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${current.version}, not ${expectedVersion}`);
+    const next: CaseRecord = { ...current, ...patch, caseId, version: expectedVersion + 1 };
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({ ...caseKey(caseId), itemType: 'case', ...next, ...indexAttributes(next) }),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: marshall({ ':v': expectedVersion }),
+      }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`case ${caseId} changed meanwhile`);
+      throw err;
+    }
+    return next;
+  }
+
+  async appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
+    const counter = await this.client.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: marshall({ pk: `CASE#${event.caseId}`, sk: 'SEQ' }),
+      UpdateExpression: 'ADD seq :one',
+      ExpressionAttributeValues: marshall({ ':one': 1 }),
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    const seq = Number(unmarshall(counter.Attributes ?? {}).seq);
+    const stored: CaseEvent = { ...event, seq };
+    await this.putIfAbsent({ pk: `CASE#${event.caseId}`, sk: `EVENT#${String(seq).padStart(6, '0')}`, itemType: 'event', ...stored }, 'event exists');
+    return stored;
+  }
+
+  async listEvents(caseId: string): Promise<CaseEvent[]> {
+    const events: CaseEvent[] = [];
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':e': 'EVENT#' }) })) {
+      events.push(strip<CaseEvent>(item));
+    }
+    return events;
+  }
+
+  async putTask(task: TaskRecord): Promise<void> {
+    await this.putIfAbsent({ pk: `CASE#${task.caseId}`, sk: `TASK#${task.slot}`, itemType: 'task', ...task }, `task ${task.slot} exists`);
+    await this.putKeyLookup(task);
+  }
+
+  async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `CASE#${caseId}`, sk: `TASK#${slot}` }), ConsistentRead: true }));
+    return out.Item ? strip<TaskRecord>(unmarshall(out.Item)) : undefined;
+  }
+
+  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { caseId, slot } = unmarshall(out.Item) as { caseId: string; slot: string };
+    const task = await this.getTask(caseId, slot);
+    // A superseded key keeps its lookup so that it can answer 410; it sees the task as superseded.
+    if (task && task.keyHash !== keyHash) return { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash };
+    return task;
+  }
+
+  async updateTask(caseId: string, slot: string, expectedVersion: number, patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>): Promise<TaskRecord> {
+    const current = await this.getTask(caseId, slot);
+    if (!current) throw new ConditionFailed(`task ${slot} does not exist`);
+    if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
+    const next: TaskRecord = { ...current, ...patch, caseId, slot, version: expectedVersion + 1 };
+    if (patch.keyHash && patch.keyHash !== current.keyHash) await this.putKeyLookup(next);
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: toItem({ pk: `CASE#${caseId}`, sk: `TASK#${slot}`, itemType: 'task', ...next }),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: marshall({ ':v': expectedVersion }),
+      }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`task ${slot} changed meanwhile`);
+      throw err;
+    }
+    return next;
+  }
+
+  async claimOnce(caseId: string, key: string): Promise<boolean> {
+    try {
+      await this.putIfAbsent({ pk: `CASE#${caseId}`, sk: `ONCE#${key}`, itemType: 'once' }, 'claimed');
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionFailed) return false;
+      throw err;
+    }
+  }
+
+  async remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T> {
+    try {
+      await this.putIfAbsent({ pk: `CASE#${caseId}`, sk: `ONCE#${key}`, itemType: 'once', value }, 'remembered');
+      return value;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+      const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `CASE#${caseId}`, sk: `ONCE#${key}` }), ConsistentRead: true }));
+      return unmarshall(out.Item!).value as T;
+    }
+  }
+
+  async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
+    for await (const item of this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) })) {
+      yield strip<CaseRecord>(item);
+    }
+  }
+
+  async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
+      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}`, ':a': `${agencyId}#` }) }
+      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}` }) };
+    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+  }
+
+  async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
+    for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': `DUE#${agencyId}`, ':b': new Date(before).toISOString() }) })) {
+      yield strip<CaseRecord>(item);
+    }
+  }
+
+  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
+    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
+      for (const item of page.Items ?? []) yield unmarshall(item);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  private async putKeyLookup(task: TaskRecord): Promise<void> {
+    await this.putIfAbsent({ pk: `TASKKEY#${task.keyHash}`, sk: 'TASKKEY', itemType: 'taskkey', caseId: task.caseId, slot: task.slot }, 'task key exists');
+  }
+
+  private async putIfAbsent(item: Record<string, unknown>, what: string): Promise<void> {
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(item), ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(what);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Typed errors of the domain. Use cases throw them; one HTTP middleware turns them into answers,
+ * exposing details only below 500.
+ */
+
+/** One thing to fix in a request: where, and what (in the requester's language). */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  /** The machine-readable kind, returned as `error`. */
+  abstract readonly code: string;
+  /** Extra fields safe to show the caller. */
+  readonly details: Record<string, unknown>;
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly status = 400;
+  readonly code = 'validation';
+  constructor(readonly issues: Issue[], message = 'The request has fields to fix.') {
+    super(message, { issues });
+  }
+}
+export class NotFound extends DomainError { readonly status = 404; readonly code = 'not_found'; }
+export class Conflict extends DomainError { readonly status = 409; readonly code = 'conflict'; }
+export class Gone extends DomainError { readonly status = 410; readonly code = 'gone'; }
+export class PayloadTooLarge extends DomainError { readonly status = 413; readonly code = 'payload_too_large'; }
+export class UnsupportedMediaType extends DomainError { readonly status = 415; readonly code = 'unsupported_media_type'; }
+export class Forbidden extends DomainError { readonly status = 403; readonly code = 'forbidden'; }
+/** The service cannot finish now; the caller may retry (the work done so far is kept). */
+export class Unavailable extends DomainError { readonly status = 503; readonly code = 'unavailable'; }
