@@ -81,7 +81,13 @@ export interface CaseRecord {
   rating?: { satisfied: boolean; rating?: number; comment?: string; at: string };
   verdicts: SlaVerdict[];
   /** Highest escalation level reached over the case's life, and reprimand recommendations. */
-  escalations: { level: number; to: string; at: string; stepId: string; kind: 'escalation' | 'reprimand' }[];
+  escalations: { level: number; to: string; at: string; stepId: string; visit: number; kind: 'escalation' | 'reprimand' }[];
+  /** When the reporter's current reply window ends (after an answer or a question). */
+  replyWindowEndsAt?: string;
+  /** The open question to the reporter (`@askReporter`). */
+  question?: string;
+  /** Why the complaint was rejected, told to the reporter. */
+  rejectionReason?: string;
   deliveryFailures: number;
   closedAt?: string;
   closeReason?: 'rated' | 'reply_window_elapsed' | 'rejected' | 'closed_by_official';

@@ -1,0 +1,108 @@
+/**
+ * HTTP plumbing shared by every HTTP handler: one error middleware that turns typed errors into
+ * answers (details only below 500), body reading with a size limit and content-type check, the
+ * language of the requester, the platform's clock, and responses with security headers.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../shared/errors';
+import { renderErrorPage } from '../../shared/web/pages';
+import type { Language } from '../../shared/i18n';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Logs chosen fields only: never whole events, bodies, or paths (task keys live in paths). */
+export const logger = new Logger({ serviceName: 'tanggap' });
+
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+const htmlHeaders = {
+  ...baseHeaders,
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...htmlHeaders, ...headers }, body };
+}
+
+export function redirect(location: string, statusCode = 303): HttpResult {
+  return { statusCode, headers: { ...baseHeaders, location }, body: '' };
+}
+
+/** `?lang=en`, else Accept-Language, else Bahasa Indonesia. */
+export function languageOf(event: HttpEvent): Language {
+  const q = event.queryStringParameters?.lang;
+  if (q === 'en' || q === 'id') return q;
+  const accept = event.headers?.['accept-language'] ?? '';
+  return /^\s*en\b/i.test(accept) ? 'en' : 'id';
+}
+
+/** Whether the client prefers an HTML page (a browser's form post) to JSON. */
+export function wantsHtml(event: HttpEvent): boolean {
+  const accept = event.headers?.accept ?? '';
+  return accept.includes('text/html') && !accept.startsWith('application/json');
+}
+
+/** The platform's clock: API Gateway stamps each request (the local runtime from its virtual clock). */
+export function requestTime(event: HttpEvent): Date {
+  return new Date(event.requestContext?.timeEpoch ?? Date.now());
+}
+
+export type BodyKind = 'json' | 'form';
+
+/** Reads the body, refusing what is too large (413) or of another type (415). */
+export function readBody(event: HttpEvent, accept: BodyKind[], maxBytes = 64 * 1024): { kind: BodyKind; value: unknown } {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) {
+    throw new PayloadTooLarge(`The request body is larger than ${Math.round(maxBytes / 1024)} KB.`, { maxBytes });
+  }
+  const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = bytes.toString('utf8');
+  if (type === 'application/json' && accept.includes('json')) {
+    try {
+      return { kind: 'json', value: text ? JSON.parse(text) : {} };
+    } catch {
+      throw new ValidationFailed([{ path: '(body)', message: 'Body is not valid JSON.' }]);
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded' && accept.includes('form')) {
+    return { kind: 'form', value: Object.fromEntries(new URLSearchParams(text)) };
+  }
+  throw new UnsupportedMediaType(`Send ${accept.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}.`);
+}
+
+/** The error middleware: typed errors → their status; anything else → a 500 that says nothing internal. */
+export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  onError: async (request) => {
+    const err = request.error;
+    const event = request.event;
+    const lang = event ? languageOf(event) : 'id';
+    if (err instanceof DomainError) {
+      logger.info('request refused', { status: err.status, code: err.code, route: event?.routeKey });
+      const body = { error: err.code, message: err.message, ...err.details };
+      request.response = event && wantsHtml(event) ? html(err.status, renderErrorPage({ status: err.status, message: err.message, details: err.details, lang })) : json(err.status, body);
+      return;
+    }
+    logger.error('request failed', { route: event?.routeKey, errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
+    request.response = event && wantsHtml(event)
+      ? html(500, renderErrorPage({ status: 500, message: '', details: {}, lang }))
+      : json(500, { error: 'internal', message: 'Something went wrong on our side. Your data is safe; please try again shortly.' });
+  },
+});
+
+/** Wraps an HTTP handler with the shared middleware. */
+export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>(fn).use(httpErrors());
+}

@@ -1,0 +1,212 @@
+/**
+ * Every email the service sends: subject, plain text and HTML, in Bahasa Indonesia (default) or
+ * English, rendered from a typed model with shared partials. User text is escaped in the HTML and
+ * stripped of CR/LF before it reaches a subject. Links come in the model: templates build no secrets.
+ */
+import { escapeHtml as e, escapeMultiline } from '../html';
+import { formatDateTime, timeLeft, type Language, type Zone, WIB } from '../i18n';
+import { headerSafe } from './mime';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The case as an email shows it; `reporter` only when the recipient may see it. */
+export interface CaseSummary {
+  trackingId: string;
+  title: string;
+  description: string;
+  agencyName: string;
+  category: string;
+  location?: string;
+  submittedAt: string;
+  reporter?: { name?: string; email?: string; phone?: string };
+}
+
+export interface StepSummary {
+  name: string;
+  expects: string;
+  role: string;
+  dueAt?: string;
+}
+
+export type EmailModel =
+  | { template: 'newTask'; recipientName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
+  | { template: 'reminder'; recipientName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
+  | { template: 'escalation'; recipientName: string; level: number; ladderTitle: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string; taskUrl?: string }
+  | { template: 'reprimand'; recipientName: string; agencyName: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string }
+  | { template: 'reassignment'; recipientName: string; fromName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
+  | { template: 'acknowledgement'; case: CaseSummary; statusUrl: string; firstStep?: StepSummary; sopTitle: string }
+  | { template: 'answer'; case: CaseSummary; response: string; replyUrl: string; statusUrl: string; windowEndsAt: string }
+  | { template: 'question'; case: CaseSummary; question: string; replyUrl: string; windowEndsAt: string }
+  | { template: 'closing'; case: CaseSummary; reason: 'rated' | 'reply_window_elapsed' | 'closed_by_official' | 'rejected'; statusUrl: string }
+  | { template: 'rejection'; case: CaseSummary; reason: string; statusUrl: string }
+  | { template: 'report'; recipientName: string; periodLabel: string; scopeName: string; headline: { label: string; value: string }[]; chartContentId?: string; attachments: string[] };
+
+const t = (lang: Language, id: string, en: string) => (lang === 'id' ? id : en);
+
+function frame(lang: Language, heading: string, bodyHtml: string): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="margin:0;padding:0;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;color:#1b1f23">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f6f8"><tr><td align="center" style="padding:16px">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px">
+<tr><td style="background:#0b5394;color:#ffffff;padding:12px 16px;font-size:14px;border-radius:8px 8px 0 0"><strong>Tanggap</strong> · ${t(lang, 'Layanan Pengaduan Masyarakat', 'Public Complaint Service')}</td></tr>
+<tr><td style="padding:16px;font-size:15px;line-height:1.5"><h1 style="font-size:20px;margin:0 0 12px">${e(heading)}</h1>${bodyHtml}</td></tr>
+<tr><td style="padding:12px 16px;font-size:12px;color:#57606a;border-top:1px solid #d0d7de">${t(lang, 'Email ini dikirim otomatis oleh Tanggap. Jangan membalas email ini.', 'This email was sent by Tanggap. Please do not reply to it.')}</td></tr>
+</table></td></tr></table></body></html>`;
+}
+
+const button = (href: string, label: string) =>
+  `<p style="margin:20px 0"><a href="${e(href)}" style="background:#0b5394;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-weight:bold;display:inline-block">${e(label)}</a></p>`;
+
+function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
+  const rows: [string, string][] = [
+    [t(lang, 'Nomor', 'Tracking number'), c.trackingId],
+    [t(lang, 'Judul', 'Title'), c.title],
+    [t(lang, 'Instansi', 'Agency'), c.agencyName],
+    [t(lang, 'Kategori', 'Category'), c.category],
+    [t(lang, 'Diterima', 'Received'), formatDateTime(c.submittedAt, lang, zone)],
+    ...(c.location ? [[t(lang, 'Lokasi', 'Location'), c.location] as [string, string]] : []),
+    ...(c.reporter ? [[t(lang, 'Pelapor', 'Reporter'), [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(' · ')] as [string, string]] : []),
+  ];
+  return `<table role="presentation" cellpadding="4" cellspacing="0" style="font-size:14px;border-collapse:collapse;margin:8px 0">${rows.map(([k, v]) => `<tr><td style="color:#57606a;vertical-align:top;padding-right:12px">${e(k)}</td><td>${e(v)}</td></tr>`).join('')}</table>
+<p style="background:#f6f8fa;border-left:4px solid #0b5394;padding:8px 12px;margin:8px 0">${escapeMultiline(c.description)}</p>`;
+}
+
+function caseText(c: CaseSummary, lang: Language, zone: Zone): string {
+  return [
+    `${t(lang, 'Nomor', 'Tracking number')}: ${c.trackingId}`,
+    `${t(lang, 'Judul', 'Title')}: ${c.title}`,
+    `${t(lang, 'Instansi', 'Agency')}: ${c.agencyName}`,
+    `${t(lang, 'Kategori', 'Category')}: ${c.category}`,
+    `${t(lang, 'Diterima', 'Received')}: ${formatDateTime(c.submittedAt, lang, zone)}`,
+    ...(c.location ? [`${t(lang, 'Lokasi', 'Location')}: ${c.location}`] : []),
+    ...(c.reporter ? [`${t(lang, 'Pelapor', 'Reporter')}: ${[c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(' · ')}`] : []),
+    '',
+    c.description,
+  ].join('\n');
+}
+
+function due(step: StepSummary, now: string, lang: Language, zone: Zone): { text: string; html: string } {
+  if (!step.dueAt) return { text: '', html: '' };
+  const when = formatDateTime(step.dueAt, lang, zone);
+  const left = timeLeft(step.dueAt, new Date(now), lang);
+  return { text: `${t(lang, 'Batas waktu', 'Due')}: ${when} (${left})`, html: `<p><strong>${t(lang, 'Batas waktu', 'Due')}:</strong> ${e(when)} (${e(left)})</p>` };
+}
+
+/** Renders one email. */
+export function renderEmail(model: EmailModel, lang: Language, zone: Zone = WIB): RenderedEmail {
+  const out = render(model, lang, zone);
+  return { ...out, subject: headerSafe(out.subject) };
+}
+
+function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
+  switch (m.template) {
+    case 'newTask':
+    case 'reminder': {
+      const d = due(m.step, m.now, lang, zone);
+      const reminder = m.template === 'reminder';
+      const subject = reminder
+        ? t(lang, `Pengingat: ${m.step.name} — ${m.case.trackingId}`, `Reminder: ${m.step.name} — ${m.case.trackingId}`)
+        : t(lang, `Tugas baru: ${m.step.name} — ${m.case.trackingId}`, `New task: ${m.step.name} — ${m.case.trackingId}`);
+      const intro = reminder
+        ? t(lang, 'Tugas berikut belum diselesaikan dan batas waktunya sudah dekat.', 'The task below is not done yet and its deadline is near.')
+        : t(lang, 'Ada pengaduan yang perlu Anda tindak lanjuti sesuai SOP.', 'A complaint needs your action under the SOP.');
+      const action = t(lang, 'Buka tugas', 'Open the task');
+      return {
+        subject,
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', `${m.step.name} (${m.step.role})`, m.step.expects, d.text, '', caseText(m.case, lang, zone), '', `${action}: ${m.taskUrl}`, '', t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.')].join('\n'),
+        html: frame(lang, m.step.name, `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p><strong>${e(m.step.name)}</strong> (${e(m.step.role)})<br>${e(m.step.expects)}</p>${d.html}${button(m.taskUrl, action)}${caseHtml(m.case, lang, zone)}<p style="font-size:12px;color:#57606a">${t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.')}</p>`),
+      };
+    }
+    case 'escalation': {
+      const d = due(m.step, m.now, lang, zone);
+      const subject = t(lang, `Eskalasi tingkat ${m.level}: ${m.step.name} melewati batas waktu — ${m.case.trackingId}`, `Escalation level ${m.level}: ${m.step.name} is overdue — ${m.case.trackingId}`);
+      const intro = t(lang,
+        `Tahap "${m.step.name}" yang menjadi tugas ${m.assigneeName} belum diselesaikan dalam batas waktu SOP. Anda menerima email ini sebagai ${m.ladderTitle}.`,
+        `The step "${m.step.name}", assigned to ${m.assigneeName}, was not done within the SOP time limit. You receive this as ${m.ladderTitle}.`);
+      return {
+        subject,
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', caseText(m.case, lang, zone), ...(m.taskUrl ? ['', `${t(lang, 'Lihat atau tindak lanjuti', 'View or act')}: ${m.taskUrl}`] : [])].join('\n'),
+        html: frame(lang, t(lang, `Eskalasi tingkat ${m.level}`, `Escalation level ${m.level}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${m.taskUrl ? button(m.taskUrl, t(lang, 'Lihat atau tindak lanjuti', 'View or act')) : ''}${caseHtml(m.case, lang, zone)}`),
+      };
+    }
+    case 'reprimand': {
+      const subject = t(lang, `Rekomendasi teguran: ${m.agencyName} belum menindaklanjuti pengaduan ${m.case.trackingId}`, `Reprimand recommended: ${m.agencyName} has not followed up complaint ${m.case.trackingId}`);
+      const intro = t(lang,
+        `Inspektorat memantau tindak lanjut pengaduan ini. Tahap "${m.step.name}" (${m.assigneeName}) melewati batas waktu SOP tanpa tindak lanjut. Sesuai SOP SP4N-LAPOR!, kami merekomendasikan agar Bupati memberikan teguran kepada ${m.agencyName}.`,
+        `The inspectorate monitors this complaint's follow-up. The step "${m.step.name}" (${m.assigneeName}) passed its SOP time limit without follow-up. Under the SP4N-LAPOR! SOP, we recommend that the Bupati reprimand ${m.agencyName}.`);
+      const d = due(m.step, m.now, lang, zone);
+      return {
+        subject,
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', caseText(m.case, lang, zone)].join('\n'),
+        html: frame(lang, t(lang, 'Rekomendasi teguran', 'Reprimand recommendation'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${caseHtml(m.case, lang, zone)}`),
+      };
+    }
+    case 'reassignment': {
+      const d = due(m.step, m.now, lang, zone);
+      const intro = t(lang, `${m.fromName} mengalihkan tugas ini kepada Anda sebagai pelaksana tugas.`, `${m.fromName} handed this task to you as acting official.`);
+      return {
+        subject: t(lang, `Tugas dialihkan kepada Anda: ${m.step.name} — ${m.case.trackingId}`, `Task handed to you: ${m.step.name} — ${m.case.trackingId}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, `${m.step.name}: ${m.step.expects}`, d.text, '', caseText(m.case, lang, zone), '', `${t(lang, 'Buka tugas', 'Open the task')}: ${m.taskUrl}`].join('\n'),
+        html: frame(lang, m.step.name, `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(m.step.expects)}</p>${d.html}${button(m.taskUrl, t(lang, 'Buka tugas', 'Open the task'))}${caseHtml(m.case, lang, zone)}`),
+      };
+    }
+    case 'acknowledgement': {
+      const next = m.firstStep
+        ? t(lang, `Langkah berikutnya: ${m.firstStep.name} (${m.firstStep.role})${m.firstStep.dueAt ? `, paling lambat ${formatDateTime(m.firstStep.dueAt, lang, zone)}` : ''}.`,
+            `Next: ${m.firstStep.name} (${m.firstStep.role})${m.firstStep.dueAt ? `, by ${formatDateTime(m.firstStep.dueAt, lang, zone)}` : ''}.`)
+        : '';
+      const intro = t(lang, `Pengaduan Anda sudah kami terima dan akan ditangani sesuai SOP "${m.sopTitle}". Simpan nomor pelacakan berikut.`, `Your complaint has been received and will be handled under the SOP "${m.sopTitle}". Keep the tracking number below.`);
+      return {
+        subject: t(lang, `Pengaduan diterima: ${m.case.trackingId}`, `Complaint received: ${m.case.trackingId}`),
+        text: [intro, '', `${t(lang, 'Nomor pelacakan', 'Tracking number')}: ${m.case.trackingId}`, next, '', `${t(lang, 'Ikuti pengaduan', 'Follow it at')}: ${m.statusUrl}`, '', caseText({ ...m.case, reporter: undefined }, lang, zone)].join('\n'),
+        html: frame(lang, t(lang, 'Pengaduan Anda sudah diterima', 'Your complaint has been received'), `<p>${e(intro)}</p><p style="font-size:24px;font-weight:bold;letter-spacing:2px;font-family:monospace">${e(m.case.trackingId)}</p><p>${e(next)}</p>${button(m.statusUrl, t(lang, 'Lacak pengaduan', 'Track the complaint'))}${caseHtml({ ...m.case, reporter: undefined }, lang, zone)}`),
+      };
+    }
+    case 'answer': {
+      const until = formatDateTime(m.windowEndsAt, lang, zone);
+      const after = t(lang, `Jika Anda belum puas, balas sebelum ${until}. Jika tidak ada balasan sampai saat itu, pengaduan ditutup.`, `If you are not satisfied, reply before ${until}. Without a reply by then, the complaint is closed.`);
+      return {
+        subject: t(lang, `Tanggapan atas pengaduan ${m.case.trackingId}`, `Response to your complaint ${m.case.trackingId}`),
+        text: [t(lang, 'Berikut tanggapan atas pengaduan Anda:', 'Here is the response to your complaint:'), '', m.response, '', after, `${t(lang, 'Balas atau beri penilaian', 'Reply or rate')}: ${m.replyUrl}`, '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
+        html: frame(lang, t(lang, 'Tanggapan atas pengaduan Anda', 'The response to your complaint'), `<p style="background:#f6f8fa;border-left:4px solid #0b5394;padding:8px 12px">${escapeMultiline(m.response)}</p><p>${e(after)}</p>${button(m.replyUrl, t(lang, 'Balas atau beri penilaian', 'Reply or rate'))}<p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
+      };
+    }
+    case 'question': {
+      const until = formatDateTime(m.windowEndsAt, lang, zone);
+      return {
+        subject: t(lang, `Permintaan data untuk pengaduan ${m.case.trackingId}`, `Information needed for complaint ${m.case.trackingId}`),
+        text: [t(lang, 'Petugas memerlukan keterangan tambahan:', 'The officer needs more information:'), '', m.question, '', `${t(lang, 'Jawab sebelum', 'Answer before')} ${until}: ${m.replyUrl}`].join('\n'),
+        html: frame(lang, t(lang, 'Keterangan tambahan diperlukan', 'More information needed'), `<p style="background:#f6f8fa;border-left:4px solid #0b5394;padding:8px 12px">${escapeMultiline(m.question)}</p><p>${t(lang, 'Jawab sebelum', 'Answer before')} ${e(until)}.</p>${button(m.replyUrl, t(lang, 'Jawab', 'Answer'))}`),
+      };
+    }
+    case 'closing': {
+      const why = {
+        rated: t(lang, 'Terima kasih atas penilaian Anda.', 'Thank you for your rating.'),
+        reply_window_elapsed: t(lang, 'Batas waktu balasan sudah lewat tanpa balasan, sehingga pengaduan ditutup sesuai SOP.', 'The reply window passed without a reply, so the complaint is closed under the SOP.'),
+        closed_by_official: t(lang, 'Pengaduan ditutup oleh petugas.', 'The complaint was closed by the office.'),
+        rejected: t(lang, 'Pengaduan ditolak.', 'The complaint was rejected.'),
+      }[m.reason];
+      return {
+        subject: t(lang, `Pengaduan ${m.case.trackingId} ditutup`, `Complaint ${m.case.trackingId} closed`),
+        text: [why, '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
+        html: frame(lang, t(lang, 'Pengaduan ditutup', 'Complaint closed'), `<p>${e(why)}</p><p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
+      };
+    }
+    case 'rejection':
+      return {
+        subject: t(lang, `Pengaduan ${m.case.trackingId} tidak dapat diproses`, `Complaint ${m.case.trackingId} cannot be processed`),
+        text: [t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:'), '', m.reason, '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
+        html: frame(lang, t(lang, 'Pengaduan tidak dapat diproses', 'Complaint cannot be processed'), `<p>${t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:')}</p><p style="background:#f6f8fa;border-left:4px solid #b42318;padding:8px 12px">${escapeMultiline(m.reason)}</p><p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
+      };
+    case 'report':
+      return {
+        subject: t(lang, `Rekapitulasi pengaduan ${m.scopeName} — ${m.periodLabel}`, `Complaint recap ${m.scopeName} — ${m.periodLabel}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', ...m.headline.map((h) => `${h.label}: ${h.value}`), '', `${t(lang, 'Lampiran', 'Attachments')}: ${m.attachments.join(', ')}`].join('\n'),
+        html: frame(lang, t(lang, `Rekapitulasi ${m.periodLabel}`, `Recap ${m.periodLabel}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><table role="presentation" cellpadding="6" style="font-size:15px">${m.headline.map((h) => `<tr><td style="color:#57606a">${e(h.label)}</td><td style="font-size:20px;font-weight:bold">${e(h.value)}</td></tr>`).join('')}</table>${m.chartContentId ? `<p><img src="cid:${e(m.chartContentId)}" alt="${t(lang, 'Grafik pengaduan', 'Complaints chart')}" width="560" style="max-width:100%"></p>` : ''}<p>${t(lang, 'Lampiran', 'Attachments')}: ${m.attachments.map(e).join(', ')}</p>`),
+      };
+  }
+}

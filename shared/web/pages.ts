@@ -1,0 +1,205 @@
+/**
+ * The HTML pages, pure rendering: the complaint form, the confirmation, the tracking page, the
+ * reporter's reply page, the officials' task page, error pages and the local mailbox. Simple, accessible,
+ * mobile-first, no external assets, no scripts; every piece of user text escaped.
+ */
+import { escapeHtml as e, escapeMultiline } from '../html';
+import { eventLabel, formatDateTime, statusLabel, timeLeft, type Language } from '../i18n';
+import type { Issue } from '../errors';
+import type { PublicStatus, TaskView } from '../usecases/views';
+
+const t = (lang: Language, id: string, en: string) => (lang === 'id' ? id : en);
+
+const style = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1b1f23;line-height:1.5}
+main{max-width:46rem;margin:0 auto;padding:1rem}
+header{background:#0b5394;color:#fff;padding:.75rem 1rem}header a{color:#fff}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin-top:1.5rem}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:1rem 0}
+label{display:block;font-weight:600;margin-top:.9rem}
+input[type=text],input[type=email],input[type=tel],input[type=date],select,textarea{width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #8c959f;border-radius:6px;font:inherit}
+textarea{min-height:7rem}.hint{color:#57606a;font-size:.9rem;font-weight:400}
+.error{color:#b42318;font-weight:600}.field-error input,.field-error textarea,.field-error select{border-color:#b42318}
+button{background:#0b5394;color:#fff;border:0;border-radius:6px;padding:.7rem 1.2rem;font:inherit;font-weight:600;margin-top:1rem;cursor:pointer}
+button.secondary{background:#57606a}
+.tracking{font-size:2rem;font-weight:700;letter-spacing:.08em;font-family:ui-monospace,monospace}
+.status{display:inline-block;background:#ddf4ff;border-radius:999px;padding:.1rem .7rem;font-weight:600}
+ol.timeline{padding-left:1.2rem}.muted{color:#57606a}.late{color:#b42318;font-weight:600}
+fieldset{border:1px solid #d0d7de;border-radius:8px;margin-top:1rem}
+`;
+
+function layout(title: string, body: string, lang: Language): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${e(title)} — Tanggap</title><style>${style}</style></head>
+<body><header><strong>Tanggap</strong> · ${t(lang, 'Layanan Pengaduan Masyarakat', 'Public Complaint Service')}</header><main>${body}</main></body></html>`;
+}
+
+const issueFor = (issues: Issue[] | undefined, path: string) => issues?.filter((i) => i.path === path || i.path.startsWith(`${path}.`)).map((i) => i.message) ?? [];
+
+function field(opts: { name: string; label: string; type?: string; value?: string; required?: boolean; hint?: string; issues?: Issue[]; path?: string; textarea?: boolean; options?: { value: string; label: string }[] }): string {
+  const id = `f-${opts.name.replace(/[^a-zA-Z0-9]/g, '-')}`;
+  const errors = issueFor(opts.issues, opts.path ?? opts.name);
+  const describedBy = errors.length ? ` aria-describedby="${id}-error" aria-invalid="true"` : '';
+  const req = opts.required ? ' required' : '';
+  const control = opts.options
+    ? `<select id="${id}" name="${e(opts.name)}"${req}${describedBy}><option value="">—</option>${opts.options.map((o) => `<option value="${e(o.value)}"${o.value === opts.value ? ' selected' : ''}>${e(o.label)}</option>`).join('')}</select>`
+    : opts.textarea
+      ? `<textarea id="${id}" name="${e(opts.name)}"${req}${describedBy}>${e(opts.value ?? '')}</textarea>`
+      : `<input id="${id}" type="${opts.type ?? 'text'}" name="${e(opts.name)}" value="${e(opts.value ?? '')}"${req}${describedBy}>`;
+  return `<div class="${errors.length ? 'field-error' : ''}"><label for="${id}">${e(opts.label)}${opts.hint ? ` <span class="hint">${e(opts.hint)}</span>` : ''}</label>${control}${errors.map((m) => `<p class="error" id="${id}-error">${e(m)}</p>`).join('')}</div>`;
+}
+
+export interface FormAgency {
+  id: string;
+  name: string;
+  categories: { id: string; name: string }[];
+}
+
+/** The complaint form (`GET /`), re-rendered with the values and per-field errors after a 400. */
+export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Language; values?: Record<string, string>; issues?: Issue[] }): string {
+  const { lang, values = {}, issues } = input;
+  const v = (k: string) => values[k] ?? '';
+  // Without JavaScript, one select lists "agency — category" pairs; the handler splits them.
+  const target = input.agencies.flatMap((a) => a.categories.map((c) => ({ value: `${a.id}/${c.id}`, label: `${a.name} — ${c.name}` })));
+  const body = `<h1>${t(lang, 'Sampaikan pengaduan', 'File a complaint')}</h1>
+<p>${t(lang, 'Pengaduan Anda ditangani sesuai SOP instansi yang dituju, dengan batas waktu yang jelas. Anda akan mendapat nomor pelacakan.', "Your complaint is handled by the agency's SOP, with clear time limits. You will get a tracking number.")}
+ <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
+${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}</div>` : ''}
+<form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" novalidate>
+${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
+${issueFor(issues, 'category').map((m) => `<p class="error">${e(m)}</p>`).join('')}
+${field({ name: 'title', label: t(lang, 'Judul pengaduan', 'Title'), value: v('title'), required: true, issues })}
+${field({ name: 'description', label: t(lang, 'Uraian', 'Description'), hint: t(lang, '(minimal 20 karakter: apa, kapan, di mana)', '(at least 20 characters: what, when, where)'), value: v('description'), required: true, issues, textarea: true })}
+${field({ name: 'location', label: t(lang, 'Lokasi kejadian', 'Location'), value: v('location'), issues })}
+${field({ name: 'incidentDate', label: t(lang, 'Tanggal kejadian', 'Date of the incident'), type: 'date', value: v('incidentDate'), issues })}
+<fieldset><legend>${t(lang, 'Identitas pelapor', 'About you')}</legend>
+${field({ name: 'reporter.name', label: t(lang, 'Nama', 'Name'), value: v('reporter.name'), issues })}
+${field({ name: 'reporter.email', label: t(lang, 'Email', 'Email'), hint: t(lang, '(jawaban dikirim ke sini)', '(the answer is sent here)'), type: 'email', value: v('reporter.email'), issues })}
+${field({ name: 'reporter.phone', label: t(lang, 'Nomor telepon', 'Phone number'), type: 'tel', value: v('reporter.phone'), issues })}
+${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ? issueFor(issues, 'reporter').map((m) => `<p class="error">${e(m)}</p>`).join('') : ''}
+<label><input type="checkbox" name="anonymous" value="true"${v('anonymous') === 'true' ? ' checked' : ''}> ${t(lang, 'Anonim', 'Anonymous')} <span class="hint">${t(lang, '— identitas Anda tidak disimpan; Anda mengikuti pengaduan hanya dengan nomor pelacakan.', '— your identity is not kept; you follow the complaint with the tracking number only.')}</span></label>
+<label><input type="checkbox" name="confidential" value="true"${v('confidential') === 'true' ? ' checked' : ''}> ${t(lang, 'Rahasia', 'Confidential')} <span class="hint">${t(lang, '— identitas Anda hanya terlihat oleh petugas yang perlu menghubungi Anda.', '— only the officers who need to contact you see who you are.')}</span></label>
+</fieldset>
+<button type="submit">${t(lang, 'Kirim pengaduan', 'Submit')}</button>
+</form>
+<form class="card" method="get" action="/complaints/lookup"><label for="lookup">${t(lang, 'Sudah punya nomor pelacakan?', 'Have a tracking number?')}</label>
+<input id="lookup" type="text" name="trackingId" placeholder="TGP-XXXX-XXXX"><button type="submit" class="secondary">${t(lang, 'Lacak', 'Track')}</button></form>`;
+  return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), body, lang);
+}
+
+/** The confirmation after a form post. */
+export function renderSubmitted(input: { trackingId: string; statusUrl: string; hasEmail: boolean; lang: Language }): string {
+  const { lang } = input;
+  return layout(t(lang, 'Pengaduan terkirim', 'Complaint filed'), `<h1>${t(lang, 'Terima kasih, pengaduan Anda sudah kami terima', 'Thank you: your complaint has been received')}</h1>
+<div class="card"><p>${t(lang, 'Nomor pelacakan Anda:', 'Your tracking number:')}</p><p class="tracking">${e(input.trackingId)}</p>
+<p>${t(lang, 'Simpan nomor ini. Anda dapat mengikuti pengaduan di', 'Keep this number. Follow your complaint at')} <a href="${e(input.statusUrl)}">${e(input.statusUrl)}</a>.</p>
+<p>${input.hasEmail ? t(lang, 'Kami juga mengirim email berisi nomor ini dan langkah selanjutnya.', 'We also sent you an email with this number and what happens next.') : t(lang, 'Tanpa email, jawaban dapat dibaca di halaman pelacakan.', 'Without an email, read the answer on the tracking page.')}</p></div>`, lang);
+}
+
+/** The public tracking page: status, current step and due date, timeline, response. No personal data. */
+export function renderTracking(input: { status: PublicStatus; lang: Language; now: Date }): string {
+  const { status: s, lang } = input;
+  const step = s.currentStep;
+  return layout(`${t(lang, 'Pengaduan', 'Complaint')} ${s.trackingId}`, `<h1>${t(lang, 'Pengaduan', 'Complaint')} <span class="tracking">${e(s.trackingId)}</span></h1>
+<div class="card"><p>${e(s.agency.name)}</p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
+${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name)}</strong> (${e(step.role)})${step.dueAt ? `<br>${t(lang, 'Batas waktu', 'Due')}: ${e(formatDateTime(step.dueAt, lang))} — ${e(timeLeft(step.dueAt, input.now, lang))}` : ''}</p>` : ''}
+${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
+${s.rating ? `<p>${t(lang, 'Penilaian Anda', 'Your rating')}: ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}</p>` : ''}
+${s.closedAt ? `<p class="muted">${t(lang, 'Ditutup', 'Closed')} ${e(formatDateTime(s.closedAt, lang))}</p>` : ''}</div>
+<h2>${t(lang, 'Riwayat', 'Timeline')}</h2><ol class="timeline">${s.timeline.map((x) => `<li>${e(formatDateTime(x.at, lang))}: ${e(eventLabel[x.event]?.[lang] ?? x.event)}</li>`).join('')}</ol>`, lang);
+}
+
+/** The reporter's reply and rating page (key from their email). */
+export function renderReplyPage(input: { trackingId: string; key: string; response?: string; windowEndsAt?: string; lang: Language; issues?: Issue[]; done?: 'rated' | 'replied' }): string {
+  const { lang } = input;
+  if (input.done) {
+    return layout(t(lang, 'Terima kasih', 'Thank you'), `<h1>${t(lang, 'Terima kasih', 'Thank you')}</h1><div class="card"><p>${input.done === 'rated'
+      ? t(lang, 'Penilaian Anda sudah kami terima. Pengaduan ditutup.', 'Your rating is received. The complaint is closed.')
+      : t(lang, 'Balasan Anda sudah kami terima dan diteruskan kepada petugas.', 'Your reply is received and passed to the officer.')}</p>
+<p><a href="/complaints/${encodeURIComponent(input.trackingId)}">${t(lang, 'Lihat status pengaduan', 'See the complaint status')}</a></p></div>`, lang);
+  }
+  const stars = [5, 4, 3, 2, 1].map((n) => `<label><input type="radio" name="rating" value="${n}"> ${'★'.repeat(n)} ${n}</label>`).join('');
+  return layout(t(lang, 'Tanggapi jawaban', 'Reply to the answer'), `<h1>${t(lang, 'Jawaban atas pengaduan', 'The answer to your complaint')} <span class="tracking">${e(input.trackingId)}</span></h1>
+${input.response ? `<div class="card">${escapeMultiline(input.response)}</div>` : ''}
+${input.windowEndsAt ? `<p>${t(lang, 'Anda dapat membalas sampai', 'You may reply until')} ${e(formatDateTime(input.windowEndsAt, lang))}.</p>` : ''}
+${input.issues?.length ? `<div class="card error" role="alert">${input.issues.map((i) => e(i.message)).join('<br>')}</div>` : ''}
+<form class="card" method="post" action="/api/complaints/${encodeURIComponent(input.trackingId)}/feedback${lang === 'en' ? '?lang=en' : ''}">
+<input type="hidden" name="key" value="${e(input.key)}">
+<fieldset><legend>${t(lang, 'Apakah Anda puas dengan jawaban ini?', 'Are you satisfied with this answer?')}</legend>
+<label><input type="radio" name="satisfied" value="true" required> ${t(lang, 'Ya, puas', 'Yes')}</label>
+<label><input type="radio" name="satisfied" value="false"> ${t(lang, 'Belum, saya ingin membalas', 'No, I want to reply')}</label></fieldset>
+<fieldset><legend>${t(lang, 'Penilaian (1–5)', 'Rating (1–5)')}</legend>${stars}</fieldset>
+${field({ name: 'comment', label: t(lang, 'Komentar atau balasan', 'Comment or reply'), textarea: true })}
+<button type="submit">${t(lang, 'Kirim', 'Send')}</button></form>`, lang);
+}
+
+/** The officials' task page: the case, the step and its deadline, one form per action. */
+export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: Date; lang: Language; issues?: Issue[]; notice?: string }): string {
+  const { view, lang } = input;
+  const c = view.case;
+  const reporter = c.reporter === 'hidden'
+    ? t(lang, 'Dirahasiakan (pengaduan rahasia)', 'Withheld (confidential complaint)')
+    : c.reporter === 'anonymous' ? t(lang, 'Anonim', 'Anonymous')
+    : [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).map(e).join(' · ') || '—';
+  const open = view.task.status === 'open';
+  const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action="">
+<input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
+<h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
+${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', options: f.options, value: f.value, issues: input.issues })).join('')}
+<button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
+  return layout(view.task.stepName, `<h1>${e(view.task.stepName)}</h1>
+${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
+<div class="card"><p>${e(view.task.expects)}</p>
+${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
+<p class="muted">${e(view.task.role)} · ${t(lang, 'kunjungan ke-', 'visit ')}${view.task.visit}</p></div>
+<div class="card"><h2>${e(c.title)}</h2><p class="muted"><span class="tracking" style="font-size:1rem">${e(c.trackingId)}</span> · ${e(c.agency.name)} · ${e(c.category)} · ${e(formatDateTime(c.submittedAt, lang))}</p>
+<p>${escapeMultiline(c.description)}</p>
+${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
+<p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
+${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
+${forms || `<div class="card">${t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.')}</div>`}
+<h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
+}
+
+/** Error pages: 400, 404 unknown link, 409 already acted, 410 expired or superseded, 5xx. */
+export function renderErrorPage(input: { status: number; message: string; details: Record<string, unknown>; lang: Language }): string {
+  const { lang, status } = input;
+  const titles: Record<number, [string, string]> = {
+    400: ['Isian perlu diperbaiki', 'Some fields need fixing'],
+    404: ['Tautan tidak dikenal', 'Unknown link'],
+    409: ['Sudah ditindaklanjuti', 'Already acted on'],
+    410: ['Tautan sudah tidak berlaku', 'This link no longer works'],
+    413: ['Kiriman terlalu besar', 'Too large'],
+    415: ['Format tidak didukung', 'Unsupported format'],
+  };
+  const [id, en] = titles[status] ?? ['Terjadi gangguan', 'Something went wrong'];
+  const issues = Array.isArray(input.details.issues) ? (input.details.issues as Issue[]) : [];
+  const body = status >= 500
+    ? t(lang, 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.', 'Something went wrong on our side. Your data is safe; please try again shortly.')
+    : e(input.message);
+  return layout(t(lang, id, en), `<h1>${t(lang, id, en)}</h1><div class="card"><p>${body}</p>${issues.length ? `<ul>${issues.map((i) => `<li><strong>${e(i.path)}</strong>: ${e(i.message)}</li>`).join('')}</ul>` : ''}
+<p><a href="/">${t(lang, 'Kembali ke halaman utama', 'Back to the start page')}</a></p></div>`, lang);
+}
+
+export interface MailboxMessage {
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+/** The local runtime's mailbox (`/_local/mailbox`): a list, and one message shown at a time. */
+export function renderMailbox(input: { messages: MailboxMessage[]; selectedId?: string }): string {
+  const selected = input.messages.find((m) => m.id === input.selectedId) ?? input.messages.at(-1);
+  const list = [...input.messages].reverse().map((m) => `<li${m === selected ? ' style="font-weight:700"' : ''}><a href="?id=${encodeURIComponent(m.id)}">${e(m.subject)}</a><br><span class="muted">${e(m.to.join(', '))} · ${e(m.sentAt)}</span></li>`).join('');
+  const shown = selected
+    ? `<div class="card"><p class="muted">${e(selected.from)} → ${e(selected.to.join(', '))}<br>${e(selected.sentAt)}</p><h2>${e(selected.subject)}</h2>
+<iframe title="message" sandbox="allow-popups allow-top-navigation-by-user-activation" srcdoc="${e(selected.html)}" style="width:100%;height:36rem;border:1px solid #d0d7de;border-radius:6px"></iframe>
+${selected.attachments.length ? `<p>${selected.attachments.map((a) => `📎 ${e(a.filename)} (${a.size} B)`).join('<br>')}</p>` : ''}</div>`
+    : '<div class="card">Belum ada email. / No mail yet.</div>';
+  return layout('Mailbox', `<h1>Mailbox (${input.messages.length})</h1>${shown}<ol class="timeline" reversed>${list}</ol>`, 'id');
+}
