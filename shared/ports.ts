@@ -84,6 +84,8 @@ export interface CaseStore {
 
   /** Records that `key` happened for this case; true the first time only (emails, verdicts). */
   claimOnce(caseId: string, key: string): Promise<boolean>;
+  /** Forgets a claim (after a failed email, so that the retry may send it). */
+  release(caseId: string, key: string): Promise<void>;
   /** Stores `value` under `key` unless one is stored; returns the stored value (first writer wins). */
   remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T>;
 

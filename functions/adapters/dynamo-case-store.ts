@@ -3,7 +3,7 @@
  * single-item writes only (no TransactWriteItems: the local stand-in lacks it), no Scan.
  */
 import {
-  ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -152,6 +152,10 @@ export class DynamoCaseStore implements CaseStore {
       if (err instanceof ConditionFailed) return false;
       throw err;
     }
+  }
+
+  async release(caseId: string, key: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk: `CASE#${caseId}`, sk: `ONCE#${key}` }) }));
   }
 
   async remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T> {

@@ -82,6 +82,9 @@ export interface CaseRecord {
   verdicts: SlaVerdict[];
   /** Highest escalation level reached over the case's life, and reprimand recommendations. */
   escalations: { level: number; to: string; at: string; stepId: string; visit: number; kind: 'escalation' | 'reprimand' }[];
+  /** Due time of the latest step visit (and of the current phase) whose deadlines were computed. */
+  stepDueAt?: string;
+  phaseDueAt?: string;
   /** When the reporter's current reply window ends (after an answer or a question). */
   replyWindowEndsAt?: string;
   /** The open question to the reporter (`@askReporter`). */

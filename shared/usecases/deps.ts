@@ -1,0 +1,63 @@
+/**
+ * What every use case is given: the ports, the directory and its calendar, and the few settings
+ * that shape links and mail. Handlers build it once per container.
+ */
+import type { OfficeCalendar } from '../calendar';
+import type { CaseRecord, CaseEvent } from '../case/model';
+import type { Directory } from '../directory/schema';
+import { findAgency } from '../directory/resolve';
+import { NotFound } from '../errors';
+import { ConditionFailed, type CaseStore, type Mailer, type Workflow } from '../ports';
+import type { Sop } from '../sop/schema';
+
+export interface Deps {
+  store: CaseStore;
+  mailer: Mailer;
+  workflow: Workflow;
+  directory: Directory;
+  calendar: OfficeCalendar;
+  getSop: (id: string) => Sop;
+  publicUrl: string;
+  mailFrom: string;
+  linkSecret: string;
+  /** Random bytes (crypto): ids and link keys. */
+  randomBytes: (n: number) => Uint8Array;
+  /** Chosen fields only; never personal data or keys. */
+  log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
+}
+
+/**
+ * Reads a case, applies `change` and writes it back if nobody wrote in between (optimistic), retrying
+ * a few times. `change` returns the patch, or undefined to leave the case as it is.
+ */
+export async function mutateCase(
+  deps: Pick<Deps, 'store'>,
+  caseId: string,
+  change: (current: CaseRecord) => Partial<CaseRecord> | undefined,
+): Promise<CaseRecord> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.store.getCase(caseId);
+    if (!current) throw new NotFound(`Case ${caseId} does not exist.`);
+    const patch = change(current);
+    if (!patch) return current;
+    try {
+      return await deps.store.updateCase(caseId, current.version, patch);
+    } catch (err) {
+      if (!(err instanceof ConditionFailed) || attempt >= 8) throw err;
+    }
+  }
+}
+
+/** Appends an event (a thin alias so use cases read as the domain). */
+export function record(deps: Pick<Deps, 'store'>, event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
+  return deps.store.appendEvent(event);
+}
+
+export function agencyName(deps: Pick<Deps, 'directory'>, agencyId: string): string {
+  if (agencyId === 'inspectorate' || agencyId === deps.directory.inspectorate.id) return deps.directory.inspectorate.name.id;
+  return findAgency(deps.directory, agencyId)?.name.id ?? agencyId;
+}
+
+export function statusUrl(deps: Pick<Deps, 'publicUrl'>, trackingId: string): string {
+  return `${deps.publicUrl}/complaints/${encodeURIComponent(trackingId)}`;
+}

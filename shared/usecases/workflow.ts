@@ -1,0 +1,343 @@
+/**
+ * The workflow side: what the compiled state machines ask of the handlers. Each operation is
+ * idempotent, keyed by what the state machine knows (case, step or phase, visit), because Lambda
+ * retries and resumed executions re-enter states.
+ */
+import { Buffer } from 'node:buffer';
+import type { CaseRecord } from '../case/model';
+import { hashKey } from '../case/keys';
+import { taskSlot, type TaskRecord } from '../case/task';
+import { assigneeOf, findPerson, headOf, superiorOf } from '../directory/resolve';
+import type { Person } from '../directory/schema';
+import { renderEmail, type CaseSummary, type EmailModel, type StepSummary } from '../email/templates';
+import { computeDeadlines, slaVerdict } from '../sla/deadlines';
+import type { Sop, Step } from '../sop/schema';
+import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../workflow/contract';
+import { WorkflowError } from '../workflow/contract';
+import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
+
+const findStep = (sop: Sop, id: string): Step => {
+  const step = sop.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`SOP ${sop.id} has no step ${id}`);
+  return step;
+};
+
+const unitsOf = (c: CaseRecord) => ({ agencyId: c.agencyId, routedAgencyId: c.routedAgencyId });
+
+/** The case as an email shows it; the reporter only to roles that may see them. */
+export function caseSummary(deps: Deps, c: CaseRecord, showReporter: boolean): CaseSummary {
+  const agency = deps.directory.agencies.find((a) => a.id === c.agencyId);
+  return {
+    trackingId: c.trackingId,
+    title: c.title,
+    description: c.description,
+    agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId),
+    category: agency?.categories.find((k) => k.id === c.category)?.name.id ?? c.category,
+    location: c.location,
+    submittedAt: c.submittedAt,
+    reporter: showReporter && c.reporter ? c.reporter : undefined,
+  };
+}
+
+/** Whether a role of this SOP may see the reporter of this case. */
+export function maySeeReporter(sop: Sop, roleId: string, c: CaseRecord): boolean {
+  if (c.anonymous) return false;
+  if (!c.confidential) return true;
+  return sop.roles.find((r) => r.id === roleId)?.seesReporter ?? false;
+}
+
+function stepSummary(sop: Sop, step: Step, dueAt: string | undefined, lang: 'id' | 'en'): StepSummary {
+  const role = sop.roles.find((r) => r.id === step.role);
+  return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt };
+}
+
+/** Sends one email once (per case and `onceKey`); a failure is recorded on the case and rethrown as MailDeliveryFailed. */
+async function sendOnce(deps: Deps, c: CaseRecord, onceKey: string, to: string[], email: { subject: string; text: string; html: string }, at: string, template: string): Promise<void> {
+  if (await deps.store.claimOnce(c.caseId, `mail#${onceKey}`)) {
+    try {
+      await deps.mailer.send({ from: deps.mailFrom, to, ...email });
+      await record(deps, { caseId: c.caseId, at, type: 'email_sent', actor: { kind: 'system' }, data: { template } });
+    } catch (err) {
+      // Recorded, then released: the next attempt (Step Functions retries with backoff) sends it again.
+      await record(deps, { caseId: c.caseId, at, type: 'email_failed', actor: { kind: 'system' }, data: { template, errorName: err instanceof Error ? err.name : 'unknown' } });
+      await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
+      await deps.store.release(c.caseId, `mail#${onceKey}`);
+      throw Object.assign(new Error(`Email ${template} could not be sent`), { name: WorkflowError.deliveryFailed });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- deadlines
+
+/** Computes (once per step/phase visit) when to remind, when the work is due, and each rung. */
+export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): Promise<Deadlines> {
+  const c = await deps.store.getCase(req.caseId);
+  if (!c) throw new Error(`Case ${req.caseId} does not exist`);
+  const sop = deps.getSop(c.sopId);
+  const { limit, ladder } =
+    req.scope === 'step' ? (() => { const step = findStep(sop, req.id); return { limit: step.limit!, ladder: step.escalation ?? sop.escalation }; })()
+    : req.scope === 'phase' ? (() => { const phase = sop.phases.find((p) => p.id === req.id)!; return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation }; })()
+    : { limit: sop.reporterReply.window, ladder: undefined };
+  const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
+  const { gaps, ...deadlines } = computed;
+  const stored = await deps.store.remember(c.caseId, `deadlines#${req.scope}#${req.id}#${req.visit}`, { ...deadlines, gaps });
+  if (stored.gaps.length && (await deps.store.claimOnce(c.caseId, `gap#${req.scope}#${req.id}#${req.visit}`))) {
+    // Loud, not silent: the regency admin must add the holiday list of these years.
+    deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
+    await mutateCase(deps, c.caseId, (x) => ({ calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }));
+  }
+  await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
+    ? { replyWindowEndsAt: stored.dueAt }
+    : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }));
+  const { gaps: _gaps, ...result } = stored;
+  return result;
+}
+
+// ---------------------------------------------------------------- tasks
+
+/** Creates a random link key and its hash. */
+function newKey(deps: Deps): { key: string; keyHash: string } {
+  const key = Buffer.from(deps.randomBytes(32)).toString('base64url');
+  return { key, keyHash: hashKey(key) };
+}
+
+/**
+ * Opens a human task (or the reporter's window) and sends the email that carries its link. A
+ * re-entered state finds the task of its slot and re-binds the new token: no second key, no second email.
+ */
+export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> {
+  const c = await deps.store.getCase(req.caseId);
+  if (!c) throw new Error(`Case ${req.caseId} does not exist`);
+  const slot = taskSlot(req.kind, req.stepId, req.visit);
+  const existing = await deps.store.getTask(c.caseId, slot);
+  if (existing) {
+    await deps.store.updateTask(c.caseId, slot, existing.version, { taskToken: req.taskToken });
+    deps.log.info('task re-bound to a new token', { caseId: c.caseId, slot });
+    return;
+  }
+  const sop = deps.getSop(c.sopId);
+  const { key, keyHash } = newKey(deps);
+  if (req.kind === 'official') {
+    const step = findStep(sop, req.stepId);
+    const assignee: Person | undefined = assigneeOf(deps.directory, sop, step.role, unitsOf(c)) ?? headOf(deps.directory, sop, step.role, unitsOf(c));
+    if (!assignee) throw new Error(`Nobody holds role ${step.role} for case ${c.caseId}`);
+    const dueAt = step.limit ? c.stepDueAt : sop.phases.some((p) => p.steps.includes(step.id)) ? c.phaseDueAt : undefined;
+    const task: TaskRecord = {
+      caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, keyHash, taskToken: req.taskToken,
+      status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt, version: 1,
+    };
+    await deps.store.putTask(task);
+    await mutateCase(deps, c.caseId, () => ({
+      status: c.status === 'received' || c.status === 'resolved' || c.status === 'awaiting_reporter' ? 'in_progress' : c.status,
+      currentStep: { stepId: step.id, visit: req.visit, role: step.role, startedAt: req.enteredAt, dueAt, assigneeId: assignee.id },
+    }));
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'step_opened', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: assignee.id });
+    const lang = assignee.language;
+    const email = renderEmail({
+      template: 'newTask', recipientName: assignee.name, case: caseSummary(deps, c, maySeeReporter(sop, step.role, c)),
+      step: stepSummary(sop, step, dueAt, lang), taskUrl: `${deps.publicUrl}/tasks/${key}`, now: req.enteredAt,
+    }, lang);
+    await sendTaskMail(deps, c, slot, assignee.email, email, req.enteredAt, 'newTask');
+    return;
+  }
+  // The reporter's window: after an answer (reply or rate) or a question (answer it).
+  const fresh = (await deps.store.getCase(c.caseId))!;
+  const task: TaskRecord = {
+    caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, keyHash, taskToken: req.taskToken,
+    status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: fresh.replyWindowEndsAt, version: 1,
+  };
+  await deps.store.putTask(task);
+  const replyUrl = `${statusUrl(deps, c.trackingId)}/reply?key=${key}${c.language === 'en' ? '&lang=en' : ''}`;
+  if (req.kind === 'reporterReply') {
+    await mutateCase(deps, c.caseId, () => ({ status: 'resolved', currentStep: undefined }));
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'response_sent', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
+  } else {
+    await mutateCase(deps, c.caseId, () => ({ status: 'awaiting_reporter' }));
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reporter_asked', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
+  }
+  if (!fresh.reporter?.email) {
+    // No email: the answer is on the tracking page; the reply link cannot reach them (see README).
+    deps.log.info('reporter has no email; answer shown on the tracking page', { caseId: c.caseId });
+    return;
+  }
+  const summary = caseSummary(deps, fresh, false);
+  const model: EmailModel = req.kind === 'reporterReply'
+    ? { template: 'answer', case: summary, response: fresh.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, c.trackingId), windowEndsAt: fresh.replyWindowEndsAt ?? req.enteredAt }
+    : { template: 'question', case: summary, question: fresh.question ?? '', replyUrl, windowEndsAt: fresh.replyWindowEndsAt ?? req.enteredAt };
+  await sendTaskMail(deps, fresh, slot, fresh.reporter.email, renderEmail(model, fresh.language), req.enteredAt, model.template);
+}
+
+/** A task's email must not fail the task: the failure is recorded and the escalation ladder still runs. */
+async function sendTaskMail(deps: Deps, c: CaseRecord, slot: string, to: string, email: { subject: string; text: string; html: string }, at: string, template: string): Promise<void> {
+  try {
+    await sendOnce(deps, c, `task#${slot}`, [to], email, at, template);
+  } catch (err) {
+    deps.log.warn('task email failed; recorded on the case', { caseId: c.caseId, slot, template });
+    if (!(err instanceof Error) || err.name !== WorkflowError.deliveryFailed) throw err;
+  }
+}
+
+// ---------------------------------------------------------------- outcomes
+
+/** Records what happened: decisions, verdicts (once), the reporter's feedback, closure. */
+export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<void> {
+  const c = await deps.store.getCase(req.caseId);
+  if (!c) throw new Error(`Case ${req.caseId} does not exist`);
+  const sop = deps.getSop(c.sopId);
+  switch (req.kind) {
+    case 'started':
+      if (await deps.store.claimOnce(c.caseId, 'outcome#started')) {
+        await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
+      }
+      return;
+    case 'stepDone': {
+      if (!(await deps.store.claimOnce(c.caseId, `outcome#step#${req.stepId}#${req.visit}`))) return;
+      const step = findStep(sop, req.stepId);
+      const action = step.actions.find((a) => a.id === req.decision.action);
+      const patch: Partial<CaseRecord> = {};
+      for (const f of action?.fields ?? []) {
+        const value = req.decision.fields[f.name]?.trim();
+        if (!value) continue;
+        if (f.meaning === 'routeAgency') patch.routedAgencyId = value;
+        if (f.meaning === 'responseDraft') patch.responseDraft = value;
+        if (f.meaning === 'response') patch.response = { text: value, at: req.decision.decidedAt, byPersonId: req.decision.actor.personId };
+        if (f.meaning === 'question') patch.question = value;
+        if (f.meaning === 'reason' && action?.goto === '@reject') patch.rejectionReason = value;
+      }
+      if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
+      await mutateCase(deps, c.caseId, (x) => {
+        const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
+          ? [...x.verdicts, slaVerdict({
+              calendar: deps.calendar, scope: 'step', id: step.id, visit: req.visit, unit: step.limit!.unit, deadlines: req.sla,
+              endedAt: new Date(req.decision.decidedAt),
+              escalatedTo: x.escalations.filter((e) => e.stepId === step.id && e.visit === req.visit).map((e) => e.to),
+            })]
+          : x.verdicts;
+        return { ...patch, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
+      });
+      const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason').map((f) => [f.name, req.decision.fields[f.name]]).filter(([, v]) => v));
+      await record(deps, {
+        caseId: c.caseId, at: req.decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
+        actor: { kind: 'official', personId: req.decision.actor.personId, role: req.decision.actor.role, ...(req.decision.actor.onBehalfOf ? { onBehalfOf: req.decision.actor.onBehalfOf } : {}) },
+        data: { action: req.decision.action, ...notes },
+      });
+      return;
+    }
+    case 'phaseDone': {
+      if (!(await deps.store.claimOnce(c.caseId, `outcome#phase#${req.phaseId}#${req.visit}`))) return;
+      const phase = sop.phases.find((p) => p.id === req.phaseId)!;
+      await mutateCase(deps, c.caseId, (x) => ({
+        verdicts: [...x.verdicts, slaVerdict({
+          calendar: deps.calendar, scope: 'phase', id: phase.id, visit: req.visit, unit: phase.limit.unit, deadlines: req.sla,
+          endedAt: new Date(req.enteredAt),
+          escalatedTo: x.escalations.filter((e) => e.stepId === phase.id && e.visit === req.visit).map((e) => e.to),
+        })],
+      }));
+      return;
+    }
+    case 'reporterFeedback': {
+      if (!(await deps.store.claimOnce(c.caseId, `outcome#feedback#${req.visit}`))) return;
+      const f = req.feedback;
+      await mutateCase(deps, c.caseId, (x) => ({
+        ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
+        ...(f.satisfied ? {} : { replies: x.replies + 1, status: 'in_progress' as const }),
+      }));
+      if (f.rating || f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
+      if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, data: { comment: f.comment } });
+      return;
+    }
+    case 'closed': {
+      if (!(await deps.store.claimOnce(c.caseId, 'outcome#closed'))) return;
+      const rejected = req.reason === 'rejected';
+      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, closeReason: req.reason, currentStep: undefined }));
+      await record(deps, { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- notifications
+
+/** Sends the email a state asks for, to the right people, once per (template, step/phase, visit, level). */
+export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
+  const c = await deps.store.getCase(req.caseId);
+  if (!c) throw new Error(`Case ${req.caseId} does not exist`);
+  const sop = deps.getSop(c.sopId);
+  const onceKey = `notify#${req.template}#${req.stepId ?? req.phaseId ?? '-'}#${req.visit ?? 0}#${req.level ?? 0}`;
+  const reporterEmail = c.reporter?.email;
+  switch (req.template) {
+    case 'acknowledgement': {
+      if (!reporterEmail) return;
+      const first = findStep(sop, sop.startAt ?? sop.steps[0]!.id);
+      const limit = first.limit ?? sop.phases.find((p) => p.steps.includes(first.id))?.limit;
+      const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(req.enteredAt), limit).at) : undefined;
+      const email = renderEmail({ template: 'acknowledgement', case: caseSummary(deps, c, false), statusUrl: statusUrl(deps, c.trackingId), firstStep: stepSummary(sop, first, firstDue, c.language), sopTitle: sop.title[c.language] }, c.language);
+      return sendOnce(deps, c, onceKey, [reporterEmail], email, req.enteredAt, req.template);
+    }
+    case 'closing':
+    case 'rejection': {
+      if (!reporterEmail) return;
+      const model: EmailModel = req.template === 'closing'
+        ? { template: 'closing', case: caseSummary(deps, c, false), reason: c.closeReason ?? 'closed_by_official', statusUrl: statusUrl(deps, c.trackingId) }
+        : { template: 'rejection', case: caseSummary(deps, c, false), reason: c.rejectionReason ?? '', statusUrl: statusUrl(deps, c.trackingId) };
+      return sendOnce(deps, c, onceKey, [reporterEmail], renderEmail(model, c.language), req.enteredAt, req.template);
+    }
+    case 'reminder':
+    case 'escalation':
+    case 'reprimand':
+      return notifyLadder(deps, c, sop, req, onceKey);
+  }
+}
+
+async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
+  // The work may have ended while this state waited: then nobody is reminded or escalated.
+  const current = c.currentStep;
+  const phase = req.phaseId ? sop.phases.find((p) => p.id === req.phaseId) : undefined;
+  const stillOpen = phase
+    ? !!current && phase.steps.includes(current.stepId) && !c.verdicts.some((v) => v.scope === 'phase' && v.id === phase.id && v.visit === req.visit)
+    : !!current && current.stepId === req.stepId && current.visit === req.visit;
+  if (!stillOpen || c.status === 'closed' || c.status === 'rejected') {
+    deps.log.info('ladder notice skipped: the work is done', { caseId: c.caseId, template: req.template });
+    return;
+  }
+  const step = findStep(sop, current!.stepId);
+  const task = await deps.store.getTask(c.caseId, taskSlot('official', step.id, current!.visit));
+  const assignee = (task?.assigneeId && findPerson(deps.directory, task.assigneeId)) || undefined;
+  const ladder = step.escalation && !phase ? step.escalation : phase?.escalation ?? sop.escalation;
+  const summaryFor = (roleSees: boolean) => caseSummary(deps, c, roleSees);
+  const dueAt = current!.dueAt;
+  if (req.template === 'reminder') {
+    if (!assignee) return;
+    const email = renderEmail({ template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language), taskUrl: `${deps.publicUrl}/complaints/${encodeURIComponent(c.trackingId)}`, now: req.enteredAt }, assignee.language);
+    await sendOnce(deps, c, onceKey, [assignee.email], email, req.enteredAt, 'reminder');
+    await recordOnce(deps, c, `${onceKey}#event`, () => record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id }));
+    return;
+  }
+  const level = req.level ?? 1;
+  const rung = ladder.rungs[level - 1];
+  const units = unitsOf(c);
+  const recipient: Person | undefined =
+    req.template === 'reprimand' || rung?.notify === 'bupati' ? deps.directory.bupati
+    : rung?.notify === 'head' ? headOf(deps.directory, sop, step.role, units)
+    : rung?.notify === 'inspectorate' ? deps.directory.inspectorate.head
+    : superiorOf(deps.directory, sop, step.role, units);
+  if (!recipient) return;
+  const ladderTitle = req.template === 'reprimand' ? 'Bupati' : rung?.notify === 'superior' ? 'atasan langsung' : rung?.notify === 'head' ? 'kepala unit kerja' : rung?.notify === 'bupati' ? 'Bupati' : 'Inspektur';
+  const lang = recipient.language;
+  const email = req.template === 'reprimand'
+    ? renderEmail({ template: 'reprimand', recipientName: recipient.name, agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId), assigneeName: assignee?.name ?? step.role, case: summaryFor(false), step: stepSummary(sop, step, dueAt, lang), now: req.enteredAt }, lang)
+    : renderEmail({ template: 'escalation', recipientName: recipient.name, level, ladderTitle, assigneeName: assignee?.name ?? step.role, case: summaryFor(false), step: stepSummary(sop, step, dueAt, lang), now: req.enteredAt, taskUrl: statusUrl(deps, c.trackingId) }, lang);
+  await sendOnce(deps, c, onceKey, [recipient.email], email, req.enteredAt, req.template);
+  const owner = phase?.id ?? step.id;
+  const kind = req.template === 'reprimand' ? 'reprimand' as const : 'escalation' as const;
+  await recordOnce(deps, c, `${onceKey}#event`, async () => {
+    await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }));
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level } });
+  });
+}
+
+async function recordOnce(deps: Deps, c: CaseRecord, key: string, fn: () => Promise<unknown>): Promise<void> {
+  if (await deps.store.claimOnce(c.caseId, key)) await fn();
+}
+
