@@ -12,13 +12,12 @@ export const httpHandlers = {
 } as const;
 export type HttpHandlerName = keyof typeof httpHandlers;
 
-/** Handlers the state machines and the scheduler invoke (not on the HTTP API). */
+/** Handlers the state machines invoke (not on the HTTP API), by their ASL placeholder's short name. */
 export const workflowHandlers = {
   deadlines: 'functions/workflow-deadlines/handler.ts',
   task: 'functions/workflow-task/handler.ts',
   outcome: 'functions/workflow-outcome/handler.ts',
   notify: 'functions/workflow-notify/handler.ts',
-  report: 'functions/report/handler.ts',
 } as const;
 export type WorkflowHandlerName = keyof typeof workflowHandlers;
 

@@ -1,0 +1,28 @@
+/** The citizen's pages: the form (GET /), the tracking page, and the reply page of the reporter's link. */
+import { NotFound } from '../../shared/errors';
+import { caseByTrackingId, listAgencies, publicStatus, replyContext } from '../../shared/usecases/complaints';
+import { renderComplaintForm, renderReplyPage, renderTracking } from '../../shared/web/pages';
+import { dependencies } from '../adapters/deps';
+import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
+
+export const handler = httpHandler(async (event) => {
+  const deps = dependencies();
+  const lang = languageOf(event);
+  const trackingId = event.pathParameters?.trackingId;
+  if (!trackingId) {
+    const agencies = listAgencies(deps, lang).map((a) => ({ id: a.id, name: a.name, categories: a.categories }));
+    return html(200, renderComplaintForm({ agencies, lang }));
+  }
+  if (trackingId === 'lookup') {
+    const typed = event.queryStringParameters?.trackingId ?? '';
+    const c = await caseByTrackingId(deps, typed);
+    return redirect(`/complaints/${encodeURIComponent(c.trackingId)}${lang === 'en' ? '?lang=en' : ''}`);
+  }
+  if (event.rawPath.endsWith('/reply')) {
+    const key = event.queryStringParameters?.key ?? '';
+    const { case: c, task } = await replyContext(deps, trackingId, key);
+    if (task.status !== 'open') throw new NotFound('This reply link has been used or has expired.');
+    return html(200, renderReplyPage({ trackingId: c.trackingId, key, response: task.kind === 'reporterReply' ? c.response?.text : c.question, windowEndsAt: c.replyWindowEndsAt, lang }));
+  }
+  return html(200, renderTracking({ status: await publicStatus(deps, trackingId, lang), lang, now: requestTime(event) }));
+});

@@ -1,0 +1,41 @@
+/**
+ * The officials' task links: GET/POST /api/tasks/{taskKey} (JSON) and /tasks/{taskKey} (the page).
+ * GET and HEAD change nothing. The page's POST needs its CSRF token; the JSON POST needs
+ * `Content-Type: application/json`, which a cross-site form cannot send.
+ */
+import { ValidationFailed } from '../../shared/errors';
+import { actOnTask, viewTask } from '../../shared/usecases/tasks';
+import { renderTaskPage } from '../../shared/web/pages';
+import { dependencies } from '../adapters/deps';
+import { html, httpHandler, json, languageOf, readBody, requestTime } from '../http';
+
+export const handler = httpHandler(async (event) => {
+  const deps = dependencies();
+  const lang = languageOf(event);
+  const key = event.pathParameters?.taskKey ?? '';
+  const method = event.requestContext.http.method;
+  const page = !event.rawPath.startsWith('/api/');
+  const now = requestTime(event);
+  if (method === 'GET' || method === 'HEAD') {
+    const { view, csrf } = await viewTask(deps, key, lang);
+    return page ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang })) : json(200, view);
+  }
+  const body = readBody(event, page ? ['form'] : ['json']);
+  const fields = body.value as Record<string, unknown>;
+  if (page) {
+    try {
+      const result = await actOnTask(deps, key, fields, { lang, now, csrf: String(fields.csrf ?? ''), viaForm: true });
+      const { view, csrf } = await viewTask(deps, key, lang).catch(() => ({ view: undefined, csrf: '' }));
+      const notice = lang === 'id' ? 'Terima kasih: keputusan Anda sudah dicatat dan proses berlanjut.' : 'Thank you: your decision is recorded and the process continues.';
+      return view ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang, notice })) : html(200, `<!doctype html><p>${notice} (${result.next})</p>`);
+    } catch (err) {
+      if (err instanceof ValidationFailed) {
+        const { view, csrf } = await viewTask(deps, key, lang);
+        return html(400, renderTaskPage({ view, csrfToken: csrf, now, lang, issues: err.issues }));
+      }
+      throw err;
+    }
+  }
+  const result = await actOnTask(deps, key, fields, { lang, now, viaForm: false });
+  return json(200, { ok: true, next: result.next });
+});

@@ -1,0 +1,8 @@
+/** Invoked by the state machines: the SLA deadlines of a step, a phase or the reporter's window. */
+import middy from '@middy/core';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { computeStepDeadlines } from '../../shared/usecases/workflow';
+import { DeadlinesRequest } from '../../shared/workflow/contract';
+import { dependencies } from '../adapters/deps';
+
+export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(dependencies(), event)).use(parser({ schema: DeadlinesRequest }));

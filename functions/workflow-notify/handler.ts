@@ -1,0 +1,15 @@
+/**
+ * Invoked by the state machines: reminders, escalations, reprimand recommendations and the reporter's
+ * notices. A refused email is recorded on the case and raised as MailDeliveryFailed for the state
+ * machine to retry with backoff.
+ */
+import middy from '@middy/core';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { notify } from '../../shared/usecases/workflow';
+import { NotifyRequest } from '../../shared/workflow/contract';
+import { dependencies } from '../adapters/deps';
+
+export const handler = middy(async (event: NotifyRequest) => {
+  await notify(dependencies(), event);
+  return {};
+}).use(parser({ schema: NotifyRequest }));

@@ -1,0 +1,11 @@
+/** Invoked by the state machines: record a decision, an SLA verdict, the reporter's feedback, closure. */
+import middy from '@middy/core';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { recordOutcome } from '../../shared/usecases/workflow';
+import { OutcomeRequest } from '../../shared/workflow/contract';
+import { dependencies } from '../adapters/deps';
+
+export const handler = middy(async (event: OutcomeRequest) => {
+  await recordOutcome(dependencies(), event);
+  return {};
+}).use(parser({ schema: OutcomeRequest }));
