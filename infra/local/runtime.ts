@@ -1,0 +1,257 @@
+/**
+ * The whole system on one machine: the same handlers and the same generated state machines as on
+ * AWS, with local stand-ins reached through the real AWS SDK by endpoint configuration:
+ *
+ *   HTTP front (API Gateway v2 events, from functions/routes.ts) ─► handlers ─► dynalite   (DynamoDB)
+ *                                                                          ├─► local SES  (mail kept under DATA_DIR)
+ *                                                                          └─► local SFN  (the engine, journal under DATA_DIR)
+ *   virtual clock (POST /_local/clock) ─► Wait states and timers
+ *
+ * Everything persists under DATA_DIR and resumes after a restart, a `kill -9` included.
+ */
+import './polyfills';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { demoDirectory } from '../../shared/directory';
+import { sops } from '../../shared/sops';
+import { WorkflowFunction } from '../../shared/workflow/contract';
+import { renderMailbox } from '../../shared/web/pages';
+import { httpHandlers, routes, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
+import { createTableInput } from '../../functions/adapters/table-definition';
+import { VirtualClock } from './clock';
+import { LocalMailbox, startLocalSes } from './ses';
+import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
+import { startSfnServer } from './stepfunctions/server';
+
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+
+const ROOT = resolve(__dirname, '../..');
+const TABLE_NAME = 'tanggap-local';
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export interface RuntimeOptions {
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  dataDir: string;
+  /** Start the clock at this instant on first start (the clock persists afterwards). */
+  clockStart?: Date;
+}
+
+export interface Runtime {
+  url: string;
+  clock: VirtualClock;
+  engine: LocalStepFunctions;
+  mailbox: LocalMailbox;
+  stop(): Promise<void>;
+}
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+function lambdaContext(name: string): Context {
+  return {
+    functionName: `tanggap-local-${name}`, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '512', awsRequestId: randomBytes(16).toString('hex'), logGroupName: 'local', logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  };
+}
+
+async function loadHandler(entry: string): Promise<LambdaHandler> {
+  const mod = (await import(join(ROOT, entry))) as { handler: LambdaHandler };
+  return mod.handler;
+}
+
+/** Starts the runtime. Environment for the handlers is set before any handler module loads. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
+  // The HTTP port first: the handlers' PUBLIC_URL must name it.
+  const http = createServer();
+  await new Promise<void>((res) => http.listen(options.port ?? 0, '127.0.0.1', res));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+  const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart });
+  const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
+  const ses = await startLocalSes(mailbox);
+
+  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
+  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+  const secretFile = join(dataDir, 'link-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+
+  // Filled below, once the handler modules can load (they read their configuration at import).
+  const invokers: Record<string, Invoker> = {};
+  const engine = new LocalStepFunctions({ clock, invokers, dataDir: join(dataDir, 'stepfunctions') });
+  clock.settle = () => engine.waitForIdle();
+  const stateMachines: Record<string, string> = {};
+  for (const sop of sops) {
+    const file = join(ROOT, 'statemachines', `${sop.id}.asl.json`);
+    stateMachines[sop.id] = engine.createStateMachine(sop.id, readFileSync(file, 'utf8'));
+  }
+  const sfn = await startSfnServer(engine);
+
+  Object.assign(process.env, {
+    AWS_REGION: 'ap-southeast-3',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    AWS_ENDPOINT_URL_SES: ses.url,
+    AWS_ENDPOINT_URL_SFN: sfn.url,
+    TABLE_NAME,
+    STATE_MACHINES: JSON.stringify(stateMachines),
+    MAIL_FROM: demoDirectory.regency.mailFrom,
+    PUBLIC_URL: url,
+    LINK_SECRET: readFileSync(secretFile, 'utf8').trim(),
+    POWERTOOLS_SERVICE_NAME: 'tanggap',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  await ensureTable(new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+  // The workflow functions, invoked in-process by the engine, as Lambda would invoke them.
+  for (const [name, entry] of Object.entries(workflowHandlers)) {
+    const placeholder = WorkflowFunction[name as keyof typeof WorkflowFunction];
+    const handler = await loadHandler(entry);
+    invokers[placeholder] = (payload) => handler(payload, lambdaContext(name));
+  }
+  const httpLambdas = new Map<HttpHandlerName, LambdaHandler>();
+  for (const [name, entry] of Object.entries(httpHandlers)) httpLambdas.set(name as HttpHandlerName, await loadHandler(entry));
+
+  engine.resume();
+  http.on('request', (req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = new URL(req.url ?? '/', url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req);
+    if (body === undefined) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'payload_too_large', message: 'The request body is too large.' }) });
+    if (target.pathname.startsWith('/_local/')) return send(res, await local(method, target, body));
+    const match = matchRoute(method === 'HEAD' ? 'GET' : method, target.pathname);
+    if (!match) return send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such route.' }) });
+    const event = toApiGatewayEvent(req, method, target, body, match.routeKey, match.params, clock.now());
+    const result = (await httpLambdas.get(match.handler)!(event, lambdaContext(match.handler))) as APIGatewayProxyStructuredResultV2;
+    send(res, method === 'HEAD' ? { ...result, body: '' } : result);
+  }
+
+  async function local(method: string, target: URL, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
+    const jsonOut = (status: number, value: unknown) => ({ statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(value) });
+    switch (`${method} ${target.pathname}`) {
+      case 'GET /_local/clock':
+        return jsonOut(200, { now: clock.now().toISOString(), pendingTimers: clock.pendingTimers().length });
+      case 'POST /_local/clock': {
+        let advance: unknown;
+        try { advance = (JSON.parse(body.toString('utf8') || '{}') as { advance?: unknown }).advance; } catch { advance = undefined; }
+        if (typeof advance !== 'string') return jsonOut(400, { error: 'validation', issues: [{ path: 'advance', message: 'Give an ISO 8601 duration, e.g. "P3D" or "PT4H".' }] });
+        try {
+          return jsonOut(200, { now: (await clock.advance(advance)).toISOString() });
+        } catch (err) {
+          return jsonOut(400, { error: 'validation', issues: [{ path: 'advance', message: err instanceof Error ? err.message : 'invalid' }] });
+        }
+      }
+      case 'GET /_local/mail':
+        return jsonOut(200, mailbox.all());
+      case 'GET /_local/mailbox':
+        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all(), selectedId: target.searchParams.get('id') ?? undefined }) };
+      case 'GET /_local/directory':
+        return jsonOut(200, demoDirectory);
+      default:
+        return jsonOut(404, { error: 'not_found', message: 'No such local endpoint.' });
+    }
+  }
+
+  return {
+    url,
+    clock,
+    engine,
+    mailbox,
+    async stop() {
+      engine.close();
+      clock.stop();
+      mailbox.close();
+      await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+    },
+  };
+}
+
+async function ensureTable(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  }
+  for (let i = 0; i < 50; i++) {
+    const t = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    if (t.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('The local table did not become active');
+}
+
+function matchRoute(method: string, path: string) {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_m, n: string) => { names.push(n); return '([^/]+)'; })}$`);
+    const m = pattern.exec(path);
+    if (m) return { handler: route.handler, routeKey: `${route.method} ${route.path}`, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An API Gateway HTTP API (v2) event, as Lambda receives it; the time is the virtual clock's. */
+function toApiGatewayEvent(req: IncomingMessage, method: string, target: URL, body: Buffer, routeKey: string, params: Record<string, string>, now: Date): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const type = headers['content-type'] ?? '';
+  const textual = /^(text\/|application\/(json|x-www-form-urlencoded))/.test(type) || body.length === 0;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: target.pathname,
+    rawQueryString: target.search.replace(/^\?/, ''),
+    cookies: headers.cookie ? headers.cookie.split(/;\s*/) : undefined,
+    headers,
+    queryStringParameters: target.search ? Object.fromEntries(target.searchParams) : undefined,
+    pathParameters: Object.keys(params).length ? params : undefined,
+    requestContext: {
+      accountId: '000000000000', apiId: 'local', domainName: target.host, domainPrefix: 'local', requestId: randomBytes(8).toString('hex'),
+      routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+      http: { method, path: target.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+    },
+    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: !textual,
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers = { ...(result.headers ?? {}) } as Record<string, string>;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
+}

@@ -1,0 +1,121 @@
+/**
+ * A local SES endpoint for the handlers' real @aws-sdk/client-ses (the v1 Query API: SendEmail and
+ * SendRawEmail). Sent mail is appended to DATA_DIR/mail/messages.jsonl (fsync'd), so it survives
+ * restarts; aws-ses-v2-local keeps mail in memory only, which is why the runtime captures mail itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+
+export interface StoredMail {
+  id: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string;
+  links: string[];
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+/** Every http(s) URL in a message, in order, without duplicates. */
+export function linksOf(text: string, html: string): string[] {
+  const found = [...`${text}\n${html.replace(/&amp;/g, '&')}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0].replace(/[.,;]+$/, ''));
+  return [...new Set(found)];
+}
+
+export class LocalMailbox {
+  private readonly file: string;
+  private readonly messages: StoredMail[] = [];
+  private fd: number | undefined;
+
+  constructor(dir: string, private readonly now: () => Date) {
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, 'messages.jsonl');
+    if (existsSync(this.file)) {
+      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+        if (!line) continue;
+        try { this.messages.push(JSON.parse(line) as StoredMail); } catch { /* a torn last line after kill -9 */ }
+      }
+    }
+    this.fd = openSync(this.file, 'a');
+  }
+
+  all(): StoredMail[] {
+    return this.messages;
+  }
+
+  add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links'>): StoredMail {
+    const stored: StoredMail = { id: randomUUID(), sentAt: this.now().toISOString(), links: linksOf(mail.text, mail.html), ...mail };
+    writeSync(this.fd!, `${JSON.stringify(stored)}\n`);
+    fsyncSync(this.fd!);
+    this.messages.push(stored);
+    return stored;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+const list = (form: URLSearchParams, prefix: string) =>
+  [...form.entries()].filter(([k]) => k.startsWith(`${prefix}.member.`)).sort(([a], [b]) => Number(a.split('.').pop()) - Number(b.split('.').pop())).map(([, v]) => v);
+
+const ok = (action: string, messageId: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><${action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><${action}Result><MessageId>${messageId}</MessageId></${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+const fault = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+
+/** Starts the SES endpoint on 127.0.0.1 (port 0 = any free port). */
+export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        const action = form.get('Action');
+        try {
+          if (action === 'SendEmail') {
+            const stored = mailbox.add({
+              from: form.get('Source') ?? '',
+              to: list(form, 'Destination.ToAddresses'),
+              cc: list(form, 'Destination.CcAddresses'),
+              subject: form.get('Message.Subject.Data') ?? '',
+              text: form.get('Message.Body.Text.Data') ?? '',
+              html: form.get('Message.Body.Html.Data') ?? '',
+              attachments: [],
+            });
+            res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendEmail', stored.id));
+          } else if (action === 'SendRawEmail') {
+            const raw = Buffer.from(form.get('RawMessage.Data') ?? '', 'base64');
+            const parsed = await simpleParser(raw);
+            const addresses = (v: typeof parsed.to) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
+            const stored = mailbox.add({
+              from: parsed.from?.value[0]?.address ?? '',
+              to: addresses(parsed.to),
+              cc: addresses(parsed.cc),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, size: a.size })),
+            });
+            res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendRawEmail', stored.id));
+          } else {
+            res.writeHead(400, { 'content-type': 'text/xml' }).end(fault('InvalidAction', `Unsupported action ${action}`));
+          }
+        } catch (err) {
+          res.writeHead(400, { 'content-type': 'text/xml' }).end(fault('MessageRejected', err instanceof Error ? err.message : 'rejected'));
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
