@@ -49,11 +49,30 @@ const mailRetry = { ErrorEquals: [WorkflowError.deliveryFailed], IntervalSeconds
 
 /** One year: the longest a Standard execution lives (the machine as a whole). */
 const EXECUTION_TIMEOUT_SECONDS = 365 * 24 * 3600;
+/**
+ * A callback task waits for a person, so it has no useful timeout of its own: the SLA clock beside
+ * it reminds and escalates instead. It is still set explicitly, to the execution's own limit (one
+ * year), because Step Functions' default (99,999,999 s) reads like a forgotten setting and the local
+ * engine's default (60 s) would end a task long before anyone could act.
+ */
+const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
+/** Step Functions refuses state names longer than this. */
+const MAX_STATE_NAME = 80;
 
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
 /** JSONPath-safe key of an id (step ids carry dashes). */
 const key = (id: string) => id.replace(/-/g, '_');
 const visitPath = (id: string) => `$.visits.${key(id)}.n`;
+/** Where a phase's deadlines live while it runs (contract: `$.phaseSla.<phaseId>`). */
+const phaseSlaPath = (id: string) => `$.phaseSla.${key(id)}`;
+
+/** Adds states to a States object; two states of one name would silently shadow each other. */
+function merge(into: Record<string, AslState>, from: Record<string, AslState>): void {
+  for (const [name, state] of Object.entries(from)) {
+    if (name in into) throw new Error(`Two states would be named "${name}": rename a step or phase so their ids differ.`);
+    into[name] = state;
+  }
+}
 
 const base = {
   'caseId.$': '$.caseId',
@@ -102,9 +121,12 @@ class Compiler {
     top['Acknowledge'] = this.notify({ template: 'acknowledgement' }, this.entry(start, undefined));
 
     // Steps outside phases are top-level; a phase's steps live in its race's work branch.
-    for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id))) Object.assign(top, this.step(step, undefined));
-    for (const phase of sop.phases) Object.assign(top, this.phase(phase));
-    Object.assign(top, this.reporterWindow(), this.closing());
+    for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id))) merge(top, this.step(step, undefined));
+    for (const phase of sop.phases) merge(top, this.phase(phase));
+    // A question to the reporter is asked outside any phase: the reporter's time is not the agency's.
+    for (const step of sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter'))) merge(top, this.askReporter(step));
+    merge(top, this.reporterWindow());
+    merge(top, this.closing());
     for (const step of sop.steps) {
       for (const action of step.actions) {
         if (action.goto === '@reporter') top[names.toReporter(step.id)] = {
@@ -112,6 +134,7 @@ class Compiler {
         };
       }
     }
+    checkNames(top);
     return {
       Comment: `${sop.title.id} — ${sop.source.office} (SOP ${sop.source.number}). Generated from shared/sops/${sop.id}.sop.json by statemachines/compile.ts; do not edit.`,
       StartAt: 'Start',
@@ -138,8 +161,9 @@ class Compiler {
         default: return this.entry(action.goto, phase);
       }
     })();
-    // Leaving the phase's work branch: carry the target out through PhaseDone.
-    if (phase && !(action.goto.startsWith('@') ? action.goto === '@askReporter' : this.phaseOf.get(action.goto) === phase)) {
+    // Leaving the phase's work branch (every terminal target, the reporter's question included):
+    // carry the target out through PhaseDone.
+    if (phase && (action.goto.startsWith('@') || this.phaseOf.get(action.goto) !== phase)) {
       return names.exitPhase(phase.id, local);
     }
     return local;
@@ -158,6 +182,7 @@ class Compiler {
         FunctionName: fn('task'),
         Payload: { ...base, 'taskToken.$': '$$.Task.Token', kind: 'official', stepId: id, 'visit.$': visitPath(id) },
       },
+      TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
       ResultPath: '$.decision',
       Retry: [lambdaRetry],
     };
@@ -197,7 +222,6 @@ class Compiler {
       if (phase && target.startsWith(`${phase.id}: leave to `)) {
         s[target] = { Type: 'Pass', Result: target.slice(`${phase.id}: leave to `.length), ResultPath: '$.phaseExit', Next: `${phase.id}: work done` };
       }
-      if (action.goto === '@askReporter') Object.assign(s, this.askReporter(step));
     }
     return s;
   }
@@ -206,7 +230,7 @@ class Compiler {
   private askReporter(step: Step): Record<string, AslState> {
     const askId = `${step.id}-ask`;
     const race = names.ask(step.id);
-    const back = names.visit(step.id);
+    const back = this.entry(step.id, undefined);
     return {
       [names.visit(askId)]: this.increment(askId, `${race}: window`),
       [`${race}: window`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', id: step.id, 'visit.$': visitPath(askId) }, '$.replySla', race),
@@ -279,7 +303,7 @@ class Compiler {
     const s: Record<string, AslState> = {};
     const id = phase.id;
     const inner: Record<string, AslState> = {};
-    for (const stepId of phase.steps) Object.assign(inner, this.step(this.stepById.get(stepId)!, phase));
+    for (const stepId of phase.steps) merge(inner, this.step(this.stepById.get(stepId)!, phase));
     const entries = this.phaseEntries(phase);
     inner[`${id}: entry`] = {
       Type: 'Choice',
@@ -293,19 +317,19 @@ class Compiler {
       s[names.enterPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseEntry', Next: names.visit(id) };
     }
     s[names.visit(id)] = this.increment(id, names.deadlines(id));
-    s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, '$.phaseSla', id);
+    s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, phaseSlaPath(id), id);
     s[id] = {
       Type: 'Parallel',
       Comment: `${phase.name.en}: due in ${phase.limit.amount} ${phase.limit.unit} for all its steps.`,
       Branches: [
         { StartAt: `${id}: entry`, States: inner },
-        this.clock(id, '$.phaseSla', phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
+        this.clock(id, phaseSlaPath(id), phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
       ],
       Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }],
       Next: `${id}: decision`,
     };
     s[`${id}: decision`] = this.decode('$.done.Cause', `${id}: record`);
-    s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': '$.phaseSla' }, null, `${id}: leave`);
+    s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': phaseSlaPath(id) }, null, `${id}: leave`);
     const exits = new Set<string>();
     for (const stepId of phase.steps) {
       const step = this.stepById.get(stepId)!;
@@ -322,13 +346,19 @@ class Compiler {
     return s;
   }
 
-  /** Steps of a phase entered from outside it: the start, targets of outside actions, the follow-up step. */
+  /**
+   * Steps of a phase entered from outside it: the start, targets of outside actions, the follow-up
+   * step, and steps that asked the reporter a question (they resume after the answer).
+   */
   private phaseEntries(phase: Phase): string[] {
     const inside = new Set(phase.steps);
     const entries = new Set<string>();
     const start = this.sop.startAt ?? this.sop.steps[0]!.id;
     if (inside.has(start)) entries.add(start);
     if (inside.has(this.sop.reporterReply.followUpStep)) entries.add(this.sop.reporterReply.followUpStep);
+    for (const id of phase.steps) {
+      if (this.stepById.get(id)!.actions.some((a) => a.goto === '@askReporter')) entries.add(id);
+    }
     for (const step of this.sop.steps.filter((s) => !inside.has(s.id))) {
       for (const a of step.actions) if (inside.has(a.goto)) entries.add(a.goto);
     }
@@ -372,6 +402,7 @@ class Compiler {
           Type: 'Task',
           Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
           Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
+          TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
           ResultPath: resultPath,
           Retry: [lambdaRetry],
           Next: `${name}: done`,
@@ -418,7 +449,24 @@ class Compiler {
   }
 }
 
-/** Compiles one SOP into its state machine definition. */
+/** Every state name must be unique in the whole machine, branches included, and short enough for AWS. */
+function checkNames(states: Record<string, AslState>): void {
+  const seen = new Set<string>();
+  const walk = (level: Record<string, AslState>) => {
+    for (const [name, state] of Object.entries(level)) {
+      if (seen.has(name)) throw new Error(`Two states would be named "${name}": rename a step or phase so their ids differ.`);
+      if ([...name].length > MAX_STATE_NAME) throw new Error(`State name "${name}" is longer than ${MAX_STATE_NAME} characters: shorten the step or phase id.`);
+      seen.add(name);
+      for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) walk(branch.States);
+    }
+  };
+  walk(states);
+}
+
+/**
+ * Compiles one SOP into its state machine definition. Throws when the SOP's ids would give two
+ * states one name or a name longer than Step Functions allows.
+ */
 export function compileSop(sop: Sop): AslMachine {
   return new Compiler(sop).compile();
 }

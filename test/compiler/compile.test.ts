@@ -89,7 +89,7 @@ describe('branches and loops', () => {
       ['reject', 'Rejected: record'],
     ]);
     expect(s.get('pengawasan')).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['PhaseDone'] })] });
-    expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.phaseSla.dueAt' });
+    expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.phaseSla.pengawasan.dueAt' });
   });
 
   test('SP4N-LAPOR!: the last rung of the executing official\'s ladder recommends a reprimand to the Bupati', () => {
