@@ -3,28 +3,25 @@ import { join } from 'node:path';
 // asl-validator is CommonJS with a default-exported function.
 import aslValidator from 'asl-validator';
 import { sops, getSop } from '../../shared/sops';
+import type { Sop } from '../../shared/sop/schema';
 import { compileSop, renderAsl, type AslMachine, type AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
+import { fixtures, getFixture } from './fixtures';
+import { allStates, chain, scopes, unreachable, type Scope } from './asl';
 
 const committed = (id: string) => readFileSync(join(__dirname, '../../statemachines', `${id}.asl.json`), 'utf8');
+const ONE_YEAR = 365 * 24 * 3600;
+const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const placeholder = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
+type Choice = { Variable: string; StringEquals?: string; BooleanEquals?: boolean; Next: string };
 
-/** Every state of a machine, branches included, by name. */
-function allStates(machine: { States: Record<string, AslState> }): Map<string, AslState> {
-  const found = new Map<string, AslState>();
-  const walk = (states: Record<string, AslState>) => {
-    for (const [name, state] of Object.entries(states)) {
-      found.set(name, state);
-      for (const branch of (state.Branches as { States: Record<string, AslState> }[] | undefined) ?? []) walk(branch.States);
-    }
-  };
-  walk(machine.States);
-  return found;
-}
-
-describe.each(sops.map((s) => [s.id]))('compiled SOP %s', (sopId) => {
-  const sop = getSop(sopId);
+describe.each([
+  ...sops.map((s) => ['SOP', s.id, s] as const),
+  ...fixtures.map((s) => ['fixture', s.id, s] as const),
+])('compiled %s %s', (kind, sopId, sop: Sop) => {
   const machine: AslMachine = compileSop(sop);
   const states = allStates(machine);
+  const tasks = [...states.entries()].filter(([, s]) => s.Type === 'Task');
 
   test('is valid Amazon States Language', () => {
     const result = aslValidator(structuredClone(machine)); // it annotates its input
@@ -32,56 +29,334 @@ describe.each(sops.map((s) => [s.id]))('compiled SOP %s', (sopId) => {
     expect(result.isValid).toBe(true);
   });
 
-  test('the committed .asl.json is not stale (run `npm run compile-sops`)', () => {
-    expect(committed(sopId)).toBe(renderAsl(machine));
+  if (kind === 'SOP') {
+    test('the committed .asl.json is not stale (run `npm run compile-sops`)', () => {
+      expect(committed(sopId)).toBe(renderAsl(machine));
+    });
+  }
+
+  test('compiles to the same text every time', () => {
+    expect(renderAsl(compileSop(sop))).toBe(renderAsl(machine));
+    expect(renderAsl(machine).endsWith('}\n')).toBe(true);
   });
 
-  test('each human step is a callback task of the task function, with its step id and visit', () => {
+  test('state names are unique in the whole machine and at most 80 characters; every state is reachable in its scope', () => {
+    const names = scopes(machine).flatMap((s) => Object.keys(s.States));
+    expect(names.length).toBe(new Set(names).size);
+    expect(names.filter((n) => [...n].length > 80)).toEqual([]);
+    for (const scope of scopes(machine)) expect(unreachable(scope)).toEqual([]);
+  });
+
+  test('a first Pass starts a visit counter at 0 for every step, and every visit path points to one', () => {
+    expect(machine.StartAt).toBe('Start');
+    const counters = machine.States['Start']!.Result as Record<string, { n: number }>;
+    for (const step of sop.steps) expect(counters[step.id.replace(/-/g, '_')]).toEqual({ n: 0 });
+    const paths = [...renderAsl(machine).matchAll(/"\$\.visits\.(\w+)\.n"/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(counters[p]).toEqual({ n: 0 });
+  });
+
+  test('each human step is a callback task of the task function, with its step id, visit and a one-year timeout', () => {
     for (const step of sop.steps) {
-      const open = states.get(`${step.id}: open task`);
-      expect(open).toMatchObject({
+      expect(states.get(`${step.id}: open task`)).toMatchObject({
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: `\${${WorkflowFunction.task}}`, Payload: { 'taskToken.$': '$$.Task.Token', kind: 'official', stepId: step.id } },
+        TimeoutSeconds: ONE_YEAR,
+        Parameters: {
+          FunctionName: placeholder('task'),
+          Payload: {
+            'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id', 'enteredAt.$': '$$.State.EnteredTime',
+            'taskToken.$': '$$.Task.Token', kind: 'official', stepId: step.id, 'visit.$': `$.visits.${step.id.replace(/-/g, '_')}.n`,
+          },
+        },
       });
+      // The visit counter goes up before the task opens.
+      expect(states.get(`${step.id}: visit`)).toMatchObject({ Type: 'Pass', Parameters: { 'n.$': `States.MathAdd($.visits.${step.id.replace(/-/g, '_')}.n, 1)` } });
+    }
+    for (const [, s] of states) {
+      if (s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') expect(s.TimeoutSeconds).toBe(ONE_YEAR);
     }
   });
 
-  test('each limited step races its work against Wait states on absolute instants, ending the race on StepDone', () => {
+  test('each limited step computes its deadlines, then races its work against Wait states on absolute instants, ending on StepDone', () => {
     for (const step of sop.steps.filter((s) => s.limit)) {
+      expect(states.get(`${step.id}: visit`)!.Next).toBe(`${step.id}: deadlines`);
+      expect(states.get(`${step.id}: deadlines`)).toMatchObject({
+        Resource: placeholder('deadlines'), ResultPath: '$.sla', Next: step.id,
+        Parameters: { scope: 'step', id: step.id, 'visit.$': expect.stringMatching(/^\$\.visits\./) },
+      });
       const race = states.get(step.id)!;
       expect(race.Type).toBe('Parallel');
-      expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'] })]);
-      const waits = [...states.entries()].filter(([n, s]) => n.startsWith(`${step.id}: wait`) && s.Type === 'Wait');
+      expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.done' })]);
+      const [work, clock] = race.Branches as Scope[];
+      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
+      expect(work!.States[`${step.id}: step done`]).toMatchObject({ Parameters: { 'cause.$': expect.stringMatching(/^States\.JsonToString\(/) } });
+      expect(work!.States[`${step.id}: finish`]).toEqual({ Type: 'Fail', Error: 'StepDone', CausePath: '$.cause' });
       const ladder = step.escalation ?? sop.escalation;
-      expect(waits.map(([, s]) => s.TimestampPath)).toEqual(['$.sla.remindAt', '$.sla.dueAt', ...ladder.rungs.map((_, i) => `$.sla.rungs[${i}].at`)]);
-      expect(waits.every(([, s]) => s.Seconds === undefined)).toBe(true);
+      const waits = chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!).filter((s) => s.Type === 'Wait');
+      expect(waits.map((s) => s.TimestampPath)).toEqual(['$.sla.remindAt', '$.sla.dueAt', ...ladder.rungs.map((_, i) => `$.sla.rungs[${i}].at`)]);
+      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'state.$': 'States.StringToJson($.done.Cause)' } });
+      expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, 'decision.$': '$.decision', 'sla.$': '$.sla' } });
+    }
+  });
+
+  test('steps without a limit have no race and no deadlines of their own', () => {
+    for (const step of sop.steps.filter((s) => !s.limit)) {
+      expect(states.has(step.id)).toBe(false);
+      expect(states.has(`${step.id}: deadlines`)).toBe(false);
+      expect(states.get(`${step.id}: visit`)!.Next).toBe(`${step.id}: open task`);
+      expect(states.get(`${step.id}: open task`)!.Next).toBe(`${step.id}: record`);
     }
   });
 
   test('every action of every step is routed, and nothing else', () => {
     for (const step of sop.steps) {
       const route = states.get(`${step.id}: route`)!;
-      const choices = route.Choices as { StringEquals: string; Next: string }[];
-      expect(choices.map((c) => c.StringEquals)).toEqual(step.actions.map((a) => a.id));
+      const choices = route.Choices as Choice[];
+      expect(choices.map((c) => [c.Variable, c.StringEquals])).toEqual(step.actions.map((a) => ['$.decision.action', a.id]));
       for (const c of choices) expect(states.has(c.Next)).toBe(true);
+      expect(states.has(route.Default as string)).toBe(true);
     }
   });
 
-  test('every Lambda resource is one of the workflow placeholders; no JSONata anywhere', () => {
+  test('every Wait waits for an absolute instant (TimestampPath), never a fixed duration', () => {
+    const waits = [...states.values()].filter((s) => s.Type === 'Wait');
+    expect(waits.length).toBeGreaterThan(0);
+    for (const w of waits) {
+      expect(w.TimestampPath).toMatch(/^\$\.(sla|phaseSla\.\w+|replySla)\.(remindAt|dueAt|rungs\[\d+\]\.at)$/);
+      expect([w.Seconds, w.SecondsPath, w.Timestamp]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
+  test('Lambda tasks call workflow placeholders only, retry Lambda errors, and notify never stops the workflow', () => {
+    for (const [name, s] of tasks) {
+      const resource = s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' ? (s.Parameters as { FunctionName: string }).FunctionName : s.Resource;
+      expect(Object.values(WorkflowFunction).map((f) => `\${${f}}`)).toContain(resource);
+      const retry = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
+      expect({ name, errors: retry[0]!.ErrorEquals }).toEqual({ name, errors: LAMBDA_ERRORS });
+      expect(retry[0]!.BackoffRate).toBeGreaterThan(1);
+      if (resource === placeholder('notify')) {
+        expect(retry[1]).toMatchObject({ ErrorEquals: ['MailDeliveryFailed'], MaxAttempts: 5, IntervalSeconds: 10, BackoffRate: 2 });
+        expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: s.Next }]);
+        expect(s.ResultPath).toBeNull();
+      }
+    }
     const text = renderAsl(machine);
-    const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
-    expect([...placeholders].every((p) => Object.values(WorkflowFunction).includes(p as never))).toBe(true);
-    expect(text).not.toMatch(/JSONata|\{%/);
+    const names = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+    expect([...names].every((p) => Object.values(WorkflowFunction).includes(p as never))).toBe(true);
+  });
+
+  test('JSONPath only: no JSONata anywhere', () => {
+    const text = renderAsl(machine);
+    expect(text).not.toMatch(/JSONata|QueryLanguage|\{%|"Arguments"|"Output"/);
+  });
+
+  test('the whole machine has a one-year limit, the longest a Standard execution lives', () => {
+    expect(machine.TimeoutSeconds).toBe(ONE_YEAR);
   });
 });
 
-describe('branches and loops', () => {
+describe('the fixture shapes', () => {
+  const machineOf = (id: string) => compileSop(getFixture(id));
+  const statesOf = (id: string) => allStates(machineOf(id));
+  const routeOf = (s: Map<string, AslState>, step: string) => s.get(`${step}: route`)!.Choices as Choice[];
+  const nextOf = (s: Map<string, AslState>, step: string, action: string) => routeOf(s, step).find((c) => c.StringEquals === action)!.Next;
+
+  test('a case starts: record, acknowledge the reporter, then the first step', () => {
+    const m = machineOf('fixture-desk');
+    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: record', 'terima: route']);
+    expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
+    expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
+  });
+
+  test('a linear path goes from step to step by the default action', () => {
+    const s = statesOf('fixture-desk');
+    expect(nextOf(s, 'terima', 'forward')).toBe('telaah: visit');
+    expect(nextOf(s, 'telaah', 'draft')).toBe('setuju: visit');
+    expect(nextOf(s, 'setuju', 'approve')).toBe('kirim: visit');
+  });
+
+  test('the loop: returning the draft enters the drafting step again, whose visit counter increments', () => {
+    const s = statesOf('fixture-desk');
+    expect(nextOf(s, 'setuju', 'return')).toBe('telaah: visit');
+    expect(s.get('telaah: visit')).toEqual({
+      Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.visits.telaah.n, 1)' }, ResultPath: '$.visits.telaah', Next: 'telaah: deadlines',
+    });
+  });
+
+  test('the optional step is reached only by its non-default action and returns', () => {
+    const s = statesOf('fixture-desk');
+    const into = [...s.entries()].flatMap(([name, st]) => ((st.Choices as Choice[] | undefined) ?? []).filter((c) => c.Next === 'koordinasi: visit').map((c) => `${name} ${c.StringEquals}`));
+    expect(into).toEqual(['telaah: route coordinate']);
+    expect(nextOf(s, 'koordinasi', 'reply')).toBe('telaah: visit');
+  });
+
+  test('the clock climbs the step\'s own ladder in order, the reprimand rung asking notify for a reprimand', () => {
+    const m = machineOf('fixture-desk');
+    const clock = (m.States['telaah']!.Branches as Scope[])[1]!;
+    const steps = chain(clock, clock.StartAt);
+    expect(steps).toEqual([
+      'telaah: wait to remind', 'telaah: remind', 'telaah: wait until due',
+      'telaah: wait for rung 1', 'telaah: escalate to superior', 'telaah: wait for rung 2', 'telaah: recommend reprimand', 'telaah: ladder climbed',
+    ]);
+    expect(clock.States['telaah: remind']).toMatchObject({ Parameters: { template: 'reminder', stepId: 'telaah', 'visit.$': '$.visits.telaah.n' } });
+    expect(clock.States['telaah: escalate to superior']).toMatchObject({ Parameters: { template: 'escalation', level: 1, stepId: 'telaah' } });
+    expect(clock.States['telaah: recommend reprimand']).toMatchObject({ Parameters: { template: 'reprimand', level: 2, stepId: 'telaah' } });
+    expect(clock.States['telaah: ladder climbed']).toEqual({ Type: 'Succeed' });
+  });
+
+  test('@askReporter: the question races the reply window, and either way the same step resumes with a new visit', () => {
+    const m = machineOf('fixture-desk');
+    const s = allStates(m);
+    expect(nextOf(s, 'terima', 'ask')).toBe('terima-ask: visit');
+    expect(chain(m, 'terima-ask: visit').slice(0, 5)).toEqual(['terima-ask: visit', 'terima: ask reporter: window', 'terima: ask reporter', 'terima: ask reporter: answered', 'terima: visit']);
+    expect(s.get('terima: ask reporter: window')).toMatchObject({ Resource: placeholder('deadlines'), ResultPath: '$.replySla', Parameters: { scope: 'replyWindow', id: 'terima' } });
+    const race = s.get('terima: ask reporter')!;
+    expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['StepDone'], 'terima: ask reporter: answered'],
+      [['ReplyWindowElapsed'], 'terima: ask reporter: answered'],
+    ]);
+    const [work, clock] = race.Branches as Scope[];
+    expect(work!.States[work!.StartAt]).toMatchObject({ Parameters: { Payload: { kind: 'reporterAnswer', stepId: 'terima' } } });
+    expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n])).toEqual([
+      expect.objectContaining({ Type: 'Wait', TimestampPath: '$.replySla.dueAt' }),
+      expect.objectContaining({ Type: 'Fail', Error: 'ReplyWindowElapsed' }),
+    ]);
+  });
+
+  test('@reject records the closing, tells the reporter, and ends', () => {
+    const m = machineOf('fixture-desk');
+    expect(nextOf(allStates(m), 'terima', 'reject')).toBe('Rejected: record');
+    expect(chain(m, 'Rejected: record')).toEqual(['Rejected: record', 'Rejected: record: notify', 'Rejected']);
+    expect(m.States['Rejected: record']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'closed', reason: 'rejected' } });
+    expect(m.States['Rejected: record: notify']).toMatchObject({ Parameters: { template: 'rejection' } });
+    expect(m.States['Rejected']).toEqual({ Type: 'Succeed' });
+  });
+
+  test('@close records the closing by the official, tells the reporter, and ends', () => {
+    const m = machineOf('fixture-desk');
+    expect(nextOf(allStates(m), 'kirim', 'close')).toBe('Closed by official');
+    expect(chain(m, 'Closed by official')).toEqual(['Closed by official', 'Closed by official: notify', 'Closed']);
+    expect(m.States['Closed by official']).toMatchObject({ Parameters: { kind: 'closed', reason: 'closed_by_official' } });
+    expect(m.States['Closed by official: notify']).toMatchObject({ Parameters: { template: 'closing' } });
+  });
+
+  test('@reporter: the answer opens the reply window; satisfied closes as rated, a reply goes to the follow-up step, silence closes', () => {
+    const m = machineOf('fixture-desk');
+    const s = allStates(m);
+    expect(nextOf(s, 'kirim', 'send')).toBe('kirim: answer to reporter');
+    expect(chain(m, 'kirim: answer to reporter')).toEqual([
+      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: record', 'Reporter window: route',
+    ]);
+    expect(s.get('kirim: answer to reporter')).toMatchObject({ Result: 'kirim', ResultPath: '$.answeredBy' });
+    expect(s.get('Reporter window: deadline')).toMatchObject({ Parameters: { scope: 'replyWindow', 'id.$': '$.answeredBy' }, ResultPath: '$.replySla' });
+    const race = s.get('Reporter window')!;
+    const [work] = race.Branches as Scope[];
+    expect(work!.States[work!.StartAt]).toMatchObject({ ResultPath: '$.feedback', Parameters: { Payload: { kind: 'reporterReply', 'stepId.$': '$.answeredBy' } } });
+    expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [['StepDone'], 'Reporter window: feedback'],
+      [['ReplyWindowElapsed'], 'Closed: window elapsed'],
+    ]);
+    expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'feedback.$': '$.feedback' } });
+    expect(s.get('Reporter window: route')).toEqual({
+      Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: visit',
+    });
+    expect(s.get('Closed: rated')).toMatchObject({ Parameters: { kind: 'closed', reason: 'rated' } });
+    expect(s.get('Closed: window elapsed')).toMatchObject({ Parameters: { kind: 'closed', reason: 'reply_window_elapsed' } });
+  });
+
+  test('the branch: the agency, or the inspectorate\'s 60-day phase entered at its first step', () => {
+    const m = machineOf('fixture-routed');
+    const s = allStates(m);
+    expect(routeOf(s, 'verifikasi').map((c) => [c.StringEquals, c.Next])).toEqual([
+      ['toAgency', 'tindak: visit'], ['toInspectorate', 'pengawasan: enter at apip-terima'], ['reject', 'Rejected: record'],
+    ]);
+    expect(chain(m, 'pengawasan: enter at apip-terima')).toEqual([
+      'pengawasan: enter at apip-terima', 'pengawasan: visit', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: decision', 'pengawasan: record', 'pengawasan: leave',
+    ]);
+    expect(s.get('pengawasan: deadlines')).toMatchObject({ Parameters: { scope: 'phase', id: 'pengawasan' }, ResultPath: '$.phaseSla.pengawasan' });
+    expect(s.get('pengawasan: record')).toMatchObject({ Parameters: { kind: 'phaseDone', phaseId: 'pengawasan', 'sla.$': '$.phaseSla.pengawasan' } });
+    const phase = s.get('pengawasan')!;
+    expect(phase.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['PhaseDone'] })]);
+    const [work, clock] = phase.Branches as Scope[];
+    expect(work!.States[work!.StartAt]).toMatchObject({ Type: 'Choice', Choices: expect.arrayContaining([{ Variable: '$.phaseEntry', StringEquals: 'apip-terima', Next: 'apip-terima: visit' }]) });
+    expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!.TimestampPath).filter(Boolean)).toEqual([
+      '$.phaseSla.pengawasan.remindAt', '$.phaseSla.pengawasan.dueAt', '$.phaseSla.pengawasan.rungs[0].at', '$.phaseSla.pengawasan.rungs[1].at',
+    ]);
+    expect(clock!.States['pengawasan: remind']).toMatchObject({ Parameters: { template: 'reminder', phaseId: 'pengawasan', 'visit.$': '$.visits.pengawasan.n' } });
+  });
+
+  test('a step with its own limit inside a phase races its own clock inside the phase\'s work branch', () => {
+    const m = machineOf('fixture-routed');
+    const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
+    expect(work.States['apip-periksa']).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['StepDone'] })] });
+    expect(work.States['apip-terima']).toBeUndefined();
+    expect(work.States['apip-terima: open task']).toBeDefined();
+  });
+
+  test('leaving a phase carries the target out through PhaseDone; a question to the reporter leaves it and comes back to the same step', () => {
+    const m = machineOf('fixture-routed');
+    const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
+    const route = work.States['apip-periksa: route']!.Choices as Choice[];
+    expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab: visit'], ['ask', 'pengawasan: leave to apip-periksa-ask: visit']]);
+    expect(chain(work, 'pengawasan: leave to apip-periksa-ask: visit')).toEqual([
+      'pengawasan: leave to apip-periksa-ask: visit', 'pengawasan: work done', 'pengawasan: finish',
+    ]);
+    expect(work.States['pengawasan: leave to apip-periksa-ask: visit']).toMatchObject({ Result: 'apip-periksa-ask: visit', ResultPath: '$.phaseExit' });
+    expect(work.States['pengawasan: finish']).toEqual({ Type: 'Fail', Error: 'PhaseDone', CausePath: '$.cause' });
+    expect((m.States['pengawasan: leave']!.Choices as Choice[]).map((c) => c.Next).sort()).toEqual([
+      'Closed by official', 'apip-jawab: answer to reporter', 'apip-periksa-ask: visit',
+    ]);
+    const back = chain(m, 'apip-periksa-ask: visit');
+    expect(back.slice(back.indexOf('apip-periksa: ask reporter: answered'), back.indexOf('pengawasan: enter at apip-periksa') + 1)).toEqual([
+      'apip-periksa: ask reporter: answered', 'pengawasan: enter at apip-periksa',
+    ]);
+    expect(work.States[work.StartAt]!.Choices).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'apip-periksa', Next: 'apip-periksa: visit' });
+  });
+
+  test('a reply from the reporter re-enters the phase at the follow-up step', () => {
+    const s = statesOf('fixture-routed');
+    expect(s.get('Reporter window: route')!.Default).toBe('pengawasan: enter at apip-jawab');
+  });
+
+  test('one limit over the whole procedure (Musi Rawas shape): the phase starts the case, its steps have no clock of their own', () => {
+    const m = machineOf('fixture-whole-phase');
+    expect(m.States['Acknowledge']!.Next).toBe('penanganan: enter at terima');
+    const work = (m.States['penanganan']!.Branches as Scope[])[0]!;
+    for (const step of ['terima', 'tangani', 'koordinasi', 'sampaikan']) {
+      expect(work.States[`${step}: open task`]).toBeDefined();
+      expect(work.States[step]).toBeUndefined();
+    }
+    expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan: visit', 'koordinasi: visit']);
+    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.phaseExit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
+  });
+});
+
+describe('SOPs the compiler refuses, with a message that says what to fix', () => {
+  const base = getFixture('fixture-whole-phase');
+
+  test('a phase named like a step', () => {
+    const clash: Sop = { ...base, phases: [{ ...base.phases[0]!, id: 'tangani' }] };
+    expect(() => compileSop(clash)).toThrow(/Two states would be named "tangani.*rename a step or phase/);
+  });
+
+  test('ids so long that a state name passes 80 characters', () => {
+    const long = 'sampaikan-jawaban-kepada-pelapor-melalui-surat-resmi-dinas';
+    const sop: Sop = {
+      ...base,
+      steps: base.steps.map((st) => (st.id === 'sampaikan' ? { ...st, id: long } : { ...st, actions: st.actions.map((a) => (a.goto === 'sampaikan' ? { ...a, goto: long } : a)) })),
+      phases: [{ ...base.phases[0]!, steps: ['terima', 'tangani', 'koordinasi', long] }],
+    };
+    expect(() => compileSop(sop)).toThrow(/longer than 80 characters: shorten/);
+  });
+});
+
+describe('the four SOPs', () => {
   const states = (id: string) => allStates(compileSop(getSop(id)));
 
   test('SP4N-LAPOR!: the admin routes to the agency, to the inspectorate (a 60-day phase), asks the reporter or rejects', () => {
     const s = states('sp4n-lapor-muara-enim');
-    const route = s.get('verifikasi: route')!.Choices as { StringEquals: string; Next: string }[];
+    const route = s.get('verifikasi: route')!.Choices as Choice[];
     expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([
       ['routeAgency', 'verifikasi-instansi: visit'],
       ['routeInspectorate', 'pengawasan: enter at terima-apip'],
@@ -99,24 +374,22 @@ describe('branches and loops', () => {
 
   test('Health Office: returning the draft goes back to the analysis with a new visit', () => {
     const s = states('dinkes-muba');
-    const route = s.get('persetujuan: route')!.Choices as { StringEquals: string; Next: string }[];
+    const route = s.get('persetujuan: route')!.Choices as Choice[];
     expect(route.find((c) => c.StringEquals === 'return')?.Next).toBe('analisa: visit');
     expect(s.get('analisa: visit')).toMatchObject({ Parameters: { 'n.$': 'States.MathAdd($.visits.analisa.n, 1)' }, ResultPath: '$.visits.analisa' });
   });
 
   test('Musi Rawas: one 5-working-day phase holds every step; coordination is reachable and returns to the team', () => {
     const m = compileSop(getSop('dukcapil-mura'));
-    const phase = m.States['penanganan']!;
-    const inner = allStates((phase.Branches as AslMachine[])[0]!);
+    const inner = allStates((m.States['penanganan']!.Branches as Scope[])[0]!);
     expect(['terima: open task', 'tangani: open task', 'koordinasi: open task', 'sampaikan: open task'].every((n) => inner.has(n))).toBe(true);
-    const route = inner.get('tangani: route')!.Choices as { StringEquals: string; Next: string }[];
+    const route = inner.get('tangani: route')!.Choices as Choice[];
     expect(route).toContainEqual({ Variable: '$.decision.action', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
-    // Steps inside the phase have no clock of their own: only the phase's.
     expect(inner.get('tangani')).toBeUndefined();
     expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.phaseExit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
   });
 
-  test('the reply window closes the case when it elapses and loops to the follow-up step on an unsatisfied reply', () => {
+  test('SP4N-LAPOR!: the reply window closes the case when it elapses and loops to the follow-up step on an unsatisfied reply', () => {
     const s = states('sp4n-lapor-muara-enim');
     expect(s.get('Reporter window')!.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: feedback' }),
