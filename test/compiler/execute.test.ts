@@ -1,0 +1,239 @@
+/**
+ * The compiled machines, executed: aws-local-stepfunctions runs the fixture SOPs' ASL with stub
+ * workflow handlers that log every call. Shows the race (deciding ends the clock at once; a step left
+ * alone is reminded and escalated in order), loops with their visit numbers, phases left and
+ * re-entered, the reporter's question and reply window, and that a refused email never stops a case.
+ */
+import { compileSop, type AslMachine } from '../../statemachines/compile';
+import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StepDecision } from '../../shared/workflow/contract';
+import { getFixture } from './fixtures';
+import { deadlinesAt, runMachine } from './run-machine';
+
+const PAST = (i: number) => new Date(Date.UTC(2020, 0, 6, 1, i));
+const IN_AN_HOUR = (i: number) => new Date(Date.now() + 3_600_000 + i * 60_000);
+const decision = (action: string): StepDecision => ({ action, fields: {}, actor: { personId: 'pegawai-1', role: 'tester' }, decidedAt: new Date().toISOString() });
+const feedback = (satisfied: boolean) => ({ satisfied, ...(satisfied ? { rating: 5 } : {}), at: new Date().toISOString() });
+
+/** One execution's record of calls, readable in an assertion, and a way to wait for one of them. */
+class Journal {
+  readonly lines: string[] = [];
+  private waiters: { line: string; resolve: () => void }[] = [];
+
+  add(line: string): void {
+    this.lines.push(line);
+    for (const w of this.waiters.filter((x) => x.line === line)) w.resolve();
+    this.waiters = this.waiters.filter((x) => x.line !== line);
+  }
+
+  when(line: string): Promise<void> {
+    if (this.lines.includes(line)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ line, resolve }));
+  }
+}
+
+const describeNotify = (r: NotifyRequest) => `notify ${r.template}${r.stepId ?? r.phaseId ? ` ${r.stepId ?? r.phaseId}#${r.visit}` : ''}${r.level ? ` L${r.level}` : ''}`;
+const describeOutcome = (r: OutcomeRequest) => {
+  switch (r.kind) {
+    case 'started': return 'outcome started';
+    case 'stepDone': return `outcome stepDone ${r.stepId}#${r.visit} ${r.decision.action}`;
+    case 'phaseDone': return `outcome phaseDone ${r.phaseId}#${r.visit}`;
+    case 'reporterFeedback': return `outcome feedback #${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
+    case 'closed': return `outcome closed ${r.reason}`;
+  }
+};
+
+interface Scenario {
+  machine: AslMachine;
+  /** What a task resolves with, by `${kind} ${stepId}#${visit}`; `undefined`: nobody answers. */
+  answers: Record<string, (journal: Journal) => Promise<unknown> | unknown>;
+  /** Deadlines by `${scope} ${id}#${visit}`; the default is an hour away, which no test reaches. */
+  deadlines?: Record<string, (i: number) => Date>;
+  notifyFails?: (r: NotifyRequest) => boolean;
+}
+
+/** Runs a scenario; resolves with the journal and everything the outcome handler received. */
+async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeRequest[]; requests: (OpenTaskRequest | DeadlinesRequest)[] }> {
+  const journal = new Journal();
+  const outcomes: OutcomeRequest[] = [];
+  const requests: (OpenTaskRequest | DeadlinesRequest)[] = [];
+  const unanswered: (() => void)[] = [];
+  const rungs = (req: DeadlinesRequest) => (req.scope === 'replyWindow' ? 0 : 3);
+  const result = runMachine(s.machine, { caseId: 'case-1', sopId: 'fixture' }, {
+    deadlines: (req): Deadlines => {
+      requests.push(req);
+      const key = `${req.scope} ${req.id}#${req.visit}`;
+      journal.add(`deadlines ${key}`);
+      return deadlinesAt(rungs(req), s.deadlines?.[key] ?? IN_AN_HOUR);
+    },
+    task: async (req) => {
+      requests.push(req);
+      const key = `${req.kind} ${req.stepId}#${req.visit}`;
+      journal.add(`open ${key}`);
+      const answer = s.answers[key];
+      // Nobody answers: released when the execution ends, so no timer outlives the test.
+      if (!answer) return new Promise((resolve) => unanswered.push(() => resolve({ late: true })));
+      return answer(journal);
+    },
+    notify: (req) => {
+      journal.add(describeNotify(req));
+      if (s.notifyFails?.(req)) throw Object.assign(new Error('SES refused the message'), { name: 'MailDeliveryFailed' });
+    },
+    outcome: (req) => {
+      outcomes.push(req);
+      journal.add(describeOutcome(req));
+    },
+  });
+  try {
+    await result;
+  } finally {
+    for (const release of unanswered) release();
+  }
+  return { journal, outcomes, requests };
+}
+
+/** Lets every pending timer of length 0 and promise run, to show nothing more happens. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('executing the compiled service-desk fixture', () => {
+  const machine = compileSop(getFixture('fixture-desk'));
+
+  test('handled on time: every step decided before its deadline gets no reminder or escalation; the loops count visits; a satisfied reporter closes it', async () => {
+    // Prepare
+    const answers: Scenario['answers'] = {
+      'official terima#1': () => decision('forward'),
+      'official telaah#1': () => decision('draft'),
+      'official setuju#1': () => decision('return'),
+      'official telaah#2': () => decision('draft'),
+      'official setuju#2': () => decision('approve'),
+      'official kirim#1': () => decision('send'),
+      'reporterReply kirim#1': () => feedback(false),
+      'official telaah#3': () => decision('draft'),
+      'official setuju#3': () => decision('approve'),
+      'official kirim#2': () => decision('send'),
+      'reporterReply kirim#2': () => feedback(true),
+    };
+    // Act (the clocks wait an hour: finishing within the test's time shows nobody waited for them)
+    const { journal, outcomes, requests } = await play({ machine, answers });
+    await settle();
+    // Assess
+    expect(journal.lines).toEqual([
+      'outcome started', 'notify acknowledgement',
+      'deadlines step terima#1', 'open official terima#1', 'outcome stepDone terima#1 forward',
+      'deadlines step telaah#1', 'open official telaah#1', 'outcome stepDone telaah#1 draft',
+      'deadlines step setuju#1', 'open official setuju#1', 'outcome stepDone setuju#1 return',
+      'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft',
+      'deadlines step setuju#2', 'open official setuju#2', 'outcome stepDone setuju#2 approve',
+      'open official kirim#1', 'outcome stepDone kirim#1 send',
+      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 unsatisfied',
+      'deadlines step telaah#3', 'open official telaah#3', 'outcome stepDone telaah#3 draft',
+      'deadlines step setuju#3', 'open official setuju#3', 'outcome stepDone setuju#3 approve',
+      'open official kirim#2', 'outcome stepDone kirim#2 send',
+      'deadlines replyWindow kirim#2', 'open reporterReply kirim#2', 'outcome feedback #2 satisfied',
+      'outcome closed rated', 'notify closing',
+    ]);
+    const telaah = outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'telaah');
+    expect(telaah).toMatchObject({ caseId: 'case-1', executionId: expect.stringContaining(':case-1'), decision: { action: 'draft' }, sla: { calendarVersion: 'test' } });
+    expect(outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'kirim')).not.toHaveProperty('sla');
+    // Handlers get the platform's time and a token per callback task, never a placeholder.
+    const tasks = requests.filter((r): r is OpenTaskRequest => 'taskToken' in r);
+    expect(new Set(tasks.map((t) => t.taskToken)).size).toBe(tasks.length);
+    for (const r of requests) expect(Number.isNaN(Date.parse(r.enteredAt))).toBe(false);
+  });
+
+  test('left alone: the step is reminded, escalated and the reprimand recommended, in the ladder\'s order; acting then still completes the case', async () => {
+    const answers: Scenario['answers'] = {
+      'official terima#1': () => decision('forward'),
+      'official telaah#1': async (j) => { await j.when('notify reprimand telaah#1 L2'); return decision('draft'); },
+      'official setuju#1': () => decision('approve'),
+      'official kirim#1': () => decision('close'),
+    };
+    const { journal, outcomes } = await play({ machine, answers, deadlines: { 'step telaah#1': PAST } });
+    await settle();
+    expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual([
+      'notify acknowledgement', 'notify reminder telaah#1', 'notify escalation telaah#1 L1', 'notify reprimand telaah#1 L2', 'notify closing',
+    ]);
+    expect(journal.lines.indexOf('notify reprimand telaah#1 L2')).toBeLessThan(journal.lines.indexOf('outcome stepDone telaah#1 draft'));
+    expect(outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'telaah')).toMatchObject({ sla: { dueAt: PAST(1).toISOString() } });
+    expect(journal.lines.slice(-2)).toEqual(['outcome closed closed_by_official', 'notify closing']);
+  });
+
+  test('decided after the reminder but before the deadline: the clock stops there; silence in the reply window closes the case', async () => {
+    const answers: Scenario['answers'] = {
+      'official terima#1': () => decision('forward'),
+      'official telaah#1': async (j) => { await j.when('notify reminder telaah#1'); return decision('draft'); },
+      'official setuju#1': () => decision('approve'),
+      'official kirim#1': () => decision('send'),
+    };
+    const remindedOnly = (i: number) => (i === 0 ? PAST(0) : IN_AN_HOUR(i));
+    const { journal } = await play({ machine, answers, deadlines: { 'step telaah#1': remindedOnly, 'replyWindow kirim#1': PAST } });
+    await settle();
+    expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual(['notify acknowledgement', 'notify reminder telaah#1', 'notify closing']);
+    expect(journal.lines.slice(-4)).toEqual(['deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome closed reply_window_elapsed', 'notify closing']);
+  });
+
+  test('a question to the reporter that goes unanswered returns to the same step with a new visit; rejecting then tells the reporter', async () => {
+    const answers: Scenario['answers'] = {
+      'official terima#1': () => decision('ask'),
+      'official terima#2': () => decision('reject'),
+    };
+    const { journal } = await play({ machine, answers, deadlines: { 'replyWindow terima#1': PAST } });
+    expect(journal.lines).toEqual([
+      'outcome started', 'notify acknowledgement',
+      'deadlines step terima#1', 'open official terima#1', 'outcome stepDone terima#1 ask',
+      'deadlines replyWindow terima#1', 'open reporterAnswer terima#1',
+      'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject',
+      'outcome closed rejected', 'notify rejection',
+    ]);
+  });
+
+  test('a refused email is retried, then the case goes on: the workflow never stops on mail', async () => {
+    const answers: Scenario['answers'] = { 'official terima#1': () => decision('reject') };
+    const { journal } = await play({ machine, answers, notifyFails: (r) => r.template === 'acknowledgement' });
+    expect(journal.lines.filter((l) => l === 'notify acknowledgement')).toHaveLength(6); // the first try and 5 retries
+    expect(journal.lines.slice(-2)).toEqual(['outcome closed rejected', 'notify rejection']);
+  });
+});
+
+describe('executing the compiled routed fixture', () => {
+  const machine = compileSop(getFixture('fixture-routed'));
+
+  test('the inspectorate\'s phase: its clock reminds, a question leaves the phase, the answer re-enters it with a new visit, and the answer to the reporter leaves it', async () => {
+    const answers: Scenario['answers'] = {
+      'official verifikasi#1': () => decision('toInspectorate'),
+      'official apip-terima#1': async (j) => { await j.when('notify reminder pengawasan#1'); return decision('forward'); },
+      'official apip-periksa#1': () => decision('ask'),
+      'reporterAnswer apip-periksa#1': () => ({ satisfied: false, comment: 'jawaban', at: new Date().toISOString() }),
+      'official apip-periksa#2': () => decision('done'),
+      'official apip-jawab#1': () => decision('respond'),
+      'reporterReply apip-jawab#1': () => feedback(true),
+    };
+    const remindedOnly = (i: number) => (i === 0 ? PAST(0) : IN_AN_HOUR(i));
+    const { journal } = await play({ machine, answers, deadlines: { 'phase pengawasan#1': remindedOnly } });
+    await settle();
+    expect(journal.lines).toEqual([
+      'outcome started', 'notify acknowledgement',
+      'deadlines step verifikasi#1', 'open official verifikasi#1', 'outcome stepDone verifikasi#1 toInspectorate',
+      'deadlines phase pengawasan#1', 'open official apip-terima#1', 'notify reminder pengawasan#1', 'outcome stepDone apip-terima#1 forward',
+      'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 ask',
+      'outcome phaseDone pengawasan#1',
+      'deadlines replyWindow apip-periksa#1', 'open reporterAnswer apip-periksa#1',
+      'deadlines phase pengawasan#2', 'deadlines step apip-periksa#2', 'open official apip-periksa#2', 'outcome stepDone apip-periksa#2 done',
+      'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond',
+      'outcome phaseDone pengawasan#2',
+      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback #1 satisfied',
+      'outcome closed rated', 'notify closing',
+    ]);
+  });
+
+  test('the agency branch: a step left alone climbs the SOP\'s ladder up to the Bupati', async () => {
+    const answers: Scenario['answers'] = {
+      'official verifikasi#1': () => decision('toAgency'),
+      'official tindak#1': async (j) => { await j.when('notify escalation tindak#1 L2'); return decision('respond'); },
+      'reporterReply tindak#1': () => feedback(true),
+    };
+    const { journal } = await play({ machine, answers, deadlines: { 'step tindak#1': PAST } });
+    expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual([
+      'notify acknowledgement', 'notify reminder tindak#1', 'notify escalation tindak#1 L1', 'notify escalation tindak#1 L2', 'notify closing',
+    ]);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Officials act through capability links: reading changes nothing; a link acts once, for its task
+ * only; forged, reused and superseded keys get clear 404/409/410 answers; the page needs its CSRF
+ * token; keys never reach the logs; a confidential reporter stays hidden from roles that need not know.
+ */
+import { complaint, fill, startTestRuntime, type TestRuntime } from '../support/runtime';
+
+let rt: TestRuntime;
+let logged = '';
+const spies: jest.SpyInstance[] = [];
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  const capture = (chunk: unknown) => { logged += String(chunk); return true; };
+  spies.push(jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture));
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(jest.spyOn(console, level).mockImplementation((...a: unknown[]) => { logged += `${a.map(String).join(' ')}\n`; }));
+  rt = await startTestRuntime();
+});
+afterAll(async () => { await rt.dispose(); spies.forEach((s) => s.mockRestore()); delete process.env.POWERTOOLS_LOG_LEVEL; });
+
+async function fileAndGetKey(body = complaint('perpus-muba', 'layanan')): Promise<{ trackingId: string; key: string }> {
+  const res = await rt.call('POST', '/api/complaints', body);
+  await rt.engine.waitForIdle();
+  return { trackingId: res.body.trackingId, key: (await rt.taskKeys()).at(-1)! };
+}
+
+test('GET and HEAD of a task link change nothing', async () => {
+  const { trackingId, key } = await fileAndGetKey();
+  const before = await rt.call('GET', `/api/complaints/${trackingId}`);
+  for (let i = 0; i < 3; i++) {
+    expect((await rt.call('GET', `/tasks/${key}`)).status).toBe(200);
+    expect((await rt.call('HEAD', `/tasks/${key}`)).status).toBe(200);
+    expect((await rt.call('GET', `/api/tasks/${key}`)).status).toBe(200);
+  }
+  await rt.engine.waitForIdle();
+  expect((await rt.call('GET', `/api/complaints/${trackingId}`)).body).toEqual(before.body);
+  const page = await rt.call('GET', `/tasks/${key}`);
+  expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(page.headers.get('cache-control')).toBe('no-store');
+});
+
+test('a forged key is 404, a reused one 409 with what was decided, and a key works once', async () => {
+  const { key } = await fileAndGetKey();
+  expect((await rt.call('GET', `/api/tasks/${'A'.repeat(43)}`)).status).toBe(404);
+  expect((await rt.call('GET', '/api/tasks/short')).status).toBe(404);
+  const view = (await rt.call('GET', `/api/tasks/${key}`)).body;
+  expect(view.actions[0].id).toBe('recorded');
+  expect((await rt.call('POST', `/api/tasks/${key}`, fill(view.actions[0]))).status).toBe(200);
+  const again = await rt.call('POST', `/api/tasks/${key}`, fill(view.actions[0]));
+  expect(again.status).toBe(409);
+  expect(again.body.decidedBy).toBe('Rina Marlina');
+});
+
+test('a key of one case cannot act on another, and a bad action or field is a 400', async () => {
+  const a = await fileAndGetKey();
+  const b = await fileAndGetKey();
+  const viewA = (await rt.call('GET', `/api/tasks/${a.key}`)).body;
+  const viewB = (await rt.call('GET', `/api/tasks/${b.key}`)).body;
+  expect(viewA.case.trackingId).toBe(a.trackingId);
+  expect(viewB.case.trackingId).toBe(b.trackingId);
+  expect((await rt.call('POST', `/api/tasks/${a.key}`, { action: 'fly' })).status).toBe(400);
+  await rt.call('POST', `/api/tasks/${a.key}`, fill(viewA.actions[0]));
+  await rt.engine.waitForIdle();
+  expect((await rt.call('GET', `/api/complaints/${b.trackingId}`)).body.currentStep.id).toBe('catat');
+});
+
+test('the page refuses a POST without its CSRF token; the JSON API refuses a form post', async () => {
+  const { key } = await fileAndGetKey();
+  const form = new URLSearchParams({ action: 'recorded' }).toString();
+  const page = await rt.call('POST', `/tasks/${key}`, form, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+  expect(page.status).toBe(403);
+  expect((await rt.call('POST', `/api/tasks/${key}`, form, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+  const csrf = /name="csrf" value="([^"]+)"/.exec((await rt.call('GET', `/tasks/${key}`)).text)![1]!;
+  const ok = await rt.call('POST', `/tasks/${key}`, new URLSearchParams({ action: 'recorded', csrf }).toString(), { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+  expect(ok.status).toBe(200);
+});
+
+test('handing a task to an acting official supersedes the old link (410) and mails a new one', async () => {
+  const { trackingId } = await fileAndGetKey();
+  for (let i = 0; i < 2; i++) {
+    const key = (await rt.taskKeys()).at(-1)!;
+    const view = (await rt.call('GET', `/api/tasks/${key}`)).body;
+    await rt.call('POST', `/api/tasks/${key}`, fill(view.actions[0]));
+    await rt.engine.waitForIdle();
+  }
+  const oldKey = (await rt.taskKeys()).at(-1)!;
+  const view = (await rt.call('GET', `/api/tasks/${oldKey}`)).body;
+  expect(view.task.stepId).toBe('solusi');
+  const reassign = view.actions.find((a: { id: string }) => a.id === 'reassign');
+  expect(reassign.fields[0].options.map((o: { value: string }) => o.value)).toEqual(['perpus-plh-kabid']);
+  expect((await rt.call('POST', `/api/tasks/${oldKey}`, { action: 'reassign', to: 'perpus-plh-kabid' })).status).toBe(200);
+  const gone = await rt.call('GET', `/api/tasks/${oldKey}`);
+  expect(gone.status).toBe(410);
+  expect(gone.body.statusUrl).toContain(trackingId);
+  const mail = (await rt.mail()).at(-1)!;
+  expect(mail.to).toEqual(['plh.kabid@perpus.musitanggap.example.go.id']);
+  const newKey = (await rt.taskKeys()).at(-1)!;
+  const newView = (await rt.call('GET', `/api/tasks/${newKey}`)).body;
+  expect((await rt.call('POST', `/api/tasks/${newKey}`, fill(newView.actions[0]))).status).toBe(200);
+  await rt.engine.waitForIdle();
+  expect((await rt.call('GET', `/api/complaints/${trackingId}`)).body.status).toBe('resolved');
+});
+
+test('a confidential reporter is hidden from roles that need not know, shown to those that do', async () => {
+  const body = complaint('kominfo-muara-enim', 'pelayanan-publik', { confidential: true });
+  const { key } = await fileAndGetKey(body);
+  const admin = (await rt.call('GET', `/api/tasks/${key}`)).body;
+  expect(admin.case.reporter).toMatchObject({ email: 'siti.rahma@example.com' });
+  await rt.call('POST', `/api/tasks/${key}`, fill(admin.actions[0]));
+  await rt.engine.waitForIdle();
+  const liaisonKey = (await rt.taskKeys()).at(-1)!;
+  await rt.call('POST', `/api/tasks/${liaisonKey}`, fill((await rt.call('GET', `/api/tasks/${liaisonKey}`)).body.actions[0]));
+  await rt.engine.waitForIdle();
+  const executing = await rt.call('GET', `/api/tasks/${(await rt.taskKeys()).at(-1)}`);
+  expect(executing.body.task.stepId).toBe('tindak-lanjut');
+  expect(executing.body.case.reporter).toBe('hidden');
+  expect(executing.text).not.toContain('siti.rahma@example.com');
+  const mailToExecuting = (await rt.mail()).at(-1)!;
+  expect(mailToExecuting.text).not.toContain('siti.rahma@example.com');
+});
+
+test('markup is refused at intake; special characters that pass come out escaped in the page and emails', async () => {
+  expect((await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan', { location: '<img src=x onerror=alert(1)>' }))).status).toBe(400);
+  const body = complaint('perpus-muba', 'layanan', { location: 'Loket "2" & ruang <3 m' });
+  const { key } = await fileAndGetKey(body);
+  const page = (await rt.call('GET', `/tasks/${key}`)).text;
+  expect(page).toContain('Loket &quot;2&quot; &amp; ruang &lt;3 m');
+  const taskMail = (await rt.mail()).at(-1)!;
+  expect(taskMail.html).toContain('Loket &quot;2&quot; &amp; ruang &lt;3 m');
+});
+
+test('task keys never appear in the logs', async () => {
+  const keys = await rt.taskKeys();
+  expect(keys.length).toBeGreaterThan(5);
+  expect(logged.length).toBeGreaterThan(0);
+  for (const key of keys) expect(logged).not.toContain(key);
+});

@@ -1,0 +1,89 @@
+import { renderEmail, type CaseSummary, type EmailModel } from '../../shared/email/templates';
+import { renderComplaintForm, renderErrorPage, renderReplyPage, renderTaskPage, renderTracking } from '../../shared/web/pages';
+import { buildMime, headerSafe } from '../../shared/email/mime';
+import type { TaskView } from '../../shared/usecases/views';
+
+const attack = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
+const evilCase: CaseSummary = {
+  trackingId: 'TGP-7KQ4-M9XD-R', title: `Judul ${attack}\r\nBcc: victim@example.com`, description: `Uraian ${attack}`,
+  agencyName: 'Dinas Kesehatan', category: 'Pelayanan', location: `Lokasi ${attack}`, submittedAt: '2026-11-23T09:30:00+07:00',
+  reporter: { name: `Nama ${attack}`, email: 'r@example.com' },
+};
+const step = { name: 'Analisa', expects: 'Analisa dan survei', role: 'Tim', dueAt: '2026-11-26T16:00:00+07:00' };
+const now = '2026-11-23T10:00:00+07:00';
+
+const models: EmailModel[] = [
+  { template: 'newTask', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k', now },
+  { template: 'reminder', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k', now },
+  { template: 'escalation', recipientName: 'Kadin', level: 2, ladderTitle: 'kepala unit kerja', assigneeName: 'Andi', case: evilCase, step, now, taskUrl: 'https://x/c' },
+  { template: 'reprimand', recipientName: 'Bupati', agencyName: 'Dinas Kesehatan', assigneeName: 'Andi', case: evilCase, step, now },
+  { template: 'reassignment', recipientName: 'Plh', fromName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k2', now },
+  { template: 'acknowledgement', case: evilCase, statusUrl: 'https://x/c', firstStep: step, sopTitle: 'Penanganan Pengaduan' },
+  { template: 'answer', case: evilCase, response: `Jawaban ${attack}`, replyUrl: 'https://x/r', statusUrl: 'https://x/c', windowEndsAt: '2026-12-03T10:00:00+07:00' },
+  { template: 'question', case: evilCase, question: `Pertanyaan ${attack}`, replyUrl: 'https://x/r', windowEndsAt: '2026-12-03T10:00:00+07:00' },
+  { template: 'closing', case: evilCase, reason: 'reply_window_elapsed', statusUrl: 'https://x/c' },
+  { template: 'rejection', case: evilCase, reason: `Alasan ${attack}`, statusUrl: 'https://x/c' },
+  { template: 'report', recipientName: 'Kadin', periodLabel: 'Oktober 2026', scopeName: 'Dinas Kesehatan', headline: [{ label: 'Diterima', value: '12' }], attachments: ['kasus.csv'] },
+];
+
+describe.each(models.map((m) => [m.template, m]))('email %s', (_name, model) => {
+  test.each(['id', 'en'] as const)('renders in %s with a safe subject and inert HTML', (lang) => {
+    const mail = renderEmail(model, lang);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.text.length).toBeGreaterThan(20);
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img src=x');
+    if ('case' in model && mail.html.includes('Uraian')) expect(mail.html).toContain('Uraian &quot;&gt;&lt;img src=x');
+  });
+});
+
+test('the texts carry what each recipient needs, in both languages', () => {
+  const task = renderEmail(models[0]!, 'id');
+  expect(task.subject).toBe('Tugas baru: Analisa — TGP-7KQ4-M9XD-R');
+  expect(task.text).toContain('Batas waktu: Kamis, 26 November 2026 pukul 16.00 WIB');
+  expect(task.text).toContain('Buka tugas: https://x/tasks/k');
+  expect(renderEmail(models[0]!, 'en').text).toContain('Due: Thursday 26 November 2026, 16:00 WIB');
+  const ack = renderEmail(models[5]!, 'id');
+  expect(ack.text).toContain('Nomor pelacakan: TGP-7KQ4-M9XD-R');
+  expect(ack.text).not.toContain('r@example.com');
+  const answer = renderEmail(models[6]!, 'id');
+  expect(answer.text).toContain('balas sebelum Kamis, 3 Desember 2026 pukul 10.00 WIB');
+  expect(renderEmail(models[3]!, 'id').text).toContain('merekomendasikan agar Bupati memberikan teguran kepada Dinas Kesehatan');
+  expect(renderEmail(models[2]!, 'en').subject).toBe('Escalation level 2: Analisa is overdue — TGP-7KQ4-M9XD-R');
+});
+
+test('every page escapes user text', () => {
+  const view: TaskView = {
+    task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1 },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack }] },
+    actions: [{ id: 'a', label: attack, fields: [{ name: 'f', label: attack, type: 'textarea', required: true, value: attack }] }],
+  };
+  const pages = [
+    renderTaskPage({ view, csrfToken: attack, now: new Date(now), lang: 'id' }),
+    renderTracking({ status: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'resolved', currentStep: null, timeline: [{ at: now, event: attack }], response: attack }, lang: 'en', now: new Date(now) }),
+    renderReplyPage({ trackingId: attack, key: attack, response: attack, lang: 'id' }),
+    renderErrorPage({ status: 400, message: attack, details: { issues: [{ path: attack, message: attack }] }, lang: 'id' }),
+    renderComplaintForm({ agencies: [{ id: 'a', name: attack, categories: [{ id: 'c', name: attack }] }], lang: 'id', values: { title: attack }, issues: [{ path: 'title', message: attack }] }),
+  ];
+  for (const html of pages) {
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+  }
+});
+
+test('the form has a label for every input and shows errors next to their fields', () => {
+  const html = renderComplaintForm({ agencies: [{ id: 'dinkes', name: 'Dinkes', categories: [{ id: 'obat', name: 'Obat' }] }], lang: 'id', values: { title: 'Antrean' }, issues: [{ path: 'description', message: 'Minimal 20 karakter.' }] });
+  const ids = [...html.matchAll(/<(?:input|textarea|select) id="([^"]+)"/g)].map((m) => m[1]);
+  for (const id of ids) expect(html).toContain(`<label for="${id}">`);
+  expect(html).toMatch(/<textarea id="f-description"[^>]*aria-invalid="true"/);
+  expect(html).toContain('Minimal 20 karakter.');
+});
+
+test('MIME: headers keep no CR/LF, attachments are base64 parts', () => {
+  expect(headerSafe('a\r\nBcc: x')).toBe('a Bcc: x');
+  const raw = buildMime({ from: 'a@b.id', to: ['c@d.id'], subject: 'Rekap\r\nBcc: x — Oktober', text: 't', html: '<p>h</p>', attachments: [{ filename: 'kasus.csv', contentType: 'text/csv', content: Buffer.from('a,b\n') }] });
+  const headers = raw.split('\r\n\r\n')[0]!;
+  expect(headers).not.toMatch(/^Bcc:/m);
+  expect(raw).toContain('Content-Disposition: attachment; filename="kasus.csv"');
+  expect(raw).toContain(Buffer.from('a,b\n').toString('base64'));
+});
