@@ -9,7 +9,8 @@
  *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken) → S: step done (Pass) → S: finish (Fail StepDone)
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
- *                 Catch StepDone → S: decision (Pass: decode the state the work branch carried out)
+ *                 Catch StepDone → S: decision (Pass: decode the decision the work branch carried out in
+ *                 its error cause) → S: decision: restore (Pass: put it at $.decision)
  *   S: record     Task      outcome handler (decision, SLA verdict)
  *   S: route      Choice    on $.decision.action → the action's target
  *
@@ -58,6 +59,10 @@ const EXECUTION_TIMEOUT_SECONDS = 365 * 24 * 3600;
 const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
 /** Step Functions refuses state names longer than this. */
 const MAX_STATE_NAME = 80;
+/** Step Functions keeps an error's cause to this many characters; a limited step's decision travels in one. */
+const MAX_CAUSE = 32_768;
+/** Room in a decision for its action id, actor and time, around the fields. */
+const DECISION_OVERHEAD = 1_024;
 
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
 /** JSONPath-safe key of an id (step ids carry dashes). */
@@ -110,6 +115,7 @@ class Compiler {
 
   compile(): AslMachine {
     const sop = this.sop;
+    checkDecisionSizes(sop);
     const start = sop.startAt ?? sop.steps[0]!.id;
     const visits: Record<string, { n: number }> = {};
     for (const id of [...sop.steps.map((s) => s.id), ...sop.phases.map((p) => p.id), REPORTER]) visits[key(id)] = { n: 0 };
@@ -196,7 +202,7 @@ class Compiler {
             StartAt: names.open(id),
             States: {
               [names.open(id)]: { ...openTask, Next: names.done(id) },
-              [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: names.finish(id) },
+              [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.decision)' }, Next: names.finish(id) },
               [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
             },
           },
@@ -205,7 +211,7 @@ class Compiler {
         Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: names.decision(id) }],
         Next: names.decision(id),
       };
-      s[names.decision(id)] = this.decode('$.done.Cause', names.record(id));
+      merge(s, this.decode(names.decision(id), '$.decision', names.record(id)));
     } else {
       s[names.open(id)] = { ...openTask, Next: names.record(id) };
     }
@@ -247,7 +253,7 @@ class Compiler {
         ],
         Next: `${race}: answered`,
       },
-      // The caught cause carries the whole state: drop it, so a repeated question cannot nest it.
+      // The answer itself is recorded by the task handler that received it; the machine only moves on.
       [`${race}: answered`]: { Type: 'Pass', Result: 'answered', ResultPath: '$.done', Next: back },
     };
   }
@@ -273,7 +279,7 @@ class Compiler {
         ],
         Next: `${race}: feedback`,
       },
-      [`${race}: feedback`]: this.decode('$.done.Cause', `${race}: record`),
+      ...this.decode(`${race}: feedback`, '$.feedback', `${race}: record`),
       [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: route`),
       [`${race}: route`]: {
         Type: 'Choice',
@@ -310,7 +316,9 @@ class Compiler {
       Choices: entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
       Default: names.visit(entries[0]!),
     };
-    inner[`${id}: work done`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${id}: finish` };
+    // Only what the rest of the machine needs leaves the phase: the visit counters and where to go.
+    inner[`${id}: work done`] = { Type: 'Pass', Parameters: { 'visits.$': '$.visits', 'exit.$': '$.phaseExit' }, Next: `${id}: pack` };
+    inner[`${id}: pack`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${id}: finish` };
     inner[`${id}: finish`] = { Type: 'Fail', Error: WorkflowError.phaseDone, CausePath: '$.cause' };
     inner[`${id}: unknown decision`] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' };
     for (const e of entries) {
@@ -328,7 +336,8 @@ class Compiler {
       Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }],
       Next: `${id}: decision`,
     };
-    s[`${id}: decision`] = this.decode('$.done.Cause', `${id}: record`);
+    s[`${id}: decision`] = { Type: 'Pass', Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${id}: restore` };
+    s[`${id}: restore`] = { Type: 'Pass', InputPath: '$.done.carry.visits', ResultPath: '$.visits', Next: `${id}: record` };
     s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': phaseSlaPath(id) }, null, `${id}: leave`);
     const exits = new Set<string>();
     for (const stepId of phase.steps) {
@@ -340,7 +349,7 @@ class Compiler {
     }
     s[`${id}: leave`] = {
       Type: 'Choice',
-      Choices: [...exits].map((e) => ({ Variable: '$.phaseExit', StringEquals: e, Next: e })),
+      Choices: [...exits].map((e) => ({ Variable: '$.done.carry.exit', StringEquals: e, Next: e })),
       Default: 'Unknown decision',
     };
     return s;
@@ -407,7 +416,7 @@ class Compiler {
           Retry: [lambdaRetry],
           Next: `${name}: done`,
         },
-        [`${name}: done`]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${name}: finish` },
+        [`${name}: done`]: { Type: 'Pass', Parameters: { 'cause.$': `States.JsonToString(${resultPath})` }, Next: `${name}: finish` },
         [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
       },
     };
@@ -427,9 +436,17 @@ class Compiler {
     return { Type: 'Pass', Parameters: { 'n.$': `States.MathAdd(${visitPath(id)}, 1)` }, ResultPath: `$.visits.${key(id)}`, Next: next };
   }
 
-  /** Restores the state a branch carried out in its Fail cause. */
-  private decode(causePath: string, next: string): AslState {
-    return { Type: 'Pass', Parameters: { [`state.$`]: `States.StringToJson(${causePath})` }, OutputPath: '$.state', Next: next };
+  /**
+   * After a race: the work branch carried its result out as the text of its error cause (a branch's
+   * state does not survive the Parallel). Decode it into `$.done`, then put it where it belongs.
+   * Only that result travels, never the whole state: Step Functions keeps an error cause to 32,768
+   * characters, and the execution's JSON stays small.
+   */
+  private decode(name: string, resultPath: string, next: string): Record<string, AslState> {
+    return {
+      [name]: { Type: 'Pass', Parameters: { 'value.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${name}: restore` },
+      [`${name}: restore`]: { Type: 'Pass', InputPath: '$.done.value', ResultPath: resultPath, Next: next },
+    };
   }
 
   private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string): AslState {
@@ -449,6 +466,25 @@ class Compiler {
   }
 }
 
+/**
+ * A limited step's decision leaves its race as the text of an error cause. JSON escaping can double
+ * a text (quotes, line breaks), so the fields' maximum lengths must fit twice over in the cause.
+ */
+function checkDecisionSizes(sop: Sop): void {
+  for (const step of sop.steps.filter((s) => s.limit)) {
+    for (const action of step.actions) {
+      const fields = action.fields.reduce((n, f) => n + f.maxLength, 0);
+      const worst = DECISION_OVERHEAD + action.fields.reduce((n, f) => n + f.name.length + 8 + 2 * f.maxLength, 0);
+      if (worst > MAX_CAUSE) {
+        const allowed = Math.floor((MAX_CAUSE - DECISION_OVERHEAD - action.fields.reduce((n, f) => n + f.name.length + 8, 0)) / 2);
+        throw new Error(
+          `Step "${step.id}", action "${action.id}": its fields may hold ${fields} characters; a decision must fit in a Step Functions error cause (32,768 characters), so lower their maxLength to ${allowed} in total.`,
+        );
+      }
+    }
+  }
+}
+
 /** Every state name must be unique in the whole machine, branches included, and short enough for AWS. */
 function checkNames(states: Record<string, AslState>): void {
   const seen = new Set<string>();
@@ -465,7 +501,8 @@ function checkNames(states: Record<string, AslState>): void {
 
 /**
  * Compiles one SOP into its state machine definition. Throws when the SOP's ids would give two
- * states one name or a name longer than Step Functions allows.
+ * states one name or a name longer than Step Functions allows, or when a limited step's decision
+ * could outgrow the error cause that carries it out of the step's race.
  */
 export function compileSop(sop: Sop): AslMachine {
   return new Compiler(sop).compile();

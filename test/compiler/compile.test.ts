@@ -90,12 +90,15 @@ describe.each([
       expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.done' })]);
       const [work, clock] = race.Branches as Scope[];
       expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
-      expect(work!.States[`${step.id}: step done`]).toMatchObject({ Parameters: { 'cause.$': expect.stringMatching(/^States\.JsonToString\(/) } });
+      // Only the decision travels out of the race, as the error's cause (AWS keeps a cause to 32,768 characters).
+      expect(work!.States[`${step.id}: step done`]).toMatchObject({ Parameters: { 'cause.$': 'States.JsonToString($.decision)' } });
       expect(work!.States[`${step.id}: finish`]).toEqual({ Type: 'Fail', Error: 'StepDone', CausePath: '$.cause' });
       const ladder = step.escalation ?? sop.escalation;
       const waits = chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!).filter((s) => s.Type === 'Wait');
       expect(waits.map((s) => s.TimestampPath)).toEqual(['$.sla.remindAt', '$.sla.dueAt', ...ladder.rungs.map((_, i) => `$.sla.rungs[${i}].at`)]);
-      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'state.$': 'States.StringToJson($.done.Cause)' } });
+      expect(race.Next).toBe(`${step.id}: decision`);
+      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${step.id}: decision: restore` });
+      expect(states.get(`${step.id}: decision: restore`)).toMatchObject({ InputPath: '$.done.value', ResultPath: '$.decision', Next: `${step.id}: record` });
       expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, 'decision.$': '$.decision', 'sla.$': '$.sla' } });
     }
   });
@@ -164,7 +167,7 @@ describe('the fixture shapes', () => {
 
   test('a case starts: record, acknowledge the reporter, then the first step', () => {
     const m = machineOf('fixture-desk');
-    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: record', 'terima: route']);
+    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: route']);
     expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
     expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
   });
@@ -246,7 +249,7 @@ describe('the fixture shapes', () => {
     const s = allStates(m);
     expect(nextOf(s, 'kirim', 'send')).toBe('kirim: answer to reporter');
     expect(chain(m, 'kirim: answer to reporter')).toEqual([
-      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: record', 'Reporter window: route',
+      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: route',
     ]);
     expect(s.get('kirim: answer to reporter')).toMatchObject({ Result: 'kirim', ResultPath: '$.answeredBy' });
     expect(s.get('Reporter window: deadline')).toMatchObject({ Parameters: { scope: 'replyWindow', 'id.$': '$.answeredBy' }, ResultPath: '$.replySla' });
@@ -257,6 +260,7 @@ describe('the fixture shapes', () => {
       [['StepDone'], 'Reporter window: feedback'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
     ]);
+    expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.done.value', ResultPath: '$.feedback' });
     expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'feedback.$': '$.feedback' } });
     expect(s.get('Reporter window: route')).toEqual({
       Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: visit',
@@ -272,7 +276,7 @@ describe('the fixture shapes', () => {
       ['toAgency', 'tindak: visit'], ['toInspectorate', 'pengawasan: enter at apip-terima'], ['reject', 'Rejected: record'],
     ]);
     expect(chain(m, 'pengawasan: enter at apip-terima')).toEqual([
-      'pengawasan: enter at apip-terima', 'pengawasan: visit', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: decision', 'pengawasan: record', 'pengawasan: leave',
+      'pengawasan: enter at apip-terima', 'pengawasan: visit', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: decision', 'pengawasan: restore', 'pengawasan: record', 'pengawasan: leave',
     ]);
     expect(s.get('pengawasan: deadlines')).toMatchObject({ Parameters: { scope: 'phase', id: 'pengawasan' }, ResultPath: '$.phaseSla.pengawasan' });
     expect(s.get('pengawasan: record')).toMatchObject({ Parameters: { kind: 'phaseDone', phaseId: 'pengawasan', 'sla.$': '$.phaseSla.pengawasan' } });
@@ -300,8 +304,13 @@ describe('the fixture shapes', () => {
     const route = work.States['apip-periksa: route']!.Choices as Choice[];
     expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab: visit'], ['ask', 'pengawasan: leave to apip-periksa-ask: visit']]);
     expect(chain(work, 'pengawasan: leave to apip-periksa-ask: visit')).toEqual([
-      'pengawasan: leave to apip-periksa-ask: visit', 'pengawasan: work done', 'pengawasan: finish',
+      'pengawasan: leave to apip-periksa-ask: visit', 'pengawasan: work done', 'pengawasan: pack', 'pengawasan: finish',
     ]);
+    // Only the visit counters and the way out travel out of the phase, as the error's cause.
+    expect(work.States['pengawasan: work done']).toMatchObject({ Parameters: { 'visits.$': '$.visits', 'exit.$': '$.phaseExit' } });
+    expect(work.States['pengawasan: pack']).toMatchObject({ Parameters: { 'cause.$': 'States.JsonToString($)' } });
+    expect(m.States['pengawasan: decision']).toMatchObject({ Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done' });
+    expect(m.States['pengawasan: restore']).toMatchObject({ InputPath: '$.done.carry.visits', ResultPath: '$.visits' });
     expect(work.States['pengawasan: leave to apip-periksa-ask: visit']).toMatchObject({ Result: 'apip-periksa-ask: visit', ResultPath: '$.phaseExit' });
     expect(work.States['pengawasan: finish']).toEqual({ Type: 'Fail', Error: 'PhaseDone', CausePath: '$.cause' });
     expect((m.States['pengawasan: leave']!.Choices as Choice[]).map((c) => c.Next).sort()).toEqual([
@@ -328,7 +337,7 @@ describe('the fixture shapes', () => {
       expect(work.States[step]).toBeUndefined();
     }
     expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan: visit', 'koordinasi: visit']);
-    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.phaseExit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
+    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
   });
 });
 
@@ -348,6 +357,20 @@ describe('SOPs the compiler refuses, with a message that says what to fix', () =
       phases: [{ ...base.phases[0]!, steps: ['terima', 'tangani', 'koordinasi', long] }],
     };
     expect(() => compileSop(sop)).toThrow(/longer than 80 characters: shorten/);
+  });
+
+  test('a limited step whose decision could outgrow the 32,768-character error cause that carries it', () => {
+    const desk = getFixture('fixture-desk');
+    const big = (maxLength: number): Sop => ({
+      ...desk,
+      steps: desk.steps.map((st) => (st.id !== 'telaah' ? st : {
+        ...st,
+        actions: st.actions.map((a) => (a.id !== 'draft' ? a : { ...a, fields: a.fields.map((f) => ({ ...f, maxLength })) })),
+      })),
+    });
+    expect(() => compileSop(big(20_000))).toThrow(/Step "telaah", action "draft": its fields may hold 20000 characters; .* lower their maxLength to 15865 in total/);
+    expect(() => compileSop(big(15_865))).not.toThrow();
+    expect(() => compileSop(big(15_866))).toThrow(/lower their maxLength/);
   });
 });
 
@@ -386,7 +409,7 @@ describe('the four SOPs', () => {
     const route = inner.get('tangani: route')!.Choices as Choice[];
     expect(route).toContainEqual({ Variable: '$.decision.action', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
     expect(inner.get('tangani')).toBeUndefined();
-    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.phaseExit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
+    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
   });
 
   test('SP4N-LAPOR!: the reply window closes the case when it elapses and loops to the follow-up step on an unsatisfied reply', () => {
