@@ -21,6 +21,9 @@ export const workflowHandlers = {
 } as const;
 export type WorkflowHandlerName = keyof typeof workflowHandlers;
 
+/** The scheduled recap report (EventBridge Scheduler on AWS, the clock's scheduler locally). */
+export const reportHandler = 'functions/report/handler.ts';
+
 export interface Route {
   method: 'GET' | 'POST' | 'HEAD';
   path: string;

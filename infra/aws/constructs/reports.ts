@@ -1,0 +1,42 @@
+/**
+ * The SOPs' report schedules as EventBridge Scheduler schedules, in the regency's time zone:
+ * monthly on `dayOfMonth` at `hour`, quarterly in January, April, July and October.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Sop } from '../../../shared/sop/schema';
+
+export class Reports extends Construct {
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: { sops: readonly Sop[]; timeZone: string; reportFunction: IFunction }) {
+    super(scope, id);
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14), enforceSSL: true });
+    const role = new iam.Role(this, 'InvokeRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    props.reportFunction.grantInvoke(role);
+    this.deadLetters.grantSendMessages(role);
+    for (const sop of props.sops) {
+      for (const report of sop.reports) {
+        const months = report.period === 'monthly' ? '*' : '1,4,7,10';
+        new scheduler.CfnSchedule(this, `${sop.id}-${report.id}`, {
+          name: `tanggap-${sop.id}-${report.id}`,
+          description: `${report.period} report of ${sop.id} (${report.recipients.join(', ')})`,
+          scheduleExpression: `cron(0 ${report.hour} ${report.dayOfMonth} ${months} ? *)`,
+          scheduleExpressionTimezone: props.timeZone,
+          flexibleTimeWindow: { mode: 'OFF' },
+          target: {
+            arn: props.reportFunction.functionArn,
+            roleArn: role.roleArn,
+            input: JSON.stringify({ sopId: sop.id, reportId: report.id, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+            retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 10 },
+            deadLetterConfig: { arn: this.deadLetters.queueArn },
+          },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/** One Standard state machine per SOP, from its generated, committed ASL. */
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { Sop } from '../../../shared/sop/schema';
+import { WorkflowFunction, type WorkflowFunctionName } from '../../../shared/workflow/contract';
+import { REPO_ROOT } from './tanggap-function';
+
+export class Workflows extends Construct {
+  readonly machines: Record<string, sfn.StateMachine> = {};
+
+  constructor(scope: Construct, id: string, props: { sops: readonly Sop[]; functions: Record<WorkflowFunctionName, IFunction> }) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    const substitutions = Object.fromEntries(Object.entries(WorkflowFunction).map(([name, placeholder]) => [placeholder, props.functions[name as WorkflowFunctionName].functionArn]));
+    for (const sop of props.sops) {
+      const machine = new sfn.StateMachine(this, sop.id, {
+        stateMachineName: `tanggap-${sop.id}`,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromFile(join(REPO_ROOT, 'statemachines', `${sop.id}.asl.json`)),
+        definitionSubstitutions: substitutions,
+        tracingEnabled: true,
+        // Execution data carries ids only, but stays out of the logs all the same.
+        logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      });
+      for (const fn of Object.values(props.functions)) fn.grantInvoke(machine);
+      this.machines[sop.id] = machine;
+    }
+  }
+}

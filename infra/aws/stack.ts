@@ -1,0 +1,59 @@
+/** The Tanggap stack: composes one construct per concern; domain rules stay in shared/. */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { httpHandlers, reportHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
+import type { Directory } from '../../shared/directory/schema';
+import type { Sop } from '../../shared/sop/schema';
+import { Api } from './constructs/api';
+import { Data } from './constructs/data';
+import { Mail } from './constructs/mail';
+import { Monitoring } from './constructs/monitoring';
+import { Reports } from './constructs/reports';
+import { TanggapFunction } from './constructs/tanggap-function';
+import { Workflows } from './constructs/workflows';
+
+export interface TanggapStackProps extends StackProps {
+  directory: Directory;
+  sops: readonly Sop[];
+  /** The public base URL of the service (its custom domain), for links in emails. */
+  publicUrl: string;
+}
+
+export class TanggapStack extends Stack {
+  constructor(scope: Construct, id: string, props: TanggapStackProps) {
+    super(scope, id, props);
+    const { table } = new Data(this, 'Data');
+    const mail = new Mail(this, 'Mail', { mailFrom: props.directory.regency.mailFrom });
+    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+
+    const make = (name: string, entry: string, description: string, timeout?: Duration) =>
+      new TanggapFunction(this, name, { entry, description, timeout })
+        .bindTable(table)
+        .bindMail(props.directory.regency.mailFrom, mail.identityArn, mail.configurationSetName)
+        .bindPublicUrl(props.publicUrl)
+        .bindLinkSecret(linkSecret);
+
+    const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
+    const { machines } = new Workflows(this, 'Workflows', { sops: props.sops, functions: Object.fromEntries(Object.entries(workflow).map(([n, f]) => [n, f.fn])) as never });
+
+    const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
+    http.intake.bindStateMachines(machines);
+    http.task.bindTaskCallbacks(Object.values(machines));
+    http.feedback.bindTaskCallbacks(Object.values(machines));
+
+    const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
+    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
+
+    new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never });
+    new Monitoring(this, 'Monitoring', {
+      machines,
+      functions: Object.fromEntries([
+        ...Object.entries(http).map(([n, f]) => [`http-${n}`, f.fn]),
+        ...Object.entries(workflow).map(([n, f]) => [`workflow-${n}`, f.fn]),
+        ['report', report.fn],
+      ]),
+      deadLetters: reports.deadLetters,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { routes, httpHandlers, workflowHandlers } from '../../functions/routes';
+import { caseTable } from '../../shared/data/table';
+import { demoDirectory } from '../../shared/directory';
+import { sops } from '../../shared/sops';
+import { TanggapStack } from '../../infra/aws/stack';
+
+// Synthesised once, without bundling (the entries are checked; esbuild runs in `npm run synth`).
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new TanggapStack(app, 'Test', { directory: demoDirectory, sops, publicUrl: 'https://pengaduan.example.go.id' });
+const template = Template.fromStack(stack);
+const json = JSON.stringify(template.toJSON());
+
+test('one Lambda function per handler, on nodejs22.x, arm64', () => {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+  const count = Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 1;
+  expect(Object.keys(functions)).toHaveLength(count);
+  template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({ Architectures: ['arm64'] }));
+});
+
+test('the HTTP API has exactly the routes of the route table', () => {
+  const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey).sort();
+  expect(keys).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+});
+
+test('the table matches shared/data/table.ts: keys, three GSIs, PITR, TTL, retained', () => {
+  template.hasResource('AWS::DynamoDB::GlobalTable', Match.objectLike({
+    DeletionPolicy: 'Retain',
+    Properties: Match.objectLike({
+      KeySchema: [{ AttributeName: caseTable.partitionKey, KeyType: 'HASH' }, { AttributeName: caseTable.sortKey, KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: caseTable.indexes.map((i) => Match.objectLike({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }] })),
+      TimeToLiveSpecification: { AttributeName: caseTable.timeToLiveAttribute, Enabled: true },
+    }),
+  }));
+});
+
+test('one STANDARD state machine per SOP, its placeholders replaced by the functions\' ARNs', () => {
+  const machines = template.findResources('AWS::StepFunctions::StateMachine');
+  expect(Object.keys(machines)).toHaveLength(sops.length);
+  for (const sop of sops) {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.objectLike({
+      StateMachineName: `tanggap-${sop.id}`,
+      StateMachineType: 'STANDARD',
+      DefinitionSubstitutions: Match.objectLike({ TaskFunctionArn: Match.anyValue(), DeadlinesFunctionArn: Match.anyValue(), OutcomeFunctionArn: Match.anyValue(), NotifyFunctionArn: Match.anyValue() }),
+    }));
+  }
+});
+
+test('report schedules: monthly for the library, quarterly P4 report to the Bupati, in the regency time zone', () => {
+  template.resourceCountIs('AWS::Scheduler::Schedule', sops.reduce((n, s) => n + s.reports.length, 0));
+  template.hasResourceProperties('AWS::Scheduler::Schedule', {
+    Name: 'tanggap-perpustakaan-muba-rekap-bulanan', ScheduleExpression: 'cron(0 8 1 * ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta',
+    Target: Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ sopId: 'perpustakaan-muba', reportId: 'rekap-bulanan' })), DeadLetterConfig: Match.anyValue() }),
+  });
+  template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'tanggap-sp4n-lapor-muara-enim-laporan-p4', ScheduleExpression: 'cron(0 8 1 1,4,7,10 ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta' });
+});
+
+test('bind helpers: the intake may start executions, the task handler may answer callbacks, and each has its env', () => {
+  template.hasResourceProperties('AWS::IAM::Policy', Match.objectLike({
+    PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]) }),
+  }));
+  template.hasResourceProperties('AWS::IAM::Policy', Match.objectLike({
+    PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] })]) }),
+  }));
+  template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({
+    Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), MAIL_FROM: demoDirectory.regency.mailFrom, PUBLIC_URL: 'https://pengaduan.example.go.id', LINK_SECRET: Match.anyValue() }) },
+  }));
+});
+
+test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {
+  template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: demoDirectory.regency.mailFrom.split('@')[1] });
+  template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 2);
+  template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));
+  expect(json).not.toContain('$context.path');
+});
