@@ -2,7 +2,7 @@
  * The compiler: one SOP (shared/sop/schema.ts) → one Standard state machine in Amazon States
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
- * Shape, per human step S (see README "How an SOP becomes a state machine"):
+ * Shape, per human step S (statemachines/README.md has every shape: phases, the reporter, closing):
  *
  *   S: visit      Pass      $.visits.S.n += 1 (the visit number keys every handler's idempotency)
  *   S: deadlines  Task      deadlines handler → $.sla (absolute instants from the office calendar)

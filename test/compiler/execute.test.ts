@@ -6,6 +6,7 @@
  */
 import { compileSop, type AslMachine } from '../../statemachines/compile';
 import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StepDecision } from '../../shared/workflow/contract';
+import { getSop } from '../../shared/sops';
 import { getFixture } from './fixtures';
 import { deadlinesAt, runMachine } from './run-machine';
 
@@ -239,5 +240,26 @@ describe('executing the compiled routed fixture', () => {
     expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual([
       'notify acknowledgement', 'notify reminder tindak#1', 'notify escalation tindak#1 L1', 'notify escalation tindak#1 L2', 'notify closing',
     ]);
+  });
+});
+
+describe('executing a committed machine: SP4N-LAPOR! (Muara Enim)', () => {
+  const machine = compileSop(getSop('sp4n-lapor-muara-enim'));
+
+  test('the executing official ignores the 12-day limit: reminded, escalated twice, then the reprimand recommended to the Bupati; the reporter\'s silence closes the case', async () => {
+    const answers: Scenario['answers'] = {
+      'official verifikasi#1': () => decision('routeAgency'),
+      'official verifikasi-instansi#1': () => decision('dispose'),
+      'official tindak-lanjut#1': async (j) => { await j.when('notify reprimand tindak-lanjut#1 L3'); return decision('respond'); },
+      'official tanggapi-pelapor#1': () => decision('respond'),
+    };
+    const { journal } = await play({ machine, answers, deadlines: { 'step tindak-lanjut#1': PAST, 'replyWindow tanggapi-pelapor#1': PAST } });
+    await settle();
+    expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual([
+      'notify acknowledgement',
+      'notify reminder tindak-lanjut#1', 'notify escalation tindak-lanjut#1 L1', 'notify escalation tindak-lanjut#1 L2', 'notify reprimand tindak-lanjut#1 L3',
+      'notify closing',
+    ]);
+    expect(journal.lines.slice(-2)).toEqual(['outcome closed reply_window_elapsed', 'notify closing']);
   });
 });
