@@ -107,9 +107,12 @@ class Compiler {
   private readonly states: Record<string, AslState> = {};
   private readonly phaseOf = new Map<string, Phase>();
   private readonly stepById: Map<string, Step>;
+  /** Every target some action leads to. */
+  private readonly gotos: Set<string>;
 
   constructor(private readonly sop: Sop) {
     this.stepById = new Map(sop.steps.map((s) => [s.id, s]));
+    this.gotos = new Set(sop.steps.flatMap((st) => st.actions.map((a) => a.goto)));
     for (const phase of sop.phases) for (const id of phase.steps) this.phaseOf.set(id, phase);
   }
 
@@ -131,7 +134,7 @@ class Compiler {
     for (const phase of sop.phases) merge(top, this.phase(phase));
     // A question to the reporter is asked outside any phase: the reporter's time is not the agency's.
     for (const step of sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter'))) merge(top, this.askReporter(step));
-    merge(top, this.reporterWindow());
+    if (this.gotos.has('@reporter')) merge(top, this.reporterWindow());
     merge(top, this.closing());
     for (const step of sop.steps) {
       for (const action of step.actions) {
@@ -141,6 +144,7 @@ class Compiler {
       }
     }
     checkNames(top);
+    checkReachable({ StartAt: 'Start', States: top });
     return {
       Comment: `${sop.title.id} — ${sop.source.office} (SOP ${sop.source.number}). Generated from shared/sops/${sop.id}.sop.json by statemachines/compile.ts; do not edit.`,
       StartAt: 'Start',
@@ -223,12 +227,6 @@ class Compiler {
       Choices: step.actions.map((a) => ({ Variable: '$.decision.action', StringEquals: a.id, Next: this.target(step, a, phase) })),
       Default: phase ? `${phase.id}: unknown decision` : 'Unknown decision',
     };
-    for (const action of step.actions) {
-      const target = this.target(step, action, phase);
-      if (phase && target.startsWith(`${phase.id}: leave to `)) {
-        s[target] = { Type: 'Pass', Result: target.slice(`${phase.id}: leave to `.length), ResultPath: '$.phaseExit', Next: `${phase.id}: work done` };
-      }
-    }
     return s;
   }
 
@@ -294,10 +292,12 @@ class Compiler {
       [name]: this.lambda('outcome', { ...base, kind: 'closed', reason }, null, `${name}: notify`),
       [`${name}: notify`]: this.notify({ template }, end),
     });
-    const gotos = new Set(this.sop.steps.flatMap((st) => st.actions.map((a) => a.goto)));
+    const gotos = this.gotos;
     return {
-      ...close('rated', 'Closed: rated', 'closing', 'Closed'),
-      ...close('reply_window_elapsed', 'Closed: window elapsed', 'closing', 'Closed'),
+      ...(gotos.has('@reporter') ? {
+        ...close('rated', 'Closed: rated', 'closing', 'Closed'),
+        ...close('reply_window_elapsed', 'Closed: window elapsed', 'closing', 'Closed'),
+      } : {}),
       ...(gotos.has('@close') ? close('closed_by_official', 'Closed by official', 'closing', 'Closed') : {}),
       ...(gotos.has('@reject') ? { ...close('rejected', 'Rejected: record', 'rejection', 'Rejected'), Rejected: { Type: 'Succeed' } } : {}),
       Closed: { Type: 'Succeed' },
@@ -310,6 +310,18 @@ class Compiler {
     const id = phase.id;
     const inner: Record<string, AslState> = {};
     for (const stepId of phase.steps) merge(inner, this.step(this.stepById.get(stepId)!, phase));
+    // Where the phase's actions lead outside it: one way out each, however many steps lead there.
+    const exits = new Set<string>();
+    for (const stepId of phase.steps) {
+      const step = this.stepById.get(stepId)!;
+      for (const a of step.actions) {
+        const t = this.target(step, a, phase);
+        if (t.startsWith(`${id}: leave to `)) exits.add(t.slice(`${id}: leave to `.length));
+      }
+    }
+    for (const e of exits) {
+      inner[names.exitPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseExit', Next: `${id}: work done` };
+    }
     const entries = this.phaseEntries(phase);
     inner[`${id}: entry`] = {
       Type: 'Choice',
@@ -339,14 +351,6 @@ class Compiler {
     s[`${id}: decision`] = { Type: 'Pass', Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${id}: restore` };
     s[`${id}: restore`] = { Type: 'Pass', InputPath: '$.done.carry.visits', ResultPath: '$.visits', Next: `${id}: record` };
     s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': phaseSlaPath(id) }, null, `${id}: leave`);
-    const exits = new Set<string>();
-    for (const stepId of phase.steps) {
-      const step = this.stepById.get(stepId)!;
-      for (const a of step.actions) {
-        const t = this.target(step, a, phase);
-        if (t.startsWith(`${id}: leave to `)) exits.add(t.slice(`${id}: leave to `.length));
-      }
-    }
     s[`${id}: leave`] = {
       Type: 'Choice',
       Choices: [...exits].map((e) => ({ Variable: '$.done.carry.exit', StringEquals: e, Next: e })),
@@ -385,12 +389,13 @@ class Compiler {
       const level = i + 1;
       seq.push([`${owner}: wait for rung ${level}`, { Type: 'Wait', TimestampPath: `${slaPath}.rungs[${i}].at` }]);
       seq.push([
-        `${owner}: ${rung.kind === 'reprimand' ? 'recommend reprimand' : `escalate to ${rung.notify}`}`,
+        `${owner}: rung ${level}: ${rung.kind === 'reprimand' ? 'recommend reprimand' : `escalate to ${rung.notify}`}`,
         this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
       ]);
     });
     seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
     seq.forEach(([name, state], i) => {
+      if (name in states) throw new Error(`Two states would be named "${name}"`);
       const next = seq[i + 1]?.[0];
       if (state.Type === 'Succeed') states[name] = state;
       else {
@@ -500,9 +505,30 @@ function checkNames(states: Record<string, AslState>): void {
 }
 
 /**
+ * Step Functions refuses a machine with a state no path reaches. Here that means a step reached
+ * only after a reporter's reply in an SOP where no action answers the reporter.
+ */
+function checkReachable(machine: AslBranch): void {
+  const seen = new Set<string>();
+  const todo = [machine.StartAt];
+  while (todo.length) {
+    const name = todo.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const state = machine.States[name]!;
+    const next = [state.Next, state.Default, ...((state.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+      ...((state.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next)];
+    for (const n of next) if (typeof n === 'string') todo.push(n);
+    for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) checkReachable(branch);
+  }
+  const lost = Object.keys(machine.States).filter((n) => !seen.has(n));
+  if (lost.length) throw new Error(`No path reaches ${lost.map((n) => `"${n}"`).join(', ')}: make every step reachable by some action from the start.`);
+}
+
+/**
  * Compiles one SOP into its state machine definition. Throws when the SOP's ids would give two
- * states one name or a name longer than Step Functions allows, or when a limited step's decision
- * could outgrow the error cause that carries it out of the step's race.
+ * states one name or a name longer than Step Functions allows, when a limited step's decision
+ * could outgrow the error cause that carries it out of the step's race, or when a step cannot be reached.
  */
 export function compileSop(sop: Sop): AslMachine {
   return new Compiler(sop).compile();

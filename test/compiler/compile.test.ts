@@ -200,11 +200,11 @@ describe('the fixture shapes', () => {
     const steps = chain(clock, clock.StartAt);
     expect(steps).toEqual([
       'telaah: wait to remind', 'telaah: remind', 'telaah: wait until due',
-      'telaah: wait for rung 1', 'telaah: escalate to superior', 'telaah: wait for rung 2', 'telaah: recommend reprimand', 'telaah: ladder climbed',
+      'telaah: wait for rung 1', 'telaah: rung 1: escalate to superior', 'telaah: wait for rung 2', 'telaah: rung 2: recommend reprimand', 'telaah: ladder climbed',
     ]);
     expect(clock.States['telaah: remind']).toMatchObject({ Parameters: { template: 'reminder', stepId: 'telaah', 'visit.$': '$.visits.telaah.n' } });
-    expect(clock.States['telaah: escalate to superior']).toMatchObject({ Parameters: { template: 'escalation', level: 1, stepId: 'telaah' } });
-    expect(clock.States['telaah: recommend reprimand']).toMatchObject({ Parameters: { template: 'reprimand', level: 2, stepId: 'telaah' } });
+    expect(clock.States['telaah: rung 1: escalate to superior']).toMatchObject({ Parameters: { template: 'escalation', level: 1, stepId: 'telaah' } });
+    expect(clock.States['telaah: rung 2: recommend reprimand']).toMatchObject({ Parameters: { template: 'reprimand', level: 2, stepId: 'telaah' } });
     expect(clock.States['telaah: ladder climbed']).toEqual({ Type: 'Succeed' });
   });
 
@@ -392,7 +392,7 @@ describe('the four SOPs', () => {
 
   test('SP4N-LAPOR!: the last rung of the executing official\'s ladder recommends a reprimand to the Bupati', () => {
     const s = states('sp4n-lapor-muara-enim');
-    expect(s.get('tindak-lanjut: recommend reprimand')).toMatchObject({ Parameters: expect.objectContaining({ template: 'reprimand', level: 3, stepId: 'tindak-lanjut' }) });
+    expect(s.get('tindak-lanjut: rung 3: recommend reprimand')).toMatchObject({ Parameters: expect.objectContaining({ template: 'reprimand', level: 3, stepId: 'tindak-lanjut' }) });
   });
 
   test('Health Office: returning the draft goes back to the analysis with a new visit', () => {
