@@ -309,6 +309,13 @@ class Compiler {
     const s: Record<string, AslState> = {};
     const id = phase.id;
     const inner: Record<string, AslState> = {};
+    const entries = this.phaseEntries(phase);
+    // The work branch starts where the phase was entered from outside (`$.phaseEntry`).
+    inner[`${id}: entry`] = {
+      Type: 'Choice',
+      Choices: entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
+      Default: names.visit(entries[0]!),
+    };
     for (const stepId of phase.steps) merge(inner, this.step(this.stepById.get(stepId)!, phase));
     // Where the phase's actions lead outside it: one way out each, however many steps lead there.
     const exits = new Set<string>();
@@ -322,12 +329,6 @@ class Compiler {
     for (const e of exits) {
       inner[names.exitPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseExit', Next: `${id}: work done` };
     }
-    const entries = this.phaseEntries(phase);
-    inner[`${id}: entry`] = {
-      Type: 'Choice',
-      Choices: entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
-      Default: names.visit(entries[0]!),
-    };
     // Only what the rest of the machine needs leaves the phase: the visit counters and where to go.
     inner[`${id}: work done`] = { Type: 'Pass', Parameters: { 'visits.$': '$.visits', 'exit.$': '$.phaseExit' }, Next: `${id}: pack` };
     inner[`${id}: pack`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${id}: finish` };
@@ -515,7 +516,8 @@ function checkReachable(machine: AslBranch): void {
     const name = todo.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    const state = machine.States[name]!;
+    const state = machine.States[name];
+    if (!state) throw new Error(`A transition leads to "${name}", which is not a state: a compiler defect, please report it with the SOP.`);
     const next = [state.Next, state.Default, ...((state.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
       ...((state.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next)];
     for (const n of next) if (typeof n === 'string') todo.push(n);
