@@ -1,6 +1,7 @@
 /**
  * `npm run compile-sops`: writes statemachines/<sopId>.asl.json for every SOP. The files are
  * committed so a reviewer reads the machines in a diff; a test fails when they are stale.
+ * An SOP the compiler refuses is named with the reason, and the command fails.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,12 @@ import { sops } from '../shared/sops';
 import { compileSop, renderAsl } from './compile';
 
 for (const sop of sops) {
-  const file = join(__dirname, `${sop.id}.asl.json`);
-  writeFileSync(file, renderAsl(compileSop(sop)));
-  console.log(`wrote ${file}`);
+  try {
+    const file = join(__dirname, `${sop.id}.asl.json`);
+    writeFileSync(file, renderAsl(compileSop(sop)));
+    console.log(`wrote ${file}`);
+  } catch (err) {
+    console.error(`SOP ${sop.id} (shared/sops/${sop.id}.sop.json): ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
 }

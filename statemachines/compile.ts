@@ -121,8 +121,9 @@ class Compiler {
     checkDecisionSizes(sop);
     const start = sop.startAt ?? sop.steps[0]!.id;
     const visits: Record<string, { n: number }> = {};
-    for (const id of [...sop.steps.map((s) => s.id), ...sop.phases.map((p) => p.id), REPORTER]) visits[key(id)] = { n: 0 };
-    for (const step of sop.steps) visits[key(`${step.id}-ask`)] = { n: 0 };
+    const asking = sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter')).map((st) => `${st.id}-ask`);
+    const counted = [...sop.steps.map((s) => s.id), ...sop.phases.map((p) => p.id), ...asking, ...(this.gotos.has('@reporter') ? [REPORTER] : [])];
+    for (const id of counted) visits[key(id)] = { n: 0 };
 
     const top = this.states;
     top['Start'] = { Type: 'Pass', Comment: 'Every visit counter starts at 0.', Result: visits, ResultPath: '$.visits', Next: 'Record start' };
