@@ -15,6 +15,7 @@ interface Timer {
   id: number;
   at: number;
   fire: () => void;
+  cancel: (reason: Error) => void;
   /** False once the timer's owner no longer needs it (e.g. its race ended). */
   isLive: () => boolean;
 }
@@ -50,9 +51,9 @@ export class VirtualClock {
 
   /** Resolves when the clock reaches `at` (at once if it has). `isLive` lets a stale timer be dropped. */
   sleepUntil(at: Date, isLive: () => boolean = () => true): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.timers.set(id, { id, at: at.getTime(), fire: resolve, isLive });
+      this.timers.set(id, { id, at: at.getTime(), fire: resolve, cancel: reject, isLive });
       this.arm();
     });
   }
@@ -95,10 +96,11 @@ export class VirtualClock {
     }
   }
 
-  /** Stops the real-time timer (the process can exit); pending timers are forgotten. */
+  /** Stops the real-time timer; pending sleeps are cancelled (rejected) so that nothing waits on them. */
   stop(): void {
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
+    for (const t of this.timers.values()) t.cancel(new Error('The clock was stopped'));
     this.timers.clear();
   }
 
