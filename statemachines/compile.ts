@@ -9,9 +9,10 @@
  *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken) → S: step done (Pass) → S: finish (Fail StepDone)
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
- *                 Catch StepDone → S: decision (Pass: decode the decision the work branch carried out in
- *                 its error cause) → S: decision: restore (Pass: put it at $.decision)
+ *                 Catch StepDone → $.decision → S: decision (Pass: decode the decision the work branch
+ *                 carried out in its error cause) → S: decision: restore (Pass: unwrap it)
  *   S: record     Task      outcome handler (decision, SLA verdict)
+ *   S: keep action Pass     $.decision = { action }: the texts are on the case now
  *   S: route      Choice    on $.decision.action → the action's target
  *
  * Finishing the work fails its branch with StepDone, which stops the clock branch at once: no
@@ -95,6 +96,7 @@ const names = {
   finish: (id: string) => `${id}: finish`,
   decision: (id: string) => `${id}: decision`,
   record: (id: string) => `${id}: record`,
+  keepAction: (id: string) => `${id}: keep action`,
   route: (id: string) => `${id}: route`,
   toReporter: (id: string) => `${id}: answer to reporter`,
   ask: (id: string) => `${id}: ask reporter`,
@@ -213,7 +215,7 @@ class Compiler {
           },
           this.clock(id, '$.sla', step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) }),
         ],
-        Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: names.decision(id) }],
+        Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.decision(id) }],
         Next: names.decision(id),
       };
       merge(s, this.decode(names.decision(id), '$.decision', names.record(id)));
@@ -222,7 +224,9 @@ class Compiler {
     }
     s[names.record(id)] = this.lambda('outcome', {
       ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), 'decision.$': '$.decision', ...(hasClock ? { 'sla.$': '$.sla' } : {}),
-    }, null, names.route(id));
+    }, null, names.keepAction(id));
+    // Recorded on the case: the decision's texts need not travel on through the execution.
+    s[names.keepAction(id)] = { Type: 'Pass', Parameters: { 'action.$': '$.decision.action' }, ResultPath: '$.decision', Next: names.route(id) };
     s[names.route(id)] = {
       Type: 'Choice',
       Choices: step.actions.map((a) => ({ Variable: '$.decision.action', StringEquals: a.id, Next: this.target(step, a, phase) })),
@@ -243,7 +247,7 @@ class Compiler {
         Type: 'Parallel',
         Comment: "The reporter's answer races the reply window; the clock is the agency's no longer.",
         Branches: [
-          this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, '$.answer'),
+          this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, null),
           this.windowBranch(race),
         ],
         Catch: [
@@ -273,13 +277,15 @@ class Compiler {
           this.windowBranch(race),
         ],
         Catch: [
-          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: feedback` },
+          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: feedback` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
         ],
         Next: `${race}: feedback`,
       },
       ...this.decode(`${race}: feedback`, '$.feedback', `${race}: record`),
-      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: route`),
+      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: keep verdict`),
+      // Recorded on the case: the rating and the reporter's comment need not travel on.
+      [`${race}: keep verdict`]: { Type: 'Pass', Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback', Next: `${race}: route` },
       [`${race}: route`]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }],
@@ -410,19 +416,32 @@ class Compiler {
     return { StartAt: seq[0]![0], States: states };
   }
 
-  private callbackBranch(name: string, payload: Record<string, unknown>, resultPath: string): AslBranch {
+  /**
+   * The reporter's side of a race. `resultPath` null: the machine needs only that an answer came
+   * (the task handler has recorded it), so the reporter's words never enter the execution.
+   */
+  private callbackBranch(name: string, payload: Record<string, unknown>, resultPath: string | null): AslBranch {
+    const task: AslState = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
+      TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
+      ResultPath: resultPath,
+      Retry: [lambdaRetry],
+    };
+    if (resultPath === null) {
+      return {
+        StartAt: name,
+        States: {
+          [name]: { ...task, Next: `${name}: finish` },
+          [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, Cause: 'answered' },
+        },
+      };
+    }
     return {
       StartAt: name,
       States: {
-        [name]: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-          Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
-          TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
-          ResultPath: resultPath,
-          Retry: [lambdaRetry],
-          Next: `${name}: done`,
-        },
+        [name]: { ...task, Next: `${name}: done` },
         [`${name}: done`]: { Type: 'Pass', Parameters: { 'cause.$': `States.JsonToString(${resultPath})` }, Next: `${name}: finish` },
         [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
       },
@@ -445,14 +464,14 @@ class Compiler {
 
   /**
    * After a race: the work branch carried its result out as the text of its error cause (a branch's
-   * state does not survive the Parallel). Decode it into `$.done`, then put it where it belongs.
-   * Only that result travels, never the whole state: Step Functions keeps an error cause to 32,768
-   * characters, and the execution's JSON stays small.
+   * state does not survive the Parallel), caught at `path`. Decode it there, then unwrap it, so no
+   * copy is left behind. Only that result travels, never the whole state: Step Functions keeps an
+   * error cause to 32,768 characters, and the execution's JSON stays small.
    */
-  private decode(name: string, resultPath: string, next: string): Record<string, AslState> {
+  private decode(name: string, path: string, next: string): Record<string, AslState> {
     return {
-      [name]: { Type: 'Pass', Parameters: { 'value.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${name}: restore` },
-      [`${name}: restore`]: { Type: 'Pass', InputPath: '$.done.value', ResultPath: resultPath, Next: next },
+      [name]: { Type: 'Pass', Parameters: { 'value.$': `States.StringToJson(${path}.Cause)` }, ResultPath: path, Next: `${name}: restore` },
+      [`${name}: restore`]: { Type: 'Pass', InputPath: `${path}.value`, ResultPath: path, Next: next },
     };
   }
 

@@ -87,7 +87,7 @@ describe.each([
       });
       const race = states.get(step.id)!;
       expect(race.Type).toBe('Parallel');
-      expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.done' })]);
+      expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision' })]);
       const [work, clock] = race.Branches as Scope[];
       expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
       // Only the decision travels out of the race, as the error's cause (AWS keeps a cause to 32,768 characters).
@@ -97,9 +97,18 @@ describe.each([
       const waits = chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!).filter((s) => s.Type === 'Wait');
       expect(waits.map((s) => s.TimestampPath)).toEqual(['$.sla.remindAt', '$.sla.dueAt', ...ladder.rungs.map((_, i) => `$.sla.rungs[${i}].at`)]);
       expect(race.Next).toBe(`${step.id}: decision`);
-      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${step.id}: decision: restore` });
-      expect(states.get(`${step.id}: decision: restore`)).toMatchObject({ InputPath: '$.done.value', ResultPath: '$.decision', Next: `${step.id}: record` });
+      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.decision.Cause)' }, ResultPath: '$.decision', Next: `${step.id}: decision: restore` });
+      expect(states.get(`${step.id}: decision: restore`)).toMatchObject({ InputPath: '$.decision.value', ResultPath: '$.decision', Next: `${step.id}: record` });
       expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, 'decision.$': '$.decision', 'sla.$': '$.sla' } });
+    }
+  });
+
+  test('once a decision is recorded, only its action travels on to the route', () => {
+    for (const step of sop.steps) {
+      expect(states.get(`${step.id}: record`)!.Next).toBe(`${step.id}: keep action`);
+      expect(states.get(`${step.id}: keep action`)).toEqual({
+        Type: 'Pass', Parameters: { 'action.$': '$.decision.action' }, ResultPath: '$.decision', Next: `${step.id}: route`,
+      });
     }
   });
 
@@ -167,7 +176,7 @@ describe('the fixture shapes', () => {
 
   test('a case starts: record, acknowledge the reporter, then the first step', () => {
     const m = machineOf('fixture-desk');
-    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: route']);
+    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: keep action', 'terima: route']);
     expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
     expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
   });
@@ -220,7 +229,9 @@ describe('the fixture shapes', () => {
       [['ReplyWindowElapsed'], 'terima: ask reporter: answered'],
     ]);
     const [work, clock] = race.Branches as Scope[];
-    expect(work!.States[work!.StartAt]).toMatchObject({ Parameters: { Payload: { kind: 'reporterAnswer', stepId: 'terima' } } });
+    // The answer is recorded by the task handler; it never enters the execution.
+    expect(work!.States[work!.StartAt]).toMatchObject({ ResultPath: null, Parameters: { Payload: { kind: 'reporterAnswer', stepId: 'terima' } } });
+    expect(work!.States['terima: ask reporter: wait for answer: finish']).toEqual({ Type: 'Fail', Error: 'StepDone', Cause: 'answered' });
     expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n])).toEqual([
       expect.objectContaining({ Type: 'Wait', TimestampPath: '$.replySla.dueAt' }),
       expect.objectContaining({ Type: 'Fail', Error: 'ReplyWindowElapsed' }),
@@ -249,7 +260,7 @@ describe('the fixture shapes', () => {
     const s = allStates(m);
     expect(nextOf(s, 'kirim', 'send')).toBe('kirim: answer to reporter');
     expect(chain(m, 'kirim: answer to reporter')).toEqual([
-      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: route',
+      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: keep verdict', 'Reporter window: route',
     ]);
     expect(s.get('kirim: answer to reporter')).toMatchObject({ Result: 'kirim', ResultPath: '$.answeredBy' });
     expect(s.get('Reporter window: deadline')).toMatchObject({ Parameters: { scope: 'replyWindow', 'id.$': '$.answeredBy' }, ResultPath: '$.replySla' });
@@ -260,8 +271,11 @@ describe('the fixture shapes', () => {
       [['StepDone'], 'Reporter window: feedback'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
     ]);
-    expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.done.value', ResultPath: '$.feedback' });
+    expect(s.get('Reporter window: feedback')).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback' });
+    expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.feedback.value', ResultPath: '$.feedback' });
     expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'feedback.$': '$.feedback' } });
+    // Once recorded, only the verdict travels on: the rating and comment stay out of the execution.
+    expect(s.get('Reporter window: keep verdict')).toMatchObject({ Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback' });
     expect(s.get('Reporter window: route')).toEqual({
       Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: visit',
     });

@@ -53,7 +53,7 @@ interface Scenario {
 }
 
 /** Runs a scenario; resolves with the journal and everything the outcome handler received. */
-async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeRequest[]; requests: (OpenTaskRequest | DeadlinesRequest)[] }> {
+async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeRequest[]; requests: (OpenTaskRequest | DeadlinesRequest)[]; output: unknown }> {
   const journal = new Journal();
   const outcomes: OutcomeRequest[] = [];
   const requests: (OpenTaskRequest | DeadlinesRequest)[] = [];
@@ -84,12 +84,13 @@ async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeR
       journal.add(describeOutcome(req));
     },
   });
+  let output: unknown;
   try {
-    await result;
+    output = await result;
   } finally {
     for (const release of unanswered) release();
   }
-  return { journal, outcomes, requests };
+  return { journal, outcomes, requests, output };
 }
 
 /** Lets every pending timer of length 0 and promise run, to show nothing more happens. */
@@ -108,13 +109,13 @@ describe('executing the compiled service-desk fixture', () => {
       'official setuju#2': () => decision('approve'),
       'official kirim#1': () => decision('send'),
       'reporterReply kirim#1': () => feedback(false),
-      'official telaah#3': () => decision('draft'),
+      'official telaah#3': () => ({ ...decision('draft'), fields: { draft: 'Teks tanggapan untuk Ibu Siti' } }),
       'official setuju#3': () => decision('approve'),
       'official kirim#2': () => decision('send'),
-      'reporterReply kirim#2': () => feedback(true),
+      'reporterReply kirim#2': () => ({ ...feedback(true), comment: 'Terima kasih, Siti' }),
     };
     // Act (the clocks wait an hour: finishing within the test's time shows nobody waited for them)
-    const { journal, outcomes, requests } = await play({ machine, answers });
+    const { journal, outcomes, requests, output } = await play({ machine, answers });
     await settle();
     // Assess
     expect(journal.lines).toEqual([
@@ -135,6 +136,10 @@ describe('executing the compiled service-desk fixture', () => {
     const telaah = outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'telaah');
     expect(telaah).toMatchObject({ caseId: 'case-1', executionId: expect.stringContaining(':case-1'), decision: { action: 'draft' }, sla: { calendarVersion: 'test' } });
     expect(outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'kirim')).not.toHaveProperty('sla');
+    // The texts reached the outcome handler, and went no further through the execution.
+    expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'stepDone', visit: 3, decision: expect.objectContaining({ fields: { draft: 'Teks tanggapan untuk Ibu Siti' } }) }));
+    expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'reporterFeedback', feedback: expect.objectContaining({ comment: 'Terima kasih, Siti' }) }));
+    expect(JSON.stringify(output)).not.toMatch(/Siti/);
     // Handlers get the platform's time and a token per callback task, never a placeholder.
     const tasks = requests.filter((r): r is OpenTaskRequest => 'taskToken' in r);
     expect(new Set(tasks.map((t) => t.taskToken)).size).toBe(tasks.length);
