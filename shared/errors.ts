@@ -35,5 +35,22 @@ export class Gone extends DomainError { readonly status = 410; readonly code = '
 export class PayloadTooLarge extends DomainError { readonly status = 413; readonly code = 'payload_too_large'; }
 export class UnsupportedMediaType extends DomainError { readonly status = 415; readonly code = 'unsupported_media_type'; }
 export class Forbidden extends DomainError { readonly status = 403; readonly code = 'forbidden'; }
-/** The service cannot finish now; the caller may retry (the work done so far is kept). */
-export class Unavailable extends DomainError { readonly status = 503; readonly code = 'unavailable'; }
+/** Too many requests from one caller; `retryAfterSeconds` becomes the Retry-After header. */
+export class TooManyRequests extends DomainError {
+  readonly status = 429;
+  readonly code = 'too_many_requests';
+  constructor(message: string, readonly retryAfterSeconds = 60, details: Record<string, unknown> = {}) {
+    super(message, details);
+  }
+}
+/**
+ * The service cannot finish now; the caller may retry (the work done so far is kept).
+ * `retryAfterSeconds` becomes the Retry-After header.
+ */
+export class Unavailable extends DomainError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+  constructor(message: string, details: Record<string, unknown> = {}, readonly retryAfterSeconds = 5) {
+    super(message, details);
+  }
+}

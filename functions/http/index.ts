@@ -92,7 +92,10 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     if (err instanceof DomainError) {
       logger.info('request refused', { status: err.status, code: err.code, route: event?.routeKey });
       const body = { error: err.code, message: err.message, ...err.details };
-      request.response = event && wantsHtml(event) ? html(err.status, renderErrorPage({ status: err.status, message: err.message, details: err.details, lang })) : json(err.status, body);
+      const headers: Record<string, string> = 'retryAfterSeconds' in err && typeof err.retryAfterSeconds === 'number' ? { 'retry-after': String(err.retryAfterSeconds) } : {};
+      request.response = event && wantsHtml(event)
+        ? html(err.status, renderErrorPage({ status: err.status, message: err.message, details: err.details, lang }), headers)
+        : json(err.status, body, headers);
       return;
     }
     logger.error('request failed', { route: event?.routeKey, errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
