@@ -60,7 +60,10 @@ export class DynamoCaseStore implements CaseStore {
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TRACK#${trackingId}`, sk: 'TRACK' }), ConsistentRead: true }));
     const caseId = out.Item ? (unmarshall(out.Item).caseId as string) : undefined;
-    return caseId ? this.getCase(caseId) : undefined;
+    const found = caseId ? await this.getCase(caseId) : undefined;
+    // A lookup left by a createCase that lost its race (the case id existed) names a case with
+    // another tracking id: it must not become a second way in.
+    return found?.trackingId === trackingId ? found : undefined;
   }
 
   async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>): Promise<CaseRecord> {

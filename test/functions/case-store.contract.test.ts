@@ -1,0 +1,192 @@
+/**
+ * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
+ * in-memory fake used by unit tests: the fake cannot drift from the adapter.
+ */
+import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
+import type { CaseEvent, CaseRecord } from '../../shared/case/model';
+import type { TaskRecord } from '../../shared/case/task';
+import { ConditionFailed, type CaseStore } from '../../shared/ports';
+import { startDynalite, type TestTable } from '../support/dynalite';
+import { MemoryCaseStore } from '../support/memory-case-store';
+
+let counter = 0;
+/** A case with unique ids; `over` changes what a test is about. */
+function aCase(over: Partial<CaseRecord> = {}): CaseRecord {
+  counter++;
+  return {
+    caseId: `c-contract-${counter}`,
+    trackingId: `TGP-TEST-${String(counter).padStart(4, '0')}-X`,
+    agencyId: 'dinkes-muba',
+    sopId: 'dinkes-muba',
+    status: 'received',
+    channel: 'web',
+    language: 'id',
+    title: 'Antrean panjang',
+    description: 'Antrean di puskesmas lebih dari tiga jam.',
+    category: 'pelayanan',
+    reporter: { name: 'Siti', email: 'siti@example.com' },
+    anonymous: false,
+    confidential: false,
+    submittedAt: `2026-11-${String(10 + (counter % 10)).padStart(2, '0')}T09:00:00+07:00`,
+    month: '2026-11',
+    replies: 0,
+    verdicts: [],
+    escalations: [],
+    deliveryFailures: 0,
+    version: 1,
+    ...over,
+  };
+}
+const submitted = (c: CaseRecord): Omit<CaseEvent, 'seq'> => ({ caseId: c.caseId, at: c.submittedAt, type: 'submitted', actor: { kind: 'reporter' } });
+function aTask(caseId: string, over: Partial<TaskRecord> = {}): TaskRecord {
+  counter++;
+  return {
+    caseId, slot: `official#verify#${counter}`, kind: 'official', stepId: 'verify', visit: 1,
+    keyHash: `hash-${counter}`, taskToken: `token-${counter}`, status: 'open', role: 'kepala',
+    openedAt: '2026-11-10T09:00:00+07:00', version: 1, ...over,
+  };
+}
+const collect = async <T>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
+const ids = (cs: CaseRecord[]) => cs.map((c) => c.caseId);
+
+let table: TestTable;
+beforeAll(async () => { table = await startDynalite(); });
+afterAll(async () => { await table.stop(); });
+
+const stores: [string, () => CaseStore][] = [
+  ['DynamoCaseStore on dynalite', () => new DynamoCaseStore(table.client, table.tableName)],
+  ['MemoryCaseStore', () => new MemoryCaseStore()],
+];
+
+describe.each(stores)('%s', (_name, make) => {
+  let store: CaseStore;
+  beforeEach(() => { store = make(); });
+
+  test('a created case reads back by id and by tracking id, with its first event', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    expect(await store.getCase(c.caseId)).toEqual(c);
+    expect(await store.getCaseByTrackingId(c.trackingId)).toEqual(c);
+    expect(await store.listEvents(c.caseId)).toEqual([{ ...submitted(c), seq: 1 }]);
+    expect(await store.getCase('c-nobody')).toBeUndefined();
+    expect(await store.getCaseByTrackingId('TGP-NONE-0000-0')).toBeUndefined();
+  });
+
+  test('a tracking id or a case id that exists is refused, and the loser leaves no second way in', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const sameTracking = aCase({ trackingId: c.trackingId });
+    await expect(store.createCase(sameTracking, submitted(sameTracking))).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getCase(sameTracking.caseId)).toBeUndefined();
+    const sameCase = aCase({ caseId: c.caseId });
+    await expect(store.createCase(sameCase, submitted(sameCase))).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getCaseByTrackingId(sameCase.trackingId)).toBeUndefined();
+    expect(await store.getCase(c.caseId)).toEqual(c);
+    expect(await store.listEvents(c.caseId)).toHaveLength(1);
+  });
+
+  test('updates are optimistic: the expected version wins once, a stale or missing case is refused', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const next = await store.updateCase(c.caseId, 1, { status: 'in_progress', currentStep: { stepId: 'verify', visit: 1, role: 'kepala', startedAt: c.submittedAt } });
+    expect(next).toMatchObject({ status: 'in_progress', version: 2 });
+    expect(await store.getCase(c.caseId)).toEqual(next);
+    await expect(store.updateCase(c.caseId, 1, { status: 'closed' })).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.updateCase('c-nobody', 1, { status: 'closed' })).rejects.toBeInstanceOf(ConditionFailed);
+    expect((await store.getCase(c.caseId))?.status).toBe('in_progress');
+  });
+
+  test('a field patched to undefined is removed', async () => {
+    const c = aCase({ question: 'Di puskesmas mana?' });
+    await store.createCase(c, submitted(c));
+    await store.updateCase(c.caseId, 1, { question: undefined });
+    expect(await store.getCase(c.caseId)).not.toHaveProperty('question');
+  });
+
+  test('events get consecutive sequence numbers and list in order', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    for (const type of ['workflow_started', 'step_opened', 'step_completed'] as const) {
+      await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type, actor: { kind: 'system' }, stepId: 'verify' });
+    }
+    expect((await store.listEvents(c.caseId)).map((e) => [e.seq, e.type])).toEqual([[1, 'submitted'], [2, 'workflow_started'], [3, 'step_opened'], [4, 'step_completed']]);
+  });
+
+  test('tasks: one per slot, found by key hash; a replaced key answers as superseded', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const t = aTask(c.caseId);
+    await store.putTask(t);
+    expect(await store.getTask(c.caseId, t.slot)).toEqual(t);
+    expect(await store.getTaskByKeyHash(t.keyHash)).toEqual(t);
+    expect(await store.getTaskByKeyHash('hash-nobody')).toBeUndefined();
+    await expect(store.putTask({ ...t, keyHash: 'hash-other' })).rejects.toBeInstanceOf(ConditionFailed);
+
+    const moved = await store.updateTask(c.caseId, t.slot, 1, { keyHash: `${t.keyHash}-plt`, assigneeId: 'plt' });
+    expect(moved).toMatchObject({ keyHash: `${t.keyHash}-plt`, version: 2, status: 'open' });
+    expect(await store.getTaskByKeyHash(`${t.keyHash}-plt`)).toEqual(moved);
+    expect(await store.getTaskByKeyHash(t.keyHash)).toMatchObject({ status: 'superseded', supersededBy: `${t.keyHash}-plt`, keyHash: t.keyHash });
+    await expect(store.updateTask(c.caseId, t.slot, 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.updateTask(c.caseId, 'official#none#1', 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
+  });
+
+  test('claimOnce is true once until released; remember keeps the first value', async () => {
+    const c = aCase();
+    expect(await store.claimOnce(c.caseId, 'mail:ack')).toBe(true);
+    expect(await store.claimOnce(c.caseId, 'mail:ack')).toBe(false);
+    expect(await store.claimOnce(c.caseId, 'mail:other')).toBe(true);
+    await store.release(c.caseId, 'mail:ack');
+    expect(await store.claimOnce(c.caseId, 'mail:ack')).toBe(true);
+    expect(await store.remember(c.caseId, 'deadline', { dueAt: 'first' })).toEqual({ dueAt: 'first' });
+    expect(await store.remember(c.caseId, 'deadline', { dueAt: 'second' })).toEqual({ dueAt: 'first' });
+  });
+
+  test('index queries follow every update: agency and status, month, open cases by due time', async () => {
+    const agencyId = `agency-${counter}`;
+    const due = (iso: string) => ({ stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: iso });
+    const early = aCase({ agencyId, submittedAt: '2026-11-02T09:00:00+07:00', status: 'in_progress', currentStep: due('2026-11-05T09:00:00+07:00') });
+    const late = aCase({ agencyId, submittedAt: '2026-11-03T09:00:00+07:00', status: 'in_progress', currentStep: due('2026-11-04T01:00:00Z') });
+    const december = aCase({ agencyId, submittedAt: '2026-12-01T09:00:00+07:00', month: '2026-12' });
+    const elsewhere = aCase({ agencyId: `${agencyId}-x`, status: 'in_progress', currentStep: due('2026-11-04T09:00:00+07:00') });
+    for (const c of [late, december, early, elsewhere]) await store.createCase(c, submitted(c));
+
+    expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'in_progress')))).toEqual([early.caseId, late.caseId]);
+    expect(ids(await collect(store.casesByMonth('2026-11', agencyId)))).toEqual([early.caseId, late.caseId]);
+    expect(ids(await collect(store.casesByMonth('2026-12')))).toContain(december.caseId);
+    // Ordered by the instant, whatever the offset it was written with.
+    expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId, early.caseId]);
+    expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-04T01:00:00Z')))).toEqual([]);
+
+    await store.updateCase(early.caseId, 1, { status: 'closed', closedAt: '2026-11-04T10:00:00+07:00' });
+    expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'in_progress')))).toEqual([late.caseId]);
+    expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'closed')))).toEqual([early.caseId]);
+    expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId]);
+  });
+
+  test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
+    const agencyId = `agency-bulk-${counter}`;
+    const big = 'x'.repeat(6000);
+    const made: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const c = aCase({ agencyId, description: big, submittedAt: `2026-11-20T09:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+07:00` });
+      await store.createCase(c, submitted(c));
+      made.push(c.caseId);
+    }
+    expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'received')))).toEqual(made);
+  });
+});
+
+describe('DynamoCaseStore items', () => {
+  test('index attributes are rewritten with the case; the due-time index is sparse once closed', async () => {
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase({ status: 'in_progress', currentStep: { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: '2026-11-05T09:00:00+07:00' } });
+    await store.createCase(c, submitted(c));
+    const item = async () => (await table.items()).find((i) => i.pk === `CASE#${c.caseId}` && i.sk === 'CASE')!;
+    expect(await item()).toMatchObject({ gsi1pk: `AGENCY#dinkes-muba#in_progress`, gsi2pk: 'MONTH#2026-11', gsi3pk: 'DUE#dinkes-muba', gsi3sk: `2026-11-05T02:00:00.000Z#${c.caseId}` });
+    await store.updateCase(c.caseId, 1, { status: 'closed' });
+    const closed = await item();
+    expect(closed.gsi1pk).toBe('AGENCY#dinkes-muba#closed');
+    expect(closed).not.toHaveProperty('gsi3pk');
+    expect(closed).not.toHaveProperty('gsi3sk');
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * An in-memory CaseStore for unit tests. It keeps the same items as the DynamoDB adapter (case,
+ * tracking lookup, events, tasks, key lookups, once-markers) with the same conditions, and returns
+ * copies as the SDK does. test/functions/case-store.contract.test.ts runs one suite against both,
+ * so this fake cannot drift from the adapter.
+ */
+import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
+import type { TaskRecord } from '../../shared/case/task';
+import { ConditionFailed, type CaseStore } from '../../shared/ports';
+
+const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
+
+/** A copy as DynamoDB would give it back: no shared references, undefined fields dropped. */
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class MemoryCaseStore implements CaseStore {
+  private readonly cases = new Map<string, CaseRecord>();
+  private readonly tracking = new Map<string, string>();
+  private readonly events = new Map<string, CaseEvent[]>();
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly keys = new Map<string, { caseId: string; slot: string }>();
+  private readonly once = new Map<string, { value?: unknown }>();
+
+  /** How many items the table would hold (tests prove that a refusal stores nothing). */
+  get size(): number {
+    let seqCounters = 0;
+    for (const list of this.events.values()) if (list.length) seqCounters++;
+    return this.cases.size + this.tracking.size + [...this.events.values()].reduce((n, l) => n + l.length, 0) + seqCounters
+      + this.tasks.size + this.keys.size + this.once.size;
+  }
+
+  async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
+    // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
+    if (this.tracking.has(record.trackingId)) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    this.tracking.set(record.trackingId, record.caseId);
+    if (this.cases.has(record.caseId)) throw new ConditionFailed(`case ${record.caseId} exists`);
+    this.cases.set(record.caseId, copy(record));
+    await this.appendEvent(first);
+  }
+
+  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+    const c = this.cases.get(caseId);
+    return c && copy(c);
+  }
+
+  async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    const caseId = this.tracking.get(trackingId);
+    const c = caseId ? this.cases.get(caseId) : undefined;
+    return c && c.trackingId === trackingId ? copy(c) : undefined;
+  }
+
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>): Promise<CaseRecord> {
+    const current = this.cases.get(caseId);
+    if (!current) throw new ConditionFailed(`case ${caseId} does not exist`);
+    if (current.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${current.version}, not ${expectedVersion}`);
+    const next = copy({ ...current, ...patch, caseId, version: expectedVersion + 1 }) as CaseRecord;
+    this.cases.set(caseId, next);
+    return copy(next);
+  }
+
+  async appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
+    const list = this.events.get(event.caseId) ?? [];
+    this.events.set(event.caseId, list);
+    const stored = copy({ ...event, seq: list.length + 1 }) as CaseEvent;
+    list.push(stored);
+    return copy(stored);
+  }
+
+  async listEvents(caseId: string): Promise<CaseEvent[]> {
+    return copy(this.events.get(caseId) ?? []);
+  }
+
+  async putTask(task: TaskRecord): Promise<void> {
+    const id = `${task.caseId}|${task.slot}`;
+    if (this.tasks.has(id)) throw new ConditionFailed(`task ${task.slot} exists`);
+    this.tasks.set(id, copy(task));
+    this.putKeyLookup(task);
+  }
+
+  async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
+    const t = this.tasks.get(`${caseId}|${slot}`);
+    return t && copy(t);
+  }
+
+  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
+    const ref = this.keys.get(keyHash);
+    if (!ref) return undefined;
+    const task = await this.getTask(ref.caseId, ref.slot);
+    if (task && task.keyHash !== keyHash) return { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash };
+    return task;
+  }
+
+  async updateTask(caseId: string, slot: string, expectedVersion: number, patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>): Promise<TaskRecord> {
+    const id = `${caseId}|${slot}`;
+    const current = this.tasks.get(id);
+    if (!current) throw new ConditionFailed(`task ${slot} does not exist`);
+    if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
+    const next = copy({ ...current, ...patch, caseId, slot, version: expectedVersion + 1 }) as TaskRecord;
+    if (patch.keyHash && patch.keyHash !== current.keyHash) this.putKeyLookup(next);
+    this.tasks.set(id, next);
+    return copy(next);
+  }
+
+  async claimOnce(caseId: string, key: string): Promise<boolean> {
+    const id = `${caseId}|${key}`;
+    if (this.once.has(id)) return false;
+    this.once.set(id, {});
+    return true;
+  }
+
+  async release(caseId: string, key: string): Promise<void> {
+    this.once.delete(`${caseId}|${key}`);
+  }
+
+  async remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T> {
+    const id = `${caseId}|${key}`;
+    const stored = this.once.get(id);
+    if (stored) return copy(stored.value) as T;
+    this.once.set(id, { value: copy(value) });
+    return copy(value);
+  }
+
+  async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
+    yield* this.sorted((c) => (c.agencyId === agencyId && c.status === status ? `${c.submittedAt}#${c.caseId}` : undefined));
+  }
+
+  async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    yield* this.sorted((c) => (c.month === month && (!agencyId || c.agencyId === agencyId) ? `${c.agencyId}#${c.submittedAt}#${c.caseId}` : undefined));
+  }
+
+  async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
+    const limit = new Date(before).toISOString();
+    yield* this.sorted((c) => {
+      if (c.agencyId !== agencyId || !OPEN_STATUSES.includes(c.status) || !c.currentStep?.dueAt) return undefined;
+      const key = `${new Date(c.currentStep.dueAt).toISOString()}#${c.caseId}`;
+      return key < limit ? key : undefined;
+    });
+  }
+
+  /** Cases with an index key, in the index's (byte) order, as a Query returns them. */
+  private *sorted(indexKey: (c: CaseRecord) => string | undefined): Iterable<CaseRecord> {
+    const hits: [string, CaseRecord][] = [];
+    for (const c of this.cases.values()) {
+      const k = indexKey(c);
+      if (k !== undefined) hits.push([k, c]);
+    }
+    hits.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, c] of hits) yield copy(c);
+  }
+
+  private putKeyLookup(task: TaskRecord): void {
+    if (this.keys.has(task.keyHash)) throw new ConditionFailed('task key exists');
+    this.keys.set(task.keyHash, { caseId: task.caseId, slot: task.slot });
+  }
+}
