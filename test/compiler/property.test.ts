@@ -9,7 +9,9 @@ import aslValidator from 'asl-validator';
 import type { SopInput } from '../../shared/sop/schema';
 import { parseSop } from '../../shared/sop/validate';
 import { compileSop, type AslMachine, type AslState } from '../../statemachines/compile';
+import type { OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
 import { allStates, scopes, unreachable, type Scope } from './asl';
+import { deadlinesAt, runMachine } from './run-machine';
 
 const text = (s: string) => ({ id: s, en: s });
 const units = ['minutes', 'hours', 'days', 'workingDays'] as const;
@@ -107,5 +109,34 @@ test('every valid SOP compiles to valid ASL: unique names, every state reachable
       for (const s of states.values() as IterableIterator<AslState>) if (s.Type === 'Wait') expect(typeof s.TimestampPath).toBe('string');
     }),
     { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
+  );
+});
+
+test('every valid SOP runs its normal path to closure: each step opened once, in order, and nobody reminded', async () => {
+  await fc.assert(
+    fc.asyncProperty(arbSop, async (input) => {
+      const sop = parseSop(input);
+      const opened: string[] = [];
+      const outcomes: OutcomeRequest[] = [];
+      const notices: string[] = [];
+      const inAnHour = (i: number) => new Date(Date.now() + 3_600_000 + i * 60_000);
+      await runMachine(compileSop(sop), { caseId: 'case-1', sopId: sop.id }, {
+        deadlines: (req) => deadlinesAt(4, inAnHour),
+        task: async (req: OpenTaskRequest) => {
+          opened.push(`${req.kind} ${req.stepId}#${req.visit}`);
+          if (req.kind === 'reporterReply') return { satisfied: true, rating: 5, at: new Date().toISOString() };
+          const step = sop.steps.find((st) => st.id === req.stepId)!;
+          return { action: step.actions[0]!.id, fields: {}, actor: { personId: 'p', role: step.role }, decidedAt: new Date().toISOString() };
+        },
+        notify: (req) => { notices.push(req.template); },
+        outcome: (req) => { outcomes.push(req); },
+      });
+      const last = sop.steps.at(-1)!.id;
+      expect(opened).toEqual([...sop.steps.map((st) => `official ${st.id}#1`), `reporterReply ${last}#1`]);
+      expect(notices).toEqual(['acknowledgement', 'closing']);
+      expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+      expect(outcomes.filter((o) => o.kind === 'phaseDone').map((o) => o.kind === 'phaseDone' && o.phaseId)).toEqual(sop.phases.map((p) => p.id));
+    }),
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 15) },
   );
 });
