@@ -80,7 +80,7 @@ const arbSop: fc.Arbitrary<SopInput> = fc.integer({ min: 1, max: 6 }).chain((n) 
   });
 });
 
-// asl-validator takes about a quarter of a second per machine: 25 runs by default; PROPERTY_RUNS=600 to hunt.
+// asl-validator takes about a quarter of a second per machine: few runs by default; PROPERTY_RUNS=600 to hunt.
 test('every valid SOP compiles to valid ASL: unique names, every state reachable, every action routed, every step a callback task', () => {
   fc.assert(
     fc.property(arbSop, (input) => {
@@ -108,7 +108,7 @@ test('every valid SOP compiles to valid ASL: unique names, every state reachable
       }
       for (const s of states.values() as IterableIterator<AslState>) if (s.Type === 'Wait') expect(typeof s.TimestampPath).toBe('string');
     }),
-    { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 20) },
   );
 });
 
@@ -137,6 +137,60 @@ test('every valid SOP runs its normal path to closure: each step opened once, in
       expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
       expect(outcomes.filter((o) => o.kind === 'phaseDone').map((o) => o.kind === 'phaseDone' && o.phaseId)).toEqual(sop.phases.map((p) => p.id));
     }),
-    { numRuns: Number(process.env.PROPERTY_RUNS ?? 15) },
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 10) },
+  );
+});
+
+test('random walks: the machine opens exactly the tasks the SOP says, in order, with each visit counted', async () => {
+  const MOVES = 12;
+  await fc.assert(
+    fc.asyncProperty(arbSop, fc.array(fc.nat(), { minLength: MOVES + 4, maxLength: MOVES + 4 }), async (input, picks) => {
+      // Prepare: a model of the SOP says which task opens next; the stubs pick actions at random.
+      const sop = parseSop(input);
+      const counted = new Map<string, number>();
+      const visit = (key: string) => { const n = (counted.get(key) ?? 0) + 1; counted.set(key, n); return n; };
+      const start = sop.startAt ?? sop.steps[0]!.id;
+      const expected = [`official ${start}#${visit(start)}`];
+      const opened: string[] = [];
+      let ending = '';
+      let moves = 0;
+      const outcomes: OutcomeRequest[] = [];
+      const now = () => new Date().toISOString();
+      // Act
+      await runMachine(compileSop(sop), { caseId: 'case-1', sopId: sop.id }, {
+        deadlines: () => deadlinesAt(4, (i) => new Date(Date.now() + 3_600_000 + i * 60_000)),
+        task: async (req: OpenTaskRequest) => {
+          opened.push(`${req.kind} ${req.stepId}#${req.visit}`);
+          const pick = picks[moves % picks.length]!;
+          moves += 1;
+          if (req.kind === 'reporterAnswer') {
+            expected.push(`official ${req.stepId}#${visit(req.stepId)}`);
+            return { satisfied: false, comment: 'jawaban', at: now() };
+          }
+          if (req.kind === 'reporterReply') {
+            const satisfied = moves > MOVES || pick % 2 === 0;
+            const followUp = sop.reporterReply.followUpStep;
+            if (satisfied) ending = 'rated';
+            else expected.push(`official ${followUp}#${visit(followUp)}`);
+            return { satisfied, at: now() };
+          }
+          const step = sop.steps.find((st) => st.id === req.stepId)!;
+          const action = moves > MOVES ? step.actions[0]! : step.actions[pick % step.actions.length]!;
+          switch (action.goto) {
+            case '@reporter': expected.push(`reporterReply ${step.id}#${visit('@reporter')}`); break;
+            case '@askReporter': expected.push(`reporterAnswer ${step.id}#${visit(`${step.id}-ask`)}`); break;
+            case '@reject': ending = 'rejected'; break;
+            case '@close': ending = 'closed_by_official'; break;
+            default: expected.push(`official ${action.goto}#${visit(action.goto)}`);
+          }
+          return { action: action.id, fields: {}, actor: { personId: 'p', role: step.role }, decidedAt: now() };
+        },
+        outcome: (req) => { outcomes.push(req); },
+      });
+      // Assess
+      expect(opened).toEqual(expected);
+      expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: ending });
+    }),
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 10) },
   );
 });
