@@ -40,12 +40,23 @@ export function redirect(location: string, statusCode = 303): HttpResult {
   return { statusCode, headers: { ...baseHeaders, location }, body: '' };
 }
 
-/** `?lang=en`, else Accept-Language, else Bahasa Indonesia. */
+/**
+ * `?lang=en|id`, else the language the client ranks highest of the two in Accept-Language
+ * (q-values honoured; `ms`, Malay, reads Indonesian), else Bahasa Indonesia.
+ */
 export function languageOf(event: HttpEvent): Language {
   const q = event.queryStringParameters?.lang;
   if (q === 'en' || q === 'id') return q;
-  const accept = event.headers?.['accept-language'] ?? '';
-  return /^\s*en\b/i.test(accept) ? 'en' : 'id';
+  let best: { lang: Language; q: number } | undefined;
+  for (const part of (event.headers?.['accept-language'] ?? '').split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const primary = tag.split('-')[0];
+    const lang: Language | undefined = primary === 'en' ? 'en' : primary === 'id' || primary === 'in' || primary === 'ms' ? 'id' : undefined;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = qParam ? Number(qParam.slice(2)) : 1;
+    if (lang && Number.isFinite(weight) && weight > 0 && (!best || weight > best.q)) best = { lang, q: weight };
+  }
+  return best?.lang ?? 'id';
 }
 
 /** Whether the client prefers an HTML page (a browser's form post) to JSON. */

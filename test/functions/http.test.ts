@@ -1,0 +1,124 @@
+/**
+ * The HTTP plumbing every handler shares: body reading (JSON, form, base64 from API Gateway, size
+ * limit, content type), the requester's language, security headers, and the error middleware that
+ * exposes details below 500 only.
+ */
+import type { Context } from 'aws-lambda';
+import { Conflict, Gone, NotFound, PayloadTooLarge, TooManyRequests, Unavailable, UnsupportedMediaType, ValidationFailed } from '../../shared/errors';
+import { html, httpHandler, json, languageOf, readBody, type HttpEvent } from '../../functions/http';
+
+/** An API Gateway v2 event with only what a test sets. */
+function anEvent(over: Partial<HttpEvent> = {}): HttpEvent {
+  return {
+    version: '2.0', routeKey: 'POST /api/complaints', rawPath: '/api/complaints', rawQueryString: '', headers: {},
+    requestContext: { timeEpoch: Date.parse('2026-11-20T02:00:00Z') } as HttpEvent['requestContext'],
+    isBase64Encoded: false, ...over,
+  };
+}
+const context = {} as Context;
+
+describe('readBody', () => {
+  test.each([
+    ['JSON', { 'content-type': 'application/json; charset=utf-8' }, '{"a":"b"}', false, { kind: 'json', value: { a: 'b' } }],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=b+c&d=%C3%A9', false, { kind: 'form', value: { a: 'b c', d: 'é' } }],
+    ['base64 JSON from API Gateway', { 'content-type': 'application/json' }, Buffer.from('{"a":"é"}').toString('base64'), true, { kind: 'json', value: { a: 'é' } }],
+    ['a base64 form', { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from('a=1').toString('base64'), true, { kind: 'form', value: { a: '1' } }],
+  ])('reads %s', (_what, headers, body, isBase64Encoded, expected) => {
+    expect(readBody(anEvent({ headers, body, isBase64Encoded }), ['json', 'form'])).toEqual(expected);
+  });
+
+  test.each([
+    ['a body over the limit', { 'content-type': 'application/json' }, JSON.stringify({ a: 'x'.repeat(64 * 1024) }), PayloadTooLarge],
+    ['another content type', { 'content-type': 'text/plain' }, 'a', UnsupportedMediaType],
+    ['no content type', {}, '{}', UnsupportedMediaType],
+    ['broken JSON', { 'content-type': 'application/json' }, '{"a":', ValidationFailed],
+  ])('refuses %s', (_what, headers, body, error) => {
+    expect(() => readBody(anEvent({ headers, body }), ['json', 'form'])).toThrow(error);
+  });
+
+  test('counts bytes, not characters, against the limit', () => {
+    const body = JSON.stringify({ a: 'é'.repeat(600) });
+    expect(() => readBody(anEvent({ headers: { 'content-type': 'application/json' }, body }), ['json'], 1000)).toThrow(PayloadTooLarge);
+  });
+
+  test('refuses a form where only JSON is accepted', () => {
+    expect(() => readBody(anEvent({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }), ['json'])).toThrow(UnsupportedMediaType);
+  });
+});
+
+describe('languageOf', () => {
+  test.each([
+    [{}, undefined, 'id'],
+    [{ 'accept-language': 'en-US,en;q=0.9' }, undefined, 'en'],
+    [{ 'accept-language': 'id-ID,id;q=0.9,en;q=0.8' }, undefined, 'id'],
+    [{ 'accept-language': 'fr-FR, en;q=0.5' }, undefined, 'en'],
+    [{ 'accept-language': 'en;q=0.3, id;q=0.7' }, undefined, 'id'],
+    [{ 'accept-language': 'ms-MY' }, undefined, 'id'],
+    [{ 'accept-language': 'en;q=0' }, undefined, 'id'],
+    [{ 'accept-language': 'de' }, undefined, 'id'],
+    [{ 'accept-language': 'id' }, { lang: 'en' }, 'en'],
+    [{ 'accept-language': 'en' }, { lang: 'id' }, 'id'],
+    [{ 'accept-language': 'en' }, { lang: 'xx' }, 'en'],
+  ])('%j with %j → %s', (headers, queryStringParameters, expected) => {
+    expect(languageOf(anEvent({ headers, queryStringParameters }))).toBe(expected);
+  });
+});
+
+describe('responses', () => {
+  test('JSON and HTML answers carry the security headers; HTML a strict CSP', () => {
+    for (const res of [json(200, {}), html(200, '<p>x</p>')]) {
+      expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' });
+    }
+    const csp = String(html(200, '').headers?.['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('script-src');
+  });
+});
+
+describe('the error middleware', () => {
+  const failing = (err: unknown) => httpHandler(async () => { throw err; });
+
+  const cases: { err: Error; status: number; body: Record<string, unknown> }[] = [
+    { err: new ValidationFailed([{ path: 'title', message: 'Wajib diisi.' }]), status: 400, body: { error: 'validation', issues: [{ path: 'title', message: 'Wajib diisi.' }] } },
+    { err: new NotFound('No such complaint.'), status: 404, body: { error: 'not_found' } },
+    { err: new Conflict('Already decided.', { decidedAt: '2026-11-20T09:00:00+07:00' }), status: 409, body: { error: 'conflict', decidedAt: '2026-11-20T09:00:00+07:00' } },
+    { err: new Gone('Closed.'), status: 410, body: { error: 'gone' } },
+    { err: new PayloadTooLarge('Too large.'), status: 413, body: { error: 'payload_too_large' } },
+    { err: new UnsupportedMediaType('Send JSON.'), status: 415, body: { error: 'unsupported_media_type' } },
+    { err: new TooManyRequests('Slow down.', 30), status: 429, body: { error: 'too_many_requests' } },
+    { err: new Unavailable('Stored; retry.', { trackingId: 'TGP-7KQ4-M9XD-R' }, 7), status: 503, body: { error: 'unavailable', trackingId: 'TGP-7KQ4-M9XD-R' } },
+  ];
+  test.each(cases.map((c) => ({ ...c, name: c.err.name })))('$name → $status with its details', async ({ err, status, body }) => {
+    const res = await failing(err)(anEvent(), context);
+    expect(res.statusCode).toBe(status);
+    expect(JSON.parse(res.body!)).toMatchObject(body);
+    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  });
+
+  test('429 and 503 say when to retry', async () => {
+    expect((await failing(new TooManyRequests('Slow down.', 30))(anEvent(), context)).headers?.['retry-after']).toBe('30');
+    expect((await failing(new Unavailable('Retry.', {}, 7))(anEvent(), context)).headers?.['retry-after']).toBe('7');
+    expect((await failing(new NotFound('x'))(anEvent(), context)).headers).not.toHaveProperty('retry-after');
+  });
+
+  test('anything else is a 500 that says nothing internal, in JSON and in HTML', async () => {
+    const secret = new Error('ConditionalCheckFailed on CASE#c123 for siti@example.com');
+    const res = await failing(secret)(anEvent(), context);
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body!)).toEqual({ error: 'internal', message: expect.any(String) });
+    expect(res.body).not.toMatch(/CASE#|siti|Conditional/);
+    const page = await failing(secret)(anEvent({ headers: { accept: 'text/html' } }), context);
+    expect(page.statusCode).toBe(500);
+    expect(page.headers?.['content-type']).toContain('text/html');
+    expect(page.body).not.toMatch(/CASE#|siti|Conditional/);
+    expect(page.body).toContain('Terjadi gangguan');
+  });
+
+  test('a browser gets an HTML page in its language with the issues listed', async () => {
+    const res = await failing(new ValidationFailed([{ path: 'title', message: 'Required.' }]))(anEvent({ headers: { accept: 'text/html', 'accept-language': 'en' } }), context);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Some fields need fixing');
+    expect(res.body).toContain('Required.');
+  });
+});
