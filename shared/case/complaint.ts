@@ -8,7 +8,15 @@ import type { Issue } from '../errors';
 import type { Language } from '../i18n';
 import { Channel } from './model';
 
-const markup = /<\s*\/?\s*[a-zA-Z!][^>]*>|javascript:|on\w+\s*=/i;
+// Tags, comments/doctypes, script URLs and inline handlers. `\bon` so that words such as
+// "kondisi = rusak" stay plain text.
+const markup = /<\s*\/?\s*[a-zA-Z!][^>]*>|javascript:|\bon\w+\s*=/i;
+
+/** A real calendar day (`2026-02-30` is not, though Date.parse rolls it over to March). */
+const isCalendarDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
 
 const messages = {
   required: { id: 'Wajib diisi.', en: 'Required.' },
@@ -26,6 +34,8 @@ const messages = {
   boolean: { id: 'Harus ya atau tidak.', en: 'Must be true or false.' },
   unknown: { id: 'Isian tidak dikenal.', en: 'Unknown field.' },
   channel: { id: 'Kanal tidak dikenal.', en: 'Unknown channel.' },
+  object: { id: 'Harus berupa objek JSON dengan isian pengaduan.', en: 'Must be a JSON object with the complaint fields.' },
+  reporterObject: { id: 'Harus berupa objek: name, email, phone.', en: 'Must be an object: name, email, phone.' },
 };
 
 const text = (min: number, max: number) =>
@@ -41,16 +51,16 @@ const ComplaintShape = z.strictObject({
   description: text(20, 5000),
   category: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).min(1, { error: 'required' }),
   location: optionalText(200),
-  incidentDate: z.string({ error: 'date' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' }).refine((s) => !Number.isNaN(Date.parse(s)), { error: 'date' }).optional().or(z.literal('').transform(() => undefined)),
+  incidentDate: z.string({ error: 'date' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' }).refine(isCalendarDate, { error: 'date' }).optional().or(z.literal('').transform(() => undefined)),
   channel: Channel.optional().catch(undefined),
   reporter: z.strictObject({
     name: optionalText(120),
     email: z.string({ error: 'text' }).trim().max(254).pipe(z.email({ error: 'email' })).optional().or(z.literal('').transform(() => undefined)),
     phone: z.string({ error: 'text' }).trim().regex(/^\+?[0-9][0-9 .-]{6,18}[0-9]$/, { error: 'phone' }).optional().or(z.literal('').transform(() => undefined)),
-  }, { error: 'unknown' }).default({ name: undefined }),
+  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'reporterObject') }).default({ name: undefined }),
   anonymous: bool,
   confidential: bool,
-}, { error: 'unknown' });
+}, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'object') });
 
 export type Complaint = z.infer<typeof ComplaintShape> & { channel: Channel };
 

@@ -1,0 +1,96 @@
+/**
+ * The complaint schema: what a citizen must fix, in their language, with the path of each field;
+ * what it accepts and how it normalises it.
+ */
+import fc from 'fast-check';
+import { complaintFromForm, parseComplaint } from '../../shared/case/complaint';
+import { demoDirectory } from '../../shared/directory';
+
+const today = '2026-11-20';
+const valid = {
+  agencyId: 'dinkes-muba',
+  category: 'pelayanan',
+  title: 'Antrean puskesmas terlalu lama',
+  description: 'Saya menunggu lebih dari tiga jam tanpa kejelasan dari petugas.',
+  location: 'Puskesmas Sekayu',
+  incidentDate: '2026-11-19',
+  reporter: { name: 'Siti Rahma', email: 'siti@example.com', phone: '0812 3456 7890' },
+};
+const parse = (input: unknown, lang: 'id' | 'en' = 'id') => parseComplaint(input, demoDirectory, lang, today);
+const issuesOf = (input: unknown, lang: 'id' | 'en' = 'id') => {
+  const r = parse(input, lang);
+  if (r.ok) throw new Error('expected issues');
+  return r.issues;
+};
+
+test('a valid complaint is accepted, trimmed, and defaults to the web channel, named and not confidential', () => {
+  const r = parse({ ...valid, title: `  ${valid.title}  ` });
+  expect(r).toEqual({ ok: true, complaint: expect.objectContaining({ title: valid.title, channel: 'web', anonymous: false, confidential: false, reporter: valid.reporter }) });
+});
+
+test.each([
+  ['missing fields', { agencyId: 'dinkes-muba' }, { title: 'Wajib diisi.', description: 'Wajib diisi.', category: 'Wajib diisi.' }],
+  ['a short description', { ...valid, description: 'Terlalu lama.' }, { description: 'Minimal 20 karakter.' }],
+  ['a description of only spaces around a short text', { ...valid, description: `   ${'a'.repeat(19)}   ` }, { description: 'Minimal 20 karakter.' }],
+  ['a long title', { ...valid, title: 'x'.repeat(151) }, { title: 'Maksimal 150 karakter.' }],
+  ['a long description', { ...valid, description: 'x'.repeat(5001) }, { description: 'Maksimal 5000 karakter.' }],
+  ['a number as title', { ...valid, title: 42 }, { title: 'Harus berupa teks.' }],
+  ['a script tag', { ...valid, description: 'Petugas menulis <script>alert(1)</script> di papan.' }, { description: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
+  ['an HTML tag in the title', { ...valid, title: 'Antrean <b>panjang</b>' }, { title: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
+  ['an inline handler', { ...valid, location: 'x" onerror="alert(1)' }, { location: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
+  ['a script URL', { ...valid, description: 'Buka javascript:alert(1) untuk melihat buktinya ya.' }, { description: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
+  ['an unknown agency', { ...valid, agencyId: 'dinas-rahasia' }, { agencyId: 'Instansi tidak dikenal.' }],
+  ['a category of another agency', { ...valid, category: 'ktp-el' }, { category: 'Kategori tidak tersedia untuk instansi ini.' }],
+  ['an incident tomorrow', { ...valid, incidentDate: '2026-11-21' }, { incidentDate: 'Tanggal kejadian tidak boleh di masa depan.' }],
+  ['a day that does not exist', { ...valid, incidentDate: '2026-02-30' }, { incidentDate: 'Tanggal tidak valid (format TTTT-BB-HH).' }],
+  ['another date format', { ...valid, incidentDate: '19/11/2026' }, { incidentDate: 'Tanggal tidak valid (format TTTT-BB-HH).' }],
+  ['no contact and not anonymous', { ...valid, reporter: { name: 'Budi' } }, { reporter: 'Isi email atau nomor telepon, atau pilih anonim.' }],
+  ['a bad email', { ...valid, reporter: { email: 'siti@' } }, { 'reporter.email': 'Alamat email tidak valid.' }],
+  ['a bad phone', { ...valid, reporter: { phone: 'call me' } }, { 'reporter.phone': 'Nomor telepon tidak valid (contoh: 0812 3456 7890).' }],
+  ['an unknown field', { ...valid, priority: 'urgent' }, { priority: 'Isian tidak dikenal.' }],
+  ['an unknown reporter field', { ...valid, reporter: { ...valid.reporter, nik: '1606' } }, { 'reporter.nik': 'Isian tidak dikenal.' }],
+  ['a yes/no that is neither', { ...valid, anonymous: 'maybe' }, { anonymous: 'Harus ya atau tidak.' }],
+  ['not an object', 'complaint', { '(body)': 'Harus berupa objek JSON dengan isian pengaduan.' }],
+  ['a reporter that is not an object', { ...valid, reporter: 'Siti' }, { reporter: 'Harus berupa objek: name, email, phone.' }],
+])('%s is refused with the field to fix', (_what, input, expected) => {
+  const issues = issuesOf(input);
+  for (const [path, message] of Object.entries(expected)) expect(issues).toContainEqual({ path, message });
+});
+
+test('messages are in English when asked', () => {
+  expect(issuesOf({ ...valid, description: 'short' }, 'en')).toEqual([{ path: 'description', message: 'At least 20 characters.' }]);
+  expect(issuesOf({ ...valid, agencyId: 'x' }, 'en')).toEqual([{ path: 'agencyId', message: 'Unknown agency.' }]);
+});
+
+test('an agency that does not take complaints is refused like an unknown one', () => {
+  const directory = { ...demoDirectory, agencies: demoDirectory.agencies.map((a) => (a.id === 'dinkes-muba' ? { ...a, acceptsComplaints: false } : a)) };
+  const r = parseComplaint(valid, directory, 'id', today);
+  expect(r).toEqual({ ok: false, issues: [{ path: 'agencyId', message: 'Instansi tidak dikenal.' }] });
+});
+
+test.each([
+  ['an anonymous reporter without contact', { ...valid, reporter: undefined, anonymous: true }],
+  ['a phone only', { ...valid, reporter: { phone: '+62 812-3456-7890' } }],
+  ['an incident today', { ...valid, incidentDate: today }],
+  ['no incident date (the form leaves it empty)', { ...valid, incidentDate: '' }],
+  ['ordinary words that contain "on" before "="', { ...valid, description: 'Kondisi = rusak berat; tombol=on dan lampu mati sejak kemarin.' }],
+  ['comparisons with numbers', { ...valid, description: 'Antrean < 10 orang tapi menunggu > 3 jam di loket pendaftaran.' }],
+])('accepts %s', (_what, input) => {
+  expect(parse(input).ok).toBe(true);
+});
+
+test('the form\'s flat fields become the API shape', () => {
+  const form = { target: 'dinkes-muba/obat', title: 'Obat habis', description: valid.description, 'reporter.email': 'siti@example.com', anonymous: 'on' };
+  expect(complaintFromForm(form)).toMatchObject({ agencyId: 'dinkes-muba', category: 'obat', reporter: { email: 'siti@example.com' }, anonymous: 'on' });
+  const r = parse(complaintFromForm(form));
+  expect(r.ok && r.complaint.anonymous).toBe(true);
+});
+
+test('any text without markup of the right length is accepted as the description (property)', () => {
+  const plain = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABC.,;:!?()-0123456789éê'.split('')), minLength: 20, maxLength: 300 })
+    .filter((s) => s.trim().length >= 20);
+  fc.assert(fc.property(plain, (description) => {
+    const r = parse({ ...valid, description });
+    expect(r.ok && r.complaint.description).toBe(description.trim());
+  }));
+});
