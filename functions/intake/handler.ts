@@ -1,31 +1,55 @@
 /** POST /api/complaints: file a complaint (JSON, or the form without JavaScript). */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { complaintFromForm, parseComplaint, type Complaint } from '../../shared/case/complaint';
-import { ValidationFailed } from '../../shared/errors';
+import type { Context } from 'aws-lambda';
+import { TooManyRequests, ValidationFailed } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
-import { submitComplaint, type Submitted } from '../../shared/usecases/complaints';
+import { listAgencies, submitComplaint, type Submitted } from '../../shared/usecases/complaints';
 import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
 import { dependencies } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml } from '../http';
 
-/** A retried request with the same Idempotency-Key returns the first answer (Powertools idempotency). */
-let idempotentSubmit: ((req: { idempotencyKey: string; complaint: Complaint; at: string; lang: Language }) => Promise<Submitted>) | undefined;
+type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string; lang: Language };
+
+/**
+ * A retried request with the same Idempotency-Key returns the first answer (Powertools idempotency
+ * over the same table, under one static partition key). The complaint itself is the payload that
+ * must match: the same key with another complaint is refused. The Lambda context is passed so that
+ * a record left "in progress" by a timed-out invocation expires with it instead of blocking the
+ * key for a day.
+ */
+let idempotentSubmit: ((req: SubmitRequest, context: Context) => Promise<Submitted>) | undefined;
 function submitIdempotently() {
   idempotentSubmit ??= makeIdempotent(
-    (req: { idempotencyKey: string; complaint: Complaint; at: string; lang: Language }) =>
-      submitComplaint(dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
+    (req: SubmitRequest, _context: Context) => submitComplaint(dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
     {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', awsSdkV3Client: dynamoClient() }),
-      config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', expiresAfterSeconds: 24 * 3600 }),
+      config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', payloadValidationJmesPath: 'complaint', expiresAfterSeconds: 24 * 3600 }),
     },
   );
   return idempotentSubmit;
 }
 
-export const handler = httpHandler(async (event) => {
+const keyMessages = {
+  format: { id: 'Gunakan 8 sampai 128 huruf, angka, atau - _ . :', en: 'Use 8 to 128 letters, digits, or - _ . :' },
+  reused: { id: 'Kunci ini sudah dipakai untuk pengaduan lain; buat kunci baru untuk pengaduan baru.', en: 'This key was used for another complaint; use a new key for a new complaint.' },
+  busy: { id: 'Pengaduan dengan kunci ini sedang diproses; coba lagi sebentar lagi.', en: 'A complaint with this key is being processed; try again in a moment.' },
+};
+
+async function submitWithKey(req: SubmitRequest, context: Context): Promise<Submitted> {
+  try {
+    return await submitIdempotently()(req, context);
+  } catch (err) {
+    if (err instanceof IdempotencyValidationError) throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyMessages.reused[req.lang] }]);
+    if (err instanceof IdempotencyAlreadyInProgressError) throw new TooManyRequests(keyMessages.busy[req.lang], 1);
+    throw err;
+  }
+}
+
+export const handler = httpHandler(async (event, context) => {
   const deps = dependencies();
   const lang = languageOf(event);
   const now = requestTime(event);
@@ -35,17 +59,16 @@ export const handler = httpHandler(async (event) => {
   const fromForm = body.kind === 'form' && wantsHtml(event);
   if (!parsed.ok) {
     if (fromForm) {
-      const agencies = deps.directory.agencies.map((a) => ({ id: a.id, name: a.name[lang], categories: a.categories.map((k) => ({ id: k.id, name: k.name[lang] })) }));
-      return html(400, renderComplaintForm({ agencies, lang, values: body.value as Record<string, string>, issues: parsed.issues }));
+      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues: parsed.issues }));
     }
     throw new ValidationFailed(parsed.issues);
   }
   const key = event.headers?.['idempotency-key']?.trim();
   if (key !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
-    throw new ValidationFailed([{ path: 'Idempotency-Key', message: 'Use 8 to 128 letters, digits, or - _ . :' }]);
+    throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyMessages.format[lang] }]);
   }
   const submitted = key
-    ? await submitIdempotently()({ idempotencyKey: key, complaint: parsed.complaint, at: now.toISOString(), lang })
+    ? await submitWithKey({ idempotencyKey: key, complaint: parsed.complaint, at: now.toISOString(), lang }, context)
     : await submitComplaint(deps, parsed.complaint, now, lang);
   if (fromForm) return html(201, renderSubmitted({ trackingId: submitted.trackingId, statusUrl: submitted.statusUrl, hasEmail: submitted.hasEmail, lang }));
   return json(201, { trackingId: submitted.trackingId, status: submitted.status, statusUrl: submitted.statusUrl, submittedAt: submitted.submittedAt }, { location: submitted.statusUrl });

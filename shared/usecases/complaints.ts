@@ -25,13 +25,15 @@ export interface Submitted {
 
 /**
  * Stores the complaint and starts its SOP's execution (named after the case id, so a second start
- * is the same execution). With an idempotency key the case id derives from it: a retry after a
- * failure finds the stored case and finishes the start instead of filing a second complaint.
+ * is the same execution). With an idempotency key the case id derives from the key and the
+ * complaint: a retry after a failure finds the stored case and finishes the start instead of filing
+ * a second complaint, while another complaint that happens to reuse a key (after the idempotency
+ * record expired) is a case of its own, never someone else's.
  */
 export async function submitComplaint(deps: Deps, complaint: Complaint, now: Date, lang: Language, idempotencyKey?: string): Promise<Submitted> {
   const agency = deps.directory.agencies.find((a) => a.id === complaint.agencyId)!;
   const caseId = idempotencyKey
-    ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}`).digest('hex').slice(0, 26)}`
+    ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26)}`
     : `c${Buffer.from(deps.randomBytes(13)).toString('hex')}`;
   let stored = await deps.store.getCase(caseId);
   for (let attempt = 0; !stored; attempt++) {
