@@ -9,23 +9,37 @@ export interface Issue {
   message: string;
 }
 
+/** A message in both languages of the service; Bahasa Indonesia first. */
+export interface Localized {
+  id: string;
+  en: string;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   /** The machine-readable kind, returned as `error`. */
   abstract readonly code: string;
   /** Extra fields safe to show the caller. */
   readonly details: Record<string, unknown>;
-  constructor(message: string, details: Record<string, unknown> = {}) {
-    super(message);
+  /** The message in both languages, when the thrower gave both (`message` is then the English one). */
+  readonly localized?: Localized;
+  constructor(message: string | Localized, details: Record<string, unknown> = {}) {
+    super(typeof message === 'string' ? message : message.en);
     this.name = new.target.name;
     this.details = details;
+    if (typeof message !== 'string') this.localized = message;
+  }
+
+  /** The message for a reader of `lang` (the one message there is, when only one was given). */
+  messageIn(lang: 'id' | 'en'): string {
+    return this.localized?.[lang] ?? this.message;
   }
 }
 
 export class ValidationFailed extends DomainError {
   readonly status = 400;
   readonly code = 'validation';
-  constructor(readonly issues: Issue[], message = 'The request has fields to fix.') {
+  constructor(readonly issues: Issue[], message: string | Localized = { id: 'Ada isian yang perlu diperbaiki.', en: 'The request has fields to fix.' }) {
     super(message, { issues });
   }
 }
@@ -39,7 +53,7 @@ export class Forbidden extends DomainError { readonly status = 403; readonly cod
 export class TooManyRequests extends DomainError {
   readonly status = 429;
   readonly code = 'too_many_requests';
-  constructor(message: string, readonly retryAfterSeconds = 60, details: Record<string, unknown> = {}) {
+  constructor(message: string | Localized, readonly retryAfterSeconds = 60, details: Record<string, unknown> = {}) {
     super(message, details);
   }
 }
@@ -50,7 +64,7 @@ export class TooManyRequests extends DomainError {
 export class Unavailable extends DomainError {
   readonly status = 503;
   readonly code = 'unavailable';
-  constructor(message: string, details: Record<string, unknown> = {}, readonly retryAfterSeconds = 5) {
+  constructor(message: string | Localized, details: Record<string, unknown> = {}, readonly retryAfterSeconds = 5) {
     super(message, details);
   }
 }

@@ -77,7 +77,8 @@ export function readBody(event: HttpEvent, accept: BodyKind[], maxBytes = 64 * 1
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > maxBytes) {
-    throw new PayloadTooLarge(`The request body is larger than ${Math.round(maxBytes / 1024)} KB.`, { maxBytes });
+    const kb = Math.round(maxBytes / 1024);
+    throw new PayloadTooLarge({ id: `Kiriman lebih besar dari ${kb} KB; persingkat isinya.`, en: `The request body is larger than ${kb} KB; shorten it.` }, { maxBytes });
   }
   const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const text = bytes.toString('utf8');
@@ -85,13 +86,14 @@ export function readBody(event: HttpEvent, accept: BodyKind[], maxBytes = 64 * 1
     try {
       return { kind: 'json', value: text ? JSON.parse(text) : {} };
     } catch {
-      throw new ValidationFailed([{ path: '(body)', message: 'Body is not valid JSON.' }]);
+      throw new ValidationFailed([{ path: '(body)', message: languageOf(event) === 'en' ? 'The body is not valid JSON.' : 'Isi kiriman bukan JSON yang valid.' }]);
     }
   }
   if (type === 'application/x-www-form-urlencoded' && accept.includes('form')) {
     return { kind: 'form', value: Object.fromEntries(new URLSearchParams(text)) };
   }
-  throw new UnsupportedMediaType(`Send ${accept.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}.`);
+  const types = accept.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded'));
+  throw new UnsupportedMediaType({ id: `Kirim sebagai ${types.join(' atau ')}.`, en: `Send ${types.join(' or ')}.` });
 }
 
 /** The error middleware: typed errors → their status; anything else → a 500 that says nothing internal. */
@@ -102,10 +104,11 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     const lang = event ? languageOf(event) : 'id';
     if (err instanceof DomainError) {
       logger.info('request refused', { status: err.status, code: err.code, route: event?.routeKey });
-      const body = { error: err.code, message: err.message, ...err.details };
+      const message = err.messageIn(lang);
+      const body = { error: err.code, message, ...err.details };
       const headers: Record<string, string> = 'retryAfterSeconds' in err && typeof err.retryAfterSeconds === 'number' ? { 'retry-after': String(err.retryAfterSeconds) } : {};
       request.response = event && wantsHtml(event)
-        ? html(err.status, renderErrorPage({ status: err.status, message: err.message, details: err.details, lang }), headers)
+        ? html(err.status, renderErrorPage({ status: err.status, message, details: err.details, lang }), headers)
         : json(err.status, body, headers);
       return;
     }

@@ -21,7 +21,7 @@ export const handler = httpHandler(async (event) => {
   if (event.rawPath.endsWith('/reply')) {
     const key = event.queryStringParameters?.key ?? '';
     const { case: c, task } = await replyContext(deps, trackingId, key);
-    if (task.status !== 'open') throw new NotFound('This reply link has been used or has expired.');
+    if (task.status !== 'open') throw new NotFound({ id: 'Tautan balasan ini sudah dipakai atau sudah tidak berlaku.', en: 'This reply link has been used or has expired.' });
     return html(200, renderReplyPage({ trackingId: c.trackingId, key, response: task.kind === 'reporterReply' ? c.response?.text : c.question, windowEndsAt: c.replyWindowEndsAt, lang }));
   }
   return html(200, renderTracking({ status: await publicStatus(deps, trackingId, lang), lang, now: requestTime(event) }));

@@ -80,7 +80,10 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
     } catch (err) {
       // The complaint is stored and safe; the start is retried by the caller with the same key.
       deps.log.warn('workflow start failed; the case is stored', { caseId, errorName: err instanceof Error ? err.name : 'unknown' });
-      throw new Unavailable('Your complaint is stored but could not be started yet; please retry with the same Idempotency-Key.', { trackingId: stored.trackingId });
+      throw new Unavailable({
+        id: 'Pengaduan Anda sudah tersimpan tetapi belum dapat diproses; kirim ulang sebentar lagi (dengan Idempotency-Key yang sama).',
+        en: 'Your complaint is stored but could not be started yet; send it again shortly (with the same Idempotency-Key).',
+      }, { trackingId: stored.trackingId });
     }
   }
   return {
@@ -97,7 +100,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
 export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string): Promise<CaseRecord> {
   const trackingId = parseTrackingId(typed);
   const found = trackingId ? await deps.store.getCaseByTrackingId(trackingId) : undefined;
-  if (!found) throw new NotFound('No complaint has this tracking number. Check it and try again.');
+  if (!found) throw new NotFound({ id: 'Tidak ada pengaduan dengan nomor pelacakan ini. Periksa nomornya lalu coba lagi.', en: 'No complaint has this tracking number. Check it and try again.' });
   return found;
 }
 
@@ -136,29 +139,31 @@ export function listAgencies(deps: Pick<Deps, 'directory' | 'getSop'>, lang: Lan
 export async function replyContext(deps: Deps, typed: string, key: string) {
   const c = await caseByTrackingId(deps, typed);
   const task = isWellFormedKey(key) ? await deps.store.getTaskByKeyHash(hashKey(key)) : undefined;
-  if (!task || task.caseId !== c.caseId || task.kind === 'official') throw new NotFound('This reply link is not known.');
+  if (!task || task.caseId !== c.caseId || task.kind === 'official') throw new NotFound({ id: 'Tautan balasan ini tidak dikenal. Buka tautan lengkap dari email Anda.', en: 'This reply link is not known. Open the whole link from your email.' });
   return { case: c, task };
 }
+
+const alreadyReplied = { id: 'Anda sudah menanggapi jawaban ini.', en: 'You have already replied to this answer.' };
 
 /**
  * The reporter replies to the answer or rates it, with the key sent only to them. The decision goes
  * to the waiting execution; 409 if already given, 410 once the window has closed.
  */
-export async function submitFeedback(deps: Deps, typed: string, input: { key: string; satisfied: boolean; rating?: number; comment?: string }, now: Date): Promise<{ closed: boolean }> {
+export async function submitFeedback(deps: Deps, typed: string, input: { key: string; satisfied: boolean; rating?: number; comment?: string; lang?: Language }, now: Date): Promise<{ closed: boolean }> {
   const { case: c, task } = await replyContext(deps, typed, input.key);
-  if (task.status === 'done') throw new Conflict('You have already replied to this answer.', { decidedAt: task.decidedAt });
+  if (task.status === 'done') throw new Conflict(alreadyReplied, { decidedAt: task.decidedAt });
   if (task.status !== 'open' || c.status === 'closed' || c.status === 'rejected') {
-    throw new Gone('The reply window for this answer has closed.', { status: c.status, statusUrl: statusUrl(deps, c.trackingId) });
+    throw new Gone({ id: 'Batas waktu menanggapi jawaban ini sudah lewat.', en: 'The reply window for this answer has closed.' }, { status: c.status, statusUrl: statusUrl(deps, c.trackingId) });
   }
   if (!input.satisfied && !input.comment?.trim() && task.kind === 'reporterReply') {
-    throw new ValidationFailed([{ path: 'comment', message: 'Tell us what is still missing so the officer can continue the answer.' }]);
+    throw new ValidationFailed([{ path: 'comment', message: input.lang === 'en' ? 'Tell us what is still missing so the officer can continue the answer.' : 'Jelaskan apa yang masih kurang agar petugas dapat melanjutkan jawabannya.' }]);
   }
   const feedback: ReporterFeedback = { satisfied: input.satisfied, rating: input.rating, comment: input.comment?.trim() || undefined, at: deps.calendar.format(now) };
   let done;
   try {
     done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt: feedback.at, decision: input.satisfied ? 'satisfied' : 'reply' });
   } catch (err) {
-    if (err instanceof ConditionFailed) throw new Conflict('You have already replied to this answer.');
+    if (err instanceof ConditionFailed) throw new Conflict(alreadyReplied);
     throw err;
   }
   await deliverDecision(deps, done, feedback);
@@ -175,6 +180,6 @@ export async function deliverDecision(deps: Deps, task: TaskRecord, output: unkn
   } catch (err) {
     deps.log.warn('task decision not delivered; task reopened', { caseId: task.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
     await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'open', decidedAt: undefined, decision: undefined, decidedBy: undefined });
-    throw new Unavailable('Your answer could not be passed on just now. Nothing is lost: please send it again in a minute.');
+    throw new Unavailable({ id: 'Tanggapan Anda belum dapat diteruskan saat ini. Tidak ada yang hilang: kirim lagi dalam satu menit.', en: 'Your answer could not be passed on just now. Nothing is lost: please send it again in a minute.' }, {}, 60);
   }
 }

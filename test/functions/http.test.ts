@@ -96,6 +96,13 @@ describe('the error middleware', () => {
     expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   });
 
+  test('a message given in both languages is answered in the requester\'s', async () => {
+    const err = new NotFound({ id: 'Tidak ditemukan.', en: 'Not found.' });
+    expect(JSON.parse((await failing(err)(anEvent(), context)).body!).message).toBe('Tidak ditemukan.');
+    expect(JSON.parse((await failing(err)(anEvent({ headers: { 'accept-language': 'en' } }), context)).body!).message).toBe('Not found.');
+    expect(err.message).toBe('Not found.');
+  });
+
   test('429 and 503 say when to retry', async () => {
     expect((await failing(new TooManyRequests('Slow down.', 30))(anEvent(), context)).headers?.['retry-after']).toBe('30');
     expect((await failing(new Unavailable('Retry.', {}, 7))(anEvent(), context)).headers?.['retry-after']).toBe('7');

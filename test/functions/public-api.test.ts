@@ -226,6 +226,13 @@ describe('GET /api/complaints/{trackingId}', () => {
   });
 });
 
+test('answers other than validation speak Bahasa Indonesia first, English when asked', async () => {
+  expect(bodyOf(await getStatus('TGP-0000-0000-0')).message).toMatch(/^Tidak ada pengaduan/);
+  expect(bodyOf(await getStatus('TGP-0000-0000-0', { lang: 'en' })).message).toMatch(/^No complaint/);
+  expect(bodyOf(await post('x', { 'content-type': 'text/plain' })).message).toBe('Kirim sebagai application/json atau application/x-www-form-urlencoded.');
+  expect(bodyOf(await post({ ...valid, description: 'x'.repeat(70_000) }, { 'accept-language': 'en' })).message).toMatch(/larger than 64 KB/);
+});
+
 describe('GET /api/agencies', () => {
   test('lists the agencies that take complaints, with their SOP and categories, in the asked language', async () => {
     const id = bodyOf(await invoke('agencies', { path: '/api/agencies', route: 'GET /api/agencies' }));
@@ -297,6 +304,18 @@ describe('POST /api/complaints/{trackingId}/feedback', () => {
     const res = await feedback(trackingId, body);
     expect(res.statusCode).toBe(status);
     expect(sfn.calls.length).toBe(before);
+  });
+
+  test('the fields to fix in feedback are named in the reporter\'s language', async () => {
+    const { trackingId, key } = await answered();
+    const id = bodyOf(await feedback(trackingId, { satisfied: 'maybe', rating: 0 }));
+    expect(id.issues).toEqual(expect.arrayContaining([
+      { path: 'key', message: 'Kunci dari tautan email Anda wajib disertakan.' },
+      { path: 'satisfied', message: 'Pilih puas atau belum puas.' },
+      { path: 'rating', message: 'Nilai harus angka bulat 1 sampai 5.' },
+    ]));
+    const en = await invoke('feedback', { method: 'POST', path: `/api/complaints/${trackingId}/feedback`, route: 'POST /api/complaints/{trackingId}/feedback', params: { trackingId }, query: { lang: 'en' }, body: JSON.stringify({ key, satisfied: false }), headers: { 'content-type': 'application/json' } });
+    expect(bodyOf(en).issues).toEqual([{ path: 'comment', message: expect.stringMatching(/^Tell us what is still missing/) }]);
   });
 
   test('when Step Functions refuses, 503 and the task stays open so that the reporter can send it again', async () => {
