@@ -96,6 +96,33 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   };
 }
 
+/**
+ * Starts the executions that intake stored but could not start (Step Functions was unreachable and
+ * the citizen did not retry): every case still `received` without an execution, submitted more than
+ * `graceMinutes` before `now`. Run on a schedule. Starting is idempotent by name, so a sweep racing
+ * a late retry is harmless. Returns the case ids it started.
+ */
+export async function resumeStalledSubmissions(deps: Deps, now: Date, graceMinutes = 5): Promise<string[]> {
+  const cutoff = now.getTime() - graceMinutes * 60_000;
+  const started: string[] = [];
+  for (const agency of deps.directory.agencies) {
+    for await (const c of deps.store.casesByAgencyStatus(agency.id, 'received')) {
+      if (c.executionArn || Date.parse(c.submittedAt) > cutoff) continue;
+      try {
+        const input: ExecutionInput = { caseId: c.caseId, sopId: c.sopId };
+        const { executionArn } = await deps.workflow.start(c.sopId, c.caseId, input);
+        await mutateCase(deps, c.caseId, (current) => (current.executionArn ? undefined : { executionArn }));
+        started.push(c.caseId);
+      } catch (err) {
+        // One stubborn case must not hold back the others; the next sweep tries it again.
+        deps.log.warn('stalled submission not started', { caseId: c.caseId, errorName: err instanceof Error ? err.name : 'unknown' });
+      }
+    }
+  }
+  if (started.length) deps.log.info('stalled submissions started', { count: started.length });
+  return started;
+}
+
 /** Reads a case by the tracking id a person typed; 404 when there is none. */
 export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string): Promise<CaseRecord> {
   const trackingId = parseTrackingId(typed);

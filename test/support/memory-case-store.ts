@@ -21,14 +21,6 @@ export class MemoryCaseStore implements CaseStore {
   private readonly keys = new Map<string, { caseId: string; slot: string }>();
   private readonly once = new Map<string, { value?: unknown }>();
 
-  /** How many items the table would hold (tests prove that a refusal stores nothing). */
-  get size(): number {
-    let seqCounters = 0;
-    for (const list of this.events.values()) if (list.length) seqCounters++;
-    return this.cases.size + this.tracking.size + [...this.events.values()].reduce((n, l) => n + l.length, 0) + seqCounters
-      + this.tasks.size + this.keys.size + this.once.size;
-  }
-
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
     if (this.tracking.has(record.trackingId)) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);

@@ -1,0 +1,115 @@
+/**
+ * Filing a complaint as a use case, on the in-memory store (held to the adapter by the contract
+ * suite) and a fake Workflow: what is stored, idempotency by key and complaint, tracking-id
+ * collisions, and complaints whose start failed being started later by the sweep.
+ */
+import { parseComplaint, type Complaint } from '../../shared/case/complaint';
+import { createOfficeCalendar } from '../../shared/calendar';
+import { demoDirectory } from '../../shared/directory';
+import { Unavailable } from '../../shared/errors';
+import type { Workflow } from '../../shared/ports';
+import { getSop } from '../../shared/sops';
+import { resumeStalledSubmissions, submitComplaint } from '../../shared/usecases/complaints';
+import type { Deps } from '../../shared/usecases/deps';
+import { MemoryCaseStore } from '../support/memory-case-store';
+
+/** A Workflow that records starts and can be told to be unreachable. */
+class FakeWorkflow implements Workflow {
+  starts: { sopId: string; name: string; input: unknown }[] = [];
+  down = false;
+  async start(sopId: string, name: string, input: unknown) {
+    if (this.down) throw Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' });
+    this.starts.push({ sopId, name, input });
+    return { executionArn: `arn:aws:states:local:0:execution:${sopId}:${name}` };
+  }
+  async taskSucceeded() {}
+  async taskFailed() {}
+}
+
+function setup(random: () => Uint8Array = () => crypto.getRandomValues(new Uint8Array(16))) {
+  const store = new MemoryCaseStore();
+  const workflow = new FakeWorkflow();
+  const warnings: Record<string, unknown>[] = [];
+  const deps: Deps = {
+    store, workflow, directory: demoDirectory, calendar: createOfficeCalendar(demoDirectory.calendar), getSop,
+    mailer: { send: async () => ({ messageId: 'm' }) }, publicUrl: 'https://tanggap.example', mailFrom: 'noreply@tanggap.example',
+    linkSecret: 'x'.repeat(32), randomBytes: (n) => random().slice(0, n),
+    log: { info: () => undefined, warn: (_m, f) => { warnings.push(f ?? {}); } },
+  };
+  return { store, workflow, deps, warnings };
+}
+
+function complaint(over: Record<string, unknown> = {}): Complaint {
+  const r = parseComplaint({
+    agencyId: 'dukcapil-mura', category: 'ktp-el', title: 'KTP-el belum jadi',
+    description: 'Sudah tiga bulan KTP-el saya belum dicetak tanpa penjelasan.', reporter: { email: 'warga@example.com' }, ...over,
+  }, demoDirectory, 'id', '2026-11-30');
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.complaint;
+}
+/** 23:30 UTC on 30 November is 1 December in Musi Rawas (WIB, UTC+7). */
+const at = new Date('2026-11-30T23:30:00Z');
+
+test('a complaint is stored as received in the regency\'s month, with its first event, and its execution started', async () => {
+  const { store, workflow, deps } = setup();
+  const out = await submitComplaint(deps, complaint(), at, 'id');
+  const stored = (await store.getCaseByTrackingId(out.trackingId))!;
+  expect(stored).toMatchObject({ status: 'received', month: '2026-12', submittedAt: '2026-12-01T06:30:00+07:00', agencyId: 'dukcapil-mura', sopId: 'dukcapil-mura', reporter: { email: 'warga@example.com' }, executionArn: expect.stringContaining(stored.caseId) });
+  expect(await store.listEvents(stored.caseId)).toEqual([expect.objectContaining({ seq: 1, type: 'submitted', actor: { kind: 'reporter' } })]);
+  expect(workflow.starts).toEqual([{ sopId: 'dukcapil-mura', name: stored.caseId, input: { caseId: stored.caseId, sopId: 'dukcapil-mura' } }]);
+  expect(out).toEqual({ caseId: stored.caseId, trackingId: stored.trackingId, status: 'received', statusUrl: `https://tanggap.example/complaints/${stored.trackingId}`, submittedAt: stored.submittedAt, hasEmail: true });
+});
+
+test('with a key: the same complaint is the same case; another complaint under the same key is its own case', async () => {
+  const { workflow, deps } = setup();
+  const first = await submitComplaint(deps, complaint(), at, 'id', 'key-12345678');
+  const again = await submitComplaint(deps, complaint(), at, 'id', 'key-12345678');
+  const other = await submitComplaint(deps, complaint({ title: 'Akta kelahiran salah nama' }), at, 'id', 'key-12345678');
+  expect(again).toEqual(first);
+  expect(other.caseId).not.toBe(first.caseId);
+  expect(other.trackingId).not.toBe(first.trackingId);
+  expect(workflow.starts.map((s) => s.name)).toEqual([first.caseId, other.caseId]);
+});
+
+test('a tracking id that is taken is drawn again', async () => {
+  const draws = [new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(9)];
+  let i = 0;
+  // With a key the case id comes from the key; only tracking ids are drawn: 7s, 7s (taken), 7s (taken), 9s.
+  const { deps } = setup(() => (i < draws.length ? draws[i++]! : crypto.getRandomValues(new Uint8Array(16))));
+  const a = await submitComplaint(deps, complaint(), at, 'id', 'key-aaaaaaaa');
+  const b = await submitComplaint(deps, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id', 'key-bbbbbbbb');
+  expect(a.trackingId).not.toBe(b.trackingId);
+});
+
+test('when the workflow is unreachable the complaint is kept (503), and the sweep starts it once the grace period has passed', async () => {
+  const { store, workflow, deps, warnings } = setup();
+  workflow.down = true;
+  const refused = submitComplaint(deps, complaint(), at, 'id');
+  await expect(refused).rejects.toBeInstanceOf(Unavailable);
+  const err = await refused.catch((e: Unavailable) => e);
+  const trackingId = (err as Unavailable).details.trackingId as string;
+  const kept = (await store.getCaseByTrackingId(trackingId))!;
+  expect(kept.executionArn).toBeUndefined();
+  expect(JSON.stringify(warnings)).not.toContain('warga@example.com');
+
+  workflow.down = false;
+  expect(await resumeStalledSubmissions(deps, new Date(at.getTime() + 60_000))).toEqual([]);
+  expect(await resumeStalledSubmissions(deps, new Date(at.getTime() + 6 * 60_000))).toEqual([kept.caseId]);
+  expect((await store.getCase(kept.caseId))?.executionArn).toContain(kept.caseId);
+  expect(await resumeStalledSubmissions(deps, new Date(at.getTime() + 12 * 60_000))).toEqual([]);
+  expect(workflow.starts.map((s) => s.name)).toEqual([kept.caseId]);
+});
+
+test('a sweep goes on past a case it cannot start', async () => {
+  const { workflow, deps } = setup();
+  workflow.down = true;
+  for (const title of ['KTP-el belum jadi', 'Antrean akta panjang']) await submitComplaint(deps, complaint({ title }), at, 'id').catch(() => undefined);
+  const failing = workflow.start.bind(workflow);
+  let calls = 0;
+  workflow.down = false;
+  workflow.start = async (...args) => { if (calls++ === 0) throw new Error('throttled'); return failing(...args); };
+  const later = new Date(at.getTime() + 10 * 60_000);
+  expect(await resumeStalledSubmissions(deps, later)).toHaveLength(1);
+  expect(await resumeStalledSubmissions(deps, later)).toHaveLength(1);
+  expect(await resumeStalledSubmissions(deps, later)).toHaveLength(0);
+});
