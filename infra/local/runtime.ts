@@ -21,9 +21,11 @@ import { demoDirectory } from '../../shared/directory';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { renderMailbox } from '../../shared/web/pages';
-import { httpHandlers, routes, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
+import { httpHandlers, reportHandler, routes, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
+import { zoneOffsetMinutes } from '../../shared/calendar';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
+import { ReportScheduler, type ReportInvoker } from './reports';
 import { LocalMailbox, startLocalSes } from './ses';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
@@ -42,11 +44,16 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Start the clock at this instant on first start (the clock persists afterwards). */
   clockStart?: Date;
+  /** Where the runtime's own notices go (a report that failed, a handler that could not load); console by default. */
+  log?: (line: string) => void;
 }
 
 export interface Runtime {
   url: string;
+  /** The mailbox page a person reads. */
+  mailUrl: string;
   clock: VirtualClock;
+  reports: ReportScheduler;
   engine: LocalStepFunctions;
   mailbox: LocalMailbox;
   stop(): Promise<void>;
@@ -71,6 +78,7 @@ async function loadHandler(entry: string): Promise<LambdaHandler> {
 /** Starts the runtime. Environment for the handlers is set before any handler module loads. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(options.dataDir);
+  const log = options.log ?? ((line: string) => console.log(line));
   mkdirSync(dataDir, { recursive: true });
 
   // The HTTP port first: the handlers' PUBLIC_URL must name it.
@@ -92,7 +100,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Filled below, once the handler modules can load (they read their configuration at import).
   const invokers: Record<string, Invoker> = {};
   const engine = new LocalStepFunctions({ clock, invokers, dataDir: join(dataDir, 'stepfunctions') });
-  clock.settle = () => engine.waitForIdle();
+  // After each timer: the report runs it started, then every execution they or the timer moved.
+  let reports: ReportScheduler | undefined;
+  clock.settle = async () => {
+    await reports?.idle();
+    await engine.waitForIdle();
+  };
   const stateMachines: Record<string, string> = {};
   for (const sop of sops) {
     const file = join(ROOT, 'statemachines', `${sop.id}.asl.json`);
@@ -126,6 +139,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const httpLambdas = new Map<HttpHandlerName, LambdaHandler>();
   for (const [name, entry] of Object.entries(httpHandlers)) httpLambdas.set(name as HttpHandlerName, await loadHandler(entry));
+
+  // The report schedules, on the same clock. A report handler that cannot load leaves the rest running.
+  let invokeReport: ReportInvoker | { unavailable: string };
+  try {
+    const handler = await loadHandler(reportHandler);
+    invokeReport = (payload) => handler(payload, lambdaContext('report'));
+  } catch (err) {
+    invokeReport = { unavailable: `${reportHandler} could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
+  }
+  reports = new ReportScheduler({
+    sops, clock, offsetMinutes: zoneOffsetMinutes[demoDirectory.calendar.timeZone], file: join(dataDir, 'reports.json'), invoke: invokeReport, log,
+  });
+  reports.start();
 
   engine.resume();
   http.on('request', (req, res) => {
@@ -169,6 +195,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all(), selectedId: target.searchParams.get('id') ?? undefined }) };
       case 'GET /_local/directory':
         return jsonOut(200, demoDirectory);
+      case 'GET /_local/reports':
+        return jsonOut(200, { unavailable: reports!.unavailable, jobs: reports!.jobs() });
       default:
         return jsonOut(404, { error: 'not_found', message: 'No such local endpoint.' });
     }
@@ -176,10 +204,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     url,
+    mailUrl: `${url}/_local/mailbox`,
+    reports,
     clock,
     engine,
     mailbox,
     async stop() {
+      reports!.stop();
       engine.close();
       clock.stop();
       mailbox.close();
