@@ -173,8 +173,9 @@ export async function replyContext(deps: Deps, typed: string, key: string) {
 const alreadyReplied = { id: 'Anda sudah menanggapi jawaban ini.', en: 'You have already replied to this answer.' };
 
 /**
- * The reporter replies to the answer or rates it, with the key sent only to them. The decision goes
- * to the waiting execution; 409 if already given, 410 once the window has closed.
+ * The reporter replies to the answer or rates it, or answers the officer's question, with the key
+ * sent only to them. The decision goes to the waiting execution; 409 if already given, 410 once the
+ * window has closed. Only a satisfied reply to the answer closes the complaint.
  */
 export async function submitFeedback(deps: Deps, typed: string, input: { key: string; satisfied: boolean; rating?: number; comment?: string; lang?: Language }, now: Date): Promise<{ closed: boolean }> {
   const { case: c, task } = await replyContext(deps, typed, input.key);
@@ -182,19 +183,24 @@ export async function submitFeedback(deps: Deps, typed: string, input: { key: st
   if (task.status !== 'open' || c.status === 'closed' || c.status === 'rejected') {
     throw new Gone({ id: 'Batas waktu menanggapi jawaban ini sudah lewat.', en: 'The reply window for this answer has closed.' }, { status: c.status, statusUrl: statusUrl(deps, c.trackingId) });
   }
-  if (!input.satisfied && !input.comment?.trim() && task.kind === 'reporterReply') {
-    throw new ValidationFailed([{ path: 'comment', message: input.lang === 'en' ? 'Tell us what is still missing so the officer can continue the answer.' : 'Jelaskan apa yang masih kurang agar petugas dapat melanjutkan jawabannya.' }]);
+  // An answer to the officer's question is its text; a reply to the answer says what is missing.
+  const answering = task.kind === 'reporterAnswer';
+  if (!input.comment?.trim() && (answering || !input.satisfied)) {
+    const message = answering
+      ? { id: 'Tulis jawaban Anda atas pertanyaan petugas.', en: 'Write your answer to the officer\'s question.' }
+      : { id: 'Jelaskan apa yang masih kurang agar petugas dapat melanjutkan jawabannya.', en: 'Tell us what is still missing so the officer can continue the answer.' };
+    throw new ValidationFailed([{ path: 'comment', message: message[input.lang ?? 'id'] }]);
   }
   const feedback: ReporterFeedback = { satisfied: input.satisfied, rating: input.rating, comment: input.comment?.trim() || undefined, at: deps.calendar.format(now) };
   let done;
   try {
-    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt: feedback.at, decision: input.satisfied ? 'satisfied' : 'reply' });
+    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt: feedback.at, decision: answering ? 'answered' : input.satisfied ? 'satisfied' : 'reply' });
   } catch (err) {
     if (err instanceof ConditionFailed) throw new Conflict(alreadyReplied);
     throw err;
   }
   await deliverDecision(deps, done, feedback);
-  return { closed: input.satisfied };
+  return { closed: !answering && input.satisfied };
 }
 
 /**

@@ -272,6 +272,17 @@ describe('POST /api/complaints/{trackingId}/feedback', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  test('an answer to the officer\'s question needs its text and does not close the complaint', async () => {
+    const { trackingId, key, task } = await answered('reporterAnswer');
+    const empty = await feedback(trackingId, { key, satisfied: true });
+    expect(empty.statusCode).toBe(400);
+    expect(bodyOf(empty).issues).toEqual([{ path: 'comment', message: 'Tulis jawaban Anda atas pertanyaan petugas.' }]);
+    const res = await feedback(trackingId, { key, satisfied: true, comment: 'Puskesmas Sekayu, loket 2.' });
+    expect(bodyOf(res)).toEqual({ ok: true, closed: false });
+    const sent = sfn.calls.filter((c) => c.op === 'SendTaskSuccess' && c.body.taskToken === task.taskToken);
+    expect(JSON.parse(sent[0]!.body.output)).toMatchObject({ comment: 'Puskesmas Sekayu, loket 2.' });
+  });
+
   test('the form posts urlencoded and gets a page back', async () => {
     const { trackingId, key } = await answered();
     const form = new URLSearchParams({ key, satisfied: 'false', rating: '', comment: 'Masih antre lama.' }).toString();
