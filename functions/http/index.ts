@@ -96,6 +96,22 @@ export function readBody(event: HttpEvent, accept: BodyKind[], maxBytes = 64 * 1
   throw new UnsupportedMediaType({ id: `Kirim sebagai ${types.join(' atau ')}.`, en: `Send ${types.join(' or ')}.` });
 }
 
+/**
+ * A path fit for a log line: capability keys (task links) and tracking ids replaced. Prefer the
+ * route template (`event.routeKey`); use this only where a concrete path must be shown.
+ */
+export function redactPath(path: string): string {
+  return path
+    .replace(/\/tasks\/[^/?#]+/g, '/tasks/{taskKey}')
+    .replace(/\/complaints\/[^/?#]+/g, '/complaints/{trackingId}')
+    .replace(/([?&])(key|trackingId)=[^&#]*/g, '$1$2=…');
+}
+
+/** The fields every log line of a request may carry: the route template and ids, never the raw path. */
+export function requestFields(event: HttpEvent | undefined): Record<string, unknown> {
+  return { route: event?.routeKey, requestId: event?.requestContext?.requestId };
+}
+
 /** The error middleware: typed errors → their status; anything else → a 500 that says nothing internal. */
 export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: async (request) => {
@@ -103,7 +119,7 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     const event = request.event;
     const lang = event ? languageOf(event) : 'id';
     if (err instanceof DomainError) {
-      logger.info('request refused', { status: err.status, code: err.code, route: event?.routeKey });
+      logger.info('request refused', { ...requestFields(event), status: err.status, code: err.code });
       const message = err.messageIn(lang);
       const body = { error: err.code, message, ...err.details };
       const headers: Record<string, string> = 'retryAfterSeconds' in err && typeof err.retryAfterSeconds === 'number' ? { 'retry-after': String(err.retryAfterSeconds) } : {};
@@ -112,14 +128,29 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
         : json(err.status, body, headers);
       return;
     }
-    logger.error('request failed', { route: event?.routeKey, errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
+    logger.error('request failed', { ...requestFields(event), errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
     request.response = event && wantsHtml(event)
       ? html(500, renderErrorPage({ status: 500, message: '', details: {}, lang }))
       : json(500, { error: 'internal', message: 'Something went wrong on our side. Your data is safe; please try again shortly.' });
   },
 });
 
+/** One access-log line per answered request: route template, status, time taken; nothing else. */
+const accessLog = (): middy.MiddlewareObj<HttpEvent, HttpResult> => {
+  const started = new WeakMap<object, number>();
+  const done = async (request: middy.Request<HttpEvent, HttpResult>) => {
+    const t0 = started.get(request);
+    logger.info('request answered', { ...requestFields(request.event), status: request.response?.statusCode, ms: t0 === undefined ? undefined : Math.round(performance.now() - t0) });
+  };
+  return {
+    before: async (request) => { started.set(request, performance.now()); },
+    after: done,
+    onError: done,
+  };
+};
+
 /** Wraps an HTTP handler with the shared middleware. */
 export function httpHandler(fn: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>(fn).use(httpErrors());
+  // middy runs `after`/`onError` in reverse order of `use`: errors are turned into answers first, then logged.
+  return middy<HttpEvent, HttpResult>(fn).use(accessLog()).use(httpErrors());
 }

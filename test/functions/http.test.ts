@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { Conflict, Gone, NotFound, PayloadTooLarge, TooManyRequests, Unavailable, UnsupportedMediaType, ValidationFailed } from '../../shared/errors';
-import { html, httpHandler, json, languageOf, readBody, type HttpEvent } from '../../functions/http';
+import { html, httpHandler, json, languageOf, readBody, redactPath, type HttpEvent } from '../../functions/http';
 
 /** An API Gateway v2 event with only what a test sets. */
 function anEvent(over: Partial<HttpEvent> = {}): HttpEvent {
@@ -127,5 +127,42 @@ describe('the error middleware', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Some fields need fixing');
     expect(res.body).toContain('Required.');
+  });
+});
+
+describe('logging', () => {
+  test.each([
+    ['/api/tasks/Qk3xR0-_abcdefghijklmnopqrstuvwxyz0123456789', '/api/tasks/{taskKey}'],
+    ['/tasks/Qk3xR0-_abc?lang=en', '/tasks/{taskKey}?lang=en'],
+    ['/complaints/TGP-7KQ4-M9XD-R/reply?key=secretkey&lang=en', '/complaints/{trackingId}/reply?key=…&lang=en'],
+    ['/api/complaints/TGP-7KQ4-M9XD-R/feedback', '/api/complaints/{trackingId}/feedback'],
+    ['/complaints/lookup?trackingId=TGP-7KQ4-M9XD-R', '/complaints/{trackingId}?trackingId=…'],
+    ['/api/agencies', '/api/agencies'],
+  ])('redactPath(%j) is %j', (path, expected) => {
+    expect(redactPath(path)).toBe(expected);
+  });
+
+  test('one access line per request with the route template and status, never the raw path, body or headers', async () => {
+    let out = '';
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => { out += String(chunk); return true; });
+    try {
+      const key = 'Qk3xR0-_abcdefghijklmnopqrstuvwxyz0123456789';
+      const ok = httpHandler(async () => json(200, { ok: true }));
+      const refused = httpHandler(async () => { throw new Gone('gone'); });
+      const request = { routeKey: 'POST /api/tasks/{taskKey}', rawPath: `/api/tasks/${key}`, pathParameters: { taskKey: key }, body: '{"note":"Siti 0812"}', headers: { authorization: 'Bearer secret-token', 'content-type': 'application/json' } };
+      await ok(anEvent(request), context);
+      await refused(anEvent(request), context);
+      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toEqual(expect.arrayContaining([
+        expect.objectContaining({ message: 'request answered', route: 'POST /api/tasks/{taskKey}', status: 200, ms: expect.any(Number) }),
+        expect.objectContaining({ message: 'request refused', route: 'POST /api/tasks/{taskKey}', status: 410, code: 'gone' }),
+        expect.objectContaining({ message: 'request answered', status: 410 }),
+      ]));
+      expect(out).not.toContain(key);
+      expect(out).not.toContain('Siti');
+      expect(out).not.toContain('secret-token');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
