@@ -1,8 +1,9 @@
 /** POST /api/complaints: file a complaint (JSON, or the form without JavaScript). */
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { complaintFromForm, parseComplaint, type Complaint } from '../../shared/case/complaint';
 import type { Context } from 'aws-lambda';
+import { complaintFromForm, parseComplaint, type Complaint } from '../../shared/case/complaint';
+import { caseTable } from '../../shared/data/table';
 import { TooManyRequests, ValidationFailed } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { listAgencies, submitComplaint, type Submitted } from '../../shared/usecases/complaints';
@@ -16,7 +17,7 @@ type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string;
 
 /**
  * A retried request with the same Idempotency-Key returns the first answer (Powertools idempotency
- * over the same table, under one static partition key). The complaint itself is the payload that
+ * over the same table, under one static partition key, expiring through the table's TTL attribute). The complaint itself is the payload that
  * must match: the same key with another complaint is refused. The Lambda context is passed so that
  * a record left "in progress" by a timed-out invocation expires with it instead of blocking the
  * key for a day.
@@ -26,7 +27,7 @@ function submitIdempotently() {
   idempotentSubmit ??= makeIdempotent(
     (req: SubmitRequest, _context: Context) => submitComplaint(dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
     {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', awsSdkV3Client: dynamoClient() }),
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', expiryAttr: caseTable.timeToLiveAttribute, awsSdkV3Client: dynamoClient() }),
       config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', payloadValidationJmesPath: 'complaint', expiresAfterSeconds: 24 * 3600 }),
     },
   );

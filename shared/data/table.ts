@@ -14,7 +14,7 @@
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
- * | idempotency records (Powertools)   | pk=IDEMPOTENCY#<hash>, sk=IDEMPOTENCY, expiresAt        |
+ * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
  */
 export const caseTable = {
   partitionKey: 'pk',

@@ -162,6 +162,10 @@ describe('POST /api/complaints', () => {
     expect((await cases()).filter((c) => c.trackingId === bodyOf(first).trackingId)).toHaveLength(1);
     const caseId = (await cases()).find((c) => c.trackingId === bodyOf(first).trackingId)!.caseId;
     expect(starts().filter((c) => c.body.name === caseId)).toHaveLength(1);
+    // The record lives in the single table and expires through its TTL attribute.
+    const records = (await table.items()).filter((i) => i.pk === 'IDEMPOTENCY#intake');
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.expiresAt).toEqual(expect.any(Number));
   });
 
   test('the same Idempotency-Key with another complaint is refused and stores nothing', async () => {
