@@ -43,10 +43,15 @@ export class DynamoCaseStore implements CaseStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Order matters without transactions. The tracking lookup is written first: a retry after a
-    // crash finds it and fails cleanly. Readers go tracking id → case: until the case item exists,
-    // the complaint is simply "not found", never half-visible. The first event comes last; the
-    // case item alone is already the full picture.
+    // Order matters without transactions. Every reader reaches a case through the tracking lookup
+    // (citizens) or the case id (the workflow, which only starts after createCase returned), and
+    // getCaseByTrackingId answers only when the case item exists AND names that tracking id. So:
+    // - lookup written, then a crash: the id answers "not found"; nothing half-written shows;
+    // - lookup written, case id taken (a racing retry): the lookup names a case with another
+    //   tracking id and stays invisible; the caller reads the winner's case instead;
+    // - case written, then a crash before the first event: the case item alone is the full
+    //   picture (status, submittedAt); only the timeline lacks its first line.
+    // A taken tracking id fails the first write, before anything else exists.
     await this.putIfAbsent({ pk: `TRACK#${record.trackingId}`, sk: 'TRACK', itemType: 'tracking', caseId: record.caseId }, `tracking id ${record.trackingId} exists`);
     await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record) }, `case ${record.caseId} exists`);
     await this.appendEvent(first);
