@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: figures for the local runtime, printed, never asserted (timings belong here, not
+ * in tests). Each section runs in its own process on its own temporary DATA_DIR, so that one
+ * section's cases, heap and warm caches do not colour the next one's figures; the handlers read
+ * their configuration once per process, which is another reason for one runtime per process.
+ *
+ *   npm run bench                     every section
+ *   npm run bench -- intake memory    some sections
+ *
+ * Environment: BENCH_SECONDS (default 10), BENCH_CLIENTS (32), BENCH_CASES (10000).
+ *
+ * To add a section, add an entry to `sections` below: it gets a started runtime and prints its figures.
+ */
+import '../../infra/local/polyfills';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { startRuntime, type Runtime } from '../../infra/local/runtime';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const CASES = Number(process.env.BENCH_CASES ?? 10_000);
+
+export interface BenchContext {
+  runtime: Runtime;
+  print(line: string): void;
+}
+
+export interface LoadResult {
+  done: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `op` from `clients` concurrent loops for `seconds`; latencies in milliseconds. */
+export async function load(clients: number, seconds: number, op: (n: number) => Promise<boolean>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const ok = await op(n++).catch(() => false);
+      if (ok) latencies.push(performance.now() - t0);
+      else failed++;
+    }
+  }));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { done: latencies.length, failed, seconds: elapsed, perSecond: latencies.length / elapsed, p50: pct(50), p99: pct(99) };
+}
+
+const fmt = (r: LoadResult) => `${r.perSecond.toFixed(1).padStart(8)} /s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.done} in ${r.seconds.toFixed(1)} s, ${r.failed} failed)`;
+
+/** A complaint that differs per call (the intake refuses nothing as a duplicate). */
+function complaintBody(n: number, agencyId = 'perpus-muba', category = 'layanan') {
+  return JSON.stringify({
+    agencyId, category,
+    title: `Uji beban ${n}`,
+    description: `Pengaduan uji beban nomor ${n}: antrean di loket terlalu lama tanpa kejelasan.`,
+    location: 'Sekayu',
+    incidentDate: '2026-11-20',
+    reporter: { name: 'Pelapor Uji', email: `pelapor${n}@example.com` },
+  });
+}
+
+async function fileComplaint(runtime: Runtime, n: number): Promise<boolean> {
+  const res = await fetch(`${runtime.url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${process.pid}-${n}` }, body: complaintBody(n) });
+  await res.arrayBuffer();
+  return res.status === 201;
+}
+
+function gc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+export const sections: Record<string, { title: string; run(ctx: BenchContext): Promise<void> }> = {
+  intake: {
+    title: `complaints filed per second, ${CLIENTS} concurrent clients for ${SECONDS} s, beside bare PutItem on the same dynalite`,
+    async run({ runtime, print }) {
+      // Warm up: handler modules, the SDK clients' connections, the engine.
+      for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
+      await runtime.engine.waitForIdle();
+
+      const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
+      print(`  POST /api/complaints  ${fmt(intake)}`);
+      const backlog = performance.now();
+      await runtime.engine.waitForIdle();
+      print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended)`);
+
+      const dynamo = new DynamoDBClient({});
+      const table = process.env.TABLE_NAME!;
+      const putItem = await load(CLIENTS, SECONDS, async (n) => {
+        await dynamo.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${n}` }, sk: { S: 'BENCH' }, body: { S: complaintBody(n) } } }));
+        return true;
+      });
+      dynamo.destroy();
+      print(`  bare PutItem          ${fmt(putItem)}`);
+      print(`  ratio: one complaint costs ${(putItem.perSecond / intake.perSecond).toFixed(1)}× a bare PutItem (p50 ${(intake.p50 / putItem.p50).toFixed(1)}×)`);
+    },
+  },
+  memory: {
+    title: `memory held with ${CASES} open cases waiting on timers`,
+    async run({ runtime, print }) {
+      for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
+      await runtime.engine.waitForIdle();
+      gc();
+      const before = process.memoryUsage();
+      const timersBefore = runtime.clock.pendingTimers().length;
+
+      let next = 0;
+      let failed = 0;
+      const started = performance.now();
+      await Promise.all(Array.from({ length: CLIENTS }, async () => {
+        while (next < CASES) if (!(await fileComplaint(runtime, next++).catch(() => false))) failed++;
+      }));
+      await runtime.engine.waitForIdle();
+      const seconds = (performance.now() - started) / 1000;
+      gc();
+      const after = process.memoryUsage();
+      const timers = runtime.clock.pendingTimers().length - timersBefore;
+
+      print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
+      print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
+      print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}   (process: runtime, dynalite and the load generator)`);
+    },
+  },
+};
+
+async function runSection(name: string): Promise<void> {
+  const section = sections[name];
+  if (!section) throw new Error(`No bench section "${name}"; there are: ${Object.keys(sections).join(', ')}`);
+  const dataDir = mkdtempSync(join(tmpdir(), `tanggap-bench-${name}-`));
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const runtime = await startRuntime({ port: 0, dataDir, clockStart: new Date('2026-11-23T02:00:00Z'), log: () => undefined });
+  try {
+    console.log(`\n## ${name}: ${section.title}`);
+    await section.run({ runtime, print: (line) => console.log(line) });
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const [flag, name] = process.argv.slice(2);
+  if (flag === '--section' && name) return runSection(name);
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(sections);
+  console.log(`Tanggap local runtime bench (node ${process.version}, ${(await import('node:os')).cpus().length} CPUs); figures, not assertions.`);
+  for (const section of wanted) {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--section', section], { stdio: 'inherit', env: process.env });
+    if (child.status !== 0) process.exitCode = 1;
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+}
