@@ -80,9 +80,11 @@ export function parseComplaint(input: unknown, directory: Directory, lang: Langu
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => {
-        const path = i.code === 'unrecognized_keys' ? [...i.path, ...i.keys].join('.') : i.path.join('.') || '(body)';
-        return { path, message: message(i.message, lang) };
+      issues: parsed.error.issues.flatMap((i) => {
+        const at = (extra: PropertyKey[] = []) => [...i.path, ...extra].map(String).join('.') || '(body)';
+        // One issue per unknown field, each named (an empty name shown as "").
+        if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: k === '' ? at(['""']) : at([k]), message: message(i.message, lang) }));
+        return [{ path: at(), message: message(i.message, lang) }];
       }),
     };
   }

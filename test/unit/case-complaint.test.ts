@@ -48,6 +48,8 @@ test.each([
   ['a bad email', { ...valid, reporter: { email: 'siti@' } }, { 'reporter.email': 'Alamat email tidak valid.' }],
   ['a bad phone', { ...valid, reporter: { phone: 'call me' } }, { 'reporter.phone': 'Nomor telepon tidak valid (contoh: 0812 3456 7890).' }],
   ['an unknown field', { ...valid, priority: 'urgent' }, { priority: 'Isian tidak dikenal.' }],
+  ['two unknown fields, each named', { ...valid, priority: 'urgent', nik: '1606' }, { priority: 'Isian tidak dikenal.', nik: 'Isian tidak dikenal.' }],
+  ['an unknown field without a name', { ...valid, '': 'x' }, { '""': 'Isian tidak dikenal.' }],
   ['an unknown reporter field', { ...valid, reporter: { ...valid.reporter, nik: '1606' } }, { 'reporter.nik': 'Isian tidak dikenal.' }],
   ['a yes/no that is neither', { ...valid, anonymous: 'maybe' }, { anonymous: 'Harus ya atau tidak.' }],
   ['not an object', 'complaint', { '(body)': 'Harus berupa objek JSON dengan isian pengaduan.' }],
@@ -93,4 +95,27 @@ test('any text without markup of the right length is accepted as the description
     const r = parse({ ...valid, description });
     expect(r.ok && r.complaint.description).toBe(description.trim());
   }));
+});
+
+test('any input at all gives the complaint or issues with a path and a message, never an exception (property)', () => {
+  const near = fc.record({
+    agencyId: fc.oneof(fc.constant('dinkes-muba'), fc.string(), fc.integer()),
+    category: fc.oneof(fc.constant('pelayanan'), fc.string()),
+    title: fc.oneof(fc.string(), fc.anything()),
+    description: fc.oneof(fc.string({ minLength: 15, maxLength: 40 }), fc.anything()),
+    incidentDate: fc.oneof(fc.string(), fc.constant('2026-02-29'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))),
+    reporter: fc.oneof(fc.anything(), fc.record({ email: fc.string(), phone: fc.string() }, { requiredKeys: [] })),
+    anonymous: fc.anything(),
+  }, { requiredKeys: [] });
+  fc.assert(fc.property(fc.oneof(fc.anything(), near), fc.constantFrom('id' as const, 'en' as const), (input, lang) => {
+    const r = parse(input, lang);
+    if (!r.ok) {
+      expect(r.issues.length).toBeGreaterThan(0);
+      for (const i of r.issues) {
+        expect(typeof i.path).toBe('string');
+        expect(i.path.length).toBeGreaterThan(0);
+        expect(typeof i.message).toBe('string');
+      }
+    }
+  }), { numRuns: 500 });
 });
