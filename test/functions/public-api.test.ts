@@ -4,6 +4,7 @@
  * to fix and store nothing; retries with an Idempotency-Key give the first answer and one case;
  * a failed StartExecution loses nothing; public views and logs carry no personal data.
  */
+import fc from 'fast-check';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import { hashKey } from '../../shared/case/keys';
@@ -144,6 +145,21 @@ describe('POST /api/complaints', () => {
       expect((await table.items()).length).toBe(itemsBefore);
       expect(starts().length).toBe(startsBefore);
     });
+  });
+
+  test('whatever the body, the answer is 201 or a 4xx, and a 4xx stores nothing (property)', async () => {
+    const bodies = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.record({ ...Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, fc.oneof(fc.constant(v), fc.anything())])) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+    );
+    const types = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8');
+    await fc.assert(fc.asyncProperty(bodies, types, async (body, type) => {
+      const itemsBefore = (await table.items()).length;
+      const res = await post(body, { 'content-type': type });
+      expect([201, 400, 413, 415]).toContain(res.statusCode);
+      if (res.statusCode !== 201) expect((await table.items()).length).toBe(itemsBefore);
+    }), { numRuns: 40 });
   });
 
   test('issues are in Bahasa Indonesia by default and English when asked', async () => {
