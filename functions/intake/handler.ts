@@ -17,10 +17,10 @@ type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string;
 
 /**
  * A retried request with the same Idempotency-Key returns the first answer (Powertools idempotency
- * over the same table, under one static partition key, expiring through the table's TTL attribute). The complaint itself is the payload that
- * must match: the same key with another complaint is refused. The Lambda context is passed so that
- * a record left "in progress" by a timed-out invocation expires with it instead of blocking the
- * key for a day.
+ * over the same table, under one static partition key, expiring through the table's TTL
+ * attribute). The complaint itself is the payload that must match: the same key with another
+ * complaint is refused. The Lambda context is passed so that a record left "in progress" by a
+ * timed-out invocation expires with it instead of blocking the key for a day.
  */
 let idempotentSubmit: ((req: SubmitRequest, context: Context) => Promise<Submitted>) | undefined;
 function submitIdempotently() {

@@ -184,6 +184,17 @@ describe('POST /api/complaints', () => {
     for (const r of records) expect(r.expiresAt).toEqual(expect.any(Number));
   });
 
+  test('two simultaneous requests with one key file one complaint; the later is told to retry (429) or gets the first answer', async () => {
+    const key = 'retry-key-0004';
+    const complaint = { ...valid, title: 'Dua kali dikirim bersamaan' };
+    const answers = await Promise.all([post(complaint, { 'idempotency-key': key }), post(complaint, { 'idempotency-key': key })]);
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect([[201, 201], [201, 429]]).toContainEqual(statuses);
+    const busy = answers.find((a) => a.statusCode === 429);
+    if (busy) expect(busy.headers?.['retry-after']).toBe('1');
+    expect((await cases()).filter((c) => c.title === complaint.title)).toHaveLength(1);
+  });
+
   test('the same Idempotency-Key with another complaint is refused and stores nothing', async () => {
     const key = 'retry-key-0002';
     expect((await post(valid, { 'idempotency-key': key })).statusCode).toBe(201);
