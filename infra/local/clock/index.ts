@@ -27,10 +27,17 @@ export interface VirtualClockOptions {
   startAt?: Date;
   /** Resolves when the system has settled after a timer fired. */
   settle?: () => Promise<void>;
+  /**
+   * Time moves only by `advance` (tests and scripted demos: instants are exact). Default: the clock
+   * follows real time from its persisted offset.
+   */
+  frozen?: boolean;
 }
 
 export class VirtualClock {
   private offsetMs = 0;
+  /** The instant a frozen clock shows. */
+  private frozenAtMs: number | undefined;
   private readonly timers = new Map<number, Timer>();
   private nextId = 1;
   private realTimer: NodeJS.Timeout | undefined;
@@ -39,14 +46,15 @@ export class VirtualClock {
 
   constructor(private readonly options: VirtualClockOptions = {}) {
     this.settle = options.settle ?? (async () => undefined);
-    const saved = options.file ? readOffset(options.file) : undefined;
-    if (saved !== undefined) this.offsetMs = saved;
+    const saved = options.file ? readSaved(options.file) : undefined;
+    if (saved !== undefined) this.offsetMs = saved.offsetMs;
     else if (options.startAt) this.offsetMs = options.startAt.getTime() - Date.now();
+    if (options.frozen) this.frozenAtMs = saved?.at ?? Date.now() + this.offsetMs;
     this.persist();
   }
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.frozenAtMs ?? Date.now() + this.offsetMs);
   }
 
   /** Resolves when the clock reaches `at` (at once if it has). `isLive` lets a stale timer be dropped. */
@@ -106,11 +114,21 @@ export class VirtualClock {
 
   private setNow(ms: number): void {
     this.offsetMs = ms - Date.now();
+    if (this.frozenAtMs !== undefined) this.frozenAtMs = ms;
     this.persist();
   }
 
+  /**
+   * Forgets the timers nobody needs any more, rejecting their sleeps: a sleep that never settles would
+   * keep whatever raced it (e.g. the Step Functions library's own task timer) alive.
+   */
   private dropStale(): void {
-    for (const t of this.timers.values()) if (!t.isLive()) this.timers.delete(t.id);
+    for (const t of this.timers.values()) if (!t.isLive()) this.drop(t);
+  }
+
+  private drop(t: Timer): void {
+    this.timers.delete(t.id);
+    t.cancel(new Error('The timer is no longer needed'));
   }
 
   /** Arms one real timer for the earliest pending instant (in chunks), firing everything due. */
@@ -121,11 +139,16 @@ export class VirtualClock {
     const now = this.now().getTime();
     for (const t of [...this.timers.values()].sort((a, b) => a.at - b.at)) {
       if (t.at > now) break;
+      if (!t.isLive()) {
+        this.drop(t);
+        continue;
+      }
       this.timers.delete(t.id);
-      if (t.isLive()) t.fire();
+      t.fire();
     }
     const earliest = Math.min(...[...this.timers.values()].map((t) => t.at));
     if (!Number.isFinite(earliest)) return;
+    if (this.frozenAtMs !== undefined) return; // a frozen clock's timers fire on advance only
     this.realTimer = setTimeout(() => this.arm(), Math.min(Math.max(earliest - now, 0), MAX_REAL_DELAY_MS));
     this.realTimer.unref();
   }
@@ -134,15 +157,17 @@ export class VirtualClock {
     if (!this.options.file) return;
     mkdirSync(dirname(this.options.file), { recursive: true });
     const tmp = `${this.options.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ offsetMs: this.offsetMs }));
+    writeFileSync(tmp, JSON.stringify({ offsetMs: this.offsetMs, at: this.now().getTime() }));
     renameSync(tmp, this.options.file);
   }
 }
 
-function readOffset(file: string): number | undefined {
+function readSaved(file: string): { offsetMs: number; at?: number } | undefined {
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (parsed && typeof parsed === 'object' && 'offsetMs' in parsed && typeof parsed.offsetMs === 'number') return parsed.offsetMs;
+    if (parsed && typeof parsed === 'object' && 'offsetMs' in parsed && typeof parsed.offsetMs === 'number') {
+      return { offsetMs: parsed.offsetMs, at: 'at' in parsed && typeof parsed.at === 'number' ? parsed.at : undefined };
+    }
   } catch {
     // No clock yet: real time.
   }

@@ -8,6 +8,9 @@
  *   SendTaskSuccess / SendTaskFailure with its token;
  * - Wait states run on the virtual clock (rewritten into tasks that sleep until their instant), so
  *   `POST /_local/clock {advance}` fires them in order; no real timer ever overflows;
+ * - a Task's `Retry` intervals, `TimeoutSeconds` and `HeartbeatSeconds` run on the virtual clock too
+ *   (the library would sleep in real time, unseen by the clock and by `waitForIdle`): the engine takes
+ *   them out of the definition it hands the library and applies them around each task itself;
  * - durability: every execution's entry into a top-level state is appended (fsync'd) to a journal;
  *   after a restart — a `kill -9` included — each unfinished execution resumes from the last
  *   top-level state it entered. Re-entered states call the workflow handlers again: they are
@@ -51,9 +54,38 @@ const TIME_PLACEHOLDER = '__local_entered_time__';
 const WAIT_RESOURCE = 'arn:aws:states:::local:wait';
 const CALLBACK_INVOKE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const PLAIN_INVOKE = 'arn:aws:states:::lambda:invoke';
-/** The library arms a real setTimeout per task: stay under Node's 2^31 ms limit (~24.8 days). */
+/**
+ * The library arms a real setTimeout per task, 60 s by default: give it a backstop under Node's 2^31 ms
+ * limit (~24.8 days). The ASL's own timeouts run on the virtual clock; only a runtime left running for
+ * 23 real days without a restart would see this backstop end a waiting task.
+ */
 const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
 const REGION = 'ap-southeast-3';
+const TOKEN_PATTERN = /^local-[A-Za-z0-9_-]{32}$/;
+
+/** A `Retry` entry of the States Language. */
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/** What the engine applies itself around a Task, on the virtual clock. */
+interface TaskPolicy {
+  retry: Retrier[];
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+interface Prepared {
+  definition: Definition;
+  /** The type each state had in the ASL (Wait states become tasks locally). */
+  types: Map<string, string>;
+  policies: Map<string, TaskPolicy>;
+}
 const ACCOUNT = '000000000000';
 
 interface Execution {
@@ -75,15 +107,38 @@ interface Execution {
   epoch: number;
   ancestor?: string;
   currentState?: string;
-  history: { timestamp: Date; type: string; state?: string }[];
+  history: HistoryEntry[];
   abort?: () => void;
+}
+
+interface HistoryEntry {
+  timestamp: Date;
+  type: string;
+  state?: string;
+  error?: string;
 }
 
 interface Callback {
   executionArn: string;
+  stateName: string;
   epoch: number;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
+  /** With `HeartbeatSeconds`: the virtual instant by which the next heartbeat must come. */
+  heartbeatDueAt?: number;
+}
+
+/** An error with a States Language name (`States.Timeout`, a handler's error name, …). */
+function statesError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** Whether a Retry/Catch `ErrorEquals` entry matches an error name, per the States Language. */
+export function errorMatches(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  if (pattern === 'States.ALL') return name !== 'States.Runtime';
+  if (pattern === 'States.TaskFailed') return name !== 'States.Runtime' && name !== 'States.Timeout' && name !== 'States.HeartbeatTimeout';
+  return false;
 }
 
 type JournalRecord =
@@ -102,9 +157,11 @@ export interface LocalStepFunctionsOptions {
 }
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string> }>();
+  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string>; types: Map<string, string>; policies: Map<string, TaskPolicy> }>();
   private readonly executions = new Map<string, Execution>();
   private readonly callbacks = new Map<string, Callback>();
+  /** Tokens of callback tasks that timed out (SendTaskSuccess on them answers TaskTimedOut, as on AWS). */
+  private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
   private inflight = 0;
@@ -120,7 +177,7 @@ export class LocalStepFunctions {
   /** Registers a state machine from its ASL text (placeholders unresolved); returns its ARN. */
   createStateMachine(name: string, aslText: string): string {
     const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-    const definition = prepare(JSON.parse(aslText) as Definition);
+    const { definition, types, policies } = prepare(JSON.parse(aslText) as Definition);
     const ancestors = new Map<string, string>();
     const mark = (states: Record<string, State>, top: string | undefined) => {
       for (const [n, state] of Object.entries(states)) {
@@ -129,7 +186,7 @@ export class LocalStepFunctions {
       }
     };
     mark(definition.States, undefined);
-    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors });
+    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, types, policies });
     return arn;
   }
 
@@ -146,13 +203,16 @@ export class LocalStepFunctions {
       if (r.t === 'start') {
         this.executions.set(r.arn, {
           arn: r.arn, name: r.name, stateMachineArn: r.sm, input: r.input, startDate: new Date(r.at),
-          status: 'RUNNING', epoch: 0, history: [],
+          status: 'RUNNING', epoch: 0, history: [{ timestamp: new Date(r.at), type: 'ExecutionStarted' }],
         });
       } else if (r.t === 'enter') {
         last.set(r.arn, { state: r.state, input: r.input });
       } else {
         const e = this.executions.get(r.arn);
-        if (e) Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at) });
+        if (e) {
+          Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at) });
+          e.history.push({ timestamp: new Date(r.at), type: endEventType(r.status), ...(r.error ? { error: r.error } : {}) });
+        }
         last.delete(r.arn);
       }
     }
@@ -162,6 +222,7 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
       const from = last.get(e.arn);
+      e.history.push({ timestamp: this.options.clock.now(), type: 'ExecutionResumed', ...(from ? { state: from.state } : {}) });
       this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
       resumed++;
     }
@@ -208,7 +269,9 @@ export class LocalStepFunctions {
   }
 
   async sendTaskHeartbeat(taskToken: string): Promise<void> {
-    this.liveCallback(taskToken);
+    const callback = this.liveCallback(taskToken);
+    const policy = this.policyOf(callback);
+    if (policy?.heartbeatSeconds) callback.heartbeatDueAt = this.options.clock.now().getTime() + policy.heartbeatSeconds * 1000;
   }
 
   describeExecution(executionArn: string) {
@@ -224,7 +287,12 @@ export class LocalStepFunctions {
   getExecutionHistory(executionArn: string) {
     const e = this.executions.get(executionArn);
     if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
-    return e.history.map((h, i) => ({ id: i + 1, timestamp: h.timestamp, type: h.type, ...(h.state ? { stateEnteredEventDetails: { name: h.state } } : {}) }));
+    return e.history.map((h, i) => ({
+      id: i + 1, timestamp: h.timestamp, type: h.type,
+      ...(h.state && h.type.endsWith('StateEntered') ? { stateEnteredEventDetails: { name: h.state } } : {}),
+      ...(h.type === 'TaskFailed' ? { taskFailedEventDetails: { resourceType: 'lambda', resource: h.state ?? '', error: h.error ?? '' } } : {}),
+      ...(h.type === 'ExecutionFailed' ? { executionFailedEventDetails: { error: h.error ?? '' } } : {}),
+    }));
   }
 
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: Date }> {
@@ -262,20 +330,31 @@ export class LocalStepFunctions {
   }
 
   private liveCallback(taskToken: string): Callback {
+    if (!TOKEN_PATTERN.test(taskToken)) throw new SfnError('InvalidToken', 'Invalid token: not a task token of this engine');
+    if (this.timedOutTokens.has(taskToken)) throw new SfnError('TaskTimedOut', 'Task timed out');
     const callback = this.callbacks.get(taskToken);
     const execution = callback && this.executions.get(callback.executionArn);
     if (!callback || !execution || execution.status !== 'RUNNING' || execution.epoch !== callback.epoch) {
-      if (callback) this.callbacks.delete(taskToken);
-      throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore (it ended, timed out, or its state was re-entered)');
+      if (callback) {
+        this.callbacks.delete(taskToken);
+        callback.reject(new SfnError('TaskDoesNotExist', 'superseded')); // settles what the abandoned task awaited
+      }
+      throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore (it ended, or its state was re-entered after a restart)');
     }
     return callback;
+  }
+
+  private policyOf(callback: Callback): TaskPolicy | undefined {
+    const execution = this.executions.get(callback.executionArn);
+    const machine = execution && this.machines.get(execution.stateMachineArn);
+    return machine?.policies.get(callback.stateName);
   }
 
   private run(execution: Execution, startAt: string | undefined, input: Json): void {
     const machine = this.machines.get(execution.stateMachineArn)!;
     const definition = startAt ? { ...machine.definition, StartAt: startAt } : machine.definition;
     const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
-    const overrides = this.overridesFor(execution, definition, machine.ancestors);
+    const overrides = this.overridesFor(execution, definition, machine.ancestors, machine.policies);
     const run = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: overrides as never },
       noThrowOnAbort: true,
@@ -290,11 +369,11 @@ export class LocalStepFunctions {
     void (async () => {
       for await (const event of run.eventLogs) {
         if (event.type !== 'StateEntered') {
-          if (event.type.startsWith('Execution')) execution.history.push({ timestamp: this.options.clock.now(), type: event.type });
+          if (event.type === 'ExecutionStarted') execution.history.push({ timestamp: execution.startDate, type: event.type });
           continue;
         }
         const name = event.state.name;
-        execution.history.push({ timestamp: this.options.clock.now(), type: `${event.state.type}StateEntered`, state: name });
+        execution.history.push({ timestamp: this.options.clock.now(), type: `${machine.types.get(name) ?? event.state.type}StateEntered`, state: name });
         if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
         if (machine.topLevel.has(name) && !this.closed && execution.status === 'RUNNING') {
           execution.currentState = name;
@@ -320,12 +399,13 @@ export class LocalStepFunctions {
   private end(execution: Execution, result: { status: ExecutionStatus; output?: string; error?: string; cause?: string }): void {
     Object.assign(execution, result, { stopDate: this.options.clock.now() });
     execution.epoch++;
+    execution.history.push({ timestamp: execution.stopDate!, type: endEventType(result.status), ...(result.error ? { error: result.error } : {}) });
     this.journal({ t: 'end', arn: execution.arn, ...result, at: execution.stopDate!.toISOString() });
     this.options.onExecutionEnd?.({ executionArn: execution.arn, status: result.status, error: result.error });
   }
 
   /** One local handler per Task state (Wait states were rewritten into tasks), by state name. */
-  private overridesFor(execution: Execution, definition: Definition, ancestors: Map<string, string>): Record<string, (input: never) => Promise<never>> {
+  private overridesFor(execution: Execution, definition: Definition, ancestors: Map<string, string>, policies: Map<string, TaskPolicy>): Record<string, (input: never) => Promise<never>> {
     const handlers: Record<string, (input: never) => Promise<never>> = {};
     const visit = (states: Record<string, State>) => {
       for (const [name, state] of Object.entries(states)) {
@@ -339,12 +419,15 @@ export class LocalStepFunctions {
             execution.epoch++;
           }
           if (resource === WAIT_RESOURCE) return this.sleep(execution, input);
-          if (resource === CALLBACK_INVOKE) return this.callback(execution, input);
-          if (resource === PLAIN_INVOKE) {
-            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-            return { Payload: await this.invoke(FunctionName, Payload) };
-          }
-          return this.invoke(resource, input);
+          const policy = policies.get(name) ?? { retry: [] };
+          return this.withRetry(execution, name, policy, () => this.withTimeout(execution, policy, async (registerToken) => {
+            if (resource === CALLBACK_INVOKE) return this.callback(execution, name, input, registerToken);
+            if (resource === PLAIN_INVOKE) {
+              const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+              return { Payload: await this.invoke(FunctionName, Payload) } as never;
+            }
+            return this.invoke(resource, input);
+          }));
         }) as never;
       }
     };
@@ -368,12 +451,71 @@ export class LocalStepFunctions {
     }
   }
 
-  private async callback(execution: Execution, input: unknown): Promise<never> {
+  /**
+   * Applies a Task's `Retry` on the virtual clock: the first retrier whose ErrorEquals matches decides;
+   * once it is spent the error goes on to Catch, as the States Language says.
+   */
+  private async withRetry(execution: Execution, stateName: string, policy: TaskPolicy, attempt: () => Promise<never>): Promise<never> {
+    const attempts = policy.retry.map(() => 0);
+    const epoch = execution.epoch;
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const name = err instanceof Error ? err.name : 'Error';
+        execution.history.push({ timestamp: this.options.clock.now(), type: 'TaskFailed', state: stateName, error: name });
+        const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
+        const retrier = policy.retry[i];
+        if (!retrier || attempts[i]! >= (retrier.MaxAttempts ?? 3)) throw err;
+        let delaySeconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i]!;
+        if (retrier.MaxDelaySeconds !== undefined) delaySeconds = Math.min(delaySeconds, retrier.MaxDelaySeconds);
+        if (retrier.JitterStrategy === 'FULL') delaySeconds = Math.random() * delaySeconds;
+        attempts[i]!++;
+        await this.options.clock.sleepUntil(
+          new Date(this.options.clock.now().getTime() + delaySeconds * 1000),
+          () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed,
+        );
+      }
+    }
+  }
+
+  /** Applies a Task's `TimeoutSeconds` on the virtual clock (the whole task, callback wait included). */
+  private async withTimeout(execution: Execution, policy: TaskPolicy, run: (registerToken: (token: string) => void) => Promise<never>): Promise<never> {
+    let token: string | undefined;
+    const work = run((t) => { token = t; });
+    if (!policy.timeoutSeconds) return work;
+    work.catch(() => undefined); // when the timeout wins, the abandoned work may still reject
+    let settled = false;
+    const epoch = execution.epoch;
+    const timeout = this.options.clock
+      .sleepUntil(new Date(this.options.clock.now().getTime() + policy.timeoutSeconds * 1000), () => !settled && execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed)
+      .then(() => {
+        const callback = token ? this.callbacks.get(token) : undefined;
+        if (token && callback) {
+          this.callbacks.delete(token);
+          this.timedOutTokens.add(token);
+          callback.reject(statesError('States.Timeout', 'timed out'));
+        }
+        throw statesError('States.Timeout', `Task timed out after ${policy.timeoutSeconds} seconds`);
+      });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      settled = true;
+    }
+  }
+
+  private async callback(execution: Execution, stateName: string, input: unknown, registerToken: (token: string) => void): Promise<never> {
     const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
     const token = `local-${randomBytes(24).toString('base64url')}`;
+    registerToken(token);
+    const policy = this.machines.get(execution.stateMachineArn)?.policies.get(stateName);
+    let callback!: Callback;
     const result = new Promise<never>((resolve, reject) => {
-      this.callbacks.set(token, { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject });
+      callback = { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject, stateName };
+      this.callbacks.set(token, callback);
     });
+    if (policy?.heartbeatSeconds) this.watchHeartbeat(token, callback, policy.heartbeatSeconds);
     const match = /^\$\{(\w+)\}$/.exec(FunctionName);
     const invoker = match && this.options.invokers[match[1]!];
     if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
@@ -387,6 +529,23 @@ export class LocalStepFunctions {
       this.inflight--;
     }
     return result;
+  }
+
+  /** Fails a callback task with States.HeartbeatTimeout when no heartbeat comes in time (virtual clock). */
+  private watchHeartbeat(token: string, callback: Callback, heartbeatSeconds: number): void {
+    callback.heartbeatDueAt = this.options.clock.now().getTime() + heartbeatSeconds * 1000;
+    const live = () => this.callbacks.get(token) === callback && !this.closed;
+    const check = (): void => {
+      if (!live()) return;
+      if (this.options.clock.now().getTime() < callback.heartbeatDueAt!) {
+        void this.options.clock.sleepUntil(new Date(callback.heartbeatDueAt!), live).then(check, () => undefined);
+        return;
+      }
+      this.callbacks.delete(token);
+      this.timedOutTokens.add(token);
+      callback.reject(statesError('States.HeartbeatTimeout', `No heartbeat within ${heartbeatSeconds} seconds`));
+    };
+    void this.options.clock.sleepUntil(new Date(callback.heartbeatDueAt), live).then(check, () => undefined);
   }
 
   private async sleep(execution: Execution, input: unknown): Promise<never> {
@@ -432,19 +591,39 @@ export class LocalStepFunctions {
   }
 }
 
+function endEventType(status: ExecutionStatus): string {
+  return { RUNNING: 'ExecutionStarted', SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', ABORTED: 'ExecutionAborted', TIMED_OUT: 'ExecutionTimedOut' }[status];
+}
+
 /**
- * Prepares a definition for the local engine: Wait states become tasks on the virtual clock,
- * callback tasks get a timeout the library can arm, and the execution timeout (one year on AWS) is
- * left to the journal rather than a real timer.
+ * Prepares a definition for the local engine: Wait states become tasks on the virtual clock; each
+ * Task's Retry, TimeoutSeconds and HeartbeatSeconds are taken out (the engine applies them on the
+ * virtual clock) and replaced by a backstop timeout the library can arm without overflowing; the
+ * execution timeout (one year on AWS) is not armed as a real timer.
  */
-function prepare(definition: Definition): Definition {
+function prepare(definition: Definition): Prepared {
   // A JSON copy, not structuredClone: the library recognises templates as plain objects of this realm.
   const copy = JSON.parse(JSON.stringify(definition)) as Definition;
   delete copy.TimeoutSeconds;
+  const types = new Map<string, string>();
+  const policies = new Map<string, TaskPolicy>();
   const visit = (states: Record<string, State>) => {
     for (const [name, state] of Object.entries(states)) {
+      types.set(name, state.Type);
       for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) visit(branch.States);
-      if (state.Type === 'Wait') {
+      if (state.Type === 'Task') {
+        for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
+          if (field in state) throw new SfnError('InvalidDefinition', `State ${name}: ${field} is not supported by the local engine (use ${field.replace('Path', '')})`);
+        }
+        policies.set(name, {
+          retry: (state.Retry as unknown as Retrier[] | undefined) ?? [],
+          timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
+          heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
+        });
+        delete state.Retry;
+        delete state.HeartbeatSeconds;
+        state.TimeoutSeconds = LOCAL_TASK_TIMEOUT_SECONDS;
+      } else if (state.Type === 'Wait') {
         const parameters: Record<string, Json> =
           typeof state.TimestampPath === 'string' ? { 'until.$': state.TimestampPath }
           : typeof state.Timestamp === 'string' ? { until: state.Timestamp }
@@ -452,13 +631,9 @@ function prepare(definition: Definition): Definition {
           : { seconds: (state.Seconds as number) ?? 0 };
         const { TimestampPath: _a, Timestamp: _b, SecondsPath: _c, Seconds: _d, ...rest } = state;
         states[name] = { ...rest, Type: 'Task', Resource: WAIT_RESOURCE, Parameters: parameters, ResultPath: null, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS };
-      } else if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-        state.TimeoutSeconds = LOCAL_TASK_TIMEOUT_SECONDS;
-      } else if (state.Type === 'Task' && typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > LOCAL_TASK_TIMEOUT_SECONDS) {
-        state.TimeoutSeconds = LOCAL_TASK_TIMEOUT_SECONDS;
       }
     }
   };
   visit(copy.States);
-  return copy;
+  return { definition: copy, types, policies };
 }

@@ -1,0 +1,305 @@
+/**
+ * The local Step Functions engine on small hand-written machines: the race of work and SLA clock,
+ * Wait states on the virtual clock, idempotent StartExecution, task tokens, Retry/Catch by error name,
+ * task timeouts and heartbeats on the virtual clock, StopExecution and the history.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualClock } from '../../infra/local/clock';
+import { errorMatches, LocalStepFunctions, type Invoker } from '../../infra/local/stepfunctions/engine';
+import { longWaitMachine, raceMachine, retryMachine, waitingMachine } from './stepfunctions-machines';
+
+const START = new Date('2026-11-23T02:00:00.000Z');
+const at = (minutes: number) => new Date(START.getTime() + minutes * 60_000).toISOString();
+
+interface Harness {
+  clock: VirtualClock;
+  engine: LocalStepFunctions;
+  tasks: { caseId: string; token: string; enteredAt?: string }[];
+  notices: { template: string; level: number; caseId: string; enteredAt: string }[];
+  arn(machine: object): string;
+}
+
+let dir: string;
+let h: Harness;
+
+function harness(overrides: Record<string, Invoker> = {}): Harness {
+  const clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: START, frozen: true });
+  const tasks: Harness['tasks'] = [];
+  const notices: Harness['notices'] = [];
+  const invokers: Record<string, Invoker> = {
+    // Deadlines relative to the step's start: remind after 60 min, due after 90, second rung after a day, close after 3 days.
+    DeadlinesFunctionArn: async () => ({ remindAt: at(60), dueAt: at(90), rung2At: at(24 * 60), closeAt: at(3 * 24 * 60) }),
+    TaskFunctionArn: async (p) => { const { taskToken, ...rest } = p as { taskToken: string; caseId: string }; tasks.push({ ...rest, token: taskToken }); return {}; },
+    NotifyFunctionArn: async (p) => { notices.push(p as Harness['notices'][number]); return {}; },
+    ...overrides,
+  };
+  const engine = new LocalStepFunctions({ clock, invokers, dataDir: join(dir, 'sfn') });
+  clock.settle = () => engine.waitForIdle();
+  let n = 0;
+  return { clock, engine, tasks, notices, arn: (machine) => engine.createStateMachine(`machine-${++n}`, JSON.stringify(machine)) };
+}
+
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tanggap-sfn-')); });
+afterEach(() => {
+  h?.engine.close();
+  h?.clock.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(machine: object, input: object = { caseId: 'c1' }, name = 'case-1') {
+  const stateMachineArn = h.arn(machine);
+  h.engine.resume();
+  const { executionArn } = await h.engine.startExecution({ stateMachineArn, name, input: JSON.stringify(input) });
+  await h.engine.waitForIdle();
+  return executionArn;
+}
+
+describe('the race of work and SLA clock', () => {
+  test('deciding before the reminder ends the clock: no reminder, no escalation, the decision flows on', async () => {
+    h = harness();
+    const arn = await start(raceMachine);
+    expect(h.tasks).toEqual([expect.objectContaining({ caseId: 'c1', enteredAt: START.toISOString() })]);
+
+    await h.clock.advance('PT30M');
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, JSON.stringify({ action: 'registered' }));
+    await h.engine.waitForIdle();
+    await h.clock.advance('P2D');
+
+    expect(h.notices).toEqual([]);
+    expect(h.engine.describeExecution(arn).status).toBe('RUNNING'); // waiting for the close instant
+    await h.clock.advance('P1D');
+    expect(h.notices.map((n) => [n.template, n.enteredAt])).toEqual([['closed', at(3 * 24 * 60)]]);
+    const done = h.engine.describeExecution(arn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ decision: { action: 'registered' } });
+    expect(h.clock.pendingTimers()).toEqual([]);
+  });
+
+  test('a step left alone is reminded, then escalated rung by rung, each at its instant; acting after that still completes it', async () => {
+    h = harness();
+    const arn = await start(raceMachine);
+
+    await h.clock.advance('PT59M');
+    expect(h.notices).toEqual([]);
+    await h.clock.advance('P1D');
+    expect(h.notices.map((n) => [n.template, n.level, n.enteredAt])).toEqual([
+      ['reminder', 0, at(60)],
+      ['escalation', 1, at(90)],
+      ['escalation', 2, at(24 * 60)],
+    ]);
+
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, JSON.stringify({ action: 'late' }));
+    await h.clock.advance('P3D');
+    expect(h.notices.map((n) => n.template)).toEqual(['reminder', 'escalation', 'escalation', 'closed']);
+    expect(h.engine.describeExecution(arn).status).toBe('SUCCEEDED');
+  });
+
+  test('advancing in one jump fires every due timer in order, at its own instant, and lands on the target', async () => {
+    h = harness();
+    await start(raceMachine);
+    const landed = await h.clock.advance('P2D');
+    expect(landed.toISOString()).toBe(at(2 * 24 * 60));
+    expect(h.notices.map((n) => n.enteredAt)).toEqual([at(60), at(90), at(24 * 60)]);
+  });
+});
+
+test('a sixty-day Wait (and a Wait on an instant from the input) completes in milliseconds of real time', async () => {
+  h = harness();
+  const until = at(61 * 24 * 60);
+  const arn = await start(longWaitMachine, { until });
+  expect(h.clock.pendingTimers()).toEqual([new Date(at(60 * 24 * 60))]);
+
+  const began = performance.now();
+  await h.clock.advance('P59DT23H');
+  expect(h.engine.describeExecution(arn).status).toBe('RUNNING');
+  await h.clock.advance('P1D');
+  expect(h.clock.pendingTimers()).toEqual([new Date(until)]);
+  await h.clock.advance('P1D');
+  expect(h.engine.describeExecution(arn).status).toBe('SUCCEEDED');
+  expect(performance.now() - began).toBeLessThan(5_000);
+});
+
+describe('StartExecution', () => {
+  test('the same name and input is the same execution (nothing runs twice); another input is refused', async () => {
+    h = harness();
+    const stateMachineArn = h.arn(raceMachine);
+    h.engine.resume();
+    const input = JSON.stringify({ caseId: 'c1' });
+    const first = await h.engine.startExecution({ stateMachineArn, name: 'case-1', input });
+    const again = await h.engine.startExecution({ stateMachineArn, name: 'case-1', input });
+    await h.engine.waitForIdle();
+
+    expect(again).toEqual(first);
+    expect(first.executionArn).toMatch(/^arn:aws:states:[a-z0-9-]+:\d{12}:execution:machine-1:case-1$/);
+    expect(h.tasks).toHaveLength(1);
+    await expect(h.engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'c2' }) })).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+
+  test.each([
+    ['an unknown state machine', { stateMachineArn: 'arn:aws:states:ap-southeast-3:000000000000:stateMachine:nope', name: 'x' }, 'StateMachineDoesNotExist'],
+    ['a name with spaces', { name: 'case 1' }, 'InvalidName'],
+    ['input that is not JSON', { name: 'case-2', input: '{nope' }, 'InvalidExecutionInput'],
+  ])('refuses %s', async (_what, params, error) => {
+    h = harness();
+    const stateMachineArn = h.arn(raceMachine);
+    await expect(h.engine.startExecution({ stateMachineArn, ...params })).rejects.toMatchObject({ name: error });
+  });
+
+  test('the execution id handed to the functions is the execution ARN', async () => {
+    const seen: unknown[] = [];
+    h = harness({ DeadlinesFunctionArn: async (p) => { seen.push(p); return { remindAt: at(60), dueAt: at(90), rung2At: at(1440), closeAt: at(4320) }; } });
+    const arn = await start(raceMachine);
+    expect(seen).toEqual([{ caseId: 'c1', executionId: arn, enteredAt: START.toISOString() }]);
+  });
+});
+
+describe('task tokens', () => {
+  test('each callback gets its own token; a used, unknown or malformed token is refused with the AWS error', async () => {
+    h = harness();
+    await start(raceMachine, { caseId: 'a' }, 'case-a');
+    await h.engine.startExecution({ stateMachineArn: h.engine.describeExecution(h.engine.runningExecutions()[0]!).stateMachineArn, name: 'case-b', input: JSON.stringify({ caseId: 'b' }) });
+    await h.engine.waitForIdle();
+    const [a, b] = h.tasks.map((t) => t.token);
+    expect(a).not.toBe(b);
+
+    await h.engine.sendTaskSuccess(a!, '{"action":"ok"}');
+    await expect(h.engine.sendTaskSuccess(a!, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(h.engine.sendTaskSuccess(`local-${'A'.repeat(32)}`, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(h.engine.sendTaskSuccess('not-a-token', '{}')).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(h.engine.sendTaskSuccess(b!, 'not json')).rejects.toMatchObject({ name: 'InvalidOutput' });
+    await expect(h.engine.sendTaskHeartbeat(b!)).resolves.toBeUndefined();
+  });
+
+  test('SendTaskFailure fails the task with the given error name, which Catch matches', async () => {
+    h = harness();
+    const arn = await start(waitingMachine({ TimeoutSeconds: 3600 }));
+    await h.engine.sendTaskFailure(h.tasks[0]!.token, 'States.Timeout', 'gave up');
+    await h.engine.waitForIdle();
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ error: { Error: 'States.Timeout', Cause: 'gave up' } });
+  });
+
+  test('an uncaught SendTaskFailure fails the execution with that error', async () => {
+    h = harness();
+    const arn = await start(raceMachine);
+    await h.engine.sendTaskFailure(h.tasks[0]!.token, 'Refused', 'no');
+    await h.engine.waitForIdle();
+    expect(h.engine.describeExecution(arn)).toMatchObject({ status: 'FAILED', error: 'Refused' });
+  });
+});
+
+describe('Retry and Catch by error name, on the virtual clock', () => {
+  test('a named error is retried at IntervalSeconds × BackoffRate^n of virtual time, then succeeds', async () => {
+    let calls = 0;
+    h = harness({ NotifyFunctionArn: async () => { calls++; if (calls < 3) throw Object.assign(new Error('SES said no'), { name: 'MailDeliveryFailed' }); return { messageId: 'm1' }; } });
+    const arn = await start(retryMachine);
+    expect(calls).toBe(1);
+    await h.clock.advance('PT9S');
+    expect(calls).toBe(1);
+    await h.clock.advance('PT1S'); // 10 s after the first failure
+    expect(calls).toBe(2);
+    await h.clock.advance('PT19S');
+    expect(calls).toBe(2);
+    await h.clock.advance('PT1S'); // 20 s after the second failure
+    expect(calls).toBe(3);
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toEqual({ caseId: 'c1', sent: { messageId: 'm1' } });
+    expect(h.engine.getExecutionHistory(arn).filter((e) => e.type === 'TaskFailed')).toHaveLength(2);
+  });
+
+  test('when the matching retrier is spent the error goes to Catch (later retriers are not tried)', async () => {
+    let calls = 0;
+    h = harness({ NotifyFunctionArn: async () => { calls++; throw Object.assign(new Error('SES said no'), { name: 'MailDeliveryFailed' }); } });
+    const arn = await start(retryMachine);
+    await h.clock.advance('PT1H');
+    expect(calls).toBe(3); // the first try and MaxAttempts 2
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ error: { Error: 'MailDeliveryFailed', Cause: 'SES said no' } });
+  });
+
+  test('another error is retried by the States.ALL retrier', async () => {
+    let calls = 0;
+    h = harness({ NotifyFunctionArn: async () => { calls++; if (calls === 1) throw new TypeError('boom'); return {}; } });
+    const arn = await start(retryMachine);
+    await h.clock.advance('PT1S');
+    expect(calls).toBe(2);
+    expect(h.engine.describeExecution(arn).status).toBe('SUCCEEDED');
+  });
+
+  test.each([
+    ['MailDeliveryFailed', 'MailDeliveryFailed', true],
+    ['States.ALL', 'MailDeliveryFailed', true],
+    ['States.ALL', 'States.Runtime', false],
+    ['States.TaskFailed', 'Lambda.ServiceException', true],
+    ['States.TaskFailed', 'States.Timeout', false],
+    ['States.Timeout', 'States.HeartbeatTimeout', false],
+    ['StepDone', 'PhaseDone', false],
+  ])('ErrorEquals %s matches %s: %s', (pattern, name, expected) => {
+    expect(errorMatches(pattern, name)).toBe(expected);
+  });
+});
+
+describe('task timeouts on the virtual clock', () => {
+  test('TimeoutSeconds ends a callback task when virtual time passes it, and its token then answers TaskTimedOut', async () => {
+    h = harness();
+    const arn = await start(waitingMachine({ TimeoutSeconds: 3600 }));
+    await h.clock.advance('PT59M');
+    expect(h.engine.describeExecution(arn).status).toBe('RUNNING');
+    await h.clock.advance('PT1M');
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ error: { Error: 'States.Timeout' } });
+    await expect(h.engine.sendTaskSuccess(h.tasks[0]!.token, '{}')).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+
+  test('a callback waits as long as the ASL says (a year), not the library default of 60 seconds', async () => {
+    h = harness();
+    const arn = await start(waitingMachine({ TimeoutSeconds: 31536000 }));
+    await h.clock.advance('P364D');
+    expect(h.engine.describeExecution(arn).status).toBe('RUNNING');
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, '{"late":true}');
+    await h.engine.waitForIdle();
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ answer: { late: true } });
+  });
+
+  test('HeartbeatSeconds: heartbeats keep the task alive; silence past the interval ends it', async () => {
+    h = harness();
+    const arn = await start(waitingMachine({ HeartbeatSeconds: 600 }));
+    await h.clock.advance('PT9M');
+    await h.engine.sendTaskHeartbeat(h.tasks[0]!.token);
+    await h.clock.advance('PT9M'); // 18 min after the start, 9 after the heartbeat
+    expect(h.engine.describeExecution(arn).status).toBe('RUNNING');
+    await h.clock.advance('PT1M');
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ error: { Error: 'States.HeartbeatTimeout' } });
+  });
+});
+
+test('StopExecution aborts: its tokens are refused and its timers never fire', async () => {
+  h = harness();
+  const arn = await start(raceMachine);
+  await h.engine.stopExecution(arn, 'Withdrawn', 'the reporter withdrew');
+  expect(h.engine.describeExecution(arn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+  await expect(h.engine.sendTaskSuccess(h.tasks[0]!.token, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+  await h.clock.advance('P5D');
+  expect(h.notices).toEqual([]);
+  await expect(h.engine.stopExecution('arn:aws:states:ap-southeast-3:000000000000:execution:x:y')).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+});
+
+test('the history names the states as the ASL does (Wait states included) and the execution events', async () => {
+  h = harness();
+  const arn = await start(raceMachine);
+  await h.engine.sendTaskSuccess(h.tasks[0]!.token, '{}');
+  await h.clock.advance('P3D');
+  const history = h.engine.getExecutionHistory(arn);
+  expect(history[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
+  expect(history.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
+  const entered = history.filter((e) => e.type.endsWith('StateEntered')).map((e) => [e.type, e.stateEnteredEventDetails?.name]);
+  expect(entered).toEqual(expect.arrayContaining([
+    ['TaskStateEntered', 'Deadlines'], ['ParallelStateEntered', 'Race'], ['WaitStateEntered', 'Until remind'],
+    ['PassStateEntered', 'Decode'], ['WaitStateEntered', 'Until close'], ['TaskStateEntered', 'Close'],
+  ]));
+  expect(entered.map(([, name]) => name)).not.toContain('Remind');
+});
+
+test('definitions the engine cannot honour on the virtual clock are refused when created', () => {
+  h = harness();
+  const machine = { StartAt: 'T', States: { T: { Type: 'Task', Resource: '${TaskFunctionArn}', TimeoutSecondsPath: '$.t', End: true } } };
+  expect(() => h.arn(machine)).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
+});
