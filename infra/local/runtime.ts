@@ -192,7 +192,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       case 'GET /_local/mail':
         return jsonOut(200, mailbox.all());
       case 'GET /_local/mailbox':
-        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all(), selectedId: target.searchParams.get('id') ?? undefined }) };
+        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all().map(openLinksOnTop), selectedId: target.searchParams.get('id') ?? undefined }) };
       case 'GET /_local/directory':
         return jsonOut(200, demoDirectory);
       case 'GET /_local/reports':
@@ -217,6 +217,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
     },
   };
+}
+
+/**
+ * The mailbox shows each message in a sandboxed frame, where a task page's form could not be sent:
+ * a link clicked in a message opens in the mailbox's own tab instead, as a mail client would open it.
+ */
+function openLinksOnTop<T extends { html: string }>(message: T): T {
+  return { ...message, html: `<base target="_top">${message.html}` };
 }
 
 async function ensureTable(client: DynamoDBClient): Promise<void> {
