@@ -12,11 +12,11 @@
 import './polyfills';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { demoDirectory } from '../../shared/directory';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
@@ -25,6 +25,7 @@ import { httpHandlers, reportHandler, routes, workflowHandlers, type HttpHandler
 import { zoneOffsetMinutes } from '../../shared/calendar';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
+import { createHttpFront } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { LocalMailbox, startLocalSes } from './ses';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
@@ -36,7 +37,6 @@ const dynalite = require('dynalite') as (options: Record<string, unknown>) => Se
 
 const ROOT = resolve(__dirname, '../..');
 const TABLE_NAME = 'tanggap-local';
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface RuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -154,25 +154,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   reports.start();
 
   engine.resume();
-  http.on('request', (req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('internal error');
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = new URL(req.url ?? '/', url);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req);
-    if (body === undefined) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'payload_too_large', message: 'The request body is too large.' }) });
-    if (target.pathname.startsWith('/_local/')) return send(res, await local(method, target, body));
-    const match = matchRoute(method === 'HEAD' ? 'GET' : method, target.pathname);
-    if (!match) return send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: 'No such route.' }) });
-    const event = toApiGatewayEvent(req, method, target, body, match.routeKey, match.params, clock.now());
-    const result = (await httpLambdas.get(match.handler)!(event, lambdaContext(match.handler))) as APIGatewayProxyStructuredResultV2;
-    send(res, method === 'HEAD' ? { ...result, body: '' } : result);
-  }
+  http.on('request', createHttpFront({
+    routes,
+    now: () => clock.now(),
+    log,
+    invoke: async (name, event) => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2,
+    local,
+  }));
 
   async function local(method: string, target: URL, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
     const jsonOut = (status: number, value: unknown) => ({ statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(value) });
@@ -182,7 +170,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       case 'POST /_local/clock': {
         let advance: unknown;
         try { advance = (JSON.parse(body.toString('utf8') || '{}') as { advance?: unknown }).advance; } catch { advance = undefined; }
-        if (typeof advance !== 'string') return jsonOut(400, { error: 'validation', issues: [{ path: 'advance', message: 'Give an ISO 8601 duration, e.g. "P3D" or "PT4H".' }] });
+        if (typeof advance !== 'string') return jsonOut(400, { error: 'validation', issues: [{ path: 'advance', message: 'Berikan durasi ISO 8601, mis. "P3D" atau "PT4H". / Give an ISO 8601 duration, e.g. "P3D" or "PT4H".' }] });
         try {
           return jsonOut(200, { now: (await clock.advance(advance)).toISOString() });
         } catch (err) {
@@ -240,57 +228,4 @@ async function ensureTable(client: DynamoDBClient): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('The local table did not become active');
-}
-
-function matchRoute(method: string, path: string) {
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_m, n: string) => { names.push(n); return '([^/]+)'; })}$`);
-    const m = pattern.exec(path);
-    if (m) return { handler: route.handler, routeKey: `${route.method} ${route.path}`, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
-  }
-  return undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** An API Gateway HTTP API (v2) event, as Lambda receives it; the time is the virtual clock's. */
-function toApiGatewayEvent(req: IncomingMessage, method: string, target: URL, body: Buffer, routeKey: string, params: Record<string, string>, now: Date): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
-  const type = headers['content-type'] ?? '';
-  const textual = /^(text\/|application\/(json|x-www-form-urlencoded))/.test(type) || body.length === 0;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: target.pathname,
-    rawQueryString: target.search.replace(/^\?/, ''),
-    cookies: headers.cookie ? headers.cookie.split(/;\s*/) : undefined,
-    headers,
-    queryStringParameters: target.search ? Object.fromEntries(target.searchParams) : undefined,
-    pathParameters: Object.keys(params).length ? params : undefined,
-    requestContext: {
-      accountId: '000000000000', apiId: 'local', domainName: target.host, domainPrefix: 'local', requestId: randomBytes(8).toString('hex'),
-      routeKey, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
-      http: { method, path: target.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-    },
-    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
-    isBase64Encoded: !textual,
-  };
-}
-
-function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const headers = { ...(result.headers ?? {}) } as Record<string, string>;
-  res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
 }

@@ -1,0 +1,126 @@
+/**
+ * The HTTP front turns requests into the API Gateway (HTTP API v2) events Lambda receives, from the
+ * one route table: checked here on a real node:http server with a recording handler.
+ */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import fc from 'fast-check';
+import { createHttpFront, type HttpResult } from '../../infra/local/http-front';
+import { routes } from '../../functions/routes';
+
+const NOW = new Date('2026-11-23T02:00:00Z');
+let server: Server;
+let base: string;
+let events: { handler: string; event: APIGatewayProxyEventV2 }[] = [];
+let answer: (event: APIGatewayProxyEventV2) => HttpResult = () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' });
+const logged: string[] = [];
+
+beforeAll(async () => {
+  server = createServer(createHttpFront({
+    routes, now: () => NOW, maxBodyBytes: 1024, log: (l) => logged.push(l),
+    invoke: async (handler, event) => { events.push({ handler, event }); return answer(event); },
+    local: async (method, url) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, path: url.pathname }) }),
+  }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); });
+beforeEach(() => { events = []; answer = () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }); });
+
+test('a GET becomes the v2 event of its route: template, decoded path parameters, joined query, cookies, lowercased headers, the clock', async () => {
+  // Act
+  const res = await fetch(`${base}/complaints/TGP-AB%20CD?lang=en&x=1&x=2`, { headers: { cookie: 'a=1; b=2', 'X-Custom': 'Nilai' } });
+  // Assess
+  expect(res.status).toBe(200);
+  expect(events).toHaveLength(1);
+  const { handler, event } = events[0]!;
+  expect(handler).toBe('pages');
+  expect(event).toMatchObject({
+    version: '2.0', routeKey: 'GET /complaints/{trackingId}', rawPath: '/complaints/TGP-AB%20CD', rawQueryString: 'lang=en&x=1&x=2',
+    pathParameters: { trackingId: 'TGP-AB CD' }, queryStringParameters: { lang: 'en', x: '1,2' }, cookies: ['a=1', 'b=2'],
+    isBase64Encoded: false, body: undefined,
+    requestContext: { routeKey: 'GET /complaints/{trackingId}', stage: '$default', timeEpoch: NOW.getTime(), http: { method: 'GET', path: '/complaints/TGP-AB%20CD', sourceIp: '127.0.0.1' } },
+  });
+  expect(event.headers['x-custom']).toBe('Nilai');
+  expect(Object.keys(event.headers).every((k) => k === k.toLowerCase())).toBe(true);
+});
+
+test.each([
+  ['JSON', 'application/json', Buffer.from('{"a":"ä"}'), false],
+  ['a form', 'application/x-www-form-urlencoded', Buffer.from('a=1&b=%C3%A4'), false],
+  ['bytes', 'application/octet-stream', Buffer.from([0, 255, 1, 254]), true],
+  ['an image', 'image/png', Buffer.from([137, 80, 78, 71]), true],
+])('a POST with %s arrives as text or base64 as API Gateway sends it', async (_name, type, bytes, base64) => {
+  await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': type }, body: bytes });
+  const { event } = events[0]!;
+  expect(event.isBase64Encoded).toBe(base64);
+  expect(Buffer.from(event.body!, base64 ? 'base64' : 'utf8')).toEqual(bytes);
+  expect(event.routeKey).toBe('POST /api/complaints');
+});
+
+test('HEAD takes the GET route, the handler sees HEAD, and the answer has headers but no body', async () => {
+  const res = await fetch(`${base}/api/tasks/kunci`, { method: 'HEAD' });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/plain');
+  expect(await res.text()).toBe('');
+  expect(events.map((e) => [e.event.routeKey, e.event.requestContext.http.method])).toEqual([['GET /api/tasks/{taskKey}', 'HEAD']]);
+});
+
+test.each([
+  ['an unknown path', 'GET', '/tidak-ada'],
+  ['a known path with another method', 'POST', '/'],
+  ['a parameter with a slash in it', 'GET', '/complaints/a/b/c'],
+  ['a malformed escape', 'GET', '/complaints/%E0%A4%A'],
+])('%s is 404 and reaches no handler', async (_name, method, path) => {
+  const res = await fetch(`${base}${path}`, { method });
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as { error: string }).error).toBe('not_found');
+  expect(events).toEqual([]);
+});
+
+test('a body over the cap is 413 and reaches no handler, with or without a declared length', async () => {
+  const big = Buffer.alloc(4096, 'a');
+  const declared = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  expect(declared.status).toBe(413);
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = request(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); resolve(res.statusCode!); });
+    req.on('error', reject);
+    for (let i = 0; i < 8; i++) req.write(Buffer.alloc(512, 'b'));
+    req.end();
+  });
+  expect(chunked).toBe(413);
+  expect(events).toEqual([]);
+});
+
+test('a handler result is written as API Gateway writes it: cookies as Set-Cookie, base64 bodies decoded', async () => {
+  answer = () => ({ statusCode: 201, headers: { 'content-type': 'application/octet-stream' }, cookies: ['a=1; HttpOnly', 'b=2'], body: Buffer.from([1, 2, 3]).toString('base64'), isBase64Encoded: true });
+  const res = await fetch(`${base}/api/agencies`);
+  expect(res.status).toBe(201);
+  expect(res.headers.getSetCookie()).toEqual(['a=1; HttpOnly', 'b=2']);
+  expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([1, 2, 3]));
+});
+
+test('a handler that throws is a 500 with a message in both languages, logged without the body', async () => {
+  answer = () => { throw new Error('boom'); };
+  const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reporter":{"email":"rahasia@example.com"}}' });
+  expect(res.status).toBe(500);
+  expect(((await res.json()) as { message: string }).message).toMatch(/^Terjadi gangguan/);
+  expect(logged.at(-1)).toBe('HTTP front: POST request failed: boom');
+  expect(logged.join('\n')).not.toContain('rahasia@example.com');
+});
+
+test('the runtime endpoints under /_local/ go to the local handler; HEAD there is GET without a body', async () => {
+  expect(await (await fetch(`${base}/_local/mail`)).json()).toEqual({ method: 'GET', path: '/_local/mail' });
+  const head = await fetch(`${base}/_local/mailbox`, { method: 'HEAD' });
+  expect([head.status, await head.text()]).toEqual([200, '']);
+  expect(events).toEqual([]);
+});
+
+test('any tracking id survives the trip through the URL into pathParameters', async () => {
+  await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('/')), async (id) => {
+    events = [];
+    await fetch(`${base}/api/complaints/${encodeURIComponent(id)}`);
+    expect(events[0]?.event.pathParameters).toEqual({ trackingId: id });
+  }), { numRuns: 60 });
+});
