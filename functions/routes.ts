@@ -24,6 +24,9 @@ export type WorkflowHandlerName = keyof typeof workflowHandlers;
 /** The scheduled recap report (EventBridge Scheduler on AWS, the clock's scheduler locally). */
 export const reportHandler = 'functions/report/handler.ts';
 
+/** Every few minutes: starts complaints stored while Step Functions was unreachable. */
+export const sweepHandler = 'functions/intake/sweep.ts';
+
 export interface Route {
   method: 'GET' | 'POST' | 'HEAD';
   path: string;

@@ -1,8 +1,10 @@
 /** The Tanggap stack: composes one construct per concern; domain rules stay in shared/. */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { httpHandlers, reportHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
+import { httpHandlers, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
 import type { Directory } from '../../shared/directory/schema';
 import type { Sop } from '../../shared/sop/schema';
 import { Api } from './constructs/api';
@@ -43,6 +45,8 @@ export class TanggapStack extends Stack {
     http.feedback.bindTaskCallbacks(Object.values(machines));
 
     const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
+    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(machines);
+    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
 
     new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never });
@@ -52,6 +56,7 @@ export class TanggapStack extends Stack {
         ...Object.entries(http).map(([n, f]) => [`http-${n}`, f.fn]),
         ...Object.entries(workflow).map(([n, f]) => [`workflow-${n}`, f.fn]),
         ['report', report.fn],
+        ['sweep', sweep.fn],
       ]),
       deadLetters: reports.deadLetters,
     });

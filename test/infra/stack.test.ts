@@ -14,7 +14,7 @@ const json = JSON.stringify(template.toJSON());
 
 test('one Lambda function per handler, on nodejs22.x, arm64', () => {
   const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-  const count = Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 1;
+  const count = Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 2; // + report, sweep
   expect(Object.keys(functions)).toHaveLength(count);
   template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({ Architectures: ['arm64'] }));
 });
@@ -70,7 +70,8 @@ test('bind helpers: the intake may start executions, the task handler may answer
 
 test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {
   template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: demoDirectory.regency.mailFrom.split('@')[1] });
-  template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 2);
+  template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 3);
+  template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));
   expect(json).not.toContain('$context.path');
 });
