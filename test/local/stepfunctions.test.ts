@@ -303,3 +303,46 @@ test('definitions the engine cannot honour on the virtual clock are refused when
   const machine = { StartAt: 'T', States: { T: { Type: 'Task', Resource: '${TaskFunctionArn}', TimeoutSecondsPath: '$.t', End: true } } };
   expect(() => h.arn(machine)).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
 });
+
+test('the journal is rewritten while running, and a new engine resumes from the rewritten journal', async () => {
+  // A top-level loop of 40 visits, then a callback: many journal records for one execution.
+  const loop = {
+    StartAt: 'Count',
+    States: {
+      Count: { Type: 'Pass', Parameters: { 'caseId.$': '$.caseId', 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again?' },
+      'Again?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 40, Next: 'Count' }], Default: 'Ask' },
+      Ask: {
+        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: '${TaskFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'caseId.$': '$.caseId', 'n.$': '$.n' } },
+        ResultPath: '$.answer', End: true,
+      },
+    },
+  };
+  const journal = join(dir, 'sfn', 'executions.jsonl');
+  const lines = () => require('node:fs').readFileSync(journal, 'utf8').split('\n').filter(Boolean).length as number;
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const seen: { n: number; taskToken: string }[] = [];
+  const options = { clock, dataDir: join(dir, 'sfn'), compactAfterRecords: 20, invokers: { TaskFunctionArn: async (p: unknown) => { seen.push(p as { n: number; taskToken: string }); return {}; } } };
+  const first = new LocalStepFunctions(options);
+  const arn = first.createStateMachine('loop', JSON.stringify(loop));
+  first.resume();
+  await first.startExecution({ stateMachineArn: arn, name: 'looping', input: JSON.stringify({ caseId: 'c', n: 0 }) });
+  await first.waitForIdle();
+  expect(first.describeExecution(`arn:aws:states:ap-southeast-3:000000000000:execution:loop:looping`)).toMatchObject({ status: 'RUNNING' });
+  expect(seen.map((s) => s.n)).toEqual([40]);
+  expect(lines()).toBeLessThan(25); // 80+ state entries were journalled
+  first.close();
+
+  h = { ...harness(), clock };
+  h.engine.close();
+  const second = new LocalStepFunctions(options);
+  h.engine = second;
+  second.createStateMachine('loop', JSON.stringify(loop));
+  expect(second.resume()).toEqual({ resumed: 1 });
+  await second.waitForIdle();
+  expect(seen.map((s) => s.n)).toEqual([40, 40]);
+  expect(lines()).toBe(3); // start, the entry it resumed from, and that state entered again
+  await second.sendTaskSuccess(seen[1]!.taskToken, '{"ok":true}');
+  await second.waitForIdle();
+  expect(JSON.parse(second.describeExecution(`arn:aws:states:ap-southeast-3:000000000000:execution:loop:looping`).output!)).toEqual({ caseId: 'c', n: 40, answer: { ok: true } });
+});

@@ -62,6 +62,8 @@ const PLAIN_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
 const REGION = 'ap-southeast-3';
 const TOKEN_PATTERN = /^local-[A-Za-z0-9_-]{32}$/;
+/** The journal is rewritten once it holds this many records more than twice the executions it describes. */
+const COMPACT_AFTER_RECORDS = 10_000;
 
 /** A `Retry` entry of the States Language. */
 interface Retrier {
@@ -152,6 +154,8 @@ export interface LocalStepFunctionsOptions {
   invokers: Record<string, Invoker>;
   /** Where the journal lives; in memory only when absent. */
   dataDir?: string;
+  /** Rewrite the journal after this many appended records (default 10,000). */
+  compactAfterRecords?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
@@ -164,6 +168,9 @@ export class LocalStepFunctions {
   private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
+  /** The last top-level state each running execution entered (what a restart resumes from). */
+  private readonly lastEntered = new Map<string, { state: string; input: Json }>();
+  private appendedSinceCompaction = 0;
   private inflight = 0;
   private closed = false;
 
@@ -216,8 +223,8 @@ export class LocalStepFunctions {
         last.delete(r.arn);
       }
     }
-    this.compactJournal(records, last);
-    this.journalFd = openSync(this.journalFile, 'a');
+    for (const [arn, from] of last) this.lastEntered.set(arn, from);
+    this.compactJournal();
     let resumed = 0;
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
@@ -572,22 +579,46 @@ export class LocalStepFunctions {
 
   private journal(record: JournalRecord): void {
     if (!this.journalFile) return;
+    if (record.t === 'enter') this.lastEntered.set(record.arn, { state: record.state, input: record.input });
+    if (record.t === 'end') this.lastEntered.delete(record.arn);
     if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile, 'a');
     writeSync(this.journalFd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.journalFd);
+    // A long-running runtime appends an entry per state: rewrite the journal now and then so that it
+    // stays proportional to the executions, not to their steps.
+    const threshold = this.options.compactAfterRecords ?? COMPACT_AFTER_RECORDS;
+    if (++this.appendedSinceCompaction >= threshold && this.executions.size * 2 < this.appendedSinceCompaction) this.compactJournal();
   }
 
-  /** Rewrites the journal with what a restart needs: every start and end, and the last entry of running executions. */
-  private compactJournal(records: JournalRecord[], last: Map<string, { state: string; input: Json }>): void {
+  /**
+   * Rewrites the journal (fsync'd temp file, atomic rename) with what a restart needs: every start and
+   * end, and the last top-level state of each running execution.
+   */
+  private compactJournal(): void {
     if (!this.journalFile) return;
-    const kept: JournalRecord[] = records.filter((r) => r.t !== 'enter');
-    for (const [arn, from] of last) kept.push({ t: 'enter', arn, state: from.state, input: from.input });
+    const kept: JournalRecord[] = [];
+    for (const e of this.executions.values()) {
+      kept.push({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() });
+      if (e.status !== 'RUNNING') kept.push({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() });
+      else {
+        const from = this.lastEntered.get(e.arn);
+        if (from) kept.push({ t: 'enter', arn: e.arn, state: from.state, input: from.input });
+      }
+    }
     const tmp = `${this.journalFile}.tmp`;
     writeFileSync(tmp, kept.map((r) => JSON.stringify(r)).join('\n') + (kept.length ? '\n' : ''));
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
     renameSync(tmp, this.journalFile);
+    this.journalFd = openSync(this.journalFile, 'a');
+    this.appendedSinceCompaction = 0;
+  }
+
+  /** How many records the journal holds since it was last rewritten (for tests and the bench). */
+  journalRecordsSinceCompaction(): number {
+    return this.appendedSinceCompaction;
   }
 }
 
