@@ -201,8 +201,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       reports!.stop();
       engine.close();
       clock.stop();
-      mailbox.close();
       await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await mailbox.close();
     },
   };
 }

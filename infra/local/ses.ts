@@ -1,10 +1,12 @@
 /**
  * A local SES endpoint for the handlers' real @aws-sdk/client-ses (the v1 Query API: SendEmail and
- * SendRawEmail). Sent mail is appended to DATA_DIR/mail/messages.jsonl (fsync'd), so it survives
- * restarts; aws-ses-v2-local keeps mail in memory only, which is why the runtime captures mail itself.
+ * SendRawEmail). Sent mail is appended to DATA_DIR/mail/messages.jsonl and synced to disk before
+ * SES answers, so it survives restarts (a `kill -9` included); the writes are asynchronous and in
+ * order, so the runtime's one thread is not held while the disk syncs; aws-ses-v2-local keeps mail in memory only, which is why the runtime captures mail itself.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -32,35 +34,49 @@ export function linksOf(text: string, html: string): string[] {
 export class LocalMailbox {
   private readonly file: string;
   private readonly messages: StoredMail[] = [];
-  private fd: number | undefined;
+  private file$: Promise<FileHandle> | undefined;
+  /** Appends in sending order, each one synced before the next. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(dir: string, private readonly now: () => Date) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'messages.jsonl');
     if (existsSync(this.file)) {
-      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
-        if (!line) continue;
-        try { this.messages.push(JSON.parse(line) as StoredMail); } catch { /* a torn last line after kill -9 */ }
+      const content = readFileSync(this.file);
+      // A line torn by a kill -9 was never acknowledged to the sender: cut it, so the next append starts clean.
+      const whole = content.lastIndexOf(0x0a) + 1;
+      if (whole < content.length) truncateSync(this.file, whole);
+      for (const line of content.subarray(0, whole).toString('utf8').split('\n')) {
+        if (line) this.messages.push(JSON.parse(line) as StoredMail);
       }
     }
-    this.fd = openSync(this.file, 'a');
+    closeSync(openSync(this.file, 'a'));
   }
 
   all(): StoredMail[] {
     return this.messages;
   }
 
-  add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links'>): StoredMail {
+  /** Keeps a sent message; resolves once it is on disk (SES answers only then). */
+  async add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links'>): Promise<StoredMail> {
     const stored: StoredMail = { id: randomUUID(), sentAt: this.now().toISOString(), links: linksOf(mail.text, mail.html), ...mail };
-    writeSync(this.fd!, `${JSON.stringify(stored)}\n`);
-    fsyncSync(this.fd!);
+    const line = `${JSON.stringify(stored)}\n`;
+    const written = this.tail.then(async () => {
+      const fh = await (this.file$ ??= open(this.file, 'a'));
+      await fh.appendFile(line);
+      await fh.datasync();
+    });
+    this.tail = written.catch(() => undefined);
+    await written;
     this.messages.push(stored);
     return stored;
   }
 
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+  async close(): Promise<void> {
+    await this.tail;
+    const fh = this.file$;
+    this.file$ = undefined;
+    if (fh) await (await fh).close();
   }
 }
 
@@ -83,7 +99,7 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
         const action = form.get('Action');
         try {
           if (action === 'SendEmail') {
-            const stored = mailbox.add({
+            const stored = await mailbox.add({
               from: form.get('Source') ?? '',
               to: list(form, 'Destination.ToAddresses'),
               cc: list(form, 'Destination.CcAddresses'),
@@ -97,7 +113,7 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
             const raw = Buffer.from(form.get('RawMessage.Data') ?? '', 'base64');
             const parsed = await simpleParser(raw);
             const addresses = (v: typeof parsed.to) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
-            const stored = mailbox.add({
+            const stored = await mailbox.add({
               from: parsed.from?.value[0]?.address ?? '',
               to: addresses(parsed.to),
               cc: addresses(parsed.cc),
