@@ -1,0 +1,119 @@
+/**
+ * Every generated state machine (statemachines/<sopId>.asl.json, unchanged) runs on the local engine:
+ * stub workflow functions parse each payload with the contract's schemas — so the context the engine
+ * injects (`$$.Execution.Id`, `$$.State.EnteredTime`, `$$.Task.Token`) is what the handlers expect —
+ * and a driver takes each SOP's normal path (`actions[0]`) to closure, with the reporter's rating.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sops } from '../../shared/sops';
+import { demoDirectory } from '../../shared/directory';
+import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, WorkflowFunction, type OpenTaskRequest as OpenTask } from '../../shared/workflow/contract';
+import { VirtualClock } from '../../infra/local/clock';
+import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
+import type { Sop } from '../../shared/sop/schema';
+
+const START = new Date('2026-11-23T02:00:00.000Z');
+
+function fieldsFor(sop: Sop, stepId: string): Record<string, string> {
+  const action = sop.steps.find((s) => s.id === stepId)!.actions[0]!;
+  const fields: Record<string, string> = {};
+  for (const f of action.fields) {
+    if (!f.required) continue;
+    fields[f.name] = f.type === 'select' ? f.options![0]!.value : f.type === 'agency' ? demoDirectory.agencies[0]!.id : 'isi';
+  }
+  return fields;
+}
+
+let dir: string;
+let clock: VirtualClock;
+let engine: LocalStepFunctions;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tanggap-sfn-gen-'));
+  clock = new VirtualClock({ startAt: START, frozen: true });
+});
+afterEach(() => {
+  engine.close();
+  clock.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs unchanged to closure along actions[0]', async (_id, sop) => {
+  const tasks: OpenTask[] = [];
+  const outcomes: OutcomeRequest[] = [];
+  const notices: NotifyRequest[] = [];
+  const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+  engine = new LocalStepFunctions({
+    clock,
+    dataDir: dir,
+    invokers: {
+      [WorkflowFunction.deadlines]: async (p) => {
+        DeadlinesRequest.parse(p);
+        return { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' };
+      },
+      [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
+      [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return {}; },
+      [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
+    },
+  });
+  clock.settle = () => engine.waitForIdle();
+  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
+  engine.resume();
+  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
+  await engine.waitForIdle();
+
+  for (let answered = 0; answered < tasks.length && answered < 40; answered++) {
+    const task = tasks[answered]!;
+    expect(task).toMatchObject({ caseId: 'case-1', executionId: executionArn, enteredAt: clock.now().toISOString() });
+    await clock.advance('PT1H'); // well before any reminder
+    const output = task.kind === 'official'
+      ? { action: sop.steps.find((s) => s.id === task.stepId)!.actions[0]!.id, fields: fieldsFor(sop, task.stepId), actor: { personId: 'p', role: 'r' }, decidedAt: clock.now().toISOString() }
+      : { satisfied: true, rating: 5, at: clock.now().toISOString() };
+    await engine.sendTaskSuccess(task.taskToken, JSON.stringify(output));
+    await engine.waitForIdle();
+  }
+
+  expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+  expect(tasks.at(-1)!.kind).toBe('reporterReply');
+  expect(notices.filter((n) => n.template === 'reminder' || n.template === 'escalation')).toEqual([]);
+  expect(new Set(tasks.map((t) => t.taskToken)).size).toBe(tasks.length);
+});
+
+test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone climbs its ladder in order, each rung at the instant the deadlines gave', async (_id, sop) => {
+  const given: { remindAt: string; rungs: { level: number; at: string }[] }[] = [];
+  const notices: NotifyRequest[] = [];
+  engine = new LocalStepFunctions({
+    clock,
+    dataDir: dir,
+    invokers: {
+      [WorkflowFunction.deadlines]: async () => {
+        const from = clock.now().getTime();
+        const h = (hours: number) => new Date(from + hours * 3600_000).toISOString();
+        const d = { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' };
+        given.push(d);
+        return d;
+      },
+      [WorkflowFunction.task]: async () => ({}),
+      [WorkflowFunction.outcome]: async () => ({}),
+      [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
+    },
+  });
+  clock.settle = () => engine.waitForIdle();
+  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
+  engine.resume();
+  await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
+  await engine.waitForIdle();
+  await clock.advance('P5D');
+
+  const clockNotices = notices.filter((n) => n.template === 'reminder' || n.template === 'escalation');
+  expect(clockNotices.length).toBeGreaterThan(0);
+  const expected = new Set(given.flatMap((d) => [d.remindAt, ...d.rungs.map((r) => r.at)]));
+  for (const n of clockNotices) expect(expected).toContain(n.enteredAt);
+  const instants = clockNotices.map((n) => n.enteredAt);
+  expect([...instants].sort()).toEqual(instants);
+  const first = clockNotices.filter((n) => (n.stepId ?? n.phaseId) === (clockNotices[0]!.stepId ?? clockNotices[0]!.phaseId));
+  expect(first.map((n) => [n.template, n.level])).toEqual(expect.arrayContaining([['reminder', undefined], ['escalation', 1]]));
+});
