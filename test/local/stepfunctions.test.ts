@@ -298,10 +298,15 @@ test('the history names the states as the ASL does (Wait states included) and th
   expect(entered.map(([, name]) => name)).not.toContain('Remind');
 });
 
-test('definitions the engine cannot honour on the virtual clock are refused when created', () => {
+test.each([
+  ['a timeout taken from the input', { Type: 'Task', Resource: '${TaskFunctionArn}', TimeoutSecondsPath: '$.t', End: true }],
+  ['a heartbeat taken from the input', { Type: 'Task', Resource: '${TaskFunctionArn}', HeartbeatSecondsPath: '$.t', End: true }],
+  ['the entered time in a Pass state', { Type: 'Pass', Parameters: { 'at.$': '$$.State.EnteredTime' }, End: true }],
+  ['the execution start time', { Type: 'Task', Resource: '${TaskFunctionArn}', Parameters: { 'at.$': '$$.Execution.StartTime' }, End: true }],
+  ['a Map state', { Type: 'Map', ItemsPath: '$.xs', Iterator: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true }],
+])('a definition the engine could not run as AWS does is refused when created: %s', (_what, state) => {
   h = harness();
-  const machine = { StartAt: 'T', States: { T: { Type: 'Task', Resource: '${TaskFunctionArn}', TimeoutSecondsPath: '$.t', End: true } } };
-  expect(() => h.arn(machine)).toThrow(expect.objectContaining({ name: 'InvalidDefinition' }));
+  expect(() => h.arn({ StartAt: 'S', States: { S: state } })).toThrow(expect.objectContaining({ name: 'InvalidDefinition', message: expect.stringContaining('State S') }));
 });
 
 test('the journal is rewritten while running, and a new engine resumes from the rewritten journal', async () => {

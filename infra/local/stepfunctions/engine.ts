@@ -622,6 +622,20 @@ export class LocalStepFunctions {
   }
 }
 
+/**
+ * Refuses what this engine would run differently from AWS rather than run it wrongly: the context
+ * values it injects exist only in Task parameters; the library fills `$$.Execution.StartTime` with
+ * real time, not the virtual clock's; Map states are outside the engine's liveness tracking.
+ */
+function refuseUnsupported(name: string, state: State): void {
+  const { Branches: _branches, ...own } = state;
+  const text = JSON.stringify(own);
+  const refuse = (why: string) => { throw new SfnError('InvalidDefinition', `State ${name}: ${why} is not supported by the local engine`); };
+  if (state.Type === 'Map') refuse('a Map state');
+  if (text.includes('$$.Execution.StartTime')) refuse('$$.Execution.StartTime (use $$.State.EnteredTime of the first Task)');
+  if (state.Type !== 'Task' && (text.includes('$$.State.EnteredTime') || text.includes('$$.Task.Token'))) refuse(`$$.State.EnteredTime or $$.Task.Token in a ${state.Type} state`);
+}
+
 function endEventType(status: ExecutionStatus): string {
   return { RUNNING: 'ExecutionStarted', SUCCEEDED: 'ExecutionSucceeded', FAILED: 'ExecutionFailed', ABORTED: 'ExecutionAborted', TIMED_OUT: 'ExecutionTimedOut' }[status];
 }
@@ -641,6 +655,7 @@ function prepare(definition: Definition): Prepared {
   const visit = (states: Record<string, State>) => {
     for (const [name, state] of Object.entries(states)) {
       types.set(name, state.Type);
+      refuseUnsupported(name, state);
       for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) visit(branch.States);
       if (state.Type === 'Task') {
         for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
