@@ -40,6 +40,17 @@ async function call(url: string, method: string, path: string, body?: unknown) {
 
 const settle = () => new Promise((r) => setTimeout(r, 600));
 
+/** The `n`-th task link (1-based) mailed about a case, waiting for it to arrive. */
+async function taskLinkOf(url: string, trackingId: string, n: number): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const mail = (await call(url, 'GET', '/_local/mail')).body as { text: string; links: string[] }[];
+    const keys = mail.filter((m) => m.text.includes(trackingId)).flatMap((m) => m.links).filter((l) => l.includes('/tasks/')).map((l) => l.split('/tasks/')[1]!);
+    if (keys.length >= n) return keys[n - 1]!;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`task link ${n} of ${trackingId} never arrived`);
+}
+
 test('SIGKILL with cases waiting at different steps, then a restart on the same DATA_DIR', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tanggap-kill-'));
   let { child, url } = await start(dataDir);
@@ -50,15 +61,14 @@ test('SIGKILL with cases waiting at different steps, then a restart on the same 
       const filed = await call(url, 'POST', '/api/complaints', complaint(agency, category));
       expect(filed.status).toBe(201);
       ids.push(filed.body.trackingId);
-      await settle();
       for (let i = 0; i < steps; i++) {
-        const mail = (await call(url, 'GET', '/_local/mail')).body as { links: string[] }[];
-        const key = mail.flatMap((m) => m.links).filter((l) => l.includes('/tasks/')).at(-1)!.split('/tasks/')[1]!;
+        const key = await taskLinkOf(url, filed.body.trackingId, i + 1);
         const view = (await call(url, 'GET', `/api/tasks/${key}`)).body;
         expect((await call(url, 'POST', `/api/tasks/${key}`, fill(view.actions[0]))).status).toBe(200);
-        await settle();
       }
+      await taskLinkOf(url, filed.body.trackingId, steps + 1);
     }
+    await settle();
     const before = {
       statuses: await Promise.all(ids.map(async (id) => (await call(url, 'GET', `/api/complaints/${id}`)).body)),
       mail: (await call(url, 'GET', '/_local/mail')).body as { id: string; subject: string; links: string[] }[],
