@@ -31,9 +31,14 @@ export function linksOf(text: string, html: string): string[] {
   return [...new Set(found)];
 }
 
+/**
+ * The sent mail, on disk only: a message's text and HTML are most of what an open case costs in
+ * memory, and nobody reads them but the mailbox, so they are read back from the file when asked.
+ */
 export class LocalMailbox {
   private readonly file: string;
-  private readonly messages: StoredMail[] = [];
+  /** Bytes of the file that hold acknowledged messages (a write in flight lies beyond). */
+  private ackedBytes = 0;
   private file$: Promise<FileHandle> | undefined;
   /** Appends in sending order, each one synced before the next. */
   private tail: Promise<void> = Promise.resolve();
@@ -46,29 +51,30 @@ export class LocalMailbox {
       // A line torn by a kill -9 was never acknowledged to the sender: cut it, so the next append starts clean.
       const whole = content.lastIndexOf(0x0a) + 1;
       if (whole < content.length) truncateSync(this.file, whole);
-      for (const line of content.subarray(0, whole).toString('utf8').split('\n')) {
-        if (line) this.messages.push(JSON.parse(line) as StoredMail);
-      }
+      this.ackedBytes = whole;
     }
     closeSync(openSync(this.file, 'a'));
   }
 
+  /** Every acknowledged message, oldest first. */
   all(): StoredMail[] {
-    return this.messages;
+    if (this.ackedBytes === 0) return [];
+    const content = readFileSync(this.file).subarray(0, this.ackedBytes).toString('utf8');
+    return content.split('\n').filter(Boolean).map((line) => JSON.parse(line) as StoredMail);
   }
 
   /** Keeps a sent message; resolves once it is on disk (SES answers only then). */
   async add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links'>): Promise<StoredMail> {
     const stored: StoredMail = { id: randomUUID(), sentAt: this.now().toISOString(), links: linksOf(mail.text, mail.html), ...mail };
-    const line = `${JSON.stringify(stored)}\n`;
+    const line = Buffer.from(`${JSON.stringify(stored)}\n`, 'utf8');
     const written = this.tail.then(async () => {
       const fh = await (this.file$ ??= open(this.file, 'a'));
       await fh.appendFile(line);
       await fh.datasync();
+      this.ackedBytes += line.length;
     });
     this.tail = written.catch(() => undefined);
     await written;
-    this.messages.push(stored);
     return stored;
   }
 
