@@ -351,3 +351,82 @@ test('the journal is rewritten while running, and a new engine resumes from the 
   await second.waitForIdle();
   expect(JSON.parse(second.describeExecution(`arn:aws:states:ap-southeast-3:000000000000:execution:loop:looping`).output!)).toEqual({ caseId: 'c', n: 40, answer: { ok: true } });
 });
+
+test('an answer acknowledged just before a crash is not lost: the resumed execution delivers it at once', async () => {
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const tasks: string[] = [];
+  const notices: string[] = [];
+  const options = {
+    clock,
+    dataDir: join(dir, 'sfn'),
+    invokers: {
+      DeadlinesFunctionArn: async () => ({ remindAt: at(60), dueAt: at(90), rung2At: at(24 * 60), closeAt: at(3 * 24 * 60) }),
+      TaskFunctionArn: async (p: unknown) => { tasks.push((p as { taskToken: string }).taskToken); return {}; },
+      NotifyFunctionArn: async (p: unknown) => { notices.push((p as { template: string }).template); return {}; },
+    },
+  };
+  const engineOn = () => {
+    const engine = new LocalStepFunctions(options);
+    const arn = engine.createStateMachine('race', JSON.stringify(raceMachine));
+    clock.settle = () => engine.waitForIdle();
+    return { engine, arn, resumed: engine.resume().resumed };
+  };
+  const first = engineOn();
+  const { executionArn } = await first.engine.startExecution({ stateMachineArn: first.arn, name: 'case-1', input: JSON.stringify({ caseId: 'c1' }) });
+  await first.engine.waitForIdle();
+
+  // Acknowledged, then the process dies before the execution records any progress.
+  const acknowledged = first.engine.sendTaskSuccess(tasks[0]!, JSON.stringify({ action: 'registered' }));
+  first.engine.close();
+  await acknowledged;
+
+  const second = engineOn();
+  h = { ...harness(), clock, engine: second.engine };
+  expect(second.resumed).toBe(1);
+  await second.engine.waitForIdle();
+  expect(tasks).toHaveLength(2); // the task function re-bound its task…
+  await expect(second.engine.sendTaskSuccess(tasks[1]!, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' }); // …and nobody needs to answer again
+  await clock.advance('P3D');
+  expect(notices).toEqual(['closed']);
+  const done = second.engine.describeExecution(executionArn);
+  expect(done.status).toBe('SUCCEEDED');
+  expect(JSON.parse(done.output!)).toMatchObject({ decision: { action: 'registered' } });
+});
+
+test('an answer is delivered again only to the visit it answered: after progress the next visit waits for its own', async () => {
+  const loop = {
+    StartAt: 'Ask',
+    States: {
+      Ask: {
+        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: '${TaskFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token' } },
+        ResultPath: '$.answer', Next: 'Again?',
+      },
+      'Again?': { Type: 'Choice', Choices: [{ Variable: '$.answer.again', BooleanEquals: true, Next: 'Ask' }], Default: 'Finish' },
+      Finish: { Type: 'Pass', End: true },
+    },
+  };
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const tokens: string[] = [];
+  const options = { clock, dataDir: join(dir, 'sfn'), invokers: { TaskFunctionArn: async (p: unknown) => { tokens.push((p as { taskToken: string }).taskToken); return {}; } } };
+  const first = new LocalStepFunctions(options);
+  const arn = first.createStateMachine('loop', JSON.stringify(loop));
+  first.resume();
+  const { executionArn } = await first.startExecution({ stateMachineArn: arn, name: 'l', input: '{}' });
+  await first.waitForIdle();
+  await first.sendTaskSuccess(tokens[0]!, '{"again":true}');
+  await first.waitForIdle();
+  expect(tokens).toHaveLength(2); // the second visit waits
+  first.close();
+
+  const second = new LocalStepFunctions(options);
+  h = { ...harness(), clock, engine: second };
+  second.createStateMachine('loop', JSON.stringify(loop));
+  second.resume();
+  await second.waitForIdle();
+  expect(tokens).toHaveLength(3);
+  expect(second.describeExecution(executionArn).status).toBe('RUNNING');
+  await second.sendTaskSuccess(tokens[2]!, '{"again":false}');
+  await second.waitForIdle();
+  expect(second.describeExecution(executionArn).status).toBe('SUCCEEDED');
+});

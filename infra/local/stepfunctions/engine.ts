@@ -15,7 +15,10 @@
  *   after a restart — a `kill -9` included — each unfinished execution resumes from the last
  *   top-level state it entered. Re-entered states call the workflow handlers again: they are
  *   idempotent (same task, re-bound token, no second email), and Waits use absolute instants, so an
- *   SLA clock resumes where it was.
+ *   SLA clock resumes where it was. An answer to a callback (SendTaskSuccess/Failure) is journalled
+ *   before it is acknowledged: when the re-entered state reaches that callback again, the engine
+ *   re-invokes the function (re-binding) and delivers the recorded answer at once, so a decision
+ *   acknowledged just before a `kill -9` is never lost.
  *
  * Why this library rather than a home-made interpreter: it implements the States Language itself
  * (paths, intrinsics, Retry/Catch, Parallel abort semantics) and is tested against it; this file only
@@ -146,7 +149,19 @@ export function errorMatches(pattern: string, name: string): boolean {
 type JournalRecord =
   | { t: 'start'; arn: string; name: string; sm: string; input: string; at: string }
   | { t: 'enter'; arn: string; state: string; input: Json }
-  | { t: 'end'; arn: string; status: ExecutionStatus; output?: string; error?: string; cause?: string; at: string };
+  | { t: 'end'; arn: string; status: ExecutionStatus; output?: string; error?: string; cause?: string; at: string }
+  /** A callback answered (SendTaskSuccess/Failure), kept until the execution enters its next top-level state. */
+  | DoneRecord;
+
+interface DoneRecord {
+  t: 'done';
+  arn: string;
+  /** The callback Task state's name. */
+  state: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
 
 export interface LocalStepFunctionsOptions {
   clock: VirtualClock;
@@ -171,6 +186,12 @@ export class LocalStepFunctions {
   /** The last top-level state each running execution entered (what a restart resumes from). */
   private readonly lastEntered = new Map<string, { state: string; input: Json }>();
   private appendedSinceCompaction = 0;
+  /** Callback answers journalled since each running execution's last top-level entry. */
+  private readonly doneSinceEnter = new Map<string, DoneRecord[]>();
+  /** Answers to deliver again when a resumed execution reaches the same callback (consumed in order). */
+  private readonly replay = new Map<string, DoneRecord[]>();
+  /** The state each resumed execution restarts at: its first entry there keeps the answers journalled before. */
+  private readonly resumingFrom = new Map<string, string>();
   private inflight = 0;
   private closed = false;
 
@@ -214,6 +235,9 @@ export class LocalStepFunctions {
         });
       } else if (r.t === 'enter') {
         last.set(r.arn, { state: r.state, input: r.input });
+        this.doneSinceEnter.delete(r.arn);
+      } else if (r.t === 'done') {
+        this.doneSinceEnter.set(r.arn, [...(this.doneSinceEnter.get(r.arn) ?? []), r]);
       } else {
         const e = this.executions.get(r.arn);
         if (e) {
@@ -221,6 +245,7 @@ export class LocalStepFunctions {
           e.history.push({ timestamp: new Date(r.at), type: endEventType(r.status), ...(r.error ? { error: r.error } : {}) });
         }
         last.delete(r.arn);
+        this.doneSinceEnter.delete(r.arn);
       }
     }
     for (const [arn, from] of last) this.lastEntered.set(arn, from);
@@ -230,6 +255,9 @@ export class LocalStepFunctions {
       if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
       const from = last.get(e.arn);
       e.history.push({ timestamp: this.options.clock.now(), type: 'ExecutionResumed', ...(from ? { state: from.state } : {}) });
+      const answers = this.doneSinceEnter.get(e.arn);
+      if (answers?.length) this.replay.set(e.arn, [...answers]);
+      if (from) this.resumingFrom.set(e.arn, from.state);
       this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
       resumed++;
     }
@@ -266,12 +294,14 @@ export class LocalStepFunctions {
     let parsed: unknown;
     try { parsed = JSON.parse(output); } catch { throw new SfnError('InvalidOutput', 'Task output is not JSON'); }
     this.callbacks.delete(taskToken);
+    this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, output });
     callback.resolve(parsed);
   }
 
   async sendTaskFailure(taskToken: string, error = 'TaskFailed', cause = ''): Promise<void> {
     const callback = this.liveCallback(taskToken);
     this.callbacks.delete(taskToken);
+    this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, error, cause });
     callback.reject(Object.assign(new Error(cause), { name: error }));
   }
 
@@ -522,7 +552,10 @@ export class LocalStepFunctions {
       callback = { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject, stateName };
       this.callbacks.set(token, callback);
     });
-    if (policy?.heartbeatSeconds) this.watchHeartbeat(token, callback, policy.heartbeatSeconds);
+    const answers = this.replay.get(execution.arn);
+    const recorded = answers?.findIndex((a) => a.state === stateName) ?? -1;
+    const answer = recorded >= 0 ? answers!.splice(recorded, 1)[0] : undefined;
+    if (policy?.heartbeatSeconds && !answer) this.watchHeartbeat(token, callback, policy.heartbeatSeconds);
     const match = /^\$\{(\w+)\}$/.exec(FunctionName);
     const invoker = match && this.options.invokers[match[1]!];
     if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
@@ -534,6 +567,12 @@ export class LocalStepFunctions {
       throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));
     } finally {
       this.inflight--;
+    }
+    if (answer) {
+      // Answered before the restart: the function has re-bound its task; deliver the answer now.
+      this.callbacks.delete(token);
+      if (answer.error !== undefined) throw statesError(answer.error, answer.cause ?? '');
+      return JSON.parse(answer.output ?? 'null') as never;
     }
     return result;
   }
@@ -579,8 +618,22 @@ export class LocalStepFunctions {
 
   private journal(record: JournalRecord): void {
     if (!this.journalFile) return;
-    if (record.t === 'enter') this.lastEntered.set(record.arn, { state: record.state, input: record.input });
-    if (record.t === 'end') this.lastEntered.delete(record.arn);
+    if (record.t === 'enter') {
+      this.lastEntered.set(record.arn, { state: record.state, input: record.input });
+      // Progress past the state a resumed execution restarted at: the answers before it are spent.
+      if (this.resumingFrom.get(record.arn) === record.state) this.resumingFrom.delete(record.arn);
+      else {
+        this.doneSinceEnter.delete(record.arn);
+        this.replay.delete(record.arn);
+        this.resumingFrom.delete(record.arn);
+      }
+    }
+    if (record.t === 'done') this.doneSinceEnter.set(record.arn, [...(this.doneSinceEnter.get(record.arn) ?? []), record]);
+    if (record.t === 'end') {
+      this.lastEntered.delete(record.arn);
+      this.doneSinceEnter.delete(record.arn);
+      this.replay.delete(record.arn);
+    }
     if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile, 'a');
     writeSync(this.journalFd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.journalFd);
@@ -603,6 +656,7 @@ export class LocalStepFunctions {
       else {
         const from = this.lastEntered.get(e.arn);
         if (from) kept.push({ t: 'enter', arn: e.arn, state: from.state, input: from.input });
+        kept.push(...(this.doneSinceEnter.get(e.arn) ?? []));
       }
     }
     const tmp = `${this.journalFile}.tmp`;
