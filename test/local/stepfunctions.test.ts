@@ -430,3 +430,30 @@ test('an answer is delivered again only to the visit it answered: after progress
   await second.waitForIdle();
   expect(second.describeExecution(executionArn).status).toBe('SUCCEEDED');
 });
+
+test("the execution's TimeoutSeconds runs on the virtual clock from its first start, across a restart", async () => {
+  const machine = { ...waitingMachine({}), TimeoutSeconds: 7 * 24 * 3600 };
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const tokens: string[] = [];
+  const options = { clock, dataDir: join(dir, 'sfn'), invokers: { TaskFunctionArn: async (p: unknown) => { tokens.push((p as { taskToken: string }).taskToken); return {}; } } };
+  const first = new LocalStepFunctions(options);
+  const arn = first.createStateMachine('slow', JSON.stringify(machine));
+  first.resume();
+  const { executionArn } = await first.startExecution({ stateMachineArn: arn, name: 'slow-1', input: '{"caseId":"c"}' });
+  await first.waitForIdle();
+  clock.settle = () => first.waitForIdle();
+  await clock.advance('P4D');
+  first.close();
+
+  const second = new LocalStepFunctions(options);
+  h = { ...harness(), clock, engine: second };
+  second.createStateMachine('slow', JSON.stringify(machine));
+  second.resume();
+  clock.settle = () => second.waitForIdle();
+  await second.waitForIdle();
+  await clock.advance('P2DT23H');
+  expect(second.describeExecution(executionArn).status).toBe('RUNNING');
+  await clock.advance('PT1H'); // seven days after the start, three after the restart
+  expect(second.describeExecution(executionArn)).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout', stopDate: new Date(START.getTime() + 7 * 24 * 3600_000) });
+  await expect(second.sendTaskSuccess(tokens.at(-1)!, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+});

@@ -176,7 +176,7 @@ export interface LocalStepFunctionsOptions {
 }
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string>; types: Map<string, string>; policies: Map<string, TaskPolicy> }>();
+  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string>; types: Map<string, string>; policies: Map<string, TaskPolicy>; timeoutSeconds?: number }>();
   private readonly executions = new Map<string, Execution>();
   private readonly callbacks = new Map<string, Callback>();
   /** Tokens of callback tasks that timed out (SendTaskSuccess on them answers TaskTimedOut, as on AWS). */
@@ -205,7 +205,9 @@ export class LocalStepFunctions {
   /** Registers a state machine from its ASL text (placeholders unresolved); returns its ARN. */
   createStateMachine(name: string, aslText: string): string {
     const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-    const { definition, types, policies } = prepare(JSON.parse(aslText) as Definition);
+    const parsed = JSON.parse(aslText) as Definition;
+    const timeoutSeconds = typeof parsed.TimeoutSeconds === 'number' ? parsed.TimeoutSeconds : undefined;
+    const { definition, types, policies } = prepare(parsed);
     const ancestors = new Map<string, string>();
     const mark = (states: Record<string, State>, top: string | undefined) => {
       for (const [n, state] of Object.entries(states)) {
@@ -214,7 +216,7 @@ export class LocalStepFunctions {
       }
     };
     mark(definition.States, undefined);
-    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, types, policies });
+    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, types, policies, timeoutSeconds });
     return arn;
   }
 
@@ -403,6 +405,15 @@ export class LocalStepFunctions {
       } as never,
     });
     execution.abort = run.abort;
+    if (machine.timeoutSeconds !== undefined) {
+      // The execution's TimeoutSeconds, on the virtual clock and from its first start (a resume keeps it).
+      const timeoutAt = new Date(execution.startDate.getTime() + machine.timeoutSeconds * 1000);
+      this.options.clock.sleepUntil(timeoutAt, () => execution.status === 'RUNNING' && !this.closed).then(() => {
+        if (execution.status !== 'RUNNING' || this.closed) return;
+        this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${machine.timeoutSeconds} seconds` });
+        run.abort();
+      }, () => undefined);
+    }
     void (async () => {
       for await (const event of run.eventLogs) {
         if (event.type !== 'StateEntered') {
