@@ -84,6 +84,16 @@ describe('advance', () => {
     await expect(stale).rejects.toThrow(/no longer needed/);
   });
 
+  test('timers at the same instant fire in the order they were set, among thousands', async () => {
+    const clock = clockAt();
+    const fired: number[] = [];
+    const instants = Array.from({ length: 5_000 }, (_, i) => ((i * 7919) % 1_000) * 60_000);
+    instants.forEach((ms, i) => { clock.sleepUntil(plus(ms)).then(() => { fired.push(i); }, () => undefined); });
+    await clock.advance('P1D');
+    const expected = instants.map((ms, i) => [ms, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+    expect(fired).toEqual(expected);
+  });
+
   test('only one advance at a time', async () => {
     const clock = clockAt();
     clock.settle = () => new Promise((r) => setTimeout(r, 20));

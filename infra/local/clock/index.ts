@@ -38,9 +38,12 @@ export class VirtualClock {
   private offsetMs = 0;
   /** The instant a frozen clock shows. */
   private frozenAtMs: number | undefined;
-  private readonly timers = new Map<number, Timer>();
+  /** Pending timers, earliest first (a binary heap: 10,000 waiting cases cost a log, not a sort). */
+  private readonly timers = new TimerHeap();
   private nextId = 1;
   private realTimer: NodeJS.Timeout | undefined;
+  /** The instant the real timer is armed for (it fires at most a day ahead and re-arms). */
+  private armedFor: number | undefined;
   private advancing = false;
   settle: () => Promise<void>;
 
@@ -60,16 +63,17 @@ export class VirtualClock {
   /** Resolves when the clock reaches `at` (at once if it has). `isLive` lets a stale timer be dropped. */
   sleepUntil(at: Date, isLive: () => boolean = () => true): Promise<void> {
     return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.timers.set(id, { id, at: at.getTime(), fire: resolve, cancel: reject, isLive });
-      this.arm();
+      const timer = { id: this.nextId++, at: at.getTime(), fire: resolve, cancel: reject, isLive };
+      this.timers.push(timer);
+      // Re-arm only when this timer comes before the one armed for (or is due already).
+      if (!this.advancing && (this.armedFor === undefined || timer.at < this.armedFor || timer.at <= this.now().getTime())) this.arm();
     });
   }
 
   /** Instants of the live timers, earliest first. */
   pendingTimers(): Date[] {
     this.dropStale();
-    return [...this.timers.values()].sort((a, b) => a.at - b.at).map((t) => new Date(t.at));
+    return this.timers.values().map((t) => t.at).sort((a, b) => a - b).map((at) => new Date(at));
   }
 
   /**
@@ -81,35 +85,42 @@ export class VirtualClock {
     return this.advanceTo(new Date(this.now().getTime() + ms));
   }
 
+  /**
+   * Moves the clock forward to `target`: takes the earliest due timer, sets the clock to its instant,
+   * fires it, waits for the system to settle (its effects may set new timers), and repeats; finally
+   * sets the clock to the target.
+   */
   async advanceTo(target: Date): Promise<Date> {
     if (this.advancing) throw new Error('The clock is already advancing');
     this.advancing = true;
+    this.disarm();
     try {
       await this.settle();
       for (;;) {
-        this.dropStale();
-        const next = [...this.timers.values()].sort((a, b) => a.at - b.at)[0];
+        const next = this.timers.peek();
         if (!next || next.at > target.getTime()) break;
+        this.timers.pop();
+        if (!next.isLive()) {
+          next.cancel(new Error('The timer is no longer needed'));
+          continue;
+        }
         if (next.at > this.now().getTime()) this.setNow(next.at);
-        this.timers.delete(next.id);
         next.fire();
         await this.settle();
       }
       if (target.getTime() > this.now().getTime()) this.setNow(target.getTime());
-      this.arm();
-      await this.settle();
-      return this.now();
     } finally {
       this.advancing = false;
     }
+    this.arm();
+    await this.settle();
+    return this.now();
   }
 
   /** Stops the real-time timer; pending sleeps are cancelled (rejected) so that nothing waits on them. */
   stop(): void {
-    if (this.realTimer) clearTimeout(this.realTimer);
-    this.realTimer = undefined;
-    for (const t of this.timers.values()) t.cancel(new Error('The clock was stopped'));
-    this.timers.clear();
+    this.disarm();
+    for (const t of this.timers.drain()) t.cancel(new Error('The clock was stopped'));
   }
 
   private setNow(ms: number): void {
@@ -123,33 +134,29 @@ export class VirtualClock {
    * keep whatever raced it (e.g. the Step Functions library's own task timer) alive.
    */
   private dropStale(): void {
-    for (const t of this.timers.values()) if (!t.isLive()) this.drop(t);
+    for (const t of this.timers.removeWhere((x) => !x.isLive())) t.cancel(new Error('The timer is no longer needed'));
   }
 
-  private drop(t: Timer): void {
-    this.timers.delete(t.id);
-    t.cancel(new Error('The timer is no longer needed'));
-  }
-
-  /** Arms one real timer for the earliest pending instant (in chunks), firing everything due. */
-  private arm(): void {
+  private disarm(): void {
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
+    this.armedFor = undefined;
+  }
+
+  /** Fires everything due, then arms one real timer for the earliest pending instant (in chunks). */
+  private arm(): void {
+    this.disarm();
     if (this.advancing) return;
     const now = this.now().getTime();
-    for (const t of [...this.timers.values()].sort((a, b) => a.at - b.at)) {
-      if (t.at > now) break;
-      if (!t.isLive()) {
-        this.drop(t);
-        continue;
-      }
-      this.timers.delete(t.id);
-      t.fire();
+    for (let t = this.timers.peek(); t && t.at <= now; t = this.timers.peek()) {
+      this.timers.pop();
+      if (t.isLive()) t.fire();
+      else t.cancel(new Error('The timer is no longer needed'));
     }
-    const earliest = Math.min(...[...this.timers.values()].map((t) => t.at));
-    if (!Number.isFinite(earliest)) return;
-    if (this.frozenAtMs !== undefined) return; // a frozen clock's timers fire on advance only
-    this.realTimer = setTimeout(() => this.arm(), Math.min(Math.max(earliest - now, 0), MAX_REAL_DELAY_MS));
+    const next = this.timers.peek();
+    if (!next || this.frozenAtMs !== undefined) return; // a frozen clock's timers fire on advance only
+    this.armedFor = next.at;
+    this.realTimer = setTimeout(() => this.arm(), Math.min(Math.max(next.at - now, 0), MAX_REAL_DELAY_MS));
     this.realTimer.unref();
   }
 
@@ -159,6 +166,84 @@ export class VirtualClock {
     const tmp = `${this.options.file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ offsetMs: this.offsetMs, at: this.now().getTime() }));
     renameSync(tmp, this.options.file);
+  }
+}
+
+/** A binary min-heap of timers by instant, then by creation (equal instants fire in the order set). */
+class TimerHeap {
+  private items: Timer[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): Timer | undefined {
+    return this.items[0];
+  }
+
+  values(): Timer[] {
+    return [...this.items];
+  }
+
+  push(timer: Timer): void {
+    this.items.push(timer);
+    this.up(this.items.length - 1);
+  }
+
+  pop(): Timer | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (top && last && top !== last) {
+      this.items[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+
+  /** Removes (and returns) every timer matching `predicate`. */
+  removeWhere(predicate: (t: Timer) => boolean): Timer[] {
+    const removed: Timer[] = [];
+    const kept: Timer[] = [];
+    for (const t of this.items) (predicate(t) ? removed : kept).push(t);
+    if (removed.length) {
+      this.items = kept;
+      for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.down(i);
+    }
+    return removed;
+  }
+
+  drain(): Timer[] {
+    const all = this.items;
+    this.items = [];
+    return all;
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.id < b.id);
+  }
+
+  private up(i: number): void {
+    const items = this.items;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i]!, items[parent]!)) return;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const items = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < items.length && this.less(items[l]!, items[least]!)) least = l;
+      if (r < items.length && this.less(items[r]!, items[least]!)) least = r;
+      if (least === i) return;
+      [items[i], items[least]] = [items[least]!, items[i]!];
+      i = least;
+    }
   }
 }
 
