@@ -457,3 +457,18 @@ test("the execution's TimeoutSeconds runs on the virtual clock from its first st
   expect(second.describeExecution(executionArn)).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout', stopDate: new Date(START.getTime() + 7 * 24 * 3600_000) });
   await expect(second.sendTaskSuccess(tokens.at(-1)!, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
 });
+
+test('the journal is read once: a StartExecution before resume() reads it first, and a later resume() runs nothing twice', async () => {
+  h = harness();
+  const stateMachineArn = h.arn(raceMachine);
+  await h.engine.startExecution({ stateMachineArn, name: 'case-1', input: '{"caseId":"c1"}' });
+  await h.engine.waitForIdle();
+  h.engine.close();
+
+  h = { ...harness(), clock: h.clock };
+  const again = h.arn(raceMachine);
+  await expect(h.engine.startExecution({ stateMachineArn: again, name: 'case-1', input: '{"caseId":"other"}' })).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  expect(h.engine.resume()).toEqual({ resumed: 0 });
+  await h.engine.waitForIdle();
+  expect(h.tasks).toHaveLength(1); // the execution resumed by the first call, once
+});

@@ -193,6 +193,7 @@ export class LocalStepFunctions {
   /** The state each resumed execution restarts at: its first entry there keeps the answers journalled before. */
   private readonly resumingFrom = new Map<string, string>();
   private inflight = 0;
+  private resumed = false;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -220,8 +221,14 @@ export class LocalStepFunctions {
     return arn;
   }
 
-  /** Replays the journal and resumes every unfinished execution. Call once, after createStateMachine. */
+  /**
+   * Replays the journal and resumes every unfinished execution. Call once every state machine is created
+   * (the first StartExecution calls it otherwise); later calls do nothing.
+   */
   resume(): { resumed: number } {
+    // Once only: a second replay would run every unfinished execution twice.
+    if (this.resumed) return { resumed: 0 };
+    this.resumed = true;
     if (!this.journalFile) return { resumed: 0 };
     const records = existsSync(this.journalFile)
       ? readFileSync(this.journalFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
@@ -267,6 +274,8 @@ export class LocalStepFunctions {
   }
 
   async startExecution(params: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }> {
+    // The journal must be read before anything is added to it (and names checked against it).
+    this.resume();
     const machine = this.machines.get(params.stateMachineArn);
     if (!machine) throw new SfnError('StateMachineDoesNotExist', `State machine does not exist: ${params.stateMachineArn}`);
     const name = params.name ?? randomBytes(16).toString('hex');
