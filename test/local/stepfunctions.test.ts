@@ -303,6 +303,7 @@ test.each([
   ['a heartbeat taken from the input', { Type: 'Task', Resource: '${TaskFunctionArn}', HeartbeatSecondsPath: '$.t', End: true }],
   ['the entered time in a Pass state', { Type: 'Pass', Parameters: { 'at.$': '$$.State.EnteredTime' }, End: true }],
   ['the execution start time', { Type: 'Task', Resource: '${TaskFunctionArn}', Parameters: { 'at.$': '$$.Execution.StartTime' }, End: true }],
+  ['Retry on a Parallel state', { Type: 'Parallel', Branches: [{ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }], Retry: [{ ErrorEquals: ['States.ALL'] }], End: true }],
   ['a Map state', { Type: 'Map', ItemsPath: '$.xs', Iterator: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true }],
 ])('a definition the engine could not run as AWS does is refused when created: %s', (_what, state) => {
   h = harness();

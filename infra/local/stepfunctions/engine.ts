@@ -699,13 +699,15 @@ export class LocalStepFunctions {
 /**
  * Refuses what this engine would run differently from AWS rather than run it wrongly: the context
  * values it injects exist only in Task parameters; the library fills `$$.Execution.StartTime` with
- * real time, not the virtual clock's; Map states are outside the engine's liveness tracking.
+ * real time, not the virtual clock's; Map states are outside the engine's liveness tracking; the
+ * library would sleep a non-Task state's Retry intervals in real time.
  */
 function refuseUnsupported(name: string, state: State): void {
   const { Branches: _branches, ...own } = state;
   const text = JSON.stringify(own);
   const refuse = (why: string) => { throw new SfnError('InvalidDefinition', `State ${name}: ${why} is not supported by the local engine`); };
   if (state.Type === 'Map') refuse('a Map state');
+  if (state.Type !== 'Task' && 'Retry' in state) refuse(`Retry on a ${state.Type} state (its intervals would run in real time)`);
   if (text.includes('$$.Execution.StartTime')) refuse('$$.Execution.StartTime (use $$.State.EnteredTime of the first Task)');
   if (state.Type !== 'Task' && (text.includes('$$.State.EnteredTime') || text.includes('$$.Task.Token'))) refuse(`$$.State.EnteredTime or $$.Task.Token in a ${state.Type} state`);
 }
