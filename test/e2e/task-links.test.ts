@@ -134,3 +134,19 @@ test('task keys never appear in the logs', async () => {
   expect(logged.length).toBeGreaterThan(0);
   for (const key of keys) expect(logged).not.toContain(key);
 });
+
+test('a reply link past its window is expired: 410, and the case closed itself', async () => {
+  const { trackingId } = await fileAndGetKey();
+  for (let i = 0; i < 3; i++) {
+    const key = (await rt.taskKeys()).at(-1)!;
+    await rt.call('POST', `/api/tasks/${key}`, fill((await rt.call('GET', `/api/tasks/${key}`)).body.actions[0]));
+    await rt.engine.waitForIdle();
+  }
+  const link = (await rt.mail()).flatMap((m) => m.links).filter((l) => l.includes(trackingId) && l.includes('/reply?key=')).at(-1)!;
+  const key = new URL(link).searchParams.get('key')!;
+  await rt.advance('P11D');
+  const late = await rt.call('POST', `/api/complaints/${trackingId}/feedback`, { key, satisfied: false, comment: 'Belum selesai' });
+  expect(late.status).toBe(410);
+  expect((await rt.call('GET', `/api/complaints/${trackingId}`)).body.status).toBe('closed');
+  expect((await rt.mail()).at(-1)!.subject).toBe(`Pengaduan ${trackingId} ditutup`);
+});
