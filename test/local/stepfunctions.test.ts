@@ -3,7 +3,7 @@
  * Wait states on the virtual clock, idempotent StartExecution, task tokens, Retry/Catch by error name,
  * task timeouts and heartbeats on the virtual clock, StopExecution and the history.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../infra/local/clock';
@@ -325,7 +325,7 @@ test('the journal is rewritten while running, and a new engine resumes from the 
     },
   };
   const journal = join(dir, 'sfn', 'executions.jsonl');
-  const lines = () => require('node:fs').readFileSync(journal, 'utf8').split('\n').filter(Boolean).length as number;
+  const lines = () => readFileSync(journal, 'utf8').split('\n').filter(Boolean).length;
   const clock = new VirtualClock({ startAt: START, frozen: true });
   const seen: { n: number; taskToken: string }[] = [];
   const options = { clock, dataDir: join(dir, 'sfn'), compactAfterRecords: 20, invokers: { TaskFunctionArn: async (p: unknown) => { seen.push(p as { n: number; taskToken: string }); return {}; } } };
