@@ -4,22 +4,19 @@
  * personal data.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { captureLogs } from '../support/logs';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
-let logged = '';
-const writes: jest.SpyInstance[] = [];
-
+let logs: ReturnType<typeof captureLogs>;
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const capture = (chunk: unknown) => { logged += String(chunk); return true; };
-  writes.push(jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture));
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) writes.push(jest.spyOn(console, level).mockImplementation((...args: unknown[]) => { logged += `${args.map(String).join(' ')}\n`; }));
+  logs = captureLogs();
   rt = await startTestRuntime();
 });
 afterAll(async () => {
   await rt.dispose();
-  writes.forEach((w) => w.mockRestore());
+  logs.restore();
   delete process.env.POWERTOOLS_LOG_LEVEL;
 });
 
@@ -110,6 +107,6 @@ test('tracking ids are short, typed back forgivingly, and the public status neve
 });
 
 test('nothing logged during these requests carries the reporter\'s personal data', () => {
-  expect(logged.length).toBeGreaterThan(0);
-  for (const secret of ['Siti Rahma', 'siti.rahma@example.com', '081234567890']) expect(logged).not.toContain(secret);
+  expect(logs.text().length).toBeGreaterThan(0);
+  for (const secret of ['Siti Rahma', 'siti.rahma@example.com', '081234567890']) expect(logs.text()).not.toContain(secret);
 });

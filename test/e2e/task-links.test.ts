@@ -3,19 +3,21 @@
  * only; forged, reused and superseded keys get clear 404/409/410 answers; the page needs its CSRF
  * token; keys never reach the logs; a confidential reporter stays hidden from roles that need not know.
  */
+import { captureLogs } from '../support/logs';
 import { complaint, fill, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
-let logged = '';
-const spies: jest.SpyInstance[] = [];
+let logs: ReturnType<typeof captureLogs>;
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const capture = (chunk: unknown) => { logged += String(chunk); return true; };
-  spies.push(jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture));
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(jest.spyOn(console, level).mockImplementation((...a: unknown[]) => { logged += `${a.map(String).join(' ')}\n`; }));
+  logs = captureLogs();
   rt = await startTestRuntime();
 });
-afterAll(async () => { await rt.dispose(); spies.forEach((s) => s.mockRestore()); delete process.env.POWERTOOLS_LOG_LEVEL; });
+afterAll(async () => {
+  await rt.dispose();
+  logs.restore();
+  delete process.env.POWERTOOLS_LOG_LEVEL;
+});
 
 async function fileAndGetKey(body = complaint('perpus-muba', 'layanan')): Promise<{ trackingId: string; key: string }> {
   const res = await rt.call('POST', '/api/complaints', body);
@@ -131,8 +133,8 @@ test('markup is refused at intake; special characters that pass come out escaped
 test('task keys never appear in the logs', async () => {
   const keys = await rt.taskKeys();
   expect(keys.length).toBeGreaterThan(5);
-  expect(logged.length).toBeGreaterThan(0);
-  for (const key of keys) expect(logged).not.toContain(key);
+  expect(logs.text().length).toBeGreaterThan(0);
+  for (const key of keys) expect(logs.text()).not.toContain(key);
 });
 
 test('a reply link past its window is expired: 410, and the case closed itself', async () => {
