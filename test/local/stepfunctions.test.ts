@@ -473,3 +473,42 @@ test('the journal is read once: a StartExecution before resume() reads it first,
   await h.engine.waitForIdle();
   expect(h.tasks).toHaveLength(1); // the execution resumed by the first call, once
 });
+
+test('a run that waits long in real time is restarted from the journal in-process: tokens re-bound, answers and timers intact', async () => {
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const tokens: string[] = [];
+  const notices: string[] = [];
+  const engine = new LocalStepFunctions({
+    clock,
+    dataDir: join(dir, 'sfn'),
+    refreshAfterRealMs: 60,
+    invokers: {
+      DeadlinesFunctionArn: async () => ({ remindAt: at(60), dueAt: at(90), rung2At: at(24 * 60), closeAt: at(3 * 24 * 60) }),
+      TaskFunctionArn: async (p: unknown) => { tokens.push((p as { taskToken: string }).taskToken); return {}; },
+      NotifyFunctionArn: async (p: unknown) => { notices.push(`${(p as { template: string }).template}@${(p as { enteredAt: string }).enteredAt}`); return {}; },
+    },
+  });
+  h = { ...harness(), clock, engine };
+  clock.settle = () => engine.waitForIdle();
+  const stateMachineArn = engine.createStateMachine('race', JSON.stringify(raceMachine));
+  engine.resume();
+  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: '{"caseId":"c1"}' });
+  await engine.waitForIdle();
+  await new Promise((r) => setTimeout(r, 250));
+  await engine.waitForIdle();
+
+  expect(tokens.length).toBeGreaterThanOrEqual(2);
+  expect(engine.getExecutionHistory(executionArn).map((e) => e.type)).toContain('ExecutionRefreshed');
+  await expect(engine.sendTaskSuccess(tokens[0]!, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+  let answered = false;
+  for (let i = 0; i < 10 && !answered; i++) {
+    answered = await engine.sendTaskSuccess(tokens.at(-1)!, '{"action":"registered"}').then(() => true, () => false);
+  }
+  expect(answered).toBe(true);
+  await engine.waitForIdle();
+  await clock.advance('P3D');
+  const done = engine.describeExecution(executionArn);
+  expect(done.status).toBe('SUCCEEDED');
+  expect(JSON.parse(done.output!)).toMatchObject({ decision: { action: 'registered' } });
+  expect(new Set(notices)).toEqual(new Set([`closed@${at(3 * 24 * 60)}`]));
+});

@@ -59,10 +59,12 @@ const CALLBACK_INVOKE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const PLAIN_INVOKE = 'arn:aws:states:::lambda:invoke';
 /**
  * The library arms a real setTimeout per task, 60 s by default: give it a backstop under Node's 2^31 ms
- * limit (~24.8 days). The ASL's own timeouts run on the virtual clock; only a runtime left running for
- * 23 real days without a restart would see this backstop end a waiting task.
+ * limit (~24.8 days). The ASL's own timeouts run on the virtual clock, and a run is restarted from the
+ * journal long before this backstop (REFRESH_AFTER_REAL_MS), so it never ends a waiting task.
  */
 const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
+/** Well before that backstop, a long-waiting run is restarted from the journal (see refreshLongRuns). */
+const REFRESH_AFTER_REAL_MS = 20 * 24 * 3600_000;
 const REGION = 'ap-southeast-3';
 const TOKEN_PATTERN = /^local-[A-Za-z0-9_-]{32}$/;
 /** The journal is rewritten once it holds this many records more than twice the executions it describes. */
@@ -114,6 +116,9 @@ interface Execution {
   currentState?: string;
   history: HistoryEntry[];
   abort?: () => void;
+  /** Which run of this execution is current (a refresh or resume starts another), and since when (real ms). */
+  run?: number;
+  runStartedRealMs?: number;
 }
 
 interface HistoryEntry {
@@ -169,6 +174,8 @@ export interface LocalStepFunctionsOptions {
   invokers: Record<string, Invoker>;
   /** Where the journal lives; in memory only when absent. */
   dataDir?: string;
+  /** Restart a run from the journal after this long in real time (default 20 days; tests shorten it). */
+  refreshAfterRealMs?: number;
   /** Rewrite the journal after this many appended records (default 10,000). */
   compactAfterRecords?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
@@ -194,9 +201,12 @@ export class LocalStepFunctions {
   private readonly resumingFrom = new Map<string, string>();
   private inflight = 0;
   private resumed = false;
+  private refreshTimer?: NodeJS.Timeout;
+  private readonly refreshAfterRealMs: number;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.refreshAfterRealMs = options.refreshAfterRealMs ?? REFRESH_AFTER_REAL_MS;
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
       this.journalFile = join(options.dataDir, 'executions.jsonl');
@@ -262,15 +272,39 @@ export class LocalStepFunctions {
     let resumed = 0;
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
-      const from = last.get(e.arn);
-      e.history.push({ timestamp: this.options.clock.now(), type: 'ExecutionResumed', ...(from ? { state: from.state } : {}) });
-      const answers = this.doneSinceEnter.get(e.arn);
-      if (answers?.length) this.replay.set(e.arn, [...answers]);
-      if (from) this.resumingFrom.set(e.arn, from.state);
-      this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
+      this.restartFromJournal(e, 'ExecutionResumed');
       resumed++;
     }
+    this.refreshTimer = setInterval(() => this.refreshLongRuns(), Math.min(this.refreshAfterRealMs / 2, 24 * 3600_000));
+    this.refreshTimer.unref();
     return { resumed };
+  }
+
+  /** Runs an execution again from its last journalled top-level state, replaying the answers given since. */
+  private restartFromJournal(e: Execution, reason: 'ExecutionResumed' | 'ExecutionRefreshed'): void {
+    const from = this.lastEntered.get(e.arn);
+    e.history.push({ timestamp: this.options.clock.now(), type: reason, ...(from ? { state: from.state } : {}) });
+    const answers = this.doneSinceEnter.get(e.arn);
+    if (answers?.length) this.replay.set(e.arn, [...answers]);
+    if (from) this.resumingFrom.set(e.arn, from.state);
+    this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
+  }
+
+  /**
+   * The library arms a real timer per task (see LOCAL_TASK_TIMEOUT_SECONDS). An execution whose run has
+   * lasted this long in real time is restarted in-process from its journal — exactly what a restart of
+   * the runtime does — so a waiting task never meets that timer however long the runtime stays up.
+   */
+  private refreshLongRuns(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    for (const e of this.executions.values()) {
+      if (e.status !== 'RUNNING' || !this.journalFile || now - (e.runStartedRealMs ?? now) < this.refreshAfterRealMs) continue;
+      e.abort?.();
+      e.epoch++; // the old run's timers and tokens are stale from here
+      e.ancestor = undefined;
+      this.restartFromJournal(e, 'ExecutionRefreshed');
+    }
   }
 
   async startExecution(params: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }> {
@@ -370,6 +404,7 @@ export class LocalStepFunctions {
   /** Stops running without recording an end: a restart on the same data dir resumes everything. */
   close(): void {
     this.closed = true;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const e of this.executions.values()) e.abort?.();
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
@@ -403,6 +438,9 @@ export class LocalStepFunctions {
     const definition = startAt ? { ...machine.definition, StartAt: startAt } : machine.definition;
     const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const overrides = this.overridesFor(execution, definition, machine.ancestors, machine.policies);
+    const runId = (execution.run ?? 0) + 1;
+    execution.run = runId;
+    execution.runStartedRealMs = Date.now();
     const run = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: overrides as never },
       noThrowOnAbort: true,
@@ -432,7 +470,7 @@ export class LocalStepFunctions {
         const name = event.state.name;
         execution.history.push({ timestamp: this.options.clock.now(), type: `${machine.types.get(name) ?? event.state.type}StateEntered`, state: name });
         if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
-        if (machine.topLevel.has(name) && !this.closed && execution.status === 'RUNNING') {
+        if (machine.topLevel.has(name) && !this.closed && execution.status === 'RUNNING' && execution.run === runId) {
           execution.currentState = name;
           this.journal({ t: 'enter', arn: execution.arn, state: name, input: event.state.input as Json });
         }
@@ -440,11 +478,11 @@ export class LocalStepFunctions {
     })();
     run.result.then(
       (output) => {
-        if (this.closed || execution.status !== 'RUNNING' || output === null) return;
+        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== runId) return;
         this.end(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) });
       },
       (err: unknown) => {
-        if (this.closed || execution.status !== 'RUNNING') return;
+        if (this.closed || execution.status !== 'RUNNING' || execution.run !== runId) return;
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         const name = cause instanceof Error ? cause.name : 'States.Runtime';
         const timedOut = name === 'ExecutionTimeoutError';
