@@ -118,7 +118,8 @@ test('the runtime endpoints under /_local/ go to the local handler; HEAD there i
 });
 
 test('any tracking id survives the trip through the URL into pathParameters', async () => {
-  await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('/')), async (id) => {
+  // "." and ".." are dot segments: every URL client (and API Gateway) removes them before routing.
+  await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('/') && s !== '.' && s !== '..'), async (id) => {
     events = [];
     await fetch(`${base}/api/complaints/${encodeURIComponent(id)}`);
     expect(events[0]?.event.pathParameters).toEqual({ trackingId: id });
