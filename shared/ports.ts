@@ -92,5 +92,7 @@ export interface CaseStore {
   casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
+  /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */
+  casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord>;
 }

@@ -76,6 +76,9 @@ export class DynamoCaseStore implements CaseStore {
     if (!current) throw new ConditionFailed(`case ${caseId} does not exist`);
     if (current.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${current.version}, not ${expectedVersion}`);
     const next: CaseRecord = { ...current, ...patch, caseId, version: expectedVersion + 1 };
+    // The ended-case copy goes first: a crash in between leaves a copy ahead of the case (the next
+    // attempt rewrites it), never an ended case missing from its month's report.
+    if (next.endedMonth && next.closedAt) await this.putEndedCopy(next);
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,
@@ -190,6 +193,13 @@ export class DynamoCaseStore implements CaseStore {
     for await (const item of this.query(input)) yield strip<CaseRecord>(item);
   }
 
+  async *casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
+      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}`, ':a': `${agencyId}#` }) }
+      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}` }) };
+    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+  }
+
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
     for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': `DUE#${agencyId}`, ':b': new Date(before).toISOString() }) })) {
       yield strip<CaseRecord>(item);
@@ -203,6 +213,14 @@ export class DynamoCaseStore implements CaseStore {
       for (const item of page.Items ?? []) yield unmarshall(item);
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  /** The copy of an ended case that the month index of ended cases finds (an unconditional put: the last write wins). */
+  private async putEndedCopy(c: CaseRecord): Promise<void> {
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: toItem({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}` }),
+    }));
   }
 
   private async putKeyLookup(task: TaskRecord): Promise<void> {

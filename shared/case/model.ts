@@ -77,7 +77,11 @@ export interface CaseRecord {
   currentStep?: CurrentStep;
   responseDraft?: string;
   response?: { text: string; at: string; byPersonId: string };
+  /** When the first answer went to the reporter: the end of the agency's handling time in the reports. */
+  firstAnsweredAt?: string;
   replies: number;
+  /** When the reporter replied (not satisfied), oldest first: reports count replies by when they came. */
+  repliedAt?: string[];
   rating?: { satisfied: boolean; rating?: number; comment?: string; at: string };
   verdicts: SlaVerdict[];
   /** Highest escalation level reached over the case's life, and reprimand recommendations. */
@@ -93,6 +97,8 @@ export interface CaseRecord {
   rejectionReason?: string;
   deliveryFailures: number;
   closedAt?: string;
+  /** `YYYY-MM` of `closedAt` in the regency's time zone: the reports' index of ended cases. */
+  endedMonth?: string;
   closeReason?: 'rated' | 'reply_window_elapsed' | 'rejected' | 'closed_by_official';
   /** Calendar version used for the current deadlines; flagged when a year had no holiday list. */
   calendarVersion?: string;

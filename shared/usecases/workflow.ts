@@ -214,7 +214,8 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
               escalatedTo: x.escalations.filter((e) => e.stepId === step.id && e.visit === req.visit).map((e) => e.to),
             })]
           : x.verdicts;
-        return { ...patch, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
+        const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
+        return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       });
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason').map((f) => [f.name, req.decision.fields[f.name]]).filter(([, v]) => v));
       await record(deps, {
@@ -241,7 +242,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
       const f = req.feedback;
       await mutateCase(deps, c.caseId, (x) => ({
         ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
-        ...(f.satisfied ? {} : { replies: x.replies + 1, status: 'in_progress' as const }),
+        ...(f.satisfied ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
       }));
       if (f.rating || f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
       if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, data: { comment: f.comment } });
@@ -250,7 +251,8 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
     case 'closed': {
       if (!(await deps.store.claimOnce(c.caseId, 'outcome#closed'))) return;
       const rejected = req.reason === 'rejected';
-      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, closeReason: req.reason, currentStep: undefined }));
+      const endedMonth = deps.calendar.localDate(new Date(req.enteredAt)).slice(0, 7);
+      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }));
       await record(deps, { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
       return;
     }

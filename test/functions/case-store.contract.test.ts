@@ -163,6 +163,28 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId]);
   });
 
+  test('an ended case is found under the month it ended in, once, with its final state; the month it was received keeps it too', async () => {
+    // Prepare: received in October, closed in November (a report of either month must find it).
+    const agencyId = `agency-ended-${counter}`;
+    const crossing = aCase({ agencyId, submittedAt: '2026-10-30T15:00:00+07:00', month: '2026-10', status: 'in_progress' });
+    const stillOpen = aCase({ agencyId, submittedAt: '2026-10-29T15:00:00+07:00', month: '2026-10', status: 'in_progress' });
+    for (const c of [crossing, stillOpen]) await store.createCase(c, submitted(c));
+    expect(await collect(store.casesEndedInMonth('2026-11', agencyId))).toEqual([]);
+
+    // Act: closed, then written again after closing (a late event must not leave a stale copy).
+    await store.updateCase(crossing.caseId, 1, { status: 'closed', closedAt: '2026-11-02T10:00:00+07:00', endedMonth: '2026-11' });
+    await store.updateCase(crossing.caseId, 2, { closeReason: 'rated' });
+
+    // Assess
+    const ended = await collect(store.casesEndedInMonth('2026-11', agencyId));
+    expect(ids(ended)).toEqual([crossing.caseId]);
+    expect(ended[0]).toMatchObject({ status: 'closed', closeReason: 'rated', version: 3, month: '2026-10' });
+    expect(ids(await collect(store.casesEndedInMonth('2026-11')))).toContain(crossing.caseId);
+    expect(await collect(store.casesEndedInMonth('2026-11', `${agencyId}-other`))).toEqual([]);
+    expect(await collect(store.casesEndedInMonth('2026-10', agencyId))).toEqual([]);
+    expect(ids(await collect(store.casesByMonth('2026-10', agencyId)))).toEqual([stillOpen.caseId, crossing.caseId]);
+  });
+
   test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
     const agencyId = `agency-bulk-${counter}`;
     const big = 'x'.repeat(6000);

@@ -120,6 +120,10 @@ export class MemoryCaseStore implements CaseStore {
     yield* this.sorted((c) => (c.month === month && (!agencyId || c.agencyId === agencyId) ? `${c.agencyId}#${c.submittedAt}#${c.caseId}` : undefined));
   }
 
+  async *casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    yield* this.sorted((c) => (c.endedMonth === month && c.closedAt && (!agencyId || c.agencyId === agencyId) ? `${c.agencyId}#${c.closedAt}#${c.caseId}` : undefined));
+  }
+
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
     const limit = new Date(before).toISOString();
     yield* this.sorted((c) => {
