@@ -16,7 +16,7 @@
  *   (c) Wed 30 Dec  the same case, acted on after the Bupati was told, still closes
  */
 import { captureLogs } from '../support/logs';
-import { advanceTo, actOnCaseTask, atWib, directory, file, ladderMails, climb, publicStatus, rate, storedCase, walkToAnswer, wib } from '../support/ladder';
+import { advanceTo, atWib, climb, directory, file, gapWarnings, ladderMails, publicStatus, rate, storedCase, walkToAnswer, wib } from '../support/ladder';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
@@ -111,14 +111,5 @@ test('(c) acted on after the Bupati was told, the case still runs to closure; th
   // and a warning naming the regency admin who must add the list.
   expect(record.calendarGaps).toEqual([2027]);
   expect(events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual([['2026-12-30T12:00', { years: [2027] }]]);
-  expect(gapWarnings(record.caseId)).toEqual([{ years: [2027], admin: who.admin.id }]);
+  expect(gapWarnings(logs.text(), record.caseId)).toEqual([{ years: [2027], admin: who.admin.id }]);
 });
-
-/** The calendar-gap warnings logged for a case (Powertools JSON lines), with the fields that matter. */
-function gapWarnings(caseId: string): { years: unknown; admin: unknown }[] {
-  return logs.text().split('\n').flatMap((line) => {
-    if (!line.includes('without a holiday list')) return [];
-    const entry = JSON.parse(line) as { level: string; caseId: string; years: unknown; admin: unknown };
-    return entry.caseId === caseId && entry.level === 'WARN' ? [{ years: entry.years, admin: entry.admin }] : [];
-  });
-}

@@ -169,6 +169,18 @@ export async function storedCase(trackingId: string): Promise<{ record: CaseReco
   return { record, events: await store.listEvents(record.caseId) };
 }
 
+/**
+ * The calendar-gap warnings logged for a case (Powertools JSON lines, as captured by captureLogs),
+ * with the fields that matter: the years without a holiday list and the admin who must add them.
+ */
+export function gapWarnings(logText: string, caseId: string): { years: unknown; admin: unknown }[] {
+  return logText.split('\n').flatMap((line) => {
+    if (!line.includes('without a holiday list')) return [];
+    const entry = JSON.parse(line) as { level: string; caseId: string; years: unknown; admin: unknown };
+    return entry.caseId === caseId && entry.level === 'WARN' ? [{ years: entry.years, admin: entry.admin }] : [];
+  });
+}
+
 interface DirectoryPerson { id: string; email: string; role?: string; acting?: boolean }
 interface DirectoryUnit { id: string; head: DirectoryPerson; officials: DirectoryPerson[] }
 
