@@ -14,7 +14,8 @@
  *
  * The tests share one runtime and one clock, and run in time order:
  *   (a) Mon 7 Dec   a case handled on time: no ladder email, ever
- *   (b) Wed 23 Dec  two cases left alone (at the first step; at the team's analysis) climb their ladders
+ *   (b) Wed 23 Dec  two cases left alone (at the team's analysis from 15:30; at the first step from
+ *                   17:00, after office hours) climb their ladders over Christmas
  *   (c) Mon 4 Jan   the team's case, acted on after the Bupati was told, still closes
  */
 import { captureLogs } from '../support/logs';
@@ -63,24 +64,25 @@ test('(a) a case handled on time gets no reminder or escalation, even long after
 let atAnalysis: string;
 
 test('(b) cases left alone are reminded and escalated up to the Bupati at the calendar\'s times, over Christmas', async () => {
-  // Prepare: Wed 23 Dec 2026 at 15:30 WIB (and the fraction of a second each request takes). One
-  // case nobody touches; in the other the officer does the three 10–20 minute steps at once and
-  // the team never starts its analysis.
+  // Prepare: Wed 23 Dec 2026 at 15:30 WIB (and the fraction of a second each request takes), the
+  // officer does the three 10–20 minute steps of a complaint at once, and the team never starts its
+  // analysis. At 17:00, after office hours, another complaint arrives that nobody ever touches.
   await advanceTo(rt, atWib('2026-12-23T15:30'));
-  const untouched = await file(rt, complaint('dinkes-muba', 'obat'));
   atAnalysis = await file(rt, complaint('dinkes-muba', 'sanitasi'));
   for (const step of ['registrasi', 'telaah', 'serahkan-tim']) expect(await actOnCaseTask(rt, atAnalysis)).toBe(step);
+  await advanceTo(rt, atWib('2026-12-23T17:00'));
+  const untouched = await file(rt, complaint('dinkes-muba', 'obat'));
 
   // Act + Assess: nobody else acts; the clock moves through each expected instant.
   await climb(rt, [
-    // "registrasi", 10 office minutes. Office time counts whole minutes: the clock starts at the
-    // next one, 15:31; due at 15:41; the reminder 7 minutes in (75 % of 10, rounded down).
-    { trackingId: untouched, kind: 'Pengingat', to: officer(), at: '2026-12-23T15:38' },
+    // "registrasi", 10 office minutes, filed after the 16:00 close on Wed 23: office time starts at
+    // the next office minute, after Thu 24 (cuti bersama), Fri 25 (Natal), Sat 26 and Sun 27 —
+    // Mon 28 Dec, 07:30. Due at 07:40; the reminder 7 minutes in (75 % of 10, rounded down).
+    { trackingId: untouched, kind: 'Pengingat', to: officer(), at: '2026-12-28T07:37' },
     // Rung 1, the officer's superior (the complaint team), at the deadline.
-    { trackingId: untouched, kind: 'Eskalasi tingkat 1', to: team(), at: '2026-12-23T15:41' },
-    // Rung 2, 60 office minutes later: 19 to the 16:00 close on Wed 23; closed Thu 24 – Sun 27;
-    // the other 41 from Mon 28, 07:30.
-    { trackingId: untouched, kind: 'Eskalasi tingkat 2', to: head(), at: '2026-12-28T08:11' },
+    { trackingId: untouched, kind: 'Eskalasi tingkat 1', to: team(), at: '2026-12-28T07:40' },
+    // Rung 2, 60 office minutes later.
+    { trackingId: untouched, kind: 'Eskalasi tingkat 2', to: head(), at: '2026-12-28T08:40' },
     // Rung 3, 1 working day later: Mon 28 is day 0, Tue 29 is day 1, due at its 16:00 close.
     { trackingId: untouched, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2026-12-29T16:00' },
 
@@ -101,7 +103,7 @@ test('(b) cases left alone are reminded and escalated up to the Bupati at the ca
   // The flag: the analysis's deadlines (computed when it started, Wed 23 Dec 15:30) reach 2027.
   const team2027 = await storedCase(atAnalysis);
   expect(team2027.record.calendarGaps).toEqual([2027]);
-  expect(team2027.events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.stepId, e.data])).toEqual([['2026-12-23T15:30', undefined, { years: [2027] }]]);
+  expect(team2027.events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual([['2026-12-23T15:30', { years: [2027] }]]);
   expect(gapWarnings(logs.text(), team2027.record.caseId)).toEqual([{ years: [2027], admin: who.admin.id }]);
   // The untouched case's deadlines all lie in 2026: nothing flagged.
   const plain = await storedCase(untouched);
