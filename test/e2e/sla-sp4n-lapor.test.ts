@@ -1,0 +1,243 @@
+/**
+ * SP4N-LAPOR! (sp4n-lapor-muara-enim): the SLA clock and the escalation ladders, end to end on the
+ * local runtime, against instants derived by hand.
+ *
+ * The SOP's plain "hari" are calendar days (its notes): a limit of n days is due exactly n × 24 h
+ * after the step starts, weekends and holidays included, and the reminder comes at 75 % of that
+ * time. The regency-wide ladder: the superior at the deadline, the head 1 day later, the Bupati
+ * 2 days after that. The executing official's follow-up ("tindak-lanjut", 12 days) has its own:
+ * the liaison at the deadline, the agency head 1 day later, and 2 days after that the
+ * inspectorate's recommendation that the Bupati reprimand the agency.
+ *
+ * Each step starts when the previous one is decided, at the virtual clock's instant plus the
+ * fraction of a second a request takes: the expected instants are to the minute.
+ *
+ * The tests share one runtime and one clock, and run in time order (2026):
+ *   Mon 3 Aug    (a) a case handled on time: no ladder email, ever
+ *   Mon 24 Aug   the supervisory branch: the inspectorate's 60-day phase, left alone, climbs its ladder
+ *   Tue 27 Oct   the executing official's 12 days pass: superior, head, reprimand recommendation to the Bupati
+ *   Thu 12 Nov   the reporter's 10-day reply window passes: the case closes itself; no official is chased meanwhile
+ *   Mon 23 Nov   a question to the reporter: no ladder while it waits; the admin's clock starts again on the answer
+ *   Wed 23 Dec   (b) a case left alone at verification climbs the ladder over Christmas
+ *   Tue 29 Dec   (c) the same case, acted on after the Bupati was told, still closes; its deadlines reach 2027: flagged
+ */
+import { captureLogs } from '../support/logs';
+import { actOnCaseTask, advanceTo, answerQuestion, atWib, climb, directory, file, gapWarnings, ladderMails, publicStatus, rate, storedCase, walkToAnswer, wib } from '../support/ladder';
+import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
+
+let rt: TestRuntime;
+let logs: ReturnType<typeof captureLogs>;
+let who: Awaited<ReturnType<typeof directory>>;
+beforeAll(async () => {
+  // The calendar-gap warning goes to the log: capture it (the runtime's handlers log in this process).
+  logs = captureLogs();
+  rt = await startTestRuntime({ clockStart: atWib('2026-08-03T09:00') });
+  who = await directory(rt);
+});
+afterAll(async () => {
+  await rt.dispose();
+  logs.restore();
+});
+
+const AGENCY = 'kominfo-muara-enim';
+const reporter = 'siti.rahma@example.com';
+const admin = () => who.holder(AGENCY, 'admin-kabupaten');
+const kepalaKominfo = () => who.holder(AGENCY, 'kepala-dinas');
+const headKominfo = () => who.head(AGENCY);
+const normalPath = ['verifikasi', 'verifikasi-instansi', 'tindak-lanjut', 'tanggapi-pelapor'];
+/** A complaint to SP4N-LAPOR! about something that happened before the clock's first day (1 Aug 2026). */
+const lapor = (category: string, extra: Record<string, unknown> = {}) => complaint(AGENCY, category, { incidentDate: '2026-08-01', ...extra });
+
+/** Every email of a case (its tracking id is in each subject) sent after `after`, as [to, subject's first words, WIB minute]. */
+async function caseMailSince(trackingId: string, after: string): Promise<[string[], string, string][]> {
+  return (await rt.mail())
+    .filter((m) => m.subject.includes(trackingId) && m.sentAt > after)
+    .map((m) => [m.to, m.subject.replace(trackingId, '…'), wib(m.sentAt)]);
+}
+
+test('(a) a case handled on time gets no reminder or escalation, even long after every deadline', async () => {
+  // Prepare: Mon 3 Aug 2026, 09:00 WIB.
+  const trackingId = await file(rt, lapor('pelayanan-publik'));
+
+  // Act: each official acts at once on their task link; the reporter rates the answer.
+  expect(await walkToAnswer(rt, trackingId)).toEqual(normalPath);
+  await rate(rt, trackingId);
+  // Twenty days: past every deadline the case had (the longest, the follow-up's 12 days and its
+  // 1 + 2 days of ladder).
+  await rt.advance('P20D');
+
+  // Assess
+  expect(await publicStatus(rt, trackingId)).toMatchObject({ status: 'closed', rating: 5 });
+  expect(await ladderMails(rt, [trackingId])).toEqual([]);
+  const { record } = await storedCase(trackingId);
+  expect(record.escalations).toEqual([]);
+  expect(record.verdicts.map((v) => [v.id, v.onTime])).toEqual(normalPath.map((s) => [s, true]));
+});
+
+test('supervisory branch: the inspectorate\'s 60 calendar days cover the whole phase; left alone, its ladder climbs to the Bupati', async () => {
+  // Prepare: Mon 24 Aug 2026, 09:00 WIB. The admin routes the complaint to the inspectorate at once:
+  // the phase "pengawasan" starts then. A week later (Mon 31 Aug) the inspectorate liaison passes it
+  // on, and the inspectorate never answers.
+  await advanceTo(rt, atWib('2026-08-24T09:00'));
+  const trackingId = await file(rt, lapor('perilaku-aparatur', { title: 'Dugaan pungutan liar' }));
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeInspectorate' }))).toBe('verifikasi');
+  await advanceTo(rt, atWib('2026-08-31T09:00'));
+  expect(await ladderMails(rt, [trackingId])).toEqual([]);
+  expect(await actOnCaseTask(rt, trackingId)).toBe('terima-apip');
+
+  // Act + Assess: the clock runs from the phase's start (24 Aug 09:00), not from the step at hand.
+  const auditor = who.holder('inspectorate', 'auditor');
+  const inspektur = who.holder('inspectorate', 'inspektur');
+  await climb(rt, [
+    // 75 % of 60 days = 45 days: 7 to Mon 31 Aug, 30 in September, 8 in October → Thu 8 Oct. To the
+    // auditor, whose step ("periksa-apip") is open by then.
+    { trackingId, kind: 'Pengingat', to: auditor, at: '2026-10-08T09:00' },
+    // Due 60 days after 24 Aug: 45 + 15 → Fri 23 Oct. The auditor's superior: the Inspektur.
+    { trackingId, kind: 'Eskalasi tingkat 1', to: inspektur, at: '2026-10-23T09:00' },
+    // 1 day later, the head of the inspectorate (the Inspektur too): Sat 24 Oct.
+    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('inspectorate'), at: '2026-10-24T09:00' },
+    // 2 days after that: Mon 26 Oct.
+    { trackingId, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2026-10-26T09:00' },
+  ]);
+
+  // The rungs are recorded against the phase, and the inspectorate's step is still open.
+  const { record } = await storedCase(trackingId);
+  expect(record.escalations.map((e) => [e.stepId, e.level, e.kind])).toEqual([['pengawasan', 1, 'escalation'], ['pengawasan', 2, 'escalation'], ['pengawasan', 3, 'escalation']]);
+  expect((await publicStatus(rt, trackingId)).currentStep?.id).toBe('periksa-apip');
+  // 24 Aug – 26 Oct lies in 2026: nothing flagged.
+  expect(record.calendarGaps ?? []).toEqual([]);
+});
+
+test('the executing official\'s 12 days pass without follow-up: the liaison, the agency head, then a reprimand recommendation to the Bupati', async () => {
+  // Prepare: Tue 27 Oct 2026, 09:00 WIB. The admin routes the complaint to the Health Office, whose
+  // liaison passes it to the executing official at once; the official never follows up.
+  await advanceTo(rt, atWib('2026-10-27T09:00'));
+  const trackingId = await file(rt, lapor('kesehatan'));
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeAgency', fields: { agencyId: 'dinkes-muba' } }))).toBe('verifikasi');
+  expect(await actOnCaseTask(rt, trackingId)).toBe('verifikasi-instansi');
+
+  // Act + Assess: the follow-up ("tindak-lanjut") started Tue 27 Oct 09:00.
+  await climb(rt, [
+    // 75 % of 12 days = 9 days → Thu 5 Nov. To the executing official of the Health Office.
+    { trackingId, kind: 'Pengingat', to: who.holder('dinkes-muba', 'pelaksana'), at: '2026-11-05T09:00' },
+    // Due 12 days after 27 Oct → Sun 8 Nov: the official's superior, the Health Office's liaison.
+    { trackingId, kind: 'Eskalasi tingkat 1', to: who.holder('dinkes-muba', 'penghubung'), at: '2026-11-08T09:00' },
+    // 1 day later, Mon 9 Nov: the head of the agency the complaint was routed to.
+    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('dinkes-muba'), at: '2026-11-09T09:00' },
+    // 2 days after that, Wed 11 Nov: the recommendation that the Bupati reprimand the agency.
+    { trackingId, kind: 'Rekomendasi teguran', to: who.bupati, at: '2026-11-11T09:00' },
+  ]);
+
+  // The Bupati's email names the case and the breach (the agency, the step left without follow-up).
+  const reprimand = (await rt.mail()).find((m) => m.subject.startsWith('Rekomendasi teguran') && m.subject.includes(trackingId))!;
+  expect(reprimand.subject).toContain('Dinas Kesehatan');
+  expect(reprimand.text).toContain('Menelaah, menindaklanjuti dan menyampaikan tanggapan');
+  // On the case: two escalations and a reprimand, against the follow-up step; public on the timeline.
+  const { record } = await storedCase(trackingId);
+  expect(record.escalations.map((e) => [e.stepId, e.level, e.to, e.kind])).toEqual([
+    ['tindak-lanjut', 1, 'dinkes-penghubung', 'escalation'],
+    ['tindak-lanjut', 2, 'dinkes-kadin', 'escalation'],
+    ['tindak-lanjut', 3, 'bupati', 'reprimand'],
+  ]);
+  const status = await publicStatus(rt, trackingId);
+  expect(status.timeline.filter((e) => e.event === 'reprimand_recommended').map((e) => [wib(e.at), e.stepId])).toEqual([['2026-11-11T09:00', 'tindak-lanjut']]);
+  expect(status.currentStep?.id).toBe('tindak-lanjut');
+});
+
+test('the reporter\'s 10-day reply window passes: the case closes itself, and no official is reminded or escalated meanwhile', async () => {
+  // Prepare: Thu 12 Nov 2026, 09:00 WIB; every official acts at once, so the answer goes out then.
+  await advanceTo(rt, atWib('2026-11-12T09:00'));
+  const trackingId = await file(rt, lapor('infrastruktur'));
+  expect(await walkToAnswer(rt, trackingId)).toEqual(normalPath);
+  const answer = (await rt.mail()).find((m) => m.subject === `Tanggapan atas pengaduan ${trackingId}`)!;
+  expect(wib(answer.sentAt)).toBe('2026-11-12T09:00');
+
+  // Act: the reporter neither replies nor rates. The window ends 10 days after the answer: Sun 22 Nov.
+  await advanceTo(rt, atWib('2026-11-22T08:59:30'));
+  // Assess: still open to a reply just before the end, and nobody was chased over the ten days.
+  expect((await publicStatus(rt, trackingId)).status).toBe('resolved');
+  expect(await caseMailSince(trackingId, answer.sentAt)).toEqual([]);
+
+  await advanceTo(rt, atWib('2026-11-22T09:00:30'));
+  // Closed by the system at the end of the window, with the reporter's closing email and nothing else.
+  const status = await publicStatus(rt, trackingId);
+  expect(status.status).toBe('closed');
+  expect(wib(status.closedAt!)).toBe('2026-11-22T09:00');
+  expect(await caseMailSince(trackingId, answer.sentAt)).toEqual([[[reporter], 'Pengaduan … ditutup', '2026-11-22T09:00']]);
+  expect((await storedCase(trackingId)).record.closeReason).toBe('reply_window_elapsed');
+});
+
+test('a question to the reporter pauses the admin\'s clock: no ladder while it waits; the answer starts a fresh 2 days', async () => {
+  // Prepare: Mon 23 Nov 2026, 09:00 WIB. The admin asks the reporter for supporting data at once.
+  await advanceTo(rt, atWib('2026-11-23T09:00'));
+  const trackingId = await file(rt, lapor('pendidikan'));
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'askReporter', fields: { question: 'Mohon lampirkan bukti pembayaran.' } }))).toBe('verifikasi');
+  expect((await publicStatus(rt, trackingId)).status).toBe('awaiting_reporter');
+  const question = (await rt.mail()).find((m) => m.subject === `Permintaan data untuk pengaduan ${trackingId}`)!;
+
+  // Act: the reporter answers a week later, Mon 30 Nov (within the 10-day window, which ends Thu 3 Dec).
+  // Had the admin's 2 days kept running, their whole ladder (reminder Tue 24 Nov 21:00 up to the
+  // Bupati on Sat 28 Nov) would have fired by now.
+  await advanceTo(rt, atWib('2026-11-30T09:00'));
+  // Assess: nobody was reminded or escalated, and no email about the case went to anyone.
+  expect(await caseMailSince(trackingId, question.sentAt)).toEqual([]);
+  await answerQuestion(rt, trackingId, 'Bukti pembayaran terlampir.');
+  // The verification resumes as a new visit, with a new task email to the admin.
+  expect(await caseMailSince(trackingId, question.sentAt)).toEqual([[[admin()], expect.stringMatching(/^Tugas baru/), '2026-11-30T09:00']]);
+
+  // Act + Assess: the new visit's 2 days run from the answer (Mon 30 Nov 09:00).
+  await climb(rt, [
+    // 75 % of 48 hours = 36 hours → Tue 1 Dec 21:00.
+    { trackingId, kind: 'Pengingat', to: admin(), at: '2026-12-01T21:00' },
+    // Due 48 hours after the answer → Wed 2 Dec 09:00: the admin's superior, the Kepala Dinas Kominfo.
+    { trackingId, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-02T09:00' },
+  ]);
+});
+
+let leftAlone: string;
+
+test('(b) a case left alone at verification is reminded and escalated up to the Bupati at the calendar\'s times, over Christmas', async () => {
+  // Prepare: filed Wed 23 Dec 2026 at 15:30 WIB. The admin's 2 calendar days run through the
+  // Christmas holidays and the weekend: they are not office time.
+  await advanceTo(rt, atWib('2026-12-23T15:30'));
+  leftAlone = await file(rt, lapor('pelayanan-publik'));
+
+  await climb(rt, [
+    // 75 % of 48 hours = 36 hours → Fri 25 Dec (Natal) 03:30.
+    { trackingId: leftAlone, kind: 'Pengingat', to: admin(), at: '2026-12-25T03:30' },
+    // Due 48 hours after filing → Fri 25 Dec 15:30: the admin's superior, the Kepala Dinas Kominfo.
+    { trackingId: leftAlone, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-25T15:30' },
+    // 1 day later, Sat 26 Dec: the head of the SOP's office (the same Kepala Dinas).
+    { trackingId: leftAlone, kind: 'Eskalasi tingkat 2', to: headKominfo(), at: '2026-12-26T15:30' },
+    // 2 days after that, Mon 28 Dec: the Bupati.
+    { trackingId: leftAlone, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2026-12-28T15:30' },
+  ]);
+  expect((await publicStatus(rt, leftAlone)).currentStep?.id).toBe('verifikasi');
+  // Its deadlines (up to Mon 28 Dec) lie in 2026: nothing flagged yet.
+  expect((await storedCase(leftAlone)).record.calendarGaps ?? []).toEqual([]);
+});
+
+test('(c) acted on after the Bupati was told, the case still runs to closure; the deadlines that reach 2027 are flagged', async () => {
+  // Prepare: the case of (b), escalated to the Bupati on Mon 28 Dec; Tue 29 Dec 2026, 09:00 WIB.
+  expect(leftAlone).toBeDefined();
+  await advanceTo(rt, atWib('2026-12-29T09:00'));
+
+  // Act: the admin routes it through the first task link; the rest is done at once; the reporter rates.
+  expect(await walkToAnswer(rt, leftAlone)).toEqual(normalPath);
+  await rate(rt, leftAlone);
+  await rt.advance('P20D');
+
+  // Assess: closed with the rating; no ladder email after the action.
+  expect(await publicStatus(rt, leftAlone)).toMatchObject({ status: 'closed', rating: 5, currentStep: null });
+  expect((await ladderMails(rt, [leftAlone])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2', 'Eskalasi tingkat 3']);
+  const { record, events } = await storedCase(leftAlone);
+  expect(record.verdicts.map((v) => [v.id, v.onTime, v.escalationLevel])).toEqual([
+    ['verifikasi', false, 3], ['verifikasi-instansi', true, 0], ['tindak-lanjut', true, 0], ['tanggapi-pelapor', true, 0],
+  ]);
+  // From Tue 29 Dec, every later deadline reaches 2027: the liaison's 1 day with its 1 + 2 days of
+  // ladder (Sat 2 Jan), the follow-up's 12 days (Sun 10 Jan), the liaison's answer (Sat 2 Jan) and
+  // the reply window (Fri 8 Jan). Each computation says so once, on the case and in the log.
+  expect(record.calendarGaps).toEqual([2027]);
+  expect(events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual(Array(4).fill(['2026-12-29T09:00', { years: [2027] }]));
+  expect(gapWarnings(logs.text(), record.caseId)).toEqual(Array(4).fill({ years: [2027], admin: who.admin.id }));
+});
