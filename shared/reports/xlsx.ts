@@ -75,7 +75,7 @@ const MAX_CELL_TEXT = 32_767;
 const MAX_SHEET_NAME = 31;
 
 /** XML is deflated in chunks of about this many UTF-16 units (plus at most one row). */
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_CHARS = 128 * 1024;
 
 // cellXfs of styles.xml, by position.
 const STYLE = { text: 0, header: 1, integer: 2, decimal: 3, percent: 4, date: 5, datetime: 6 } as const;

@@ -35,6 +35,9 @@ const MAX_ENTRIES = 0xfffe;
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
+/** Deflate's window: how far back a match may reach. */
+const WINDOW = 32 * 1024;
+
 /** An empty final deflate block (fixed Huffman codes, end of block): ends the chunks' stream. */
 const FINAL_BLOCK = Uint8Array.of(0x03, 0x00);
 
@@ -49,6 +52,8 @@ interface Entry {
   crc: number;
   compressedSize: number;
   size: number;
+  /** The last 32 KiB of the open entry's data, the preset dictionary of its next chunk. */
+  window?: Buffer;
 }
 
 /** The ZIP writer refuses past the limits of a ZIP without ZIP64. */
@@ -105,17 +110,21 @@ export class ZipWriter {
   /**
    * Deflates one chunk of the open entry. Each chunk is its own raw deflate stream ended by a sync
    * flush, not a final block, so the chunks concatenate into one valid stream, and after each
-   * chunk `size` is exact (this is what lets a caller stop at a byte budget). The price is the
-   * 32 KiB dictionary starting afresh at each chunk: small for chunks of a hundred KiB or more.
+   * chunk `size` is exact (this is what lets a caller stop at a byte budget). Each chunk takes the
+   * previous 32 KiB as its preset dictionary, the window the inflater holds at that point, so
+   * matches reach across chunks: the output is within a fraction of a percent of one stream's.
    */
   write(chunk: Uint8Array): void {
     const entry = this.openEntry();
     if (chunk.length === 0) return;
     entry.crc = crc32(chunk, entry.crc);
     entry.size = within32(entry.size + chunk.length, `A ZIP entry larger than 4 GiB (${entry.name.toString()})`);
-    const compressed = deflateRawSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH });
+    const compressed = deflateRawSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH, ...(entry.window && { dictionary: entry.window }) });
+    const seen = chunk.length >= WINDOW || !entry.window ? chunk : Buffer.concat([entry.window, chunk]);
+    entry.window = Buffer.from(seen.subarray(-WINDOW));
     entry.compressedSize = within32(entry.compressedSize + compressed.length, `A ZIP entry larger than 4 GiB (${entry.name.toString()})`);
-    this.push(compressed);
+    // zlib hands back a view of its larger output buffer: keep an exact copy, not the whole buffer.
+    this.push(compressed.length < compressed.buffer.byteLength ? Buffer.from(compressed) : compressed);
   }
 
   /** Ends the open entry's deflate stream and fills in its header. */
@@ -124,6 +133,7 @@ export class ZipWriter {
     const last = FINAL_BLOCK;
     entry.compressedSize = within32(entry.compressedSize + last.length, `A ZIP entry larger than 4 GiB (${entry.name.toString()})`);
     this.push(last);
+    entry.window = undefined;
     const h = entry.header;
     h.writeUInt32LE(0x04034b50, 0);
     this.common(h, 4, entry);

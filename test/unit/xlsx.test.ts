@@ -356,7 +356,7 @@ describe('a byte budget', () => {
     expect(fit).toBeLessThan(20_000);
     const smaller = built(await buildXlsx(sheetsOf(fit), { maxBytes }));
     expect(smaller.length).toBeLessThanOrEqual(maxBytes);
-    // The count is short of the most that fits by at most a chunk's worth of rows (~1,300 of these).
+    // The count is short of the most that fits by at most a chunk's worth of rows (~500 of these).
     expect((await buildXlsx(sheetsOf(fit + 4000), { maxBytes })).ok).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The ZIP container under the XLSX writer, read back by yauzl and checked against node's zlib.
  */
-import { crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { ZipLimitExceeded, ZipWriter, crc32 } from '../../shared/reports/zip';
 import { unzip } from '../support/unzip';
@@ -49,6 +49,24 @@ test('size is exact after every chunk: what finish adds is the directory', () =>
   expect(afterClose - afterChunk).toBe(2); // the empty final deflate block
   expect(bytes.length).toBe(afterClose + directory);
   expect(directory).toBe(directoryWhileOpen);
+});
+
+test('matches reach across chunks, as in one deflate stream', async () => {
+  // Random bytes do not shrink, so only a match into the previous chunk makes the repeats small.
+  let x = 2463534242;
+  const block = Buffer.from(Array.from({ length: 16_000 }, () => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; // xorshift32
+    return (x >>> 0) & 0xff;
+  }));
+  expect(deflateRawSync(block).length).toBeGreaterThan(15_000);
+  const zip = new ZipWriter();
+  zip.open('repeats.bin');
+  for (let i = 0; i < 10; i++) zip.write(block);
+  zip.close();
+  const bytes = zip.finish();
+  expect(bytes.length).toBeLessThan(2 * block.length);
+  const [entry] = await unzip(bytes);
+  expect(entry!.data.equals(Buffer.concat(Array.from({ length: 10 }, () => block)))).toBe(true);
 });
 
 test('refuses the entry past what a ZIP without ZIP64 can count', () => {
