@@ -90,12 +90,14 @@ async function measure(rows: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const child = process.argv.indexOf('--child');
+  if (child >= 0) return measure(Number(process.argv[child + 1]));
   const at = process.argv.indexOf('--rows');
-  if (at >= 0) return measure(Number(process.argv[at + 1]));
+  const sizes = at >= 0 ? [Number(process.argv[at + 1])] : [10_000, 100_000];
   console.log(`node ${process.version}`);
-  for (const rows of [10_000, 100_000]) {
-    const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, '--rows', String(rows)], { stdio: 'inherit' });
-    if (child.status !== 0) process.exitCode = 1;
+  for (const rows of sizes) {
+    const run = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, __filename, '--child', String(rows)], { stdio: 'inherit' });
+    if (run.status !== 0) process.exitCode = 1;
   }
 }
 
