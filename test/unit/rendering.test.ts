@@ -54,8 +54,9 @@ test('the texts carry what each recipient needs, in both languages', () => {
 
 test('every page escapes user text', () => {
   const view: TaskView = {
-    task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1 },
-    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack }] },
+    task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1, assignee: { name: attack, title: attack } },
+    link: { holder: 'grant', may: 'act', reason: 'escalation', level: 1, note: attack },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack, onBehalfOf: attack }] },
     actions: [{ id: 'a', label: attack, fields: [{ name: 'f', label: attack, type: 'textarea', required: true, value: attack }] }],
   };
   const pages = [
