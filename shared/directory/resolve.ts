@@ -75,6 +75,14 @@ export function reassignmentCandidates(directory: Directory, sop: Sop, roleId: s
   return holdersOf(directory, sop, roleId, units).filter((o) => o.id !== currentId);
 }
 
+/**
+ * The first SOP role (in the SOP's order) a person holds for a case, if any: the capacity in which
+ * someone the ladder notifies sees the case. The Bupati holds none (the regency has no officials).
+ */
+export function roleHeldBy(directory: Directory, sop: Sop, personId: string, units: CaseUnits): Role | undefined {
+  return sop.roles.find((r) => holdersOf(directory, sop, r.id, units).some((o) => o.id === personId));
+}
+
 /** Every person of the directory by id (officials, heads, the Bupati, the admin). */
 export function findPerson(directory: Directory, personId: string): Person | undefined {
   const everyone: Person[] = [
