@@ -182,6 +182,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
     task: {
       stepId: step.id, stepName: step.name[lang], role: role?.name[lang] ?? step.role, status: open ? 'open' : task.status === 'open' ? 'expired' : task.status,
       dueAt: task.dueAt ?? null, expects: step.expects[lang], visit: task.visit, assignee: assignee ? { name: assignee.name, title: assignee.title } : null,
+      ...(task.status === 'done' ? { decided: { by: nameOf(deps, task.decidedBy), onBehalfOf: nameOf(deps, task.decidedOnBehalfOf), at: task.decidedAt, decision: task.decision } } : {}),
     },
     link,
     case: {

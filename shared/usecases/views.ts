@@ -43,6 +43,8 @@ export interface TaskView {
     stepId: string; stepName: string; role: string; status: string; dueAt: string | null; expects: string; visit: number;
     /** Whom the task is assigned to now. */
     assignee: { name: string; title: string } | null;
+    /** Once done: who acted (for whom, through an escalation link), when, and what they chose. */
+    decided?: { by?: string; onBehalfOf?: string; at?: string; decision?: string };
   };
   link: LinkView;
   case: {

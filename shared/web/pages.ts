@@ -153,9 +153,12 @@ ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
   const assignee = view.task.assignee;
   // Without a form: a view-only link says so while the step is open; otherwise the task is over.
+  const decided = view.task.decided;
   const noForms = open && link.may === 'view'
-    ? t(lang, 'Tautan ini hanya untuk melihat: tidak ada tindakan yang dapat diambil dari sini.', 'This link is for viewing only: no action can be taken from here.')
-    : t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.');
+    ? e(t(lang, 'Tautan ini hanya untuk melihat: tidak ada tindakan yang dapat diambil dari sini.', 'This link is for viewing only: no action can be taken from here.'))
+    : decided
+      ? `${t(lang, 'Tahap ini sudah ditindaklanjuti', 'This step was acted on')}${decided.by ? ` ${t(lang, 'oleh', 'by')} <strong>${e(decided.by)}</strong>` : ''}${decided.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(decided.onBehalfOf)}` : ''}${decided.at ? ` ${t(lang, 'pada', 'on')} ${e(formatDateTime(decided.at, lang))}` : ''}${decided.decision ? `: ${e(decided.decision)}` : ''}.`
+      : e(t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.'));
   return layout(view.task.stepName, `<h1>${e(view.task.stepName)}</h1>
 ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
 ${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}

@@ -195,7 +195,9 @@ test('the Bupati\'s link shows a confidential case without the reporter and with
     expect(late.status).toBe(409);
     expect(late.body.decidedBy).toBe('Andi Pratama, S.IP.');
   }
-  expect((await rt.call('GET', `/api/tasks/${bupatiKey}`)).body.task.status).toBe('done');
+  // Reading still works, and names who acted too.
+  expect((await rt.call('GET', `/api/tasks/${bupatiKey}`)).body.task).toMatchObject({ status: 'done', decided: { by: 'Andi Pratama, S.IP.', onBehalfOf: 'Rina Marlina' } });
+  expect((await rt.call('GET', `/tasks/${bupatiKey}`)).text).toContain('Tahap ini sudah ditindaklanjuti oleh <strong>Andi Pratama, S.IP.</strong> atas nama Rina Marlina');
 });
 
 test('no link key, the assignees\' nor the ladder\'s, appears in the logs', async () => {

@@ -88,8 +88,10 @@ test('every page escapes user text', () => {
     case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack, onBehalfOf: attack }] },
     actions: [{ id: 'a', label: attack, fields: [{ name: 'f', label: attack, type: 'textarea', required: true, value: attack }] }],
   };
+  const done: TaskView = { ...view, task: { ...view.task, status: 'done', decided: { by: attack, onBehalfOf: attack, at: now, decision: attack } }, actions: [] };
   const pages = [
     renderTaskPage({ view, csrfToken: attack, now: new Date(now), lang: 'id' }),
+    renderTaskPage({ view: done, csrfToken: attack, now: new Date(now), lang: 'en' }),
     renderTracking({ status: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'resolved', currentStep: null, timeline: [{ at: now, event: attack }], response: attack }, lang: 'en', now: new Date(now) }),
     renderReplyPage({ trackingId: attack, key: attack, response: attack, lang: 'id' }),
     renderErrorPage({ status: 400, message: attack, details: { issues: [{ path: attack, message: attack }] }, lang: 'id' }),
