@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { hashKey } from '../case/keys';
 import { taskSlot, type TaskGrant, type TaskRecord } from '../case/task';
-import { assigneeOf, findPerson, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
+import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
 import type { Person } from '../directory/schema';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
@@ -348,9 +348,13 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
   const dueAt = current!.dueAt;
   const publicStatus = statusUrl(deps, c.trackingId);
   const units = unitsOf(c);
-  /** The recipient's grant on the current task; none when the task is missing (then the email links the public status). */
-  const grantFor = (person: Person, may: TaskGrant['may'], reason: TaskGrant['reason'], level?: number): GrantDraft | undefined => task && {
-    caseId: c.caseId, slot: task.slot, personId: person.id, role: roleHeldBy(deps.directory, sop, person.id, units)?.id,
+  /**
+   * The recipient's grant on the current task; none when the task is missing (then the email links
+   * the public status). Its role, the SOP role they see the case in, is the one the ladder reached
+   * them through when they hold it (`via`).
+   */
+  const grantFor = (person: Person, may: TaskGrant['may'], reason: TaskGrant['reason'], via: string | undefined, level?: number): GrantDraft | undefined => task && {
+    caseId: c.caseId, slot: task.slot, personId: person.id, role: roleHeldBy(deps.directory, sop, person.id, units, via)?.id,
     may, reason, level, phaseId: phase?.id, grantedAt: req.enteredAt,
   };
   if (req.template === 'reminder') {
@@ -359,7 +363,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language),
       taskUrl: taskUrl ?? publicStatus, statusUrl: publicStatus, now: req.enteredAt,
     }, assignee.language);
-    await sendOnce(deps, c, onceKey, [assignee.email], compose, req.enteredAt, 'reminder', grantFor(assignee, 'act', 'reminder'));
+    await sendOnce(deps, c, onceKey, [assignee.email], compose, req.enteredAt, 'reminder', grantFor(assignee, 'act', 'reminder', step.role));
     await recordOnce(deps, c, `${onceKey}#event`, () => record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id }));
     return;
   }
@@ -383,7 +387,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       ? renderEmail({ template: 'reprimand', agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId), ...common }, lang)
       : renderEmail({ template: 'escalation', level, ladderTitle, ...common }, lang);
   };
-  await sendOnce(deps, c, onceKey, [recipient.email], compose, req.enteredAt, req.template, grantFor(recipient, may, kind, level));
+  await sendOnce(deps, c, onceKey, [recipient.email], compose, req.enteredAt, req.template, grantFor(recipient, may, kind, rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined, level));
   const owner = phase?.id ?? step.id;
   await recordOnce(deps, c, `${onceKey}#event`, async () => {
     await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }));
