@@ -1,5 +1,5 @@
 import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
-import type { TaskRecord } from './case/task';
+import type { TaskGrant, TaskRecord } from './case/task';
 
 /**
  * Ports: what the domain needs from the outside world. Their AWS SDK adapters live in
@@ -51,6 +51,14 @@ export class ConditionFailed extends Error {
   }
 }
 
+/** A task as one link key reaches it: through the task's own key, or through a grant. */
+export interface TaskLink {
+  /** As `getTaskByKeyHash` gives it for the task's own keys (current or replaced); as stored for a grant's. */
+  task: TaskRecord;
+  /** Present when the key is a grant's. */
+  grant?: TaskGrant;
+}
+
 /**
  * Cases, their events and tasks, in the single table (shared/data/table.ts). Every write is a
  * conditional single-item write; no method scans.
@@ -73,7 +81,10 @@ export interface CaseStore {
   /** Stores a task and its key lookup; fails if the slot exists. */
   putTask(task: TaskRecord): Promise<void>;
   getTask(caseId: string, slot: string): Promise<TaskRecord | undefined>;
+  /** The task of one of its own keys (a replaced key sees it as superseded); undefined for a grant's key. */
   getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined>;
+  /** The task of any of its keys, with the grant when the key is one; undefined when unknown (or half-written). */
+  getTaskLink(keyHash: string): Promise<TaskLink | undefined>;
   /** Optimistic update of a task; a new `keyHash` also writes its lookup item. */
   updateTask(
     caseId: string,
@@ -81,6 +92,16 @@ export interface CaseStore {
     expectedVersion: number,
     patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>,
   ): Promise<TaskRecord>;
+
+  /**
+   * Stores a grant, pending: first its key lookup (which fails if the key exists, before anything
+   * else is written), then the grant. A lookup whose grant is missing reads as an unknown key.
+   */
+  putGrant(grant: TaskGrant): Promise<void>;
+  /** Makes a pending grant usable; fails if it does not exist. */
+  activateGrant(caseId: string, slot: string, keyHash: string): Promise<TaskGrant>;
+  /** The grants of one task slot, in key-hash order. */
+  listGrants(caseId: string, slot: string): Promise<TaskGrant[]>;
 
   /** Records that `key` happened for this case; true the first time only (emails, verdicts). */
   claimOnce(caseId: string, key: string): Promise<boolean>;

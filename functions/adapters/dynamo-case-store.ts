@@ -8,13 +8,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
-import type { TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore } from '../../shared/ports';
+import type { TaskGrant, TaskRecord } from '../../shared/case/task';
+import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
 
 const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'itemType'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
 
 /** The index attributes of a case: kept in step with the record on every write. */
 function indexAttributes(c: CaseRecord): Record<string, string> {
@@ -126,13 +127,25 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash);
+    return link && !link.grant ? link.task : undefined;
+  }
+
+  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    const { caseId, slot } = unmarshall(out.Item) as { caseId: string; slot: string };
+    const { caseId, slot, holder } = unmarshall(out.Item) as { caseId: string; slot: string; holder?: 'grant' };
+    if (holder === 'grant') {
+      // The lookup is written before its grant: a lookup alone (putGrant cut short) is no key at all.
+      const grant = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(grantKey(caseId, slot, keyHash)), ConsistentRead: true }));
+      const task = grant.Item ? await this.getTask(caseId, slot) : undefined;
+      return task && { task, grant: strip<TaskGrant>(unmarshall(grant.Item!)) };
+    }
     const task = await this.getTask(caseId, slot);
+    if (!task) return undefined;
     // A superseded key keeps its lookup so that it can answer 410; it sees the task as superseded.
-    if (task && task.keyHash !== keyHash) return { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash };
-    return task;
+    if (task.keyHash !== keyHash) return { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } };
+    return { task };
   }
 
   async updateTask(caseId: string, slot: string, expectedVersion: number, patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>): Promise<TaskRecord> {
@@ -153,6 +166,37 @@ export class DynamoCaseStore implements CaseStore {
       throw err;
     }
     return next;
+  }
+
+  async putGrant(grant: TaskGrant): Promise<void> {
+    await this.putIfAbsent({ pk: `TASKKEY#${grant.keyHash}`, sk: 'TASKKEY', itemType: 'taskkey', caseId: grant.caseId, slot: grant.slot, holder: 'grant' }, 'task key exists');
+    await this.putIfAbsent({ ...grantKey(grant.caseId, grant.slot, grant.keyHash), itemType: 'grant', ...grant }, `grant of ${grant.slot} exists`);
+  }
+
+  async activateGrant(caseId: string, slot: string, keyHash: string): Promise<TaskGrant> {
+    try {
+      const out = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(grantKey(caseId, slot, keyHash)),
+        UpdateExpression: 'SET #status = :active',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshall({ ':active': 'active' }),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return strip<TaskGrant>(unmarshall(out.Attributes!));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`grant of ${slot} does not exist`);
+      throw err;
+    }
+  }
+
+  async listGrants(caseId: string, slot: string): Promise<TaskGrant[]> {
+    const grants: TaskGrant[] = [];
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':g': `GRANT#${slot}#` }) })) {
+      grants.push(strip<TaskGrant>(item));
+    }
+    return grants;
   }
 
   async claimOnce(caseId: string, key: string): Promise<boolean> {

@@ -24,7 +24,9 @@ export interface TaskRecord {
   openedAt: string;
   dueAt?: string;
   decidedAt?: string;
+  /** Who acted: the assignee, or a grant holder acting for them (then `decidedOnBehalfOf` is the assignee). */
   decidedBy?: string;
+  decidedOnBehalfOf?: string;
   /** The action taken (official) or `feedback` (reporter), for the 409 page. */
   decision?: string;
   /** Key hash of the link that replaced this one (reassignment to a Plt/Plh). */
@@ -35,4 +37,42 @@ export interface TaskRecord {
 /** Builds the slot of a task. */
 export function taskSlot(kind: TaskKind, stepId: string, visit: number): string {
   return `${kind}#${stepId}#${visit}`;
+}
+
+/** What a grant lets its holder do: `act` = act and reassign as the assignee would; `view` = read only. */
+export type GrantRight = 'act' | 'view';
+
+/** Why the escalation ladder sent someone a link: its reminder, an escalation rung, a reprimand recommendation. */
+export type GrantReason = 'reminder' | 'escalation' | 'reprimand';
+
+/**
+ * A grant: a link to one task slot (one step visit) of its own, minted for a person the escalation
+ * ladder notifies — the reminded assignee, the superior, the head of office, the Bupati, the
+ * inspectorate. Like the task's own key, its key is 256 random bits of which only the SHA-256 is
+ * stored; the key lookup maps that hash to the case and slot. A grant lives as long as its task:
+ * once the step is done, every link of the task answers 409; a new visit is a new task, with no grants.
+ * A reassignment replaces the assignee's own key but leaves the grants (a reminder grant of an
+ * assignee who handed the task over is treated as replaced too: it was theirs as the assignee).
+ */
+export interface TaskGrant {
+  caseId: string;
+  slot: string;
+  /** SHA-256 (hex) of the grant's link key. */
+  keyHash: string;
+  /** Directory person id of the holder. */
+  personId: string;
+  /** The SOP role the holder has for this case, if any (the Bupati has none): whether they may see a confidential reporter. */
+  role?: string;
+  may: GrantRight;
+  reason: GrantReason;
+  /** The ladder's rung (1-based), for escalations and reprimands. */
+  level?: number;
+  /** Set when the ladder was a phase's rather than the step's own. */
+  phaseId?: string;
+  grantedAt: string;
+  /**
+   * `pending` from minting until the email that carries the key was accepted for delivery; only an
+   * `active` grant opens the task. The grant of an email that failed stays pending: nobody can use it.
+   */
+  status: 'pending' | 'active';
 }

@@ -9,7 +9,9 @@
  * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
  * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#           |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
- * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot |
+ * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
+ * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |
+ * | grants of a task                   | Query pk=CASE#<caseId>, sk begins_with GRANT#<slot>#    |
  * | once-only markers (emails sent...) | PutItem pk=CASE#<caseId>, sk=ONCE#<key>, if not exists  |
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |

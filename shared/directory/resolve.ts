@@ -75,6 +75,16 @@ export function reassignmentCandidates(directory: Directory, sop: Sop, roleId: s
   return holdersOf(directory, sop, roleId, units).filter((o) => o.id !== currentId);
 }
 
+/**
+ * The SOP role a person holds for a case, if any: the capacity in which someone the ladder notifies
+ * sees the case — `preferred` when they hold it (the role the ladder reached them through), else
+ * the first they hold in the SOP's order. The Bupati holds none (the regency lists no officials).
+ */
+export function roleHeldBy(directory: Directory, sop: Sop, personId: string, units: CaseUnits, preferred?: string): Role | undefined {
+  const holds = (r: Role) => holdersOf(directory, sop, r.id, units).some((o) => o.id === personId);
+  return sop.roles.find((r) => r.id === preferred && holds(r)) ?? sop.roles.find(holds);
+}
+
 /** Every person of the directory by id (officials, heads, the Bupati, the admin). */
 export function findPerson(directory: Directory, personId: string): Person | undefined {
   const everyone: Person[] = [

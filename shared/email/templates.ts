@@ -32,11 +32,17 @@ export interface StepSummary {
   dueAt?: string;
 }
 
+/** The recipient's own link to the task page in a ladder email, and what it lets them do. */
+export interface LadderLink {
+  taskUrl: string;
+  may: 'act' | 'view';
+}
+
 export type EmailModel =
   | { template: 'newTask'; recipientName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
-  | { template: 'reminder'; recipientName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
-  | { template: 'escalation'; recipientName: string; level: number; ladderTitle: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string; taskUrl?: string }
-  | { template: 'reprimand'; recipientName: string; agencyName: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string }
+  | { template: 'reminder'; recipientName: string; case: CaseSummary; step: StepSummary; taskUrl: string; statusUrl?: string; now: string }
+  | { template: 'escalation'; recipientName: string; level: number; ladderTitle: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string; statusUrl: string; link?: LadderLink }
+  | { template: 'reprimand'; recipientName: string; agencyName: string; assigneeName: string; case: CaseSummary; step: StepSummary; now: string; statusUrl: string; link?: LadderLink }
   | { template: 'reassignment'; recipientName: string; fromName: string; case: CaseSummary; step: StepSummary; taskUrl: string; now: string }
   | { template: 'acknowledgement'; case: CaseSummary; statusUrl: string; firstStep?: StepSummary; sopTitle: string }
   | { template: 'answer'; case: CaseSummary; response: string; replyUrl: string; statusUrl: string; windowEndsAt: string }
@@ -89,6 +95,29 @@ function caseText(c: CaseSummary, lang: Language, zone: Zone): string {
   ].join('\n');
 }
 
+/**
+ * The ladder email's links: the recipient's task page (the button says what the link allows), the
+ * public status as a secondary link; without a task link, the public status only.
+ */
+function ladderLinks(link: LadderLink | undefined, statusUrl: string, assigneeName: string, lang: Language): { text: string[]; html: string } {
+  if (!link) {
+    const label = t(lang, 'Lihat status pengaduan', 'See the status of the complaint');
+    return { text: [`${label}: ${statusUrl}`], html: button(statusUrl, label) };
+  }
+  const label = link.may === 'act' ? t(lang, 'Lihat dan tindak lanjuti', 'View and act') : t(lang, 'Lihat pengaduan', 'View the complaint');
+  const may = link.may === 'act'
+    ? t(lang, `Melalui tautan ini Anda dapat menindaklanjuti tahap ini atas nama ${assigneeName} atau mengalihkannya kepada pejabat lain pada peran yang sama.`,
+        `Through this link you may act on this step on behalf of ${assigneeName} or hand it to another holder of the same role.`)
+    : t(lang, `Melalui tautan ini Anda dapat melihat pengaduan, riwayatnya dan tahap yang tertunda; tindak lanjutnya tetap pada ${assigneeName}.`,
+        `Through this link you may see the complaint, its history and the overdue step; the follow-up stays with ${assigneeName}.`);
+  const yours = t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.');
+  const status = t(lang, 'Status publik', 'Public status');
+  return {
+    text: [may, `${label}: ${link.taskUrl}`, yours, '', `${status}: ${statusUrl}`],
+    html: `<p>${e(may)}</p>${button(link.taskUrl, label)}<p style="font-size:12px;color:#57606a">${e(yours)} ${e(status)}: <a href="${e(statusUrl)}">${e(statusUrl)}</a></p>`,
+  };
+}
+
 function due(step: StepSummary, now: string, lang: Language, zone: Zone): { text: string; html: string } {
   if (!step.dueAt) return { text: '', html: '' };
   const when = formatDateTime(step.dueAt, lang, zone);
@@ -115,10 +144,12 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         ? t(lang, 'Tugas berikut belum diselesaikan dan batas waktunya sudah dekat.', 'The task below is not done yet and its deadline is near.')
         : t(lang, 'Ada pengaduan yang perlu Anda tindak lanjuti sesuai SOP.', 'A complaint needs your action under the SOP.');
       const action = t(lang, 'Buka tugas', 'Open the task');
+      const statusUrl = m.template === 'reminder' ? m.statusUrl : undefined;
+      const status = t(lang, 'Status publik', 'Public status');
       return {
         subject,
-        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', `${m.step.name} (${m.step.role})`, m.step.expects, d.text, '', caseText(m.case, lang, zone), '', `${action}: ${m.taskUrl}`, '', t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.')].join('\n'),
-        html: frame(lang, m.step.name, `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p><strong>${e(m.step.name)}</strong> (${e(m.step.role)})<br>${e(m.step.expects)}</p>${d.html}${button(m.taskUrl, action)}${caseHtml(m.case, lang, zone)}<p style="font-size:12px;color:#57606a">${t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.')}</p>`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', `${m.step.name} (${m.step.role})`, m.step.expects, d.text, '', caseText(m.case, lang, zone), '', `${action}: ${m.taskUrl}`, '', t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.'), ...(statusUrl ? ['', `${status}: ${statusUrl}`] : [])].join('\n'),
+        html: frame(lang, m.step.name, `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p><strong>${e(m.step.name)}</strong> (${e(m.step.role)})<br>${e(m.step.expects)}</p>${d.html}${button(m.taskUrl, action)}${caseHtml(m.case, lang, zone)}<p style="font-size:12px;color:#57606a">${t(lang, 'Tautan ini khusus untuk Anda; jangan diteruskan.', 'This link is yours alone; do not forward it.')}${statusUrl ? ` ${e(status)}: <a href="${e(statusUrl)}">${e(statusUrl)}</a>` : ''}</p>`),
       };
     }
     case 'escalation': {
@@ -127,10 +158,11 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
       const intro = t(lang,
         `Tahap "${m.step.name}" yang menjadi tugas ${m.assigneeName} belum diselesaikan dalam batas waktu SOP. Anda menerima email ini sebagai ${m.ladderTitle}.`,
         `The step "${m.step.name}", assigned to ${m.assigneeName}, was not done within the SOP time limit. You receive this as ${m.ladderTitle}.`);
+      const links = ladderLinks(m.link, m.statusUrl, m.assigneeName, lang);
       return {
         subject,
-        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', caseText(m.case, lang, zone), ...(m.taskUrl ? ['', `${t(lang, 'Lihat atau tindak lanjuti', 'View or act')}: ${m.taskUrl}`] : [])].join('\n'),
-        html: frame(lang, t(lang, `Eskalasi tingkat ${m.level}`, `Escalation level ${m.level}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${m.taskUrl ? button(m.taskUrl, t(lang, 'Lihat atau tindak lanjuti', 'View or act')) : ''}${caseHtml(m.case, lang, zone)}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', ...links.text, '', caseText(m.case, lang, zone)].join('\n'),
+        html: frame(lang, t(lang, `Eskalasi tingkat ${m.level}`, `Escalation level ${m.level}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${links.html}${caseHtml(m.case, lang, zone)}`),
       };
     }
     case 'reprimand': {
@@ -139,10 +171,11 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         `Inspektorat memantau tindak lanjut pengaduan ini. Tahap "${m.step.name}" (${m.assigneeName}) melewati batas waktu SOP tanpa tindak lanjut. Sesuai SOP SP4N-LAPOR!, kami merekomendasikan agar Bupati memberikan teguran kepada ${m.agencyName}.`,
         `The inspectorate monitors this complaint's follow-up. The step "${m.step.name}" (${m.assigneeName}) passed its SOP time limit without follow-up. Under the SP4N-LAPOR! SOP, we recommend that the Bupati reprimand ${m.agencyName}.`);
       const d = due(m.step, m.now, lang, zone);
+      const links = ladderLinks(m.link, m.statusUrl, m.assigneeName, lang);
       return {
         subject,
-        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', caseText(m.case, lang, zone)].join('\n'),
-        html: frame(lang, t(lang, 'Rekomendasi teguran', 'Reprimand recommendation'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${caseHtml(m.case, lang, zone)}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, d.text, '', ...links.text, '', caseText(m.case, lang, zone)].join('\n'),
+        html: frame(lang, t(lang, 'Rekomendasi teguran', 'Reprimand recommendation'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${d.html}${links.html}${caseHtml(m.case, lang, zone)}`),
       };
     }
     case 'reassignment': {

@@ -97,18 +97,43 @@ export const Action = z.object({
 });
 export type Action = z.infer<typeof Action>;
 
-/** Who is told when a deadline passes. `superior` and `head` are relative to the step's role. */
+/** Who a rung tells when a deadline passes. `superior` and `head` are relative to the step's role. */
+export const RungRecipient = z.enum(['superior', 'head', 'bupati', 'inspectorate']);
+export type RungRecipient = z.infer<typeof RungRecipient>;
+
+/**
+ * What the person a rung tells may do through the link in their email: `act` — act on the step
+ * (its actions, `actions[0]` the normal path) or hand it to another holder of the step's role, on
+ * behalf of the assignee; `view` — see the case, its history and the step, nothing more.
+ */
+export const RungGrant = z.enum(['view', 'act']);
+export type RungGrant = z.infer<typeof RungGrant>;
+
+/**
+ * The grant of a rung that sets none: the superior and the head of office may act, as they can in
+ * the office; the Bupati and the inspectorate oversee, so they see. A reprimand rung's email goes
+ * to the Bupati whatever its `notify`, so it defaults to `view` too.
+ */
+export const defaultRungGrant: Record<RungRecipient, RungGrant> = { superior: 'act', head: 'act', bupati: 'view', inspectorate: 'view' };
+
 export const EscalationRung = z.object({
-  notify: z.enum(['superior', 'head', 'bupati', 'inspectorate']),
+  notify: RungRecipient,
   /** Time after the previous rung (the first rung: after the deadline; 0 = at the deadline). */
   after: Grace,
   /** `reprimand`: a recommendation to the Bupati to reprimand the agency (SP4N-LAPOR!, step 5). */
   kind: z.enum(['escalation', 'reprimand']).default('escalation'),
+  /** What the person told may do through their link (see `RungGrant`); defaults by `notify` (see `defaultRungGrant`). */
+  grant: RungGrant.optional(),
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
+/** What the person a rung tells may do through their link: the rung's `grant`, else the default for whom it notifies. */
+export function rungGrant(rung: EscalationRung): RungGrant {
+  return rung.grant ?? (rung.kind === 'reprimand' ? 'view' : defaultRungGrant[rung.notify]);
+}
+
 export const EscalationLadder = z.object({
-  /** Remind the assignee once this share of the time limit has passed (0 < r < 1). */
+  /** Remind the assignee once this share of the time limit has passed (0 < r < 1); the reminder's link always lets them act. */
   reminderAt: z.number().gt(0).lt(1).default(0.75),
   rungs: z.array(EscalationRung).min(1),
 });

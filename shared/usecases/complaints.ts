@@ -212,7 +212,7 @@ export async function deliverDecision(deps: Deps, task: TaskRecord, output: unkn
     await deps.workflow.taskSucceeded(task.taskToken, output);
   } catch (err) {
     deps.log.warn('task decision not delivered; task reopened', { caseId: task.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
-    await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'open', decidedAt: undefined, decision: undefined, decidedBy: undefined });
+    await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'open', decidedAt: undefined, decision: undefined, decidedBy: undefined, decidedOnBehalfOf: undefined });
     throw new Unavailable({ id: 'Tanggapan Anda belum dapat diteruskan saat ini. Tidak ada yang hilang: kirim lagi dalam satu menit.', en: 'Your answer could not be passed on just now. Nothing is lost: please send it again in a minute.' }, {}, 60);
   }
 }

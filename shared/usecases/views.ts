@@ -1,5 +1,6 @@
 /** What the use cases return to handlers and pages: shaped for the reader, never the raw records. */
 import type { CaseStatus } from '../case/model';
+import type { GrantReason, GrantRight } from '../case/task';
 
 /** The public status of a complaint (api-contract.md): never personal data. */
 export interface PublicStatus {
@@ -28,9 +29,24 @@ export interface ActionView {
   fields: FieldView[];
 }
 
+/**
+ * Who opened a task link and what it allows: the assignee through the task's own key, or someone
+ * the escalation ladder sent a link of their own (a grant), with why, in the reader's language.
+ */
+export type LinkView =
+  | { holder: 'assignee'; may: 'act' }
+  | { holder: 'grant'; may: GrantRight; reason: GrantReason; level?: number; note: string };
+
 /** What an official sees through a task link (api-contract.md `GET /api/tasks/{taskKey}`). */
 export interface TaskView {
-  task: { stepId: string; stepName: string; role: string; status: string; dueAt: string | null; expects: string; visit: number };
+  task: {
+    stepId: string; stepName: string; role: string; status: string; dueAt: string | null; expects: string; visit: number;
+    /** Whom the task is assigned to now. */
+    assignee: { name: string; title: string } | null;
+    /** Once done: who acted (for whom, through an escalation link), when, and what they chose. */
+    decided?: { by?: string; onBehalfOf?: string; at?: string; decision?: string };
+  };
+  link: LinkView;
   case: {
     trackingId: string;
     agency: { id: string; name: string };
@@ -44,7 +60,8 @@ export interface TaskView {
     /** `hidden`: confidential and this role does not need it; `anonymous`: the reporter chose so. */
     reporter: { name?: string; email?: string; phone?: string } | 'hidden' | 'anonymous';
     responseDraft?: string;
-    history: { at: string; event: string; stepId?: string; by?: string; note?: string }[];
+    /** `by` acted; `onBehalfOf` when they acted for the assignee through an escalation link. */
+    history: { at: string; event: string; stepId?: string; by?: string; onBehalfOf?: string; note?: string }[];
   };
   actions: ActionView[];
 }

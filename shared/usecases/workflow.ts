@@ -6,12 +6,12 @@
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { hashKey } from '../case/keys';
-import { taskSlot, type TaskRecord } from '../case/task';
-import { assigneeOf, findPerson, headOf, superiorOf } from '../directory/resolve';
+import { taskSlot, type TaskGrant, type TaskRecord } from '../case/task';
+import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
 import type { Person } from '../directory/schema';
-import { renderEmail, type CaseSummary, type EmailModel, type StepSummary } from '../email/templates';
+import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
-import type { Sop, Step } from '../sop/schema';
+import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
@@ -51,20 +51,51 @@ function stepSummary(sop: Sop, step: Step, dueAt: string | undefined, lang: 'id'
   return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt };
 }
 
-/** Sends one email once (per case and `onceKey`); a failure is recorded on the case and rethrown as MailDeliveryFailed. */
-async function sendOnce(deps: Deps, c: CaseRecord, onceKey: string, to: string[], email: { subject: string; text: string; html: string }, at: string, template: string): Promise<void> {
-  if (await deps.store.claimOnce(c.caseId, `mail#${onceKey}`)) {
+/** A grant as the ladder decides it, before its key is minted. */
+type GrantDraft = Omit<TaskGrant, 'keyHash' | 'status'>;
+
+/**
+ * Sends one email once (per case and `onceKey`); a failure is recorded on the case and rethrown as
+ * MailDeliveryFailed (the state machine retries it with backoff).
+ *
+ * With `grant`, the email carries a link of the recipient's own, and the order is: claim, mint the
+ * key and store its grant as pending, send, activate the grant. Hence:
+ * - a re-entered notify (Lambda retry, resumed execution) loses the claim: no second grant, no second email;
+ * - an email that fails to go (or a grant that fails to be stored) releases the claim and leaves its
+ *   grant pending, which never opens the task: the key reached nobody, and the retry mints a new one;
+ * - a crash after SES accepted the email but before the activation leaves a link that answers 410
+ *   (the email still carries the public status link): a dead link, never a usable key nobody was sent.
+ */
+async function sendOnce(
+  deps: Deps, c: CaseRecord, onceKey: string, to: string[],
+  compose: RenderedEmail | ((taskUrl: string | undefined) => RenderedEmail), at: string, template: string, grant?: GrantDraft,
+): Promise<void> {
+  const claim = `mail#${onceKey}`;
+  if (!(await deps.store.claimOnce(c.caseId, claim))) return;
+  let minted: { key: string; keyHash: string } | undefined;
+  try {
+    if (grant) {
+      minted = newKey(deps);
+      await deps.store.putGrant({ ...grant, keyHash: minted.keyHash, status: 'pending' });
+    }
+    const email = typeof compose === 'function' ? compose(minted && `${deps.publicUrl}/tasks/${minted.key}`) : compose;
+    await deps.mailer.send({ from: deps.mailFrom, to, ...email });
+  } catch (err) {
+    // Recorded, then released: the next attempt (Step Functions retries with backoff) sends it again.
+    await record(deps, { caseId: c.caseId, at, type: 'email_failed', actor: { kind: 'system' }, data: { template, errorName: err instanceof Error ? err.name : 'unknown' } });
+    await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
+    await deps.store.release(c.caseId, claim);
+    throw Object.assign(new Error(`Email ${template} could not be sent`), { name: WorkflowError.deliveryFailed });
+  }
+  if (grant && minted) {
     try {
-      await deps.mailer.send({ from: deps.mailFrom, to, ...email });
-      await record(deps, { caseId: c.caseId, at, type: 'email_sent', actor: { kind: 'system' }, data: { template } });
+      await deps.store.activateGrant(c.caseId, grant.slot, minted.keyHash);
     } catch (err) {
-      // Recorded, then released: the next attempt (Step Functions retries with backoff) sends it again.
-      await record(deps, { caseId: c.caseId, at, type: 'email_failed', actor: { kind: 'system' }, data: { template, errorName: err instanceof Error ? err.name : 'unknown' } });
-      await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
-      await deps.store.release(c.caseId, `mail#${onceKey}`);
-      throw Object.assign(new Error(`Email ${template} could not be sent`), { name: WorkflowError.deliveryFailed });
+      // The email is out: raising would not unsend it, and the ladder must still be recorded.
+      deps.log.warn('link grant not activated after its email was sent; the link answers 410', { caseId: c.caseId, slot: grant.slot, template, errorName: err instanceof Error ? err.name : 'unknown' });
     }
   }
+  await record(deps, { caseId: c.caseId, at, type: 'email_sent', actor: { kind: 'system' }, data: { template } });
 }
 
 // ---------------------------------------------------------------- deadlines
@@ -292,6 +323,11 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
   }
 }
 
+/**
+ * The ladder's emails: the reminder to the assignee, each rung, the reprimand recommendation. Each
+ * carries a link of the recipient's own to the current task (a grant): the reminder's lets the
+ * assignee act; a rung's lets its recipient act or only view, as the SOP says (`rungGrant`).
+ */
 async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
   // The work may have ended while this state waited: then nobody is reminded or escalated.
   const current = c.currentStep;
@@ -299,26 +335,42 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
   const stillOpen = phase
     ? !!current && phase.steps.includes(current.stepId) && !c.verdicts.some((v) => v.scope === 'phase' && v.id === phase.id && v.visit === req.visit)
     : !!current && current.stepId === req.stepId && current.visit === req.visit;
-  if (!stillOpen || c.status === 'closed' || c.status === 'rejected') {
+  const slot = current && taskSlot('official', current.stepId, current.visit);
+  const task = slot ? await deps.store.getTask(c.caseId, slot) : undefined;
+  // Decided a moment ago (the outcome not recorded yet): the race is over, the clock's notice is moot.
+  const decided = !!task && task.status !== 'open';
+  if (!stillOpen || decided || c.status === 'closed' || c.status === 'rejected') {
     deps.log.info('ladder notice skipped: the work is done', { caseId: c.caseId, template: req.template });
     return;
   }
   const step = findStep(sop, current!.stepId);
-  const task = await deps.store.getTask(c.caseId, taskSlot('official', step.id, current!.visit));
   const assignee = (task?.assigneeId && findPerson(deps.directory, task.assigneeId)) || undefined;
   const ladder = step.escalation && !phase ? step.escalation : phase?.escalation ?? sop.escalation;
   const summaryFor = (roleSees: boolean) => caseSummary(deps, c, roleSees);
   const dueAt = current!.dueAt;
+  const publicStatus = statusUrl(deps, c.trackingId);
+  const units = unitsOf(c);
+  /**
+   * The recipient's grant on the current task; none when the task is missing (then the email links
+   * the public status). Its role, the SOP role they see the case in, is the one the ladder reached
+   * them through when they hold it (`via`).
+   */
+  const grantFor = (person: Person, may: TaskGrant['may'], reason: TaskGrant['reason'], via: string | undefined, level?: number): GrantDraft | undefined => task && {
+    caseId: c.caseId, slot: task.slot, personId: person.id, role: roleHeldBy(deps.directory, sop, person.id, units, via)?.id,
+    may, reason, level, phaseId: phase?.id, grantedAt: req.enteredAt,
+  };
   if (req.template === 'reminder') {
     if (!assignee) return;
-    const email = renderEmail({ template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language), taskUrl: `${deps.publicUrl}/complaints/${encodeURIComponent(c.trackingId)}`, now: req.enteredAt }, assignee.language);
-    await sendOnce(deps, c, onceKey, [assignee.email], email, req.enteredAt, 'reminder');
+    const compose = (taskUrl: string | undefined) => renderEmail({
+      template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language),
+      taskUrl: taskUrl ?? publicStatus, statusUrl: publicStatus, now: req.enteredAt,
+    }, assignee.language);
+    await sendOnce(deps, c, onceKey, [assignee.email], compose, req.enteredAt, 'reminder', grantFor(assignee, 'act', 'reminder', step.role));
     await recordOnce(deps, c, `${onceKey}#event`, () => record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id }));
     return;
   }
   const level = req.level ?? 1;
   const rung = ladder.rungs[level - 1];
-  const units = unitsOf(c);
   const recipient: Person | undefined =
     req.template === 'reprimand' || rung?.notify === 'bupati' ? deps.directory.bupati
     : rung?.notify === 'head' ? headOf(deps.directory, sop, step.role, units)
@@ -327,15 +379,21 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
   if (!recipient) return;
   const ladderTitle = req.template === 'reprimand' ? 'Bupati' : rung?.notify === 'superior' ? 'atasan langsung' : rung?.notify === 'head' ? 'kepala unit kerja' : rung?.notify === 'bupati' ? 'Bupati' : 'Inspektur';
   const lang = recipient.language;
-  const email = req.template === 'reprimand'
-    ? renderEmail({ template: 'reprimand', recipientName: recipient.name, agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId), assigneeName: assignee?.name ?? step.role, case: summaryFor(false), step: stepSummary(sop, step, dueAt, lang), now: req.enteredAt }, lang)
-    : renderEmail({ template: 'escalation', recipientName: recipient.name, level, ladderTitle, assigneeName: assignee?.name ?? step.role, case: summaryFor(false), step: stepSummary(sop, step, dueAt, lang), now: req.enteredAt, taskUrl: statusUrl(deps, c.trackingId) }, lang);
-  await sendOnce(deps, c, onceKey, [recipient.email], email, req.enteredAt, req.template);
-  const owner = phase?.id ?? step.id;
   const kind = req.template === 'reprimand' ? 'reprimand' as const : 'escalation' as const;
+  // A rung the ladder does not have (a stale execution of an edited SOP) only lets its recipient see.
+  const may = rung ? rungGrant(rung) : 'view';
+  const compose = (taskUrl: string | undefined) => {
+    const link = taskUrl ? { taskUrl, may } : undefined;
+    const common = { recipientName: recipient.name, assigneeName: assignee?.name ?? step.role, case: summaryFor(false), step: stepSummary(sop, step, dueAt, lang), now: req.enteredAt, statusUrl: publicStatus, link };
+    return kind === 'reprimand'
+      ? renderEmail({ template: 'reprimand', agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId), ...common }, lang)
+      : renderEmail({ template: 'escalation', level, ladderTitle, ...common }, lang);
+  };
+  await sendOnce(deps, c, onceKey, [recipient.email], compose, req.enteredAt, req.template, grantFor(recipient, may, kind, rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined, level));
+  const owner = phase?.id ?? step.id;
   await recordOnce(deps, c, `${onceKey}#event`, async () => {
     await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }));
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level } });
+    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level, grant: may } });
   });
 }
 

@@ -133,7 +133,10 @@ ${field({ name: 'comment', label: t(lang, 'Komentar atau balasan', 'Comment or r
 <button type="submit">${t(lang, 'Kirim', 'Send')}</button></form>`, lang);
 }
 
-/** The officials' task page: the case, the step and its deadline, one form per action. */
+/**
+ * The officials' task page: the case, the step, its deadline and assignee, one form per action; for a
+ * link the escalation ladder sent, why it was sent and what it allows.
+ */
 export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: Date; lang: Language; issues?: Issue[]; notice?: string }): string {
   const { view, lang } = input;
   const c = view.case;
@@ -142,31 +145,43 @@ export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: 
     : c.reporter === 'anonymous' ? t(lang, 'Anonim', 'Anonymous')
     : [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).map(e).join(' · ') || '—';
   const open = view.task.status === 'open';
+  const link = view.link;
   const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
 <h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
 ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', options: f.options, value: f.value, issues: input.issues })).join('')}
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
+  const assignee = view.task.assignee;
+  // Without a form: a view-only link says so while the step is open; otherwise the task is over.
+  const decided = view.task.decided;
+  const noForms = open && link.may === 'view'
+    ? e(t(lang, 'Tautan ini hanya untuk melihat: tidak ada tindakan yang dapat diambil dari sini.', 'This link is for viewing only: no action can be taken from here.'))
+    : decided
+      ? `${t(lang, 'Tahap ini sudah ditindaklanjuti', 'This step was acted on')}${decided.by ? ` ${t(lang, 'oleh', 'by')} <strong>${e(decided.by)}</strong>` : ''}${decided.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(decided.onBehalfOf)}` : ''}${decided.at ? ` ${t(lang, 'pada', 'on')} ${e(formatDateTime(decided.at, lang))}` : ''}${decided.decision ? `: ${e(decided.decision)}` : ''}.`
+      : e(t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.'));
   return layout(view.task.stepName, `<h1>${e(view.task.stepName)}</h1>
 ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
+${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}
 <div class="card"><p>${e(view.task.expects)}</p>
 ${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
+${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.name)} — ${e(assignee.title)}</p>` : ''}
 <p class="muted">${e(view.task.role)} · ${t(lang, 'kunjungan ke-', 'visit ')}${view.task.visit}</p></div>
 <div class="card"><h2>${e(c.title)}</h2><p class="muted"><span class="tracking" style="font-size:1rem">${e(c.trackingId)}</span> · ${e(c.agency.name)} · ${e(c.category)} · ${e(formatDateTime(c.submittedAt, lang))}</p>
 <p>${escapeMultiline(c.description)}</p>
 ${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
 <p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
 ${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
-${forms || `<div class="card">${t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.')}</div>`}
-<h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
+${forms || `<div class="card">${noForms}</div>`}
+<h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
 }
 
-/** Error pages: 400, 404 unknown link, 409 already acted, 410 expired or superseded, 5xx. */
+/** Error pages: 400, 403 not allowed (a stale form, a view-only link), 404 unknown link, 409 already acted, 410 expired or superseded, 5xx. */
 export function renderErrorPage(input: { status: number; message: string; details: Record<string, unknown>; lang: Language }): string {
   const { lang, status } = input;
   const titles: Record<number, [string, string]> = {
     400: ['Isian perlu diperbaiki', 'Some fields need fixing'],
     404: ['Tautan tidak dikenal', 'Unknown link'],
+    403: ['Tidak diizinkan', 'Not allowed'],
     409: ['Sudah ditindaklanjuti', 'Already acted on'],
     410: ['Tautan sudah tidak berlaku', 'This link no longer works'],
     413: ['Kiriman terlalu besar', 'Too large'],

@@ -2,9 +2,11 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import type { CaseEvent, CaseRecord } from '../../shared/case/model';
-import type { TaskRecord } from '../../shared/case/task';
+import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore } from '../../shared/ports';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
@@ -44,6 +46,14 @@ function aTask(caseId: string, over: Partial<TaskRecord> = {}): TaskRecord {
     caseId, slot: `official#verify#${counter}`, kind: 'official', stepId: 'verify', visit: 1,
     keyHash: `hash-${counter}`, taskToken: `token-${counter}`, status: 'open', role: 'kepala',
     openedAt: '2026-11-10T09:00:00+07:00', version: 1, ...over,
+  };
+}
+/** A pending grant on a task, with a key hash of its own. */
+function aGrant(task: TaskRecord, over: Partial<TaskGrant> = {}): TaskGrant {
+  counter++;
+  return {
+    caseId: task.caseId, slot: task.slot, keyHash: `grant-${counter}`, personId: 'kasi', role: 'kasi', may: 'act',
+    reason: 'escalation', level: 1, grantedAt: '2026-11-10T10:00:00+07:00', status: 'pending', ...over,
   };
 }
 const collect = async <T>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
@@ -130,6 +140,77 @@ describe.each(stores)('%s', (_name, make) => {
     await expect(store.updateTask(c.caseId, 'official#none#1', 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
   });
 
+  test('grants: a key of their own to a task slot, pending until activated, listed with their task', async () => {
+    // Prepare
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const t = aTask(c.caseId);
+    await store.putTask(t);
+    const grant = aGrant(t);
+
+    // Act
+    await store.putGrant(grant);
+
+    // Assess: the grant's key reaches the task with the grant; the task's own key is untouched.
+    expect(await store.getTaskLink(grant.keyHash)).toEqual({ task: t, grant });
+    expect(await store.getTaskByKeyHash(grant.keyHash)).toBeUndefined();
+    expect(await store.getTaskLink(t.keyHash)).toEqual({ task: t });
+    expect(await store.getTaskLink('hash-nobody')).toBeUndefined();
+    expect(await store.listGrants(c.caseId, t.slot)).toEqual([grant]);
+
+    // Act and assess: activation is the only change.
+    const active = await store.activateGrant(c.caseId, t.slot, grant.keyHash);
+    expect(active).toEqual({ ...grant, status: 'active' });
+    expect(await store.getTaskLink(grant.keyHash)).toEqual({ task: t, grant: active });
+    expect(await store.listGrants(c.caseId, t.slot)).toEqual([active]);
+  });
+
+  test('a grant whose key exists (the task\'s or another grant\'s) is refused and changes nothing; an unknown grant cannot be activated', async () => {
+    // Prepare
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const t = aTask(c.caseId);
+    await store.putTask(t);
+    const first = aGrant(t, { personId: 'kasi' });
+    await store.putGrant(first);
+
+    // Act and assess
+    await expect(store.putGrant(aGrant(t, { keyHash: t.keyHash, personId: 'kadin' }))).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.putGrant(aGrant(t, { keyHash: first.keyHash, personId: 'bupati', may: 'view' }))).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.activateGrant(c.caseId, t.slot, 'grant-nobody')).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getTaskLink(t.keyHash)).toEqual({ task: t });
+    expect(await store.getTaskLink(first.keyHash)).toEqual({ task: t, grant: first });
+    expect(await store.listGrants(c.caseId, t.slot)).toEqual([first]);
+  });
+
+  test('grants outlive a reassignment and see every change of their task; each slot lists its own only', async () => {
+    // Prepare: two visits of one step, whose slots share a prefix (…#1 and …#10).
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const first = aTask(c.caseId, { slot: 'official#verify#1', visit: 1 });
+    const tenth = aTask(c.caseId, { slot: 'official#verify#10', visit: 10 });
+    await store.putTask(first);
+    await store.putTask(tenth);
+    const kasi = aGrant(first, { keyHash: 'grant-b', personId: 'kasi' });
+    const bupati = aGrant(first, { keyHash: 'grant-a', personId: 'bupati', role: undefined, may: 'view', level: 3 });
+    const later = aGrant(tenth, { keyHash: 'grant-c' });
+    for (const g of [kasi, bupati, later]) await store.putGrant(g);
+
+    // Act: the task is handed to an acting official, then done.
+    const moved = await store.updateTask(c.caseId, first.slot, 1, { keyHash: `${first.keyHash}-plt`, assigneeId: 'plt' });
+    const afterMove = await store.getTaskLink(kasi.keyHash);
+    const done = await store.updateTask(c.caseId, first.slot, 2, { status: 'done', decidedBy: 'kasi', decidedOnBehalfOf: 'plt' });
+
+    // Assess
+    expect(afterMove).toEqual({ task: moved, grant: kasi });
+    expect(await store.getTaskLink(first.keyHash)).toMatchObject({ task: { status: 'superseded', supersededBy: `${first.keyHash}-plt` } });
+    expect(await store.getTaskLink(kasi.keyHash)).toEqual({ task: done, grant: kasi });
+    expect(await store.getTaskLink(bupati.keyHash)).toEqual({ task: done, grant: bupati });
+    expect(await store.listGrants(c.caseId, first.slot)).toEqual([bupati, kasi]);
+    expect(await store.listGrants(c.caseId, tenth.slot)).toEqual([later]);
+    expect(await store.listGrants(c.caseId, 'official#none#1')).toEqual([]);
+  });
+
   test('claimOnce is true once until released; remember keeps the first value', async () => {
     const c = aCase();
     expect(await store.claimOnce(c.caseId, 'mail:ack')).toBe(true);
@@ -199,6 +280,37 @@ describe.each(stores)('%s', (_name, make) => {
 });
 
 describe('DynamoCaseStore items', () => {
+  test('a grant\'s key lookup without its grant (putGrant cut short) is no key at all', async () => {
+    // Prepare: the lookup is written first; the grant item never was.
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const t = aTask(c.caseId);
+    await store.putTask(t);
+    await table.client.send(new PutItemCommand({ TableName: table.tableName, Item: marshall({ pk: 'TASKKEY#grant-half', sk: 'TASKKEY', itemType: 'taskkey', caseId: c.caseId, slot: t.slot, holder: 'grant' }) }));
+
+    // Act and assess
+    expect(await store.getTaskLink('grant-half')).toBeUndefined();
+    expect(await store.getTaskByKeyHash('grant-half')).toBeUndefined();
+    expect(await store.listGrants(c.caseId, t.slot)).toEqual([]);
+  });
+
+  test('a grant is its own item beside its task, and its lookup names the case and slot', async () => {
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const t = aTask(c.caseId);
+    await store.putTask(t);
+    const grant = aGrant(t, { keyHash: 'grant-items' });
+    await store.putGrant(grant);
+    const items = await table.items();
+    expect(items.find((i) => i.pk === 'TASKKEY#grant-items')).toEqual({ pk: 'TASKKEY#grant-items', sk: 'TASKKEY', itemType: 'taskkey', caseId: c.caseId, slot: t.slot, holder: 'grant' });
+    expect(items.find((i) => i.pk === `CASE#${c.caseId}` && i.sk === `GRANT#${t.slot}#grant-items`)).toMatchObject({ itemType: 'grant', personId: 'kasi', status: 'pending' });
+    // The task item is not touched: its version (and the assignee's CSRF token) stays.
+    expect(items.find((i) => i.pk === `CASE#${c.caseId}` && i.sk === `TASK#${t.slot}`)).toMatchObject({ version: 1 });
+  });
+
+
   test('index attributes are rewritten with the case; the due-time index is sparse once closed', async () => {
     const store = new DynamoCaseStore(table.client, table.tableName);
     const c = aCase({ status: 'in_progress', currentStep: { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: '2026-11-05T09:00:00+07:00' } });

@@ -1,12 +1,12 @@
 /**
  * An in-memory CaseStore for unit tests. It keeps the same items as the DynamoDB adapter (case,
- * tracking lookup, events, tasks, key lookups, once-markers) with the same conditions, and returns
+ * tracking lookup, events, tasks, key lookups, grants, once-markers) with the same conditions, and returns
  * copies as the SDK does. test/functions/case-store.contract.test.ts runs one suite against both,
  * so this fake cannot drift from the adapter.
  */
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
-import type { TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore } from '../../shared/ports';
+import type { TaskGrant, TaskRecord } from '../../shared/case/task';
+import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
 
 const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
 
@@ -18,7 +18,8 @@ export class MemoryCaseStore implements CaseStore {
   private readonly tracking = new Map<string, string>();
   private readonly events = new Map<string, CaseEvent[]>();
   private readonly tasks = new Map<string, TaskRecord>();
-  private readonly keys = new Map<string, { caseId: string; slot: string }>();
+  private readonly keys = new Map<string, { caseId: string; slot: string; holder?: 'grant' }>();
+  private readonly grants = new Map<string, TaskGrant>();
   private readonly once = new Map<string, { value?: unknown }>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
@@ -75,11 +76,22 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash);
+    return link && !link.grant ? link.task : undefined;
+  }
+
+  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
     const ref = this.keys.get(keyHash);
     if (!ref) return undefined;
+    if (ref.holder === 'grant') {
+      const grant = this.grants.get(`${ref.caseId}|${ref.slot}|${keyHash}`);
+      const task = grant ? await this.getTask(ref.caseId, ref.slot) : undefined;
+      return task && { task, grant: copy(grant!) };
+    }
     const task = await this.getTask(ref.caseId, ref.slot);
-    if (task && task.keyHash !== keyHash) return { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash };
-    return task;
+    if (!task) return undefined;
+    if (task.keyHash !== keyHash) return { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } };
+    return { task };
   }
 
   async updateTask(caseId: string, slot: string, expectedVersion: number, patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>): Promise<TaskRecord> {
@@ -91,6 +103,30 @@ export class MemoryCaseStore implements CaseStore {
     if (patch.keyHash && patch.keyHash !== current.keyHash) this.putKeyLookup(next);
     this.tasks.set(id, next);
     return copy(next);
+  }
+
+  async putGrant(grant: TaskGrant): Promise<void> {
+    // Same order as the DynamoDB adapter: the key lookup, then the grant.
+    if (this.keys.has(grant.keyHash)) throw new ConditionFailed('task key exists');
+    this.keys.set(grant.keyHash, { caseId: grant.caseId, slot: grant.slot, holder: 'grant' });
+    const id = `${grant.caseId}|${grant.slot}|${grant.keyHash}`;
+    if (this.grants.has(id)) throw new ConditionFailed(`grant of ${grant.slot} exists`);
+    this.grants.set(id, copy(grant));
+  }
+
+  async activateGrant(caseId: string, slot: string, keyHash: string): Promise<TaskGrant> {
+    const grant = this.grants.get(`${caseId}|${slot}|${keyHash}`);
+    if (!grant) throw new ConditionFailed(`grant of ${slot} does not exist`);
+    grant.status = 'active';
+    return copy(grant);
+  }
+
+  async listGrants(caseId: string, slot: string): Promise<TaskGrant[]> {
+    // In key-hash order, as the adapter's Query on `GRANT#<slot>#<keyHash>` returns them.
+    return [...this.grants.values()]
+      .filter((g) => g.caseId === caseId && g.slot === slot)
+      .sort((a, b) => (a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0))
+      .map(copy);
   }
 
   async claimOnce(caseId: string, key: string): Promise<boolean> {

@@ -13,7 +13,10 @@ export interface TestRuntime extends Runtime {
   dataDir: string;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   mail(): Promise<StoredMail[]>;
-  /** Task keys from the task links in every email so far, oldest first. */
+  /**
+   * The assignees' task keys, oldest first: the links of every new-task and handed-over email so far.
+   * Reminders and escalations carry links of their own (grants): read those with `taskKeyIn`.
+   */
   taskKeys(): Promise<string[]>;
   advance(duration: string): Promise<void>;
   dispose(): Promise<void>;
@@ -41,7 +44,7 @@ export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: stri
     call,
     mail,
     async taskKeys() {
-      return (await mail()).flatMap((m) => m.links).filter((l) => l.includes('/tasks/')).map((l) => l.split('/tasks/')[1]!);
+      return (await mail()).filter((m) => ASSIGNMENT.test(m.subject)).map(taskKeyIn).filter((k): k is string => !!k);
     },
     async advance(duration) {
       const res = await call('POST', '/_local/clock', { advance: duration });
@@ -52,6 +55,14 @@ export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: stri
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Subjects of the emails that hand a task to its assignee (new task, handed over), in both languages. */
+const ASSIGNMENT = /^(Tugas baru|New task|Tugas dialihkan kepada Anda|Task handed to you):/;
+
+/** The task key in an email's task-page link, if it has one. */
+export function taskKeyIn(mail: Pick<StoredMail, 'links'>): string | undefined {
+  return mail.links.find((l) => l.includes('/tasks/'))?.split('/tasks/')[1];
 }
 
 export const complaint = (agencyId: string, category: string, extra: Record<string, unknown> = {}) => ({

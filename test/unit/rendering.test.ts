@@ -14,9 +14,9 @@ const now = '2026-11-23T10:00:00+07:00';
 
 const models: EmailModel[] = [
   { template: 'newTask', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k', now },
-  { template: 'reminder', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k', now },
-  { template: 'escalation', recipientName: 'Kadin', level: 2, ladderTitle: 'kepala unit kerja', assigneeName: 'Andi', case: evilCase, step, now, taskUrl: 'https://x/c' },
-  { template: 'reprimand', recipientName: 'Bupati', agencyName: 'Dinas Kesehatan', assigneeName: 'Andi', case: evilCase, step, now },
+  { template: 'reminder', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/r', statusUrl: 'https://x/c', now },
+  { template: 'escalation', recipientName: 'Kadin', level: 2, ladderTitle: 'kepala unit kerja', assigneeName: 'Andi', case: evilCase, step, now, statusUrl: 'https://x/c', link: { taskUrl: 'https://x/tasks/g', may: 'act' } },
+  { template: 'reprimand', recipientName: 'Bupati', agencyName: 'Dinas Kesehatan', assigneeName: 'Andi', case: evilCase, step, now, statusUrl: 'https://x/c', link: { taskUrl: 'https://x/tasks/b', may: 'view' } },
   { template: 'reassignment', recipientName: 'Plh', fromName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k2', now },
   { template: 'acknowledgement', case: evilCase, statusUrl: 'https://x/c', firstStep: step, sopTitle: 'Penanganan Pengaduan' },
   { template: 'answer', case: evilCase, response: `Jawaban ${attack}`, replyUrl: 'https://x/r', statusUrl: 'https://x/c', windowEndsAt: '2026-12-03T10:00:00+07:00' },
@@ -52,14 +52,46 @@ test('the texts carry what each recipient needs, in both languages', () => {
   expect(renderEmail(models[2]!, 'en').subject).toBe('Escalation level 2: Analisa is overdue — TGP-7KQ4-M9XD-R');
 });
 
+test('ladder emails link the recipient\'s own task page, the button saying what it allows, and the public status beside it', () => {
+  // Prepare: the same escalation with an acting link, a viewing link, and no task link at all.
+  const escalation = models[2] as Extract<EmailModel, { template: 'escalation' }>;
+  const viewing = { ...escalation, link: { taskUrl: 'https://x/tasks/v', may: 'view' as const } };
+  const statusOnly = { ...escalation, link: undefined };
+
+  // Act
+  const act = renderEmail(escalation, 'id');
+  const view = renderEmail(viewing, 'id');
+  const none = renderEmail(statusOnly, 'id');
+  const reminder = renderEmail(models[1]!, 'id');
+  const actEn = renderEmail(escalation, 'en');
+
+  // Assess
+  expect(act.text).toContain('Lihat dan tindak lanjuti: https://x/tasks/g');
+  expect(act.text).toContain('atas nama Andi');
+  expect(act.text).toContain('Status publik: https://x/c');
+  expect(act.html).toContain('href="https://x/tasks/g"');
+  expect(actEn.text).toContain('View and act: https://x/tasks/g');
+  expect(view.text).toContain('Lihat pengaduan: https://x/tasks/v');
+  expect(view.text).not.toContain('tindak lanjuti:');
+  expect(view.text).toContain('tindak lanjutnya tetap pada Andi');
+  expect(none.text).toContain('Lihat status pengaduan: https://x/c');
+  expect(none.text).not.toContain('/tasks/');
+  expect(renderEmail(models[3]!, 'id').text).toContain('Lihat pengaduan: https://x/tasks/b');
+  expect(reminder.text).toContain('Buka tugas: https://x/tasks/r');
+  expect(reminder.text).toContain('Status publik: https://x/c');
+});
+
 test('every page escapes user text', () => {
   const view: TaskView = {
-    task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1 },
-    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack }] },
+    task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1, assignee: { name: attack, title: attack } },
+    link: { holder: 'grant', may: 'act', reason: 'escalation', level: 1, note: attack },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack, onBehalfOf: attack }] },
     actions: [{ id: 'a', label: attack, fields: [{ name: 'f', label: attack, type: 'textarea', required: true, value: attack }] }],
   };
+  const done: TaskView = { ...view, task: { ...view.task, status: 'done', decided: { by: attack, onBehalfOf: attack, at: now, decision: attack } }, actions: [] };
   const pages = [
     renderTaskPage({ view, csrfToken: attack, now: new Date(now), lang: 'id' }),
+    renderTaskPage({ view: done, csrfToken: attack, now: new Date(now), lang: 'en' }),
     renderTracking({ status: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'resolved', currentStep: null, timeline: [{ at: now, event: attack }], response: attack }, lang: 'en', now: new Date(now) }),
     renderReplyPage({ trackingId: attack, key: attack, response: attack, lang: 'id' }),
     renderErrorPage({ status: 400, message: attack, details: { issues: [{ path: attack, message: attack }] }, lang: 'id' }),

@@ -1,6 +1,6 @@
 import { sops, getSop } from '../../shared/sops';
 import { parseSop, InvalidSop } from '../../shared/sop/validate';
-import type { SopInput } from '../../shared/sop/schema';
+import { EscalationRung, rungGrant, type SopInput } from '../../shared/sop/schema';
 import lapor from '../../shared/sops/sp4n-lapor-muara-enim.sop.json';
 
 const limitOf = (sopId: string, stepId: string) => getSop(sopId).steps.find((s) => s.id === stepId)?.limit;
@@ -85,9 +85,36 @@ describe('SOP validation', () => {
     ['a missing follow-up step', (s: ReturnType<typeof base>) => { s.reporterReply.followUpStep = 'gone'; }, /followUpStep "gone"/],
     ['a step nobody reaches', (s: ReturnType<typeof base>) => { s.steps[0]!.actions.splice(1, 1); }, /"terima-apip" cannot be reached/],
     ['a time limit without unit', (s: ReturnType<typeof base>) => { (s.steps[0] as { limit: unknown }).limit = { amount: 2 }; }, /steps\.0\.limit\.unit/],
+    ['a rung granting something else than view or act', (s: ReturnType<typeof base>) => { (s.escalation.rungs[0] as { grant?: unknown }).grant = 'approve'; }, /escalation\.rungs\.0\.grant/],
   ])('%s is reported', (_what, breakIt, message) => {
     const sop = base();
     breakIt(sop);
     expect(problemsOf(sop).join('\n')).toMatch(message);
+  });
+});
+
+describe('what an escalated official may do through their link', () => {
+  const after = { amount: 0, unit: 'minutes' } as const;
+
+  test.each([
+    ['superior', 'escalation', undefined, 'act'],
+    ['head', 'escalation', undefined, 'act'],
+    ['bupati', 'escalation', undefined, 'view'],
+    ['inspectorate', 'escalation', undefined, 'view'],
+    ['bupati', 'reprimand', undefined, 'view'],
+    ['superior', 'escalation', 'view', 'view'],
+    ['bupati', 'escalation', 'act', 'act'],
+  ] as const)('a %s rung (%s, grant %s) grants %s', (notify, kind, grant, expected) => {
+    // Prepare and act: parsed as an SOP file would be.
+    const rung = EscalationRung.parse({ notify, after, kind, ...(grant ? { grant } : {}) });
+    // Assess
+    expect(rungGrant(rung)).toBe(expected);
+  });
+
+  test('the seed SOPs set no grant of their own: every rung takes the default for whom it notifies', () => {
+    const rungs = sops.flatMap((sop) => [sop.escalation, ...sop.steps.map((s) => s.escalation), ...sop.phases.map((p) => p.escalation)]).flatMap((l) => l?.rungs ?? []);
+    expect(rungs.length).toBeGreaterThan(10);
+    expect(rungs.filter((r) => r.grant !== undefined)).toEqual([]);
+    expect(rungs.map((r) => [r.notify, rungGrant(r)])).toEqual(rungs.map((r) => [r.notify, r.notify === 'superior' || r.notify === 'head' ? 'act' : 'view']));
   });
 });
