@@ -71,12 +71,15 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
     const filter = raw[y * (stride + 1)]!;
     const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     const row = y * stride;
+    if (filter > 4) throw new Error(`row ${y}: unknown filter ${filter}`);
     for (let i = 0; i < stride; i++) {
       const a = i >= bpp ? samples[row + i - bpp]! : 0;
       const b = y > 0 ? samples[row - stride + i]! : 0;
-      const c = i >= bpp && y > 0 ? samples[row - stride + i - bpp]! : 0;
-      const predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter];
-      if (predictor === undefined) throw new Error(`row ${y}: unknown filter ${filter}`);
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = b;
+      else if (filter === 3) predictor = (a + b) >> 1;
+      else if (filter === 4) predictor = paeth(a, b, i >= bpp && y > 0 ? samples[row - stride + i - bpp]! : 0);
       samples[row + i] = (src[i]! + predictor) & 0xff;
     }
   }
