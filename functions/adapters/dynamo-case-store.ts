@@ -54,6 +54,7 @@ export class DynamoCaseStore implements CaseStore {
     //   picture (status, submittedAt); only the timeline lacks its first line.
     // A taken tracking id fails the first write, before anything else exists.
     await this.putIfAbsent({ pk: `TRACK#${record.trackingId}`, sk: 'TRACK', itemType: 'tracking', caseId: record.caseId }, `tracking id ${record.trackingId} exists`);
+    if (record.endedMonth && record.closedAt) await this.putEndedCopy(record); // cases imported already ended
     await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record) }, `case ${record.caseId} exists`);
     await this.appendEvent(first);
   }

@@ -264,6 +264,11 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await collect(store.casesEndedInMonth('2026-11', `${agencyId}-other`))).toEqual([]);
     expect(await collect(store.casesEndedInMonth('2026-10', agencyId))).toEqual([]);
     expect(ids(await collect(store.casesByMonth('2026-10', agencyId)))).toEqual([stillOpen.caseId, crossing.caseId]);
+
+    // A case stored already ended (an import) is found under its month too.
+    const imported = aCase({ agencyId, submittedAt: '2026-10-01T09:00:00+07:00', month: '2026-10', status: 'rejected', closedAt: '2026-11-03T09:00:00+07:00', endedMonth: '2026-11' });
+    await store.createCase(imported, submitted(imported));
+    expect(ids(await collect(store.casesEndedInMonth('2026-11', agencyId)))).toEqual([crossing.caseId, imported.caseId]);
   });
 
   test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
