@@ -11,7 +11,8 @@
  *   day the clock starts (the day of receipt is day 0).
  * - Calendar days stay calendar days: `addCalendarDays(from, n)` is exactly n × 24 hours later.
  * - Holidays are data: a year missing from `holidayYears` is computed on weekdays only, and every
- *   result that touched such a year reports it in `gaps`, so the caller can flag it loudly.
+ *   result that depended on such a year reports it in `gaps`, so the caller can flag it loudly
+ *   (calendar days never depend on holidays: they report none).
  */
 import type { OfficeCalendarConfig, OfficeHours, Weekday } from './config';
 import type { TimeLimit } from '../sop/schema';
@@ -161,7 +162,8 @@ export function createOfficeCalendar(config: OfficeCalendarConfig): OfficeCalend
     },
     addCalendarDays(from, days) {
       assertAmount(days);
-      return result(from, new Date(from.getTime() + days * DAY_MINUTES * MINUTE));
+      // No holiday moves a calendar-day deadline, so a missing holiday list is no gap here.
+      return { at: new Date(from.getTime() + days * DAY_MINUTES * MINUTE), gaps: [] };
     },
     addLimit(from, limit) {
       switch (limit.unit) {

@@ -69,6 +69,10 @@ describe('office calendar (WIB, Mon-Thu 07:30-16:00, Fri 07:30-16:30, 2026 decre
     // 30, 31 Dec, then 1 Jan 2027 is counted as a working day: there is no 2027 list to say otherwise.
     expect(fmt(across.at)).toBe('2027-01-05T16:00:00+07:00');
     expect(across.gaps).toEqual([2027]);
+    // Calendar days do not depend on holidays: reaching 2027 is no gap for them.
+    expect(wib.addCalendarDays(at('2026-12-29T10:00:00+07:00'), 10).gaps).toEqual([]);
+    expect(wib.addLimit(at('2026-12-29T10:00:00+07:00'), { amount: 1, unit: 'hours' }).gaps).toEqual([]);
+    expect(wib.addLimit(at('2026-12-31T15:30:00+07:00'), { amount: 1, unit: 'hours' }).gaps).toEqual([2027]);
   });
 
   test('the Ramadan override changes office hours between its dates', () => {
