@@ -5,7 +5,9 @@
  */
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { formatDateTime, timeLeft, type Language, type Zone, WIB } from '../i18n';
+import { button, frame, t } from './layout';
 import { headerSafe } from './mime';
+import { renderReport, type ReportEmailModel } from './report';
 
 export interface RenderedEmail {
   subject: string;
@@ -49,23 +51,8 @@ export type EmailModel =
   | { template: 'question'; case: CaseSummary; question: string; replyUrl: string; windowEndsAt: string }
   | { template: 'closing'; case: CaseSummary; reason: 'rated' | 'reply_window_elapsed' | 'closed_by_official' | 'rejected'; statusUrl: string }
   | { template: 'rejection'; case: CaseSummary; reason: string; statusUrl: string }
-  | { template: 'report'; recipientName: string; periodLabel: string; scopeName: string; headline: { label: string; value: string }[]; chartContentId?: string; attachments: string[] };
-
-const t = (lang: Language, id: string, en: string) => (lang === 'id' ? id : en);
-
-function frame(lang: Language, heading: string, bodyHtml: string): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"></head>
-<body style="margin:0;padding:0;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;color:#1b1f23">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f6f8"><tr><td align="center" style="padding:16px">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:8px">
-<tr><td style="background:#0b5394;color:#ffffff;padding:12px 16px;font-size:14px;border-radius:8px 8px 0 0"><strong>Tanggap</strong> · ${t(lang, 'Layanan Pengaduan Masyarakat', 'Public Complaint Service')}</td></tr>
-<tr><td style="padding:16px;font-size:15px;line-height:1.5"><h1 style="font-size:20px;margin:0 0 12px">${e(heading)}</h1>${bodyHtml}</td></tr>
-<tr><td style="padding:12px 16px;font-size:12px;color:#57606a;border-top:1px solid #d0d7de">${t(lang, 'Email ini dikirim otomatis oleh Tanggap. Jangan membalas email ini.', 'This email was sent by Tanggap. Please do not reply to it.')}</td></tr>
-</table></td></tr></table></body></html>`;
-}
-
-const button = (href: string, label: string) =>
-  `<p style="margin:20px 0"><a href="${e(href)}" style="background:#0b5394;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-weight:bold;display:inline-block">${e(label)}</a></p>`;
+  | { template: 'calendarGap'; recipientName: string; year: number; trackingId: string; at: string }
+  | ({ template: 'report' } & ReportEmailModel);
 
 function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
   const rows: [string, string][] = [
@@ -235,11 +222,20 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         text: [t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:'), '', m.reason, '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
         html: frame(lang, t(lang, 'Pengaduan tidak dapat diproses', 'Complaint cannot be processed'), `<p>${t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:')}</p><p style="background:#f6f8fa;border-left:4px solid #b42318;padding:8px 12px">${escapeMultiline(m.reason)}</p><p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
       };
-    case 'report':
+    case 'calendarGap': {
+      const intro = t(lang,
+        `Kalender kerja belum memuat daftar hari libur nasional dan cuti bersama tahun ${m.year}. Batas waktu pengaduan yang mencapai tahun ${m.year} kini dihitung dengan hari Senin–Jumat saja, sehingga bisa jatuh pada hari libur. Yang pertama: pengaduan ${m.trackingId} (${formatDateTime(m.at, lang, zone)}).`,
+        `The office calendar has no list of national holidays and cuti bersama for ${m.year}. Complaint deadlines reaching into ${m.year} are now computed on weekdays only, so they may fall on a holiday. The first: complaint ${m.trackingId} (${formatDateTime(m.at, lang, zone)}).`);
+      const todo = t(lang,
+        `Mohon tambahkan tanggal-tanggal dari SKB hari libur ${m.year} ke kalender direktori (holidays) dan tahun ${m.year} ke holidayYears. Setiap pengaduan yang terdampak ditandai pada kasusnya dan dalam rekapitulasi berikutnya.`,
+        `Please add the dates of the ${m.year} holiday decree to the directory's calendar (holidays) and ${m.year} to holidayYears. Every affected complaint is flagged on its case and in the next recap.`);
       return {
-        subject: t(lang, `Rekapitulasi pengaduan ${m.scopeName} — ${m.periodLabel}`, `Complaint recap ${m.scopeName} — ${m.periodLabel}`),
-        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', ...m.headline.map((h) => `${h.label}: ${h.value}`), '', `${t(lang, 'Lampiran', 'Attachments')}: ${m.attachments.join(', ')}`].join('\n'),
-        html: frame(lang, t(lang, `Rekapitulasi ${m.periodLabel}`, `Recap ${m.periodLabel}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><table role="presentation" cellpadding="6" style="font-size:15px">${m.headline.map((h) => `<tr><td style="color:#57606a">${e(h.label)}</td><td style="font-size:20px;font-weight:bold">${e(h.value)}</td></tr>`).join('')}</table>${m.chartContentId ? `<p><img src="cid:${e(m.chartContentId)}" alt="${t(lang, 'Grafik pengaduan', 'Complaints chart')}" width="560" style="max-width:100%"></p>` : ''}<p>${t(lang, 'Lampiran', 'Attachments')}: ${m.attachments.map(e).join(', ')}</p>`),
+        subject: t(lang, `Kalender kerja: daftar hari libur ${m.year} belum ada`, `Office calendar: no holiday list for ${m.year}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', todo].join('\n'),
+        html: frame(lang, t(lang, `Daftar hari libur ${m.year} belum ada`, `No holiday list for ${m.year}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(todo)}</p>`),
       };
+    }
+    case 'report':
+      return renderReport(m, lang);
   }
 }

@@ -1,84 +1,264 @@
 /**
- * Recap figures for a period, computed in one pass over a stream of cases (memory does not grow
- * with the number of cases), and the CSV of the period's cases without personal data.
+ * Recap figures for a report period, computed in one pass over the cases that were open at some
+ * point of the period (shared/usecases/reports.ts reads them through the month indexes), with
+ * memory bounded by the number of SOP steps, agencies, categories and weeks — never by the number
+ * of cases: percentiles come from a fixed histogram.
+ *
+ * Every figure is taken **as of the end of the period**, from the instants recorded on the case
+ * (submittedAt, closedAt, verdicts' endedAt, escalations' at, the rating's at, repliedAt), so a
+ * report re-run a month later gives the same numbers. An event belongs to the period it happened in.
  */
+import type { OfficeCalendar } from '../calendar';
 import type { CaseRecord } from '../case/model';
+import type { Period, ReportWeek } from './period';
 
-export interface Period {
-  /** `2026-10` or `2026-Q3`. */
+/** Age of the cases still open at the end of the period, in whole working days. */
+export const AGE_BANDS = ['0-5', '6-10', '11-20', '>20'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export interface StepFigure {
+  /** The SOP the step belongs to (a regency-wide report spans several). */
+  sopId: string;
+  scope: 'step' | 'phase';
   id: string;
-  months: string[];
-  label: { id: string; en: string };
+  /** Verdicts recorded in the period (a step visit that ended in it). */
+  verdicts: number;
+  onTime: number;
+  /** Sum of the late verdicts' lateness (office minutes for office-time limits, else minutes). */
+  lateMinutes: number;
 }
 
-const monthNames = { id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'], en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] };
-
-/** The complete period before `localDate` (YYYY-MM-DD in the regency): the previous month or quarter. */
-export function previousPeriod(kind: 'monthly' | 'quarterly', localDate: string): Period {
-  const year = Number(localDate.slice(0, 4));
-  const month = Number(localDate.slice(5, 7));
-  if (kind === 'monthly') {
-    const y = month === 1 ? year - 1 : year;
-    const m = month === 1 ? 12 : month - 1;
-    const id = `${y}-${String(m).padStart(2, '0')}`;
-    return { id, months: [id], label: { id: `${monthNames.id[m - 1]} ${y}`, en: `${monthNames.en[m - 1]} ${y}` } };
-  }
-  const q = Math.floor((month - 1) / 3);
-  const y = q === 0 ? year - 1 : year;
-  const pq = q === 0 ? 4 : q;
-  const months = [1, 2, 3].map((i) => `${y}-${String((pq - 1) * 3 + i).padStart(2, '0')}`);
-  return { id: `${y}-Q${pq}`, months, label: { id: `Triwulan ${pq} ${y}`, en: `Q${pq} ${y}` } };
-}
-
-export interface Recap {
+export interface Figures {
+  /** Complaints received in the period, by category and channel. */
   received: number;
   byCategory: Record<string, number>;
   byChannel: Record<string, number>;
+  /** Of the complaints received, how many SP4N-LAPOR! routed to the inspectorate (berkadar pengawasan). */
+  supervisory: number;
+  /** Cases that ended in the period, whenever they were received. */
   closed: number;
   rejected: number;
-  open: number;
-  stepVerdicts: number;
-  stepsOnTime: number;
+  /** Cases ended in the period whose every step (and phase) verdict was on time. */
+  endedWithinLimits: number;
+  /** Cases received by the end of the period and not ended by then, by age. */
+  openAtEnd: number;
+  openByAge: Record<AgeBand, number>;
+  oldestOpenWorkingDays: number | null;
+  /** SLA verdicts recorded in the period: overall and per step or phase. */
+  verdicts: number;
+  onTime: number;
+  steps: StepFigure[];
+  /**
+   * Handling time (receipt to the first answer, or to the rejection) of cases whose handling ended in
+   * the period, in working days: nearest-rank percentiles over 0.1-working-day buckets.
+   */
+  handling: { count: number; medianWorkingDays: number | null; p90WorkingDays: number | null };
+  /** Escalations sent in the period by rung (1 = the superior …), and reprimand recommendations. */
   escalationsByLevel: Record<string, number>;
   reprimands: number;
-  ratings: number;
-  ratingSum: number;
+  /** Reporters' ratings given in the period, and their replies (not satisfied: the case reopens). */
+  ratings: { count: number; average: number | null; byStars: [number, number, number, number, number]; satisfied: number; notSatisfied: number };
   replies: number;
+  /** Cases whose deadlines were computed for a year with no holiday list (weekdays only). */
+  calendarGaps: { cases: number; years: number[] };
 }
 
-/** Aggregates a stream of cases: one pass, bounded memory. */
-export async function aggregate(cases: AsyncIterable<CaseRecord>): Promise<Recap> {
-  const r: Recap = { received: 0, byCategory: {}, byChannel: {}, closed: 0, rejected: 0, open: 0, stepVerdicts: 0, stepsOnTime: 0, escalationsByLevel: {}, reprimands: 0, ratings: 0, ratingSum: 0, replies: 0 };
-  for await (const c of cases) {
-    r.received++;
-    r.byCategory[c.category] = (r.byCategory[c.category] ?? 0) + 1;
-    r.byChannel[c.channel] = (r.byChannel[c.channel] ?? 0) + 1;
-    if (c.status === 'closed') r.closed++;
-    else if (c.status === 'rejected') r.rejected++;
-    else r.open++;
-    for (const v of c.verdicts) {
-      r.stepVerdicts++;
-      if (v.onTime) r.stepsOnTime++;
+export interface WeekFigure {
+  label: string;
+  received: number;
+  ended: number;
+  verdicts: number;
+  onTime: number;
+}
+
+export interface Recap {
+  periodId: string;
+  start: string;
+  end: string;
+  totals: Figures;
+  /** Per responsible agency (where SP4N-LAPOR! routed the case, else the agency that received it). */
+  byAgency: Record<string, Figures>;
+  weekly: WeekFigure[];
+}
+
+/** The office minutes of a regular working day (the first weekday with hours): a "working day" of handling time. */
+export function workingDayMinutes(calendar: OfficeCalendar): number {
+  for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const) {
+    const hours = calendar.config.weeklyHours[day];
+    if (hours) {
+      const m = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+      if (m(hours.close) > m(hours.open)) return m(hours.close) - m(hours.open);
     }
-    for (const e of c.escalations) {
-      if (e.kind === 'reprimand') r.reprimands++;
-      else r.escalationsByLevel[e.level] = (r.escalationsByLevel[e.level] ?? 0) + 1;
-    }
-    if (c.rating?.rating) { r.ratings++; r.ratingSum += c.rating.rating; }
-    r.replies += c.replies;
   }
-  return r;
+  throw new Error('The office calendar has no working day');
 }
 
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '');
-  // Quote always; neutralise spreadsheet formulas.
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
+/** Buckets of 0.1 working day up to this many; longer handling times fall in the last one (and are rare). */
+const HISTOGRAM_BUCKETS = 2_000;
 
-/** The CSV header and one line per case; no reporter data of any kind. */
-export const csvHeader = ['tracking_id', 'agency', 'category', 'channel', 'submitted_at', 'status', 'closed_at', 'steps_on_time', 'steps_late', 'escalation_level', 'rating', 'title'].join(',');
-export function csvLine(c: CaseRecord): string {
-  const late = c.verdicts.filter((v) => !v.onTime).length;
-  return [c.trackingId, c.agencyId, c.category, c.channel, c.submittedAt, c.status, c.closedAt ?? '', c.verdicts.length - late, late, Math.max(0, ...c.escalations.map((e) => e.level)), c.rating?.rating ?? '', c.title].map(csvCell).join(',');
+class Histogram {
+  private readonly counts = new Uint32Array(HISTOGRAM_BUCKETS + 1);
+  count = 0;
+
+  add(workingDays: number): void {
+    this.counts[Math.min(HISTOGRAM_BUCKETS, Math.max(0, Math.ceil(workingDays * 10 - 1e-9)))]!++;
+    this.count++;
+  }
+
+  /** Nearest rank: the smallest bucket at or below which `p` of the values lie (0.1 day resolution). */
+  percentile(p: number): number | null {
+    if (!this.count) return null;
+    const rank = Math.max(1, Math.ceil(p * this.count));
+    let seen = 0;
+    for (let b = 0; b <= HISTOGRAM_BUCKETS; b++) {
+      seen += this.counts[b]!;
+      if (seen >= rank) return b / 10;
+    }
+    return HISTOGRAM_BUCKETS / 10;
+  }
+}
+
+class FiguresBuilder {
+  private readonly f: Omit<Figures, 'steps' | 'handling' | 'calendarGaps' | 'ratings'> & { ratingSum: number; ratingCount: number; byStars: [number, number, number, number, number]; satisfied: number; notSatisfied: number; gapCases: number };
+  private readonly steps = new Map<string, StepFigure>();
+  private readonly gapYears = new Set<number>();
+  private readonly handling = new Histogram();
+
+  constructor() {
+    this.f = {
+      received: 0, byCategory: {}, byChannel: {}, supervisory: 0, closed: 0, rejected: 0, endedWithinLimits: 0,
+      openAtEnd: 0, openByAge: { '0-5': 0, '6-10': 0, '11-20': 0, '>20': 0 }, oldestOpenWorkingDays: null,
+      verdicts: 0, onTime: 0, escalationsByLevel: {}, reprimands: 0,
+      ratingSum: 0, ratingCount: 0, byStars: [0, 0, 0, 0, 0], satisfied: 0, notSatisfied: 0, replies: 0, gapCases: 0,
+    };
+  }
+
+  add(c: CaseRecord, ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number }): void {
+    const f = this.f;
+    const received = ctx.within(c.submittedAt);
+    const endedAt = c.closedAt ? new Date(c.closedAt) : undefined;
+    const endedInPeriod = ctx.within(c.closedAt);
+    const openAtEnd = new Date(c.submittedAt) < ctx.end && !(endedAt && endedAt < ctx.end);
+    if (!received && !endedInPeriod && !openAtEnd) return;
+
+    if (received) {
+      f.received++;
+      f.byCategory[c.category] = (f.byCategory[c.category] ?? 0) + 1;
+      f.byChannel[c.channel] = (f.byChannel[c.channel] ?? 0) + 1;
+      if (c.routedAgencyId === 'inspectorate') f.supervisory++;
+    }
+    if (endedInPeriod) {
+      if (c.status === 'rejected') f.rejected++;
+      else f.closed++;
+      if (c.verdicts.every((v) => v.onTime)) f.endedWithinLimits++;
+    }
+    if (openAtEnd) {
+      f.openAtEnd++;
+      const age = ctx.ageWorkingDays(c.submittedAt);
+      const whole = Math.floor(age);
+      f.openByAge[whole <= 5 ? '0-5' : whole <= 10 ? '6-10' : whole <= 20 ? '11-20' : '>20']++;
+      f.oldestOpenWorkingDays = Math.max(f.oldestOpenWorkingDays ?? 0, whole);
+    }
+    for (const v of c.verdicts) {
+      if (!ctx.within(v.endedAt)) continue;
+      f.verdicts++;
+      if (v.onTime) f.onTime++;
+      const key = `${c.sopId}:${v.scope}:${v.id}`;
+      const s = this.steps.get(key) ?? { sopId: c.sopId, scope: v.scope, id: v.id, verdicts: 0, onTime: 0, lateMinutes: 0 };
+      s.verdicts++;
+      if (v.onTime) s.onTime++;
+      else s.lateMinutes += v.lateByMinutes;
+      this.steps.set(key, s);
+    }
+    const handlingEnd = c.firstAnsweredAt ?? (c.status === 'rejected' || c.status === 'closed' ? c.closedAt : undefined);
+    if (handlingEnd && ctx.within(handlingEnd)) this.handling.add(ctx.handlingWorkingDays(c.submittedAt, handlingEnd));
+    for (const e of c.escalations) {
+      if (!ctx.within(e.at)) continue;
+      if (e.kind === 'reprimand') f.reprimands++;
+      else f.escalationsByLevel[String(e.level)] = (f.escalationsByLevel[String(e.level)] ?? 0) + 1;
+    }
+    if (c.rating && ctx.within(c.rating.at)) {
+      if (c.rating.rating) {
+        f.ratingCount++;
+        f.ratingSum += c.rating.rating;
+        f.byStars[c.rating.rating - 1]!++;
+      }
+      if (c.rating.satisfied) f.satisfied++;
+      else f.notSatisfied++;
+    }
+    f.replies += (c.repliedAt ?? []).filter((at) => ctx.within(at)).length;
+    if (c.calendarGaps?.length) {
+      f.gapCases++;
+      for (const y of c.calendarGaps) this.gapYears.add(y);
+    }
+  }
+
+  result(): Figures {
+    const { ratingSum, ratingCount, byStars, satisfied, notSatisfied, gapCases, ...f } = this.f;
+    return {
+      ...f,
+      // In the order first seen per SOP, steps before phases: the SOP's own order for cases that ran it.
+      steps: [...this.steps.values()].sort((a, b) => a.sopId.localeCompare(b.sopId) || (a.scope === b.scope ? 0 : a.scope === 'step' ? -1 : 1)),
+      handling: { count: this.handling.count, medianWorkingDays: this.handling.percentile(0.5), p90WorkingDays: this.handling.percentile(0.9) },
+      ratings: { count: ratingCount, average: ratingCount ? Math.round((ratingSum / ratingCount) * 100) / 100 : null, byStars, satisfied, notSatisfied },
+      calendarGaps: { cases: gapCases, years: [...this.gapYears].sort() },
+    };
+  }
+}
+
+/**
+ * Builds the recap of one period (and scope) from cases added one at a time. Each case must be
+ * added at most once; cases that were not open at any point of the period add nothing.
+ */
+export class RecapBuilder {
+  private readonly totals = new FiguresBuilder();
+  private readonly agencies = new Map<string, FiguresBuilder>();
+  private readonly weekly: WeekFigure[];
+  private readonly dayMinutes: number;
+
+  constructor(private readonly opts: { calendar: OfficeCalendar; period: Period; weeks: ReportWeek[] }) {
+    this.weekly = opts.weeks.map((w) => ({ label: w.label, received: 0, ended: 0, verdicts: 0, onTime: 0 }));
+    this.dayMinutes = workingDayMinutes(opts.calendar);
+  }
+
+  add(c: CaseRecord): void {
+    const { calendar, period } = this.opts;
+    const ctx = {
+      within: (iso: string | undefined) => !!iso && new Date(iso) >= period.start && new Date(iso) < period.end,
+      end: period.end,
+      ageWorkingDays: (from: string) => calendar.officeMinutesBetween(new Date(from), period.end) / this.dayMinutes,
+      handlingWorkingDays: (from: string, to: string) => calendar.officeMinutesBetween(new Date(from), new Date(to)) / this.dayMinutes,
+    };
+    this.totals.add(c, ctx);
+    const agencyId = c.routedAgencyId ?? c.agencyId;
+    const agency = this.agencies.get(agencyId) ?? new FiguresBuilder();
+    this.agencies.set(agencyId, agency);
+    agency.add(c, ctx);
+    const week = (iso: string | undefined) => (iso ? this.weekly[this.opts.weeks.findIndex((w) => new Date(iso) >= w.start && new Date(iso) < w.end)] : undefined);
+    const receivedWeek = week(c.submittedAt);
+    if (receivedWeek) receivedWeek.received++;
+    const endedWeek = week(c.closedAt);
+    if (endedWeek) endedWeek.ended++;
+    for (const v of c.verdicts) {
+      const w = week(v.endedAt);
+      if (!w) continue;
+      w.verdicts++;
+      if (v.onTime) w.onTime++;
+    }
+  }
+
+  result(): Recap {
+    const byAgency: Record<string, Figures> = {};
+    for (const [id, builder] of [...this.agencies.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const figures = builder.result();
+      // A case added to the totals but inactive in the period added nothing to its agency either.
+      if (figures.received || figures.closed || figures.rejected || figures.openAtEnd || figures.verdicts) byAgency[id] = figures;
+    }
+    return { periodId: this.opts.period.id, start: this.opts.period.start.toISOString(), end: this.opts.period.end.toISOString(), totals: this.totals.result(), byAgency, weekly: this.weekly };
+  }
+}
+
+/** A share as people read it: "85 %", or "—" when there is nothing to divide. */
+export function percent(part: number, whole: number): string {
+  return whole ? `${Math.round((100 * part) / whole)} %` : '—';
 }

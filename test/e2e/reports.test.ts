@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { VirtualClock } from '../../infra/local/clock';
 import { nextReportRun, ReportScheduler } from '../../infra/local/reports';
 import { getSop } from '../../shared/sops';
-import { complaint, startTestRuntime } from '../support/runtime';
+import ExcelJS from 'exceljs';
+import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 const WIB = 7 * 60;
 const monthly = { period: 'monthly', dayOfMonth: 1, hour: 8 } as const;
@@ -109,34 +110,73 @@ describe('ReportScheduler', () => {
   });
 });
 
-describe('the runtime runs the monthly recap on its clock', () => {
-  test('moving the clock past 1 December 08:00 WIB mails the library its November recap, with the cases as CSV', async () => {
-    // Prepare: a runtime on 23 November with one library case filed.
-    const rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') });
-    try {
-      const filed = await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'koleksi'));
-      expect(filed.status).toBe(201);
-      await rt.engine.waitForIdle();
-      const jobs = (await rt.call('GET', '/_local/reports')).body;
-      expect(jobs.jobs.find((j: { reportId: string }) => j.reportId === 'rekap-bulanan').nextRunAt).toBe('2026-12-01T01:00:00.000Z');
+describe('the runtime runs the recaps on its clock', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => { rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') }); });
+  afterAll(async () => { await rt.dispose(); });
 
-      // Act
-      await rt.advance('P8D');
+  const recaps = async (since = 0) => (await rt.mail()).slice(since).filter((m) => m.subject.startsWith('Rekapitulasi pengaduan'));
+  const download = async (url: string) => Buffer.from(await (await fetch(`${rt.url}${url}`)).arrayBuffer());
 
-      // Assess: one recap to each recipient role, with the CSV attached; the next run is January's.
-      const recaps = (await rt.mail()).filter((m) => m.subject.startsWith('Rekapitulasi pengaduan'));
-      expect(recaps.map((m) => m.to[0]).sort()).toEqual([
-        'kabid.layanan@perpus.musitanggap.example.go.id', 'kasi.layanan@perpus.musitanggap.example.go.id', 'kepala@perpus.musitanggap.example.go.id',
-      ].sort());
-      for (const m of recaps) {
-        expect(m.subject).toContain('November 2026');
-        expect(m.attachments).toEqual([{ filename: 'pengaduan-2026-11.csv', contentType: expect.stringMatching(/^text\/csv/), size: expect.any(Number) }]);
-        expect(m.attachments[0]!.size).toBeGreaterThan(100);
-      }
-      const after = (await rt.call('GET', '/_local/reports')).body;
-      expect(after.jobs.find((j: { reportId: string }) => j.reportId === 'rekap-bulanan')).toMatchObject({ lastResult: 'sent', nextRunAt: '2027-01-01T01:00:00.000Z' });
-    } finally {
-      await rt.dispose();
+  test('past 1 December 08:00 WIB the library heads get the November recap: summary, inline chart, CSV and workbook', async () => {
+    // Prepare: on Monday 23 November, two library complaints (one confidential) and one to SP4N-LAPOR!.
+    for (const body of [complaint('perpus-muba', 'koleksi'), complaint('perpus-muba', 'layanan', { confidential: true }), complaint('kominfo-muara-enim', 'infrastruktur')]) {
+      expect((await rt.call('POST', '/api/complaints', body)).status).toBe(201);
     }
+    await rt.engine.waitForIdle();
+
+    // Act: a week later, past the 1st at 08:00.
+    await rt.advance('P8D');
+
+    // Assess: the three heads, in the SOP's order (Kasi, Kabid, Kepala Dinas).
+    const sent = await recaps();
+    expect(sent.map((m) => m.to[0])).toEqual([
+      'kasi.layanan@perpus.musitanggap.example.go.id', 'kabid.layanan@perpus.musitanggap.example.go.id', 'kepala@perpus.musitanggap.example.go.id',
+    ]);
+    const mail = sent[0]!;
+    expect(mail.subject).toBe('Rekapitulasi pengaduan Dinas Perpustakaan dan Kearsipan — November 2026');
+    expect(mail.text).toContain('Pengaduan diterima: 2 (+2 dibanding Oktober 2026)');
+    expect(mail.text).toContain('Masih terbuka di akhir periode: 2');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['rekap-perpus-muba-2026-11.png', 'image/png'],
+      ['rekap-perpus-muba-2026-11.csv', 'text/csv'],
+      ['rekap-perpus-muba-2026-11.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ]);
+    expect(mail.attachments[0]!.contentId).toBe('chart-2026-11@tanggap');
+
+    // The files as a head of office opens them from the mailbox: two cases, no reporter data.
+    const id = encodeURIComponent(mail.id);
+    const png = await download(`/_local/mail/${id}/0`);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const csv = (await download(`/_local/mail/${id}/1`)).toString('utf8').trim().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv.join('\n')).not.toMatch(/Siti Rahma|siti\.rahma@example\.com|081234567890/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await download(`/_local/mail/${id}/2`)) as unknown as ArrayBuffer);
+    expect(book.getWorksheet('Pengaduan')!.rowCount).toBe(3);
+    const page = (await rt.call('GET', `/_local/mailbox?id=${id}`)).text;
+    expect(page).toContain(`/_local/mail/${id}/0`);
+    expect(page).not.toContain('cid:chart');
+
+    const after = (await rt.call('GET', '/_local/reports')).body;
+    expect(after.jobs.find((j: { reportId: string }) => j.reportId === 'rekap-bulanan')).toMatchObject({ lastResult: 'sent', nextRunAt: '2027-01-01T01:00:00.000Z' });
+  });
+
+  test('past 1 January 08:00 WIB the Bupati gets the regency-wide P4 report of the fourth quarter', async () => {
+    // Prepare
+    const before = (await rt.mail()).length;
+
+    // Act: to 1 January 2027, 08:00 WIB and a little after.
+    await rt.advance('P31DT1H');
+
+    // Assess: the P4 report to the Bupati and the regency admin; the library's December recap too.
+    const sent = await recaps(before);
+    const p4 = sent.filter((m) => m.subject.includes('Triwulan IV 2026'));
+    expect(p4.map((m) => m.to[0])).toEqual(['bupati@musitanggap.example.go.id', 'admin.lapor@kominfo.musitanggap.example.go.id']);
+    expect(p4[0]!.subject).toBe('Rekapitulasi pengaduan Kabupaten Musi Tanggap — Triwulan IV 2026');
+    expect(p4[0]!.text).toContain('Pengaduan diterima: 3');
+    expect(p4[0]!.text).toMatch(/Per instansi/);
+    expect(p4[0]!.attachments.map((a) => a.filename)).toEqual(['rekap-musi-tanggap-2026-Q4.png', 'rekap-musi-tanggap-2026-Q4.csv', 'rekap-musi-tanggap-2026-Q4.xlsx']);
+    expect(sent.filter((m) => m.subject.includes('Desember 2026'))).toHaveLength(3);
   });
 });

@@ -2,6 +2,10 @@ import { renderEmail, type CaseSummary, type EmailModel } from '../../shared/ema
 import { renderComplaintForm, renderErrorPage, renderReplyPage, renderTaskPage, renderTracking } from '../../shared/web/pages';
 import { buildMime, headerSafe } from '../../shared/email/mime';
 import type { TaskView } from '../../shared/usecases/views';
+import { createOfficeCalendar } from '../../shared/calendar';
+import { demoDirectory } from '../../shared/directory';
+import { RecapBuilder } from '../../shared/reports/aggregate';
+import { parsePeriod } from '../../shared/reports/period';
 
 const attack = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
 const evilCase: CaseSummary = {
@@ -11,6 +15,7 @@ const evilCase: CaseSummary = {
 };
 const step = { name: 'Analisa', expects: 'Analisa dan survei', role: 'Tim', dueAt: '2026-11-26T16:00:00+07:00' };
 const now = '2026-11-23T10:00:00+07:00';
+const emptyFigures = new RecapBuilder({ calendar: createOfficeCalendar(demoDirectory.calendar), period: parsePeriod('2026-10', 420), weeks: [] }).result().totals;
 
 const models: EmailModel[] = [
   { template: 'newTask', recipientName: 'Andi', case: evilCase, step, taskUrl: 'https://x/tasks/k', now },
@@ -23,7 +28,11 @@ const models: EmailModel[] = [
   { template: 'question', case: evilCase, question: `Pertanyaan ${attack}`, replyUrl: 'https://x/r', windowEndsAt: '2026-12-03T10:00:00+07:00' },
   { template: 'closing', case: evilCase, reason: 'reply_window_elapsed', statusUrl: 'https://x/c' },
   { template: 'rejection', case: evilCase, reason: `Alasan ${attack}`, statusUrl: 'https://x/c' },
-  { template: 'report', recipientName: 'Kadin', periodLabel: 'Oktober 2026', scopeName: 'Dinas Kesehatan', headline: [{ label: 'Diterima', value: '12' }], attachments: ['kasus.csv'] },
+  { template: 'calendarGap', recipientName: `Admin ${attack}`, year: 2027, trackingId: 'TGP-7KQ4-M9XD-R', at: now },
+  {
+    template: 'report', recipientName: `Kadin ${attack}`, periodLabel: 'Oktober 2026', previousLabel: 'September 2026', scopeName: `Dinas ${attack}`,
+    recap: emptyFigures, previous: emptyFigures, agencies: [{ name: attack, figures: emptyFigures }], steps: [], attachments: ['kasus.csv'], rows: 0, xlsxRows: 0, csvIncluded: true,
+  },
 ];
 
 describe.each(models.map((m) => [m.template, m]))('email %s', (_name, model) => {
