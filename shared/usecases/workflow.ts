@@ -117,12 +117,32 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
     deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
     await mutateCase(deps, c.caseId, (x) => ({ calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }));
+    await warnCalendarAdmin(deps, stored.gaps, c, req.enteredAt);
   }
   await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
     ? { replyWindowEndsAt: stored.dueAt }
     : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }));
   const { gaps: _gaps, ...result } = stored;
   return result;
+}
+
+/**
+ * Emails the regency admin, once per missing year for the whole regency, that deadlines are being
+ * computed without that year's holiday list; every later case is still flagged on the case, in the
+ * log and in the next report. A failed email is logged and retried with the next flagged deadline.
+ */
+async function warnCalendarAdmin(deps: Deps, years: number[], c: CaseRecord, at: string): Promise<void> {
+  const scope = `regency-${deps.directory.regency.id}`;
+  for (const year of years) {
+    if (!(await deps.store.claimOnce(scope, `calendar-gap#${year}`))) continue;
+    const admin = deps.directory.admin;
+    try {
+      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language) });
+    } catch (err) {
+      await deps.store.release(scope, `calendar-gap#${year}`);
+      deps.log.warn('calendar gap email to the regency admin failed; the next flagged deadline retries it', { year, errorName: err instanceof Error ? err.name : 'unknown' });
+    }
+  }
 }
 
 // ---------------------------------------------------------------- tasks

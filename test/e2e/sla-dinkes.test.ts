@@ -105,6 +105,10 @@ test('(b) cases left alone are reminded and escalated up to the Bupati at the ca
   expect(team2027.record.calendarGaps).toEqual([2027]);
   expect(team2027.events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual([['2026-12-23T15:30', { years: [2027] }]]);
   expect(gapWarnings(logs.text(), team2027.record.caseId)).toEqual([{ years: [2027], admin: who.admin.id }]);
+  // The regency admin is told by email, once for the year (every later flagged case stays silent there).
+  const calendarMail = (await rt.mail()).filter((m) => m.subject.startsWith('Kalender kerja'));
+  expect(calendarMail.map((m) => [m.to, m.subject])).toEqual([[[who.admin.email], 'Kalender kerja: daftar hari libur 2027 belum ada']]);
+  expect(calendarMail[0]!.text).toContain(atAnalysis);
   // The untouched case's deadlines all lie in 2026: nothing flagged.
   const plain = await storedCase(untouched);
   expect(plain.record.calendarGaps ?? []).toEqual([]);
