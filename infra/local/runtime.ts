@@ -11,7 +11,7 @@
  */
 import './polyfills';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -27,7 +27,7 @@ import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
 import { createHttpFront } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
-import { LocalMailbox, startLocalSes } from './ses';
+import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
 
@@ -36,7 +36,9 @@ import { startSfnServer } from './stepfunctions/server';
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 const ROOT = resolve(__dirname, '../..');
-const TABLE_NAME = 'tanggap-local';
+export const TABLE_NAME = 'tanggap-local';
+/** Where a running runtime tells other local tools (npm run report) its endpoints. */
+const RUNTIME_FILE = 'runtime.json';
 
 export interface RuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -154,6 +156,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   reports.start();
 
   engine.resume();
+  const runtimeFile = join(dataDir, RUNTIME_FILE);
+  writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, dynamodb: dynamoUrl, ses: ses.url } satisfies RuntimeEndpoints));
   http.on('request', createHttpFront({
     routes,
     now: () => clock.now(),
@@ -164,6 +168,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   async function local(method: string, target: URL, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
     const jsonOut = (status: number, value: unknown) => ({ statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(value) });
+    const attachment = /^\/_local\/mail\/([^/]+)\/(\d+)$/.exec(target.pathname);
+    if (method === 'GET' && attachment) {
+      const found = mailbox.attachment(attachment[1]!, Number(attachment[2]));
+      if (!found) return jsonOut(404, { error: 'not_found', message: 'Tidak ada lampiran ini. / No such attachment.' });
+      const inline = found.contentType.startsWith('image/');
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': found.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+          'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${found.filename.replace(/[^\w.-]/g, '_')}"`,
+        },
+        body: found.content.toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     switch (`${method} ${target.pathname}`) {
       case 'GET /_local/clock':
         return jsonOut(200, { now: clock.now().toISOString(), pendingTimers: clock.pendingTimers().length });
@@ -180,7 +199,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       case 'GET /_local/mail':
         return jsonOut(200, mailbox.all());
       case 'GET /_local/mailbox':
-        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all().map(openLinksOnTop), selectedId: target.searchParams.get('id') ?? undefined }) };
+        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all().map((m) => openLinksOnTop(withAttachmentUrls(m))), selectedId: target.searchParams.get('id') ?? undefined }) };
       case 'GET /_local/directory':
         return jsonOut(200, demoDirectory);
       case 'GET /_local/reports':
@@ -198,6 +217,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     engine,
     mailbox,
     async stop() {
+      rmSync(runtimeFile, { force: true });
       reports!.stop();
       engine.close();
       clock.stop();
@@ -213,6 +233,90 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
  */
 function openLinksOnTop<T extends { html: string }>(message: T): T {
   return { ...message, html: `<base target="_top">${message.html}` };
+}
+
+interface RuntimeEndpoints {
+  pid: number;
+  url: string;
+  dynamodb: string;
+  ses: string;
+}
+
+/** The local data a tool (npm run report) works on: the running runtime's endpoints, or DATA_DIR opened directly. */
+export interface LocalData {
+  dynamodb: string;
+  ses: string;
+  /** The runtime's URL when it is running. */
+  url?: string;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+/**
+ * Reaches the data of DATA_DIR: through the runtime when it runs (its DynamoDB and SES endpoints and
+ * its clock), else by opening DATA_DIR itself — dynalite on its files, the SES capture on its mail
+ * folder (mail sent now shows in the mailbox at the next start), the clock's saved offset. It never
+ * runs executions or timers.
+ */
+export async function openLocalData(dataDirInput: string): Promise<LocalData> {
+  const dataDir = resolve(dataDirInput);
+  const running = await runningRuntime(join(dataDir, RUNTIME_FILE));
+  if (running) {
+    return {
+      dynamodb: running.dynamodb, ses: running.ses, url: running.url,
+      now: () => new Date(Date.now() + running.clockOffsetMs),
+      close: async () => undefined,
+    };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const clock = new VirtualClock({ file: join(dataDir, 'clock.json') });
+  const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
+  const ses = await startLocalSes(mailbox);
+  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
+  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await ensureTable(client);
+  client.destroy();
+  return {
+    dynamodb: dynamoUrl, ses: ses.url, now: () => clock.now(),
+    async close() {
+      clock.stop();
+      await Promise.all([ses.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await mailbox.close();
+    },
+  };
+}
+
+/** The endpoints of a runtime running on this DATA_DIR (its file names a live process that answers), or undefined. */
+async function runningRuntime(file: string): Promise<(RuntimeEndpoints & { clockOffsetMs: number }) | undefined> {
+  let endpoints: RuntimeEndpoints;
+  try {
+    endpoints = JSON.parse(readFileSync(file, 'utf8')) as RuntimeEndpoints;
+    process.kill(endpoints.pid, 0);
+  } catch {
+    return undefined; // no file, or the process that wrote it is gone (a kill -9 leaves the file behind)
+  }
+  try {
+    const res = await fetch(`${endpoints.url}/_local/clock`, { signal: AbortSignal.timeout(2_000) });
+    const { now } = (await res.json()) as { now: string };
+    return { ...endpoints, clockOffsetMs: Date.parse(now) - Date.now() };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Attachments as a mail client shows them: inline images (`cid:`) in the message, the others as
+ * links to download, all served from the mailbox's folder.
+ */
+function withAttachmentUrls(message: StoredMail): StoredMail & { attachments: (StoredMail['attachments'][number] & { url: string })[] } {
+  const url = (i: number) => `/_local/mail/${encodeURIComponent(message.id)}/${i}`;
+  let html = message.html;
+  message.attachments.forEach((a, i) => {
+    if (a.contentId) html = html.split(`cid:${a.contentId}`).join(url(i));
+  });
+  return { ...message, html, attachments: message.attachments.map((a, i) => ({ ...a, url: url(i) })) };
 }
 
 async function ensureTable(client: DynamoDBClient): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,8 +22,12 @@ export interface StoredMail {
   html: string;
   sentAt: string;
   links: string[];
-  attachments: { filename: string; contentType: string; size: number }[];
+  /** Kept beside the mail (GET /_local/mail/<id>/<index> serves them); `contentId` for inline images. */
+  attachments: { filename: string; contentType: string; size: number; contentId?: string }[];
 }
+
+/** SES refuses a raw message longer than this (10 MiB), and so does the local endpoint. */
+export const SES_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /** Every http(s) URL in a message, in order, without duplicates. */
 export function linksOf(text: string, html: string): string[] {
@@ -43,7 +47,7 @@ export class LocalMailbox {
   /** Appends in sending order, each one synced before the next. */
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(dir: string, private readonly now: () => Date) {
+  constructor(private readonly dir: string, private readonly now: () => Date) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'messages.jsonl');
     if (existsSync(this.file)) {
@@ -63,11 +67,40 @@ export class LocalMailbox {
     return content.split('\n').filter(Boolean).map((line) => JSON.parse(line) as StoredMail);
   }
 
-  /** Keeps a sent message; resolves once it is on disk (SES answers only then). */
-  async add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links'>): Promise<StoredMail> {
-    const stored: StoredMail = { id: randomUUID(), sentAt: this.now().toISOString(), links: linksOf(mail.text, mail.html), ...mail };
+  /** An attachment of a kept message (its bytes from disk), or undefined. */
+  attachment(id: string, index: number): { filename: string; contentType: string; content: Buffer } | undefined {
+    const mail = /^[0-9a-f-]{36}$/.test(id) ? this.all().find((m) => m.id === id) : undefined;
+    const meta = mail?.attachments[index];
+    if (!meta) return undefined;
+    try {
+      return { filename: meta.filename, contentType: meta.contentType, content: readFileSync(join(this.dir, 'attachments', id, String(index))) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Keeps a sent message; resolves once it is on disk (SES answers only then). Attachments are
+   * written (and synced) before the message's line, so a message never names a missing file.
+   */
+  async add(mail: Omit<StoredMail, 'id' | 'sentAt' | 'links' | 'attachments'> & { attachments: (StoredMail['attachments'][number] & { content: Buffer })[] }): Promise<StoredMail> {
+    const id = randomUUID();
+    const stored: StoredMail = {
+      id, sentAt: this.now().toISOString(), links: linksOf(mail.text, mail.html), ...mail,
+      attachments: mail.attachments.map(({ content: _content, ...meta }) => meta),
+    };
     const line = Buffer.from(`${JSON.stringify(stored)}\n`, 'utf8');
     const written = this.tail.then(async () => {
+      if (mail.attachments.length) {
+        const dir = join(this.dir, 'attachments', id);
+        await mkdir(dir, { recursive: true });
+        for (const [i, a] of mail.attachments.entries()) {
+          const fh = await open(join(dir, String(i)), 'w');
+          await fh.writeFile(a.content);
+          await fh.datasync();
+          await fh.close();
+        }
+      }
       const fh = await (this.file$ ??= open(this.file, 'a'));
       await fh.appendFile(line);
       await fh.datasync();
@@ -117,6 +150,10 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
             res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendEmail', stored.id));
           } else if (action === 'SendRawEmail') {
             const raw = Buffer.from(form.get('RawMessage.Data') ?? '', 'base64');
+            if (raw.length > SES_MAX_MESSAGE_BYTES) {
+              res.writeHead(400, { 'content-type': 'text/xml' }).end(fault('MessageRejected', `Message length is more than ${SES_MAX_MESSAGE_BYTES} bytes long: ${raw.length}.`));
+              return;
+            }
             const parsed = await simpleParser(raw);
             const addresses = (v: typeof parsed.to) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
             const stored = await mailbox.add({
@@ -126,7 +163,10 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
-              attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, size: a.size })),
+              attachments: parsed.attachments.map((a) => ({
+                filename: a.filename ?? '', contentType: a.contentType, size: a.size, content: a.content,
+                ...(a.contentId ? { contentId: a.contentId.replace(/^<|>$/g, '') } : {}),
+              })),
             });
             res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendRawEmail', stored.id));
           } else {

@@ -204,7 +204,7 @@ export interface MailboxMessage {
   text: string;
   html: string;
   sentAt: string;
-  attachments: { filename: string; contentType: string; size: number }[];
+  attachments: { filename: string; contentType: string; size: number; url?: string }[];
 }
 
 /** The local runtime's mailbox (`/_local/mailbox`): a list, and one message shown at a time. */
@@ -214,7 +214,7 @@ export function renderMailbox(input: { messages: MailboxMessage[]; selectedId?: 
   const shown = selected
     ? `<div class="card"><p class="muted">${e(selected.from)} → ${e(selected.to.join(', '))}<br>${e(selected.sentAt)}</p><h2>${e(selected.subject)}</h2>
 <iframe title="message" sandbox="allow-popups allow-top-navigation-by-user-activation" srcdoc="${e(selected.html)}" style="width:100%;height:36rem;border:1px solid #d0d7de;border-radius:6px"></iframe>
-${selected.attachments.length ? `<p>${selected.attachments.map((a) => `📎 ${e(a.filename)} (${a.size} B)`).join('<br>')}</p>` : ''}</div>`
+${selected.attachments.length ? `<p>${selected.attachments.map((a) => `📎 ${a.url ? `<a href="${e(a.url)}" download="${e(a.filename)}">${e(a.filename)}</a>` : e(a.filename)} (${a.size} B)`).join('<br>')}</p>` : ''}</div>`
     : '<div class="card">Belum ada email. / No mail yet.</div>';
   return layout('Mailbox', `<h1>Mailbox (${input.messages.length})</h1>${shown}<ol class="timeline" reversed>${list}</ol>`, 'id');
 }
