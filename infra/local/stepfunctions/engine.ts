@@ -610,6 +610,9 @@ export class LocalStepFunctions {
       callback = { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject, stateName };
       this.callbacks.set(token, callback);
     });
+    // close() rejects every waiting callback, including those of executions it aborted, which no
+    // longer await them: that rejection is expected, never an unhandled one.
+    result.catch(() => undefined);
     const answers = this.replay.get(execution.arn);
     const recorded = answers?.findIndex((a) => a.state === stateName) ?? -1;
     const answer = recorded >= 0 ? answers!.splice(recorded, 1)[0] : undefined;
