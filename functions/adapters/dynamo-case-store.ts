@@ -4,7 +4,7 @@
  */
 import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type DynamoDBClient, type QueryCommandInput,
+  type AttributeValue, type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
@@ -39,6 +39,19 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+
+/** The copy of an ended case that the month index of ended cases (ENDED#<month>) finds. */
+const endedCopy = (c: CaseRecord) => ({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}` });
+
+/**
+ * The items a case is kept as for the reports' reads (the case with its index keys, and its ended
+ * copy once ended), for bulk loading with BatchWriteItem (the report bench); no tracking lookup or events.
+ */
+export function caseItems(c: CaseRecord): Record<string, AttributeValue>[] {
+  const items = [toItem({ ...caseKey(c.caseId), itemType: 'case', ...c, ...indexAttributes(c) })];
+  if (c.endedMonth && c.closedAt) items.push(toItem(endedCopy(c)));
+  return items;
+}
 
 export class DynamoCaseStore implements CaseStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
@@ -264,7 +277,7 @@ export class DynamoCaseStore implements CaseStore {
   private async putEndedCopy(c: CaseRecord): Promise<void> {
     await this.client.send(new PutItemCommand({
       TableName: this.tableName,
-      Item: toItem({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}` }),
+      Item: toItem(endedCopy(c)),
     }));
   }
 

@@ -15,16 +15,10 @@ import './polyfills';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
-import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
-import { SesMailer } from '../../functions/adapters/ses-mailer';
-import { createOfficeCalendar } from '../../shared/calendar';
 import { demoDirectory } from '../../shared/directory';
-import { getSop } from '../../shared/sops';
-import type { Deps } from '../../shared/usecases/deps';
 import { buildReport, chartContentId, onDemandReport, renderReportEmail, reportRecipients, sendReport, type BuiltReport } from '../../shared/usecases/reports';
-import { openLocalData, TABLE_NAME } from './runtime';
+import { reportDeps } from './report-deps';
+import { openLocalData } from './runtime';
 
 const usage = `Usage: npm run report -- --agency <agency id> (--period YYYY-MM | --quarter YYYY-Qn) [--out DIR] [--no-send] [--resend]
   Agencies: ${demoDirectory.agencies.map((a) => a.id).join(', ')}
@@ -79,20 +73,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const local = await openLocalData(dataDir);
   try {
-    const client = (Ctor: typeof DynamoDBClient | typeof SESClient, endpoint: string) => new Ctor({ endpoint, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const deps: Deps = {
-      store: new DynamoCaseStore(client(DynamoDBClient, local.dynamodb) as DynamoDBClient, TABLE_NAME),
-      mailer: new SesMailer(client(SESClient, local.ses) as SESClient),
-      workflow: { start: refuse, taskSucceeded: refuse, taskFailed: refuse },
-      directory: demoDirectory,
-      calendar: createOfficeCalendar(demoDirectory.calendar),
-      getSop,
-      publicUrl: local.url ?? 'http://127.0.0.1:3000',
-      mailFrom: demoDirectory.regency.mailFrom,
-      linkSecret: 'reports-make-no-links-reports-make-no-links',
-      randomBytes: () => { throw new Error('reports make no keys'); },
-      log: { info: () => undefined, warn: (m, f) => console.warn(`warning: ${m} ${JSON.stringify(f ?? {})}`) },
-    };
+    const deps = reportDeps(local);
     const spec = onDemandReport(deps, options.agency, options.period);
     const now = local.now();
     if (now < spec.period.end) console.warn(`Catatan / note: ${spec.period.id} has not ended yet on the runtime's clock (${now.toISOString()}): the figures are as of now.`);
@@ -110,10 +91,6 @@ async function main(): Promise<void> {
   } finally {
     await local.close();
   }
-}
-
-async function refuse(): Promise<never> {
-  throw new Error('A report never starts or answers an execution');
 }
 
 main().catch((err: unknown) => {
