@@ -7,24 +7,29 @@
  *   npm run bench                     every section
  *   npm run bench -- intake memory    some sections
  *
- * Environment: BENCH_SECONDS (default 10), BENCH_CLIENTS (32), BENCH_CASES (10000).
+ * Environment: BENCH_SECONDS (default 10), BENCH_CLIENTS (32), BENCH_CASES (10000),
+ * BENCH_REPORT_CASES (10000,100000: the report section's sizes, each loaded on top of the last).
  *
  * To add a section, add an entry to `sections` below: it gets a started runtime and prints its figures.
  */
 import '../../infra/local/polyfills';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
+import type { CaseRecord } from '../../shared/case/model';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 const BATCH = 250;
+const execFileAsync = promisify(execFile);
 
 export interface BenchContext {
   runtime: Runtime;
@@ -88,6 +93,59 @@ function gc(): void {
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** A deterministic pseudo-random sequence, so every run loads the same cases. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+/**
+ * A library case of the November 2026 report: received in November (most), or in October and ended
+ * in November or still open; with three step verdicts, sometimes an escalation, a rating when closed.
+ */
+function reportCase(n: number, rnd: () => number): CaseRecord {
+  const at = (month: number, day: number, minutes: number) => new Date(Date.UTC(2026, month - 1, day, 1, 0) + minutes * 60_000).toISOString();
+  const october = rnd() < 0.25;
+  const submittedAt = at(october ? 10 : 11, 1 + Math.floor(rnd() * 28), Math.floor(rnd() * 480));
+  const closedAt = rnd() < 0.65 ? at(11, 2 + Math.floor(rnd() * 27), 480 + Math.floor(rnd() * 60)) : undefined;
+  const ended = closedAt && closedAt > submittedAt ? closedAt : undefined;
+  const verdicts = ['catat', 'periksa', 'solusi'].map((id, k) => {
+    const endedAt = new Date(Date.parse(submittedAt) + (k + 1) * 20 * 60_000).toISOString();
+    const onTime = rnd() < 0.8;
+    return { scope: 'step' as const, id, visit: 1, startedAt: submittedAt, dueAt: endedAt, endedAt, onTime, lateByMinutes: onTime ? 0 : Math.floor(rnd() * 600), escalationLevel: onTime ? 0 : 1, escalatedTo: [] };
+  });
+  const words = ['ruang', 'baca', 'tutup', 'koleksi', 'buku', 'rusak', 'antrean', 'petugas', 'layanan', 'lambat', 'kartu', 'anggota', 'arsip', 'hilang'];
+  return {
+    caseId: `bench-report-${n}`, trackingId: `TGP-B${String(n).padStart(7, '0')}-X`, agencyId: 'perpus-muba', sopId: 'perpustakaan-muba',
+    status: ended ? (rnd() < 0.1 ? 'rejected' : 'closed') : 'in_progress', channel: rnd() < 0.7 ? 'web' : 'box', language: 'id',
+    title: Array.from({ length: 8 }, () => words[Math.floor(rnd() * words.length)]).join(' '), description: 'Uraian pengaduan uji beban untuk rekapitulasi.',
+    category: ['layanan', 'koleksi', 'fasilitas', 'arsip'][Math.floor(rnd() * 4)]!, reporter: { email: `pelapor${n}@example.com` },
+    anonymous: false, confidential: rnd() < 0.1, submittedAt, month: submittedAt.slice(0, 7), replies: 0, verdicts,
+    escalations: verdicts.some((v) => !v.onTime) ? [{ level: 1, to: 'perpus-kasi', at: verdicts[0]!.endedAt, stepId: 'catat', visit: 1, kind: 'escalation' }] : [],
+    firstAnsweredAt: verdicts[2]!.endedAt,
+    ...(ended ? { closedAt: ended, endedMonth: '2026-11', rating: { satisfied: true, rating: 1 + Math.floor(rnd() * 5), at: ended } } : {}),
+    deliveryFailures: 0, version: 1,
+  };
+}
+
+/** Loads cases straight into the table, 25 items a request, a few requests at a time. */
+async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to: number, rnd: () => number): Promise<void> {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let n = from; n < to; n++) items.push(...caseItems(reportCase(n, rnd)));
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < items.length) {
+      const batch = items.slice(next, next + 25);
+      next += 25;
+      let request: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> | undefined = { [table]: batch.map((Item) => ({ PutRequest: { Item } })) };
+      while (request && Object.keys(request).length) {
+        const out = await dynamo.send(new BatchWriteItemCommand({ RequestItems: request }));
+        request = out.UnprocessedItems as typeof request;
+      }
+    }
+  }));
+}
+
 export const sections: Record<string, { title: string; run(ctx: BenchContext): Promise<void> }> = {
   intake: {
     title: `complaints filed per second, ${CLIENTS} concurrent clients for ${SECONDS} s, beside bare PutItem on the same dynalite`,
@@ -143,6 +201,27 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
       print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
       print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}   (process: runtime, dynalite and the load generator)`);
+    },
+  },
+  report: {
+    title: 'the library\'s November recap (figures, previous period, chart, CSV, XLSX), built in a process of its own, over a growing number of cases',
+    async run({ print }) {
+      const sizes = (process.env.BENCH_REPORT_CASES ?? '10000,100000').split(',').map(Number);
+      const dynamo = new DynamoDBClient({});
+      const rnd = random(7);
+      let loaded = 0;
+      for (const size of sizes) {
+        const t0 = performance.now();
+        await loadCases(dynamo, process.env.TABLE_NAME!, loaded, size, rnd);
+        loaded = size;
+        print(`  ${size} cases loaded (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        // Not spawnSync: dynalite runs in this process and must go on answering the child.
+        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+        const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; baseHeap: number; peakHeap: number; peakLive: number; baseRss: number; peakRss: number; rows: number; xlsxRows: number; csvIncluded: boolean; attachments: { name: string; bytes: number }[]; chartBytes: number };
+        print(`  ${String(size).padStart(7)} cases: report in ${r.seconds.toFixed(1)} s (${(size / r.seconds).toFixed(0)} cases/s); live heap ${mib(r.baseHeap)} → peak ${mib(r.peakLive)} after GC (heap peak ${mib(r.peakHeap)} with garbage), RSS ${mib(r.baseRss)} → ${mib(r.peakRss)}`);
+        print(`           ${r.rows} rows in the period, ${r.xlsxRows} in the workbook, CSV ${r.csvIncluded ? 'attached' : 'left out (over the email budget)'}; ${r.attachments.map((a) => `${a.name.split('.').pop()} ${mib(a.bytes)}`).join(', ')}, chart ${(r.chartBytes / 1024).toFixed(1)} KiB`);
+      }
+      dynamo.destroy();
     },
   },
 };
