@@ -49,6 +49,14 @@ export function timeLeft(dueAt: string, now: Date, lang: Language): string {
   return late ? `${text} overdue` : `${text} left`;
 }
 
+/** Who a ladder email is addressed to, as its text names them (by the rung's `notify`). */
+export const ladderTitles = {
+  superior: { id: 'atasan langsung', en: 'the direct superior' },
+  head: { id: 'kepala unit kerja', en: 'the head of office' },
+  bupati: { id: 'Bupati', en: 'the Bupati' },
+  inspectorate: { id: 'Inspektur', en: 'the Inspector' },
+} as const;
+
 /** Status names shown to people. */
 export const statusLabel: Record<string, { id: string; en: string }> = {
   received: { id: 'Diterima', en: 'Received' },

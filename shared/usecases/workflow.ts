@@ -9,6 +9,7 @@ import { hashKey } from '../case/keys';
 import { taskSlot, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
 import type { Person } from '../directory/schema';
+import { ladderTitles } from '../i18n';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
@@ -397,7 +398,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
     : rung?.notify === 'inspectorate' ? deps.directory.inspectorate.head
     : superiorOf(deps.directory, sop, step.role, units);
   if (!recipient) return;
-  const ladderTitle = req.template === 'reprimand' ? 'Bupati' : rung?.notify === 'superior' ? 'atasan langsung' : rung?.notify === 'head' ? 'kepala unit kerja' : rung?.notify === 'bupati' ? 'Bupati' : 'Inspektur';
+  const ladderTitle = ladderTitles[req.template === 'reprimand' ? 'bupati' : rung?.notify ?? 'inspectorate'][recipient.language];
   const lang = recipient.language;
   const kind = req.template === 'reprimand' ? 'reprimand' as const : 'escalation' as const;
   // A rung the ladder does not have (a stale execution of an edited SOP) only lets its recipient see.
