@@ -3,6 +3,7 @@
  * Deflate comes from `node:zlib` — computation, not I/O, and available in every Lambda runtime.
  */
 import { deflateSync } from 'node:zlib';
+import { crc32 } from './crc32';
 
 /** An image as 3 bytes (R, G, B) per pixel, rows top to bottom. */
 export interface RgbImage {
@@ -13,22 +14,8 @@ export interface RgbImage {
 
 const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309, the one PNG puts after every chunk) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+/** CRC-32 (ISO 3309), the one PNG puts after every chunk. */
+export { crc32 };
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

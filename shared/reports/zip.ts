@@ -6,26 +6,9 @@
  * past them.
  */
 import { constants, deflateRawSync } from 'node:zlib';
+import { crc32 } from './crc32';
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/**
- * The CRC-32 (ISO-HDLC, the ZIP and gzip one) of `data`, continuing from `crc` when given.
- * Our own because `zlib.crc32` only exists from Node 20.15 on.
- */
-export function crc32(data: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export { crc32 };
 
 /** Past these a ZIP needs ZIP64 records (0xFFFFFFFF and 0xFFFF themselves mark them). */
 const MAX_32 = 0xfffffffe;
