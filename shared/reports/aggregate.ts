@@ -257,8 +257,3 @@ export class RecapBuilder {
     return { periodId: this.opts.period.id, start: this.opts.period.start.toISOString(), end: this.opts.period.end.toISOString(), totals: this.totals.result(), byAgency, weekly: this.weekly };
   }
 }
-
-/** A share as people read it: "85 %", or "—" when there is nothing to divide. */
-export function percent(part: number, whole: number): string {
-  return whole ? `${Math.round((100 * part) / whole)} %` : '—';
-}
