@@ -143,6 +143,7 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
       print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
       print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}   (process: runtime, dynalite and the load generator)`);
+      print(`  parked      ${runtime.engine.parkedExecutions()} of ${runtime.engine.runningExecutions().length} running executions (waiting with no library run in memory)`);
     },
   },
 };
