@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from '../../functions/adapters/clients';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -96,11 +97,23 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
       await runtime.engine.waitForIdle();
 
+      // Every DynamoDB call the handlers make goes through their one client (the idempotency layer's too).
+      const calls = new Map<string, number>();
+      dynamoClient().middlewareStack.add((next, context) => (args) => {
+        const command = context.commandName ?? 'unknown';
+        calls.set(command, (calls.get(command) ?? 0) + 1);
+        return next(args);
+      }, { step: 'initialize', name: 'benchCallCount' });
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
       print(`  POST /api/complaints  ${fmt(intake)}`);
       const backlog = performance.now();
       await runtime.engine.waitForIdle();
       print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended)`);
+      dynamoClient().middlewareStack.remove('benchCallCount');
+      const filed = intake.done + intake.failed;
+      const perComplaint = (n: number) => (n / Math.max(1, filed)).toFixed(1);
+      const byCommand = [...calls].sort(([a], [b]) => a.localeCompare(b)).map(([command, n]) => `${command.replace(/Command$/, '')} ${perComplaint(n)}`).join(', ');
+      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${perComplaint([...calls.values()].reduce((a, b) => a + b, 0))} (${byCommand})`;
 
       const dynamo = new DynamoDBClient({});
       const table = process.env.TABLE_NAME!;
@@ -111,6 +124,7 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       dynamo.destroy();
       print(`  bare PutItem          ${fmt(putItem)}`);
       print(`  ratio: one complaint costs ${(putItem.perSecond / intake.perSecond).toFixed(1)}× a bare PutItem (p50 ${(intake.p50 / putItem.p50).toFixed(1)}×)`);
+      print(callsLine);
     },
   },
   memory: {
