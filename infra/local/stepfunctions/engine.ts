@@ -33,7 +33,7 @@
  */
 import '../polyfills';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { VirtualClock } from '../clock';
@@ -267,6 +267,12 @@ export class LocalStepFunctions {
   private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
+  /** Records written, and how many of them are known to be on disk (see append). */
+  private written = 0;
+  private synced = 0;
+  /** Whether a background fsync is under way, and on which opening of the file (a rewrite reopens it). */
+  private syncing = false;
+  private opened = 0;
   private appendedSinceCompaction = 0;
   /** Callback answers journalled since each running execution's last top-level entry. */
   private readonly doneSinceEnter = new Map<string, DoneRecord[]>();
@@ -536,7 +542,10 @@ export class LocalStepFunctions {
     for (const e of this.executions.values()) this.detach(e);
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
-    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    if (this.journalFd !== undefined) {
+      if (this.synced < this.written) fsyncSync(this.journalFd);
+      closeSync(this.journalFd);
+    }
     this.journalFd = undefined;
   }
 
@@ -947,7 +956,7 @@ export class LocalStepFunctions {
       this.replay.delete(arn);
       this.resumingFrom.delete(arn);
     }
-    this.append(enterLine(arn, state, input));
+    this.append(enterLine(arn, state, input), false);
   }
 
   private journal(record: Exclude<JournalRecord, { t: 'enter' }>): void {
@@ -957,17 +966,45 @@ export class LocalStepFunctions {
       this.doneSinceEnter.delete(record.arn);
       this.replay.delete(record.arn);
     }
-    this.append(JSON.stringify(record));
+    this.append(JSON.stringify(record), record.t === 'start' || record.t === 'done');
   }
 
-  private append(line: string): void {
+  /**
+   * Appends a record. Each is written at once, before anything it records happens, so a `kill -9`
+   * (which leaves the OS's page cache alone) loses none. A start or an answer is fsync'd before it is
+   * acknowledged; an entry or an end, which nobody is told of, is fsync'd in the background with the
+   * others written meanwhile: a per-state fsync held the runtime's one thread (dynalite's included)
+   * at every step. Should the machine itself crash before that, the execution resumes from an
+   * earlier state, which the idempotent handlers allow.
+   */
+  private append(line: string, acknowledged: boolean): void {
     if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile!, 'a');
     writeSync(this.journalFd, `${line}\n`);
-    fsyncSync(this.journalFd);
+    this.written++;
+    if (acknowledged) {
+      fsyncSync(this.journalFd);
+      this.synced = this.written;
+    } else this.syncSoon();
     // A long-running runtime appends an entry per state: rewrite the journal now and then so that it
     // stays proportional to the executions, not to their steps.
     const threshold = this.options.compactAfterRecords ?? COMPACT_AFTER_RECORDS;
     if (++this.appendedSinceCompaction >= threshold && this.executions.size * 2 < this.appendedSinceCompaction) this.compactJournal();
+  }
+
+  /** One background fsync at a time, covering every record written before it began. */
+  private syncSoon(): void {
+    if (this.syncing || this.synced >= this.written || this.journalFd === undefined) return;
+    this.syncing = true;
+    const covered = this.written;
+    const opening = this.opened;
+    fsync(this.journalFd, (err) => {
+      this.syncing = false;
+      // A rewrite meanwhile synced all of it and closed this descriptor. After an error the records
+      // stay unsynced: the next append tries again, and an acknowledged one fails loudly.
+      if (err) return;
+      if (opening === this.opened) this.synced = Math.max(this.synced, covered);
+      if (!this.closed) this.syncSoon();
+    });
   }
 
   /**
@@ -994,6 +1031,8 @@ export class LocalStepFunctions {
     renameSync(tmp, this.journalFile);
     this.journalFd = openSync(this.journalFile, 'a');
     this.appendedSinceCompaction = 0;
+    this.opened++;
+    this.synced = this.written; // all of it is in the file just synced
   }
 
   /** How many records the journal holds since it was last rewritten (for tests and the bench). */
