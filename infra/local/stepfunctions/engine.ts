@@ -686,10 +686,12 @@ export class LocalStepFunctions {
     const { timeoutSeconds } = this.machines.get(execution.stateMachineArn)!;
     if (timeoutSeconds === undefined) return;
     const timeoutAt = new Date(execution.startDate.getTime() + timeoutSeconds * 1000);
-    this.options.clock.sleepUntil(timeoutAt, () => execution.status === 'RUNNING' && !this.closed).then(() => {
+    // Unnamed callbacks, here and for other long-lived timers: tsx keeps function names by defining
+    // `name` on each named closure, which costs a property store (~250 B) per waiting execution.
+    this.options.clock.schedule(timeoutAt, () => queueMicrotask(() => {
       if (execution.status !== 'RUNNING' || this.closed) return;
       this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${timeoutSeconds} seconds` });
-    }, () => undefined);
+    }), () => execution.status === 'RUNNING' && !this.closed);
   }
 
   /**
@@ -724,10 +726,12 @@ export class LocalStepFunctions {
   private invokeTask(execution: Execution, machine: Machine, name: string, input: unknown): Invocation {
     const invocation: Invocation = { generation: execution.generation, waiting: false };
     const resource = machine.resources.get(name)!;
+    if (resource === WAIT_RESOURCE) {
+      this.sleep(execution, input, invocation);
+      return invocation;
+    }
     const policy = machine.policies.get(name) ?? NO_POLICY;
-    const work = resource === WAIT_RESOURCE
-      ? this.sleep(execution, input, invocation)
-      : this.withRetry(execution, name, policy, invocation, () => this.withTimeout(execution, policy, async (registerToken) => {
+    const work = this.withRetry(execution, name, policy, invocation, () => this.withTimeout(execution, policy, async (registerToken) => {
           if (resource === CALLBACK_INVOKE) return this.callback(execution, name, input, registerToken, invocation);
           if (resource === PLAIN_INVOKE) {
             const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
@@ -827,9 +831,11 @@ export class LocalStepFunctions {
    * than an async loop: a callback waits here for days, and a suspended async function costs more.)
    */
   private withRetry(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>): Promise<never> {
-    const attempts = policy.retry.map(() => 0);
-    const epoch = execution.epoch;
-    const tryOnce = (): Promise<never> => attempt().catch((err: unknown) => {
+    return this.retrying(execution, stateName, policy, invocation, attempt, policy.retry.map(() => 0), execution.epoch);
+  }
+
+  private retrying(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>, attempts: number[], epoch: number): Promise<never> {
+    return attempt().catch((err: unknown) => {
       const name = err instanceof Error ? err.name : 'Error';
       execution.history.push({ at: this.options.clock.now().getTime(), type: 'TaskFailed', state: stateName, error: name });
       const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
@@ -843,10 +849,9 @@ export class LocalStepFunctions {
       this.markWaiting(execution, invocation);
       return this.options.clock.sleepUntil(retryAt, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => {
         invocation.waiting = false;
-        return tryOnce();
+        return this.retrying(execution, stateName, policy, invocation, attempt, attempts, epoch);
       });
     });
-    return tryOnce();
   }
 
   /** Applies a Task's `TimeoutSeconds` on the virtual clock (the whole task, callback wait included). */
@@ -924,13 +929,25 @@ export class LocalStepFunctions {
     void this.options.clock.sleepUntil(new Date(callback.heartbeatDueAt), live).then(check, () => undefined);
   }
 
-  private sleep(execution: Execution, input: unknown, invocation: Invocation): Promise<never> {
+  /**
+   * A Wait: settles its invocation when the clock reaches the instant. A clock callback, not a
+   * promise: a parked execution's Wait holds nothing but its timer while it waits (for weeks).
+   */
+  private sleep(execution: Execution, input: unknown, invocation: Invocation): void {
     const { until, seconds } = input as { until?: string; seconds?: number };
     const at = until ? new Date(until) : new Date(this.options.clock.now().getTime() + (seconds ?? 0) * 1000);
-    if (Number.isNaN(at.getTime())) return Promise.reject(new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`));
+    if (Number.isNaN(at.getTime())) {
+      const error = new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`);
+      return queueMicrotask(() => this.settle(execution, invocation, { ok: false, error }));
+    }
     const epoch = execution.epoch;
     this.markWaiting(execution, invocation);
-    return this.options.clock.sleepUntil(at, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => null as never);
+    this.options.clock.schedule(
+      at,
+      () => queueMicrotask(() => this.settle(execution, invocation, { ok: true, value: null })),
+      () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed,
+      (error) => queueMicrotask(() => this.settle(execution, invocation, { ok: false, error })),
+    );
   }
 
   /** Replaces the context placeholders with this task's token and the clock's now. */
