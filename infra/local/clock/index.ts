@@ -50,9 +50,11 @@ export class VirtualClock {
   constructor(private readonly options: VirtualClockOptions = {}) {
     this.settle = options.settle ?? (async () => undefined);
     const saved = options.file ? readSaved(options.file) : undefined;
+    // One reading of real time: a millisecond ticking between two would start a frozen clock off its start.
+    const realNow = Date.now();
     if (saved !== undefined) this.offsetMs = saved.offsetMs;
-    else if (options.startAt) this.offsetMs = options.startAt.getTime() - Date.now();
-    if (options.frozen) this.frozenAtMs = saved?.at ?? Date.now() + this.offsetMs;
+    else if (options.startAt) this.offsetMs = options.startAt.getTime() - realNow;
+    if (options.frozen) this.frozenAtMs = saved?.at ?? realNow + this.offsetMs;
     this.persist();
   }
 
