@@ -68,11 +68,16 @@ export interface CaseStore {
   createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
-  /** Optimistic: applies `patch` only if the stored version is `expectedVersion`; returns the new record. */
+  /**
+   * Optimistic: applies `patch` only if the stored version is `expectedVersion`; returns the new record.
+   * `current` is the case as read at `expectedVersion`, when the caller holds it: the store then need
+   * not read it again (the write stays conditional on the version).
+   */
   updateCase(
     caseId: string,
     expectedVersion: number,
     patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>,
+    current?: CaseRecord,
   ): Promise<CaseRecord>;
   /** Appends an event with the next sequence number. */
   appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent>;

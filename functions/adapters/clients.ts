@@ -3,10 +3,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
+/**
+ * Keep-alive sockets, as the SDK's default, but more of them than its 50: a Lambda container has one
+ * request in flight, while a host that runs every handler in one process (the local runtime) has many,
+ * and beyond the pool they queue in the agent.
+ */
+const requestHandler = { httpAgent: { keepAlive: true, maxSockets: 256 }, httpsAgent: { keepAlive: true, maxSockets: 256 } };
+
 let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
 
-export const dynamoClient = () => (dynamo ??= new DynamoDBClient({}));
-export const sesClient = () => (ses ??= new SESClient({}));
-export const sfnClient = () => (sfn ??= new SFNClient({}));
+export const dynamoClient = () => (dynamo ??= new DynamoDBClient({ requestHandler }));
+export const sesClient = () => (ses ??= new SESClient({ requestHandler }));
+export const sfnClient = () => (sfn ??= new SFNClient({ requestHandler }));

@@ -86,8 +86,10 @@ export class DynamoCaseStore implements CaseStore {
     return found?.trackingId === trackingId ? found : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>): Promise<CaseRecord> {
-    const current = await this.getCase(caseId);
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+    // The whole item is written (its index attributes follow from all of it), so it is read first,
+    // unless the caller holds it at that version; the conditional put refuses it if it moved on.
+    const current = held?.caseId === caseId && held.version === expectedVersion ? held : await this.getCase(caseId);
     if (!current) throw new ConditionFailed(`case ${caseId} does not exist`);
     if (current.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${current.version}, not ${expectedVersion}`);
     const next: CaseRecord = { ...current, ...patch, caseId, version: expectedVersion + 1 };

@@ -35,7 +35,9 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   const caseId = idempotencyKey
     ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26)}`
     : `c${Buffer.from(deps.randomBytes(13)).toString('hex')}`;
-  let stored = await deps.store.getCase(caseId);
+  // Created first, read only when that fails: a new complaint (nearly every one) costs no read, and a
+  // retry whose case exists loses the race on the case item (its tracking lookup stays unreachable).
+  let stored: CaseRecord | undefined;
   for (let attempt = 0; !stored; attempt++) {
     const submittedAt = deps.calendar.format(now);
     const reporter = complaint.anonymous ? undefined : { name: complaint.reporter.name, email: complaint.reporter.email, phone: complaint.reporter.phone };
@@ -68,7 +70,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       stored = candidate;
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
-      // A tracking-id collision (try another) or a concurrent retry with the same key (read it).
+      // A tracking-id collision (try another), or the case exists: a retry with the same key (read it).
       stored = await deps.store.getCase(caseId);
     }
   }
@@ -76,7 +78,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
     const input: ExecutionInput = { caseId, sopId: stored.sopId };
     try {
       const { executionArn } = await deps.workflow.start(stored.sopId, caseId, input);
-      stored = await mutateCase(deps, caseId, (c) => (c.executionArn ? undefined : { executionArn }));
+      stored = await mutateCase(deps, caseId, (c) => (c.executionArn ? undefined : { executionArn }), stored);
     } catch (err) {
       // The complaint is stored and safe; the start is retried by the caller with the same key.
       deps.log.warn('workflow start failed; the case is stored', { caseId, errorName: err instanceof Error ? err.name : 'unknown' });

@@ -28,20 +28,32 @@ export interface Deps {
 
 /**
  * Reads a case, applies `change` and writes it back if nobody wrote in between (optimistic), retrying
- * a few times. `change` returns the patch, or undefined to leave the case as it is.
+ * a few times. `change` returns the patch, or undefined to leave the case as it is; it may be called
+ * more than once. `held` is the case as the caller last read or wrote it: the first attempt applies
+ * `change` to it without reading the case again (the write is conditional on its version), and only
+ * a fresh read decides that there is nothing to change.
  */
 export async function mutateCase(
   deps: Pick<Deps, 'store'>,
   caseId: string,
   change: (current: CaseRecord) => Partial<CaseRecord> | undefined,
+  held?: CaseRecord,
 ): Promise<CaseRecord> {
+  const patch = held && change(held);
+  if (held && patch) {
+    try {
+      return await deps.store.updateCase(caseId, held.version, patch, held);
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err; // the case moved on since: read it
+    }
+  }
   for (let attempt = 0; ; attempt++) {
     const current = await deps.store.getCase(caseId);
     if (!current) throw new NotFound(`Case ${caseId} does not exist.`);
     const patch = change(current);
     if (!patch) return current;
     try {
-      return await deps.store.updateCase(caseId, current.version, patch);
+      return await deps.store.updateCase(caseId, current.version, patch, current);
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 8) throw err;
     }

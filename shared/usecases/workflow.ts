@@ -15,6 +15,7 @@ import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
+import { ConditionFailed } from '../ports';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
 const findStep = (sop: Sop, id: string): Step => {
@@ -113,16 +114,17 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
   const { gaps, ...deadlines } = computed;
   const stored = await deps.store.remember(c.caseId, `deadlines#${req.scope}#${req.id}#${req.visit}`, { ...deadlines, gaps });
+  let held = c;
   if (stored.gaps.length && (await deps.store.claimOnce(c.caseId, `gap#${req.scope}#${req.id}#${req.visit}`))) {
     // Loud, not silent: the regency admin must add the holiday list of these years.
     deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
-    await mutateCase(deps, c.caseId, (x) => ({ calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }));
+    held = await mutateCase(deps, c.caseId, (x) => ({ calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }), held);
     await warnCalendarAdmin(deps, stored.gaps, c, req.enteredAt);
   }
   await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
     ? { replyWindowEndsAt: stored.dueAt }
-    : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }));
+    : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }), held);
   const { gaps: _gaps, ...result } = stored;
   return result;
 }
@@ -162,28 +164,47 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const slot = taskSlot(req.kind, req.stepId, req.visit);
-  const existing = await deps.store.getTask(c.caseId, slot);
-  if (existing) {
+  const rebind = async (existing: TaskRecord) => {
     await deps.store.updateTask(c.caseId, slot, existing.version, { taskToken: req.taskToken });
     deps.log.info('task re-bound to a new token', { caseId: c.caseId, slot });
-    return;
-  }
+  };
+  /**
+   * Stores the new task, or re-binds the one a re-entered state finds in its slot. The put comes
+   * first (it is conditional on the slot): a state is entered far more often than re-entered.
+   */
+  const putNew = async (task: TaskRecord): Promise<boolean> => {
+    try {
+      await deps.store.putTask(task);
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+      const existing = await deps.store.getTask(c.caseId, slot);
+      if (!existing || existing.keyHash === task.keyHash) throw err; // not the slot: its key lookup was refused
+      await rebind(existing);
+      return false;
+    }
+  };
   const sop = deps.getSop(c.sopId);
   const { key, keyHash } = newKey(deps);
   if (req.kind === 'official') {
     const step = findStep(sop, req.stepId);
     const assignee: Person | undefined = assigneeOf(deps.directory, sop, step.role, unitsOf(c)) ?? headOf(deps.directory, sop, step.role, unitsOf(c));
-    if (!assignee) throw new Error(`Nobody holds role ${step.role} for case ${c.caseId}`);
+    if (!assignee) {
+      // A task opened before the role fell vacant is still re-bound.
+      const existing = await deps.store.getTask(c.caseId, slot);
+      if (existing) return rebind(existing);
+      throw new Error(`Nobody holds role ${step.role} for case ${c.caseId}`);
+    }
     const dueAt = step.limit ? c.stepDueAt : sop.phases.some((p) => p.steps.includes(step.id)) ? c.phaseDueAt : undefined;
     const task: TaskRecord = {
       caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, keyHash, taskToken: req.taskToken,
       status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt, version: 1,
     };
-    await deps.store.putTask(task);
+    if (!(await putNew(task))) return;
     await mutateCase(deps, c.caseId, () => ({
       status: c.status === 'received' || c.status === 'resolved' || c.status === 'awaiting_reporter' ? 'in_progress' : c.status,
       currentStep: { stepId: step.id, visit: req.visit, role: step.role, startedAt: req.enteredAt, dueAt, assigneeId: assignee.id },
-    }));
+    }), c);
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'step_opened', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: assignee.id });
     const lang = assignee.language;
     const email = renderEmail({
@@ -194,30 +215,29 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     return;
   }
   // The reporter's window: after an answer (reply or rate) or a question (answer it).
-  const fresh = (await deps.store.getCase(c.caseId))!;
   const task: TaskRecord = {
     caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, keyHash, taskToken: req.taskToken,
-    status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: fresh.replyWindowEndsAt, version: 1,
+    status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: c.replyWindowEndsAt, version: 1,
   };
-  await deps.store.putTask(task);
+  if (!(await putNew(task))) return;
   const replyUrl = `${statusUrl(deps, c.trackingId)}/reply?key=${key}${c.language === 'en' ? '&lang=en' : ''}`;
   if (req.kind === 'reporterReply') {
-    await mutateCase(deps, c.caseId, () => ({ status: 'resolved', currentStep: undefined }));
+    await mutateCase(deps, c.caseId, () => ({ status: 'resolved', currentStep: undefined }), c);
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'response_sent', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
   } else {
-    await mutateCase(deps, c.caseId, () => ({ status: 'awaiting_reporter' }));
+    await mutateCase(deps, c.caseId, () => ({ status: 'awaiting_reporter' }), c);
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reporter_asked', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
   }
-  if (!fresh.reporter?.email) {
+  if (!c.reporter?.email) {
     // No email: the answer is on the tracking page; the reply link cannot reach them (see README).
     deps.log.info('reporter has no email; answer shown on the tracking page', { caseId: c.caseId });
     return;
   }
-  const summary = caseSummary(deps, fresh, false);
+  const summary = caseSummary(deps, c, false);
   const model: EmailModel = req.kind === 'reporterReply'
-    ? { template: 'answer', case: summary, response: fresh.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, c.trackingId), windowEndsAt: fresh.replyWindowEndsAt ?? req.enteredAt }
-    : { template: 'question', case: summary, question: fresh.question ?? '', replyUrl, windowEndsAt: fresh.replyWindowEndsAt ?? req.enteredAt };
-  await sendTaskMail(deps, fresh, slot, fresh.reporter.email, renderEmail(model, fresh.language), req.enteredAt, model.template);
+    ? { template: 'answer', case: summary, response: c.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, c.trackingId), windowEndsAt: c.replyWindowEndsAt ?? req.enteredAt }
+    : { template: 'question', case: summary, question: c.question ?? '', replyUrl, windowEndsAt: c.replyWindowEndsAt ?? req.enteredAt };
+  await sendTaskMail(deps, c, slot, c.reporter.email, renderEmail(model, c.language), req.enteredAt, model.template);
 }
 
 /** A task's email must not fail the task: the failure is recorded and the escalation ladder still runs. */
@@ -268,7 +288,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
           : x.verdicts;
         const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
-      });
+      }, c);
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason').map((f) => [f.name, req.decision.fields[f.name]]).filter(([, v]) => v));
       await record(deps, {
         caseId: c.caseId, at: req.decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
@@ -286,7 +306,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
           endedAt: new Date(req.enteredAt),
           escalatedTo: x.escalations.filter((e) => e.stepId === phase.id && e.visit === req.visit).map((e) => e.to),
         })],
-      }));
+      }), c);
       return;
     }
     case 'reporterFeedback': {
@@ -295,7 +315,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
       await mutateCase(deps, c.caseId, (x) => ({
         ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
         ...(f.satisfied ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
-      }));
+      }), c);
       if (f.rating || f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
       if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, data: { comment: f.comment } });
       return;
@@ -304,7 +324,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
       if (!(await deps.store.claimOnce(c.caseId, 'outcome#closed'))) return;
       const rejected = req.reason === 'rejected';
       const endedMonth = deps.calendar.localDate(new Date(req.enteredAt)).slice(0, 7);
-      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }));
+      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }), c);
       await record(deps, { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
       return;
     }
@@ -413,7 +433,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
   await sendOnce(deps, c, onceKey, [recipient.email], compose, req.enteredAt, req.template, grantFor(recipient, may, kind, rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined, level));
   const owner = phase?.id ?? step.id;
   await recordOnce(deps, c, `${onceKey}#event`, async () => {
-    await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }));
+    await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }), c);
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level, grant: may } });
   });
 }

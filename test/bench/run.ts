@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
@@ -154,11 +155,23 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
       await runtime.engine.waitForIdle();
 
+      // Every DynamoDB call the handlers make goes through their one client (the idempotency layer's too).
+      const calls = new Map<string, number>();
+      dynamoClient().middlewareStack.add((next, context) => (args) => {
+        const command = context.commandName ?? 'unknown';
+        calls.set(command, (calls.get(command) ?? 0) + 1);
+        return next(args);
+      }, { step: 'initialize', name: 'benchCallCount' });
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
       print(`  POST /api/complaints  ${fmt(intake)}`);
       const backlog = performance.now();
       await runtime.engine.waitForIdle();
       print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended)`);
+      dynamoClient().middlewareStack.remove('benchCallCount');
+      const filed = intake.done + intake.failed;
+      const perComplaint = (n: number) => (n / Math.max(1, filed)).toFixed(1);
+      const byCommand = [...calls].sort(([a], [b]) => a.localeCompare(b)).map(([command, n]) => `${command.replace(/Command$/, '')} ${perComplaint(n)}`).join(', ');
+      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${perComplaint([...calls.values()].reduce((a, b) => a + b, 0))} (${byCommand})`;
 
       const dynamo = new DynamoDBClient({});
       const table = process.env.TABLE_NAME!;
@@ -169,6 +182,7 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       dynamo.destroy();
       print(`  bare PutItem          ${fmt(putItem)}`);
       print(`  ratio: one complaint costs ${(putItem.perSecond / intake.perSecond).toFixed(1)}× a bare PutItem (p50 ${(intake.p50 / putItem.p50).toFixed(1)}×)`);
+      print(callsLine);
     },
   },
   memory: {
@@ -201,6 +215,7 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
       print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
       print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
       print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}   (process: runtime, dynalite and the load generator)`);
+      print(`  parked      ${runtime.engine.parkedExecutions()} of ${runtime.engine.runningExecutions().length} running executions (waiting with no library run in memory)`);
     },
   },
   report: {

@@ -106,6 +106,20 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.getCase(c.caseId))?.status).toBe('in_progress');
   });
 
+  test('an update given the case as read at that version applies to it, indexes included; a record behind the store, or of no case, is refused', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const read = (await store.getCase(c.caseId))!;
+    const next = await store.updateCase(c.caseId, 1, { status: 'in_progress' }, read);
+    expect(next).toMatchObject({ status: 'in_progress', title: c.title, version: 2 });
+    expect(await store.getCase(c.caseId)).toEqual(next);
+    expect(ids(await collect(store.casesByAgencyStatus(c.agencyId, 'in_progress')))).toContain(c.caseId);
+    expect(ids(await collect(store.casesByAgencyStatus(c.agencyId, 'received')))).not.toContain(c.caseId);
+    await expect(store.updateCase(c.caseId, 1, { status: 'closed' }, read)).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.updateCase('c-nobody', 1, { status: 'closed' }, { ...read, caseId: 'c-nobody' })).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getCase(c.caseId)).toMatchObject({ status: 'in_progress', version: 2 });
+  });
+
   test('a field patched to undefined is removed', async () => {
     const c = aCase({ question: 'Di puskesmas mana?' });
     await store.createCase(c, submitted(c));

@@ -1,7 +1,7 @@
 /**
  * The runtime's virtual clock: ISO 8601 durations, timers fired in order at their own instants
- * (including timers scheduled by what a timer set off), a persisted offset, real-time firing without
- * overflow, stale timers dropped.
+ * (including timers scheduled by what a timer set off), as promises or callbacks, a persisted offset,
+ * real-time firing without overflow, stale timers dropped.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,23 @@ describe('advance', () => {
     await clock.advance('P1D');
     const expected = instants.map((ms, i) => [ms, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
     expect(fired).toEqual(expected);
+  });
+
+  test('schedule calls back at the instant, in its place among sleepers; a stale or stopped one is dropped, told why', async () => {
+    const clock = clockAt();
+    const seen: string[] = [];
+    void clock.sleepUntil(plus(2 * HOUR)).then(() => seen.push(`sleeper at ${clock.now().toISOString()}`));
+    clock.schedule(plus(HOUR), () => seen.push(`callback at ${clock.now().toISOString()}`));
+    let live = true;
+    clock.schedule(plus(3 * HOUR), () => seen.push('stale fired'), () => live, (reason) => seen.push(`stale dropped: ${reason.message}`));
+    clock.schedule(plus(DAY), () => seen.push('late fired'), () => true, (reason) => seen.push(`late dropped: ${reason.message}`));
+    live = false;
+    await clock.advance('PT4H');
+    clock.stop();
+    expect(seen).toEqual([
+      `callback at ${plus(HOUR).toISOString()}`, `sleeper at ${plus(2 * HOUR).toISOString()}`,
+      'stale dropped: The timer is no longer needed', 'late dropped: The clock was stopped',
+    ]);
   });
 
   test('only one advance at a time', async () => {

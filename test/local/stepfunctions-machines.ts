@@ -117,3 +117,47 @@ export const longWaitMachine = {
     Until: { Type: 'Wait', TimestampPath: '$.until', End: true },
   },
 };
+
+/**
+ * A callback beside a loop of three ten-minute Waits, each followed by a notice: the same states are
+ * entered again and again inside one branch, and each Wait counts from when it is entered.
+ */
+export const tickingMachine = {
+  StartAt: 'Both',
+  States: {
+    Both: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Work',
+          States: {
+            Work: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+              Parameters: { FunctionName: '${TaskFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'caseId.$': '$.caseId' } },
+              End: true,
+            },
+          },
+        },
+        {
+          StartAt: 'Count',
+          States: {
+            Count: { Type: 'Pass', Parameters: { 'caseId.$': '$.caseId', n: 0 }, Next: 'Tick' },
+            Tick: { Type: 'Wait', Seconds: 600, Next: 'Note' },
+            Note: {
+              Type: 'Task',
+              Resource: '${NotifyFunctionArn}',
+              Parameters: { template: 'tick', 'level.$': '$.n', 'caseId.$': '$.caseId', 'enteredAt.$': '$$.State.EnteredTime' },
+              ResultPath: null,
+              Next: 'Inc',
+            },
+            Inc: { Type: 'Pass', Parameters: { 'caseId.$': '$.caseId', 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
+            'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 3, Next: 'Tick' }], Default: 'Ticked' },
+            Ticked: { Type: 'Succeed' },
+          },
+        },
+      ],
+      End: true,
+    },
+  },
+};

@@ -1,14 +1,15 @@
 /**
  * The local Step Functions engine on small hand-written machines: the race of work and SLA clock,
  * Wait states on the virtual clock, idempotent StartExecution, task tokens, Retry/Catch by error name,
- * task timeouts and heartbeats on the virtual clock, StopExecution and the history.
+ * task timeouts and heartbeats on the virtual clock, StopExecution and the history, and parking (a
+ * waiting execution holds no library run; a timer or an answer takes it on from where it was).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../infra/local/clock';
 import { errorMatches, LocalStepFunctions, type Invoker } from '../../infra/local/stepfunctions/engine';
-import { longWaitMachine, raceMachine, retryMachine, waitingMachine } from './stepfunctions-machines';
+import { longWaitMachine, raceMachine, retryMachine, tickingMachine, waitingMachine } from './stepfunctions-machines';
 
 const START = new Date('2026-11-23T02:00:00.000Z');
 const at = (minutes: number) => new Date(START.getTime() + minutes * 60_000).toISOString();
@@ -102,6 +103,74 @@ describe('the race of work and SLA clock', () => {
     const landed = await h.clock.advance('P2D');
     expect(landed.toISOString()).toBe(at(2 * 24 * 60));
     expect(h.notices.map((n) => n.enteredAt)).toEqual([at(60), at(90), at(24 * 60)]);
+  });
+});
+
+describe('parking: a waiting execution holds no library run, and goes on from where it was', () => {
+  const enteredNames = (arn: string) => h.engine.getExecutionHistory(arn).filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+  const journalled = () => readFileSync(join(dir, 'sfn', 'executions.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as { t: string; state?: string }).filter((r) => r.t === 'enter').map((r) => r.state);
+
+  test('each timer and the answer wake it: the task is invoked once, every notice sent once at its instant, every state entered once', async () => {
+    h = harness();
+    const arn = await start(raceMachine);
+    expect(h.engine.parkedExecutions()).toBe(1);
+
+    await h.clock.advance('P1D');
+    expect(h.notices.map((n) => [n.template, n.level, n.enteredAt])).toEqual([
+      ['reminder', 0, at(60)], ['escalation', 1, at(90)], ['escalation', 2, at(24 * 60)],
+    ]);
+    expect(h.engine.parkedExecutions()).toBe(1);
+    expect(journalled()).toEqual(['Deadlines', 'Race']); // the wakes replayed Race: nothing new to resume from
+
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, JSON.stringify({ action: 'late' })); // the first token: never re-bound
+    await h.engine.waitForIdle();
+    expect(h.engine.parkedExecutions()).toBe(1); // now on the close Wait
+    await h.clock.advance('P3D');
+
+    expect(h.tasks).toHaveLength(1);
+    expect(h.notices.map((n) => n.template)).toEqual(['reminder', 'escalation', 'escalation', 'closed']);
+    expect(h.engine.describeExecution(arn).status).toBe('SUCCEEDED');
+    expect(h.engine.parkedExecutions()).toBe(0);
+    const entered = enteredNames(arn);
+    expect(entered).toEqual(expect.arrayContaining(['Race', 'Work', 'Until remind', 'Remind', 'Escalate 2', 'Stringify', 'Decode', 'Close']));
+    expect(new Set(entered).size).toBe(entered.length);
+    expect(h.engine.getExecutionHistory(arn).filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    expect(journalled()).toEqual(['Deadlines', 'Race', 'Decode', 'Until close', 'Close']);
+  });
+
+  test('a loop inside a branch goes on visit by visit: each Wait counts from its own entry, each notice once', async () => {
+    h = harness();
+    const arn = await start(tickingMachine);
+    expect(h.engine.parkedExecutions()).toBe(1);
+
+    await h.clock.advance('PT1H');
+    expect(h.notices.map((n) => [n.level, n.enteredAt])).toEqual([[0, at(10)], [1, at(20)], [2, at(30)]]);
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, '{"ok":true}');
+    await h.engine.waitForIdle();
+
+    expect(h.tasks).toHaveLength(1);
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toEqual([{ ok: true }, { caseId: 'c1', n: 3 }]);
+    const entered = enteredNames(arn);
+    expect(entered.filter((name) => name === 'Tick')).toHaveLength(3);
+    expect(entered.filter((name) => name === 'Note')).toHaveLength(3);
+    expect(entered.filter((name) => name === 'Both' || name === 'Work' || name === 'Count')).toEqual(['Both', 'Work', 'Count']);
+  });
+
+  test('a machine whose states would not replay alike (States.UUID) is never parked, and runs as before', async () => {
+    h = harness();
+    const arn = await start({
+      StartAt: 'Name',
+      States: {
+        Name: { Type: 'Pass', Parameters: { 'caseId.$': '$.caseId', 'ref.$': 'States.UUID()' }, Next: 'Ask' },
+        Ask: waitingMachine({}).States.Ask,
+        Lapsed: { Type: 'Pass', End: true },
+      },
+    });
+    expect(h.engine.parkedExecutions()).toBe(0);
+    await h.engine.sendTaskSuccess(h.tasks[0]!.token, '{"ok":true}');
+    await h.engine.waitForIdle();
+    expect(JSON.parse(h.engine.describeExecution(arn).output!)).toMatchObject({ caseId: 'c1', ref: expect.stringMatching(/^[0-9a-f-]{36}$/), answer: { ok: true } });
   });
 });
 

@@ -42,10 +42,12 @@ export class MemoryCaseStore implements CaseStore {
     return c && c.trackingId === trackingId ? copy(c) : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>): Promise<CaseRecord> {
-    const current = this.cases.get(caseId);
-    if (!current) throw new ConditionFailed(`case ${caseId} does not exist`);
-    if (current.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${current.version}, not ${expectedVersion}`);
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+    const stored = this.cases.get(caseId);
+    if (!stored) throw new ConditionFailed(`case ${caseId} does not exist`);
+    if (stored.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${stored.version}, not ${expectedVersion}`);
+    // As the adapter: a record the caller holds at that version is what the patch applies to.
+    const current = held?.caseId === caseId && held.version === expectedVersion ? held : stored;
     const next = copy({ ...current, ...patch, caseId, version: expectedVersion + 1 }) as CaseRecord;
     this.cases.set(caseId, next);
     return copy(next);

@@ -50,9 +50,11 @@ export class VirtualClock {
   constructor(private readonly options: VirtualClockOptions = {}) {
     this.settle = options.settle ?? (async () => undefined);
     const saved = options.file ? readSaved(options.file) : undefined;
+    // One reading of real time: a millisecond ticking between two would start a frozen clock off its start.
+    const realNow = Date.now();
     if (saved !== undefined) this.offsetMs = saved.offsetMs;
-    else if (options.startAt) this.offsetMs = options.startAt.getTime() - Date.now();
-    if (options.frozen) this.frozenAtMs = saved?.at ?? Date.now() + this.offsetMs;
+    else if (options.startAt) this.offsetMs = options.startAt.getTime() - realNow;
+    if (options.frozen) this.frozenAtMs = saved?.at ?? realNow + this.offsetMs;
     this.persist();
   }
 
@@ -62,12 +64,19 @@ export class VirtualClock {
 
   /** Resolves when the clock reaches `at` (at once if it has). `isLive` lets a stale timer be dropped. */
   sleepUntil(at: Date, isLive: () => boolean = () => true): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = { id: this.nextId++, at: at.getTime(), fire: resolve, cancel: reject, isLive };
-      this.timers.push(timer);
-      // Re-arm only when this timer comes before the one armed for (or is due already).
-      if (!this.advancing && (this.armedFor === undefined || timer.at < this.armedFor || timer.at <= this.now().getTime())) this.arm();
-    });
+    return new Promise((resolve, reject) => this.schedule(at, resolve, isLive, reject));
+  }
+
+  /**
+   * Calls `fire` when the clock reaches `at` (at once if it has), or `drop` with the reason when the
+   * timer is stale (`isLive` false) or the clock stops. sleepUntil without a promise: for whoever keeps
+   * thousands of timers waiting for weeks.
+   */
+  schedule(at: Date, fire: () => void, isLive: () => boolean = () => true, drop: (reason: Error) => void = () => undefined): void {
+    const timer = { id: this.nextId++, at: at.getTime(), fire, cancel: drop, isLive };
+    this.timers.push(timer);
+    // Re-arm only when this timer comes before the one armed for (or is due already).
+    if (!this.advancing && (this.armedFor === undefined || timer.at < this.armedFor || timer.at <= this.now().getTime())) this.arm();
   }
 
   /** Instants of the live timers, earliest first. */

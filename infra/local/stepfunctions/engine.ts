@@ -11,7 +11,14 @@
  * - a Task's `Retry` intervals, `TimeoutSeconds` and `HeartbeatSeconds` run on the virtual clock too
  *   (the library would sleep in real time, unseen by the clock and by `waitForIdle`): the engine takes
  *   them out of the definition it hands the library and applies them around each task itself;
- * - durability: every execution's entry into a top-level state is appended (fsync'd) to a journal;
+ * - parking: an execution whose every open task waits on an answer or on the clock holds no library
+ *   run (a waiting Parallel costs the library tens of KiB in promises and event targets). When an
+ *   answer or a timer comes, the engine runs its top-level state again from its recorded input, and
+ *   each task already invoked in that state gets its recorded or awaited result instead of a second
+ *   invocation; the States Language is deterministic given those results, so the run reaches the very
+ *   same point and goes on from there. Machines using what would not replay alike (`States.UUID`,
+ *   `States.MathRandom`, `$$.Execution.Input`) are never parked;
+ * - durability: every execution's entry into a top-level state is appended to a journal (fsync'd);
  *   after a restart — a `kill -9` included — each unfinished execution resumes from the last
  *   top-level state it entered. Re-entered states call the workflow handlers again: they are
  *   idempotent (same task, re-bound token, no second email), and Waits use absolute instants, so an
@@ -26,7 +33,7 @@
  */
 import '../polyfills';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { VirtualClock } from '../clock';
@@ -86,6 +93,7 @@ interface TaskPolicy {
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
 }
+const NO_POLICY: TaskPolicy = { retry: [] };
 
 interface Prepared {
   definition: Definition;
@@ -94,6 +102,50 @@ interface Prepared {
   policies: Map<string, TaskPolicy>;
 }
 const ACCOUNT = '000000000000';
+
+interface Machine {
+  name: string;
+  definition: Definition;
+  topLevel: Set<string>;
+  ancestors: Map<string, string>;
+  /** Each Task's resource (Wait states included, as the local wait resource). */
+  resources: Map<string, string>;
+  /** The history's event type of each state's entry, named by its ASL type (`WaitStateEntered`, …). */
+  enteredTypes: Map<string, string>;
+  policies: Map<string, TaskPolicy>;
+  timeoutSeconds?: number;
+  /** Whether a waiting execution of this machine may be parked (its states replay alike). */
+  parkable: boolean;
+  /** Prototypes of what each run hands the library: its top-level states and its task handlers (see `run`). */
+  statesView: object;
+  handlersView: object;
+}
+
+/** Where a run's views keep their run. */
+const RUN = Symbol('run');
+type RunView = { [RUN]: Run };
+
+/** One run of the library for an execution: from its start, from the journal, or replaying a parked state. */
+interface Run {
+  execution: Execution;
+  /** Replays the top-level state the execution was parked in: its first entries are not new. */
+  replay: boolean;
+  abort: () => void;
+  /** Whether the library has moved to its first state yet. */
+  started: boolean;
+  /** Task invocations of each state since the current top-level state was entered (the replay's keys). */
+  invoked: Map<string, number>;
+}
+
+/** A Task's work, which outlives the run that started it when the execution is parked. */
+interface Invocation {
+  generation: number;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+  /** Waiting on the clock or on an answer only: nothing happens until a timer or an answer comes. */
+  waiting: boolean;
+  /** The current run's promise for this task. */
+  waiter?: { resolve: (value: never) => void; reject: (error: unknown) => void };
+}
 
 interface Execution {
   arn: string;
@@ -115,14 +167,23 @@ interface Execution {
   ancestor?: string;
   currentState?: string;
   history: HistoryEntry[];
-  abort?: () => void;
-  /** Which run of this execution is current (a refresh or resume starts another), and since when (real ms). */
-  run?: number;
+  /** The library run driving the execution; none while it is parked. */
+  run?: Run;
+  /** When the execution last started a run from its start or its journal (real ms); see refreshLongRuns. */
   runStartedRealMs?: number;
+  /** The top-level state it is in and that state's input as JSON: what a parked execution replays, and what the journal keeps. */
+  top?: { state: string; input: string };
+  /** Counts the top-level states entered (synchronously, as the library moves): an invocation of an older one is stale. */
+  generation: number;
+  /** The task invocations since the current top-level state was entered, by state name and occurrence. */
+  invocations: Map<string, Invocation>;
+  /** How many entries the history holds of the current top-level state and of each state inside it. */
+  entered: Map<string, number>;
 }
 
 interface HistoryEntry {
-  timestamp: Date;
+  /** Epoch ms of the virtual clock. */
+  at: number;
   type: string;
   state?: string;
   error?: string;
@@ -141,6 +202,19 @@ interface Callback {
 /** An error with a States Language name (`States.Timeout`, a handler's error name, …). */
 function statesError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
+}
+
+/** Ends the library's wait on a task whose run was let go of (parked, stopped, restarted), so that the run can be collected. */
+const runLetGo = () => statesError('Local.RunLetGo', 'the run waiting for this task was let go of');
+
+/** Ends the library's waits on these invocations (theirs is a run let go of); the invocations go on. */
+function endWaits(invocations: Map<string, Invocation>): void {
+  for (const invocation of invocations.values()) {
+    const { waiter } = invocation;
+    if (!waiter) continue;
+    invocation.waiter = undefined;
+    waiter.reject(runLetGo());
+  }
 }
 
 /** Whether a Retry/Catch `ErrorEquals` entry matches an error name, per the States Language. */
@@ -168,6 +242,9 @@ interface DoneRecord {
   cause?: string;
 }
 
+/** The journal line of a top-level entry, its input kept as the JSON text it already is. */
+const enterLine = (arn: string, state: string, input: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":${input}}`;
+
 export interface LocalStepFunctionsOptions {
   clock: VirtualClock;
   /** Keyed by the ASL placeholder name, e.g. `TaskFunctionArn` for `${TaskFunctionArn}`. */
@@ -183,15 +260,19 @@ export interface LocalStepFunctionsOptions {
 }
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, { name: string; definition: Definition; topLevel: Set<string>; ancestors: Map<string, string>; types: Map<string, string>; policies: Map<string, TaskPolicy>; timeoutSeconds?: number }>();
+  private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, Execution>();
   private readonly callbacks = new Map<string, Callback>();
   /** Tokens of callback tasks that timed out (SendTaskSuccess on them answers TaskTimedOut, as on AWS). */
   private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
-  /** The last top-level state each running execution entered (what a restart resumes from). */
-  private readonly lastEntered = new Map<string, { state: string; input: Json }>();
+  /** Records written, and how many of them are known to be on disk (see append). */
+  private written = 0;
+  private synced = 0;
+  /** Whether a background fsync is under way, and on which opening of the file (a rewrite reopens it). */
+  private syncing = false;
+  private opened = 0;
   private appendedSinceCompaction = 0;
   /** Callback answers journalled since each running execution's last top-level entry. */
   private readonly doneSinceEnter = new Map<string, DoneRecord[]>();
@@ -199,6 +280,9 @@ export class LocalStepFunctions {
   private readonly replay = new Map<string, DoneRecord[]>();
   /** The state each resumed execution restarts at: its first entry there keeps the answers journalled before. */
   private readonly resumingFrom = new Map<string, string>();
+  /** Executions to park once the current turn of the event loop is over, if they are still quiet then. */
+  private readonly toPark = new Set<Execution>();
+  private parkingScheduled = false;
   private inflight = 0;
   private resumed = false;
   private refreshTimer?: NodeJS.Timeout;
@@ -220,15 +304,59 @@ export class LocalStepFunctions {
     const timeoutSeconds = typeof parsed.TimeoutSeconds === 'number' ? parsed.TimeoutSeconds : undefined;
     const { definition, types, policies } = prepare(parsed);
     const ancestors = new Map<string, string>();
+    const resources = new Map<string, string>();
     const mark = (states: Record<string, State>, top: string | undefined) => {
       for (const [n, state] of Object.entries(states)) {
         ancestors.set(n, top ?? n);
+        if (state.Type === 'Task') resources.set(n, String(state.Resource));
         for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) mark(branch.States, top ?? n);
       }
     };
     mark(definition.States, undefined);
-    this.machines.set(arn, { name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, types, policies, timeoutSeconds });
+    this.machines.set(arn, {
+      name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, resources, policies, timeoutSeconds,
+      enteredTypes: new Map([...types].map(([n, type]) => [n, `${type}StateEntered`])),
+      parkable: replaysAlike(aslText),
+      statesView: this.statesView(definition),
+      handlersView: this.handlersView(resources),
+    });
     return arn;
+  }
+
+  /**
+   * What a run reads as its definition's `States`: the machine's own states, each read telling the
+   * engine — synchronously, before the library enters it — that the run moves to a top-level state.
+   * One object per machine; each run gets a child holding only the run.
+   */
+  private statesView(definition: Definition): object {
+    const view = {};
+    for (const [name, state] of Object.entries(definition.States)) {
+      const engine = this;
+      Object.defineProperty(view, name, {
+        enumerable: true,
+        get(this: RunView) {
+          engine.movingToTopLevel(this[RUN]);
+          return state;
+        },
+      });
+    }
+    return view;
+  }
+
+  /** The library's task overrides, one per Task state, for any run (a child object holds the run). */
+  private handlersView(resources: Map<string, string>): object {
+    const view = {};
+    for (const name of resources.keys()) {
+      const engine = this;
+      Object.defineProperty(view, name, {
+        enumerable: true,
+        get(this: RunView) {
+          const run = this[RUN];
+          return (input: unknown) => engine.task(run, name, input);
+        },
+      });
+    }
+    return view;
   }
 
   /**
@@ -245,34 +373,34 @@ export class LocalStepFunctions {
           try { return [JSON.parse(line) as JournalRecord]; } catch { return []; } // a torn last line after kill -9
         })
       : [];
-    const last = new Map<string, { state: string; input: Json }>();
     for (const r of records) {
       if (r.t === 'start') {
         this.executions.set(r.arn, {
           arn: r.arn, name: r.name, stateMachineArn: r.sm, input: r.input, startDate: new Date(r.at),
-          status: 'RUNNING', epoch: 0, history: [{ timestamp: new Date(r.at), type: 'ExecutionStarted' }],
+          status: 'RUNNING', epoch: 0, history: [{ at: Date.parse(r.at), type: 'ExecutionStarted' }],
+          generation: 0, invocations: new Map(), entered: new Map(),
         });
       } else if (r.t === 'enter') {
-        last.set(r.arn, { state: r.state, input: r.input });
+        const e = this.executions.get(r.arn);
+        if (e) e.top = { state: r.state, input: JSON.stringify(r.input) };
         this.doneSinceEnter.delete(r.arn);
       } else if (r.t === 'done') {
         this.doneSinceEnter.set(r.arn, [...(this.doneSinceEnter.get(r.arn) ?? []), r]);
       } else {
         const e = this.executions.get(r.arn);
         if (e) {
-          Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at) });
-          e.history.push({ timestamp: new Date(r.at), type: endEventType(r.status), ...(r.error ? { error: r.error } : {}) });
+          Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at), top: undefined });
+          e.history.push({ at: Date.parse(r.at), type: endEventType(r.status), ...(r.error ? { error: r.error } : {}) });
         }
-        last.delete(r.arn);
         this.doneSinceEnter.delete(r.arn);
       }
     }
-    for (const [arn, from] of last) this.lastEntered.set(arn, from);
     this.compactJournal();
     let resumed = 0;
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || !this.machines.has(e.stateMachineArn)) continue;
       this.restartFromJournal(e, 'ExecutionResumed');
+      this.armExecutionTimeout(e);
       resumed++;
     }
     this.refreshTimer = setInterval(() => this.refreshLongRuns(), Math.min(this.refreshAfterRealMs / 2, 24 * 3600_000));
@@ -282,25 +410,26 @@ export class LocalStepFunctions {
 
   /** Runs an execution again from its last journalled top-level state, replaying the answers given since. */
   private restartFromJournal(e: Execution, reason: 'ExecutionResumed' | 'ExecutionRefreshed'): void {
-    const from = this.lastEntered.get(e.arn);
-    e.history.push({ timestamp: this.options.clock.now(), type: reason, ...(from ? { state: from.state } : {}) });
+    const from = e.top;
+    e.history.push({ at: this.options.clock.now().getTime(), type: reason, ...(from ? { state: from.state } : {}) });
     const answers = this.doneSinceEnter.get(e.arn);
     if (answers?.length) this.replay.set(e.arn, [...answers]);
     if (from) this.resumingFrom.set(e.arn, from.state);
-    this.run(e, from?.state, from ? from.input : (JSON.parse(e.input) as Json));
+    this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
   }
 
   /**
    * The library arms a real timer per task (see LOCAL_TASK_TIMEOUT_SECONDS). An execution whose run has
    * lasted this long in real time is restarted in-process from its journal — exactly what a restart of
-   * the runtime does — so a waiting task never meets that timer however long the runtime stays up.
+   * the runtime does — so a waiting task never meets that timer however long the runtime stays up. A
+   * parked execution holds no such timer, but it is restarted alike: it behaves as it always has.
    */
   private refreshLongRuns(): void {
     if (this.closed) return;
     const now = Date.now();
     for (const e of this.executions.values()) {
       if (e.status !== 'RUNNING' || !this.journalFile || now - (e.runStartedRealMs ?? now) < this.refreshAfterRealMs) continue;
-      e.abort?.();
+      this.detach(e);
       e.epoch++; // the old run's timers and tokens are stale from here
       e.ancestor = undefined;
       this.restartFromJournal(e, 'ExecutionRefreshed');
@@ -326,11 +455,12 @@ export class LocalStepFunctions {
     }
     const execution: Execution = {
       arn, name, stateMachineArn: params.stateMachineArn, input, startDate: this.options.clock.now(),
-      status: 'RUNNING', epoch: 0, history: [],
+      status: 'RUNNING', epoch: 0, history: [], generation: 0, invocations: new Map(), entered: new Map(),
     };
     this.executions.set(arn, execution);
     this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
-    this.run(execution, undefined, parsed);
+    this.run(execution, undefined, parsed, false);
+    this.armExecutionTimeout(execution);
     return { executionArn: arn, startDate: execution.startDate };
   }
 
@@ -370,7 +500,7 @@ export class LocalStepFunctions {
     const e = this.executions.get(executionArn);
     if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
     return e.history.map((h, i) => ({
-      id: i + 1, timestamp: h.timestamp, type: h.type,
+      id: i + 1, timestamp: new Date(h.at), type: h.type,
       ...(h.state && h.type.endsWith('StateEntered') ? { stateEnteredEventDetails: { name: h.state } } : {}),
       ...(h.type === 'TaskFailed' ? { taskFailedEventDetails: { resourceType: 'lambda', resource: h.state ?? '', error: h.error ?? '' } } : {}),
       ...(h.type === 'ExecutionFailed' ? { executionFailedEventDetails: { error: h.error ?? '' } } : {}),
@@ -380,11 +510,15 @@ export class LocalStepFunctions {
   async stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: Date }> {
     const e = this.executions.get(executionArn);
     if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
-    if (e.status === 'RUNNING') {
-      this.end(e, { status: 'ABORTED', error, cause });
-      e.abort?.();
-    }
+    if (e.status === 'RUNNING') this.end(e, { status: 'ABORTED', error, cause });
     return { stopDate: e.stopDate ?? this.options.clock.now() };
+  }
+
+  /** How many running executions are parked: waiting, with no library run in memory (for tests and the bench). */
+  parkedExecutions(): number {
+    let parked = 0;
+    for (const e of this.executions.values()) if (e.status === 'RUNNING' && !e.run) parked++;
+    return parked;
   }
 
   /** Names of the executions that are still running. */
@@ -405,10 +539,13 @@ export class LocalStepFunctions {
   close(): void {
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    for (const e of this.executions.values()) e.abort?.();
+    for (const e of this.executions.values()) this.detach(e);
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
-    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    if (this.journalFd !== undefined) {
+      if (this.synced < this.written) fsyncSync(this.journalFd);
+      closeSync(this.journalFd);
+    }
     this.journalFd = undefined;
   }
 
@@ -433,16 +570,24 @@ export class LocalStepFunctions {
     return machine?.policies.get(callback.stateName);
   }
 
-  private run(execution: Execution, startAt: string | undefined, input: Json): void {
+  /**
+   * Starts a library run of the execution at `startAt` (its StartAt when absent) with `input`. A replay
+   * starts at the top-level state the execution was parked in, with the input it entered that state with.
+   */
+  private run(execution: Execution, startAt: string | undefined, input: Json, replay: boolean): void {
     const machine = this.machines.get(execution.stateMachineArn)!;
-    const definition = startAt ? { ...machine.definition, StartAt: startAt } : machine.definition;
+    const run: Run = { execution, replay, abort: () => undefined, started: false, invoked: new Map() };
+    const own = { [RUN]: { value: run } };
+    const definition = { ...machine.definition, StartAt: startAt ?? machine.definition.StartAt, States: Object.create(machine.statesView, own) as object };
+    if (!replay) {
+      execution.runStartedRealMs = Date.now();
+      execution.entered = new Map();
+    }
+    // Before the library starts: it reaches the first task synchronously.
+    execution.run = run;
     const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
-    const overrides = this.overridesFor(execution, definition, machine.ancestors, machine.policies);
-    const runId = (execution.run ?? 0) + 1;
-    execution.run = runId;
-    execution.runStartedRealMs = Date.now();
-    const run = stateMachine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: overrides as never },
+    const library = stateMachine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: Object.create(machine.handlersView, own) as never },
       noThrowOnAbort: true,
       context: {
         Execution: { Id: execution.arn, Name: execution.name },
@@ -451,38 +596,15 @@ export class LocalStepFunctions {
         StateMachine: { Id: execution.stateMachineArn, Name: machine.name },
       } as never,
     });
-    execution.abort = run.abort;
-    if (machine.timeoutSeconds !== undefined) {
-      // The execution's TimeoutSeconds, on the virtual clock and from its first start (a resume keeps it).
-      const timeoutAt = new Date(execution.startDate.getTime() + machine.timeoutSeconds * 1000);
-      this.options.clock.sleepUntil(timeoutAt, () => execution.status === 'RUNNING' && !this.closed).then(() => {
-        if (execution.status !== 'RUNNING' || this.closed) return;
-        this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${machine.timeoutSeconds} seconds` });
-        run.abort();
-      }, () => undefined);
-    }
-    void (async () => {
-      for await (const event of run.eventLogs) {
-        if (event.type !== 'StateEntered') {
-          if (event.type === 'ExecutionStarted') execution.history.push({ timestamp: execution.startDate, type: event.type });
-          continue;
-        }
-        const name = event.state.name;
-        execution.history.push({ timestamp: this.options.clock.now(), type: `${machine.types.get(name) ?? event.state.type}StateEntered`, state: name });
-        if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
-        if (machine.topLevel.has(name) && !this.closed && execution.status === 'RUNNING' && execution.run === runId) {
-          execution.currentState = name;
-          this.journal({ t: 'enter', arn: execution.arn, state: name, input: event.state.input as Json });
-        }
-      }
-    })();
-    run.result.then(
+    run.abort = library.abort;
+    void this.follow(run, machine, library.eventLogs as AsyncIterable<LibraryEvent>);
+    library.result.then(
       (output) => {
-        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== runId) return;
+        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== run) return;
         this.end(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) });
       },
       (err: unknown) => {
-        if (this.closed || execution.status !== 'RUNNING' || execution.run !== runId) return;
+        if (this.closed || execution.status !== 'RUNNING' || execution.run !== run) return;
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         const name = cause instanceof Error ? cause.name : 'States.Runtime';
         const timedOut = name === 'ExecutionTimeoutError';
@@ -491,43 +613,200 @@ export class LocalStepFunctions {
     );
   }
 
+  /**
+   * Records a run's state entries in the history and journals its top-level ones. A replay enters again
+   * the states its execution had entered before it was parked: those entries are not new. (A branch's
+   * entries reach the log after a delay, possibly after the next top-level one: hence counts per state.)
+   */
+  private async follow(run: Run, machine: Machine, events: AsyncIterable<LibraryEvent>): Promise<void> {
+    const execution = run.execution;
+    const replayed = run.replay ? execution.entered : undefined;
+    if (replayed) execution.entered = new Map(replayed);
+    const seen = new Map<string, number>();
+    for await (const event of events) {
+      if (event.type !== 'StateEntered' || !event.state) {
+        if (event.type === 'ExecutionStarted' && !run.replay) execution.history.push({ at: execution.startDate.getTime(), type: event.type });
+        continue;
+      }
+      const name = event.state.name;
+      const before = replayed?.get(name);
+      if (before) {
+        const nth = (seen.get(name) ?? 0) + 1;
+        seen.set(name, nth);
+        if (nth <= before) continue;
+      }
+      const topLevel = machine.topLevel.has(name);
+      const current = execution.run === run && !this.closed && execution.status === 'RUNNING';
+      if (current && topLevel) execution.entered = new Map();
+      if (current && (topLevel || machine.ancestors.get(name) === execution.top?.state)) execution.entered.set(name, (execution.entered.get(name) ?? 0) + 1);
+      execution.history.push({ at: this.options.clock.now().getTime(), type: machine.enteredTypes.get(name) ?? `${event.state.type}StateEntered`, state: name });
+      if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
+      if (current && topLevel) {
+        execution.currentState = name;
+        execution.top = { state: name, input: JSON.stringify(event.state.input) };
+        this.journalEntry(execution.arn, name, execution.top.input);
+      }
+    }
+  }
+
+  /**
+   * The library is about to enter a top-level state: the tasks invoked from here on belong to it. In a
+   * replay the first one is the state being replayed, whose invocations the execution already holds.
+   * What the previous state left open (the clock branch of a race that ended) nobody awaits any more:
+   * ending those waits lets the library's aborted branches go now rather than when their timers fall due.
+   */
+  private movingToTopLevel(run: Run): void {
+    const execution = run.execution;
+    if (execution.run !== run) return; // a detached run unwinding
+    const replayed = run.replay && !run.started;
+    run.started = true;
+    if (replayed) return;
+    const left = execution.invocations;
+    execution.generation++;
+    execution.invocations = new Map();
+    run.invoked = new Map();
+    endWaits(left);
+  }
+
   private end(execution: Execution, result: { status: ExecutionStatus; output?: string; error?: string; cause?: string }): void {
+    this.detach(execution);
     Object.assign(execution, result, { stopDate: this.options.clock.now() });
     execution.epoch++;
-    execution.history.push({ timestamp: execution.stopDate!, type: endEventType(result.status), ...(result.error ? { error: result.error } : {}) });
+    execution.history.push({ at: execution.stopDate!.getTime(), type: endEventType(result.status), ...(result.error ? { error: result.error } : {}) });
     this.journal({ t: 'end', arn: execution.arn, ...result, at: execution.stopDate!.toISOString() });
+    // What only a running execution needs.
+    execution.top = undefined;
+    execution.invocations = new Map();
+    execution.entered = new Map();
     this.options.onExecutionEnd?.({ executionArn: execution.arn, status: result.status, error: result.error });
   }
 
-  /** One local handler per Task state (Wait states were rewritten into tasks), by state name. */
-  private overridesFor(execution: Execution, definition: Definition, ancestors: Map<string, string>, policies: Map<string, TaskPolicy>): Record<string, (input: never) => Promise<never>> {
-    const handlers: Record<string, (input: never) => Promise<never>> = {};
-    const visit = (states: Record<string, State>) => {
-      for (const [name, state] of Object.entries(states)) {
-        for (const branch of (state.Branches as unknown as Definition[] | undefined) ?? []) visit(branch.States);
-        if (state.Type !== 'Task') continue;
-        const resource = String(state.Resource);
-        const ancestor = ancestors.get(name) ?? name;
-        handlers[name] = (async (input: unknown) => {
-          if (execution.ancestor !== ancestor) {
-            execution.ancestor = ancestor;
-            execution.epoch++;
+  /** The execution's TimeoutSeconds, on the virtual clock and from its first start (a resume keeps it). */
+  private armExecutionTimeout(execution: Execution): void {
+    const { timeoutSeconds } = this.machines.get(execution.stateMachineArn)!;
+    if (timeoutSeconds === undefined) return;
+    const timeoutAt = new Date(execution.startDate.getTime() + timeoutSeconds * 1000);
+    // Unnamed callbacks, here and for other long-lived timers: tsx keeps function names by defining
+    // `name` on each named closure, which costs a property store (~250 B) per waiting execution.
+    this.options.clock.schedule(timeoutAt, () => queueMicrotask(() => {
+      if (execution.status !== 'RUNNING' || this.closed) return;
+      this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${timeoutSeconds} seconds` });
+    }), () => execution.status === 'RUNNING' && !this.closed);
+  }
+
+  /**
+   * A Task state of a run: the invocation this state already has in the current top-level state
+   * (a replay), or a new one. Invocations are keyed by state name and occurrence, which a replay
+   * reproduces: each branch runs its states in the same order from the same input.
+   */
+  private task(run: Run, name: string, input: unknown): Promise<never> {
+    const execution = run.execution;
+    if (execution.run !== run) return Promise.reject(runLetGo());
+    const machine = this.machines.get(execution.stateMachineArn)!;
+    const ancestor = machine.ancestors.get(name) ?? name;
+    if (execution.ancestor !== ancestor) {
+      execution.ancestor = ancestor;
+      execution.epoch++;
+    }
+    const occurrence = run.invoked.get(name) ?? 0;
+    run.invoked.set(name, occurrence + 1);
+    const key = occurrence ? `${name}#${occurrence}` : name;
+    let invocation = execution.invocations.get(key);
+    if (!invocation) {
+      invocation = this.invokeTask(execution, machine, name, input);
+      execution.invocations.set(key, invocation);
+    }
+    const { outcome } = invocation;
+    if (outcome) return (outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error)) as Promise<never>;
+    const waiting = invocation;
+    return new Promise<never>((resolve, reject) => { waiting.waiter = { resolve, reject }; });
+  }
+
+  /** Starts a Task's work: a Wait's sleep, or the function call with its Retry and timeout (and its callback). */
+  private invokeTask(execution: Execution, machine: Machine, name: string, input: unknown): Invocation {
+    const invocation: Invocation = { generation: execution.generation, waiting: false };
+    const resource = machine.resources.get(name)!;
+    if (resource === WAIT_RESOURCE) {
+      this.sleep(execution, input, invocation);
+      return invocation;
+    }
+    const policy = machine.policies.get(name) ?? NO_POLICY;
+    const work = this.withRetry(execution, name, policy, invocation, () => this.withTimeout(execution, policy, async (registerToken) => {
+          if (resource === CALLBACK_INVOKE) return this.callback(execution, name, input, registerToken, invocation);
+          if (resource === PLAIN_INVOKE) {
+            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+            return { Payload: await this.invoke(FunctionName, Payload) } as never;
           }
-          if (resource === WAIT_RESOURCE) return this.sleep(execution, input);
-          const policy = policies.get(name) ?? { retry: [] };
-          return this.withRetry(execution, name, policy, () => this.withTimeout(execution, policy, async (registerToken) => {
-            if (resource === CALLBACK_INVOKE) return this.callback(execution, name, input, registerToken);
-            if (resource === PLAIN_INVOKE) {
-              const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-              return { Payload: await this.invoke(FunctionName, Payload) } as never;
-            }
-            return this.invoke(resource, input);
-          }));
-        }) as never;
-      }
-    };
-    visit(definition.States);
-    return handlers;
+          return this.invoke(resource, input);
+        }));
+    work.then(
+      (value) => this.settle(execution, invocation, { ok: true, value }),
+      (error: unknown) => this.settle(execution, invocation, { ok: false, error }),
+    );
+    return invocation;
+  }
+
+  /** A Task's work is over: the run waiting for it goes on, or a parked execution runs again to take it. */
+  private settle(execution: Execution, invocation: Invocation, outcome: NonNullable<Invocation['outcome']>): void {
+    invocation.outcome = outcome;
+    invocation.waiting = false;
+    const { waiter } = invocation;
+    if (waiter) {
+      invocation.waiter = undefined;
+      if (outcome.ok) waiter.resolve(outcome.value as never);
+      else waiter.reject(outcome.error);
+    } else if (!execution.run && invocation.generation === execution.generation && execution.status === 'RUNNING' && !this.closed && execution.top) {
+      this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+    }
+    this.parkWhenQuiet(execution);
+  }
+
+  /** The invocation now waits on the clock or an answer only. */
+  private markWaiting(execution: Execution, invocation: Invocation): void {
+    invocation.waiting = true;
+    this.parkWhenQuiet(execution);
+  }
+
+  /**
+   * Parks the execution after this turn of the event loop if by then every open task of its current
+   * top-level state waits on the clock or an answer: the library moves on microtasks only, so a run
+   * that has not moved by then cannot move before a timer or an answer comes.
+   */
+  private parkWhenQuiet(execution: Execution): void {
+    if (!execution.run || this.closed || !this.machines.get(execution.stateMachineArn)!.parkable) return;
+    this.toPark.add(execution);
+    if (this.parkingScheduled) return;
+    this.parkingScheduled = true;
+    setImmediate(() => {
+      this.parkingScheduled = false;
+      const candidates = [...this.toPark];
+      this.toPark.clear();
+      for (const e of candidates) if (this.quiet(e)) this.detach(e);
+    });
+  }
+
+  private quiet(execution: Execution): boolean {
+    if (!execution.run || execution.status !== 'RUNNING' || this.closed || !execution.top) return false;
+    let waiting = 0;
+    for (const invocation of execution.invocations.values()) {
+      if (invocation.outcome) continue;
+      if (!invocation.waiting) return false;
+      waiting++;
+    }
+    // Something must be waited on, or nothing would ever wake the execution again.
+    return waiting > 0;
+  }
+
+  /**
+   * Lets go of the execution's library run (parked, stopped, ended or restarted): aborts it and ends its
+   * waits on the invocations, so that nothing of it stays in memory. The invocations go on.
+   */
+  private detach(execution: Execution): void {
+    const run = execution.run;
+    if (!run) return;
+    execution.run = undefined;
+    run.abort();
+    endWaits(execution.invocations);
   }
 
   private async invoke(resource: string, payload: unknown): Promise<never> {
@@ -548,34 +827,35 @@ export class LocalStepFunctions {
 
   /**
    * Applies a Task's `Retry` on the virtual clock: the first retrier whose ErrorEquals matches decides;
-   * once it is spent the error goes on to Catch, as the States Language says.
+   * once it is spent the error goes on to Catch, as the States Language says. (A promise chain rather
+   * than an async loop: a callback waits here for days, and a suspended async function costs more.)
    */
-  private async withRetry(execution: Execution, stateName: string, policy: TaskPolicy, attempt: () => Promise<never>): Promise<never> {
-    const attempts = policy.retry.map(() => 0);
-    const epoch = execution.epoch;
-    for (;;) {
-      try {
-        return await attempt();
-      } catch (err) {
-        const name = err instanceof Error ? err.name : 'Error';
-        execution.history.push({ timestamp: this.options.clock.now(), type: 'TaskFailed', state: stateName, error: name });
-        const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
-        const retrier = policy.retry[i];
-        if (!retrier || attempts[i]! >= (retrier.MaxAttempts ?? 3)) throw err;
-        let delaySeconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i]!;
-        if (retrier.MaxDelaySeconds !== undefined) delaySeconds = Math.min(delaySeconds, retrier.MaxDelaySeconds);
-        if (retrier.JitterStrategy === 'FULL') delaySeconds = Math.random() * delaySeconds;
-        attempts[i]!++;
-        await this.options.clock.sleepUntil(
-          new Date(this.options.clock.now().getTime() + delaySeconds * 1000),
-          () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed,
-        );
-      }
-    }
+  private withRetry(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>): Promise<never> {
+    return this.retrying(execution, stateName, policy, invocation, attempt, policy.retry.map(() => 0), execution.epoch);
+  }
+
+  private retrying(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>, attempts: number[], epoch: number): Promise<never> {
+    return attempt().catch((err: unknown) => {
+      const name = err instanceof Error ? err.name : 'Error';
+      execution.history.push({ at: this.options.clock.now().getTime(), type: 'TaskFailed', state: stateName, error: name });
+      const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
+      const retrier = policy.retry[i];
+      if (!retrier || attempts[i]! >= (retrier.MaxAttempts ?? 3)) throw err;
+      let delaySeconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i]!;
+      if (retrier.MaxDelaySeconds !== undefined) delaySeconds = Math.min(delaySeconds, retrier.MaxDelaySeconds);
+      if (retrier.JitterStrategy === 'FULL') delaySeconds = Math.random() * delaySeconds;
+      attempts[i]!++;
+      const retryAt = new Date(this.options.clock.now().getTime() + delaySeconds * 1000);
+      this.markWaiting(execution, invocation);
+      return this.options.clock.sleepUntil(retryAt, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => {
+        invocation.waiting = false;
+        return this.retrying(execution, stateName, policy, invocation, attempt, attempts, epoch);
+      });
+    });
   }
 
   /** Applies a Task's `TimeoutSeconds` on the virtual clock (the whole task, callback wait included). */
-  private async withTimeout(execution: Execution, policy: TaskPolicy, run: (registerToken: (token: string) => void) => Promise<never>): Promise<never> {
+  private withTimeout(execution: Execution, policy: TaskPolicy, run: (registerToken: (token: string) => void) => Promise<never>): Promise<never> {
     let token: string | undefined;
     const work = run((t) => { token = t; });
     if (!policy.timeoutSeconds) return work;
@@ -593,14 +873,10 @@ export class LocalStepFunctions {
         }
         throw statesError('States.Timeout', `Task timed out after ${policy.timeoutSeconds} seconds`);
       });
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      settled = true;
-    }
+    return Promise.race([work, timeout]).finally(() => { settled = true; });
   }
 
-  private async callback(execution: Execution, stateName: string, input: unknown, registerToken: (token: string) => void): Promise<never> {
+  private async callback(execution: Execution, stateName: string, input: unknown, registerToken: (token: string) => void, invocation: Invocation): Promise<never> {
     const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
     const token = `local-${randomBytes(24).toString('base64url')}`;
     registerToken(token);
@@ -635,6 +911,7 @@ export class LocalStepFunctions {
       if (answer.error !== undefined) throw statesError(answer.error, answer.cause ?? '');
       return JSON.parse(answer.output ?? 'null') as never;
     }
+    this.markWaiting(execution, invocation);
     return result;
   }
 
@@ -655,13 +932,25 @@ export class LocalStepFunctions {
     void this.options.clock.sleepUntil(new Date(callback.heartbeatDueAt), live).then(check, () => undefined);
   }
 
-  private async sleep(execution: Execution, input: unknown): Promise<never> {
+  /**
+   * A Wait: settles its invocation when the clock reaches the instant. A clock callback, not a
+   * promise: a parked execution's Wait holds nothing but its timer while it waits (for weeks).
+   */
+  private sleep(execution: Execution, input: unknown, invocation: Invocation): void {
     const { until, seconds } = input as { until?: string; seconds?: number };
     const at = until ? new Date(until) : new Date(this.options.clock.now().getTime() + (seconds ?? 0) * 1000);
-    if (Number.isNaN(at.getTime())) throw new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`);
+    if (Number.isNaN(at.getTime())) {
+      const error = new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`);
+      return queueMicrotask(() => this.settle(execution, invocation, { ok: false, error }));
+    }
     const epoch = execution.epoch;
-    await this.options.clock.sleepUntil(at, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed);
-    return null as never;
+    this.markWaiting(execution, invocation);
+    this.options.clock.schedule(
+      at,
+      () => queueMicrotask(() => this.settle(execution, invocation, { ok: true, value: null })),
+      () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed,
+      (error) => queueMicrotask(() => this.settle(execution, invocation, { ok: false, error })),
+    );
   }
 
   /** Replaces the context placeholders with this task's token and the clock's now. */
@@ -677,31 +966,65 @@ export class LocalStepFunctions {
     return fill(payload);
   }
 
-  private journal(record: JournalRecord): void {
+  /** Journals a top-level entry: from here, a restart resumes at this state. */
+  private journalEntry(arn: string, state: string, input: string): void {
     if (!this.journalFile) return;
-    if (record.t === 'enter') {
-      this.lastEntered.set(record.arn, { state: record.state, input: record.input });
-      // Progress past the state a resumed execution restarted at: the answers before it are spent.
-      if (this.resumingFrom.get(record.arn) === record.state) this.resumingFrom.delete(record.arn);
-      else {
-        this.doneSinceEnter.delete(record.arn);
-        this.replay.delete(record.arn);
-        this.resumingFrom.delete(record.arn);
-      }
+    // Progress past the state a resumed execution restarted at: the answers before it are spent.
+    if (this.resumingFrom.get(arn) === state) this.resumingFrom.delete(arn);
+    else {
+      this.doneSinceEnter.delete(arn);
+      this.replay.delete(arn);
+      this.resumingFrom.delete(arn);
     }
+    this.append(enterLine(arn, state, input), false);
+  }
+
+  private journal(record: Exclude<JournalRecord, { t: 'enter' }>): void {
+    if (!this.journalFile) return;
     if (record.t === 'done') this.doneSinceEnter.set(record.arn, [...(this.doneSinceEnter.get(record.arn) ?? []), record]);
     if (record.t === 'end') {
-      this.lastEntered.delete(record.arn);
       this.doneSinceEnter.delete(record.arn);
       this.replay.delete(record.arn);
     }
-    if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile, 'a');
-    writeSync(this.journalFd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.journalFd);
+    this.append(JSON.stringify(record), record.t === 'start' || record.t === 'done');
+  }
+
+  /**
+   * Appends a record. Each is written at once, before anything it records happens, so a `kill -9`
+   * (which leaves the OS's page cache alone) loses none. A start or an answer is fsync'd before it is
+   * acknowledged; an entry or an end, which nobody is told of, is fsync'd in the background with the
+   * others written meanwhile: a per-state fsync held the runtime's one thread (dynalite's included)
+   * at every step. Should the machine itself crash before that, the execution resumes from an
+   * earlier state, which the idempotent handlers allow.
+   */
+  private append(line: string, acknowledged: boolean): void {
+    if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile!, 'a');
+    writeSync(this.journalFd, `${line}\n`);
+    this.written++;
+    if (acknowledged) {
+      fsyncSync(this.journalFd);
+      this.synced = this.written;
+    } else this.syncSoon();
     // A long-running runtime appends an entry per state: rewrite the journal now and then so that it
     // stays proportional to the executions, not to their steps.
     const threshold = this.options.compactAfterRecords ?? COMPACT_AFTER_RECORDS;
     if (++this.appendedSinceCompaction >= threshold && this.executions.size * 2 < this.appendedSinceCompaction) this.compactJournal();
+  }
+
+  /** One background fsync at a time, covering every record written before it began. */
+  private syncSoon(): void {
+    if (this.syncing || this.synced >= this.written || this.journalFd === undefined) return;
+    this.syncing = true;
+    const covered = this.written;
+    const opening = this.opened;
+    fsync(this.journalFd, (err) => {
+      this.syncing = false;
+      // A rewrite meanwhile synced all of it and closed this descriptor. After an error the records
+      // stay unsynced: the next append tries again, and an acknowledged one fails loudly.
+      if (err) return;
+      if (opening === this.opened) this.synced = Math.max(this.synced, covered);
+      if (!this.closed) this.syncSoon();
+    });
   }
 
   /**
@@ -710,18 +1033,17 @@ export class LocalStepFunctions {
    */
   private compactJournal(): void {
     if (!this.journalFile) return;
-    const kept: JournalRecord[] = [];
+    const kept: string[] = [];
     for (const e of this.executions.values()) {
-      kept.push({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() });
-      if (e.status !== 'RUNNING') kept.push({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() });
+      kept.push(JSON.stringify({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() }));
+      if (e.status !== 'RUNNING') kept.push(JSON.stringify({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() }));
       else {
-        const from = this.lastEntered.get(e.arn);
-        if (from) kept.push({ t: 'enter', arn: e.arn, state: from.state, input: from.input });
-        kept.push(...(this.doneSinceEnter.get(e.arn) ?? []));
+        if (e.top) kept.push(enterLine(e.arn, e.top.state, e.top.input));
+        for (const done of this.doneSinceEnter.get(e.arn) ?? []) kept.push(JSON.stringify(done));
       }
     }
     const tmp = `${this.journalFile}.tmp`;
-    writeFileSync(tmp, kept.map((r) => JSON.stringify(r)).join('\n') + (kept.length ? '\n' : ''));
+    writeFileSync(tmp, kept.join('\n') + (kept.length ? '\n' : ''));
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -729,12 +1051,29 @@ export class LocalStepFunctions {
     renameSync(tmp, this.journalFile);
     this.journalFd = openSync(this.journalFile, 'a');
     this.appendedSinceCompaction = 0;
+    this.opened++;
+    this.synced = this.written; // all of it is in the file just synced
   }
 
   /** How many records the journal holds since it was last rewritten (for tests and the bench). */
   journalRecordsSinceCompaction(): number {
     return this.appendedSinceCompaction;
   }
+}
+
+/** What the engine reads of the library's event log. */
+interface LibraryEvent {
+  type: string;
+  state?: { name: string; type: string; input: unknown };
+}
+
+/**
+ * Whether a run of the definition from a state's input, given the same task results, goes through the
+ * same states with the same data: what parking relies on. Random intrinsics would not, nor
+ * `$$.Execution.Input` (the library sets it to the input of the run, which a replay starts later).
+ */
+function replaysAlike(aslText: string): boolean {
+  return !/States\.(UUID|MathRandom)\b/.test(aslText) && !/\$\$(?!\.(Execution\.(Id|Name)|State|Task|StateMachine)\b)/.test(aslText);
 }
 
 /**
