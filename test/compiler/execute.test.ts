@@ -40,6 +40,7 @@ const describeOutcome = (r: OutcomeRequest) => {
     case 'phaseDone': return `outcome phaseDone ${r.phaseId}#${r.visit}`;
     case 'reporterFeedback': return `outcome feedback #${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
     case 'closed': return `outcome closed ${r.reason}`;
+    case 'continueAsNew': return `hand over ${r.task.kind} ${r.task.stepId}#${r.task.visit}`;
   }
 };
 
