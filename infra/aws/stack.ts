@@ -39,6 +39,8 @@ export class TanggapStack extends Stack {
         .bindLinkSecret(linkSecret);
 
     const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
+    // Continue-as-new: the outcome function starts the successor execution of a case.
+    workflow.outcome.bindStateMachines(byName);
     const { machines } = new Workflows(this, 'Workflows', { sops: props.sops, functions: Object.fromEntries(Object.entries(workflow).map(([n, f]) => [n, f.fn])) as never });
 
     const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;

@@ -78,6 +78,20 @@ test('every function has the STATE_MACHINES its configuration requires, naming e
   }
 });
 
+test('the outcome function may start executions of the machines (continue-as-new), and the machines do not start any themselves', () => {
+  const outcome = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Workflowoutcome'))!;
+  const role = (outcome[1] as { Properties: { Role: { 'Fn::GetAtt': [string] } } }).Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(role));
+  const starts = policies.flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
+    .filter((st) => [st.Action].flat().includes('states:StartExecution'));
+  for (const sop of sops) expect(JSON.stringify(starts)).toContain(`:stateMachine:tanggap-${sop.id}`);
+  for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+    const roleId = (machine as { Properties: { RoleArn: { 'Fn::GetAtt': [string] } } }).Properties.RoleArn['Fn::GetAtt'][0];
+    const own = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleId));
+    expect(JSON.stringify(own)).not.toContain('states:StartExecution');
+  }
+});
+
 test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {
   template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: demoDirectory.regency.mailFrom.split('@')[1] });
   template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 3);

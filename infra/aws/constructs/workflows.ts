@@ -13,8 +13,9 @@ export const stateMachineName = (sopId: string) => `tanggap-${sopId}`;
 
 /**
  * The SOPs' state machines referred to by name (an ARN built from the stack's account and region),
- * not by resource: every handler's configuration names them, the workflow functions included, and a
- * reference to the machine resources from those would make a cycle (each machine's definition names them).
+ * not by resource: every handler's configuration names them, the workflow functions included — the
+ * outcome function starts successor executions (continue-as-new) — and a reference to the machine
+ * resources from those would make a cycle (each machine's definition names them).
  */
 export function stateMachinesByName(scope: Construct, sops: readonly Sop[]): Record<string, sfn.IStateMachine> {
   return Object.fromEntries(sops.map((sop) => [sop.id, sfn.StateMachine.fromStateMachineName(scope, `StateMachineByName-${sop.id}`, stateMachineName(sop.id))]));
