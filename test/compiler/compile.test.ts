@@ -6,6 +6,7 @@ import { sops, getSop } from '../../shared/sops';
 import type { Sop } from '../../shared/sop/schema';
 import { compileSop, renderAsl, type AslMachine, type AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
+import { CONTINUE_AS_NEW_AFTER_SECONDS, EXECUTION_TIMEOUT_SECONDS } from '../../shared/workflow/executions';
 import { fixtures, getFixture } from './fixtures';
 import { allStates, chain, scopes, unreachable, type Scope } from './asl';
 
@@ -145,7 +146,13 @@ describe.each([
           resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.visits' }),
         },
       });
-      expect((task.Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending']]);
+      const retry = task.Retry as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
+      expect(retry.map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending']]);
+      // A pending hand-over is retried for days, but all of it before the execution's year is up.
+      const pending = retry[1]!;
+      const span = Array.from({ length: pending.MaxAttempts }, (_, i) => pending.IntervalSeconds * pending.BackoffRate ** i).reduce((a, b) => a + b, 0);
+      expect(span).toBeGreaterThan(24 * 3600);
+      expect(span).toBeLessThan(EXECUTION_TIMEOUT_SECONDS - CONTINUE_AS_NEW_AFTER_SECONDS);
       expect(handOver.States[task.Next as string]).toEqual({ Type: 'Fail', Error: 'ContinueAsNew', Cause: expect.any(String) });
     }
   });
