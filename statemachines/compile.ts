@@ -17,12 +17,20 @@
  *
  * Finishing the work fails its branch with StepDone, which stops the clock branch at once: no
  * reminder or escalation after the work is done, and the next step never waits for the clock.
- * A step without a limit has no race and no clock. A phase with a limit (Musi Rawas: 5 working days
+ * A step without a limit has no clock. A phase with a limit (Musi Rawas: 5 working days
  * for the whole procedure) is the same race one level up: its work branch holds its steps and ends
  * with PhaseDone carrying where to go next.
+ *
+ * Continue-as-new: every wait for a person (each step's race, the reporter's question and reply
+ * window) has one more branch that waits for `$.lifetime.continueBy` (360 days after the execution
+ * started), hands the case over to a successor execution and fails with ContinueAsNew, caught at the
+ * top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
+ * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
+ * one year an execution lives.
  */
 import type { Action, EscalationLadder, Phase, Sop, Step } from '../shared/sop/schema';
 import { WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
+import { EXECUTION_TIMEOUT_SECONDS } from '../shared/workflow/executions';
 
 /** An ASL state, as plain JSON. */
 export type AslState = Record<string, unknown> & { Type: string };
@@ -48,9 +56,13 @@ const lambdaErrors = [
 const lambdaRetry = { ErrorEquals: lambdaErrors, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 };
 /** SES refusals: retried with backoff; after the last try the workflow goes on (the case records it). */
 const mailRetry = { ErrorEquals: [WorkflowError.deliveryFailed], IntervalSeconds: 10, MaxAttempts: 5, BackoffRate: 2 };
+/**
+ * A hand-over that cannot happen yet (the task is not open yet, or a decision is on its way to this
+ * execution): tried again after 5 s, 10 s, 20 s, … — 16 attempts span about 3.8 days, inside the five
+ * days between the hand-over instant and the end of the execution's year.
+ */
+const continueRetry = { ErrorEquals: [WorkflowError.continuePending], IntervalSeconds: 5, MaxAttempts: 16, BackoffRate: 2 };
 
-/** One year: the longest a Standard execution lives (the machine as a whole). */
-const EXECUTION_TIMEOUT_SECONDS = 365 * 24 * 3600;
 /**
  * A callback task waits for a person, so it has no useful timeout of its own: the SLA clock beside
  * it reminds and escalates instead. It is still set explicitly, to the execution's own limit (one
@@ -60,7 +72,7 @@ const EXECUTION_TIMEOUT_SECONDS = 365 * 24 * 3600;
 const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
 /** Step Functions refuses state names longer than this. */
 const MAX_STATE_NAME = 80;
-/** Step Functions keeps an error's cause to this many characters; a limited step's decision travels in one. */
+/** Step Functions keeps an error's cause to this many characters; a step's decision travels in one. */
 const MAX_CAUSE = 32_768;
 /** Room in a decision for its action id, actor and time, around the fields. */
 const DECISION_OVERHEAD = 1_024;
@@ -101,9 +113,17 @@ const names = {
   toReporter: (id: string) => `${id}: answer to reporter`,
   ask: (id: string) => `${id}: ask reporter`,
   enterPhase: (phase: string, step: string) => `${phase}: enter at ${step}`,
+  resumePhase: (phase: string, step: string) => `${phase}: resume at ${step}`,
   exitPhase: (phase: string, target: string) => `${phase}: leave to ${target}`,
+  waitToContinue: (owner: string) => `${owner}: wait to continue`,
+  continueAsNew: (owner: string) => `${owner}: continue as new`,
+  continued: (owner: string) => `${owner}: continued`,
 };
 const REPORTER = 'reporter';
+/** Where an execution ends once its successor has the case. */
+const CONTINUED = 'Continued as new';
+/** How a phase's entry Choice is told to take a step up again without counting a visit (ids are slugs: no clash). */
+const resumeEntry = (stepId: string) => `resume:${stepId}`;
 
 class Compiler {
   private readonly states: Record<string, AslState> = {};
@@ -111,6 +131,8 @@ class Compiler {
   private readonly stepById: Map<string, Step>;
   /** Every target some action leads to. */
   private readonly gotos: Set<string>;
+  /** Where a successor execution goes back in, by the visit counter id of the wait it was in. */
+  private readonly resumeAt: { at: string; next: string }[] = [];
 
   constructor(private readonly sop: Sop) {
     this.stepById = new Map(sop.steps.map((s) => [s.id, s]));
@@ -129,7 +151,14 @@ class Compiler {
 
     const top = this.states;
     top['Start'] = { Type: 'Pass', Comment: 'Every visit counter starts at 0.', Result: visits, ResultPath: '$.visits', Next: 'Record start' };
-    top['Record start'] = this.lambda('outcome', { ...base, kind: 'started' }, null, 'Acknowledge');
+    // Returns when this execution hands over to a successor (`$.lifetime.continueBy`).
+    top['Record start'] = this.lambda('outcome', { ...base, kind: 'started' }, '$.lifetime', 'Resuming?');
+    top['Resuming?'] = {
+      Type: 'Choice',
+      Comment: 'A successor execution (continue-as-new) goes back to where its predecessor waited; the reporter was acknowledged then.',
+      Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }],
+      Default: 'Acknowledge',
+    };
     top['Acknowledge'] = this.notify({ template: 'acknowledgement' }, this.entry(start, undefined));
 
     // Steps outside phases are top-level; a phase's steps live in its race's work branch.
@@ -139,6 +168,7 @@ class Compiler {
     for (const step of sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter'))) merge(top, this.askReporter(step));
     if (this.gotos.has('@reporter')) merge(top, this.reporterWindow());
     merge(top, this.closing());
+    merge(top, this.resume());
     for (const step of sop.steps) {
       for (const action of step.actions) {
         if (action.goto === '@reporter') top[names.toReporter(step.id)] = {
@@ -186,7 +216,7 @@ class Compiler {
     const s: Record<string, AslState> = {};
     const id = step.id;
     const hasClock = !!step.limit;
-    s[names.visit(id)] = this.increment(id, hasClock ? names.deadlines(id) : names.open(id));
+    s[names.visit(id)] = this.increment(id, this.afterVisit(step));
     const openTask: AslState = {
       Type: 'Task',
       Comment: `SOP row ${step.sopNumber}: ${step.name.en}. Waits for the official's decision (SendTaskSuccess).`,
@@ -201,27 +231,34 @@ class Compiler {
     };
     if (hasClock) {
       s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'step', id, 'visit.$': visitPath(id) }, '$.sla', names.race(id));
-      s[names.race(id)] = {
-        Type: 'Parallel',
-        Comment: `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock.`,
-        Branches: [
-          {
-            StartAt: names.open(id),
-            States: {
-              [names.open(id)]: { ...openTask, Next: names.done(id) },
-              [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.decision)' }, Next: names.finish(id) },
-              [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
-            },
-          },
-          this.clock(id, '$.sla', step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) }),
-        ],
-        Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.decision(id) }],
-        Next: names.decision(id),
-      };
-      merge(s, this.decode(names.decision(id), '$.decision', names.record(id)));
-    } else {
-      s[names.open(id)] = { ...openTask, Next: names.record(id) };
     }
+    // A step without a limit still races: its task against the hand-over clock alone.
+    s[names.race(id)] = {
+      Type: 'Parallel',
+      Comment: hasClock
+        ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
+        : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
+      Branches: [
+        {
+          StartAt: names.open(id),
+          States: {
+            [names.open(id)]: { ...openTask, Next: names.done(id) },
+            [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.decision)' }, Next: names.finish(id) },
+            [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
+          },
+        },
+        ...(hasClock ? [this.clock(id, '$.sla', step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) })] : []),
+        this.continueBranch(id, { kind: 'official', stepId: id, 'visit.$': visitPath(id) }, { at: id }),
+      ],
+      // Inside a phase, ContinueAsNew goes on up to the phase's race, which the top level catches.
+      Catch: [
+        { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.decision(id) },
+        ...(phase ? [] : [this.continuedCatch()]),
+      ],
+      Next: names.decision(id),
+    };
+    merge(s, this.decode(names.decision(id), '$.decision', names.record(id)));
+    if (!phase) this.resumeAt.push({ at: id, next: this.afterVisit(step) });
     s[names.record(id)] = this.lambda('outcome', {
       ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), 'decision.$': '$.decision', ...(hasClock ? { 'sla.$': '$.sla' } : {}),
     }, null, names.keepAction(id));
@@ -240,6 +277,7 @@ class Compiler {
     const askId = `${step.id}-ask`;
     const race = names.ask(step.id);
     const back = this.entry(step.id, undefined);
+    this.resumeAt.push({ at: askId, next: `${race}: window` });
     return {
       [names.visit(askId)]: this.increment(askId, `${race}: window`),
       [`${race}: window`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', id: step.id, 'visit.$': visitPath(askId) }, '$.replySla', race),
@@ -249,10 +287,12 @@ class Compiler {
         Branches: [
           this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, null),
           this.windowBranch(race),
+          this.continueBranch(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, { at: askId }),
         ],
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: answered` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: `${race}: answered` },
+          this.continuedCatch(),
         ],
         Next: `${race}: answered`,
       },
@@ -266,8 +306,11 @@ class Compiler {
     const race = 'Reporter window';
     const followUp = this.sop.reporterReply.followUpStep;
     const visit = visitPath(REPORTER);
+    this.resumeAt.push({ at: REPORTER, next: `${race}: resume` });
     return {
       [names.visit(REPORTER)]: this.increment(REPORTER, `${race}: deadline`),
+      // A successor goes back into the window of the step that answered.
+      [`${race}: resume`]: { Type: 'Pass', InputPath: '$.resume.answeredBy', ResultPath: '$.answeredBy', Next: `${race}: deadline` },
       [`${race}: deadline`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', 'id.$': '$.answeredBy', 'visit.$': visit }, '$.replySla', race),
       [race]: {
         Type: 'Parallel',
@@ -275,10 +318,12 @@ class Compiler {
         Branches: [
           this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': '$.answeredBy', 'visit.$': visit }, '$.feedback'),
           this.windowBranch(race),
+          this.continueBranch(race, { kind: 'reporterReply', 'stepId.$': '$.answeredBy', 'visit.$': visit }, { at: REPORTER, 'answeredBy.$': '$.answeredBy' }),
         ],
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: feedback` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
+          this.continuedCatch(),
         ],
         Next: `${race}: feedback`,
       },
@@ -318,9 +363,13 @@ class Compiler {
     const inner: Record<string, AslState> = {};
     const entries = this.phaseEntries(phase);
     // The work branch starts where the phase was entered from outside (`$.phaseEntry`).
+    // A successor execution takes any of its steps up again, without counting a new visit.
     inner[`${id}: entry`] = {
       Type: 'Choice',
-      Choices: entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
+      Choices: [
+        ...entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
+        ...phase.steps.map((st) => ({ Variable: '$.phaseEntry', StringEquals: resumeEntry(st), Next: this.afterVisit(this.stepById.get(st)!) })),
+      ],
       Default: names.visit(entries[0]!),
     };
     for (const stepId of phase.steps) merge(inner, this.step(this.stepById.get(stepId)!, phase));
@@ -344,6 +393,11 @@ class Compiler {
     for (const e of entries) {
       s[names.enterPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseEntry', Next: names.visit(id) };
     }
+    // Resumed: the same phase visit (its deadlines are remembered per visit, so its clock goes on where it was).
+    for (const st of phase.steps) {
+      s[names.resumePhase(id, st)] = { Type: 'Pass', Result: resumeEntry(st), ResultPath: '$.phaseEntry', Next: names.deadlines(id) };
+      this.resumeAt.push({ at: st, next: names.resumePhase(id, st) });
+    }
     s[names.visit(id)] = this.increment(id, names.deadlines(id));
     s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, phaseSlaPath(id), id);
     s[id] = {
@@ -353,7 +407,7 @@ class Compiler {
         { StartAt: `${id}: entry`, States: inner },
         this.clock(id, phaseSlaPath(id), phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
       ],
-      Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }],
+      Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }, this.continuedCatch()],
       Next: `${id}: decision`,
     };
     s[`${id}: decision`] = { Type: 'Pass', Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${id}: restore` };
@@ -458,6 +512,58 @@ class Compiler {
     };
   }
 
+  /** The state a step's visit leads to: its deadlines, or straight to its race when it has no limit. */
+  private afterVisit(step: Step): string {
+    return step.limit ? names.deadlines(step.id) : names.race(step.id);
+  }
+
+  /**
+   * The hand-over branch of a race: at `$.lifetime.continueBy` the outcome handler holds the task
+   * this race waits for (`task`: its slot), starts the successor execution with `resume` (where to go
+   * back in, and every visit counter) and the branch fails with ContinueAsNew, which ends the race.
+   * While a decision is on its way the handler answers ContinuePending, retried with backoff.
+   */
+  private continueBranch(owner: string, task: Record<string, unknown>, resume: Record<string, unknown>): AslBranch {
+    return {
+      StartAt: names.waitToContinue(owner),
+      States: {
+        [names.waitToContinue(owner)]: { Type: 'Wait', TimestampPath: '$.lifetime.continueBy', Next: names.continueAsNew(owner) },
+        [names.continueAsNew(owner)]: {
+          Type: 'Task',
+          Resource: fn('outcome'),
+          Parameters: { ...base, kind: 'continueAsNew', task, resume: { ...resume, 'visits.$': '$.visits' } },
+          ResultPath: null,
+          Retry: [lambdaRetry, continueRetry],
+          Next: names.continued(owner),
+        },
+        [names.continued(owner)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' },
+      },
+    };
+  }
+
+  private continuedCatch(): { ErrorEquals: string[]; ResultPath: string; Next: string } {
+    return { ErrorEquals: [WorkflowError.continueAsNew], ResultPath: '$.continued', Next: CONTINUED };
+  }
+
+  /**
+   * A successor execution's way back in: the predecessor's visit counters over the fresh ones (a
+   * counter of a step added to the SOP since then starts at 0), then the wait it was in, entered again
+   * without counting a visit, so every handler finds that visit's task, deadlines and claims.
+   */
+  private resume(): Record<string, AslState> {
+    return {
+      Resume: { Type: 'Pass', Parameters: { 'visits.$': 'States.JsonMerge($.visits, $.resume.visits, false)' }, ResultPath: '$.resumed', Next: 'Resume: visits' },
+      'Resume: visits': { Type: 'Pass', InputPath: '$.resumed.visits', ResultPath: '$.visits', Next: 'Resume: route' },
+      'Resume: route': {
+        Type: 'Choice',
+        Choices: this.resumeAt.map((r) => ({ Variable: '$.resume.at', StringEquals: r.at, Next: r.next })),
+        Default: 'Unknown resume point',
+      },
+      'Unknown resume point': { Type: 'Fail', Error: 'UnknownResumePoint', Cause: 'The predecessor execution waited at a step this SOP no longer has.' },
+      [CONTINUED]: { Type: 'Succeed', Comment: 'A successor execution has the case now.' },
+    };
+  }
+
   private increment(id: string, next: string): AslState {
     return { Type: 'Pass', Parameters: { 'n.$': `States.MathAdd(${visitPath(id)}, 1)` }, ResultPath: `$.visits.${key(id)}`, Next: next };
   }
@@ -493,11 +599,11 @@ class Compiler {
 }
 
 /**
- * A limited step's decision leaves its race as the text of an error cause. JSON escaping can double
- * a text (quotes, line breaks), so the fields' maximum lengths must fit twice over in the cause.
+ * A step's decision leaves its race as the text of an error cause. JSON escaping can double a text
+ * (quotes, line breaks), so the fields' maximum lengths must fit twice over in the cause.
  */
 function checkDecisionSizes(sop: Sop): void {
-  for (const step of sop.steps.filter((s) => s.limit)) {
+  for (const step of sop.steps) {
     for (const action of step.actions) {
       const fields = action.fields.reduce((n, f) => n + f.maxLength, 0);
       const worst = DECISION_OVERHEAD + action.fields.reduce((n, f) => n + f.name.length + 8 + 2 * f.maxLength, 0);
@@ -549,7 +655,7 @@ function checkReachable(machine: AslBranch): void {
 
 /**
  * Compiles one SOP into its state machine definition. Throws when the SOP's ids would give two
- * states one name or a name longer than Step Functions allows, when a limited step's decision
+ * states one name or a name longer than Step Functions allows, when a step's decision
  * could outgrow the error cause that carries it out of the step's race, or when a step cannot be reached.
  */
 export function compileSop(sop: Sop): AslMachine {

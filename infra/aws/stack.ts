@@ -13,7 +13,7 @@ import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
 import { Reports } from './constructs/reports';
 import { TanggapFunction } from './constructs/tanggap-function';
-import { Workflows } from './constructs/workflows';
+import { stateMachinesByName, Workflows } from './constructs/workflows';
 
 export interface TanggapStackProps extends StackProps {
   directory: Directory;
@@ -29,23 +29,27 @@ export class TanggapStack extends Stack {
     const mail = new Mail(this, 'Mail', { mailFrom: props.directory.regency.mailFrom });
     const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
 
+    const byName = stateMachinesByName(this, props.sops);
     const make = (name: string, entry: string, description: string, timeout?: Duration) =>
       new TanggapFunction(this, name, { entry, description, timeout })
+        .nameStateMachines(byName)
         .bindTable(table)
         .bindMail(props.directory.regency.mailFrom, mail.identityArn, mail.configurationSetName)
         .bindPublicUrl(props.publicUrl)
         .bindLinkSecret(linkSecret);
 
     const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
+    // Continue-as-new: the outcome function starts the successor execution of a case.
+    workflow.outcome.bindStateMachines(byName);
     const { machines } = new Workflows(this, 'Workflows', { sops: props.sops, functions: Object.fromEntries(Object.entries(workflow).map(([n, f]) => [n, f.fn])) as never });
 
     const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
-    http.intake.bindStateMachines(machines);
+    http.intake.bindStateMachines(byName);
     http.task.bindTaskCallbacks(Object.values(machines));
     http.feedback.bindTaskCallbacks(Object.values(machines));
 
     const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
-    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(machines);
+    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(byName);
     new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
 

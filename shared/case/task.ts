@@ -17,6 +17,17 @@ export interface TaskRecord {
   keyHash: string;
   /** The current Step Functions task token (re-bound when a resumed state re-enters). */
   taskToken: string;
+  /**
+   * The execution whose callback the token belongs to (`$$.Execution.Id`). A successor execution
+   * (continue-as-new) re-binds the task to itself; an older execution never takes it back.
+   */
+  executionId?: string;
+  /**
+   * Set while the execution hands this task over to the successor of that name: nobody may act
+   * until the successor has re-bound the task (which clears it), so no decision goes to an
+   * execution that is ending.
+   */
+  handingOverTo?: string;
   status: TaskStatus;
   /** SOP role, and the directory person the link was sent to (absent for the reporter). */
   role: string;

@@ -193,6 +193,7 @@ export async function submitFeedback(deps: Deps, typed: string, input: { key: st
       : { id: 'Jelaskan apa yang masih kurang agar petugas dapat melanjutkan jawabannya.', en: 'Tell us what is still missing so the officer can continue the answer.' };
     throw new ValidationFailed([{ path: 'comment', message: message[input.lang ?? 'id'] }]);
   }
+  assertNotHandingOver(task);
   const feedback: ReporterFeedback = { satisfied: input.satisfied, rating: input.rating, comment: input.comment?.trim() || undefined, at: deps.calendar.format(now) };
   let done;
   try {
@@ -203,6 +204,20 @@ export async function submitFeedback(deps: Deps, typed: string, input: { key: st
   }
   await deliverDecision(deps, done, feedback);
   return { closed: !answering && input.satisfied };
+}
+
+/**
+ * Refuses (503, send again in a minute) a decision on a task its execution is handing over to a
+ * successor (continue-as-new): the ending execution must not receive it, and within moments the
+ * successor holds the task. The hold is read with the task's version, so a decision racing the hold
+ * loses its conditional write instead.
+ */
+export function assertNotHandingOver(task: TaskRecord): void {
+  if (!task.handingOverTo) return;
+  throw new Unavailable({
+    id: 'Tugas ini sedang dipindahkan ke proses lanjutan. Tidak ada yang hilang: kirim lagi dalam satu menit.',
+    en: 'This task is being moved on to its continued process. Nothing is lost: please send it again in a minute.',
+  }, {}, 60);
 }
 
 /**

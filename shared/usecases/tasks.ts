@@ -21,7 +21,7 @@ import { eventLabel, formatDateTime } from '../i18n';
 import { ConditionFailed } from '../ports';
 import type { Sop, Step } from '../sop/schema';
 import type { StepDecision } from '../workflow/contract';
-import { deliverDecision } from './complaints';
+import { assertNotHandingOver, deliverDecision } from './complaints';
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
 import { caseSummary, maySeeReporter } from './workflow';
@@ -243,6 +243,7 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
     if (value) fields[f.name] = value;
   }
   if (issues.length) throw new ValidationFailed(issues);
+  assertNotHandingOver(task);
   const actor = actorOf(l);
   let done: TaskRecord;
   try {

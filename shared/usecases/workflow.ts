@@ -13,8 +13,9 @@ import { ladderTitles } from '../i18n';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
-import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
+import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
 import { ConditionFailed } from '../ports';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
@@ -164,10 +165,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const slot = taskSlot(req.kind, req.stepId, req.visit);
-  const rebind = async (existing: TaskRecord) => {
-    await deps.store.updateTask(c.caseId, slot, existing.version, { taskToken: req.taskToken });
-    deps.log.info('task re-bound to a new token', { caseId: c.caseId, slot });
-  };
+  const rebind = (existing: TaskRecord) => rebindTask(deps, existing, req);
   /**
    * Stores the new task, or re-binds the one a re-entered state finds in its slot. The put comes
    * first (it is conditional on the slot): a state is entered far more often than re-entered.
@@ -197,7 +195,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     }
     const dueAt = step.limit ? c.stepDueAt : sop.phases.some((p) => p.steps.includes(step.id)) ? c.phaseDueAt : undefined;
     const task: TaskRecord = {
-      caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, keyHash, taskToken: req.taskToken,
+      caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, keyHash, taskToken: req.taskToken, executionId: req.executionId,
       status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt, version: 1,
     };
     if (!(await putNew(task))) return;
@@ -216,7 +214,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   }
   // The reporter's window: after an answer (reply or rate) or a question (answer it).
   const task: TaskRecord = {
-    caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, keyHash, taskToken: req.taskToken,
+    caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, keyHash, taskToken: req.taskToken, executionId: req.executionId,
     status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: c.replyWindowEndsAt, version: 1,
   };
   if (!(await putNew(task))) return;
@@ -240,6 +238,31 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   await sendTaskMail(deps, c, slot, c.reporter.email, renderEmail(model, c.language), req.enteredAt, model.template);
 }
 
+/**
+ * A re-entered wait (Lambda retry, resumed local execution, or the successor of a hand-over) binds
+ * the task it finds to its own token: no second key, no second email. The successor's re-bind ends
+ * the hold of the hand-over. A token is only ever taken by the same execution or a later one: an
+ * older execution re-entering its wait (a restart during a hand-over) leaves it to the successor.
+ */
+async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): Promise<void> {
+  let task = found;
+  for (let attempt = 0; ; attempt++) {
+    if (task.executionId && isLaterExecution(task.caseId, task.executionId, req.executionId)) {
+      deps.log.info('task left to the execution that continued this one', { caseId: task.caseId, slot: task.slot });
+      return;
+    }
+    try {
+      await deps.store.updateTask(task.caseId, task.slot, task.version, { taskToken: req.taskToken, executionId: req.executionId, handingOverTo: undefined });
+      deps.log.info('task re-bound to a new token', { caseId: task.caseId, slot: task.slot });
+      return;
+    } catch (err) {
+      // Changed meanwhile (a hand-over to a Plt/Plh, a hold): read it again and re-bind that.
+      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
+      task = (await deps.store.getTask(task.caseId, task.slot))!;
+    }
+  }
+}
+
 /** A task's email must not fail the task: the failure is recorded and the escalation ladder still runs. */
 async function sendTaskMail(deps: Deps, c: CaseRecord, slot: string, to: string, email: { subject: string; text: string; html: string }, at: string, template: string): Promise<void> {
   try {
@@ -252,16 +275,26 @@ async function sendTaskMail(deps: Deps, c: CaseRecord, slot: string, to: string,
 
 // ---------------------------------------------------------------- outcomes
 
-/** Records what happened: decisions, verdicts (once), the reporter's feedback, closure. */
-export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<void> {
+/**
+ * Records what happened: decisions, verdicts (once), the reporter's feedback, closure; and hands a
+ * case over to a successor execution (`continueAsNew`). Only `started` returns something the
+ * machine keeps: when this execution is to hand over.
+ */
+export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<StartedResult | undefined> {
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
-    case 'started':
+    case 'started': {
       if (await deps.store.claimOnce(c.caseId, 'outcome#started')) {
         await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
       }
+      // Remembered per execution: a retried (or, locally, resumed) Record start keeps the first instant.
+      const lifetime = await deps.store.remember<StartedResult>(c.caseId, `continueBy#${req.executionId}`, { continueBy: deps.calendar.format(continueBy(new Date(req.enteredAt))) });
+      return { continueBy: lifetime.continueBy };
+    }
+    case 'continueAsNew':
+      await continueAsNew(deps, c, req);
       return;
     case 'stepDone': {
       if (!(await deps.store.claimOnce(c.caseId, `outcome#step#${req.stepId}#${req.visit}`))) return;
@@ -329,6 +362,54 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<vo
       return;
     }
   }
+}
+
+const continuePending = (why: string) => Object.assign(new Error(`Cannot hand over yet: ${why}`), { name: WorkflowError.continuePending });
+
+/**
+ * Continue-as-new (shared/workflow/executions.ts): the execution is old enough to hand over, and is
+ * waiting for the person of `req.task`. In this order, each step safe to repeat:
+ * 1. hold the task (`handingOverTo`), so nobody can act through this execution from now on — a
+ *    person acting meanwhile is asked to send again in a minute, and gets the successor; if the task
+ *    is not open yet, or was just decided (the decision is on its way here), wait: ContinuePending,
+ *    which the state machine retries, and which a decision arriving meanwhile makes moot;
+ * 2. start the successor, named after the case and its generation, with where to go back in — the
+ *    same name and input is the same execution, so a retry never starts a second;
+ * 3. let the case's `executionArn` follow it, and record the hand-over once.
+ * The successor then re-binds the task to its own token (which lifts the hold) without any email.
+ */
+async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequest, { kind: 'continueAsNew' }>): Promise<void> {
+  const successor = successorName(c.caseId, req.executionId);
+  const slot = taskSlot(req.task.kind, req.task.stepId, req.task.visit);
+  const task = await deps.store.getTask(c.caseId, slot);
+  // A retry after the successor re-bound the task: the hold is over, the start below is a repeat.
+  const takenUp = !!task?.executionId && isLaterExecution(c.caseId, task.executionId, req.executionId);
+  if (!takenUp) {
+    if (!task) throw continuePending(`task ${slot} is not open yet`);
+    if (task.status !== 'open') throw continuePending(`task ${slot} was just decided`);
+    if (task.handingOverTo !== successor) {
+      try {
+        await deps.store.updateTask(c.caseId, slot, task.version, { handingOverTo: successor });
+      } catch (err) {
+        if (err instanceof ConditionFailed) throw continuePending(`task ${slot} changed meanwhile`);
+        throw err;
+      }
+    }
+  }
+  const input: ExecutionInput = { caseId: c.caseId, sopId: c.sopId, resume: req.resume };
+  let executionArn: string;
+  try {
+    ({ executionArn } = await deps.workflow.start(c.sopId, successor, input));
+  } catch (err) {
+    // The hold stays: the start may have happened (a lost answer), and a retry repeats it harmlessly.
+    deps.log.warn('successor execution not started; retried', { caseId: c.caseId, successor, errorName: err instanceof Error ? err.name : 'unknown' });
+    throw continuePending('the successor execution could not be started');
+  }
+  await mutateCase(deps, c.caseId, (x) => (x.executionArn === executionArn || (x.executionArn && x.executionArn !== req.executionId) ? undefined : { executionArn }));
+  await recordOnce(deps, c, `outcome#continued#${successor}`, () => record(deps, {
+    caseId: c.caseId, at: req.enteredAt, type: 'workflow_continued', actor: { kind: 'system' },
+    data: { from: req.executionId, to: executionArn, at: req.resume.at },
+  }));
 }
 
 // ---------------------------------------------------------------- notifications

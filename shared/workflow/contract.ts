@@ -30,12 +30,38 @@ export const WorkflowError = {
   replyWindowElapsed: 'ReplyWindowElapsed',
   /** Raised by notify when SES refuses a message after its own retries. */
   deliveryFailed: 'MailDeliveryFailed',
+  /**
+   * Raised (Fail state) by a race's hand-over branch once a successor execution has taken the
+   * case over (continue-as-new, shared/workflow/executions.ts); caught by the top-level races.
+   */
+  continueAsNew: 'ContinueAsNew',
+  /** Raised by outcome `continueAsNew` when it cannot hand over yet; the state machine retries it. */
+  continuePending: 'ContinuePending',
 } as const;
 
-/** The execution's input, given by intake to StartExecution. Execution name = caseId. */
+/** Every visit counter of a machine, by JSONPath-safe id: `$.visits`. */
+const Visits = z.record(z.string(), z.object({ n: z.number().int().min(0) }));
+
+/**
+ * Where a successor execution takes a case up (continue-as-new): the visit counter id of the wait
+ * it was in (a step, `<step>-ask`, or `reporter`), every visit counter, and for the reporter's
+ * window the step that answered. The successor enters that wait again without counting a new visit.
+ */
+export const ResumePoint = z.object({
+  at: z.string().min(1),
+  visits: Visits,
+  answeredBy: z.string().min(1).optional(),
+});
+export type ResumePoint = z.infer<typeof ResumePoint>;
+
+/**
+ * The execution's input, given by intake to StartExecution (execution name = caseId), and by a
+ * hand-over to the successor (name `<caseId>-c<n>`, with `resume`).
+ */
 export const ExecutionInput = z.object({
   caseId: z.string().min(1),
   sopId: z.string().min(1),
+  resume: ResumePoint.optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
@@ -107,9 +133,23 @@ export const ReporterFeedback = z.object({
 });
 export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
-/** outcome: record what happened; returns nothing the machine needs. */
+/**
+ * outcome: record what happened. Returns nothing the machine needs, except for `started`
+ * (`StartedResult`, into `$.lifetime`).
+ */
 export const OutcomeRequest = z.discriminatedUnion('kind', [
   z.object({ ...Base, kind: z.literal('started') }),
+  /**
+   * The execution is old enough to hand over: hold the task it waits for (`task`: the slot's kind,
+   * step and visit), start the successor with `resume`, and let the case follow it. Fails with
+   * ContinuePending while it cannot do so safely.
+   */
+  z.object({
+    ...Base,
+    kind: z.literal('continueAsNew'),
+    task: z.object({ kind: z.enum(['official', 'reporterReply', 'reporterAnswer']), stepId: z.string().min(1), visit: z.number().int().min(1) }),
+    resume: ResumePoint,
+  }),
   z.object({
     ...Base,
     kind: z.literal('stepDone'),
@@ -127,6 +167,10 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
   }),
 ]);
 export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
+
+/** What outcome `started` returns into `$.lifetime`: when this execution hands over (an absolute instant). */
+export const StartedResult = z.object({ continueBy: z.string() });
+export type StartedResult = z.infer<typeof StartedResult>;
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
 export const NotifyRequest = z.object({

@@ -6,6 +6,7 @@ import { sops, getSop } from '../../shared/sops';
 import type { Sop } from '../../shared/sop/schema';
 import { compileSop, renderAsl, type AslMachine, type AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
+import { CONTINUE_AS_NEW_AFTER_SECONDS, EXECUTION_TIMEOUT_SECONDS } from '../../shared/workflow/executions';
 import { fixtures, getFixture } from './fixtures';
 import { allStates, chain, scopes, unreachable, type Scope } from './asl';
 
@@ -87,7 +88,7 @@ describe.each([
       });
       const race = states.get(step.id)!;
       expect(race.Type).toBe('Parallel');
-      expect(race.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision' })]);
+      expect((race.Catch as Scope[])[0]).toEqual(expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision' }));
       const [work, clock] = race.Branches as Scope[];
       expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
       // Only the decision travels out of the race, as the error's cause (AWS keeps a cause to 32,768 characters).
@@ -112,13 +113,80 @@ describe.each([
     }
   });
 
-  test('steps without a limit have no race and no deadlines of their own', () => {
+  test('steps without a limit have no deadlines and no SLA clock: their task races only the hand-over clock', () => {
     for (const step of sop.steps.filter((s) => !s.limit)) {
-      expect(states.has(step.id)).toBe(false);
       expect(states.has(`${step.id}: deadlines`)).toBe(false);
-      expect(states.get(`${step.id}: visit`)!.Next).toBe(`${step.id}: open task`);
-      expect(states.get(`${step.id}: open task`)!.Next).toBe(`${step.id}: record`);
+      expect(states.get(`${step.id}: visit`)!.Next).toBe(step.id);
+      const race = states.get(step.id)!;
+      const [work, ...others] = race.Branches as Scope[];
+      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
+      expect(others.map((b) => b.StartAt)).toEqual([`${step.id}: wait to continue`]);
+      expect(states.get(`${step.id}: record`)!.Parameters).not.toHaveProperty('sla.$');
     }
+  });
+
+  test('every wait for a person also waits for the hand-over instant, then hands over the task it waits for and ends with ContinueAsNew', () => {
+    const callbacks = [...states.entries()].filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(callbacks.length).toBeGreaterThanOrEqual(sop.steps.length);
+    for (const [name] of callbacks) {
+      // The race whose work branch holds this callback task.
+      const race = [...states.values()].find((st) => (st.Branches as Scope[] | undefined)?.[0]?.States[name])!;
+      expect({ name, type: race?.Type }).toEqual({ name, type: 'Parallel' });
+      const handOver = (race.Branches as Scope[]).at(-1)!;
+      const wait = handOver.States[handOver.StartAt]!;
+      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.lifetime.continueBy' });
+      const task = handOver.States[wait.Next as string]!;
+      const payload = (states.get(name)!.Parameters as { Payload: Record<string, unknown> }).Payload;
+      // The task it hands over is the slot this callback opened: same kind, step and visit.
+      expect(task).toMatchObject({
+        Type: 'Task', Resource: placeholder('outcome'), ResultPath: null,
+        Parameters: {
+          kind: 'continueAsNew', 'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id',
+          task: Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k))),
+          resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.visits' }),
+        },
+      });
+      const retry = task.Retry as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
+      expect(retry.map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending']]);
+      // A pending hand-over is retried for days, but all of it before the execution's year is up.
+      const pending = retry[1]!;
+      const span = Array.from({ length: pending.MaxAttempts }, (_, i) => pending.IntervalSeconds * pending.BackoffRate ** i).reduce((a, b) => a + b, 0);
+      expect(span).toBeGreaterThan(24 * 3600);
+      expect(span).toBeLessThan(EXECUTION_TIMEOUT_SECONDS - CONTINUE_AS_NEW_AFTER_SECONDS);
+      expect(handOver.States[task.Next as string]).toEqual({ Type: 'Fail', Error: 'ContinueAsNew', Cause: expect.any(String) });
+    }
+  });
+
+  test('ContinueAsNew is caught only at the top level, into a Succeed; a race inside a phase lets it go up to the phase', () => {
+    const raises = (st: AslState): boolean => ((st.Branches as Scope[] | undefined) ?? []).some((b) => Object.values(b.States).some((x) => x.Error === 'ContinueAsNew' || raises(x)));
+    const catches = (st: AslState) => ((st.Catch as { ErrorEquals: string[]; Next: string }[] | undefined) ?? []).filter((c) => c.ErrorEquals.includes('ContinueAsNew'));
+    const topRaces = Object.entries(machine.States).filter(([, st]) => raises(st));
+    expect(topRaces.length).toBeGreaterThan(0);
+    for (const [name, st] of topRaces) expect({ name, catches: catches(st).map((c) => c.Next) }).toEqual({ name, catches: ['Continued as new'] });
+    expect(machine.States['Continued as new']).toMatchObject({ Type: 'Succeed' });
+    for (const [name, st] of states) if (!(name in machine.States)) expect({ name, catches: catches(st) }).toEqual({ name, catches: [] });
+  });
+
+  test('a successor execution goes back to the wait its predecessor handed over, without counting a visit', () => {
+    expect(machine.States['Record start']).toMatchObject({ Parameters: { kind: 'started' }, ResultPath: '$.lifetime', Next: 'Resuming?' });
+    expect(machine.States['Resuming?']).toEqual(expect.objectContaining({
+      Type: 'Choice', Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }], Default: 'Acknowledge',
+    }));
+    // Counters of the predecessor over fresh ones: a step added to the SOP since still has its own.
+    expect(machine.States['Resume']).toMatchObject({ Parameters: { 'visits.$': 'States.JsonMerge($.visits, $.resume.visits, false)' } });
+    expect(chain(machine, 'Resume')).toEqual(['Resume', 'Resume: visits', 'Resume: route']);
+    const route = machine.States['Resume: route']!.Choices as Choice[];
+    const handedOver = [...states.values()].filter((st) => st.Parameters && (st.Parameters as { kind?: string }).kind === 'continueAsNew')
+      .map((st) => (st.Parameters as { resume: { at: string } }).resume.at);
+    expect(route.map((c) => c.StringEquals).sort()).toEqual([...new Set(handedOver)].sort());
+    for (const c of route) {
+      // Passes only until the wait's deadlines or race: never a visit counter.
+      const path = chain(machine, c.Next);
+      const entered = path.findIndex((n) => machine.States[n]!.Type !== 'Pass');
+      expect({ at: c.StringEquals, passes: path.slice(0, entered).filter((n) => n.endsWith(': visit')) }).toEqual({ at: c.StringEquals, passes: [] });
+      expect({ at: c.StringEquals, entered: machine.States[path[entered]!]!.Type }).toEqual({ at: c.StringEquals, entered: expect.stringMatching(/^(Task|Parallel)$/) });
+    }
+    expect(machine.States['Resume: route']!.Default).toBe('Unknown resume point');
   });
 
   test('every action of every step is routed, and nothing else', () => {
@@ -135,7 +203,7 @@ describe.each([
     const waits = [...states.values()].filter((s) => s.Type === 'Wait');
     expect(waits.length).toBeGreaterThan(0);
     for (const w of waits) {
-      expect(w.TimestampPath).toMatch(/^\$\.(sla|phaseSla\.\w+|replySla)\.(remindAt|dueAt|rungs\[\d+\]\.at)$/);
+      expect(w.TimestampPath).toMatch(/^\$\.((sla|phaseSla\.\w+|replySla)\.(remindAt|dueAt|rungs\[\d+\]\.at)|lifetime\.continueBy)$/);
       expect([w.Seconds, w.SecondsPath, w.Timestamp]).toEqual([undefined, undefined, undefined]);
     }
   });
@@ -176,7 +244,9 @@ describe('the fixture shapes', () => {
 
   test('a case starts: record, acknowledge the reporter, then the first step', () => {
     const m = machineOf('fixture-desk');
-    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: keep action', 'terima: route']);
+    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Resuming?']);
+    expect(m.States['Resuming?']!.Default).toBe('Acknowledge');
+    expect(chain(m, 'Acknowledge')).toEqual(['Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: keep action', 'terima: route']);
     expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
     expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
   });
@@ -227,6 +297,7 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'terima: ask reporter: answered'],
       [['ReplyWindowElapsed'], 'terima: ask reporter: answered'],
+      [['ContinueAsNew'], 'Continued as new'],
     ]);
     const [work, clock] = race.Branches as Scope[];
     // The answer is recorded by the task handler; it never enters the execution.
@@ -270,7 +341,12 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'Reporter window: feedback'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
+      [['ContinueAsNew'], 'Continued as new'],
     ]);
+    // A successor goes back into the window of the step that answered.
+    const back = (m.States['Resume: route']!.Choices as Choice[]).find((c) => c.StringEquals === 'reporter')!;
+    expect(chain(m, back.Next)).toEqual(['Reporter window: resume', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: keep verdict', 'Reporter window: route']);
+    expect(s.get('Reporter window: resume')).toMatchObject({ InputPath: '$.resume.answeredBy', ResultPath: '$.answeredBy' });
     expect(s.get('Reporter window: feedback')).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback' });
     expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.feedback.value', ResultPath: '$.feedback' });
     expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'feedback.$': '$.feedback' } });
@@ -295,7 +371,7 @@ describe('the fixture shapes', () => {
     expect(s.get('pengawasan: deadlines')).toMatchObject({ Parameters: { scope: 'phase', id: 'pengawasan' }, ResultPath: '$.phaseSla.pengawasan' });
     expect(s.get('pengawasan: record')).toMatchObject({ Parameters: { kind: 'phaseDone', phaseId: 'pengawasan', 'sla.$': '$.phaseSla.pengawasan' } });
     const phase = s.get('pengawasan')!;
-    expect(phase.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['PhaseDone'] })]);
+    expect(phase.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['PhaseDone'] }), expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' })]);
     const [work, clock] = phase.Branches as Scope[];
     expect(work!.States[work!.StartAt]).toMatchObject({ Type: 'Choice', Choices: expect.arrayContaining([{ Variable: '$.phaseEntry', StringEquals: 'apip-terima', Next: 'apip-terima: visit' }]) });
     expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!.TimestampPath).filter(Boolean)).toEqual([
@@ -308,8 +384,21 @@ describe('the fixture shapes', () => {
     const m = machineOf('fixture-routed');
     const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
     expect(work.States['apip-periksa']).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['StepDone'] })] });
-    expect(work.States['apip-terima']).toBeUndefined();
-    expect(work.States['apip-terima: open task']).toBeDefined();
+    expect((work.States['apip-periksa']!.Branches as Scope[]).map((b) => b.StartAt)).toEqual(['apip-periksa: open task', 'apip-periksa: wait to remind', 'apip-periksa: wait to continue']);
+    // Without a limit of its own, a step of the phase races only the hand-over clock.
+    expect((work.States['apip-terima']!.Branches as Scope[]).map((b) => b.StartAt)).toEqual(['apip-terima: open task', 'apip-terima: wait to continue']);
+  });
+
+  test('a successor takes a phase\'s step up again inside the same phase visit, whichever step it was', () => {
+    const m = machineOf('fixture-routed');
+    const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
+    const route = m.States['Resume: route']!.Choices as Choice[];
+    expect(route.find((c) => c.StringEquals === 'apip-jawab')!.Next).toBe('pengawasan: resume at apip-jawab');
+    // Not `pengawasan: visit`: the phase's deadlines of that visit are remembered, so its clock goes on.
+    expect(m.States['pengawasan: resume at apip-jawab']).toEqual({ Type: 'Pass', Result: 'resume:apip-jawab', ResultPath: '$.phaseEntry', Next: 'pengawasan: deadlines' });
+    const entry = work.States[work.StartAt]!.Choices as Choice[];
+    expect(entry).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'resume:apip-periksa', Next: 'apip-periksa: deadlines' });
+    expect(entry).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'resume:apip-jawab', Next: 'apip-jawab' });
   });
 
   test('leaving a phase carries the target out through PhaseDone; a question to the reporter leaves it and comes back to the same step', () => {
@@ -347,8 +436,9 @@ describe('the fixture shapes', () => {
     expect(m.States['Acknowledge']!.Next).toBe('penanganan: enter at terima');
     const work = (m.States['penanganan']!.Branches as Scope[])[0]!;
     for (const step of ['terima', 'tangani', 'koordinasi', 'sampaikan']) {
-      expect(work.States[`${step}: open task`]).toBeDefined();
-      expect(work.States[step]).toBeUndefined();
+      expect(allStates(work).get(`${step}: open task`)).toBeDefined();
+      expect(work.States[`${step}: deadlines`]).toBeUndefined();
+      expect((work.States[step]!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([`${step}: open task`, `${step}: wait to continue`]);
     }
     expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan: visit', 'koordinasi: visit']);
     expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
@@ -400,7 +490,7 @@ describe('the four SOPs', () => {
       ['askReporter', 'verifikasi-ask: visit'],
       ['reject', 'Rejected: record'],
     ]);
-    expect(s.get('pengawasan')).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['PhaseDone'] })] });
+    expect(s.get('pengawasan')).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['PhaseDone'] }), expect.objectContaining({ ErrorEquals: ['ContinueAsNew'] })] });
     expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.phaseSla.pengawasan.dueAt' });
   });
 
@@ -422,7 +512,7 @@ describe('the four SOPs', () => {
     expect(['terima: open task', 'tangani: open task', 'koordinasi: open task', 'sampaikan: open task'].every((n) => inner.has(n))).toBe(true);
     const route = inner.get('tangani: route')!.Choices as Choice[];
     expect(route).toContainEqual({ Variable: '$.decision.action', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
-    expect(inner.get('tangani')).toBeUndefined();
+    expect(inner.get('tangani: deadlines')).toBeUndefined();
     expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
   });
 
@@ -431,6 +521,7 @@ describe('the four SOPs', () => {
     expect(s.get('Reporter window')!.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: feedback' }),
       expect.objectContaining({ ErrorEquals: ['ReplyWindowElapsed'], Next: 'Closed: window elapsed' }),
+      expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' }),
     ]);
     expect(s.get('Reporter window: route')).toMatchObject({ Default: 'tindak-lanjut-balasan: visit' });
   });

@@ -2,10 +2,11 @@
  * The compiled machines, executed: aws-local-stepfunctions runs the fixture SOPs' ASL with stub
  * workflow handlers that log every call. Shows the race (deciding ends the clock at once; a step left
  * alone is reminded and escalated in order), loops with their visit numbers, phases left and
- * re-entered, the reporter's question and reply window, and that a refused email never stops a case.
+ * re-entered, the reporter's question and reply window, that a refused email never stops a case, and
+ * continue-as-new: an execution handing a wait over to a successor, which takes it up again.
  */
 import { compileSop, type AslMachine } from '../../statemachines/compile';
-import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StepDecision } from '../../shared/workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, ResumePoint, StepDecision } from '../../shared/workflow/contract';
 import { getSop } from '../../shared/sops';
 import { getFixture } from './fixtures';
 import { deadlinesAt, runMachine } from './run-machine';
@@ -40,6 +41,7 @@ const describeOutcome = (r: OutcomeRequest) => {
     case 'phaseDone': return `outcome phaseDone ${r.phaseId}#${r.visit}`;
     case 'reporterFeedback': return `outcome feedback #${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
     case 'closed': return `outcome closed ${r.reason}`;
+    case 'continueAsNew': return `hand over ${r.task.kind} ${r.task.stepId}#${r.task.visit}`;
   }
 };
 
@@ -50,6 +52,15 @@ interface Scenario {
   /** Deadlines by `${scope} ${id}#${visit}`; the default is an hour away, which no test reaches. */
   deadlines?: Record<string, (i: number) => Date>;
   notifyFails?: (r: NotifyRequest) => boolean;
+  /** A successor's input (`resume`) and name; the first execution's by default. */
+  input?: ExecutionInput;
+  executionName?: string;
+  /**
+   * The hand-over instant is past and this says, per `${kind} ${stepId}#${visit}` and attempt (0, 1,
+   * …), what the handler does: hand over `now`, answer ContinuePending, or take no decision while the
+   * test runs (`never`). Without it the hand-over instant is an hour away, which no test reaches.
+   */
+  handOver?: (slot: string, attempt: number) => 'now' | 'pending' | 'never';
 }
 
 /** Runs a scenario; resolves with the journal and everything the outcome handler received. */
@@ -59,7 +70,9 @@ async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeR
   const requests: (OpenTaskRequest | DeadlinesRequest)[] = [];
   const unanswered: (() => void)[] = [];
   const rungs = (req: DeadlinesRequest) => (req.scope === 'replyWindow' ? 0 : 3);
-  const result = runMachine(s.machine, { caseId: 'case-1', sopId: 'fixture' }, {
+  const attempts = new Map<string, number>();
+  const result = runMachine(s.machine, s.input ?? { caseId: 'case-1', sopId: 'fixture' }, {
+    ...(s.handOver ? { continueBy: () => PAST(0) } : {}),
     deadlines: (req): Deadlines => {
       requests.push(req);
       const key = `${req.scope} ${req.id}#${req.visit}`;
@@ -80,10 +93,18 @@ async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeR
       if (s.notifyFails?.(req)) throw Object.assign(new Error('SES refused the message'), { name: 'MailDeliveryFailed' });
     },
     outcome: (req) => {
+      if (req.kind === 'continueAsNew') {
+        const slot = `${req.task.kind} ${req.task.stepId}#${req.task.visit}`;
+        const attempt = attempts.get(slot) ?? 0;
+        attempts.set(slot, attempt + 1);
+        const answer = s.handOver?.(slot, attempt) ?? 'never';
+        if (answer === 'never') return new Promise<void>((resolve) => unanswered.push(resolve));
+        journal.add(`${describeOutcome(req)}${answer === 'pending' ? ': pending' : ''}`);
+        if (answer === 'pending') throw Object.assign(new Error('not yet'), { name: 'ContinuePending' });
+      } else journal.add(describeOutcome(req));
       outcomes.push(req);
-      journal.add(describeOutcome(req));
     },
-  });
+  }, s.executionName);
   let output: unknown;
   try {
     output = await result;
@@ -266,5 +287,117 @@ describe('executing a committed machine: SP4N-LAPOR! (Muara Enim)', () => {
       'notify closing',
     ]);
     expect(journal.lines.slice(-2)).toEqual(['outcome closed reply_window_elapsed', 'notify closing']);
+  });
+});
+
+describe('continue-as-new: an execution hands the wait it is in over to a successor, which takes it up again', () => {
+  const desk = compileSop(getFixture('fixture-desk'));
+  const routed = compileSop(getFixture('fixture-routed'));
+  const only = (target: string, pendingFirst = 0) => (slot: string, attempt: number) => (slot !== target ? 'never' : attempt < pendingFirst ? 'pending' : 'now') as 'now' | 'pending' | 'never';
+
+  /** The predecessor's hand-over, and the successor's input built from it as the handler builds it. */
+  function handedOver(outcomes: OutcomeRequest[]): { resume: ResumePoint; input: ExecutionInput } {
+    const handOvers = outcomes.filter((o): o is Extract<OutcomeRequest, { kind: 'continueAsNew' }> => o.kind === 'continueAsNew');
+    expect(handOvers).toHaveLength(1);
+    const resume = handOvers[0]!.resume;
+    return { resume, input: { caseId: 'case-1', sopId: 'fixture', resume } };
+  }
+
+  test('a step left alone after a loop: its visit is handed over (retried while pending), and the successor opens that same visit again, without a second acknowledgement', async () => {
+    // Prepare: the draft was returned once, so the drafting step is at its second visit.
+    const first = await play({
+      machine: desk,
+      answers: { 'official terima#1': () => decision('forward'), 'official telaah#1': () => decision('draft'), 'official setuju#1': () => decision('return') },
+      handOver: only('official telaah#2', 2),
+    });
+    // Assess: the predecessor ended (successfully) at the hand-over, with nothing decided at telaah#2.
+    expect(first.journal.lines.slice(-5)).toEqual([
+      'deadlines step telaah#2', 'open official telaah#2',
+      'hand over official telaah#2: pending', 'hand over official telaah#2: pending', 'hand over official telaah#2',
+    ]);
+    const { resume, input } = handedOver(first.outcomes);
+    expect(resume).toEqual({ at: 'telaah', visits: expect.objectContaining({ terima: { n: 1 }, telaah: { n: 2 }, setuju: { n: 1 }, kirim: { n: 0 } }) });
+
+    // Act: the successor, with the same decisions from there on.
+    const next = await play({
+      machine: desk, input, executionName: 'case-1-c2',
+      answers: {
+        'official telaah#2': () => decision('draft'), 'official setuju#2': () => decision('approve'), 'official kirim#1': () => decision('send'),
+        'reporterReply kirim#1': () => feedback(true),
+      },
+    });
+    // Assess: straight back into telaah's second visit; the loop's counters go on from there.
+    expect(next.journal.lines).toEqual([
+      'outcome started',
+      'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft',
+      'deadlines step setuju#2', 'open official setuju#2', 'outcome stepDone setuju#2 approve',
+      'open official kirim#1', 'outcome stepDone kirim#1 send',
+      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 satisfied',
+      'outcome closed rated', 'notify closing',
+    ]);
+    expect(next.requests.find((r) => 'taskToken' in r)).toMatchObject({ executionId: expect.stringMatching(/:case-1-c2$/) });
+  });
+
+  test('inside a phase: the successor resumes the same phase visit (its clock goes on) at the step that was open', async () => {
+    const first = await play({
+      machine: routed,
+      answers: { 'official verifikasi#1': () => decision('toInspectorate'), 'official apip-terima#1': () => decision('forward') },
+      handOver: only('official apip-periksa#1'),
+    });
+    const { resume, input } = handedOver(first.outcomes);
+    expect(resume).toMatchObject({ at: 'apip-periksa', visits: expect.objectContaining({ pengawasan: { n: 1 }, apip_periksa: { n: 1 } }) });
+    expect(first.outcomes.map((o) => o.kind)).not.toContain('phaseDone');
+
+    const next = await play({
+      machine: routed, input, executionName: 'case-1-c2',
+      answers: { 'official apip-periksa#1': () => decision('done'), 'official apip-jawab#1': () => decision('respond'), 'reporterReply apip-jawab#1': () => feedback(true) },
+    });
+    expect(next.journal.lines).toEqual([
+      'outcome started',
+      'deadlines phase pengawasan#1', 'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 done',
+      'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond', 'outcome phaseDone pengawasan#1',
+      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback #1 satisfied',
+      'outcome closed rated', 'notify closing',
+    ]);
+  });
+
+  const windows: { wait: string; answers: Scenario['answers']; slot: string; resume: Partial<ResumePoint>; then: Scenario['answers']; successor: string[] }[] = [
+    {
+      wait: "the reporter's reply window",
+      answers: { 'official terima#1': () => decision('forward'), 'official telaah#1': () => decision('draft'), 'official setuju#1': () => decision('approve'), 'official kirim#1': () => decision('send') },
+      slot: 'reporterReply kirim#1',
+      resume: { at: 'reporter', answeredBy: 'kirim' },
+      then: { 'reporterReply kirim#1': () => feedback(true) },
+      successor: ['outcome started', 'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 satisfied', 'outcome closed rated', 'notify closing'],
+    },
+    {
+      wait: 'a question to the reporter',
+      answers: { 'official terima#1': () => decision('ask') },
+      slot: 'reporterAnswer terima#1',
+      resume: { at: 'terima-ask' },
+      then: { 'reporterAnswer terima#1': () => ({ satisfied: false, comment: 'jawaban', at: new Date().toISOString() }), 'official terima#2': () => decision('reject') },
+      successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
+    },
+  ];
+  test.each(windows)('$wait is handed over and taken up again in the same window', async ({ answers, slot, resume: expected, then, successor }) => {
+    const first = await play({ machine: desk, answers, handOver: only(slot) });
+    expect(first.journal.lines.at(-1)).toBe(`hand over ${slot}`);
+    const { resume, input } = handedOver(first.outcomes);
+    expect(resume).toMatchObject(expected);
+    const next = await play({ machine: desk, input, executionName: 'case-1-c2', answers: then });
+    expect(next.journal.lines).toEqual(successor);
+  });
+
+  test('a decision that arrives while the hand-over is pending ends the race as usual: the same execution goes on', async () => {
+    const { journal, outcomes } = await play({
+      machine: desk,
+      answers: { 'official terima#1': async (j) => { await j.when('hand over official terima#1: pending'); return decision('reject'); } },
+      handOver: (slot, attempt) => (slot === 'official terima#1' && attempt === 0 ? 'pending' : 'never'),
+    });
+    expect(journal.lines).toEqual([
+      'outcome started', 'notify acknowledgement', 'deadlines step terima#1', 'open official terima#1',
+      'hand over official terima#1: pending', 'outcome stepDone terima#1 reject', 'outcome closed rejected', 'notify rejection',
+    ]);
+    expect(outcomes.map((o) => o.kind)).not.toContain('continueAsNew');
   });
 });

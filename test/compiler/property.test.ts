@@ -96,7 +96,10 @@ test('every valid SOP compiles to valid ASL: unique names, every state reachable
         expect(states.get(`${step.id}: open task`)?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
         const choices = states.get(`${step.id}: route`)!.Choices as { StringEquals: string }[];
         expect(choices.map((c) => c.StringEquals)).toEqual(step.actions.map((a) => a.id));
-        expect(states.has(step.id)).toBe(!!step.limit);
+        // Every step races: its work, its SLA clock when it has a limit, and the hand-over clock.
+        expect((states.get(step.id)!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([
+          `${step.id}: open task`, ...(step.limit ? [`${step.id}: wait to remind`] : []), `${step.id}: wait to continue`,
+        ]);
       }
       // A phase's steps live in its work branch, and nowhere else.
       for (const phase of sop.phases) {

@@ -9,12 +9,13 @@
  *   (~24.8 days) and would fire at once, so the copy run here drops the execution timeout and caps
  *   task timeouts; the committed machine is not changed;
  * - Wait states keep their TimestampPath: the stub deadlines handler decides whether an instant is
- *   already past (fires at once) or an hour away (never reached by a test).
+ *   already past (fires at once) or an hour away (never reached by a test); so does `continueBy`
+ *   for the hand-over clock (an hour away unless a scenario says otherwise).
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslMachine, AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
-import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../../shared/workflow/contract';
 
 const TOKEN = '__token__';
 const ENTERED = '__entered__';
@@ -28,7 +29,10 @@ export interface Stubs {
   /** Resolves with what SendTaskSuccess would deliver: a decision, an answer or the reporter's feedback. */
   task(req: OpenTaskRequest): Promise<unknown>;
   notify?(req: NotifyRequest): void;
-  outcome?(req: OutcomeRequest): void;
+  /** May throw a named error (ContinuePending) as the handler would, or take its time (a promise). */
+  outcome?(req: OutcomeRequest): void | Promise<void>;
+  /** When the execution hands over (outcome `started`); an hour away by default, which no test reaches. */
+  continueBy?(): Date;
 }
 
 /** Deadlines whose every instant is `at(i)` (i = 0 remind, 1 due, 2… rungs). */
@@ -59,7 +63,7 @@ function capTimeouts(states: Record<string, AslState>): void {
 }
 
 /** Runs one execution to its end; resolves with its output, rejects with the execution's error. */
-export async function runMachine(machine: AslMachine, input: { caseId: string; sopId: string }, stubs: Stubs): Promise<unknown> {
+export async function runMachine(machine: AslMachine, input: ExecutionInput, stubs: Stubs, executionName = input.caseId): Promise<unknown> {
   // Substituted as on AWS, so the library's own validation (asl-validator) sees real ARNs.
   const text = JSON.stringify(machine).replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:ap-southeast-3:000000000000:function:${name}`);
   const definition = JSON.parse(text) as AslMachine;
@@ -85,7 +89,13 @@ export async function runMachine(machine: AslMachine, input: { caseId: string; s
     } else if (state.Resource === fn('notify')) {
       handlers[name] = (async (req: NotifyRequest) => { stubs.notify?.(fill(req, '') as NotifyRequest); return {}; }) as never;
     } else if (state.Resource === fn('outcome')) {
-      handlers[name] = (async (req: OutcomeRequest) => { stubs.outcome?.(fill(req, '') as OutcomeRequest); return {}; }) as never;
+      handlers[name] = (async (req: OutcomeRequest) => {
+        const filled = fill(req, '') as OutcomeRequest;
+        await stubs.outcome?.(filled);
+        if (filled.kind !== 'started') return {};
+        const lifetime: StartedResult = { continueBy: (stubs.continueBy?.() ?? new Date(Date.now() + 3_600_000)).toISOString() };
+        return lifetime;
+      }) as never;
     } else {
       throw new Error(`Task "${name}" calls ${String(state.Resource)}, which no stub answers`);
     }
@@ -93,7 +103,7 @@ export async function runMachine(machine: AslMachine, input: { caseId: string; s
   const run = new StateMachine(definition as never).run(input, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
     context: {
-      Execution: { Id: `arn:aws:states:ap-southeast-3:000000000000:execution:${input.sopId}:${input.caseId}`, Name: input.caseId },
+      Execution: { Id: `arn:aws:states:ap-southeast-3:000000000000:execution:${input.sopId}:${executionName}`, Name: executionName },
       State: { EnteredTime: ENTERED },
       Task: { Token: TOKEN },
     } as never,

@@ -7,6 +7,8 @@ import { sops } from '../../shared/sops';
 import { TanggapStack } from '../../infra/aws/stack';
 
 // Synthesised once, without bundling (the entries are checked; esbuild runs in `npm run synth`).
+// Template.fromStack also refuses a template with a dependency cycle, such as a function the machines
+// call referring to the machines themselves (hence the references by name for STATE_MACHINES).
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const stack = new TanggapStack(app, 'Test', { directory: demoDirectory, sops, publicUrl: 'https://pengaduan.example.go.id' });
 const template = Template.fromStack(stack);
@@ -66,6 +68,28 @@ test('bind helpers: the intake may start executions, the task handler may answer
   template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({
     Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), MAIL_FROM: demoDirectory.regency.mailFrom, PUBLIC_URL: 'https://pengaduan.example.go.id', LINK_SECRET: Match.anyValue() }) },
   }));
+});
+
+test('every function has the STATE_MACHINES its configuration requires, naming each SOP\'s machine', () => {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+  for (const [id, fn] of Object.entries(functions)) {
+    const value = JSON.stringify((fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables.STATE_MACHINES ?? null);
+    for (const sop of sops) expect({ id, names: value.includes(`:stateMachine:tanggap-${sop.id}`) }).toEqual({ id, names: true });
+  }
+});
+
+test('the outcome function may start executions of the machines (continue-as-new), and the machines do not start any themselves', () => {
+  const outcome = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Workflowoutcome'))!;
+  const role = (outcome[1] as { Properties: { Role: { 'Fn::GetAtt': [string] } } }).Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(role));
+  const starts = policies.flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
+    .filter((st) => [st.Action].flat().includes('states:StartExecution'));
+  for (const sop of sops) expect(JSON.stringify(starts)).toContain(`:stateMachine:tanggap-${sop.id}`);
+  for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+    const roleId = (machine as { Properties: { RoleArn: { 'Fn::GetAtt': [string] } } }).Properties.RoleArn['Fn::GetAtt'][0];
+    const own = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleId));
+    expect(JSON.stringify(own)).not.toContain('states:StartExecution');
+  }
 });
 
 test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {

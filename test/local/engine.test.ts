@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
+import { continueBy } from '../../shared/workflow/executions';
 
 const asl = (id: string) => readFileSync(join(__dirname, '../../statemachines', `${id}.asl.json`), 'utf8');
 
@@ -15,7 +16,8 @@ function stubs(clock: VirtualClock) {
     invokers: {
       DeadlinesFunctionArn: async () => ({ startedAt: at(0), remindAt: at(30), dueAt: at(40), rungs: [{ level: 1, at: at(40) }, { level: 2, at: at(100) }, { level: 3, at: at(24 * 60) }], calendarVersion: 'test' }),
       TaskFunctionArn: async (p: unknown) => { const x = p as { stepId: string; visit: number; taskToken: string; kind: string }; calls.tasks.push({ stepId: x.stepId, visit: x.visit, token: x.taskToken, kind: x.kind }); return {}; },
-      OutcomeFunctionArn: async (p: unknown) => { calls.outcome.push(p as Record<string, unknown>); return {}; },
+      // `started` answers when the execution hands over, as the outcome handler does.
+      OutcomeFunctionArn: async (p: unknown) => { calls.outcome.push(p as Record<string, unknown>); return (p as { kind: string }).kind === 'started' ? { continueBy: continueBy(clock.now()).toISOString() } : {}; },
       NotifyFunctionArn: async (p: unknown) => { calls.notify.push(p as Record<string, unknown>); return {}; },
     },
   };

@@ -2,17 +2,19 @@
  * Every generated state machine (statemachines/<sopId>.asl.json, unchanged) runs on the local engine:
  * stub workflow functions parse each payload with the contract's schemas — so the context the engine
  * injects (`$$.Execution.Id`, `$$.State.EnteredTime`, `$$.Task.Token`) is what the handlers expect —
- * and a driver takes each SOP's normal path (`actions[0]`) to closure, with the reporter's rating.
+ * and a driver takes each SOP's normal path (`actions[0]`) to closure, with the reporter's rating;
+ * and each machine's first wait, left alone for a year, continues as a new execution.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sops } from '../../shared/sops';
 import { demoDirectory } from '../../shared/directory';
-import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, WorkflowFunction, type OpenTaskRequest as OpenTask } from '../../shared/workflow/contract';
+import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask } from '../../shared/workflow/contract';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import type { Sop } from '../../shared/sop/schema';
+import { continueBy, successorName } from '../../shared/workflow/executions';
 
 const START = new Date('2026-11-23T02:00:00.000Z');
 
@@ -25,6 +27,9 @@ function fieldsFor(sop: Sop, stepId: string): Record<string, string> {
   }
   return fields;
 }
+
+/** What outcome `started` answers (when the execution hands over), checked against the contract. */
+const lifetimeIfStarted = (p: unknown) => (OutcomeRequest.parse(p).kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {});
 
 let dir: string;
 let clock: VirtualClock;
@@ -40,6 +45,20 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Answers every task from `from` on, an hour after it opened (before any reminder), with actions[0] or the reporter's rating. */
+async function answerAlongNormalPath(sop: Sop, tasks: OpenTask[], from: number, executionArn: string): Promise<void> {
+  for (let answered = from; answered < tasks.length && answered < from + 40; answered++) {
+    const task = tasks[answered]!;
+    expect(task).toMatchObject({ caseId: 'case-1', executionId: executionArn, enteredAt: clock.now().toISOString() });
+    await clock.advance('PT1H');
+    const output = task.kind === 'official'
+      ? { action: sop.steps.find((s) => s.id === task.stepId)!.actions[0]!.id, fields: fieldsFor(sop, task.stepId), actor: { personId: 'p', role: 'r' }, decidedAt: clock.now().toISOString() }
+      : { satisfied: true, rating: 5, at: clock.now().toISOString() };
+    await engine.sendTaskSuccess(task.taskToken, JSON.stringify(output));
+    await engine.waitForIdle();
+  }
+}
+
 test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs unchanged to closure along actions[0]', async (_id, sop) => {
   const tasks: OpenTask[] = [];
   const outcomes: OutcomeRequest[] = [];
@@ -54,7 +73,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
         return { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' };
       },
       [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
-      [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return {}; },
+      [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return lifetimeIfStarted(p); },
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
@@ -64,16 +83,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
   const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
   await engine.waitForIdle();
 
-  for (let answered = 0; answered < tasks.length && answered < 40; answered++) {
-    const task = tasks[answered]!;
-    expect(task).toMatchObject({ caseId: 'case-1', executionId: executionArn, enteredAt: clock.now().toISOString() });
-    await clock.advance('PT1H'); // well before any reminder
-    const output = task.kind === 'official'
-      ? { action: sop.steps.find((s) => s.id === task.stepId)!.actions[0]!.id, fields: fieldsFor(sop, task.stepId), actor: { personId: 'p', role: 'r' }, decidedAt: clock.now().toISOString() }
-      : { satisfied: true, rating: 5, at: clock.now().toISOString() };
-    await engine.sendTaskSuccess(task.taskToken, JSON.stringify(output));
-    await engine.waitForIdle();
-  }
+  await answerAlongNormalPath(sop, tasks, 0, executionArn);
 
   expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
   expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
@@ -97,7 +107,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone clim
         return d;
       },
       [WorkflowFunction.task]: async () => ({}),
-      [WorkflowFunction.outcome]: async () => ({}),
+      [WorkflowFunction.outcome]: async (p) => lifetimeIfStarted(p),
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
@@ -116,4 +126,62 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone clim
   expect([...instants].sort()).toEqual(instants);
   const first = clockNotices.filter((n) => (n.stepId ?? n.phaseId) === (clockNotices[0]!.stepId ?? clockNotices[0]!.phaseId));
   expect(first.map((n) => [n.template, n.level])).toEqual(expect.arrayContaining([['reminder', undefined], ['escalation', 1]]));
+});
+
+test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 days is handed over to a successor execution, which takes up the same visit and runs on to closure', async (_id, sop) => {
+  // Prepare: stubs as the handlers behave — deadlines remembered per visit, the hand-over starting the successor.
+  const tasks: OpenTask[] = [];
+  const outcomes: OutcomeRequest[] = [];
+  const notices: NotifyRequest[] = [];
+  const remembered = new Map<string, unknown>();
+  let stateMachineArn = '';
+  engine = new LocalStepFunctions({
+    clock,
+    dataDir: dir,
+    invokers: {
+      [WorkflowFunction.deadlines]: async (p) => {
+        const req = DeadlinesRequest.parse(p);
+        const key = `${req.scope}#${req.id}#${req.visit}`;
+        const h = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+        if (!remembered.has(key)) remembered.set(key, { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' });
+        return remembered.get(key);
+      },
+      [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
+      [WorkflowFunction.outcome]: async (p) => {
+        const req = OutcomeRequest.parse(p);
+        outcomes.push(req);
+        if (req.kind === 'continueAsNew') {
+          const input: ExecutionInput = { caseId: req.caseId, sopId: sop.id, resume: req.resume };
+          await engine.startExecution({ stateMachineArn, name: successorName(req.caseId, req.executionId), input: JSON.stringify(input) });
+        }
+        return lifetimeIfStarted(p);
+      },
+      [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
+    },
+  });
+  clock.settle = () => engine.waitForIdle();
+  stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
+  engine.resume();
+  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
+  await engine.waitForIdle();
+  const first = tasks[0]!;
+
+  // Act: nobody acts for 360 days, up to the hand-over instant.
+  await clock.advance('P360D');
+
+  // Assess: the first execution ended well, and its successor opened the same task slot (same visit).
+  const successorArn = executionArn.replace(/case-1$/, 'case-1-c2');
+  expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  expect(engine.describeExecution(successorArn).status).toBe('RUNNING');
+  expect(outcomes.filter((o) => o.kind === 'continueAsNew')).toEqual([expect.objectContaining({ task: { kind: first.kind, stepId: first.stepId, visit: first.visit } })]);
+  expect(tasks.map((t) => [t.executionId, t.kind, t.stepId, t.visit])).toEqual([
+    [executionArn, first.kind, first.stepId, first.visit],
+    [successorArn, first.kind, first.stepId, first.visit],
+  ]);
+  expect(notices.filter((n) => n.template === 'acknowledgement')).toHaveLength(1);
+
+  // Act, then assess: the successor runs on to closure.
+  await answerAlongNormalPath(sop, tasks, 1, successorArn);
+  expect(engine.describeExecution(successorArn).status).toBe('SUCCEEDED');
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
 });

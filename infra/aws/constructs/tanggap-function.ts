@@ -66,9 +66,15 @@ export class TanggapFunction extends Construct {
     return this;
   }
 
+  /** STATE_MACHINES (SOP id → ARN), which every handler's configuration reads; no right on them. */
+  nameStateMachines(machines: Record<string, IStateMachine>): this {
+    this.fn.addEnvironment('STATE_MACHINES', JSON.stringify(Object.fromEntries(Object.entries(machines).map(([id, m]) => [id, m.stateMachineArn]))));
+    return this;
+  }
+
   /** STATE_MACHINES (SOP id → ARN) + StartExecution on them. */
   bindStateMachines(machines: Record<string, IStateMachine>): this {
-    this.fn.addEnvironment('STATE_MACHINES', JSON.stringify(Object.fromEntries(Object.entries(machines).map(([id, m]) => [id, m.stateMachineArn]))));
+    this.nameStateMachines(machines);
     for (const m of Object.values(machines)) m.grantStartExecution(this.fn);
     return this;
   }

@@ -8,6 +8,19 @@ import type { Sop } from '../../../shared/sop/schema';
 import { WorkflowFunction, type WorkflowFunctionName } from '../../../shared/workflow/contract';
 import { REPO_ROOT } from './tanggap-function';
 
+/** The name of an SOP's state machine: fixed, so that it can be referred to before (or without) the machine itself. */
+export const stateMachineName = (sopId: string) => `tanggap-${sopId}`;
+
+/**
+ * The SOPs' state machines referred to by name (an ARN built from the stack's account and region),
+ * not by resource: every handler's configuration names them, the workflow functions included — the
+ * outcome function starts successor executions (continue-as-new) — and a reference to the machine
+ * resources from those would make a cycle (each machine's definition names them).
+ */
+export function stateMachinesByName(scope: Construct, sops: readonly Sop[]): Record<string, sfn.IStateMachine> {
+  return Object.fromEntries(sops.map((sop) => [sop.id, sfn.StateMachine.fromStateMachineName(scope, `StateMachineByName-${sop.id}`, stateMachineName(sop.id))]));
+}
+
 export class Workflows extends Construct {
   readonly machines: Record<string, sfn.StateMachine> = {};
 
@@ -17,7 +30,7 @@ export class Workflows extends Construct {
     const substitutions = Object.fromEntries(Object.entries(WorkflowFunction).map(([name, placeholder]) => [placeholder, props.functions[name as WorkflowFunctionName].functionArn]));
     for (const sop of props.sops) {
       const machine = new sfn.StateMachine(this, sop.id, {
-        stateMachineName: `tanggap-${sop.id}`,
+        stateMachineName: stateMachineName(sop.id),
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromFile(join(REPO_ROOT, 'statemachines', `${sop.id}.asl.json`)),
         definitionSubstitutions: substitutions,

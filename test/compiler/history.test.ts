@@ -1,0 +1,100 @@
+/**
+ * The 25,000-event history of one execution, as arithmetic over the compiled machines. Step
+ * Functions writes a fixed number of history events per state (entered, scheduled, started,
+ * succeeded, exited, …); a loop only turns when people act, so what matters is how many turns fit.
+ * Each visit is counted at its worst without retries: every reminder and rung of its ladder sent.
+ * The figures are quoted in statemachines/README.md ("Limits kept in mind").
+ */
+import { sops, getSop } from '../../shared/sops';
+import { compileSop, type AslMachine, type AslState } from '../../statemachines/compile';
+import { chain, type Scope } from './asl';
+
+const HISTORY_LIMIT = 25_000;
+
+/** History events Step Functions records for one state, its branches aside. */
+function ownEvents(state: AslState): number {
+  switch (state.Type) {
+    case 'Task': return state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' ? 6 : 5; // entered, scheduled, started, (submitted,) succeeded, exited
+    case 'Parallel': return 4; // entered, started, succeeded or failed, exited
+    case 'Fail': return 1; // entered
+    default: return 2; // Pass, Choice, Wait, Succeed: entered, exited
+  }
+}
+
+/**
+ * One branch of a race, at its worst: the work and SLA clocks run to their end; the hand-over clock
+ * is left at its Wait (entered, aborted); a phase's work branch costs its entry and one way out
+ * (its steps are visits of their own).
+ */
+function branchEvents(branch: Scope): number {
+  const first = branch.States[branch.StartAt]!;
+  if (first.Type === 'Wait' && first.TimestampPath === '$.lifetime.continueBy') return 2;
+  if (first.Type === 'Choice') {
+    const exit = Object.keys(branch.States).find((n) => n.includes(': leave to '))!;
+    return ownEvents(first) + eventsAlong(branch, exit);
+  }
+  return eventsAlong(branch, branch.StartAt);
+}
+
+/** Events of the states from `from` along Next, up to and including `to` (or the chain's end). */
+function eventsAlong(scope: Scope, from: string, to?: string): number {
+  const names = chain(scope, from);
+  const upTo = to ? names.slice(0, names.indexOf(to) + 1) : names;
+  return upTo.reduce((n, name) => {
+    const state = scope.States[name]!;
+    return n + ownEvents(state) + ((state.Branches as Scope[] | undefined) ?? []).reduce((b, branch) => b + branchEvents(branch), 0);
+  }, 0);
+}
+
+/** The scope a state lives in (the machine, or a phase's work branch). */
+function scopeOf(machine: AslMachine, name: string): Scope {
+  if (name in machine.States) return machine;
+  for (const state of Object.values(machine.States)) {
+    for (const branch of (state.Branches as Scope[] | undefined) ?? []) if (name in branch.States) return branch;
+  }
+  throw new Error(`no state ${name}`);
+}
+
+const stepVisit = (m: AslMachine, id: string) => eventsAlong(scopeOf(m, `${id}: visit`), `${id}: visit`, `${id}: route`);
+
+/**
+ * One turn of the reporter's reply loop: the follow-up step and every step after it on the normal
+ * path to the answer, their phases, the answer and the reply window.
+ */
+function replyLoop(m: AslMachine, sopId: string): number {
+  const sop = getSop(sopId);
+  let events = 0;
+  const phases = new Set<string>();
+  for (let id = sop.reporterReply.followUpStep; ;) {
+    const step = sop.steps.find((s) => s.id === id)!;
+    events += stepVisit(m, id);
+    const phase = sop.phases.find((p) => p.steps.includes(id));
+    if (phase && !phases.has(phase.id)) {
+      phases.add(phase.id);
+      events += eventsAlong(m, `${phase.id}: enter at ${id}`, `${phase.id}: leave`);
+    }
+    const next = step.actions[0]!.goto;
+    if (next === '@reporter') return events + eventsAlong(m, `${id}: answer to reporter`, 'Reporter window: route');
+    id = next;
+  }
+}
+
+describe.each(sops.map((s) => [s.id] as const))('%s: how many turns of a loop fit in one execution', (sopId) => {
+  const machine = compileSop(getSop(sopId));
+
+  test('a step visit, every rung of its ladder sent, stays under 80 events: over 300 visits fit in one execution', () => {
+    for (const step of getSop(sopId).steps) {
+      const events = stepVisit(machine, step.id);
+      expect({ step: step.id, events: events < 80 }).toEqual({ step: step.id, events: true });
+    }
+  });
+
+  test('the reporter may reply unsatisfied 50 times, every step answering late each time, within the limit', () => {
+    expect(replyLoop(machine, sopId) * 50).toBeLessThan(HISTORY_LIMIT);
+  });
+});
+
+test('the Health Office draft may be returned 150 times, both steps answering late each time', () => {
+  const m = compileSop(getSop('dinkes-muba'));
+  expect((stepVisit(m, 'analisa') + stepVisit(m, 'persetujuan')) * 150).toBeLessThan(HISTORY_LIMIT);
+});
