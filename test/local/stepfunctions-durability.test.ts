@@ -20,7 +20,9 @@ interface Child {
 
 /** Starts an engine process on `dataDir` and resolves once it has resumed what the directory holds. */
 function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(__dirname, 'stepfunctions-child.ts'), dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // One process (not the tsx CLI, which forks a second): SIGKILL must hit the engine itself, and
+  // no engine may outlive the test on the same data directory.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'stepfunctions-child.ts'), dataDir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   const waiting = new Map<number, (answer: { result?: unknown; error?: string }) => void>();
   let nextId = 1;
   let stderr = '';
