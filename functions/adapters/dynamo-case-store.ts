@@ -7,11 +7,10 @@ import {
   type AttributeValue, type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
+import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
 
-const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'itemType'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });

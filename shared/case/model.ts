@@ -8,6 +8,9 @@ import { z } from 'zod';
 export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
+/** The statuses of a case not yet ended (closed or rejected). */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
+
 export const Channel = z.enum(['web', 'email', 'box', 'in_person', 'post', 'lapor']);
 export type Channel = z.infer<typeof Channel>;
 

@@ -9,7 +9,7 @@
  * so a re-run gives the same numbers.
  */
 import { zoneOffsetMinutes } from '../calendar';
-import type { CaseRecord } from '../case/model';
+import { OPEN_STATUSES, type CaseRecord } from '../case/model';
 import { holdersOf } from '../directory/resolve';
 import type { Agency, Person } from '../directory/schema';
 import { renderEmail, type RenderedEmail } from '../email/templates';
@@ -22,7 +22,6 @@ import { buildXlsx, type Cell, type ColumnKind } from '../reports/xlsx';
 import type { ReportSchedule, Sop } from '../sop/schema';
 import { agencyName, type Deps } from './deps';
 
-const OPEN_STATUSES = ['received', 'in_progress', 'awaiting_reporter', 'resolved'] as const;
 
 /**
  * SES refuses a message over 10 MB (after base64, which adds a third). The attachments share what is

@@ -4,11 +4,10 @@
  * copies as the SDK does. test/functions/case-store.contract.test.ts runs one suite against both,
  * so this fake cannot drift from the adapter.
  */
-import type { CaseEvent, CaseRecord, CaseStatus } from '../../shared/case/model';
+import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
 
-const OPEN_STATUSES: CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
 
 /** A copy as DynamoDB would give it back: no shared references, undefined fields dropped. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
