@@ -22,8 +22,11 @@ const Config = z.object({
   PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
   /** Secret for CSRF tokens of task pages (at least 32 characters). */
   LINK_SECRET: z.string().min(32),
-  /** Optional path of a directory JSON replacing the demo directory. */
-  DIRECTORY_FILE: z.string().optional(),
+  /**
+   * How long a function trusts the directory it read from the table before reading the pointer
+   * again: an import takes effect within this time. 0 reads it on every call.
+   */
+  DIRECTORY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 export type Config = z.infer<typeof Config>;
 

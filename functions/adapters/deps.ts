@@ -1,32 +1,36 @@
 /**
- * Builds the use cases' dependencies once per container: real adapters over the AWS SDK clients,
- * the directory (the demo unless DIRECTORY_FILE names another), its office calendar, the SOPs.
+ * Builds the use cases' dependencies: real adapters over the AWS SDK clients (once per container),
+ * and the current directory, read from the table and cached for DIRECTORY_CACHE_SECONDS, with its
+ * office calendar. No directory is compiled into a function: until one is imported every call
+ * answers 503 (DirectoryNotImported), and an import takes effect within the cache time.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createOfficeCalendar } from '../../shared/calendar';
-import { demoDirectory, parseDirectory } from '../../shared/directory';
+import { CurrentDirectory, DirectoryNotImported, type LoadedDirectory } from '../../shared/directory/store';
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import { logger } from '../http';
 import { dynamoClient, sesClient, sfnClient } from './clients';
 import { config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
+import { DynamoDirectoryStore } from './dynamo-directory-store';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
-let deps: Deps | undefined;
+type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion'>;
 
-export function dependencies(): Deps {
-  if (deps) return deps;
+let base: Base | undefined;
+let current: CurrentDirectory | undefined;
+/** The Deps of the directory version last read, rebuilt when the version changes. */
+let built: { loaded: LoadedDirectory; deps: Deps } | undefined;
+
+function baseDeps(): Base {
+  if (base) return base;
   const cfg = config();
-  const directory = cfg.DIRECTORY_FILE ? parseDirectory(JSON.parse(readFileSync(cfg.DIRECTORY_FILE, 'utf8'))) : demoDirectory;
-  deps = {
+  base = {
     store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
     mailer: new SesMailer(sesClient()),
     workflow: new SfnWorkflow(sfnClient(), cfg.STATE_MACHINES),
-    directory,
-    calendar: createOfficeCalendar(directory.calendar),
     getSop,
     publicUrl: cfg.PUBLIC_URL,
     mailFrom: cfg.MAIL_FROM,
@@ -34,5 +38,36 @@ export function dependencies(): Deps {
     randomBytes: (n) => randomBytes(n),
     log: { info: (m, f) => logger.info(m, f ?? {}), warn: (m, f) => logger.warn(m, f ?? {}) },
   };
-  return deps;
+  return base;
+}
+
+function currentDirectory(): CurrentDirectory {
+  const cfg = config();
+  current ??= new CurrentDirectory(new DynamoDirectoryStore(dynamoClient(), cfg.TABLE_NAME), {
+    ttlMs: cfg.DIRECTORY_CACHE_SECONDS * 1000,
+    onStale: (err, served) => logger.warn('directory refresh failed; serving the version read before', { version: served.version, errorName: err instanceof Error ? err.name : typeof err }),
+  });
+  return current;
+}
+
+/**
+ * The dependencies of one invocation: the same adapters, the directory current now (at most
+ * DIRECTORY_CACHE_SECONDS old). Throws DirectoryNotImported (503) when no directory was imported.
+ */
+export async function dependencies(): Promise<Deps> {
+  const shared = baseDeps();
+  let loaded: LoadedDirectory;
+  try {
+    loaded = await currentDirectory().get();
+  } catch (err) {
+    if (err instanceof DirectoryNotImported) logger.error('no directory imported: run `npm run directory -- import <file.json> --stage <name>`', { table: config().TABLE_NAME });
+    throw err;
+  }
+  if (built?.loaded !== loaded) {
+    built = {
+      loaded,
+      deps: { ...shared, directory: loaded.directory, calendar: createOfficeCalendar(loaded.directory.calendar), directoryVersion: loaded.version.version },
+    };
+  }
+  return built.deps;
 }

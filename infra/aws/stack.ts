@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { httpHandlers, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
-import type { Directory } from '../../shared/directory/schema';
+import type { OfficeCalendarConfig } from '../../shared/calendar/config';
 import type { Sop } from '../../shared/sop/schema';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
@@ -14,9 +14,18 @@ import { Monitoring } from './constructs/monitoring';
 import { Reports } from './constructs/reports';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { stateMachinesByName, Workflows } from './constructs/workflows';
+import { tableName } from './names';
 
 export interface TanggapStackProps extends StackProps {
-  directory: Directory;
+  /** `-c stage=<name>`: prefixes physical names (infra/aws/names.ts). */
+  stage: string;
+  /**
+   * The sender of every email (`-c mailFrom=…`): its domain becomes the SES identity. The directory
+   * of officials is not infrastructure: it is imported into the table (`npm run directory`).
+   */
+  mailFrom: string;
+  /** The regency's time zone, for the report schedules (`-c timeZone=…`, Asia/Jakarta by default). */
+  timeZone: OfficeCalendarConfig['timeZone'];
   sops: readonly Sop[];
   /** The public base URL of the service (its custom domain), for links in emails. */
   publicUrl: string;
@@ -25,8 +34,8 @@ export interface TanggapStackProps extends StackProps {
 export class TanggapStack extends Stack {
   constructor(scope: Construct, id: string, props: TanggapStackProps) {
     super(scope, id, props);
-    const { table } = new Data(this, 'Data');
-    const mail = new Mail(this, 'Mail', { mailFrom: props.directory.regency.mailFrom });
+    const { table } = new Data(this, 'Data', { tableName: tableName(props.stage) });
+    const mail = new Mail(this, 'Mail', { mailFrom: props.mailFrom });
     const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
 
     const byName = stateMachinesByName(this, props.sops);
@@ -34,7 +43,7 @@ export class TanggapStack extends Stack {
       new TanggapFunction(this, name, { entry, description, timeout })
         .nameStateMachines(byName)
         .bindTable(table)
-        .bindMail(props.directory.regency.mailFrom, mail.identityArn, mail.configurationSetName)
+        .bindMail(props.mailFrom, mail.identityArn, mail.configurationSetName)
         .bindPublicUrl(props.publicUrl)
         .bindLinkSecret(linkSecret);
 
@@ -51,7 +60,7 @@ export class TanggapStack extends Stack {
     const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
     const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(byName);
     new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
-    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
+    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.timeZone, reportFunction: report.fn });
 
     new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never });
     new Monitoring(this, 'Monitoring', {

@@ -18,7 +18,9 @@ import { parseArgs } from 'node:util';
 import { demoDirectory } from '../../shared/directory';
 import { buildReport, chartContentId, onDemandReport, renderReportEmail, reportRecipients, sendReport, type BuiltReport } from '../../shared/usecases/reports';
 import { reportDeps } from './report-deps';
-import { openLocalData } from './runtime';
+import { currentLocalDirectory, openLocalData, TABLE_NAME } from './runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
 
 const usage = `Usage: npm run report -- --agency <agency id> (--period YYYY-MM | --quarter YYYY-Qn) [--out DIR] [--no-send] [--resend]
   Agencies: ${demoDirectory.agencies.map((a) => a.id).join(', ')}
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const local = await openLocalData(dataDir);
   try {
-    const deps = reportDeps(local);
+    const directories = new DynamoDirectoryStore(new DynamoDBClient({ endpoint: local.dynamodb, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), TABLE_NAME);
+    const deps = reportDeps(local, (await currentLocalDirectory(directories)).directory);
     const spec = onDemandReport(deps, options.agency, options.period);
     const now = local.now();
     if (now < spec.period.end) console.warn(`Catatan / note: ${spec.period.id} has not ended yet on the runtime's clock (${now.toISOString()}): the figures are as of now.`);

@@ -9,6 +9,7 @@ import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
 import { createOfficeCalendar } from '../../shared/calendar';
 import { demoDirectory } from '../../shared/directory';
+import type { Directory } from '../../shared/directory/schema';
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import { TABLE_NAME, type LocalData } from './runtime';
@@ -19,13 +20,14 @@ async function refuse(): Promise<never> {
   throw new Error('A report never starts or answers an execution');
 }
 
-export function reportDeps(data: Pick<LocalData, 'dynamodb' | 'ses' | 'url'>): Deps {
+/** `directory`: the one in use on the local data (`currentLocalDirectory`); the demo for a bare table (the bench). */
+export function reportDeps(data: Pick<LocalData, 'dynamodb' | 'ses' | 'url'>, directory: Directory = demoDirectory): Deps {
   return {
     store: new DynamoCaseStore(new DynamoDBClient({ ...local, endpoint: data.dynamodb }), TABLE_NAME),
     mailer: new SesMailer(new SESClient({ ...local, endpoint: data.ses })),
     workflow: { start: refuse, taskSucceeded: refuse, taskFailed: refuse },
-    directory: demoDirectory,
-    calendar: createOfficeCalendar(demoDirectory.calendar),
+    directory,
+    calendar: createOfficeCalendar(directory.calendar),
     getSop,
     publicUrl: data.url ?? 'http://127.0.0.1:3000',
     mailFrom: demoDirectory.regency.mailFrom,

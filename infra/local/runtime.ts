@@ -18,6 +18,10 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { demoDirectory } from '../../shared/directory';
+import type { Directory } from '../../shared/directory/schema';
+import type { DirectoryVersion } from '../../shared/directory/store';
+import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
+import { ConditionFailed } from '../../shared/ports';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { renderMailbox } from '../../shared/web/pages';
@@ -124,14 +128,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL_SFN: sfn.url,
     TABLE_NAME,
     STATE_MACHINES: JSON.stringify(stateMachines),
+    // The sender is deployment configuration (CDK context `mailFrom` on AWS), not the directory's.
     MAIL_FROM: demoDirectory.regency.mailFrom,
     PUBLIC_URL: url,
+    // Short locally, so that `npm run directory -- import` shows at once; 60 s on AWS.
+    DIRECTORY_CACHE_SECONDS: process.env.DIRECTORY_CACHE_SECONDS ?? '5',
     LINK_SECRET: readFileSync(secretFile, 'utf8').trim(),
     POWERTOOLS_SERVICE_NAME: 'tanggap',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
 
-  await ensureTable(new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const tableClient = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await ensureTable(tableClient, clock.now());
+  const directories = new DynamoDirectoryStore(tableClient, TABLE_NAME);
 
   // The workflow functions, invoked in-process by the engine, as Lambda would invoke them.
   for (const [name, entry] of Object.entries(workflowHandlers)) {
@@ -151,7 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     invokeReport = { unavailable: `${reportHandler} could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }
   reports = new ReportScheduler({
-    sops, clock, offsetMinutes: zoneOffsetMinutes[demoDirectory.calendar.timeZone], file: join(dataDir, 'reports.json'), invoke: invokeReport, log,
+    sops, clock, offsetMinutes: zoneOffsetMinutes[(await currentLocalDirectory(directories)).directory.calendar.timeZone], file: join(dataDir, 'reports.json'), invoke: invokeReport, log,
   });
   reports.start();
 
@@ -200,8 +209,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         return jsonOut(200, mailbox.all());
       case 'GET /_local/mailbox':
         return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: renderMailbox({ messages: mailbox.all().map((m) => openLinksOnTop(withAttachmentUrls(m))), selectedId: target.searchParams.get('id') ?? undefined }) };
-      case 'GET /_local/directory':
-        return jsonOut(200, demoDirectory);
+      case 'GET /_local/directory': {
+        // Read through, not cached: what the functions will use within DIRECTORY_CACHE_SECONDS.
+        const { version, directory } = await currentLocalDirectory(directories);
+        return jsonOut(200, { ...directory, imported: version });
+      }
       case 'GET /_local/reports':
         return jsonOut(200, { unavailable: reports!.unavailable, jobs: reports!.jobs() });
       default:
@@ -223,8 +235,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       clock.stop();
       await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
       await mailbox.close();
+      tableClient.destroy();
     },
   };
+}
+
+/** The directory in use on local data (seeded on first start, so there always is one). */
+export async function currentLocalDirectory(store: DynamoDirectoryStore): Promise<{ version: DirectoryVersion; directory: Directory }> {
+  const version = await store.currentVersion();
+  const stored = version && (await store.getVersion(version.version));
+  if (!version || !stored) throw new Error('The local table has no directory (it is seeded on first start)');
+  return { version, directory: stored.document as Directory };
 }
 
 /**
@@ -276,7 +297,7 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
   await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await ensureTable(client);
+  await ensureTable(client, clock.now());
   client.destroy();
   return {
     dynamodb: dynamoUrl, ses: ses.url, now: () => clock.now(),
@@ -319,7 +340,19 @@ function withAttachmentUrls(message: StoredMail): StoredMail & { attachments: (S
   return { ...message, html, attachments: message.attachments.map((a, i) => ({ ...a, url: url(i) })) };
 }
 
-async function ensureTable(client: DynamoDBClient): Promise<void> {
+/** Creates the table on first start, and seeds it with the demo directory as version 1 (loaded by "demo seed"). */
+async function ensureTable(client: DynamoDBClient, now: Date): Promise<void> {
+  await createTable(client);
+  const directories = new DynamoDirectoryStore(client, TABLE_NAME);
+  if (await directories.currentVersion()) return;
+  try {
+    await directories.saveVersion(demoDirectory, { loadedBy: 'demo seed', loadedAt: now.toISOString() });
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err; // another tool on the same data seeded it first
+  }
+}
+
+async function createTable(client: DynamoDBClient): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
   } catch (err) {

@@ -106,6 +106,11 @@ export interface CaseRecord {
   /** Calendar version used for the current deadlines; flagged when a year had no holiday list. */
   calendarVersion?: string;
   calendarGaps?: number[];
+  /**
+   * The directory version in use when the case was filed (shared/directory/store.ts). Tasks opened
+   * later go to the holders of the directory current then; this says which one the case started with.
+   */
+  directoryVersion?: number;
   /** Optimistic locking counter. */
   version: number;
 }

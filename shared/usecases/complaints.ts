@@ -63,6 +63,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       verdicts: [],
       escalations: [],
       deliveryFailures: 0,
+      directoryVersion: deps.directoryVersion,
       version: 1,
     };
     try {

@@ -15,6 +15,8 @@ export interface Deps {
   mailer: Mailer;
   workflow: Workflow;
   directory: Directory;
+  /** The imported directory version in use (recorded on each new case); absent in tests that build Deps by hand. */
+  directoryVersion?: number;
   calendar: OfficeCalendar;
   getSop: (id: string) => Sop;
   publicUrl: string;

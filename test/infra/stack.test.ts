@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routes, httpHandlers, workflowHandlers } from '../../functions/routes';
 import { caseTable } from '../../shared/data/table';
-import { demoDirectory } from '../../shared/directory';
+import { tableName } from '../../infra/aws/names';
 import { sops } from '../../shared/sops';
 import { TanggapStack } from '../../infra/aws/stack';
 
@@ -10,7 +10,8 @@ import { TanggapStack } from '../../infra/aws/stack';
 // Template.fromStack also refuses a template with a dependency cycle, such as a function the machines
 // call referring to the machines themselves (hence the references by name for STATE_MACHINES).
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new TanggapStack(app, 'Test', { directory: demoDirectory, sops, publicUrl: 'https://pengaduan.example.go.id' });
+const MAIL_FROM = 'pengaduan@mail.kabupaten.example.go.id';
+const stack = new TanggapStack(app, 'Test', { stage: 'test', mailFrom: MAIL_FROM, timeZone: 'Asia/Jakarta', sops, publicUrl: 'https://pengaduan.example.go.id' });
 const template = Template.fromStack(stack);
 const json = JSON.stringify(template.toJSON());
 
@@ -35,6 +36,21 @@ test('the table matches shared/data/table.ts: keys, three GSIs, PITR, TTL, retai
       TimeToLiveSpecification: { AttributeName: caseTable.timeToLiveAttribute, Enabled: true },
     }),
   }));
+});
+
+test('the table is named for the stage by infra/aws/names.ts, the name `npm run directory -- --stage` uses', () => {
+  template.hasResourceProperties('AWS::DynamoDB::GlobalTable', Match.objectLike({ TableName: 'test-tanggap' }));
+  expect(tableName('test')).toBe('test-tanggap');
+  expect(() => tableName('Prod!')).toThrow(/not a valid name/);
+});
+
+test('no directory of officials is in the template: no function is given one', () => {
+  const demoAddresses = ['bupati@musitanggap.example.go.id', 'inspektur@inspektorat.musitanggap.example.go.id', 'musitanggap'];
+  for (const address of demoAddresses) expect(json).not.toContain(address);
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
+  for (const fn of Object.values(functions)) {
+    expect(Object.keys((fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables)).not.toContain('DIRECTORY_FILE');
+  }
 });
 
 test('one STANDARD state machine per SOP, its placeholders replaced by the functions\' ARNs', () => {
@@ -66,7 +82,7 @@ test('bind helpers: the intake may start executions, the task handler may answer
     PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] })]) }),
   }));
   template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({
-    Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), MAIL_FROM: demoDirectory.regency.mailFrom, PUBLIC_URL: 'https://pengaduan.example.go.id', LINK_SECRET: Match.anyValue() }) },
+    Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), MAIL_FROM, PUBLIC_URL: 'https://pengaduan.example.go.id', LINK_SECRET: Match.anyValue() }) },
   }));
 });
 
@@ -93,7 +109,7 @@ test('the outcome function may start executions of the machines (continue-as-new
 });
 
 test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {
-  template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: demoDirectory.regency.mailFrom.split('@')[1] });
+  template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.kabupaten.example.go.id' });
   template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 3);
   template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));

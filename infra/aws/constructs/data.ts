@@ -7,10 +7,12 @@ import { caseTable } from '../../../shared/data/table';
 export class Data extends Construct {
   readonly table: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string) {
+  /** `tableName`: from infra/aws/names.ts, so that tools outside the stack find it. */
+  constructor(scope: Construct, id: string, props: { tableName: string }) {
     super(scope, id);
     const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.TableV2(this, 'Cases', {
+      tableName: props.tableName,
       partitionKey: key(caseTable.partitionKey),
       sortKey: key(caseTable.sortKey),
       billing: dynamodb.Billing.onDemand(),
