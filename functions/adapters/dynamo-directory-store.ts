@@ -28,7 +28,7 @@ const info = (item: Record<string, unknown>): DirectoryVersion => ({
 });
 
 export class DynamoDirectoryStore implements DirectoryStore {
-  constructor(private readonly client: DynamoDBClient, private readonly tableName: string, private readonly chunkBytes = DEFAULT_CHUNK_BYTES) {}
+  constructor(private readonly client: DynamoDBClient, readonly tableName: string, private readonly chunkBytes = DEFAULT_CHUNK_BYTES) {}
 
   async currentVersion(): Promise<DirectoryVersion | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(POINTER), ConsistentRead: true }));

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
+import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
+import { demoDirectory } from '../../shared/directory';
 import { hashKey } from '../../shared/case/keys';
 import type { CaseRecord } from '../../shared/case/model';
 import { taskSlot, type TaskRecord } from '../../shared/case/task';
@@ -36,6 +38,8 @@ const NOW = Date.parse('2026-11-30T18:30:00Z');
 
 beforeAll(async () => {
   [table, sfn] = await Promise.all([startDynalite('tanggap-api'), startFakeSfn()]);
+  // The functions read the directory from the table: import the demo, as an operator would.
+  await new DynamoDirectoryStore(table.client, table.tableName).saveVersion(demoDirectory, { loadedBy: 'public-api test', loadedAt: new Date(NOW).toISOString() });
   Object.assign(process.env, {
     TABLE_NAME: table.tableName,
     STATE_MACHINES: JSON.stringify(Object.fromEntries(['perpustakaan-muba', 'dukcapil-mura', 'sp4n-lapor-muara-enim', 'dinkes-muba'].map((id) => [id, `arn:aws:states:ap-southeast-3:000000000000:stateMachine:${id}`]))),

@@ -10,8 +10,8 @@ import { ConditionFailed } from '../../shared/ports';
 export class MemoryDirectoryStore implements DirectoryStore {
   private readonly versions = new Map<number, StoredDirectory>();
   private pointer: DirectoryVersion | undefined;
-  /** Reads of the pointer and of versions, for tests of the cache. */
-  readonly reads = { pointer: 0, version: 0 };
+  /** Reads of the pointer and of versions, for tests of the cache (`importDirectory` reads the pointer too). */
+  reads = { pointer: 0, version: 0 };
 
   async currentVersion(): Promise<DirectoryVersion | undefined> {
     this.reads.pointer++;
