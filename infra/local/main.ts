@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     `  mailbox         ${runtime.url}/_local/mailbox`,
     `  API             ${runtime.url}/api/agencies`,
     `  clock           ${runtime.url}/_local/clock   (POST {"advance":"P3D"} to move it forward)`,
+    `  directory       ${runtime.url}/_local/directory   (npm run directory -- import <file.json> to change it)`,
     'Press Ctrl-C to stop.',
   ].join('\n'));
   let stopping = false;

@@ -18,6 +18,8 @@
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
+ * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
+ * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |
  */
 export const caseTable = {
   partitionKey: 'pk',
