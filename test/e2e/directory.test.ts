@@ -169,6 +169,9 @@ describe('on a running runtime', () => {
     const view = await rt.call('GET', `/api/tasks/${openKey}`);
     expect(view.status).toBe(200);
     expect(await newTaskMailsTo(newStaff.email)).toHaveLength(0);
+    // Whoever may act on it can hand it to a holder of the role in the directory now in use.
+    const handOver = (view.body as TaskView).actions.find((a) => a.id === 'reassign');
+    expect(handOver?.fields[0]?.options?.map((o) => o.value)).toEqual(['perpus-staf-baru']);
     // Acting on it: the next step's task goes to the Kasi of the new directory.
     const act = await rt.call('POST', `/api/tasks/${openKey}`, fill((view.body as TaskView).actions[0]!));
     expect(act.status).toBe(200);
