@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { demoDirectory } from '../../shared/directory';
 import type { Directory } from '../../shared/directory/schema';
 import type { TaskView } from '../../shared/usecases/views';
+import { parseDirectoryArgs, UsageError } from '../../infra/local/directory-cli';
 import { runDirectoryCommand } from '../support/directory-command';
 import { demoCopy, withNewHolder } from '../support/directory-fixtures';
 import { storedCase } from '../support/ladder';
@@ -114,10 +115,13 @@ describe('on a stopped DATA_DIR', () => {
       [['import', 'a.json', '--force'], /Unknown option '--force'/],
     ];
     for (const [args, message] of cases) {
-      const res = await runDirectoryCommand(env, ...args);
-      expect({ args, code: res.code }).toEqual({ args, code: 2 });
-      expect(res.err).toMatch(message);
+      expect(() => parseDirectoryArgs(args)).toThrow(UsageError);
+      expect(() => parseDirectoryArgs(args)).toThrow(message);
     }
+    expect(parseDirectoryArgs(['import', 'a.json', '--stage', 'staging', '--by', ' Nurul\n<n@x.id> '])).toEqual({ command: 'import', file: 'a.json', stage: 'staging', dryRun: false, by: 'Nurul <n@x.id>' });
+    const usage = await runDirectoryCommand(env, 'import');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/import needs the directory file[\s\S]*Usage:/);
     const wrongPort = await runDirectoryCommand({ DATA_DIR: dataDir, PORT: '3999' }, 'export');
     expect(wrongPort.code).toBe(3);
     expect(wrongPort.err).toMatch(/No runtime of DATA_DIR .* is running on PORT=3999/);
