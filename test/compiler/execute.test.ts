@@ -385,7 +385,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       slot: 'reporterAnswer terima#1',
       resume: { at: 'terima-ask' },
       then: { 'reporterAnswer terima#1': () => ({ satisfied: false, comment: 'jawaban', at: new Date().toISOString() }), 'official terima#2': () => decision('reject') },
-      successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
+      successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'outcome answered terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
     },
   ];
   test.each(windows)('$wait is handed over and taken up again in the same window', async ({ answers, slot, resume: expected, then, successor }) => {
