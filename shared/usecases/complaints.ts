@@ -3,14 +3,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint } from '../case/complaint';
-import type { ReporterDecision, TaskRecord } from '../case/task';
+import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
 import { hashKey, isWellFormedKey } from '../case/keys';
 import { trackingIdFrom, parseTrackingId } from '../case/tracking-id';
 import { Conflict, Gone, NotFound, Unavailable, ValidationFailed } from '../errors';
 import type { Language } from '../i18n';
 import { ConditionFailed } from '../ports';
-import type { ExecutionInput, ReporterFeedback } from '../workflow/contract';
+import type { ExecutionInput, ReporterFeedback, StepDecision } from '../workflow/contract';
 import { agencyName, mutateCase, statusUrl, type Deps } from './deps';
 import type { PublicStatus } from './views';
 
@@ -125,6 +125,41 @@ export async function resumeStalledSubmissions(deps: Deps, now: Date, graceMinut
   return started;
 }
 
+/**
+ * Delivers the decisions that were stored but never reached their execution (Step Functions refused,
+ * or the process died right after storing one) and that nobody sent again: the case would otherwise
+ * wait, its reminders silent. Run on a schedule, after `graceMinutes` (the person's own retry comes
+ * first). Looks at each open case's task in progress: the current step's, or the reporter's reply or
+ * answer (its slot from the latest `response_sent` / `reporter_asked` event). Returns the slots delivered.
+ */
+export async function deliverStalledDecisions(deps: Deps, now: Date, graceMinutes = 5): Promise<string[]> {
+  const cutoff = now.getTime() - graceMinutes * 60_000;
+  const delivered: string[] = [];
+  for (const agency of deps.directory.agencies) {
+    for (const status of ['in_progress', 'resolved', 'awaiting_reporter'] as const) {
+      for await (const c of deps.store.casesByAgencyStatus(agency.id, status)) {
+        let slot: string | undefined;
+        if (status === 'in_progress') slot = c.currentStep && taskSlot('official', c.currentStep.stepId, c.currentStep.visit);
+        else {
+          const sent = (await deps.store.listEvents(c.caseId)).filter((ev) => ev.type === (status === 'resolved' ? 'response_sent' : 'reporter_asked')).at(-1);
+          slot = sent?.stepId && sent.visit ? taskSlot(status === 'resolved' ? 'reporterReply' : 'reporterAnswer', sent.stepId, sent.visit) : undefined;
+        }
+        const task = slot ? await deps.store.getTask(c.caseId, slot) : undefined;
+        if (!task?.given || !isUndelivered(task) || Date.parse(task.decidedAt ?? '') > cutoff) continue;
+        try {
+          await deliverDecision(deps, task, executionOutput(task.given), now);
+          delivered.push(`${c.caseId}/${task.slot}`);
+        } catch (err) {
+          // One stubborn case must not hold back the others; the next sweep tries it again.
+          deps.log.warn('stored decision still not delivered', { caseId: c.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
+        }
+      }
+    }
+  }
+  if (delivered.length) deps.log.info('stored decisions delivered by the sweep', { count: delivered.length });
+  return delivered;
+}
+
 /** Reads a case by the tracking id a person typed; 404 when there is none. */
 export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string): Promise<CaseRecord> {
   const trackingId = parseTrackingId(typed);
@@ -217,6 +252,9 @@ export async function submitFeedback(deps: Deps, typed: string, input: { key: st
 
 /** What the execution is told of the reporter's feedback: flags only, never their words. */
 const verdictOf = (given: ReporterDecision): ReporterFeedback => ({ satisfied: given.satisfied, ...(given.rating ? { rating: given.rating } : {}) });
+
+/** What the execution is told of a stored decision: the action's id, or the reporter's flags. */
+const executionOutput = (given: GivenDecision): StepDecision | ReporterFeedback => (given.kind === 'official' ? { action: given.action } : verdictOf(given));
 
 /**
  * Refuses (503, send again in a minute) a decision on a task its execution is handing over to a

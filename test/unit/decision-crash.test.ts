@@ -17,7 +17,7 @@ import { demoDirectory } from '../../shared/directory';
 import { Conflict, Unavailable } from '../../shared/errors';
 import type { CaseStore, Workflow } from '../../shared/ports';
 import { getSop } from '../../shared/sops';
-import { submitComplaint, submitFeedback } from '../../shared/usecases/complaints';
+import { deliverStalledDecisions, submitComplaint, submitFeedback } from '../../shared/usecases/complaints';
 import type { Deps } from '../../shared/usecases/deps';
 import { actOnTask } from '../../shared/usecases/tasks';
 import { openTask, recordOutcome } from '../../shared/usecases/workflow';
@@ -168,7 +168,7 @@ describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])
     expect(recorded).toBe(text);
   });
 
-  test('dying after any store or Step Functions call, then the person sending it again, ends as the uninterrupted run', async () => {
+  test.each(['the person sends it again', 'the sweep delivers it'] as const)('dying after any store or Step Functions call, then %s, ends as the uninterrupted run', async (recovery) => {
     const reference = world();
     const ref = await scenario.arrange(reference);
     const counted = crashing(reference, Number.POSITIVE_INFINITY);
@@ -178,6 +178,7 @@ describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])
     const expected = await endState(reference, ref.caseId);
     expect(points).toBeGreaterThanOrEqual(4);
 
+    let swept = 0;
     for (let crashAt = 1; crashAt <= points; crashAt++) {
       const w = world();
       const { caseId, act, record } = await scenario.arrange(w);
@@ -186,11 +187,24 @@ describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])
       const died = await act(crashing(w, crashAt).deps).then(() => 'answered', (err: unknown) => (err instanceof Crash || err instanceof Unavailable ? 'died' : err));
       expect({ crashAt, died }).toEqual({ crashAt, died: crashAt < points ? 'died' : 'answered' });
       await runMachine(w, record);
-      // Sent again: delivered now (200), or already delivered and recorded (409 naming it). Never lost, never twice.
-      const again = await act(w.deps).then(() => 'ok', (err: unknown) => err);
-      if (again !== 'ok') expect(again).toBeInstanceOf(Conflict);
+      if (recovery === 'the sweep delivers it') {
+        // Not within the grace period (the person's own retry comes first), then on its own.
+        expect(await deliverStalledDecisions(w.deps, NOW)).toEqual([]);
+        swept += (await deliverStalledDecisions(w.deps, new Date(NOW.getTime() + 10 * 60_000))).length;
+        await runMachine(w, record);
+        // Died before anything was stored: the person was told (an error), and sends it again.
+        if ((await endState(w, caseId)).tasks.every((t) => t.status === 'open')) await act(w.deps);
+      } else {
+        // Sent again: delivered now (200), or already delivered and recorded (409 naming it). Never lost, never twice.
+        const again = await act(w.deps).then(() => 'ok', (err: unknown) => err);
+        if (again !== 'ok') expect(again).toBeInstanceOf(Conflict);
+      }
       await runMachine(w, record);
       expect({ crashAt, ...(await endState(w, caseId)) }).toEqual({ crashAt, ...expected });
+      // Nothing left for the sweep.
+      expect(await deliverStalledDecisions(w.deps, new Date(NOW.getTime() + 20 * 60_000))).toEqual([]);
     }
+    // The crash between storing the decision and handing it over is one the sweep heals on its own.
+    if (recovery === 'the sweep delivers it') expect(swept).toBeGreaterThanOrEqual(1);
   });
 });
