@@ -224,7 +224,7 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
     const given = task.given;
     await deliverDecision(deps, task, { action: given.action } satisfies StepDecision, opts.now);
     const action = step.actions.find((a) => a.id === given.action);
-    const again = action && body.action === action.id ? readFields(deps, action, body, opts.lang) : undefined;
+    const again = action && body.action === action.id && l.grant?.may !== 'view' ? readFields(deps, action, body, opts.lang) : undefined;
     if (action && again && !again.issues.length && sameFields(again.fields, given.fields)) return { next: action.goto };
   }
   const readOnly = l.grant?.may === 'view';

@@ -208,3 +208,38 @@ describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])
     if (recovery === 'the sweep delivers it') expect(swept).toBeGreaterThanOrEqual(1);
   });
 });
+
+test('Step Functions refusing an official\'s decision: 503, the decision stays stored; another decision is 409; the same one again is delivered once', async () => {
+  // Prepare
+  const w = world();
+  const { caseId, record } = await official.arrange(w);
+  const key = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
+  const refusing: Deps = { ...w.deps, workflow: { ...w.deps.workflow, taskSucceeded: async () => { throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' }); } } };
+  const post = (deps: Deps, response: string) => actOnTask(deps, key, { action: 'respond', response }, { lang: 'id', now: NOW, viaForm: false });
+
+  // Act & assess
+  await expect(post(refusing, text)).rejects.toBeInstanceOf(Unavailable);
+  expect(await w.store.getTask(caseId, taskSlot('official', 'solusi', 1))).toMatchObject({ status: 'done', given: { fields: { response: text } } });
+  expect(w.accepted).toEqual([]);
+  // Another text meanwhile: the stored decision is delivered, and this one is refused naming it.
+  await expect(post(w.deps, 'Teks lain')).rejects.toBeInstanceOf(Conflict);
+  expect(w.accepted.map((d) => d.output)).toEqual([{ action: 'respond' }]);
+  await runMachine(w, record);
+  expect((await w.store.getCase(caseId))!.response?.text).toBe(text);
+  // Delivered: the same one again is 409 and reaches nothing.
+  await expect(post(w.deps, text)).rejects.toBeInstanceOf(Conflict);
+  expect(w.accepted).toHaveLength(1);
+});
+
+test('the same decision sent again after a refusal is answered as done (200) and delivered once', async () => {
+  const w = world();
+  const { caseId, record } = await official.arrange(w);
+  const key = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
+  const refusing: Deps = { ...w.deps, workflow: { ...w.deps.workflow, taskSucceeded: async () => { throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' }); } } };
+  const body = { action: 'respond', response: `  ${text}  ` };
+  await expect(actOnTask(refusing, key, body, { lang: 'id', now: NOW, viaForm: false })).rejects.toBeInstanceOf(Unavailable);
+  await expect(actOnTask(w.deps, key, body, { lang: 'id', now: NOW, viaForm: false })).resolves.toEqual({ next: '@reporter' });
+  await runMachine(w, record);
+  expect(w.accepted.map((d) => d.output)).toEqual([{ action: 'respond' }]);
+  expect((await w.store.getCase(caseId))!.response?.text).toBe(text);
+});
