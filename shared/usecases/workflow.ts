@@ -343,7 +343,8 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
-      const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
+      // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
+      const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await record(deps, {
         caseId: c.caseId, at: decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
         actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },

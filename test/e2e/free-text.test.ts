@@ -124,7 +124,7 @@ async function actWithSpice(walk: Walk, trackingId: string, visits: Map<string, 
   const page = (await rt.call('GET', `/tasks/${key}`)).text;
   expect(after.task.status).toBe('done');
   const done = after.case.history.filter((h) => h.event === 'step_completed' && h.stepId === stepId).at(-1)!;
-  const notes = typed.filter((t) => t.meaning === 'note' || t.meaning === 'reason');
+  const notes = typed.filter((t) => t.meaning === 'note' || t.meaning === 'reason' || t.meaning === 'question');
   if (notes.length) expect(done.note).toBe(notes.map((t) => t.text).join(' — '));
   for (const t of notes) expect(page).toContain(escapedLines(t.text));
   for (const t of typed.filter((x) => x.meaning === 'responseDraft')) {
