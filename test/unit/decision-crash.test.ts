@@ -243,3 +243,29 @@ test('the same decision sent again after a refusal is answered as done (200) and
   expect(w.accepted.map((d) => d.output)).toEqual([{ action: 'respond' }]);
   expect((await w.store.getCase(caseId))!.response?.text).toBe(text);
 });
+
+test('an execution started before the texts moved to the task still delivers them in its decision and feedback: they are recorded as before', async () => {
+  // Prepare: tasks decided the old way (no stored decision on them), as a deployment finds them.
+  const w = world();
+  const caseId = await fileCase(w);
+  await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: 't-1', kind: 'official', stepId: 'solusi', visit: 1 });
+  const slot = taskSlot('official', 'solusi', 1);
+  const task = (await w.store.getTask(caseId, slot))!;
+  await w.store.updateTask(caseId, slot, task.version, { status: 'done', decidedAt: at, decidedBy: 'perpus-kabid', decision: 'Kirim jawaban' });
+
+  // Act: the old shapes, as the contract still accepts them.
+  await recordOutcome(w.deps, {
+    caseId, executionId: 'x', enteredAt: at, kind: 'stepDone', stepId: 'solusi', visit: 1,
+    decision: { action: 'respond', fields: { response: text }, actor: { personId: 'perpus-kabid', role: 'kabid-layanan' }, decidedAt: at },
+  });
+  await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: 't-2', kind: 'reporterReply', stepId: 'solusi', visit: 1 });
+  await recordOutcome(w.deps, { caseId, executionId: 'x', enteredAt: at, kind: 'reporterFeedback', visit: 1, feedback: { satisfied: false, comment: text, at } });
+
+  // Assess
+  const c = (await w.store.getCase(caseId))!;
+  expect(c.response).toEqual({ text, at, byPersonId: 'perpus-kabid' });
+  const events = await w.store.listEvents(caseId);
+  expect(events.find((ev) => ev.type === 'step_completed')).toMatchObject({ actor: { personId: 'perpus-kabid', role: 'kabid-layanan' }, data: { action: 'respond' } });
+  expect(events.find((ev) => ev.type === 'reporter_replied')?.data).toEqual({ comment: text });
+  expect(c.replies).toBe(1);
+});
