@@ -599,7 +599,7 @@ class Compiler {
 /**
  * Every id that passes through an intrinsic function (`States.JsonToString` / `StringToJson` carry a
  * step's `{action}` and a phase's `{visits, exit}` out of their races) must be free of `"` and `\`:
- * the local engine's intrinsics drop backslashes, and an escaped id would not route on AWS either.
+ * the local engine's intrinsics drop backslashes, and the design must not lean on how an engine escapes.
  * The schema refuses such ids already; this holds for an SOP object that bypassed it.
  */
 function checkIntrinsicIds(sop: Sop): void {
