@@ -11,8 +11,8 @@
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
  *                 Catch StepDone → $.decision → S: decision (Pass: decode the decision the work branch
  *                 carried out in its error cause) → S: decision: restore (Pass: unwrap it)
- *   S: record     Task      outcome handler (decision, SLA verdict)
- *   S: keep action Pass     $.decision = { action }: the texts are on the case now
+ *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
+ *   S: keep action Pass     $.decision = { action } (an execution started before carried texts too)
  *   S: route      Choice    on $.decision.action → the action's target
  *
  * Finishing the work fails its branch with StepDone, which stops the clock branch at once: no
@@ -29,7 +29,7 @@
  * one year an execution lives.
  */
 import type { Action, EscalationLadder, Phase, Sop, Step } from '../shared/sop/schema';
-import { WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
+import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
 import { EXECUTION_TIMEOUT_SECONDS } from '../shared/workflow/executions';
 
 /** An ASL state, as plain JSON. */
@@ -72,10 +72,6 @@ const continueRetry = { ErrorEquals: [WorkflowError.continuePending], IntervalSe
 const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
 /** Step Functions refuses state names longer than this. */
 const MAX_STATE_NAME = 80;
-/** Step Functions keeps an error's cause to this many characters; a step's decision travels in one. */
-const MAX_CAUSE = 32_768;
-/** Room in a decision for its action id, actor and time, around the fields. */
-const DECISION_OVERHEAD = 1_024;
 
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
 /** JSONPath-safe key of an id (step ids carry dashes). */
@@ -142,7 +138,7 @@ class Compiler {
 
   compile(): AslMachine {
     const sop = this.sop;
-    checkDecisionSizes(sop);
+    checkIntrinsicIds(sop);
     const start = sop.startAt ?? sop.steps[0]!.id;
     const visits: Record<string, { n: number }> = {};
     const asking = sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter')).map((st) => `${st.id}-ask`);
@@ -262,7 +258,7 @@ class Compiler {
     s[names.record(id)] = this.lambda('outcome', {
       ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), 'decision.$': '$.decision', ...(hasClock ? { 'sla.$': '$.sla' } : {}),
     }, null, names.keepAction(id));
-    // Recorded on the case: the decision's texts need not travel on through the execution.
+    // The decision is `{action}` (texts stay on the task record); an older delivery also carried texts: drop them.
     s[names.keepAction(id)] = { Type: 'Pass', Parameters: { 'action.$': '$.decision.action' }, ResultPath: '$.decision', Next: names.route(id) };
     s[names.route(id)] = {
       Type: 'Choice',
@@ -290,13 +286,14 @@ class Compiler {
           this.continueBranch(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, { at: askId }),
         ],
         Catch: [
-          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: answered` },
+          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: record answer` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: `${race}: answered` },
           this.continuedCatch(),
         ],
         Next: `${race}: answered`,
       },
-      // The answer itself is recorded by the task handler that received it; the machine only moves on.
+      // The answer never enters the execution: the feedback use case stored it on the task, outcome records it on the case.
+      [`${race}: record answer`]: this.lambda('outcome', { ...base, kind: 'reporterAnswered', stepId: step.id, 'visit.$': visitPath(askId) }, null, `${race}: answered`),
       [`${race}: answered`]: { Type: 'Pass', Result: 'answered', ResultPath: '$.done', Next: back },
     };
   }
@@ -328,8 +325,8 @@ class Compiler {
         Next: `${race}: feedback`,
       },
       ...this.decode(`${race}: feedback`, '$.feedback', `${race}: record`),
-      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: keep verdict`),
-      // Recorded on the case: the rating and the reporter's comment need not travel on.
+      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'stepId.$': '$.answeredBy', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: keep verdict`),
+      // Only the verdict routes; the rating is on the case now (and an older delivery's comment too).
       [`${race}: keep verdict`]: { Type: 'Pass', Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback', Next: `${race}: route` },
       [`${race}: route`]: {
         Type: 'Choice',
@@ -471,8 +468,9 @@ class Compiler {
   }
 
   /**
-   * The reporter's side of a race. `resultPath` null: the machine needs only that an answer came
-   * (the task handler has recorded it), so the reporter's words never enter the execution.
+   * The reporter's side of a race: what comes back is flags only (satisfied, rating), the reporter's
+   * words being stored on the task before the delivery. `resultPath` null: the machine needs only
+   * that an answer came.
    */
   private callbackBranch(name: string, payload: Record<string, unknown>, resultPath: string | null): AslBranch {
     const task: AslState = {
@@ -571,8 +569,8 @@ class Compiler {
   /**
    * After a race: the work branch carried its result out as the text of its error cause (a branch's
    * state does not survive the Parallel), caught at `path`. Decode it there, then unwrap it, so no
-   * copy is left behind. Only that result travels, never the whole state: Step Functions keeps an
-   * error cause to 32,768 characters, and the execution's JSON stays small.
+   * copy is left behind. That result is ids and flags only (`{action}`, `{satisfied, rating}`), which
+   * the intrinsics carry unchanged on every engine (`checkIntrinsicIds`).
    */
   private decode(name: string, path: string, next: string): Record<string, AslState> {
     return {
@@ -599,20 +597,19 @@ class Compiler {
 }
 
 /**
- * A step's decision leaves its race as the text of an error cause. JSON escaping can double a text
- * (quotes, line breaks), so the fields' maximum lengths must fit twice over in the cause.
+ * Every id that passes through an intrinsic function (`States.JsonToString` / `StringToJson` carry a
+ * step's `{action}` and a phase's `{visits, exit}` out of their races) must be free of `"` and `\`:
+ * the local engine's intrinsics drop backslashes, and the design must not lean on how an engine escapes.
+ * The schema refuses such ids already; this holds for an SOP object that bypassed it.
  */
-function checkDecisionSizes(sop: Sop): void {
+function checkIntrinsicIds(sop: Sop): void {
+  const bad = (id: string) => !INTRINSIC_SAFE_ID.test(id);
+  const rule = 'use letters, digits and dashes, starting with a lowercase letter (no quotes, backslashes or spaces): it travels through the state machine\'s intrinsic functions';
+  for (const phase of sop.phases) if (bad(phase.id)) throw new Error(`Phase id ${JSON.stringify(phase.id)}: ${rule}.`);
   for (const step of sop.steps) {
+    if (bad(step.id)) throw new Error(`Step id ${JSON.stringify(step.id)}: ${rule}.`);
     for (const action of step.actions) {
-      const fields = action.fields.reduce((n, f) => n + f.maxLength, 0);
-      const worst = DECISION_OVERHEAD + action.fields.reduce((n, f) => n + f.name.length + 8 + 2 * f.maxLength, 0);
-      if (worst > MAX_CAUSE) {
-        const allowed = Math.floor((MAX_CAUSE - DECISION_OVERHEAD - action.fields.reduce((n, f) => n + f.name.length + 8, 0)) / 2);
-        throw new Error(
-          `Step "${step.id}", action "${action.id}": its fields may hold ${fields} characters; a decision must fit in a Step Functions error cause (32,768 characters), so lower their maxLength to ${allowed} in total.`,
-        );
-      }
+      if (bad(action.id)) throw new Error(`Step "${step.id}", action id ${JSON.stringify(action.id)}: ${rule}.`);
     }
   }
 }
@@ -655,8 +652,8 @@ function checkReachable(machine: AslBranch): void {
 
 /**
  * Compiles one SOP into its state machine definition. Throws when the SOP's ids would give two
- * states one name or a name longer than Step Functions allows, when a step's decision
- * could outgrow the error cause that carries it out of the step's race, or when a step cannot be reached.
+ * states one name or a name longer than Step Functions allows, when an id that passes through an
+ * intrinsic function could hold a quote or a backslash, or when a step cannot be reached.
  */
 export function compileSop(sop: Sop): AslMachine {
   return new Compiler(sop).compile();

@@ -58,7 +58,8 @@ export class TanggapStack extends Stack {
     http.feedback.bindTaskCallbacks(Object.values(machines));
 
     const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
-    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(byName);
+    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable; delivers stored decisions that never reached their execution', Duration.minutes(2))
+      .bindStateMachines(byName).bindTaskCallbacks(Object.values(byName));
     new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.timeZone, reportFunction: report.fn });
 

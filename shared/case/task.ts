@@ -40,10 +40,42 @@ export interface TaskRecord {
   decidedOnBehalfOf?: string;
   /** The action taken (official) or `feedback` (reporter), for the 409 page. */
   decision?: string;
+  /**
+   * What the person decided, word for word: stored with `status: done` in one conditional write
+   * before anything is handed to the execution, which receives only ids and flags (the action id;
+   * for the reporter, satisfied and rating). The outcome handler reads the texts from here.
+   */
+  given?: GivenDecision;
+  /**
+   * When Step Functions accepted the decision (or the outcome handler saw it arrive). A done task
+   * with `given` but without it may not have reached its execution: a re-sent POST delivers it.
+   */
+  deliveredAt?: string;
   /** Key hash of the link that replaced this one (reassignment to a Plt/Plh). */
   supersededBy?: string;
   version: number;
 }
+
+/** An official's decision as given: the action's id, its fields as typed, who took it (and for whom), when. */
+export interface OfficialDecision {
+  kind: 'official';
+  action: string;
+  fields: Record<string, string>;
+  actor: { personId: string; role: string; onBehalfOf?: string };
+  decidedAt: string;
+}
+
+/** The reporter's reply to an answer, rating, or answer to a question, as given. */
+export interface ReporterDecision {
+  kind: 'reporter';
+  satisfied: boolean;
+  rating?: number;
+  /** The reply ("what is still missing"), the rating's comment, or the answer to the question. */
+  comment?: string;
+  at: string;
+}
+
+export type GivenDecision = OfficialDecision | ReporterDecision;
 
 /** Builds the slot of a task. */
 export function taskSlot(kind: TaskKind, stepId: string, visit: number): string {

@@ -15,6 +15,22 @@ export interface RenderedEmail {
   html: string;
 }
 
+/**
+ * Something the reporter wrote to the officials: a reply to the answer (`reply`: what is still
+ * missing; they were not satisfied) or an answer to an officer's question (`answer`).
+ */
+export interface ReporterMessage {
+  at: string;
+  kind: 'reply' | 'answer';
+  text: string;
+  /** `reply`: always false (a satisfied reporter closes the case instead of writing to anyone). */
+  satisfied?: boolean;
+  /** `reply`: the rating given with it, if any. */
+  rating?: number;
+  /** `answer`: the step whose question it answers. */
+  stepId?: string;
+}
+
 /** The case as an email shows it; `reporter` only when the recipient may see it. */
 export interface CaseSummary {
   trackingId: string;
@@ -25,6 +41,8 @@ export interface CaseSummary {
   location?: string;
   submittedAt: string;
   reporter?: { name?: string; email?: string; phone?: string };
+  /** What the reporter wrote to the officials (officials' emails only), oldest first. */
+  reporterMessages?: ReporterMessage[];
 }
 
 export interface StepSummary {
@@ -65,7 +83,20 @@ function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
     ...(c.reporter ? [[t(lang, 'Pelapor', 'Reporter'), [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(' · ')] as [string, string]] : []),
   ];
   return `<table role="presentation" cellpadding="4" cellspacing="0" style="font-size:14px;border-collapse:collapse;margin:8px 0">${rows.map(([k, v]) => `<tr><td style="color:#57606a;vertical-align:top;padding-right:12px">${e(k)}</td><td>${e(v)}</td></tr>`).join('')}</table>
-<p style="background:#f6f8fa;border-left:4px solid #0b5394;padding:8px 12px;margin:8px 0">${escapeMultiline(c.description)}</p>`;
+<p style="background:#f6f8fa;border-left:4px solid #0b5394;padding:8px 12px;margin:8px 0">${escapeMultiline(c.description)}</p>${messagesHtml(c.reporterMessages, lang, zone)}`;
+}
+
+const messageHeading = (m: ReporterMessage, lang: Language, zone: Zone) =>
+  `${m.kind === 'reply' ? t(lang, 'Balasan pelapor (belum puas)', 'The reporter\'s reply (not satisfied)') : t(lang, 'Jawaban pelapor atas pertanyaan', 'The reporter\'s answer to the question')}, ${formatDateTime(m.at, lang, zone)}${m.rating ? ` · ${t(lang, 'nilai', 'rating')} ${m.rating}/5` : ''}`;
+
+function messagesHtml(messages: ReporterMessage[] | undefined, lang: Language, zone: Zone): string {
+  if (!messages?.length) return '';
+  return messages.map((m) => `<p style="margin:12px 0 4px;color:#57606a;font-size:13px">${e(messageHeading(m, lang, zone))}</p>
+<p style="background:#fff8e1;border-left:4px solid #b7791f;padding:8px 12px;margin:0 0 8px">${escapeMultiline(m.text)}</p>`).join('');
+}
+
+function messagesText(messages: ReporterMessage[] | undefined, lang: Language, zone: Zone): string[] {
+  return (messages ?? []).flatMap((m) => ['', `${messageHeading(m, lang, zone)}:`, m.text]);
 }
 
 function caseText(c: CaseSummary, lang: Language, zone: Zone): string {
@@ -79,6 +110,7 @@ function caseText(c: CaseSummary, lang: Language, zone: Zone): string {
     ...(c.reporter ? [`${t(lang, 'Pelapor', 'Reporter')}: ${[c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join(' · ')}`] : []),
     '',
     c.description,
+    ...messagesText(c.reporterMessages, lang, zone),
   ].join('\n');
 }
 

@@ -79,6 +79,7 @@ export const eventLabel: Record<string, { id: string; en: string }> = {
   task_reassigned: { id: 'Dialihkan ke pejabat pelaksana tugas', en: 'Handed to an acting official' },
   response_sent: { id: 'Tanggapan dikirim', en: 'Response sent' },
   reporter_asked: { id: 'Pelapor diminta melengkapi data', en: 'Reporter asked for information' },
+  reporter_answered: { id: 'Pelapor menjawab pertanyaan', en: 'Reporter answered the question' },
   reporter_replied: { id: 'Pelapor membalas', en: 'Reporter replied' },
   rated: { id: 'Pelapor memberi penilaian', en: 'Reporter rated the response' },
   closed: { id: 'Pengaduan ditutup', en: 'Complaint closed' },

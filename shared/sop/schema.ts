@@ -88,7 +88,11 @@ export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', 
 export type ActionTarget = z.infer<typeof ActionTarget>;
 
 export const Action = z.object({
-  id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  /**
+   * The action's id is the one string of a decision that travels through the state machine (and its
+   * intrinsic functions): letters and digits only, so it can never hold a quote or a backslash.
+   */
+  id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'an action id is letters and digits, starting with a lowercase letter (no spaces, quotes or backslashes): it travels through the state machine'),
   label: LocalizedText,
   fields: z.array(FieldSpec).default([]),
   goto: ActionTarget,

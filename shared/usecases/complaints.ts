@@ -3,14 +3,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint } from '../case/complaint';
-import type { TaskRecord } from '../case/task';
+import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
 import { hashKey, isWellFormedKey } from '../case/keys';
 import { trackingIdFrom, parseTrackingId } from '../case/tracking-id';
 import { Conflict, Gone, NotFound, Unavailable, ValidationFailed } from '../errors';
 import type { Language } from '../i18n';
 import { ConditionFailed } from '../ports';
-import type { ExecutionInput, ReporterFeedback } from '../workflow/contract';
+import type { ExecutionInput, ReporterFeedback, StepDecision } from '../workflow/contract';
 import { agencyName, mutateCase, statusUrl, type Deps } from './deps';
 import type { PublicStatus } from './views';
 
@@ -126,6 +126,41 @@ export async function resumeStalledSubmissions(deps: Deps, now: Date, graceMinut
   return started;
 }
 
+/**
+ * Delivers the decisions that were stored but never reached their execution (Step Functions refused,
+ * or the process died right after storing one) and that nobody sent again: the case would otherwise
+ * wait, its reminders silent. Run on a schedule, after `graceMinutes` (the person's own retry comes
+ * first). Looks at each open case's task in progress: the current step's, or the reporter's reply or
+ * answer (its slot from the latest `response_sent` / `reporter_asked` event). Returns the slots delivered.
+ */
+export async function deliverStalledDecisions(deps: Deps, now: Date, graceMinutes = 5): Promise<string[]> {
+  const cutoff = now.getTime() - graceMinutes * 60_000;
+  const delivered: string[] = [];
+  for (const agency of deps.directory.agencies) {
+    for (const status of ['in_progress', 'resolved', 'awaiting_reporter'] as const) {
+      for await (const c of deps.store.casesByAgencyStatus(agency.id, status)) {
+        let slot: string | undefined;
+        if (status === 'in_progress') slot = c.currentStep && taskSlot('official', c.currentStep.stepId, c.currentStep.visit);
+        else {
+          const sent = (await deps.store.listEvents(c.caseId)).filter((ev) => ev.type === (status === 'resolved' ? 'response_sent' : 'reporter_asked')).at(-1);
+          slot = sent?.stepId && sent.visit ? taskSlot(status === 'resolved' ? 'reporterReply' : 'reporterAnswer', sent.stepId, sent.visit) : undefined;
+        }
+        const task = slot ? await deps.store.getTask(c.caseId, slot) : undefined;
+        if (!task?.given || !isUndelivered(task) || Date.parse(task.decidedAt ?? '') > cutoff) continue;
+        try {
+          await deliverDecision(deps, task, executionOutput(task.given), now);
+          delivered.push(`${c.caseId}/${task.slot}`);
+        } catch (err) {
+          // One stubborn case must not hold back the others; the next sweep tries it again.
+          deps.log.warn('stored decision still not delivered', { caseId: c.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
+        }
+      }
+    }
+  }
+  if (delivered.length) deps.log.info('stored decisions delivered by the sweep', { count: delivered.length });
+  return delivered;
+}
+
 /** Reads a case by the tracking id a person typed; 404 when there is none. */
 export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string): Promise<CaseRecord> {
   const trackingId = parseTrackingId(typed);
@@ -134,7 +169,7 @@ export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string)
   return found;
 }
 
-const PUBLIC_EVENTS = new Set(['submitted', 'step_opened', 'step_completed', 'escalated', 'reprimand_recommended', 'response_sent', 'reporter_asked', 'reporter_replied', 'rated', 'closed', 'rejected']);
+const PUBLIC_EVENTS = new Set(['submitted', 'step_opened', 'step_completed', 'escalated', 'reprimand_recommended', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied', 'rated', 'closed', 'rejected']);
 
 /** The public status: where the complaint is and when it is due, never who filed it. */
 export async function publicStatus(deps: Deps, typed: string, lang: Language): Promise<PublicStatus> {
@@ -177,35 +212,50 @@ const alreadyReplied = { id: 'Anda sudah menanggapi jawaban ini.', en: 'You have
 
 /**
  * The reporter replies to the answer or rates it, or answers the officer's question, with the key
- * sent only to them. The decision goes to the waiting execution; 409 if already given, 410 once the
- * window has closed. Only a satisfied reply to the answer closes the complaint.
+ * sent only to them. Their words are stored on the task (with `status: done`, in one conditional
+ * write) before the execution is told; it gets only the flags (satisfied, rating). 409 if already
+ * given, 410 once the window has closed. Only a satisfied reply to the answer closes the complaint.
+ * A reply stored but not delivered (a crash, Step Functions refusing) is delivered by the next POST.
  */
 export async function submitFeedback(deps: Deps, typed: string, input: { key: string; satisfied: boolean; rating?: number; comment?: string; lang?: Language }, now: Date): Promise<{ closed: boolean }> {
   const { case: c, task } = await replyContext(deps, typed, input.key);
+  const answering = task.kind === 'reporterAnswer';
+  const comment = input.comment?.trim() || undefined;
+  if (isUndelivered(task) && task.given?.kind === 'reporter') {
+    const given = task.given;
+    await deliverDecision(deps, task, verdictOf(given), now);
+    if (given.satisfied === input.satisfied && given.rating === input.rating && given.comment === comment) return { closed: !answering && given.satisfied };
+  }
   if (task.status === 'done') throw new Conflict(alreadyReplied, { decidedAt: task.decidedAt });
   if (task.status !== 'open' || c.status === 'closed' || c.status === 'rejected') {
     throw new Gone({ id: 'Batas waktu menanggapi jawaban ini sudah lewat.', en: 'The reply window for this answer has closed.' }, { status: c.status, statusUrl: statusUrl(deps, c.trackingId) });
   }
   // An answer to the officer's question is its text; a reply to the answer says what is missing.
-  const answering = task.kind === 'reporterAnswer';
-  if (!input.comment?.trim() && (answering || !input.satisfied)) {
+  if (!comment && (answering || !input.satisfied)) {
     const message = answering
       ? { id: 'Tulis jawaban Anda atas pertanyaan petugas.', en: 'Write your answer to the officer\'s question.' }
       : { id: 'Jelaskan apa yang masih kurang agar petugas dapat melanjutkan jawabannya.', en: 'Tell us what is still missing so the officer can continue the answer.' };
     throw new ValidationFailed([{ path: 'comment', message: message[input.lang ?? 'id'] }]);
   }
   assertNotHandingOver(task);
-  const feedback: ReporterFeedback = { satisfied: input.satisfied, rating: input.rating, comment: input.comment?.trim() || undefined, at: deps.calendar.format(now) };
+  const at = deps.calendar.format(now);
+  const given: ReporterDecision = { kind: 'reporter', satisfied: input.satisfied, ...(input.rating ? { rating: input.rating } : {}), ...(comment ? { comment } : {}), at };
   let done;
   try {
-    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt: feedback.at, decision: answering ? 'answered' : input.satisfied ? 'satisfied' : 'reply' });
+    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt: at, decision: answering ? 'answered' : input.satisfied ? 'satisfied' : 'reply', given });
   } catch (err) {
     if (err instanceof ConditionFailed) throw new Conflict(alreadyReplied);
     throw err;
   }
-  await deliverDecision(deps, done, feedback);
+  await deliverDecision(deps, done, verdictOf(given), now);
   return { closed: !answering && input.satisfied };
 }
+
+/** What the execution is told of the reporter's feedback: flags only, never their words. */
+const verdictOf = (given: ReporterDecision): ReporterFeedback => ({ satisfied: given.satisfied, ...(given.rating ? { rating: given.rating } : {}) });
+
+/** What the execution is told of a stored decision: the action's id, or the reporter's flags. */
+const executionOutput = (given: GivenDecision): StepDecision | ReporterFeedback => (given.kind === 'official' ? { action: given.action } : verdictOf(given));
 
 /**
  * Refuses (503, send again in a minute) a decision on a task its execution is handing over to a
@@ -221,16 +271,44 @@ export function assertNotHandingOver(task: TaskRecord): void {
   }, {}, 60);
 }
 
+/** A task whose decision is stored but not known to have reached its execution. */
+export function isUndelivered(task: TaskRecord): boolean {
+  return task.status === 'done' && !!task.given && !task.deliveredAt;
+}
+
 /**
- * Hands a decision to the waiting execution. If Step Functions refuses or cannot be reached, the
- * task is opened again so that nothing the person sent is lost: they are asked to retry.
+ * Hands a decision, already stored on its task, to the waiting execution. If Step Functions refuses
+ * or cannot be reached, nothing is undone: the decision stays stored and the person is asked to send
+ * it again, which delivers it (to the task's token of then: a resumed execution re-binds it). A
+ * process that dies before or after the call leaves the same state, healed the same way.
  */
-export async function deliverDecision(deps: Deps, task: TaskRecord, output: unknown): Promise<void> {
+export async function deliverDecision(deps: Deps, task: TaskRecord, output: unknown, now: Date): Promise<void> {
   try {
     await deps.workflow.taskSucceeded(task.taskToken, output);
   } catch (err) {
-    deps.log.warn('task decision not delivered; task reopened', { caseId: task.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
-    await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'open', decidedAt: undefined, decision: undefined, decidedBy: undefined, decidedOnBehalfOf: undefined });
-    throw new Unavailable({ id: 'Tanggapan Anda belum dapat diteruskan saat ini. Tidak ada yang hilang: kirim lagi dalam satu menit.', en: 'Your answer could not be passed on just now. Nothing is lost: please send it again in a minute.' }, {}, 60);
+    deps.log.warn('task decision stored, not delivered yet: the next POST delivers it', { caseId: task.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
+    throw new Unavailable({ id: 'Tanggapan Anda sudah tersimpan tetapi belum dapat diteruskan saat ini. Kirim lagi dalam satu menit: tidak akan tercatat dua kali.', en: 'Your answer is stored but could not be passed on just now. Please send it again in a minute: it will not be recorded twice.' }, {}, 60);
+  }
+  await noteDelivered(deps, task, deps.calendar.format(now));
+}
+
+/**
+ * Marks a stored decision as delivered (Step Functions accepted it, or its outcome arrived), so a
+ * later POST is told "already done" instead of delivering it again. Best effort: the outcome handler
+ * marks it too, and an unmarked delivered decision only costs a refused re-delivery.
+ */
+export async function noteDelivered(deps: Pick<Deps, 'store' | 'log'>, task: TaskRecord, at: string): Promise<void> {
+  let current: TaskRecord | undefined = task;
+  for (let attempt = 0; current && isUndelivered(current) && attempt < 3; attempt++) {
+    try {
+      await deps.store.updateTask(current.caseId, current.slot, current.version, { deliveredAt: at });
+      return;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) {
+        deps.log.warn('delivered decision not marked', { caseId: task.caseId, slot: task.slot, errorName: err instanceof Error ? err.name : 'unknown' });
+        return;
+      }
+      current = await deps.store.getTask(task.caseId, task.slot);
+    }
   }
 }

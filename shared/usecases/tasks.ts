@@ -12,19 +12,19 @@
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { csrfMatches, csrfToken, hashKey, isWellFormedKey } from '../case/keys';
-import type { TaskGrant, TaskRecord } from '../case/task';
+import type { OfficialDecision, TaskGrant, TaskRecord } from '../case/task';
 import { findPerson, headOf, reassignmentCandidates } from '../directory/resolve';
 import { renderEmail } from '../email/templates';
 import { Conflict, Forbidden, Gone, NotFound, ValidationFailed, type Issue, type Localized } from '../errors';
 import type { Language } from '../i18n';
 import { eventLabel, formatDateTime } from '../i18n';
 import { ConditionFailed } from '../ports';
-import type { Sop, Step } from '../sop/schema';
+import type { Action, Sop, Step } from '../sop/schema';
 import type { StepDecision } from '../workflow/contract';
-import { assertNotHandingOver, deliverDecision } from './complaints';
+import { assertNotHandingOver, deliverDecision, isUndelivered } from './complaints';
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
-import { caseSummary, maySeeReporter } from './workflow';
+import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
 
 const REASSIGN = 'reassign';
 
@@ -197,6 +197,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       submittedAt: c.submittedAt,
       reporter: c.anonymous || !c.reporter ? 'anonymous' : showsReporter(l) ? { ...c.reporter } : 'hidden',
       responseDraft: c.responseDraft,
+      reporterMessages: reporterMessages(events),
       history: events.filter((ev) => ev.type in eventLabel).map((ev) => ({
         at: ev.at, event: ev.type, stepId: ev.stepId,
         by: ev.actor.kind === 'official' ? nameOf(deps, ev.actor.personId) : undefined,
@@ -217,6 +218,15 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
 export async function actOnTask(deps: Deps, key: string, body: Record<string, unknown>, opts: { lang: Language; now: Date; csrf?: string; viaForm: boolean }): Promise<{ next: string }> {
   const l = await load(deps, key);
   const { task, step } = l;
+  // A decision stored but perhaps never delivered (the process died, or Step Functions refused):
+  // any POST on the task delivers it first; this very decision sent again is then answered as done.
+  if (isUndelivered(task) && task.given?.kind === 'official') {
+    const given = task.given;
+    await deliverDecision(deps, task, { action: given.action } satisfies StepDecision, opts.now);
+    const action = step.actions.find((a) => a.id === given.action);
+    const again = action && body.action === action.id && l.grant?.may !== 'view' ? readFields(deps, action, body, opts.lang) : undefined;
+    if (action && again && !again.issues.length && sameFields(again.fields, given.fields)) return { next: action.goto };
+  }
   const readOnly = l.grant?.may === 'view';
   // A view-only link acts on nothing, so it needs no token to be refused; it is told what happened first.
   if (!readOnly && opts.viaForm && !(typeof opts.csrf === 'string' && csrfMatches(deps.linkSecret, l.keyHash, task.version, opts.csrf))) {
@@ -230,33 +240,44 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
   if (actionId === REASSIGN) return reassign(deps, l, String(body.to ?? ''), opts);
   const action = step.actions.find((a) => a.id === actionId);
   if (!action) throw new ValidationFailed([{ path: 'action', message: `${opts.lang === 'id' ? 'Pilih salah satu' : 'Choose one of'}: ${[...step.actions.map((a) => a.id), REASSIGN].join(', ')}.` }]);
+  const { fields, issues } = readFields(deps, action, body, opts.lang);
+  if (issues.length) throw new ValidationFailed(issues);
+  assertNotHandingOver(task);
+  const actor = actorOf(l);
+  // The step's role is the capacity the decision is taken in; `onBehalfOf` says it was for its assignee.
+  const given: OfficialDecision = { kind: 'official', action: action.id, fields, actor: { personId: actor.personId, role: step.role, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) }, decidedAt };
+  let done: TaskRecord;
+  try {
+    // One conditional write stores the decision word for word and closes the task: a second POST loses it.
+    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt, decidedBy: actor.personId, decidedOnBehalfOf: actor.onBehalfOf, decision: action.label.id, given });
+  } catch (err) {
+    if (err instanceof ConditionFailed) throw new Conflict({ id: 'Tugas ini baru saja ditindaklanjuti.', en: 'This task was acted on a moment ago.' });
+    throw err;
+  }
+  // Only the action's id goes to the execution; the outcome handler reads the texts from the task.
+  await deliverDecision(deps, done, { action: action.id } satisfies StepDecision, opts.now);
+  return { next: action.goto };
+}
+
+/** The action's fields from a POST body, trimmed, each checked against the SOP; what to fix when not. */
+function readFields(deps: Deps, action: Action, body: Record<string, unknown>, lang: Language): { fields: Record<string, string>; issues: Issue[] } {
   const issues: Issue[] = [];
   const fields: Record<string, string> = {};
   for (const f of action.fields) {
     const raw = body[f.name];
     const value = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : undefined;
-    if (value === undefined) { issues.push({ path: f.name, message: opts.lang === 'id' ? 'Harus berupa teks.' : 'Must be text.' }); continue; }
-    if (f.required && !value) { issues.push({ path: f.name, message: opts.lang === 'id' ? 'Wajib diisi.' : 'Required.' }); continue; }
-    if (value.length > f.maxLength) { issues.push({ path: f.name, message: opts.lang === 'id' ? `Paling banyak ${f.maxLength} karakter.` : `At most ${f.maxLength} characters.` }); continue; }
-    if (f.type === 'agency' && value && !deps.directory.agencies.some((a) => a.id === value)) { issues.push({ path: f.name, message: opts.lang === 'id' ? 'Instansi tidak dikenal.' : 'Unknown agency.' }); continue; }
-    if (f.type === 'select' && value && !f.options?.some((o) => o.value === value)) { issues.push({ path: f.name, message: opts.lang === 'id' ? 'Bukan salah satu pilihan.' : 'Not one of the options.' }); continue; }
+    if (value === undefined) { issues.push({ path: f.name, message: lang === 'id' ? 'Harus berupa teks.' : 'Must be text.' }); continue; }
+    if (f.required && !value) { issues.push({ path: f.name, message: lang === 'id' ? 'Wajib diisi.' : 'Required.' }); continue; }
+    if (value.length > f.maxLength) { issues.push({ path: f.name, message: lang === 'id' ? `Paling banyak ${f.maxLength} karakter.` : `At most ${f.maxLength} characters.` }); continue; }
+    if (f.type === 'agency' && value && !deps.directory.agencies.some((a) => a.id === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Instansi tidak dikenal.' : 'Unknown agency.' }); continue; }
+    if (f.type === 'select' && value && !f.options?.some((o) => o.value === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Bukan salah satu pilihan.' : 'Not one of the options.' }); continue; }
     if (value) fields[f.name] = value;
   }
-  if (issues.length) throw new ValidationFailed(issues);
-  assertNotHandingOver(task);
-  const actor = actorOf(l);
-  let done: TaskRecord;
-  try {
-    done = await deps.store.updateTask(task.caseId, task.slot, task.version, { status: 'done', decidedAt, decidedBy: actor.personId, decidedOnBehalfOf: actor.onBehalfOf, decision: action.label.id });
-  } catch (err) {
-    if (err instanceof ConditionFailed) throw new Conflict({ id: 'Tugas ini baru saja ditindaklanjuti.', en: 'This task was acted on a moment ago.' });
-    throw err;
-  }
-  // The step's role is the capacity the decision is taken in; `onBehalfOf` says it was for its assignee.
-  const decision: StepDecision = { action: action.id, fields, actor: { personId: actor.personId, role: step.role, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) }, decidedAt };
-  await deliverDecision(deps, done, decision);
-  return { next: action.goto };
+  return { fields, issues };
 }
+
+const sameFields = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 
 /**
  * Hands the task to another holder of the step's role (a Plt/Plh): a new key is mailed to them, the

@@ -1,6 +1,7 @@
 /** What the use cases return to handlers and pages: shaped for the reader, never the raw records. */
 import type { CaseStatus } from '../case/model';
 import type { GrantReason, GrantRight } from '../case/task';
+import type { ReporterMessage } from '../email/templates';
 
 /** The public status of a complaint (api-contract.md): never personal data. */
 export interface PublicStatus {
@@ -60,6 +61,12 @@ export interface TaskView {
     /** `hidden`: confidential and this role does not need it; `anonymous`: the reporter chose so. */
     reporter: { name?: string; email?: string; phone?: string } | 'hidden' | 'anonymous';
     responseDraft?: string;
+    /**
+     * What the reporter wrote to the officials, oldest first: replies to the answer (what is still
+     * missing) and answers to an officer's question. Shown to every official of the case (the
+     * reporter's words are the complaint's content); never the reporter's name or address.
+     */
+    reporterMessages: ReporterMessage[];
     /** `by` acted; `onBehalfOf` when they acted for the assignee through an escalation link. */
     history: { at: string; event: string; stepId?: string; by?: string; onBehalfOf?: string; note?: string }[];
   };

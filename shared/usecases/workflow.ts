@@ -4,19 +4,20 @@
  * retries and resumed executions re-enter states.
  */
 import { Buffer } from 'node:buffer';
-import type { CaseRecord } from '../case/model';
+import type { CaseEvent, CaseRecord } from '../case/model';
 import { hashKey } from '../case/keys';
-import { taskSlot, type TaskGrant, type TaskRecord } from '../case/task';
+import { taskSlot, type OfficialDecision, type ReporterDecision, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
 import type { Person } from '../directory/schema';
 import { ladderTitles } from '../i18n';
-import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type StepSummary } from '../email/templates';
+import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type ReporterMessage, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
 import { ConditionFailed } from '../ports';
+import { noteDelivered } from './complaints';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
 const findStep = (sop: Sop, id: string): Step => {
@@ -40,6 +41,23 @@ export function caseSummary(deps: Deps, c: CaseRecord, showReporter: boolean): C
     submittedAt: c.submittedAt,
     reporter: showReporter && c.reporter ? c.reporter : undefined,
   };
+}
+
+/**
+ * What the reporter wrote to the officials, oldest first, from the case's history: each reply to an
+ * answer ("what is still missing") and each answer to an officer's question. The reporter's words
+ * are the complaint's content, so every official of the case sees them; never their name or address.
+ */
+export function reporterMessages(events: CaseEvent[]): ReporterMessage[] {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return events.flatMap((ev): ReporterMessage[] => {
+    if (ev.type === 'reporter_replied' && text(ev.data?.comment)) {
+      const rating = typeof ev.data?.rating === 'number' ? ev.data.rating : undefined;
+      return [{ at: ev.at, kind: 'reply', text: text(ev.data!.comment)!, satisfied: false, ...(rating ? { rating } : {}) }];
+    }
+    if (ev.type === 'reporter_answered' && text(ev.data?.answer)) return [{ at: ev.at, kind: 'answer', text: text(ev.data!.answer)!, ...(ev.stepId ? { stepId: ev.stepId } : {}) }];
+    return [];
+  });
 }
 
 /** Whether a role of this SOP may see the reporter of this case. */
@@ -205,8 +223,10 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     }), c);
     await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'step_opened', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: assignee.id });
     const lang = assignee.language;
+    // The follow-up of a reply, or the step that asked a question, must see what the reporter wrote.
+    const messages = c.replies > 0 || c.question !== undefined ? reporterMessages(await deps.store.listEvents(c.caseId)) : [];
     const email = renderEmail({
-      template: 'newTask', recipientName: assignee.name, case: caseSummary(deps, c, maySeeReporter(sop, step.role, c)),
+      template: 'newTask', recipientName: assignee.name, case: { ...caseSummary(deps, c, maySeeReporter(sop, step.role, c)), ...(messages.length ? { reporterMessages: messages } : {}) },
       step: stepSummary(sop, step, dueAt, lang), taskUrl: `${deps.publicUrl}/tasks/${key}`, now: req.enteredAt,
     }, lang);
     await sendTaskMail(deps, c, slot, assignee.email, email, req.enteredAt, 'newTask');
@@ -297,16 +317,17 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       await continueAsNew(deps, c, req);
       return;
     case 'stepDone': {
+      const decision = await storedDecision(deps, c, req);
       if (!(await deps.store.claimOnce(c.caseId, `outcome#step#${req.stepId}#${req.visit}`))) return;
       const step = findStep(sop, req.stepId);
-      const action = step.actions.find((a) => a.id === req.decision.action);
+      const action = step.actions.find((a) => a.id === decision.action);
       const patch: Partial<CaseRecord> = {};
       for (const f of action?.fields ?? []) {
-        const value = req.decision.fields[f.name]?.trim();
+        const value = decision.fields[f.name]?.trim();
         if (!value) continue;
         if (f.meaning === 'routeAgency') patch.routedAgencyId = value;
         if (f.meaning === 'responseDraft') patch.responseDraft = value;
-        if (f.meaning === 'response') patch.response = { text: value, at: req.decision.decidedAt, byPersonId: req.decision.actor.personId };
+        if (f.meaning === 'response') patch.response = { text: value, at: decision.decidedAt, byPersonId: decision.actor.personId };
         if (f.meaning === 'question') patch.question = value;
         if (f.meaning === 'reason' && action?.goto === '@reject') patch.rejectionReason = value;
       }
@@ -315,18 +336,19 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
           ? [...x.verdicts, slaVerdict({
               calendar: deps.calendar, scope: 'step', id: step.id, visit: req.visit, unit: step.limit!.unit, deadlines: req.sla,
-              endedAt: new Date(req.decision.decidedAt),
+              endedAt: new Date(decision.decidedAt),
               escalatedTo: x.escalations.filter((e) => e.stepId === step.id && e.visit === req.visit).map((e) => e.to),
             })]
           : x.verdicts;
         const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
-      const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason').map((f) => [f.name, req.decision.fields[f.name]]).filter(([, v]) => v));
+      // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
+      const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await record(deps, {
-        caseId: c.caseId, at: req.decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
-        actor: { kind: 'official', personId: req.decision.actor.personId, role: req.decision.actor.role, ...(req.decision.actor.onBehalfOf ? { onBehalfOf: req.decision.actor.onBehalfOf } : {}) },
-        data: { action: req.decision.action, ...notes },
+        caseId: c.caseId, at: decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
+        actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
+        data: { action: decision.action, ...notes },
       });
       return;
     }
@@ -343,14 +365,28 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       return;
     }
     case 'reporterFeedback': {
+      const f = await storedFeedback(deps, c, req);
       if (!(await deps.store.claimOnce(c.caseId, `outcome#feedback#${req.visit}`))) return;
-      const f = req.feedback;
       await mutateCase(deps, c.caseId, (x) => ({
         ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
         ...(f.satisfied ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
       }), c);
       if (f.rating || f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
-      if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, data: { comment: f.comment } });
+      if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, visit: req.visit, data: { comment: f.comment, ...(f.rating ? { rating: f.rating } : {}) } });
+      return;
+    }
+    case 'reporterAnswered': {
+      const task = await deps.store.getTask(c.caseId, taskSlot('reporterAnswer', req.stepId, req.visit));
+      const given = task?.given?.kind === 'reporter' ? task.given : undefined;
+      if (task && given) await noteDelivered(deps, task, req.enteredAt);
+      if (!given?.comment) {
+        deps.log.warn('reporter answer without a stored text', { caseId: c.caseId, stepId: req.stepId, visit: req.visit });
+        return;
+      }
+      // Looked up rather than claimed first: a crash between a claim and the event would lose the answer.
+      const events = await deps.store.listEvents(c.caseId);
+      if (events.some((ev) => ev.type === 'reporter_answered' && ev.stepId === req.stepId && ev.visit === req.visit)) return;
+      await record(deps, { caseId: c.caseId, at: given.at, type: 'reporter_answered', actor: { kind: 'reporter' }, stepId: req.stepId, visit: req.visit, data: { answer: given.comment } });
       return;
     }
     case 'closed': {
@@ -362,6 +398,45 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       return;
     }
   }
+}
+
+/**
+ * The official's decision of a step visit, word for word: as stored on its task before the delivery
+ * (marked delivered now that it has arrived), or, from an execution started before texts were kept
+ * off the execution, as the decision itself carried it.
+ */
+async function storedDecision(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequest, { kind: 'stepDone' }>): Promise<Omit<OfficialDecision, 'kind'>> {
+  const task = await deps.store.getTask(c.caseId, taskSlot('official', req.stepId, req.visit));
+  const given = task?.given?.kind === 'official' && task.given.action === req.decision.action ? task.given : undefined;
+  if (task && given) {
+    await noteDelivered(deps, task, req.enteredAt);
+    return given;
+  }
+  const d = req.decision;
+  if (!d.fields) deps.log.warn('step decision without a stored text', { caseId: c.caseId, stepId: req.stepId, visit: req.visit });
+  return {
+    action: d.action,
+    fields: d.fields ?? {},
+    actor: d.actor ?? { personId: task?.decidedBy ?? 'unknown', role: task?.role ?? '', ...(task?.decidedOnBehalfOf ? { onBehalfOf: task.decidedOnBehalfOf } : {}) },
+    decidedAt: d.decidedAt ?? task?.decidedAt ?? req.enteredAt,
+  };
+}
+
+/**
+ * The reporter's feedback on an answer, word for word: as stored on the reply task (found by the step
+ * that answered; an older execution does not name it, so the `response_sent` event of that visit
+ * does), or as an older execution's feedback carried it.
+ */
+async function storedFeedback(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequest, { kind: 'reporterFeedback' }>): Promise<Omit<ReporterDecision, 'kind'>> {
+  const stepId = req.stepId ?? (await deps.store.listEvents(c.caseId)).filter((ev) => ev.type === 'response_sent' && ev.visit === req.visit).at(-1)?.stepId;
+  const task = stepId ? await deps.store.getTask(c.caseId, taskSlot('reporterReply', stepId, req.visit)) : undefined;
+  const given = task?.given?.kind === 'reporter' ? task.given : undefined;
+  if (task && given) {
+    await noteDelivered(deps, task, req.enteredAt);
+    return given;
+  }
+  const f = req.feedback;
+  return { satisfied: f.satisfied, ...(f.rating ? { rating: f.rating } : {}), ...(f.comment ? { comment: f.comment } : {}), at: f.at ?? task?.decidedAt ?? req.enteredAt };
 }
 
 const continuePending = (why: string) => Object.assign(new Error(`Cannot hand over yet: ${why}`), { name: WorkflowError.continuePending });

@@ -171,8 +171,19 @@ ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.na
 ${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
 <p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
 ${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
+${reporterMessagesCard(c.reporterMessages, lang)}
 ${forms || `<div class="card">${noForms}</div>`}
 <h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
+}
+
+/** What the reporter wrote to the officials (replies, answers to a question), oldest first, each kept as typed. */
+function reporterMessagesCard(messages: TaskView['case']['reporterMessages'], lang: Language): string {
+  if (!messages.length) return '';
+  const heading = (m: (typeof messages)[number]) => m.kind === 'reply'
+    ? `${t(lang, 'Balasan pelapor: belum puas', 'The reporter replied: not satisfied')}${m.rating ? ` (${t(lang, 'nilai', 'rating')} ${m.rating}/5)` : ''}`
+    : t(lang, 'Jawaban pelapor atas pertanyaan', 'The reporter answered the question');
+  return `<section class="card" aria-labelledby="reporter-messages"><h2 id="reporter-messages">${t(lang, 'Pesan dari pelapor', 'Messages from the reporter')}</h2>
+${messages.map((m) => `<article class="reporter-message" data-kind="${e(m.kind)}"><p class="muted">${e(heading(m))} · ${e(formatDateTime(m.at, lang))}</p><p style="white-space:pre-wrap;border-left:4px solid #b7791f;padding-left:.75rem">${e(m.text)}</p></article>`).join('\n')}</section>`;
 }
 
 /** Error pages: 400, 403 not allowed (a stale form, a view-only link), 404 unknown link, 409 already acted, 410 expired or superseded, 5xx. */

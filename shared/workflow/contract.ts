@@ -115,21 +115,47 @@ export const OpenTaskRequest = z.object({
 });
 export type OpenTaskRequest = z.infer<typeof OpenTaskRequest>;
 
-/** What SendTaskSuccess delivers for an official's task: the decision. */
+/**
+ * Ids that reach an intrinsic function of the machine (`States.JsonToString`, `States.StringToJson`)
+ * — action ids, step and phase ids — are held to this pattern, which cannot hold `"` or `\`: the
+ * local engine's intrinsics drop every backslash, and no design should lean on how an engine escapes.
+ * The SOP schema and the compiler both refuse any other.
+ */
+export const INTRINSIC_SAFE_ID = /^[a-z][a-zA-Z0-9-]*$/;
+
+/**
+ * What SendTaskSuccess delivers for an official's task: the action's id, nothing else. The fields as
+ * typed, who acted and when are stored on the task (`TaskRecord.given`) before the delivery, and the
+ * outcome handler reads them there, so no text a person wrote travels through the execution.
+ *
+ * Tolerated for executions started before that design (still running on AWS): a decision that carries
+ * `fields`, `actor` and `decidedAt` itself. The outcome handler prefers the stored decision and falls
+ * back on those.
+ */
 export const StepDecision = z.object({
-  action: z.string().min(1),
-  fields: z.record(z.string(), z.string()),
-  actor: z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.string().optional() }),
-  decidedAt: z.string(),
+  action: z.string().regex(INTRINSIC_SAFE_ID),
+  /** Old shape only. */
+  fields: z.record(z.string(), z.string()).optional(),
+  /** Old shape only. */
+  actor: z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.string().optional() }).optional(),
+  /** Old shape only. */
+  decidedAt: z.string().optional(),
 });
 export type StepDecision = z.infer<typeof StepDecision>;
 
-/** What SendTaskSuccess delivers for the reporter's window or answer. */
+/**
+ * What SendTaskSuccess delivers for the reporter's window or answer: flags only (satisfied, the
+ * rating). The comment or answer and its time are stored on the task (`TaskRecord.given`) first.
+ *
+ * Tolerated for executions started before that design: feedback that carries `comment` and `at`.
+ */
 export const ReporterFeedback = z.object({
   satisfied: z.boolean(),
   rating: z.number().int().min(1).max(5).optional(),
+  /** Old shape only. */
   comment: z.string().optional(),
-  at: z.string(),
+  /** Old shape only. */
+  at: z.string().optional(),
 });
 export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
@@ -159,7 +185,17 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
     sla: Deadlines.optional(),
   }),
   z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.number().int().min(1), sla: Deadlines }),
-  z.object({ ...Base, kind: z.literal('reporterFeedback'), visit: z.number().int().min(1), feedback: ReporterFeedback }),
+  /**
+   * The reporter's reply window ended with their feedback. `stepId` (the step that answered: the
+   * task slot's) is absent from executions started before the texts moved to the task; the handler
+   * then finds it from the `response_sent` event of that visit.
+   */
+  z.object({ ...Base, kind: z.literal('reporterFeedback'), stepId: z.string().min(1).optional(), visit: z.number().int().min(1), feedback: ReporterFeedback }),
+  /**
+   * The reporter answered the question of `stepId` (visit = the question's visit): the handler records
+   * the answer, read from the task, on the case's history, where the officials see it.
+   */
+  z.object({ ...Base, kind: z.literal('reporterAnswered'), stepId: z.string().min(1), visit: z.number().int().min(1) }),
   z.object({
     ...Base,
     kind: z.literal('closed'),

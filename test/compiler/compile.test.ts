@@ -3,7 +3,7 @@ import { join } from 'node:path';
 // asl-validator is CommonJS with a default-exported function.
 import aslValidator from 'asl-validator';
 import { sops, getSop } from '../../shared/sops';
-import type { Sop } from '../../shared/sop/schema';
+import { Sop as SopSchema, type Sop } from '../../shared/sop/schema';
 import { compileSop, renderAsl, type AslMachine, type AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { CONTINUE_AS_NEW_AFTER_SECONDS, EXECUTION_TIMEOUT_SECONDS } from '../../shared/workflow/executions';
@@ -295,13 +295,18 @@ describe('the fixture shapes', () => {
     expect(s.get('terima: ask reporter: window')).toMatchObject({ Resource: placeholder('deadlines'), ResultPath: '$.replySla', Parameters: { scope: 'replyWindow', id: 'terima' } });
     const race = s.get('terima: ask reporter')!;
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
-      [['StepDone'], 'terima: ask reporter: answered'],
+      [['StepDone'], 'terima: ask reporter: record answer'],
       [['ReplyWindowElapsed'], 'terima: ask reporter: answered'],
       [['ContinueAsNew'], 'Continued as new'],
     ]);
     const [work, clock] = race.Branches as Scope[];
-    // The answer is recorded by the task handler; it never enters the execution.
+    // The answer never enters the execution: the feedback use case stored it on the task, and outcome
+    // `reporterAnswered` records it on the case (read from the task) before the step resumes.
     expect(work!.States[work!.StartAt]).toMatchObject({ ResultPath: null, Parameters: { Payload: { kind: 'reporterAnswer', stepId: 'terima' } } });
+    expect(s.get('terima: ask reporter: record answer')).toMatchObject({
+      Resource: placeholder('outcome'), ResultPath: null, Next: 'terima: ask reporter: answered',
+      Parameters: { kind: 'reporterAnswered', stepId: 'terima', 'visit.$': '$.visits.terima_ask.n' },
+    });
     expect(work!.States['terima: ask reporter: wait for answer: finish']).toEqual({ Type: 'Fail', Error: 'StepDone', Cause: 'answered' });
     expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n])).toEqual([
       expect.objectContaining({ Type: 'Wait', TimestampPath: '$.replySla.dueAt' }),
@@ -349,7 +354,7 @@ describe('the fixture shapes', () => {
     expect(s.get('Reporter window: resume')).toMatchObject({ InputPath: '$.resume.answeredBy', ResultPath: '$.answeredBy' });
     expect(s.get('Reporter window: feedback')).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback' });
     expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.feedback.value', ResultPath: '$.feedback' });
-    expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'feedback.$': '$.feedback' } });
+    expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'stepId.$': '$.answeredBy', 'feedback.$': '$.feedback' } });
     // Once recorded, only the verdict travels on: the rating and comment stay out of the execution.
     expect(s.get('Reporter window: keep verdict')).toMatchObject({ Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback' });
     expect(s.get('Reporter window: route')).toEqual({
@@ -463,18 +468,37 @@ describe('SOPs the compiler refuses, with a message that says what to fix', () =
     expect(() => compileSop(sop)).toThrow(/longer than 80 characters: shorten/);
   });
 
-  test('a limited step whose decision could outgrow the 32,768-character error cause that carries it', () => {
+  test('an action, step or phase id that could carry a quote or a backslash through an intrinsic function', () => {
     const desk = getFixture('fixture-desk');
-    const big = (maxLength: number): Sop => ({
+    const withAction = (id: string): Sop => ({
       ...desk,
-      steps: desk.steps.map((st) => (st.id !== 'telaah' ? st : {
-        ...st,
-        actions: st.actions.map((a) => (a.id !== 'draft' ? a : { ...a, fields: a.fields.map((f) => ({ ...f, maxLength })) })),
-      })),
+      steps: desk.steps.map((st) => (st.id !== 'telaah' ? st : { ...st, actions: st.actions.map((a) => (a.id !== 'draft' ? a : { ...a, id })) })),
     });
-    expect(() => compileSop(big(20_000))).toThrow(/Step "telaah", action "draft": its fields may hold 20000 characters; .* lower their maxLength to 15865 in total/);
-    expect(() => compileSop(big(15_865))).not.toThrow();
-    expect(() => compileSop(big(15_866))).toThrow(/lower their maxLength/);
+    const rule = /use letters, digits and dashes, starting with a lowercase letter \(no quotes, backslashes or spaces\): it travels through the state machine's intrinsic functions/;
+    for (const id of ['dra"ft', 'draft\\n', 'draft now', 'Draft']) {
+      expect(() => compileSop(withAction(id))).toThrow(`Step "telaah", action id ${JSON.stringify(id)}: `);
+      expect(() => compileSop(withAction(id))).toThrow(rule);
+    }
+    expect(() => compileSop(withAction('draftAgain'))).not.toThrow();
+    const withStep = { ...desk, steps: desk.steps.map((st) => (st.id !== 'telaah' ? st : { ...st, id: 'tel"aah' })) } as Sop;
+    expect(() => compileSop(withStep)).toThrow(/Step id "tel\\"aah": use letters, digits and dashes/);
+    // The schema refuses such an action id before the compiler sees it, saying why.
+    const parsed = SopSchema.safeParse({ ...desk, steps: withAction('dra"ft').steps });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => i.message)).toContain('an action id is letters and digits, starting with a lowercase letter (no spaces, quotes or backslashes): it travels through the state machine');
+  });
+
+  test('the only texts that pass through an intrinsic function are ids and the compiler\'s own state names', () => {
+    for (const sop of [...sops, ...fixtures]) {
+      const text = renderAsl(compileSop(sop));
+      const intrinsic = [...text.matchAll(/"(States\.[A-Za-z]+)\(([^)]*)\)"/g)].map((m) => `${m[1]}(${m[2]})`);
+      expect(new Set(intrinsic)).toEqual(new Set(intrinsic.filter((x) => [
+        /^States\.JsonToString\(\$\.(decision|feedback)\)$/, /^States\.JsonToString\(\$\)$/, /^States\.StringToJson\(\$\.(decision|feedback|done)\.Cause\)$/,
+        /^States\.MathAdd\(\$\.visits\.[a-z0-9_]+\.n, 1\)$/, /^States\.JsonMerge\(\$\.visits, \$\.resume\.visits, false\)$/,
+      ].some((r) => r.test(x)))));
+      // What the work branch of a step puts in `$.decision` is what the task use case sends: `{action}`.
+      for (const step of sop.steps) for (const a of step.actions) expect(a.id).toMatch(/^[a-z][a-zA-Z0-9-]*$/);
+    }
   });
 });
 

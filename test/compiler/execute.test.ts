@@ -13,8 +13,12 @@ import { deadlinesAt, runMachine } from './run-machine';
 
 const PAST = (i: number) => new Date(Date.UTC(2020, 0, 6, 1, i));
 const IN_AN_HOUR = (i: number) => new Date(Date.now() + 3_600_000 + i * 60_000);
-const decision = (action: string): StepDecision => ({ action, fields: {}, actor: { personId: 'pegawai-1', role: 'tester' }, decidedAt: new Date().toISOString() });
-const feedback = (satisfied: boolean) => ({ satisfied, ...(satisfied ? { rating: 5 } : {}), at: new Date().toISOString() });
+/** What the task use case delivers: the action's id only (the texts are stored on the task). */
+const decision = (action: string): StepDecision => ({ action });
+/** An execution started before texts were kept off it got the whole decision: still accepted. */
+const oldDecision = (action: string, fields: Record<string, string>): StepDecision => ({ action, fields, actor: { personId: 'pegawai-1', role: 'tester' }, decidedAt: new Date().toISOString() });
+/** What the feedback use case delivers: flags only. */
+const feedback = (satisfied: boolean) => ({ satisfied, ...(satisfied ? { rating: 5 } : {}) });
 
 /** One execution's record of calls, readable in an assertion, and a way to wait for one of them. */
 class Journal {
@@ -39,7 +43,8 @@ const describeOutcome = (r: OutcomeRequest) => {
     case 'started': return 'outcome started';
     case 'stepDone': return `outcome stepDone ${r.stepId}#${r.visit} ${r.decision.action}`;
     case 'phaseDone': return `outcome phaseDone ${r.phaseId}#${r.visit}`;
-    case 'reporterFeedback': return `outcome feedback #${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
+    case 'reporterFeedback': return `outcome feedback ${r.stepId}#${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
+    case 'reporterAnswered': return `outcome answered ${r.stepId}#${r.visit}`;
     case 'closed': return `outcome closed ${r.reason}`;
     case 'continueAsNew': return `hand over ${r.task.kind} ${r.task.stepId}#${r.task.visit}`;
   }
@@ -130,10 +135,10 @@ describe('executing the compiled service-desk fixture', () => {
       'official setuju#2': () => decision('approve'),
       'official kirim#1': () => decision('send'),
       'reporterReply kirim#1': () => feedback(false),
-      'official telaah#3': () => ({ ...decision('draft'), fields: { draft: 'Teks tanggapan untuk Ibu Siti' } }),
+      'official telaah#3': () => oldDecision('draft', { draft: 'Teks tanggapan untuk Ibu Siti' }),
       'official setuju#3': () => decision('approve'),
       'official kirim#2': () => decision('send'),
-      'reporterReply kirim#2': () => ({ ...feedback(true), comment: 'Terima kasih, Siti' }),
+      'reporterReply kirim#2': () => ({ ...feedback(true), comment: 'Terima kasih, Siti', at: new Date().toISOString() }),
     };
     // Act (the clocks wait an hour: finishing within the test's time shows nobody waited for them)
     const { journal, outcomes, requests, output } = await play({ machine, answers });
@@ -147,17 +152,21 @@ describe('executing the compiled service-desk fixture', () => {
       'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft',
       'deadlines step setuju#2', 'open official setuju#2', 'outcome stepDone setuju#2 approve',
       'open official kirim#1', 'outcome stepDone kirim#1 send',
-      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 unsatisfied',
+      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 unsatisfied',
       'deadlines step telaah#3', 'open official telaah#3', 'outcome stepDone telaah#3 draft',
       'deadlines step setuju#3', 'open official setuju#3', 'outcome stepDone setuju#3 approve',
       'open official kirim#2', 'outcome stepDone kirim#2 send',
-      'deadlines replyWindow kirim#2', 'open reporterReply kirim#2', 'outcome feedback #2 satisfied',
+      'deadlines replyWindow kirim#2', 'open reporterReply kirim#2', 'outcome feedback kirim#2 satisfied',
       'outcome closed rated', 'notify closing',
     ]);
     const telaah = outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'telaah');
     expect(telaah).toMatchObject({ caseId: 'case-1', executionId: expect.stringContaining(':case-1'), decision: { action: 'draft' }, sla: { calendarVersion: 'test' } });
     expect(outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'kirim')).not.toHaveProperty('sla');
-    // The texts reached the outcome handler, and went no further through the execution.
+    // The decision the task use case sends today reaches the outcome handler as it was sent: the action only.
+    expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'stepDone', stepId: 'telaah', visit: 1, decision: { action: 'draft' } }));
+    expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'reporterFeedback', stepId: 'kirim', visit: 1, feedback: { satisfied: false } }));
+    // An old-shaped delivery (an execution started before the texts moved to the task) still routes;
+    // its texts reach the outcome handler, and go no further through the execution.
     expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'stepDone', visit: 3, decision: expect.objectContaining({ fields: { draft: 'Teks tanggapan untuk Ibu Siti' } }) }));
     expect(outcomes).toContainEqual(expect.objectContaining({ kind: 'reporterFeedback', feedback: expect.objectContaining({ comment: 'Terima kasih, Siti' }) }));
     expect(JSON.stringify(output)).not.toMatch(/Siti/);
@@ -229,7 +238,7 @@ describe('executing the compiled routed fixture', () => {
       'official verifikasi#1': () => decision('toInspectorate'),
       'official apip-terima#1': async (j) => { await j.when('notify reminder pengawasan#1'); return decision('forward'); },
       'official apip-periksa#1': () => decision('ask'),
-      'reporterAnswer apip-periksa#1': () => ({ satisfied: false, comment: 'jawaban', at: new Date().toISOString() }),
+      'reporterAnswer apip-periksa#1': () => ({ satisfied: false }),
       'official apip-periksa#2': () => decision('done'),
       'official apip-jawab#1': () => decision('respond'),
       'reporterReply apip-jawab#1': () => feedback(true),
@@ -247,11 +256,11 @@ describe('executing the compiled routed fixture', () => {
       'deadlines phase pengawasan#1', 'open official apip-terima#1', 'outcome stepDone apip-terima#1 forward',
       'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 ask',
       'outcome phaseDone pengawasan#1',
-      'deadlines replyWindow apip-periksa#1', 'open reporterAnswer apip-periksa#1',
+      'deadlines replyWindow apip-periksa#1', 'open reporterAnswer apip-periksa#1', 'outcome answered apip-periksa#1',
       'deadlines phase pengawasan#2', 'deadlines step apip-periksa#2', 'open official apip-periksa#2', 'outcome stepDone apip-periksa#2 done',
       'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond',
       'outcome phaseDone pengawasan#2',
-      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback #1 satisfied',
+      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback apip-jawab#1 satisfied',
       'outcome closed rated', 'notify closing',
     ]);
   });
@@ -332,7 +341,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft',
       'deadlines step setuju#2', 'open official setuju#2', 'outcome stepDone setuju#2 approve',
       'open official kirim#1', 'outcome stepDone kirim#1 send',
-      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 satisfied',
+      'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 satisfied',
       'outcome closed rated', 'notify closing',
     ]);
     expect(next.requests.find((r) => 'taskToken' in r)).toMatchObject({ executionId: expect.stringMatching(/:case-1-c2$/) });
@@ -356,7 +365,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       'outcome started',
       'deadlines phase pengawasan#1', 'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 done',
       'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond', 'outcome phaseDone pengawasan#1',
-      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback #1 satisfied',
+      'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback apip-jawab#1 satisfied',
       'outcome closed rated', 'notify closing',
     ]);
   });
@@ -368,7 +377,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       slot: 'reporterReply kirim#1',
       resume: { at: 'reporter', answeredBy: 'kirim' },
       then: { 'reporterReply kirim#1': () => feedback(true) },
-      successor: ['outcome started', 'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback #1 satisfied', 'outcome closed rated', 'notify closing'],
+      successor: ['outcome started', 'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 satisfied', 'outcome closed rated', 'notify closing'],
     },
     {
       wait: 'a question to the reporter',
@@ -376,7 +385,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       slot: 'reporterAnswer terima#1',
       resume: { at: 'terima-ask' },
       then: { 'reporterAnswer terima#1': () => ({ satisfied: false, comment: 'jawaban', at: new Date().toISOString() }), 'official terima#2': () => decision('reject') },
-      successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
+      successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'outcome answered terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
     },
   ];
   test.each(windows)('$wait is handed over and taken up again in the same window', async ({ answers, slot, resume: expected, then, successor }) => {

@@ -301,21 +301,26 @@ describe('POST /api/complaints/{trackingId}/feedback', () => {
     expect(bodyOf(res)).toEqual({ ok: true, closed: true });
     const sent = sfn.calls.filter((c) => c.op === 'SendTaskSuccess' && c.body.taskToken === task.taskToken);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!.body.output)).toEqual({ satisfied: true, rating: 5, comment: 'Terima kasih', at: '2026-12-01T01:30:00+07:00' });
-    expect((await store.getTask(caseId, task.slot))?.status).toBe('done');
+    // The execution gets the flags; the reporter's words and the time are stored on the task first.
+    expect(JSON.parse(sent[0]!.body.output)).toEqual({ satisfied: true, rating: 5 });
+    expect(await store.getTask(caseId, task.slot)).toMatchObject({
+      status: 'done', deliveredAt: '2026-12-01T01:30:00+07:00',
+      given: { kind: 'reporter', satisfied: true, rating: 5, comment: 'Terima kasih', at: '2026-12-01T01:30:00+07:00' },
+    });
     const again = await feedback(trackingId, { key, satisfied: false, comment: 'Belum' });
     expect(again.statusCode).toBe(409);
   });
 
   test('an answer to the officer\'s question needs its text and does not close the complaint', async () => {
-    const { trackingId, key, task } = await answered('reporterAnswer');
+    const { trackingId, key, task, caseId } = await answered('reporterAnswer');
     const empty = await feedback(trackingId, { key, satisfied: true });
     expect(empty.statusCode).toBe(400);
     expect(bodyOf(empty).issues).toEqual([{ path: 'comment', message: 'Tulis jawaban Anda atas pertanyaan petugas.' }]);
     const res = await feedback(trackingId, { key, satisfied: true, comment: 'Puskesmas Sekayu, loket 2.' });
     expect(bodyOf(res)).toEqual({ ok: true, closed: false });
     const sent = sfn.calls.filter((c) => c.op === 'SendTaskSuccess' && c.body.taskToken === task.taskToken);
-    expect(JSON.parse(sent[0]!.body.output)).toMatchObject({ comment: 'Puskesmas Sekayu, loket 2.' });
+    expect(JSON.parse(sent[0]!.body.output)).toEqual({ satisfied: true });
+    expect((await store.getTask(caseId, task.slot))?.given).toMatchObject({ comment: 'Puskesmas Sekayu, loket 2.' });
   });
 
   test('the form posts urlencoded and gets a page back', async () => {
@@ -364,14 +369,34 @@ describe('POST /api/complaints/{trackingId}/feedback', () => {
     expect(bodyOf(en).issues).toEqual([{ path: 'comment', message: expect.stringMatching(/^Tell us what is still missing/) }]);
   });
 
-  test('when Step Functions refuses, 503 and the task stays open so that the reporter can send it again', async () => {
+  test('when Step Functions refuses, 503: the reply stays stored, and sending it again delivers it (once)', async () => {
     const { trackingId, key, task, caseId } = await answered();
     sfn.failNext('SendTaskSuccess', 1);
-    const failed = await feedback(trackingId, { key, satisfied: true, rating: 4 });
+    const reply = { key, satisfied: false, rating: 2, comment: 'Masih "antre" lama.\nBaris dua \\ 😀' };
+    const failed = await feedback(trackingId, reply);
     expect(failed.statusCode).toBe(503);
     expect(failed.headers?.['retry-after']).toBeDefined();
-    expect((await store.getTask(caseId, task.slot))?.status).toBe('open');
-    expect((await feedback(trackingId, { key, satisfied: true, rating: 4 })).statusCode).toBe(200);
+    expect(await store.getTask(caseId, task.slot)).toMatchObject({ status: 'done', given: { comment: reply.comment, satisfied: false, rating: 2 } });
+    expect(await store.getTask(caseId, task.slot)).not.toHaveProperty('deliveredAt');
+    // Another reply meanwhile cannot replace it: the stored one is delivered, and this one is told so.
+    const other = await feedback(trackingId, { key, satisfied: true, rating: 5 });
+    expect(other.statusCode).toBe(409);
+    const delivered = sfn.calls.filter((c) => c.op === 'SendTaskSuccess' && c.body.taskToken === task.taskToken);
+    expect(delivered.map((c) => JSON.parse(c.body.output))).toEqual([{ satisfied: false, rating: 2 }, { satisfied: false, rating: 2 }]);
+    expect(await store.getTask(caseId, task.slot)).toMatchObject({ deliveredAt: expect.any(String) });
+    // Now delivered: the same reply again is 409 and reaches nothing.
+    expect((await feedback(trackingId, reply)).statusCode).toBe(409);
+    expect(sfn.calls.filter((c) => c.op === 'SendTaskSuccess' && c.body.taskToken === task.taskToken)).toHaveLength(2);
+  });
+
+  test('a reply stored but refused by Step Functions is delivered when the reporter sends it again', async () => {
+    const { trackingId, key, task, caseId } = await answered();
+    sfn.failNext('SendTaskSuccess', 1);
+    expect((await feedback(trackingId, { key, satisfied: true, rating: 4 })).statusCode).toBe(503);
+    const again = await feedback(trackingId, { key, satisfied: true, rating: 4 });
+    expect(again.statusCode).toBe(200);
+    expect(bodyOf(again)).toEqual({ ok: true, closed: true });
+    expect(await store.getTask(caseId, task.slot)).toMatchObject({ status: 'done', deliveredAt: expect.any(String) });
   });
 });
 

@@ -135,7 +135,9 @@ test('the reminder gives the assignee a link of their own that acts, beside the 
   expect(view.actions[0]!.id).toBe('recorded');
   expect((await viewTask(w.deps, assigneeKey, 'id')).view.actions[0]!.id).toBe('recorded');
   await actOnTask(w.deps, reminderKey, { action: 'recorded' }, { lang: 'id', now: NOW, viaForm: false });
-  expect(w.decisions.at(-1)!.decision.actor).toEqual({ personId: 'perpus-staf', role: 'staf' });
+  // The execution gets the action only; who acted is stored with the decision on the task.
+  expect(w.decisions.at(-1)!.decision).toEqual({ action: 'recorded' });
+  expect((await w.store.getTask(caseId, taskSlot('official', 'catat', 1)))!.given).toMatchObject({ actor: { personId: 'perpus-staf', role: 'staf' } });
 });
 
 test('a superior acts on behalf of the assignee; then every link of the step answers 409 naming them', async () => {
@@ -155,7 +157,10 @@ test('a superior acts on behalf of the assignee; then every link of the step ans
 
   // Assess: the decision reached the execution as the Kasi's, for the staff officer.
   expect(result.next).toBe('periksa');
-  expect(w.decisions).toEqual([{ token: 'token-catat', decision: expect.objectContaining({ action: 'recorded', actor: { personId: 'perpus-kasi', role: 'staf', onBehalfOf: 'perpus-staf' } }) }]);
+  expect(w.decisions).toEqual([{ token: 'token-catat', decision: { action: 'recorded' } }]);
+  expect((await w.store.getTask(caseId, taskSlot('official', 'catat', 1)))!.given).toEqual({
+    kind: 'official', action: 'recorded', fields: { registerNumber: 'R-12' }, actor: { personId: 'perpus-kasi', role: 'staf', onBehalfOf: 'perpus-staf' }, decidedAt: expect.any(String),
+  });
   for (const key of [assigneeKey, reminderKey, kasiKey, headKey, bupatiKey]) {
     const err = await refusal(actOnTask(w.deps, key, { action: 'recorded' }, { lang: 'id', now: NOW, viaForm: false }));
     expect(err).toBeInstanceOf(Conflict);
@@ -230,7 +235,9 @@ test('the head hands the task to the Plh: the assignee\'s links answer 410, the 
   expect(events.find((e) => e.type === 'task_reassigned')).toMatchObject({ actor: { personId: 'perpus-kadin', onBehalfOf: 'perpus-kabid' }, from: 'perpus-kabid', to: 'perpus-plh-kabid' });
   const plhKey = keyIn(handedOver);
   await actOnTask(w.deps, plhKey, { action: 'respond', response: 'Buku sudah tercatat kembali.' }, { lang: 'id', now: NOW, viaForm: false });
-  expect(w.decisions.at(-1)!.decision.actor).toEqual({ personId: 'perpus-plh-kabid', role: 'kabid-layanan' });
+  expect(w.decisions.at(-1)!.decision).toEqual({ action: 'respond' });
+  const solusi = (await w.store.getTask(caseId, taskSlot('official', 'solusi', 1)))!;
+  expect(solusi.given).toMatchObject({ actor: { personId: 'perpus-plh-kabid', role: 'kabid-layanan' }, fields: { response: 'Buku sudah tercatat kembali.' } });
 });
 
 test('each link has its own CSRF token: the page of one key cannot post through another', async () => {

@@ -12,6 +12,7 @@ const evilCase: CaseSummary = {
   trackingId: 'TGP-7KQ4-M9XD-R', title: `Judul ${attack}\r\nBcc: victim@example.com`, description: `Uraian ${attack}`,
   agencyName: 'Dinas Kesehatan', category: 'Pelayanan', location: `Lokasi ${attack}`, submittedAt: '2026-11-23T09:30:00+07:00',
   reporter: { name: `Nama ${attack}`, email: 'r@example.com' },
+  reporterMessages: [{ at: '2026-11-24T09:00:00+07:00', kind: 'reply', text: `Balasan ${attack}`, satisfied: false, rating: 2 }, { at: '2026-11-24T10:00:00+07:00', kind: 'answer', text: `Jawaban ${attack}` }],
 };
 const step = { name: 'Analisa', expects: 'Analisa dan survei', role: 'Tim', dueAt: '2026-11-26T16:00:00+07:00' };
 const now = '2026-11-23T10:00:00+07:00';
@@ -94,7 +95,7 @@ test('every page escapes user text', () => {
   const view: TaskView = {
     task: { stepId: 's', stepName: `Step ${attack}`, role: 'r', status: 'open', dueAt: null, expects: attack, visit: 1, assignee: { name: attack, title: attack } },
     link: { holder: 'grant', may: 'act', reason: 'escalation', level: 1, note: attack },
-    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, history: [{ at: now, event: 'step_completed', note: attack, by: attack, onBehalfOf: attack }] },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'in_progress', title: attack, description: attack, category: attack, location: attack, submittedAt: now, reporter: { name: attack }, responseDraft: attack, reporterMessages: [{ at: now, kind: 'reply', text: attack, satisfied: false }, { at: now, kind: 'answer', text: attack }], history: [{ at: now, event: 'step_completed', note: attack, by: attack, onBehalfOf: attack }] },
     actions: [{ id: 'a', label: attack, fields: [{ name: 'f', label: attack, type: 'textarea', required: true, value: attack }] }],
   };
   const done: TaskView = { ...view, task: { ...view.task, status: 'done', decided: { by: attack, onBehalfOf: attack, at: now, decision: attack } }, actions: [] };
@@ -110,6 +111,36 @@ test('every page escapes user text', () => {
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img src=x');
   }
+});
+
+test('the reporter\'s words reach the official as typed: in the new-task email (text exact, HTML escaped with its line breaks) and on the task page', () => {
+  const reply = 'Belum ada "nomor antrean".\nBaris dua\tkolom <b>tebal</b> &amp; \\ 😀 \u200F';
+  const answer = 'Di loket 3 — <script>x</script>';
+  const summary: CaseSummary = { ...evilCase, reporter: undefined, reporterMessages: [
+    { at: '2026-11-24T09:00:00+07:00', kind: 'reply', text: reply, satisfied: false },
+    { at: '2026-11-24T10:00:00+07:00', kind: 'answer', text: answer },
+  ] };
+  const mail = renderEmail({ template: 'newTask', recipientName: 'Andi', case: summary, step, taskUrl: 'https://x/tasks/k', now }, 'id');
+  expect(mail.text).toContain("Balasan pelapor (belum puas), Selasa, 24 November 2026 pukul 09.00 WIB:");
+  expect(mail.text).toContain(`:\n${reply}\n`);
+  expect(mail.text).toContain(`:\n${answer}`);
+  expect(mail.html).toContain('Belum ada &quot;nomor antrean&quot;.<br>Baris dua\tkolom &lt;b&gt;tebal&lt;/b&gt; &amp;amp; \\ 😀 \u200F');
+  expect(mail.html).toContain('Di loket 3 — &lt;script&gt;x&lt;/script&gt;');
+  expect(mail.html.indexOf('nomor antrean')).toBeLessThan(mail.html.indexOf('Di loket 3'));
+  const view: TaskView = {
+    task: { stepId: 's', stepName: 'Analisa', role: 'r', status: 'open', dueAt: null, expects: 'x', visit: 2, assignee: null },
+    link: { holder: 'assignee', may: 'act' },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'A' }, status: 'in_progress', title: 't', description: 'd', category: 'c', submittedAt: now, reporter: 'hidden',
+      reporterMessages: summary.reporterMessages!, history: [] },
+    actions: [],
+  };
+  const page = renderTaskPage({ view, csrfToken: 'c', now: new Date(now), lang: 'en' });
+  expect(page).toContain('Messages from the reporter');
+  expect(page).toContain('The reporter replied: not satisfied');
+  expect(page).toContain('white-space:pre-wrap');
+  expect(page).toContain('Belum ada &quot;nomor antrean&quot;.\nBaris dua\tkolom &lt;b&gt;tebal&lt;/b&gt; &amp;amp; \\ 😀 \u200F');
+  expect(page).not.toContain('<script>x');
+  expect(renderTaskPage({ view: { ...view, case: { ...view.case, reporterMessages: [] } }, csrfToken: 'c', now: new Date(now), lang: 'en' })).not.toContain('Messages from the reporter');
 });
 
 test('the form has a label for every input and shows errors next to their fields', () => {
