@@ -189,8 +189,14 @@ export function renderErrorPage(input: { status: number; message: string; detail
   };
   const [id, en] = titles[status] ?? ['Terjadi gangguan', 'Something went wrong'];
   const issues = Array.isArray(input.details.issues) ? (input.details.issues as Issue[]) : [];
+  // A 5xx says it in both languages: whatever failed may have been the reading of the requester's language.
+  const failure = {
+    id: 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.',
+    en: 'Something went wrong on our side. Your data is safe; please try again shortly.',
+  };
+  const other: Language = lang === 'id' ? 'en' : 'id';
   const body = status >= 500
-    ? t(lang, 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.', 'Something went wrong on our side. Your data is safe; please try again shortly.')
+    ? `${failure[lang]}</p><p lang="${other}">${failure[other]}`
     : e(input.message);
   return layout(t(lang, id, en), `<h1>${t(lang, id, en)}</h1><div class="card"><p>${body}</p>${issues.length ? `<ul>${issues.map((i) => `<li><strong>${e(i.path)}</strong>: ${e(i.message)}</li>`).join('')}</ul>` : ''}
 <p><a href="/">${t(lang, 'Kembali ke halaman utama', 'Back to the start page')}</a></p></div>`, lang);
