@@ -49,7 +49,7 @@ function freeText(rule: TextRule): z.ZodType<string | undefined, unknown> {
   });
 }
 const text = (min: number, max: number, multiline = false) => freeText({ multiline, required: true, min, max });
-const optionalText = (max: number) => freeText({ multiline: false, required: false, max });
+const optionalText = (max: number) => freeText({ multiline: false, required: false, max }).optional();
 const bool = z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((s) => s !== 'false')], { error: 'boolean' }).default(false);
 
 const ComplaintShape = z.strictObject({
