@@ -18,6 +18,7 @@
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
+ * | daily quotas (acknowledgements)    | UpdateItem pk=QUOTA#<name>#<day>, sk=QUOTA: ADD used if used < limit; expiresAt |
  */
 export const caseTable = {
   partitionKey: 'pk',
