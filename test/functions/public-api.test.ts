@@ -10,6 +10,7 @@ import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import { hashKey } from '../../shared/case/keys';
 import type { CaseRecord } from '../../shared/case/model';
 import { taskSlot, type TaskRecord } from '../../shared/case/task';
+import { codePointLength, normaliseText } from '../../shared/text/rules';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { startFakeSfn, type FakeSfn } from '../support/fake-sfn';
 
@@ -134,6 +135,24 @@ describe('POST /api/complaints', () => {
     expect((await table.items()).length).toBe(itemsBefore);
     expect(starts().length).toBe(startsBefore);
     expect((await formPost({ website: '' })).statusCode).toBe(201);
+  });
+
+  test('any printable title, description and location is stored exactly as its normalised form, through the handler and DynamoDB (property)', async () => {
+    const unit = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...'abcXYZ019 <>"\'\\=&;:/.,!?-_()[]{}#%*+éñ'.split('')) },
+      { weight: 2, arbitrary: fc.constantFrom('😡', '👍🏽', '👨‍👩‍👧', '🇮🇩', '\u200D', '\u200E', '\u200F', 'ش', '中', 'e\u0301') },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+    ).filter((c) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069\u2028\u2029\p{Cs}\p{Noncharacter_Code_Point}]/u.test(c));
+    const text = (min: number, max: number) => fc.array(unit, { minLength: min, maxLength: max }).map((cs) => `Teks ${cs.join('')} akhir`);
+    const multiline = fc.array(text(0, 30), { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join('\n')}\n\tpanjang cukup dua puluh`);
+    const within = (max: number) => (s: string) => codePointLength(normaliseText(s)) <= max;
+    await fc.assert(fc.asyncProperty(text(0, 40).filter(within(150)), multiline.filter(within(5000)), text(0, 40).filter(within(200)), async (title, description, location) => {
+      const res = await post({ ...valid, title, description, location, reporter: { phone: '081234567890' } });
+      expect(res.statusCode).toBe(201);
+      const stored = (await store.getCaseByTrackingId(bodyOf(res).trackingId))!;
+      expect({ title: stored.title, description: stored.description, location: stored.location })
+        .toEqual({ title: normaliseText(title), description: normaliseText(description), location: normaliseText(location) });
+    }), { numRuns: 25 });
   });
 
   describe('a malformed submission answers 4xx with what to fix and stores nothing', () => {
