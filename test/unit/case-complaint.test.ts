@@ -3,7 +3,7 @@
  * what it accepts and how it normalises it.
  */
 import fc from 'fast-check';
-import { complaintFromForm, honeypotIssues, parseComplaint } from '../../shared/case/complaint';
+import { complaintFromForm, honeypotIssues, mailboxOf, parseComplaint } from '../../shared/case/complaint';
 import { demoDirectory } from '../../shared/directory';
 
 const today = '2026-11-20';
@@ -141,4 +141,15 @@ test('any input at all gives the complaint or issues with a path and a message, 
       }
     }
   }), { numRuns: 500 });
+});
+
+test.each([
+  ['Korban@Example.COM', 'korban@example.com'],
+  ['korban+spam1@example.com', 'korban@example.com'],
+  ['korban+@example.com', 'korban@example.com'],
+  ['k.o.r.b.a.n@gmail.com', 'korban@gmail.com'],
+  ['Korban.Satu+x@GoogleMail.com', 'korbansatu@gmail.com'],
+  ['korban.satu@example.com', 'korban.satu@example.com'],
+])('%s is counted as the mailbox %s', (email, mailbox) => {
+  expect(mailboxOf(email)).toBe(mailbox);
 });
