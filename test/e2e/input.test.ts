@@ -11,7 +11,11 @@ import { complaint, fill, replyKey, startTestRuntime, type TestRuntime } from '.
 
 let rt: TestRuntime;
 beforeAll(async () => { rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') }); });
-afterAll(async () => { await rt.dispose(); });
+afterAll(async () => {
+  // Every execution a test started settles before the table closes.
+  await rt.engine.waitForIdle();
+  await rt.dispose();
+});
 
 async function file(extra: Record<string, unknown> = {}): Promise<{ trackingId: string; key: string; body: any }> {
   const res = await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan', extra));
@@ -128,6 +132,7 @@ test('the form submitted by a person: a honeypot left empty files, a filled one 
   const ok = await rt.call('POST', '/api/complaints', new URLSearchParams({ ...fields, website: '' }).toString(), headers);
   expect(ok.status).toBe(201);
   expect(ok.text).toContain('Kami juga mengirim email');
+  await rt.engine.waitForIdle();
 });
 
 describe('the front answers malformed requests with 4xx', () => {
