@@ -58,6 +58,8 @@ describe('a JSON body that is not an object is a 400, never a 500', () => {
       expect(res.body).toMatchObject({ error: 'validation', issues: [{ path: '(body)', message: expect.stringContaining('objek JSON') }] });
     }
     expect((await rt.call('GET', `/api/tasks/${key}`)).body.task.status).toBe('open');
+    // The runtime's own JSON endpoint too.
+    expect((await rt.call('POST', '/_local/clock', raw)).status).toBe(400);
   });
 });
 
