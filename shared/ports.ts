@@ -115,6 +115,13 @@ export interface CaseStore {
   /** Stores `value` under `key` unless one is stored; returns the stored value (first writer wins). */
   remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T>;
 
+  /**
+   * Counts one use of `counter` unless it has already counted `limit`: true when counted. Atomic (a
+   * conditional increment), so concurrent callers never pass the limit together. The counter may be
+   * dropped after `expiresAt` (epoch seconds); callers put the period in the counter's name.
+   */
+  takeQuota(counter: string, limit: number, expiresAt: number): Promise<boolean>;
+
   casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;

@@ -239,6 +239,24 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  async takeQuota(counter: string, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      // ADD creates the count at 1 on first use; the condition holds it at `limit`.
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ pk: `QUOTA#${counter}`, sk: 'QUOTA' }),
+        UpdateExpression: 'ADD #n :one SET #t = :t, #e = :e',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'used', '#t': 'itemType', '#e': 'expiresAt' },
+        ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':t': 'quota', ':e': expiresAt }),
+      }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
     for await (const item of this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) })) {
       yield strip<CaseRecord>(item);

@@ -1,6 +1,7 @@
 /** POST /api/complaints/{trackingId}/feedback: the reporter replies to the answer or rates it, with their key. */
 import { z } from 'zod';
 import { ValidationFailed } from '../../shared/errors';
+import { checkText } from '../../shared/text/rules';
 import { submitFeedback } from '../../shared/usecases/complaints';
 import { renderReplyPage } from '../../shared/web/pages';
 import { dependencies } from '../adapters/deps';
@@ -10,15 +11,16 @@ const Feedback = z.object({
   key: z.string({ error: 'key' }).min(1, { error: 'key' }),
   satisfied: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')], { error: 'satisfied' }),
   rating: z.union([z.number(), z.string().regex(/^[1-5]$/).transform(Number)], { error: 'rating' }).pipe(z.number({ error: 'rating' }).int({ error: 'rating' }).min(1, { error: 'rating' }).max(5, { error: 'rating' })).optional(),
-  comment: z.string({ error: 'comment' }).max(5000, { error: 'comment' }).optional(),
+  // Free text: checked by the text rules below, with their own messages.
+  comment: z.unknown().optional(),
 });
+const commentRule = { multiline: true, required: false, max: 5000 } as const;
 
 /** What to fix, per field, in the reporter's language. */
 const fieldMessages: Record<string, { id: string; en: string }> = {
   key: { id: 'Kunci dari tautan email Anda wajib disertakan.', en: 'The key from your email link is required.' },
   satisfied: { id: 'Pilih puas atau belum puas.', en: 'Choose satisfied or not.' },
   rating: { id: 'Nilai harus angka bulat 1 sampai 5.', en: 'The rating must be a whole number from 1 to 5.' },
-  comment: { id: 'Komentar berupa teks, maksimal 5000 karakter.', en: 'The comment is text of at most 5000 characters.' },
 };
 
 export const handler = httpHandler(async (event) => {
@@ -27,14 +29,18 @@ export const handler = httpHandler(async (event) => {
   const raw = { ...(body.value as Record<string, unknown>) };
   if (raw.rating === '') delete raw.rating;
   const parsed = Feedback.safeParse(raw);
-  if (!parsed.success) {
-    throw new ValidationFailed(parsed.error.issues.map((i) => {
-      const path = i.path.join('.') || '(body)';
-      return { path, message: (fieldMessages[String(i.path[0])] ?? { id: 'Isian tidak valid.', en: 'Invalid value.' })[lang] };
-    }));
+  const comment = checkText(raw.comment, commentRule);
+  if (!parsed.success || !comment.ok) {
+    throw new ValidationFailed([
+      ...(parsed.success ? [] : parsed.error.issues.map((i) => {
+        const path = i.path.join('.') || '(body)';
+        return { path, message: (fieldMessages[String(i.path[0])] ?? { id: 'Isian tidak valid.', en: 'Invalid value.' })[lang] };
+      })),
+      ...(comment.ok ? [] : [{ path: 'comment', message: comment.message[lang] }]),
+    ]);
   }
   const trackingId = event.pathParameters?.trackingId ?? '';
-  const result = await submitFeedback(await dependencies(), trackingId, { ...parsed.data, lang }, requestTime(event));
+  const result = await submitFeedback(await dependencies(), trackingId, { ...parsed.data, comment: comment.value, lang }, requestTime(event));
   if (body.kind === 'form' && wantsHtml(event)) return html(200, renderReplyPage({ trackingId, key: '', lang, done: result.closed ? 'rated' : 'replied' }));
   return json(200, { ok: true, closed: result.closed });
 });

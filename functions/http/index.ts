@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../shared/errors';
+import { DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type Localized } from '../../shared/errors';
 import { renderErrorPage } from '../../shared/web/pages';
 import type { Language } from '../../shared/i18n';
 
@@ -83,11 +83,17 @@ export function readBody(event: HttpEvent, accept: BodyKind[], maxBytes = 64 * 1
   const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const text = bytes.toString('utf8');
   if (type === 'application/json' && accept.includes('json')) {
+    let value: unknown;
     try {
-      return { kind: 'json', value: text ? JSON.parse(text) : {} };
+      value = text ? JSON.parse(text) : {};
     } catch {
       throw new ValidationFailed([{ path: '(body)', message: languageOf(event) === 'en' ? 'The body is not valid JSON.' : 'Isi kiriman bukan JSON yang valid.' }]);
     }
+    // Every JSON endpoint takes an object of fields: `null`, `[]`, `"x"` or `1` is the caller's mistake (400), never a 500.
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ValidationFailed([{ path: '(body)', message: languageOf(event) === 'en' ? 'The body must be a JSON object of fields, such as {"action": "…"}.' : 'Isi kiriman harus berupa objek JSON berisi isian, misalnya {"action": "…"}.' }]);
+    }
+    return { kind: 'json', value };
   }
   if (type === 'application/x-www-form-urlencoded' && accept.includes('form')) {
     return { kind: 'form', value: Object.fromEntries(new URLSearchParams(text)) };
@@ -112,6 +118,17 @@ export function requestFields(event: HttpEvent | undefined): Record<string, unkn
   return { route: event?.routeKey, requestId: event?.requestContext?.requestId };
 }
 
+/** What a 500 says, in both languages (the requester's language may be what failed to be read). */
+export const INTERNAL_ERROR: Localized = {
+  id: 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.',
+  en: 'Something went wrong on our side. Your data is safe; please try again shortly.',
+};
+
+/** The JSON body of a 500: `message` holds both languages, Indonesian first; `messages` each apart. */
+export function internalErrorBody(): { error: 'internal'; message: string; messages: Localized } {
+  return { error: 'internal', message: `${INTERNAL_ERROR.id} / ${INTERNAL_ERROR.en}`, messages: INTERNAL_ERROR };
+}
+
 /** The error middleware: typed errors → their status; anything else → a 500 that says nothing internal. */
 export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: async (request) => {
@@ -131,7 +148,7 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
     logger.error('request failed', { ...requestFields(event), errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
     request.response = event && wantsHtml(event)
       ? html(500, renderErrorPage({ status: 500, message: '', details: {}, lang }))
-      : json(500, { error: 'internal', message: 'Something went wrong on our side. Your data is safe; please try again shortly.' });
+      : json(500, internalErrorBody());
   },
 });
 

@@ -2,7 +2,7 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { complaintFromForm, parseComplaint, type Complaint } from '../../shared/case/complaint';
+import { acknowledgementWithheldNotice, complaintFromForm, honeypotIssues, HONEYPOT_FIELD, parseComplaint, type Complaint } from '../../shared/case/complaint';
 import { caseTable } from '../../shared/data/table';
 import { TooManyRequests, ValidationFailed } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
@@ -58,11 +58,16 @@ export const handler = httpHandler(async (event, context) => {
   const input = body.kind === 'form' ? complaintFromForm(body.value as Record<string, string>) : body.value;
   const parsed = parseComplaint(input, deps.directory, lang, deps.calendar.localDate(now));
   const fromForm = body.kind === 'form' && wantsHtml(event);
-  if (!parsed.ok) {
+  // A filled honeypot refuses the whole submission: nothing stored, nothing sent.
+  const honeypot = body.kind === 'form' ? honeypotIssues(body.value as Record<string, string>, lang) : [];
+  const issues = [...honeypot, ...(parsed.ok ? [] : parsed.issues)];
+  if (!parsed.ok || issues.length) {
     if (fromForm) {
-      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues: parsed.issues }));
+      // The form comes back with what was typed, the honeypot emptied: a person can send it again as it is.
+      const values = { ...(body.value as Record<string, string>), [HONEYPOT_FIELD]: '' };
+      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values, issues }));
     }
-    throw new ValidationFailed(parsed.issues);
+    throw new ValidationFailed(issues);
   }
   const key = event.headers?.['idempotency-key']?.trim();
   if (key !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
@@ -71,6 +76,13 @@ export const handler = httpHandler(async (event, context) => {
   const submitted = key
     ? await submitWithKey({ idempotencyKey: key, complaint: parsed.complaint, at: now.toISOString(), lang }, context)
     : await submitComplaint(deps, parsed.complaint, now, lang);
-  if (fromForm) return html(201, renderSubmitted({ trackingId: submitted.trackingId, statusUrl: submitted.statusUrl, hasEmail: submitted.hasEmail, lang }));
-  return json(201, { trackingId: submitted.trackingId, status: submitted.status, statusUrl: submitted.statusUrl, submittedAt: submitted.submittedAt }, { location: submitted.statusUrl });
+  // Answers cached by the idempotency layer before `acknowledgement` existed read as `sending` or `none`.
+  const acknowledgement = submitted.acknowledgement ?? (submitted.hasEmail ? 'sending' : 'none');
+  if (fromForm) return html(201, renderSubmitted({ trackingId: submitted.trackingId, statusUrl: submitted.statusUrl, acknowledgement, lang }));
+  return json(201, {
+    trackingId: submitted.trackingId, status: submitted.status, statusUrl: submitted.statusUrl, submittedAt: submitted.submittedAt,
+    acknowledgement: acknowledgement === 'withheld'
+      ? { email: 'withheld', reason: 'daily_limit', message: acknowledgementWithheldNotice[lang], messages: acknowledgementWithheldNotice }
+      : { email: acknowledgement },
+  }, { location: submitted.statusUrl });
 });

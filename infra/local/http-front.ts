@@ -8,11 +8,15 @@
  * `queryStringParameters`; cookies come as `cookies`; a body that is not text is base64 with
  * `isBase64Encoded`; `requestContext.timeEpoch` is the runtime's (virtual) clock; HEAD takes the
  * GET route (the event keeps the method HEAD, so a handler can tell) and is answered without a body; an unknown route is 404; a body over the cap is 413 before it is buffered.
+ * A malformed request (a Host header that is no host, a target that is not a path, a broken
+ * %-escape in a path parameter) is 400; every refusal of the front itself says it in both languages.
+ * `POST /api/complaints` may be rate-limited per client (the WAF's rate-based rule on AWS).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HttpHandlerName, Route } from '../../functions/routes';
+import type { Localized } from '../../shared/errors';
 
 /** API Gateway's own payload limit is 10 MB; a complaint is a few kilobytes. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -30,40 +34,164 @@ export interface HttpFrontOptions {
   maxBodyBytes?: number;
   /** One line per failed request; never the body or the headers (they carry personal data). */
   log?(line: string): void;
+  /**
+   * Complaints one client (by source address) may file: at most `max` per `windowMs`, refilled
+   * evenly; over it, 429 with Retry-After. Absent: no limit. On AWS the WAF's rate-based rule does this.
+   */
+  complaintRateLimit?: RateLimit;
+  /** Milliseconds for the rate limit (real time, not the virtual clock); Date.now by default. */
+  realTime?(): number;
 }
 
-const json = (statusCode: number, value: unknown): HttpResult => ({
-  statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value),
+const json = (statusCode: number, value: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value),
 });
+
+/** A refusal of the front itself, in both languages: the handler's language negotiation never ran. */
+const refusal = (statusCode: number, error: string, message: Localized, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): HttpResult =>
+  json(statusCode, { error, message: `${message.id} / ${message.en}`, messages: message, ...extra }, headers);
+
+const messages = {
+  tooLarge: (max: number): Localized => ({ id: `Kiriman terlalu besar (paling banyak ${max} bait).`, en: `The request body is larger than ${max} bytes.` }),
+  notFound: { id: 'Alamat tidak dikenal.', en: 'No such route.' },
+  badHost: { id: 'Header Host tidak sah.', en: 'The Host header is not valid.' },
+  badTarget: { id: 'Alamat permintaan tidak sah; kirim jalur yang diawali "/".', en: 'The request target is not valid; send a path starting with "/".' },
+  badEscape: { id: 'Alamat berisi kode persen (%) yang rusak.', en: 'The path holds a malformed percent-encoding (%).' },
+  internal: { id: 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.', en: 'Something went wrong on our side. Your data is safe; please try again shortly.' },
+  tooMany: (seconds: number): Localized => ({
+    id: `Terlalu banyak pengaduan dari alamat Anda dalam waktu singkat. Tidak ada yang tersimpan dari kiriman ini; coba lagi dalam ${seconds} detik.`,
+    en: `Too many complaints from your address in a short time. Nothing of this request was stored; try again in ${seconds} seconds.`,
+  }),
+};
+
+/** A hostname (or IPv4) or a bracketed IPv6 literal, with an optional port: what a Host header may hold. */
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The URL of a request, or the reason it has none (a 400): a bad Host, or a target that is not a path. */
+function requestUrl(req: IncomingMessage): URL | Localized {
+  const host = req.headers.host ?? '127.0.0.1';
+  if (!HOST.test(host)) return messages.badHost;
+  let target = req.url ?? '/';
+  if (/^https?:\/\//i.test(target)) {
+    // The absolute form (a proxy's request line): only its path and query count.
+    try { const u = new URL(target); target = `${u.pathname}${u.search}`; } catch { return messages.badTarget; }
+  }
+  // A path, never a reference resolved against the host: "//x" is the path "//x", not the host x.
+  if (!target.startsWith('/')) return messages.badTarget;
+  try {
+    return new URL(`http://${host}${target}`);
+  } catch {
+    return messages.badHost;
+  }
+}
 
 /** A request listener for node:http. */
 export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const compiled = options.routes.map(compileRoute);
+  const limiter = options.complaintRateLimit && new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const url = new URL(req.url ?? '/', base);
     const method = (req.method ?? 'GET').toUpperCase();
+    const headOnly = method === 'HEAD';
+    const url = requestUrl(req);
+    if (!(url instanceof URL)) {
+      req.resume();
+      return send(res, refusal(400, 'bad_request', url), headOnly);
+    }
+    const local = url.pathname.startsWith('/_local/') && options.local;
+    const match = local ? undefined : matchRoute(compiled, headOnly ? 'GET' : method, url.pathname);
+    if (!local && !match) {
+      req.resume();
+      return send(res, refusal(404, 'not_found', messages.notFound), headOnly);
+    }
+    if (match === 'malformed') {
+      req.resume();
+      return send(res, refusal(400, 'bad_request', messages.badEscape), headOnly);
+    }
+    if (match && limiter && match.routeKey === 'POST /api/complaints') {
+      // Refused before the body is read: a flood costs neither memory nor a handler run.
+      const wait = limiter.take(req.socket.remoteAddress ?? 'unknown');
+      if (wait > 0) {
+        req.resume();
+        res.setHeader('connection', 'close');
+        return send(res, refusal(429, 'too_many_requests', messages.tooMany(wait), { retryAfterSeconds: wait }, { 'retry-after': String(wait) }), false);
+      }
+    }
     const body = await readBody(req, maxBody);
     if (body === undefined) {
       res.setHeader('connection', 'close');
-      return send(res, json(413, { error: 'payload_too_large', message: `Kiriman terlalu besar (paling banyak ${maxBody} bait). / The request body is larger than ${maxBody} bytes.` }), false);
+      return send(res, refusal(413, 'payload_too_large', messages.tooLarge(maxBody)), false);
     }
-    if (url.pathname.startsWith('/_local/') && options.local) return send(res, await options.local(method === 'HEAD' ? 'GET' : method, url, body), method === 'HEAD');
-    const match = matchRoute(compiled, method === 'HEAD' ? 'GET' : method, url.pathname);
-    if (!match) return send(res, json(404, { error: 'not_found', message: 'Alamat tidak dikenal. / No such route.' }), method === 'HEAD');
-    const event = toApiGatewayEvent(req, method, url, body, match.routeKey, match.params, options.now());
-    send(res, await options.invoke(match.handler, event), method === 'HEAD');
+    if (local) return send(res, await local(headOnly ? 'GET' : method, url, body), headOnly);
+    const event = toApiGatewayEvent(req, method, url, body, match!.routeKey, match!.params, options.now());
+    send(res, await options.invoke(match!.handler, event), headOnly);
   }
 
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
       options.log?.(`HTTP front: ${req.method} request failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) send(res, json(500, { error: 'internal', message: 'Terjadi gangguan; coba lagi. / Something went wrong; try again.' }), false);
+      if (!res.headersSent) send(res, refusal(500, 'internal', messages.internal), false);
       else res.end();
     });
   };
+}
+
+/** A rate: at most `max` requests per `windowMs`. */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Reads a rate limit as written in configuration: `20/10m` (20 per 10 minutes), `5/30s`, `100/1h`,
+ * `60/m`; `off` for none. Throws with what to write instead.
+ */
+export function parseRateLimit(text: string): RateLimit | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'off') return undefined;
+  const m = /^(\d+)\s*\/\s*(\d*)\s*([smh])$/.exec(t);
+  const max = m ? Number(m[1]) : NaN;
+  const windowMs = m ? Number(m[2] || 1) * UNITS[m[3]!]! : NaN;
+  if (!m || !Number.isSafeInteger(max) || max < 1 || !(windowMs > 0)) {
+    throw new Error(`A rate limit is "<count>/<window>" such as "20/10m", "5/30s" or "100/1h", or "off"; got "${text}"`);
+  }
+  return { max, windowMs };
+}
+
+/**
+ * A token bucket per client: `max` tokens, refilled evenly over `windowMs`. A burst of `max` passes,
+ * then one request per `windowMs / max`. Idle clients are forgotten once their bucket is full again,
+ * so memory follows the clients of the last window only.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
+
+  constructor(private readonly limit: RateLimit, private readonly now: () => number) {
+    this.perMs = limit.max / limit.windowMs;
+  }
+
+  /** Takes a token for `client`: 0 when granted, else the whole seconds to wait. */
+  take(client: string): number {
+    const now = this.now();
+    if (this.buckets.size > 10_000) this.prune(now);
+    const b = this.buckets.get(client) ?? { tokens: this.limit.max, at: now };
+    b.tokens = Math.min(this.limit.max, b.tokens + (now - b.at) * this.perMs);
+    b.at = now;
+    this.buckets.set(client, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000));
+  }
+
+  private prune(now: number): void {
+    for (const [client, b] of this.buckets) if (b.tokens + (now - b.at) * this.perMs >= this.limit.max) this.buckets.delete(client);
+  }
 }
 
 interface CompiledRoute {
@@ -79,8 +207,11 @@ function compileRoute(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-/** The route a request takes, or undefined (404). Path parameters are URL-decoded, as API Gateway does. */
-function matchRoute(routes: readonly CompiledRoute[], method: string, path: string): { handler: HttpHandlerName; routeKey: string; params: Record<string, string> } | undefined {
+/**
+ * The route a request takes, undefined (404), or `malformed` (400: a path parameter with a broken
+ * %-escape). Path parameters are URL-decoded, as API Gateway does.
+ */
+function matchRoute(routes: readonly CompiledRoute[], method: string, path: string): { handler: HttpHandlerName; routeKey: string; params: Record<string, string> } | 'malformed' | undefined {
   for (const { route, pattern, names } of routes) {
     if (route.method !== method) continue;
     const m = pattern.exec(path);
@@ -88,7 +219,7 @@ function matchRoute(routes: readonly CompiledRoute[], method: string, path: stri
     try {
       return { handler: route.handler, routeKey: `${route.method} ${route.path}`, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
     } catch {
-      return undefined; // a malformed %-escape: no such resource
+      return 'malformed';
     }
   }
   return undefined;

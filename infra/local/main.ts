@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole system on 127.0.0.1, persisted under DATA_DIR, on local stand-ins.
- * PORT (default 3000), DATA_DIR (default .data), CLOCK_START (optional ISO instant, first start only).
+ * PORT (default 3000), DATA_DIR (default .data), CLOCK_START (optional ISO instant, first start only),
+ * COMPLAINT_RATE_LIMIT (complaints per client, e.g. `20/10m`, the default, or `off`).
  */
+import { parseRateLimit } from './http-front';
 import { startRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -9,7 +11,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   const clockStart = process.env.CLOCK_START ? new Date(process.env.CLOCK_START) : undefined;
   if (clockStart && Number.isNaN(clockStart.getTime())) throw new Error(`CLOCK_START must be an ISO 8601 instant, got "${process.env.CLOCK_START}"`);
-  const runtime = await startRuntime({ port, dataDir: process.env.DATA_DIR ?? '.data', clockStart });
+  const rateLimit = process.env.COMPLAINT_RATE_LIMIT;
+  const complaintRateLimit = rateLimit === undefined ? undefined : parseRateLimit(rateLimit) ?? 'off';
+  const runtime = await startRuntime({ port, dataDir: process.env.DATA_DIR ?? '.data', clockStart, complaintRateLimit });
   console.log([
     `Tanggap is running (data in ${process.env.DATA_DIR ?? '.data'}):`,
     `  complaint form  ${runtime.url}/`,

@@ -12,7 +12,7 @@
 import './polyfills';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -29,7 +29,7 @@ import { httpHandlers, reportHandler, routes, workflowHandlers, type HttpHandler
 import { zoneOffsetMinutes } from '../../shared/calendar';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
-import { createHttpFront } from './http-front';
+import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
@@ -52,7 +52,20 @@ export interface RuntimeOptions {
   clockStart?: Date;
   /** Where the runtime's own notices go (a report that failed, a handler that could not load); console by default. */
   log?: (line: string) => void;
+  /**
+   * Complaints one client may file (`POST /api/complaints`, by source address); `off` for none (a
+   * benchmark or a test filing hundreds from loopback). Default {@link DEFAULT_COMPLAINT_RATE_LIMIT}.
+   */
+  complaintRateLimit?: RateLimit | 'off';
+  /**
+   * Called once the HTTP port is bound, before the handlers are ready (startup waits for it): until
+   * then every request is answered 503 with Retry-After.
+   */
+  onListening?: (url: string) => Promise<void> | void;
 }
+
+/** 20 complaints per client per 10 minutes: a family at one address files a few; a script is stopped. */
+export const DEFAULT_COMPLAINT_RATE_LIMIT: RateLimit = { max: 20, windowMs: 10 * 60_000 };
 
 export interface Runtime {
   url: string;
@@ -87,10 +100,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line: string) => console.log(line));
   mkdirSync(dataDir, { recursive: true });
 
-  // The HTTP port first: the handlers' PUBLIC_URL must name it.
-  const http = createServer();
+  // The HTTP port first: the handlers' PUBLIC_URL must name it. Until the handlers are loaded, every
+  // request is answered at once with 503 + Retry-After (never left hanging without a listener).
+  let front: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const http = createServer((req, res) => (front ? front(req, res) : answerStarting(req, res)));
   await new Promise<void>((res) => http.listen(options.port ?? 0, '127.0.0.1', res));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  await options.onListening?.(url);
 
   const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
@@ -167,13 +183,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   engine.resume();
   const runtimeFile = join(dataDir, RUNTIME_FILE);
   writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, dynamodb: dynamoUrl, ses: ses.url } satisfies RuntimeEndpoints));
-  http.on('request', createHttpFront({
+  front = createHttpFront({
     routes,
     now: () => clock.now(),
     log,
     invoke: async (name, event) => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2,
     local,
-  }));
+    complaintRateLimit: options.complaintRateLimit === 'off' ? undefined : options.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT,
+  });
 
   async function local(method: string, target: URL, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
     const jsonOut = (status: number, value: unknown) => ({ statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(value) });
@@ -246,6 +263,15 @@ export async function currentLocalDirectory(store: DynamoDirectoryStore): Promis
   const stored = version && (await store.getVersion(version.version));
   if (!version || !stored) throw new Error('The local table has no directory (it is seeded on first start)');
   return { version, directory: stored.document as Directory };
+}
+
+/** The answer to a request that arrives while the runtime starts: come back in a second. */
+function answerStarting(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  const message = { id: 'Layanan sedang dinyalakan; coba lagi sebentar lagi.', en: 'The service is starting; try again in a moment.' };
+  const body = JSON.stringify({ error: 'starting', message: `${message.id} / ${message.en}`, messages: message });
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '1', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /**

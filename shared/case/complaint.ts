@@ -1,16 +1,14 @@
 /**
  * The complaint a citizen submits (`POST /api/complaints`), validated with messages in the
- * citizen's language. Text with HTML markup is refused (it would be escaped anyway everywhere).
+ * citizen's language. Free text follows the one set of text rules (shared/text/rules.ts): what
+ * people write is accepted as written — `<`, quotes, `=`, emoji — and escaped wherever it is shown.
  */
 import { z } from 'zod';
 import type { Directory } from '../directory/schema';
-import type { Issue } from '../errors';
+import type { Issue, Localized } from '../errors';
 import type { Language } from '../i18n';
+import { checkText, textProblemMessage, type TextProblem, type TextRule } from '../text/rules';
 import { Channel } from './model';
-
-// Tags, comments/doctypes, script URLs and inline handlers. `\bon` so that words such as
-// "kondisi = rusak" stay plain text.
-const markup = /<\s*\/?\s*[a-zA-Z!][^>]*>|javascript:|\bon\w+\s*=/i;
 
 /** A real calendar day (`2026-02-30` is not, though Date.parse rolls it over to March). */
 const isCalendarDate = (s: string) => {
@@ -21,9 +19,6 @@ const isCalendarDate = (s: string) => {
 const messages = {
   required: { id: 'Wajib diisi.', en: 'Required.' },
   text: { id: 'Harus berupa teks.', en: 'Must be text.' },
-  short: (n: number) => ({ id: `Minimal ${n} karakter.`, en: `At least ${n} characters.` }),
-  long: (n: number) => ({ id: `Maksimal ${n} karakter.`, en: `At most ${n} characters.` }),
-  markup: { id: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.', en: 'Must not contain HTML or script; write plain text.' },
   email: { id: 'Alamat email tidak valid.', en: 'Not a valid email address.' },
   phone: { id: 'Nomor telepon tidak valid (contoh: 0812 3456 7890).', en: 'Not a valid phone number (e.g. 0812 3456 7890).' },
   date: { id: 'Tanggal tidak valid (format TTTT-BB-HH).', en: 'Not a valid date (YYYY-MM-DD).' },
@@ -33,26 +28,38 @@ const messages = {
   category: { id: 'Kategori tidak tersedia untuk instansi ini.', en: 'This agency has no such category.' },
   boolean: { id: 'Harus ya atau tidak.', en: 'Must be true or false.' },
   unknown: { id: 'Isian tidak dikenal.', en: 'Unknown field.' },
-  channel: { id: 'Kanal tidak dikenal.', en: 'Unknown channel.' },
+  channel: { id: `Kanal tidak dikenal; pilih salah satu: ${Channel.options.join(', ')}.`, en: `Unknown channel; use one of: ${Channel.options.join(', ')}.` },
+  honeypot: {
+    id: 'Kolom "Jangan diisi" harus dibiarkan kosong (kolom ini tersembunyi untuk menyaring kiriman otomatis). Kosongkan lalu kirim lagi.',
+    en: 'The "Leave empty" field must stay empty (it is hidden to filter automated submissions). Empty it and send again.',
+  },
   object: { id: 'Harus berupa objek JSON dengan isian pengaduan.', en: 'Must be a JSON object with the complaint fields.' },
   reporterObject: { id: 'Harus berupa objek: name, email, phone.', en: 'Must be an object: name, email, phone.' },
 };
 
-const text = (min: number, max: number) =>
-  z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') })
-    .transform((s) => s.trim())
-    .pipe(z.string().min(min, { error: `short:${min}` }).max(max, { error: `long:${max}` }).refine((s) => !markup.test(s), { error: 'markup' }));
-const optionalText = (max: number) => z.string({ error: 'text' }).trim().max(max, { error: `long:${max}` }).refine((s) => !markup.test(s), { error: 'markup' }).optional().transform((s) => (s ? s : undefined));
+/** A free-text field under the text rules; a refusal carries its problem to `message` as `text:<json>`. */
+function freeText(rule: TextRule & { required: true }): z.ZodType<string, unknown>;
+function freeText(rule: TextRule): z.ZodType<string | undefined, unknown>;
+function freeText(rule: TextRule): z.ZodType<string | undefined, unknown> {
+  return z.unknown().transform((input, ctx) => {
+    const checked = checkText(input, rule);
+    if (checked.ok) return checked.value;
+    ctx.addIssue({ code: 'custom', message: `text:${JSON.stringify(checked.problem)}` });
+    return z.NEVER;
+  });
+}
+const text = (min: number, max: number, multiline = false) => freeText({ multiline, required: true, min, max });
+const optionalText = (max: number) => freeText({ multiline: false, required: false, max }).optional();
 const bool = z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((s) => s !== 'false')], { error: 'boolean' }).default(false);
 
 const ComplaintShape = z.strictObject({
   agencyId: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).min(1, { error: 'required' }),
   title: text(5, 150),
-  description: text(20, 5000),
+  description: text(20, 5000, true),
   category: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).min(1, { error: 'required' }),
   location: optionalText(200),
   incidentDate: z.string({ error: 'date' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' }).refine(isCalendarDate, { error: 'date' }).optional().or(z.literal('').transform(() => undefined)),
-  channel: Channel.optional().catch(undefined),
+  channel: z.enum(Channel.options, { error: 'channel' }).optional(),
   reporter: z.strictObject({
     name: optionalText(120),
     email: z.string({ error: 'text' }).trim().max(254).pipe(z.email({ error: 'email' })).optional().or(z.literal('').transform(() => undefined)),
@@ -65,9 +72,9 @@ const ComplaintShape = z.strictObject({
 export type Complaint = z.infer<typeof ComplaintShape> & { channel: Channel };
 
 function message(code: string, lang: Language): string {
-  const [name, arg] = code.split(':');
-  const entry = name === 'short' ? messages.short(Number(arg)) : name === 'long' ? messages.long(Number(arg)) : messages[name as keyof typeof messages];
-  if (entry && typeof entry === 'object' && 'id' in entry) return entry[lang];
+  if (code.startsWith('text:')) return textProblemMessage(JSON.parse(code.slice(5)) as TextProblem)[lang];
+  const entry = messages[code as keyof typeof messages];
+  if (entry) return entry[lang];
   return lang === 'id' ? 'Isian tidak valid.' : 'Invalid value.';
 }
 
@@ -115,3 +122,45 @@ export function complaintFromForm(form: Record<string, string>): Record<string, 
     confidential: form.confidential ?? 'false',
   };
 }
+
+/**
+ * The form's honeypot: a field a person never sees (hidden from view and from screen readers, see
+ * shared/web/pages.ts) and automated form-fillers fill in. A filled one refuses the submission
+ * before anything is stored or sent, with a message a person who somehow saw it can act on.
+ */
+export const HONEYPOT_FIELD = 'website';
+
+/** The issue of a filled honeypot, or none. */
+export function honeypotIssues(form: Record<string, string>, lang: Language): Issue[] {
+  const value = form[HONEYPOT_FIELD];
+  return value ? [{ path: HONEYPOT_FIELD, message: messages.honeypot[lang] }] : [];
+}
+
+/**
+ * The mailbox an address reaches, for counting what is sent to it: lowercased, without a `+tag`
+ * (sub-addressing delivers `korban+1@…` to `korban@…`), and for Gmail, whose addresses ignore dots
+ * and answer to googlemail.com too, without dots on gmail.com. Used only to count, never to send.
+ */
+export function mailboxOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  let local = email.slice(0, at).toLowerCase().normalize('NFC');
+  let domain = email.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  local = local.split('+')[0]!;
+  if (domain === 'googlemail.com') domain = 'gmail.com';
+  if (domain === 'gmail.com') local = local.replace(/\./g, '');
+  return `${local}@${domain}`;
+}
+
+/**
+ * Acknowledgements one address named as reporter receives per office day (Asia/Jakarta, the
+ * regency's calendar): anyone may type anyone's address into the form, so intake must not become a
+ * way to flood a stranger's mailbox from the regency's domain. Later complaints are stored and
+ * handled all the same; the 201 answer and the tracking page say why no email came.
+ */
+export const ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY = 3;
+
+/** Why no acknowledgement came, for the 201 answer, the confirmation page and the tracking page. */
+export const acknowledgementWithheldNotice: Localized = {
+  id: `Email tanda terima tidak dikirim untuk pengaduan ini: alamat email pelapor sudah menerima ${ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY} email tanda terima hari ini, batas harian untuk mencegah alamat email orang lain dibanjiri. Pengaduan tetap tersimpan dan ditangani; simpan nomor pelacakannya untuk mengikutinya di halaman pelacakan.`,
+  en: `No acknowledgement email was sent for this complaint: the reporter's email address has already received ${ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY} acknowledgements today, the daily limit that keeps anyone's mailbox from being flooded. The complaint is stored and handled all the same; keep its tracking number to follow it on the tracking page.`,
+};

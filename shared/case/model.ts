@@ -99,6 +99,11 @@ export interface CaseRecord {
   /** Why the complaint was rejected, told to the reporter. */
   rejectionReason?: string;
   deliveryFailures: number;
+  /**
+   * Set when intake sent no acknowledgement: the address named as reporter had already been sent
+   * the day's acknowledgements (`daily_limit`). The complaint is handled all the same.
+   */
+  acknowledgementWithheld?: 'daily_limit';
   closedAt?: string;
   /** `YYYY-MM` of `closedAt` in the regency's time zone: the reports' index of ended cases. */
   endedMonth?: string;

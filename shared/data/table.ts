@@ -20,6 +20,7 @@
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
  * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |
+ * | daily quotas (acknowledgements)    | UpdateItem pk=QUOTA#<name>#<day>, sk=QUOTA: ADD used if used < limit; expiresAt |
  */
 export const caseTable = {
   partitionKey: 'pk',

@@ -3,6 +3,7 @@
  * English, rendered from a typed model with shared partials. User text is escaped in the HTML and
  * stripped of CR/LF before it reaches a subject. Links come in the model: templates build no secrets.
  */
+import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { formatDateTime, timeLeft, type Language, type Zone, WIB } from '../i18n';
 import { button, frame, t } from './layout';
@@ -212,10 +213,21 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
             `Next: ${m.firstStep.name} (${m.firstStep.role})${m.firstStep.dueAt ? `, by ${formatDateTime(m.firstStep.dueAt, lang, zone)}` : ''}.`)
         : '';
       const intro = t(lang, `Pengaduan Anda sudah kami terima dan akan ditangani sesuai SOP "${m.sopTitle}". Simpan nomor pelacakan berikut.`, `Your complaint has been received and will be handled under the SOP "${m.sopTitle}". Keep the tracking number below.`);
+      // Anyone can type anyone's address into the form: this email carries nothing the submitter wrote
+      // but the (escaped) title — no name, description, location or link of theirs — and says so.
+      const notYou = t(lang,
+        `Bukan Anda yang mengirim pengaduan ini? Abaikan email ini; alamat Anda tidak akan menerima lebih dari ${ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY} email tanda terima sehari.`,
+        `Did not file this complaint? Ignore this email; your address receives at most ${ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY} acknowledgements a day.`);
+      const rows: [string, string][] = [
+        [t(lang, 'Nomor pelacakan', 'Tracking number'), m.case.trackingId],
+        [t(lang, 'Judul', 'Title'), m.case.title],
+        [t(lang, 'Instansi', 'Agency'), m.case.agencyName],
+        [t(lang, 'Diterima', 'Received'), formatDateTime(m.case.submittedAt, lang, zone)],
+      ];
       return {
         subject: t(lang, `Pengaduan diterima: ${m.case.trackingId}`, `Complaint received: ${m.case.trackingId}`),
-        text: [intro, '', `${t(lang, 'Nomor pelacakan', 'Tracking number')}: ${m.case.trackingId}`, next, '', `${t(lang, 'Ikuti pengaduan', 'Follow it at')}: ${m.statusUrl}`, '', caseText({ ...m.case, reporter: undefined }, lang, zone)].join('\n'),
-        html: frame(lang, t(lang, 'Pengaduan Anda sudah diterima', 'Your complaint has been received'), `<p>${e(intro)}</p><p style="font-size:24px;font-weight:bold;letter-spacing:2px;font-family:monospace">${e(m.case.trackingId)}</p><p>${e(next)}</p>${button(m.statusUrl, t(lang, 'Lacak pengaduan', 'Track the complaint'))}${caseHtml({ ...m.case, reporter: undefined }, lang, zone)}`),
+        text: [intro, '', ...rows.map(([k, v]) => `${k}: ${v}`), next, '', `${t(lang, 'Ikuti pengaduan', 'Follow it at')}: ${m.statusUrl}`, '', notYou].join('\n'),
+        html: frame(lang, t(lang, 'Pengaduan Anda sudah diterima', 'Your complaint has been received'), `<p>${e(intro)}</p><p style="font-size:24px;font-weight:bold;letter-spacing:2px;font-family:monospace">${e(m.case.trackingId)}</p><p>${e(next)}</p>${button(m.statusUrl, t(lang, 'Lacak pengaduan', 'Track the complaint'))}<table role="presentation" cellpadding="4" cellspacing="0" style="font-size:14px;border-collapse:collapse;margin:8px 0">${rows.slice(1).map(([k, v]) => `<tr><td style="color:#57606a;vertical-align:top;padding-right:12px">${e(k)}</td><td>${e(v)}</td></tr>`).join('')}</table><p style="font-size:12px;color:#57606a">${e(notYou)}</p>`),
       };
     }
     case 'answer': {

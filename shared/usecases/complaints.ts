@@ -1,8 +1,8 @@
 /**
  * The citizen's side: file a complaint, follow it, list where a complaint can go, reply and rate.
  */
-import { createHash } from 'node:crypto';
-import type { Complaint } from '../case/complaint';
+import { createHash, createHmac } from 'node:crypto';
+import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, acknowledgementWithheldNotice, mailboxOf, type Complaint } from '../case/complaint';
 import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
 import { hashKey, isWellFormedKey } from '../case/keys';
@@ -21,6 +21,18 @@ export interface Submitted {
   statusUrl: string;
   submittedAt: string;
   hasEmail: boolean;
+  /** Whether intake acknowledges by email: `sending`, `withheld` (the address's daily limit), or `none` (no email given). */
+  acknowledgement: 'sending' | 'withheld' | 'none';
+}
+
+/**
+ * Takes one of today's acknowledgements of the reporter's address: true when it may be sent. The
+ * counter is named by a keyed hash of the address (never the address itself) and the office day.
+ */
+async function mayAcknowledge(deps: Deps, email: string, now: Date): Promise<boolean> {
+  const mailbox = createHmac('sha256', deps.linkSecret).update(`acknowledgement-quota\n${mailboxOf(email)}`).digest('base64url').slice(0, 32);
+  const expiresAt = Math.floor(now.getTime() / 1000) + 2 * 24 * 3600;
+  return deps.store.takeQuota(`ack#${mailbox}#${deps.calendar.localDate(now)}`, ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, expiresAt);
 }
 
 /**
@@ -35,12 +47,16 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   const caseId = idempotencyKey
     ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26)}`
     : `c${Buffer.from(deps.randomBytes(13)).toString('hex')}`;
+  const reporter = complaint.anonymous ? undefined : { name: complaint.reporter.name, email: complaint.reporter.email, phone: complaint.reporter.phone };
+  // Decided before the case is written, so the case carries it from its first version (the workflow's
+  // acknowledgement reads it). A retry whose case exists spends one more count and keeps the stored
+  // decision: the error is always toward fewer emails.
+  const withheld = !!reporter?.email && !(await mayAcknowledge(deps, reporter.email, now));
   // Created first, read only when that fails: a new complaint (nearly every one) costs no read, and a
   // retry whose case exists loses the race on the case item (its tracking lookup stays unreachable).
   let stored: CaseRecord | undefined;
   for (let attempt = 0; !stored; attempt++) {
     const submittedAt = deps.calendar.format(now);
-    const reporter = complaint.anonymous ? undefined : { name: complaint.reporter.name, email: complaint.reporter.email, phone: complaint.reporter.phone };
     const candidate: CaseRecord = {
       caseId,
       trackingId: trackingIdFrom(deps.randomBytes(5)),
@@ -64,10 +80,11 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       escalations: [],
       deliveryFailures: 0,
       directoryVersion: deps.directoryVersion,
+      ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
       version: 1,
     };
     try {
-      await deps.store.createCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel } });
+      await deps.store.createCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel, ...(withheld ? { acknowledgement: 'withheld' } : {}) } });
       stored = candidate;
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
@@ -96,6 +113,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
     statusUrl: statusUrl(deps, stored.trackingId),
     submittedAt: stored.submittedAt,
     hasEmail: !!stored.reporter?.email,
+    acknowledgement: !stored.reporter?.email ? 'none' : stored.acknowledgementWithheld ? 'withheld' : 'sending',
   };
 }
 
@@ -189,6 +207,7 @@ export async function publicStatus(deps: Deps, typed: string, lang: Language): P
     ...(c.response ? { response: c.response.text } : {}),
     ...(c.closedAt ? { closedAt: c.closedAt } : {}),
     ...(c.rating?.rating ? { rating: c.rating.rating } : {}),
+    ...(c.acknowledgementWithheld ? { acknowledgement: { email: 'withheld' as const, reason: c.acknowledgementWithheld, message: acknowledgementWithheldNotice[lang] } } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import type { Language } from '../i18n';
 import { eventLabel, formatDateTime } from '../i18n';
 import { ConditionFailed } from '../ports';
 import type { Action, Sop, Step } from '../sop/schema';
+import { checkText } from '../text/rules';
 import type { StepDecision } from '../workflow/contract';
 import { assertNotHandingOver, deliverDecision, isUndelivered } from './complaints';
 import { agencyName, record, statusUrl, type Deps } from './deps';
@@ -228,12 +229,14 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
     if (action && again && !again.issues.length && sameFields(again.fields, given.fields)) return { next: action.goto };
   }
   const readOnly = l.grant?.may === 'view';
-  // A view-only link acts on nothing, so it needs no token to be refused; it is told what happened first.
+  // What the link's GET would show anyway comes before the CSRF check: a form sent again after the
+  // step was done (its token is stale then) hears "already done by …" (409) or "replaced" (410), not
+  // "form expired". A view-only link acts on nothing, so it needs no token to be refused.
+  assertLinkValid(deps, l, opts.lang);
+  assertActionable(deps, l, opts.lang);
   if (!readOnly && opts.viaForm && !(typeof opts.csrf === 'string' && csrfMatches(deps.linkSecret, l.keyHash, task.version, opts.csrf))) {
     throw new Forbidden({ id: 'Formulir ini sudah kedaluwarsa atau tidak berasal dari halaman tugas. Buka tautan lagi dan kirim ulang.', en: 'This form has expired or did not come from the task page. Open the link again and resend.' });
   }
-  assertLinkValid(deps, l, opts.lang);
-  assertActionable(deps, l, opts.lang);
   if (readOnly) throw viewOnly(deps, l);
   const actionId = typeof body.action === 'string' ? body.action : '';
   const decidedAt = deps.calendar.format(opts.now);
@@ -264,11 +267,12 @@ function readFields(deps: Deps, action: Action, body: Record<string, unknown>, l
   const issues: Issue[] = [];
   const fields: Record<string, string> = {};
   for (const f of action.fields) {
-    const raw = body[f.name];
-    const value = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : undefined;
-    if (value === undefined) { issues.push({ path: f.name, message: lang === 'id' ? 'Harus berupa teks.' : 'Must be text.' }); continue; }
-    if (f.required && !value) { issues.push({ path: f.name, message: lang === 'id' ? 'Wajib diisi.' : 'Required.' }); continue; }
-    if (value.length > f.maxLength) { issues.push({ path: f.name, message: lang === 'id' ? `Paling banyak ${f.maxLength} karakter.` : `At most ${f.maxLength} characters.` }); continue; }
+    // Every field, free text or a choice, under the one set of text rules (shared/text/rules.ts). An
+    // official's text fields all take line breaks and tabs: a register number or a note is written as the
+    // official writes it.
+    const checked = checkText(body[f.name], { multiline: f.type === 'text' || f.type === 'textarea', required: f.required, max: f.maxLength });
+    if (!checked.ok) { issues.push({ path: f.name, message: checked.message[lang] }); continue; }
+    const value = checked.value ?? '';
     if (f.type === 'agency' && value && !deps.directory.agencies.some((a) => a.id === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Instansi tidak dikenal.' : 'Unknown agency.' }); continue; }
     if (f.type === 'select' && value && !f.options?.some((o) => o.value === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Bukan salah satu pilihan.' : 'Not one of the options.' }); continue; }
     if (value) fields[f.name] = value;

@@ -13,6 +13,8 @@ export interface PublicStatus {
   response?: string;
   closedAt?: string;
   rating?: number;
+  /** Present when intake sent no acknowledgement email, with why (never whose address it was). */
+  acknowledgement?: { email: 'withheld'; reason: 'daily_limit'; message: string };
 }
 
 export interface FieldView {

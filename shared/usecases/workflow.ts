@@ -498,7 +498,8 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
   const reporterEmail = c.reporter?.email;
   switch (req.template) {
     case 'acknowledgement': {
-      if (!reporterEmail) return;
+      // Intake withholds it past the address's daily limit (shared/usecases/complaints.ts).
+      if (!reporterEmail || c.acknowledgementWithheld) return;
       const first = findStep(sop, sop.startAt ?? sop.steps[0]!.id);
       const limit = first.limit ?? sop.phases.find((p) => p.steps.includes(first.id))?.limit;
       const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(req.enteredAt), limit).at) : undefined;

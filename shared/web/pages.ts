@@ -3,6 +3,7 @@
  * reporter's reply page, the officials' task page, error pages and the local mailbox. Simple, accessible,
  * mobile-first, no external assets, no scripts; every piece of user text escaped.
  */
+import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { eventLabel, formatDateTime, statusLabel, timeLeft, type Language } from '../i18n';
 import type { Issue } from '../errors';
@@ -26,6 +27,7 @@ button.secondary{background:#57606a}
 .status{display:inline-block;background:#ddf4ff;border-radius:999px;padding:.1rem .7rem;font-weight:600}
 ol.timeline{padding-left:1.2rem}.muted{color:#57606a}.late{color:#b42318;font-weight:600}
 fieldset{border:1px solid #d0d7de;border-radius:8px;margin-top:1rem}
+.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 `;
 
 function layout(title: string, body: string, lang: Language): string {
@@ -64,7 +66,7 @@ export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Langu
   const body = `<h1>${t(lang, 'Sampaikan pengaduan', 'File a complaint')}</h1>
 <p>${t(lang, 'Pengaduan Anda ditangani sesuai SOP instansi yang dituju, dengan batas waktu yang jelas. Anda akan mendapat nomor pelacakan.', "Your complaint is handled by the agency's SOP, with clear time limits. You will get a tracking number.")}
  <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
-${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}</div>` : ''}
+${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}${issueFor(issues, HONEYPOT_FIELD).map((m) => `<p>${e(m)}</p>`).join('')}</div>` : ''}
 <form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" novalidate>
 ${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
 ${issueFor(issues, 'category').map((m) => `<p class="error">${e(m)}</p>`).join('')}
@@ -80,6 +82,7 @@ ${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ?
 <label><input type="checkbox" name="anonymous" value="true"${v('anonymous') === 'true' ? ' checked' : ''}> ${t(lang, 'Anonim', 'Anonymous')} <span class="hint">${t(lang, '— identitas Anda tidak disimpan; Anda mengikuti pengaduan hanya dengan nomor pelacakan.', '— your identity is not kept; you follow the complaint with the tracking number only.')}</span></label>
 <label><input type="checkbox" name="confidential" value="true"${v('confidential') === 'true' ? ' checked' : ''}> ${t(lang, 'Rahasia', 'Confidential')} <span class="hint">${t(lang, '— identitas Anda hanya terlihat oleh petugas yang perlu menghubungi Anda.', '— only the officers who need to contact you see who you are.')}</span></label>
 </fieldset>
+<div class="hp" aria-hidden="true"><label for="f-${HONEYPOT_FIELD}">${t(lang, 'Jangan diisi', 'Leave empty')}</label><input id="f-${HONEYPOT_FIELD}" type="text" name="${HONEYPOT_FIELD}" value="" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${t(lang, 'Kirim pengaduan', 'Submit')}</button>
 </form>
 <form class="card" method="get" action="/complaints/lookup"><label for="lookup">${t(lang, 'Sudah punya nomor pelacakan?', 'Have a tracking number?')}</label>
@@ -87,13 +90,18 @@ ${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ?
   return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), body, lang);
 }
 
-/** The confirmation after a form post. */
-export function renderSubmitted(input: { trackingId: string; statusUrl: string; hasEmail: boolean; lang: Language }): string {
+/** The confirmation after a form post: the tracking number, and whether an email follows (and if not, why). */
+export function renderSubmitted(input: { trackingId: string; statusUrl: string; acknowledgement: 'sending' | 'withheld' | 'none'; lang: Language }): string {
   const { lang } = input;
+  const mail = {
+    sending: t(lang, 'Kami juga mengirim email berisi nomor ini dan langkah selanjutnya.', 'We also sent you an email with this number and what happens next.'),
+    withheld: acknowledgementWithheldNotice[lang],
+    none: t(lang, 'Tanpa email, jawaban dapat dibaca di halaman pelacakan.', 'Without an email, read the answer on the tracking page.'),
+  }[input.acknowledgement];
   return layout(t(lang, 'Pengaduan terkirim', 'Complaint filed'), `<h1>${t(lang, 'Terima kasih, pengaduan Anda sudah kami terima', 'Thank you: your complaint has been received')}</h1>
 <div class="card"><p>${t(lang, 'Nomor pelacakan Anda:', 'Your tracking number:')}</p><p class="tracking">${e(input.trackingId)}</p>
 <p>${t(lang, 'Simpan nomor ini. Anda dapat mengikuti pengaduan di', 'Keep this number. Follow your complaint at')} <a href="${e(input.statusUrl)}">${e(input.statusUrl)}</a>.</p>
-<p>${input.hasEmail ? t(lang, 'Kami juga mengirim email berisi nomor ini dan langkah selanjutnya.', 'We also sent you an email with this number and what happens next.') : t(lang, 'Tanpa email, jawaban dapat dibaca di halaman pelacakan.', 'Without an email, read the answer on the tracking page.')}</p></div>`, lang);
+<p${input.acknowledgement === 'withheld' ? ' role="note"' : ''}>${e(mail)}</p></div>`, lang);
 }
 
 /** The public tracking page: status, current step and due date, timeline, response. No personal data. */
@@ -106,6 +114,7 @@ ${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name
 ${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
 ${s.rating ? `<p>${t(lang, 'Penilaian Anda', 'Your rating')}: ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}</p>` : ''}
 ${s.closedAt ? `<p class="muted">${t(lang, 'Ditutup', 'Closed')} ${e(formatDateTime(s.closedAt, lang))}</p>` : ''}</div>
+${s.acknowledgement ? `<div class="card" role="note"><p>${e(s.acknowledgement.message)}</p></div>` : ''}
 <h2>${t(lang, 'Riwayat', 'Timeline')}</h2><ol class="timeline">${s.timeline.map((x) => `<li>${e(formatDateTime(x.at, lang))}: ${e(eventLabel[x.event]?.[lang] ?? x.event)}</li>`).join('')}</ol>`, lang);
 }
 
@@ -200,8 +209,14 @@ export function renderErrorPage(input: { status: number; message: string; detail
   };
   const [id, en] = titles[status] ?? ['Terjadi gangguan', 'Something went wrong'];
   const issues = Array.isArray(input.details.issues) ? (input.details.issues as Issue[]) : [];
+  // A 5xx says it in both languages: whatever failed may have been the reading of the requester's language.
+  const failure = {
+    id: 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.',
+    en: 'Something went wrong on our side. Your data is safe; please try again shortly.',
+  };
+  const other: Language = lang === 'id' ? 'en' : 'id';
   const body = status >= 500
-    ? t(lang, 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.', 'Something went wrong on our side. Your data is safe; please try again shortly.')
+    ? `${failure[lang]}</p><p lang="${other}">${failure[other]}`
     : e(input.message);
   return layout(t(lang, id, en), `<h1>${t(lang, id, en)}</h1><div class="card"><p>${body}</p>${issues.length ? `<ul>${issues.map((i) => `<li><strong>${e(i.path)}</strong>: ${e(i.message)}</li>`).join('')}</ul>` : ''}
 <p><a href="/">${t(lang, 'Kembali ke halaman utama', 'Back to the start page')}</a></p></div>`, lang);

@@ -3,10 +3,10 @@
  * one route table: checked here on a real node:http server with a recording handler.
  */
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { createHttpFront, type HttpResult } from '../../infra/local/http-front';
+import { createHttpFront, parseRateLimit, RateLimiter, type HttpResult } from '../../infra/local/http-front';
 import { routes } from '../../functions/routes';
 
 const NOW = new Date('2026-11-23T02:00:00Z');
@@ -71,7 +71,9 @@ test.each([
   ['an unknown path', 'GET', '/tidak-ada'],
   ['a known path with another method', 'POST', '/'],
   ['a parameter with a slash in it', 'GET', '/complaints/a/b/c'],
-  ['a malformed escape', 'GET', '/complaints/%E0%A4%A'],
+  ['a double slash', 'GET', '//'],
+  ['a double slash before a name (a path, not a host)', 'GET', '//x'],
+  ['a double slash before a route', 'GET', '//api/agencies'],
 ])('%s is 404 and reaches no handler', async (_name, method, path) => {
   const res = await fetch(`${base}${path}`, { method });
   expect(res.status).toBe(404);
@@ -124,4 +126,103 @@ test('any tracking id survives the trip through the URL into pathParameters', as
     await fetch(`${base}/api/complaints/${encodeURIComponent(id)}`);
     expect(events[0]?.event.pathParameters).toEqual({ trackingId: id });
   }), { numRuns: 60 });
+});
+
+/** Sends a raw request (whatever its request line and headers) and gives the status line and body. */
+function raw(requestText: string): Promise<{ status: number; body: string }> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(requestText));
+    let out = '';
+    socket.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(out)?.[1] ?? 0), body: out.split('\r\n\r\n').slice(1).join('\r\n\r\n') }));
+    socket.on('error', reject);
+  });
+}
+
+test.each([
+  ['a Host header that is no host', 'GET / HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n'],
+  ['a Host header with a path in it', 'GET / HTTP/1.1\r\nHost: example.com/x\r\nConnection: close\r\n\r\n'],
+  ['a Host header of an unclosed IPv6 literal', 'GET / HTTP/1.1\r\nHost: [::1\r\nConnection: close\r\n\r\n'],
+  ['an empty Host header', 'GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n'],
+  ['a request target that is not a path', 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+  ['a malformed %-escape in a path parameter', 'GET /complaints/%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+  ['a lone % in a path parameter', 'GET /api/tasks/ab%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+])('%s is a 400 in both languages that reaches no handler', async (_what, requestText) => {
+  const res = await raw(requestText);
+  expect(res.status).toBe(400);
+  const body = JSON.parse(res.body) as { error: string; message: string; messages: { id: string; en: string } };
+  expect(body.error).toBe('bad_request');
+  expect(body.message).toBe(`${body.messages.id} / ${body.messages.en}`);
+  expect(events).toEqual([]);
+});
+
+test('a request line in absolute form is routed by its path', async () => {
+  const res = await raw('GET http://127.0.0.1/api/agencies HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+  expect(res.status).toBe(200);
+  expect(events.map((e) => e.event.routeKey)).toEqual(['GET /api/agencies']);
+});
+
+test('a Host with a port, an IPv6 literal or a name is accepted', async () => {
+  for (const host of ['127.0.0.1:3000', '[::1]:3000', 'tanggap.example.go.id', 'localhost']) {
+    expect((await raw(`GET /api/agencies HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).status).toBe(200);
+  }
+});
+
+describe('the complaint rate limit', () => {
+  test.each([
+    ['20/10m', { max: 20, windowMs: 600_000 }],
+    ['5/30s', { max: 5, windowMs: 30_000 }],
+    ['100/1h', { max: 100, windowMs: 3_600_000 }],
+    ['60/m', { max: 60, windowMs: 60_000 }],
+    [' OFF ', undefined],
+  ])('"%s" reads as %j', (text, expected) => {
+    expect(parseRateLimit(text)).toEqual(expected);
+  });
+
+  test.each(['', '20', '0/10m', '20/10d', 'twenty/10m', '-1/1m'])('"%s" is refused with what to write', (text) => {
+    expect(() => parseRateLimit(text)).toThrow(/"20\/10m"/);
+  });
+
+  test('a burst of max passes, then one per window/max; each client has its own bucket', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ max: 3, windowMs: 60_000 }, () => now);
+    expect([1, 2, 3].map(() => limiter.take('a'))).toEqual([0, 0, 0]);
+    expect(limiter.take('a')).toBe(20); // one token back after 60 s / 3
+    expect(limiter.take('b')).toBe(0);
+    now += 19_000;
+    expect(limiter.take('a')).toBe(1);
+    now += 1_000;
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(20);
+  });
+
+  test('over the limit, POST /api/complaints is a 429 with Retry-After and a bilingual body; other routes and other clients go on', async () => {
+    let now = 1_000_000;
+    const limited = createServer(createHttpFront({
+      routes, now: () => NOW, complaintRateLimit: { max: 2, windowMs: 600_000 }, realTime: () => now,
+      invoke: async (handler, event) => { events.push({ handler, event }); return answer(event); },
+    }));
+    await new Promise<void>((r) => limited.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}`;
+    try {
+      const post = () => fetch(`${url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(200);
+      const refused = await post();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('300');
+      const body = (await refused.json()) as { error: string; messages: { id: string; en: string }; retryAfterSeconds: number };
+      expect(body).toMatchObject({ error: 'too_many_requests', retryAfterSeconds: 300 });
+      expect(body.messages.id).toContain('coba lagi dalam 300 detik');
+      expect(body.messages.en).toContain('try again in 300 seconds');
+      expect(events.filter((e) => e.event.routeKey === 'POST /api/complaints')).toHaveLength(2);
+      expect((await fetch(`${url}/api/agencies`)).status).toBe(200);
+      now += 300_000;
+      expect((await post()).status).toBe(200);
+    } finally {
+      limited.closeAllConnections();
+      await new Promise((r) => limited.close(r));
+    }
+  });
 });

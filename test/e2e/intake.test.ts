@@ -35,7 +35,9 @@ describe('a malformed submission is refused with the fields to fix and stores no
     ['wrong types', { ...valid, title: 42, anonymous: 'maybe', reporter: { email: 'not-an-email' } }, 400, ['title', 'anonymous', 'reporter.email']],
     ['an unknown agency', { ...valid, agencyId: 'dinas-rahasia' }, 400, ['agencyId']],
     ['a category the agency does not have', { ...valid, category: 'ktp-el' }, 400, ['category']],
-    ['HTML in the text', { ...valid, description: 'Lihat <script>alert(1)</script> di loket pelayanan puskesmas' }, 400, ['description']],
+    ['a control character in the text', { ...valid, description: 'Lihat \u0007 di loket pelayanan puskesmas kami' }, 400, ['description']],
+    ['a title of invisible characters', { ...valid, title: '\u200B\u200C\u200D\uFEFF\u00AD\u2060'.repeat(5) }, 400, ['title']],
+    ['an unknown channel', { ...valid, channel: 'telepati' }, 400, ['channel']],
     ['no contact for a named reporter', { ...valid, reporter: { name: 'Budi' } }, 400, ['reporter']],
     ['an incident in the future', { ...valid, incidentDate: '2030-01-01' }, 400, ['incidentDate']],
     ['an unknown field', { ...valid, priority: 'urgent' }, 400, ['priority']],
@@ -65,16 +67,16 @@ describe('a malformed submission is refused with the fields to fix and stores no
 
   test('messages are in Bahasa Indonesia by default and English on request', async () => {
     const id = await rt.call('POST', '/api/complaints', { ...valid, description: 'pendek' });
-    expect(id.body.issues[0].message).toBe('Minimal 20 karakter.');
+    expect(id.body.issues[0].message).toBe('Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 6).');
     const en = await rt.call('POST', '/api/complaints?lang=en', { ...valid, description: 'short' });
-    expect(en.body.issues[0].message).toBe('At least 20 characters.');
+    expect(en.body.issues[0].message).toBe('At least 20 characters (spaces and invisible characters do not count; now 5).');
   });
 
   test('the form without JavaScript gets its page back with the errors next to the fields', async () => {
     const form = new URLSearchParams({ target: 'dinkes-muba/pelayanan', title: 'Antrean', description: 'pendek', 'reporter.email': 'a@b.id' }).toString();
     const res = await rt.call('POST', '/api/complaints', form, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Minimal 20 karakter.');
+    expect(res.text).toContain('Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 6).');
     expect(res.text).toContain('value="Antrean"');
   });
 });

@@ -236,6 +236,20 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.remember(c.caseId, 'deadline', { dueAt: 'second' })).toEqual({ dueAt: 'first' });
   });
 
+  test('a quota counts up to its limit, each counter apart, and concurrent takers never pass it together', async () => {
+    const expires = Math.floor(Date.parse('2026-11-25T00:00:00Z') / 1000);
+    const day = `ack#${counter++}#2026-11-23`;
+    expect(await store.takeQuota(day, 3, expires)).toBe(true);
+    expect(await store.takeQuota(day, 3, expires)).toBe(true);
+    expect(await store.takeQuota(day, 3, expires)).toBe(true);
+    expect(await store.takeQuota(day, 3, expires)).toBe(false);
+    expect(await store.takeQuota(day, 3, expires)).toBe(false);
+    expect(await store.takeQuota(`${day}-next`, 3, expires)).toBe(true);
+    const racing = `ack#${counter++}#2026-11-23`;
+    const taken = await Promise.all(Array.from({ length: 12 }, () => store.takeQuota(racing, 5, expires)));
+    expect(taken.filter(Boolean)).toHaveLength(5);
+  });
+
   test('index queries follow every update: agency and status, month, open cases by due time', async () => {
     const agencyId = `agency-${counter}`;
     const due = (iso: string) => ({ stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: iso });

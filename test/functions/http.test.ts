@@ -32,6 +32,10 @@ describe('readBody', () => {
     ['another content type', { 'content-type': 'text/plain' }, 'a', UnsupportedMediaType],
     ['no content type', {}, '{}', UnsupportedMediaType],
     ['broken JSON', { 'content-type': 'application/json' }, '{"a":', ValidationFailed],
+    ['JSON null', { 'content-type': 'application/json' }, 'null', ValidationFailed],
+    ['a JSON array', { 'content-type': 'application/json' }, '[]', ValidationFailed],
+    ['a JSON string', { 'content-type': 'application/json' }, '"x"', ValidationFailed],
+    ['a JSON number', { 'content-type': 'application/json' }, '1', ValidationFailed],
   ])('refuses %s', (_what, headers, body, error) => {
     expect(() => readBody(anEvent({ headers, body }), ['json', 'form'])).toThrow(error);
   });
@@ -113,13 +117,19 @@ describe('the error middleware', () => {
     const secret = new Error('ConditionalCheckFailed on CASE#c123 for siti@example.com');
     const res = await failing(secret)(anEvent(), context);
     expect(res.statusCode).toBe(500);
-    expect(JSON.parse(res.body!)).toEqual({ error: 'internal', message: expect.any(String) });
+    const body = JSON.parse(res.body!);
+    expect(body).toEqual({ error: 'internal', message: expect.any(String), messages: { id: expect.any(String), en: expect.any(String) } });
+    // Both languages whatever the request asked for: Indonesian first.
+    expect(body.message).toMatch(/^Terjadi gangguan di sisi kami\..* \/ Something went wrong on our side\./);
     expect(res.body).not.toMatch(/CASE#|siti|Conditional/);
-    const page = await failing(secret)(anEvent({ headers: { accept: 'text/html' } }), context);
-    expect(page.statusCode).toBe(500);
-    expect(page.headers?.['content-type']).toContain('text/html');
-    expect(page.body).not.toMatch(/CASE#|siti|Conditional/);
-    expect(page.body).toContain('Terjadi gangguan');
+    for (const accept of ['id', 'en']) {
+      const page = await failing(secret)(anEvent({ headers: { accept: 'text/html', 'accept-language': accept } }), context);
+      expect(page.statusCode).toBe(500);
+      expect(page.headers?.['content-type']).toContain('text/html');
+      expect(page.body).not.toMatch(/CASE#|siti@|Conditional/);
+      expect(page.body).toContain('Terjadi gangguan di sisi kami');
+      expect(page.body).toContain('Something went wrong on our side');
+    }
   });
 
   test('a browser gets an HTML page in its language with the issues listed', async () => {

@@ -12,6 +12,7 @@ import { demoDirectory } from '../../shared/directory';
 import { hashKey } from '../../shared/case/keys';
 import type { CaseRecord } from '../../shared/case/model';
 import { taskSlot, type TaskRecord } from '../../shared/case/task';
+import { codePointLength, normaliseText } from '../../shared/text/rules';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { startFakeSfn, type FakeSfn } from '../support/fake-sfn';
 
@@ -90,7 +91,7 @@ describe('POST /api/complaints', () => {
     const res = await post(valid);
     expect(res.statusCode).toBe(201);
     const body = bodyOf(res);
-    expect(body).toEqual({ trackingId: expect.stringMatching(/^TGP-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/), status: 'received', statusUrl: `https://tanggap.example/complaints/${body.trackingId}`, submittedAt: '2026-12-01T01:30:00+07:00' });
+    expect(body).toEqual({ trackingId: expect.stringMatching(/^TGP-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/), status: 'received', statusUrl: `https://tanggap.example/complaints/${body.trackingId}`, submittedAt: '2026-12-01T01:30:00+07:00', acknowledgement: { email: 'sending' } });
     expect(res.headers).toMatchObject({ location: body.statusUrl, 'cache-control': 'no-store' });
 
     const stored = (await cases()).find((c) => c.trackingId === body.trackingId)!;
@@ -118,12 +119,59 @@ describe('POST /api/complaints', () => {
     expect((await cases()).find((c) => c.trackingId === trackingId)?.agencyId).toBe('perpus-muba');
   });
 
+  test('a form whose honeypot is filled is refused with what to do, stores nothing and starts nothing; emptied, it goes through', async () => {
+    const fields = { target: 'perpus-muba/layanan', title: 'Robot mengisi semua kolom', description: valid.description, 'reporter.email': 'robot.target@example.com' };
+    const formPost = (extra: Record<string, string>) => invoke('intake', {
+      method: 'POST', path: '/api/complaints', route: 'POST /api/complaints', body: new URLSearchParams({ ...fields, ...extra }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    });
+    const itemsBefore = (await table.items()).length;
+    const startsBefore = starts().length;
+    const trapped = await formPost({ website: 'https://spam.example' });
+    expect(trapped.statusCode).toBe(400);
+    expect(trapped.body).toContain('Kolom &quot;Jangan diisi&quot; harus dibiarkan kosong');
+    // The form comes back as typed, the trap emptied.
+    expect(trapped.body).toContain('value="Robot mengisi semua kolom"');
+    expect(trapped.body).toMatch(/name="website" value=""/);
+    const asJson = await invoke('intake', { method: 'POST', path: '/api/complaints', route: 'POST /api/complaints', body: new URLSearchParams({ ...fields, website: 'x' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(asJson.statusCode).toBe(400);
+    expect(bodyOf(asJson).issues).toEqual([{ path: 'website', message: expect.stringContaining('harus dibiarkan kosong') }]);
+    expect((await table.items()).length).toBe(itemsBefore);
+    expect(starts().length).toBe(startsBefore);
+    expect((await formPost({ website: '' })).statusCode).toBe(201);
+  });
+
+  test('any printable title, description and location is stored exactly as its normalised form, through the handler and DynamoDB (property)', async () => {
+    const unit = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...'abcXYZ019 <>"\'\\=&;:/.,!?-_()[]{}#%*+éñ'.split('')) },
+      { weight: 2, arbitrary: fc.constantFrom('😡', '👍🏽', '👨‍👩‍👧', '🇮🇩', '\u200D', '\u200E', '\u200F', 'ش', '中', 'e\u0301') },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+    ).filter((c) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069\u2028\u2029\p{Cs}\p{Noncharacter_Code_Point}]/u.test(c));
+    const text = (min: number, max: number) => fc.array(unit, { minLength: min, maxLength: max }).map((cs) => `Teks ${cs.join('')} akhir`);
+    const multiline = fc.array(text(0, 30), { minLength: 1, maxLength: 4 }).map((lines) => `${lines.join('\n')}\n\tpanjang cukup dua puluh`);
+    const within = (max: number) => (s: string) => codePointLength(normaliseText(s)) <= max;
+    await fc.assert(fc.asyncProperty(text(0, 40).filter(within(150)), multiline.filter(within(5000)), text(0, 40).filter(within(200)), async (title, description, location) => {
+      const res = await post({ ...valid, title, description, location, reporter: { phone: '081234567890' } });
+      expect(res.statusCode).toBe(201);
+      const stored = (await store.getCaseByTrackingId(bodyOf(res).trackingId))!;
+      expect({ title: stored.title, description: stored.description, location: stored.location })
+        .toEqual({ title: normaliseText(title), description: normaliseText(description), location: normaliseText(location) });
+    }), { numRuns: 25 });
+  });
+
   describe('a malformed submission answers 4xx with what to fix and stores nothing', () => {
     const cases4xx: [string, () => Promise<APIGatewayProxyStructuredResultV2>, number, string[]][] = [
       ['missing fields', () => post({ agencyId: 'dinkes-muba' }), 400, ['title', 'description', 'category']],
       ['wrong types', () => post({ ...valid, title: 42, anonymous: 'maybe', reporter: { email: 'nope' } }), 400, ['title', 'anonymous', 'reporter.email']],
       ['an unknown agency', () => post({ ...valid, agencyId: 'dinas-rahasia' }), 400, ['agencyId']],
-      ['HTML in the text', () => post({ ...valid, description: 'Petugas <img src=x onerror=alert(1)> tidak melayani kami.' }), 400, ['description']],
+      ['a control character in the text', () => post({ ...valid, description: 'Petugas \u0000 tidak melayani kami di loket.' }), 400, ['description']],
+      ['a right-to-left override in the title', () => post({ ...valid, title: 'Tagihan \u202E000.05 pR' }), 400, ['title']],
+      ['a title of zero-width spaces', () => post({ ...valid, title: '\u200B'.repeat(30) }), 400, ['title']],
+      ['an unknown channel', () => post({ ...valid, channel: 'fax' }), 400, ['channel']],
+      ['a JSON null', () => post('null'), 400, ['(body)']],
+      ['a JSON array', () => post('[]'), 400, ['(body)']],
+      ['a JSON string', () => post('"x"'), 400, ['(body)']],
+      ['a JSON number', () => post('1'), 400, ['(body)']],
       ['no contact', () => post({ ...valid, reporter: { name: 'Budi' } }), 400, ['reporter']],
       ['an incident in the future', () => post({ ...valid, incidentDate: '2026-12-02' }), 400, ['incidentDate']],
       ['broken JSON', () => post('{"agencyId":'), 400, ['(body)']],
@@ -167,9 +215,9 @@ describe('POST /api/complaints', () => {
   });
 
   test('issues are in Bahasa Indonesia by default and English when asked', async () => {
-    expect(bodyOf(await post({ ...valid, description: 'pendek' })).issues).toEqual([{ path: 'description', message: 'Minimal 20 karakter.' }]);
-    expect(bodyOf(await post({ ...valid, description: 'short' }, { 'accept-language': 'en-GB,en;q=0.9' })).issues).toEqual([{ path: 'description', message: 'At least 20 characters.' }]);
-    expect(bodyOf(await post({ ...valid, description: 'short' }, {}, { lang: 'en' })).issues).toEqual([{ path: 'description', message: 'At least 20 characters.' }]);
+    expect(bodyOf(await post({ ...valid, description: 'pendek' })).issues).toEqual([{ path: 'description', message: 'Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 6).' }]);
+    expect(bodyOf(await post({ ...valid, description: 'short' }, { 'accept-language': 'en-GB,en;q=0.9' })).issues).toEqual([{ path: 'description', message: 'At least 20 characters (spaces and invisible characters do not count; now 5).' }]);
+    expect(bodyOf(await post({ ...valid, description: 'short' }, {}, { lang: 'en' })).issues).toEqual([{ path: 'description', message: 'At least 20 characters (spaces and invisible characters do not count; now 5).' }]);
   });
 
   test('a retry with the same Idempotency-Key returns the first answer and leaves one case', async () => {
@@ -232,7 +280,8 @@ describe('POST /api/complaints', () => {
 
 describe('GET /api/complaints/{trackingId}', () => {
   test('the public status: agency, status, current step with its due time, timeline; never personal data', async () => {
-    const { trackingId } = bodyOf(await post(valid));
+    // An address of its own: its acknowledgement is not withheld by the other tests' complaints.
+    const { trackingId } = bodyOf(await post({ ...valid, reporter: { ...reporter, email: 'pemantau.status@example.com' } }));
     const c = (await store.getCaseByTrackingId(trackingId))!;
     await store.updateCase(c.caseId, c.version, { status: 'in_progress', currentStep: { stepId: 'verifikasi', visit: 1, role: 'admin', startedAt: c.submittedAt, dueAt: '2026-12-02T16:00:00+07:00', assigneeId: 'p-1' } });
     await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type: 'step_completed', actor: { kind: 'official', personId: 'p-1', role: 'admin' }, stepId: 'verifikasi', data: { note: `Sudah dihubungi ${reporter.phone}` } });
@@ -249,7 +298,7 @@ describe('GET /api/complaints/{trackingId}', () => {
       currentStep: { id: step.id, name: step.name.id, role: expect.any(String), dueAt: '2026-12-02T16:00:00+07:00' },
       timeline: [{ at: c.submittedAt, event: 'submitted' }, { at: c.submittedAt, event: 'step_completed', stepId: 'verifikasi' }],
     });
-    for (const p of personal) expect(res.body).not.toContain(p);
+    for (const p of [...personal, 'pemantau.status@example.com']) expect(res.body).not.toContain(p);
     expect(res.body).not.toContain(c.caseId);
     expect(bodyOf(await getStatus(trackingId, { lang: 'en' })).currentStep.name).toBe(step.name.en);
   });
@@ -258,6 +307,57 @@ describe('GET /api/complaints/{trackingId}', () => {
     const res = await getStatus(id);
     expect(res.statusCode).toBe(404);
     expect(bodyOf(res).error).toBe('not_found');
+  });
+});
+
+describe('at most 3 acknowledgements a day to one address named as reporter', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const file = (email: string, when: number, lang?: string) => invoke('intake', {
+    method: 'POST', path: '/api/complaints', route: 'POST /api/complaints', at: when, query: lang ? { lang } : undefined,
+    body: JSON.stringify({ ...valid, title: `Pengaduan atas nama ${email}`, reporter: { email } }), headers: { 'content-type': 'application/json' },
+  });
+
+  test('the 4th and later complaints of the office day are stored and handled, not acknowledged, and say why; the next day counts afresh', async () => {
+    // Variants of one mailbox: case, +tags (sub-addressing) and, for Gmail, dots.
+    const variants = ['korban.satu@gmail.com', 'Korban.Satu@Gmail.com', 'korbansatu+1@gmail.com', 'k.o.r.b.a.n.s.a.t.u@googlemail.com', 'korban.satu+x@gmail.com'];
+    const day1 = at('2026-12-01T00:10:00Z'); // 07:10 WIB
+    const answers = [];
+    for (const [i, email] of variants.entries()) answers.push(await file(email, day1 + i * 60_000, i === 4 ? 'en' : undefined));
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(answers.map((a) => bodyOf(a).acknowledgement.email)).toEqual(['sending', 'sending', 'sending', 'withheld', 'withheld']);
+    expect(bodyOf(answers[3]!).acknowledgement).toEqual({ email: 'withheld', reason: 'daily_limit', message: expect.stringContaining('sudah menerima 3 email tanda terima hari ini'), messages: { id: expect.stringContaining('Pengaduan tetap tersimpan dan ditangani'), en: expect.stringContaining('already received 3 acknowledgements today') } });
+    expect(bodyOf(answers[4]!).acknowledgement.message).toMatch(/^No acknowledgement email was sent/);
+    // Every complaint is stored and started; the withheld ones carry it, and the tracking page says why.
+    const stored = await Promise.all(answers.map(async (a) => (await store.getCaseByTrackingId(bodyOf(a).trackingId))!));
+    expect(stored.map((c) => c.acknowledgementWithheld ?? null)).toEqual([null, null, null, 'daily_limit', 'daily_limit']);
+    for (const c of stored) expect(starts().some((st) => st.body.name === c.caseId)).toBe(true);
+    expect(bodyOf(await getStatus(stored[3]!.trackingId)).acknowledgement).toEqual({ email: 'withheld', reason: 'daily_limit', message: expect.stringContaining('Email tanda terima tidak dikirim') });
+    expect(bodyOf(await getStatus(stored[0]!.trackingId)).acknowledgement).toBeUndefined();
+    const page = await invoke('pages', { path: `/complaints/${stored[3]!.trackingId}`, route: 'GET /complaints/{trackingId}', params: { trackingId: stored[3]!.trackingId }, query: { lang: 'en' } });
+    expect(page.body).toContain('No acknowledgement email was sent for this complaint');
+    // 23:50 WIB is still the same office day; 00:05 WIB the next is a new one.
+    expect(bodyOf(await file('korban.satu@gmail.com', at('2026-12-01T16:50:00Z'))).acknowledgement.email).toBe('withheld');
+    expect(bodyOf(await file('korban.satu@gmail.com', at('2026-12-01T17:05:00Z'))).acknowledgement.email).toBe('sending');
+    // Another address is counted apart.
+    expect(bodyOf(await file('orang.lain@example.com', day1)).acknowledgement.email).toBe('sending');
+  });
+
+  test('the counter is kept under a keyed hash of the address and the day, never the address', async () => {
+    await file('rahasia.sekali@example.com', at('2026-12-03T02:00:00Z'));
+    const quotas = (await table.items()).filter((i) => String(i.pk).startsWith('QUOTA#'));
+    expect(quotas.length).toBeGreaterThan(0);
+    for (const q of quotas) {
+      expect(JSON.stringify(q)).not.toMatch(/rahasia|korban|orang\.lain|@/);
+      expect(q.pk).toMatch(/^QUOTA#ack#[A-Za-z0-9_-]{32}#\d{4}-\d{2}-\d{2}$/);
+      expect(q.expiresAt).toEqual(expect.any(Number));
+    }
+  });
+
+  test('an anonymous complaint or one without an email is not counted and says so', async () => {
+    const anon = await post({ ...valid, anonymous: true });
+    expect(bodyOf(anon).acknowledgement).toEqual({ email: 'none' });
+    const phoneOnly = await post({ ...valid, reporter: { phone: '081234567890' } });
+    expect(bodyOf(phoneOnly).acknowledgement).toEqual({ email: 'none' });
   });
 });
 

@@ -20,6 +20,7 @@ export class MemoryCaseStore implements CaseStore {
   private readonly keys = new Map<string, { caseId: string; slot: string; holder?: 'grant' }>();
   private readonly grants = new Map<string, TaskGrant>();
   private readonly once = new Map<string, { value?: unknown }>();
+  private readonly quotas = new Map<string, number>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
@@ -147,6 +148,13 @@ export class MemoryCaseStore implements CaseStore {
     if (stored) return copy(stored.value) as T;
     this.once.set(id, { value: copy(value) });
     return copy(value);
+  }
+
+  async takeQuota(counter: string, limit: number, _expiresAt: number): Promise<boolean> {
+    const used = this.quotas.get(counter) ?? 0;
+    if (used >= limit) return false;
+    this.quotas.set(counter, used + 1);
+    return true;
   }
 
   async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RateLimit } from '../../infra/local/http-front';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { StoredMail } from '../../infra/local/ses';
 import type { TaskView } from '../../shared/usecases/views';
@@ -22,9 +23,13 @@ export interface TestRuntime extends Runtime {
   dispose(): Promise<void>;
 }
 
-export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string } = {}): Promise<TestRuntime> {
+/**
+ * `complaintRateLimit` is `off` by default here: tests file many complaints from loopback, one
+ * client to the rate limit; a test of the limit itself turns it on.
+ */
+export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string; complaintRateLimit?: RateLimit | 'off' } = {}): Promise<TestRuntime> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tanggap-e2e-'));
-  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart });
+  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart, complaintRateLimit: opts.complaintRateLimit ?? 'off' });
   const call: TestRuntime['call'] = async (method, path, body, headers = {}) => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,

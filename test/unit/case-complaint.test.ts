@@ -3,7 +3,7 @@
  * what it accepts and how it normalises it.
  */
 import fc from 'fast-check';
-import { complaintFromForm, parseComplaint } from '../../shared/case/complaint';
+import { complaintFromForm, honeypotIssues, mailboxOf, parseComplaint } from '../../shared/case/complaint';
 import { demoDirectory } from '../../shared/directory';
 
 const today = '2026-11-20';
@@ -30,15 +30,20 @@ test('a valid complaint is accepted, trimmed, and defaults to the web channel, n
 
 test.each([
   ['missing fields', { agencyId: 'dinkes-muba' }, { title: 'Wajib diisi.', description: 'Wajib diisi.', category: 'Wajib diisi.' }],
-  ['a short description', { ...valid, description: 'Terlalu lama.' }, { description: 'Minimal 20 karakter.' }],
-  ['a description of only spaces around a short text', { ...valid, description: `   ${'a'.repeat(19)}   ` }, { description: 'Minimal 20 karakter.' }],
-  ['a long title', { ...valid, title: 'x'.repeat(151) }, { title: 'Maksimal 150 karakter.' }],
-  ['a long description', { ...valid, description: 'x'.repeat(5001) }, { description: 'Maksimal 5000 karakter.' }],
+  ['a short description', { ...valid, description: 'Terlalu lama.' }, { description: 'Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 12).' }],
+  ['a description of only spaces around a short text', { ...valid, description: `   ${'a'.repeat(19)}   ` }, { description: 'Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 19).' }],
+  ['a long title', { ...valid, title: 'x'.repeat(151) }, { title: 'Maksimal 150 karakter (sekarang 151).' }],
+  ['a long description', { ...valid, description: 'x'.repeat(5001) }, { description: 'Maksimal 5000 karakter (sekarang 5001).' }],
   ['a number as title', { ...valid, title: 42 }, { title: 'Harus berupa teks.' }],
-  ['a script tag', { ...valid, description: 'Petugas menulis <script>alert(1)</script> di papan.' }, { description: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
-  ['an HTML tag in the title', { ...valid, title: 'Antrean <b>panjang</b>' }, { title: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
-  ['an inline handler', { ...valid, location: 'x" onerror="alert(1)' }, { location: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
-  ['a script URL', { ...valid, description: 'Buka javascript:alert(1) untuk melihat buktinya ya.' }, { description: 'Tidak boleh berisi kode HTML atau skrip; tulis sebagai teks biasa.' }],
+  ['a title of 30 zero-width spaces', { ...valid, title: '\u200B'.repeat(30) }, { title: 'Wajib diisi: minimal 5 karakter yang terlihat.' }],
+  ['a description padded to length with invisible characters', { ...valid, description: `Rusak ${'\u200B\u200C\u00AD\uFEFF'.repeat(10)}` }, { description: 'Minimal 20 karakter (spasi dan karakter tak terlihat tidak dihitung; sekarang 5).' }],
+  ['a NUL in the title', { ...valid, title: 'Antrean\u0000 panjang' }, { title: 'Berisi karakter kendali yang tidak terlihat (U+0000, karakter ke-8); biasanya terbawa saat menyalin teks. Hapus karakter itu lalu kirim lagi.' }],
+  ['a right-to-left override in the description', { ...valid, description: `${valid.description} \u202Egnp.exe` }, { description: expect.stringContaining('pengatur arah teks (U+202E') }],
+  ['a line break in the title (a single line)', { ...valid, title: 'Antrean\npanjang' }, { title: 'Harus satu baris: tanpa baris baru (karakter ke-8).' }],
+  ['a location of invisible characters only', { ...valid, location: '\u200B\u200B' }, { location: 'Hanya berisi spasi atau karakter yang tidak terlihat; tulis isinya, atau kosongkan.' }],
+  ['a control character in the reporter\'s name', { ...valid, reporter: { ...valid.reporter, name: 'Siti\u001B' } }, { 'reporter.name': expect.stringContaining('U+001B') }],
+  ['an unknown channel', { ...valid, channel: 'fax' }, { channel: 'Kanal tidak dikenal; pilih salah satu: web, email, box, in_person, post, lapor.' }],
+  ['a channel that is not text', { ...valid, channel: 7 }, { channel: 'Kanal tidak dikenal; pilih salah satu: web, email, box, in_person, post, lapor.' }],
   ['an unknown agency', { ...valid, agencyId: 'dinas-rahasia' }, { agencyId: 'Instansi tidak dikenal.' }],
   ['a category of another agency', { ...valid, category: 'ktp-el' }, { category: 'Kategori tidak tersedia untuk instansi ini.' }],
   ['an incident tomorrow', { ...valid, incidentDate: '2026-11-21' }, { incidentDate: 'Tanggal kejadian tidak boleh di masa depan.' }],
@@ -60,7 +65,7 @@ test.each([
 });
 
 test('messages are in English when asked', () => {
-  expect(issuesOf({ ...valid, description: 'short' }, 'en')).toEqual([{ path: 'description', message: 'At least 20 characters.' }]);
+  expect(issuesOf({ ...valid, description: 'short' }, 'en')).toEqual([{ path: 'description', message: 'At least 20 characters (spaces and invisible characters do not count; now 5).' }]);
   expect(issuesOf({ ...valid, agencyId: 'x' }, 'en')).toEqual([{ path: 'agencyId', message: 'Unknown agency.' }]);
 });
 
@@ -77,8 +82,26 @@ test.each([
   ['no incident date (the form leaves it empty)', { ...valid, incidentDate: '' }],
   ['ordinary words that contain "on" before "="', { ...valid, description: 'Kondisi = rusak berat; tombol=on dan lampu mati sejak kemarin.' }],
   ['comparisons with numbers', { ...valid, description: 'Antrean < 10 orang tapi menunggu > 3 jam di loket pendaftaran.' }],
-])('accepts %s', (_what, input) => {
-  expect(parse(input).ok).toBe(true);
+  ['an equals sign in the title', { ...valid, title: 'Layanan online = tidak bisa diakses' }],
+  ['a price in angle brackets', { ...valid, title: 'harga <Rp 50.000> ditagih dua kali' }],
+  ['a tag written as text', { ...valid, description: 'Petugas menulis <script>alert(1)</script> di papan pengumuman.' }],
+  ['quotes, a backslash, emoji and line breaks', { ...valid, location: 'Loket "2" \\ ruang B 🙏', description: 'Baris satu "kutip".\nBaris dua\tdengan tab \\ 😡👍🏽.' }],
+  ['a known channel', { ...valid, channel: 'lapor' }],
+])('accepts %s, as written', (_what, input) => {
+  const r = parse(input);
+  expect(r.ok).toBe(true);
+  if (r.ok) for (const k of ['title', 'description', 'location'] as const) expect(r.complaint[k]).toBe(((input as Record<string, unknown>)[k] as string | undefined)?.trim());
+});
+
+test('the channel given is kept; none given is the web form', () => {
+  const r = parse({ ...valid, channel: 'box' });
+  expect(r.ok && r.complaint.channel).toBe('box');
+});
+
+test('a filled honeypot is a field to fix; an empty one is nothing', () => {
+  expect(honeypotIssues({ website: 'http://spam.example' }, 'id')).toEqual([{ path: 'website', message: expect.stringContaining('harus dibiarkan kosong') }]);
+  expect(honeypotIssues({ website: '' }, 'en')).toEqual([]);
+  expect(honeypotIssues({}, 'en')).toEqual([]);
 });
 
 test('the form\'s flat fields become the API shape', () => {
@@ -88,9 +111,9 @@ test('the form\'s flat fields become the API shape', () => {
   expect(r.ok && r.complaint.anonymous).toBe(true);
 });
 
-test('any text without markup of the right length is accepted as the description (property)', () => {
-  const plain = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABC.,;:!?()-0123456789éê'.split('')), minLength: 20, maxLength: 300 })
-    .filter((s) => s.trim().length >= 20);
+test('any plain text of the right length, markup characters included, is accepted as the description (property)', () => {
+  const plain = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABC.,;:!?()-0123456789éê<>"\'=&/\\'.split('')), minLength: 20, maxLength: 300 })
+    .filter((s) => s.replace(/\s/g, '').length >= 20);
   fc.assert(fc.property(plain, (description) => {
     const r = parse({ ...valid, description });
     expect(r.ok && r.complaint.description).toBe(description.trim());
@@ -118,4 +141,15 @@ test('any input at all gives the complaint or issues with a path and a message, 
       }
     }
   }), { numRuns: 500 });
+});
+
+test.each([
+  ['Korban@Example.COM', 'korban@example.com'],
+  ['korban+spam1@example.com', 'korban@example.com'],
+  ['korban+@example.com', 'korban@example.com'],
+  ['k.o.r.b.a.n@gmail.com', 'korban@gmail.com'],
+  ['Korban.Satu+x@GoogleMail.com', 'korbansatu@gmail.com'],
+  ['korban.satu@example.com', 'korban.satu@example.com'],
+])('%s is counted as the mailbox %s', (email, mailbox) => {
+  expect(mailboxOf(email)).toBe(mailbox);
 });

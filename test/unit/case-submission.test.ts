@@ -57,7 +57,7 @@ test('a complaint is stored as received in the regency\'s month, with its first 
   expect(stored).toMatchObject({ status: 'received', month: '2026-12', submittedAt: '2026-12-01T06:30:00+07:00', agencyId: 'dukcapil-mura', sopId: 'dukcapil-mura', reporter: { email: 'warga@example.com' }, executionArn: expect.stringContaining(stored.caseId) });
   expect(await store.listEvents(stored.caseId)).toEqual([expect.objectContaining({ seq: 1, type: 'submitted', actor: { kind: 'reporter' } })]);
   expect(workflow.starts).toEqual([{ sopId: 'dukcapil-mura', name: stored.caseId, input: { caseId: stored.caseId, sopId: 'dukcapil-mura' } }]);
-  expect(out).toEqual({ caseId: stored.caseId, trackingId: stored.trackingId, status: 'received', statusUrl: `https://tanggap.example/complaints/${stored.trackingId}`, submittedAt: stored.submittedAt, hasEmail: true });
+  expect(out).toEqual({ caseId: stored.caseId, trackingId: stored.trackingId, status: 'received', statusUrl: `https://tanggap.example/complaints/${stored.trackingId}`, submittedAt: stored.submittedAt, hasEmail: true, acknowledgement: 'sending' });
 });
 
 test('with a key: the same complaint is the same case; another complaint under the same key is its own case', async () => {

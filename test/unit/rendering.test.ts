@@ -47,6 +47,23 @@ describe.each(models.map((m) => [m.template, m]))('email %s', (_name, model) => 
   });
 });
 
+test.each(['id', 'en'] as const)('the acknowledgement (%s) carries the escaped title and the tracking number, and nothing else the submitter wrote', (lang) => {
+  const submitter = { ...evilCase, title: 'Judul <b>tebal</b> & "kutip"', description: 'Klik http://phish.example/login sekarang', location: 'Lihat https://evil.example', reporter: { name: 'Nama Palsu', email: 'korban@example.com', phone: '0812' } };
+  const mail = renderEmail({ template: 'acknowledgement', case: submitter, statusUrl: 'https://tanggap.example/complaints/TGP-7KQ4-M9XD-R', firstStep: step, sopTitle: 'Penanganan Pengaduan' }, lang);
+  for (const part of [mail.subject, mail.text, mail.html]) {
+    for (const foreign of ['phish.example', 'evil.example', 'Klik', 'Nama Palsu', 'korban@example.com', '0812']) expect(part).not.toContain(foreign);
+  }
+  expect(mail.html).toContain('Judul &lt;b&gt;tebal&lt;/b&gt; &amp; &quot;kutip&quot;');
+  expect(mail.html).not.toContain('<b>tebal');
+  expect(mail.text).toContain('Judul <b>tebal</b> & "kutip"');
+  expect(mail.text).toContain('TGP-7KQ4-M9XD-R');
+  // The only links are our own: the tracking page.
+  const links = [...mail.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+  expect(links.length).toBeGreaterThan(0);
+  for (const link of links) expect(link).toBe('https://tanggap.example/complaints/TGP-7KQ4-M9XD-R');
+  expect(mail.text).toContain(lang === 'id' ? 'tidak akan menerima lebih dari 3 email tanda terima sehari' : 'at most 3 acknowledgements a day');
+});
+
 test('the texts carry what each recipient needs, in both languages', () => {
   const task = renderEmail(models[0]!, 'id');
   expect(task.subject).toBe('Tugas baru: Analisa — TGP-7KQ4-M9XD-R');
@@ -158,4 +175,22 @@ test('MIME: headers keep no CR/LF, attachments are base64 parts', () => {
   expect(headers).not.toMatch(/^Bcc:/m);
   expect(raw).toContain('Content-Disposition: attachment; filename="kasus.csv"');
   expect(raw).toContain(Buffer.from('a,b\n').toString('base64'));
+});
+
+test('the form carries a honeypot that people never meet: off-screen, hidden from screen readers, out of the tab order, never autofilled', () => {
+  const html = renderComplaintForm({ agencies: [{ id: 'dinkes', name: 'Dinkes', categories: [{ id: 'obat', name: 'Obat' }] }], lang: 'id' });
+  const trap = /<div class="hp" aria-hidden="true">(.*?)<\/div>/.exec(html)?.[1] ?? '';
+  expect(trap).toContain('<label for="f-website">Jangan diisi</label>');
+  expect(trap).toMatch(/<input id="f-website" type="text" name="website" value="" tabindex="-1" autocomplete="off">/);
+  expect(html).toMatch(/\.hp\{position:absolute;left:-10000px/);
+  // A person who filled it anyway reads why, above the form, and gets the form back with it emptied.
+  const again = renderComplaintForm({ agencies: [], lang: 'en', values: { website: 'x' }, issues: [{ path: 'website', message: 'The "Leave empty" field must stay empty.' }] });
+  expect(again).toMatch(/role="alert">[^]*The &quot;Leave empty&quot; field must stay empty\./);
+});
+
+test('the tracking page says why no acknowledgement came, when intake withheld it', () => {
+  const status = { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'Dinkes' }, status: 'received' as const, currentStep: null, timeline: [] };
+  const message = 'Email tanda terima tidak dikirim untuk pengaduan ini.';
+  expect(renderTracking({ status: { ...status, acknowledgement: { email: 'withheld', reason: 'daily_limit', message } }, lang: 'id', now: new Date(now) })).toContain(message);
+  expect(renderTracking({ status, lang: 'id', now: new Date(now) })).not.toContain('tanda terima tidak dikirim');
 });
