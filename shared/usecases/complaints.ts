@@ -82,6 +82,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
     } catch (err) {
       // The complaint is stored and safe; the start is retried by the caller with the same key.
       deps.log.warn('workflow start failed; the case is stored', { caseId, errorName: err instanceof Error ? err.name : 'unknown' });
+      deps.metrics?.count('ExecutionStartFailed');
       throw new Unavailable({
         id: 'Pengaduan Anda sudah tersimpan tetapi belum dapat diproses; kirim ulang sebentar lagi (dengan Idempotency-Key yang sama).',
         en: 'Your complaint is stored but could not be started yet; send it again shortly (with the same Idempotency-Key).',
@@ -153,6 +154,7 @@ export async function publicStatus(deps: Deps, typed: string, lang: Language): P
     ...(c.response ? { response: c.response.text } : {}),
     ...(c.closedAt ? { closedAt: c.closedAt } : {}),
     ...(c.rating?.rating ? { rating: c.rating.rating } : {}),
+    ...(c.needsAttention?.length ? { handledByStaff: true as const } : {}),
   };
 }
 

@@ -12,6 +12,11 @@ export interface PublicStatus {
   response?: string;
   closedAt?: string;
   rating?: number;
+  /**
+   * Present while a workflow state of the case waits for an operator (parked after its retries
+   * failed): the public sees only that staff are on it, never why.
+   */
+  handledByStaff?: true;
 }
 
 export interface FieldView {

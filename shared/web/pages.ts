@@ -102,6 +102,7 @@ export function renderTracking(input: { status: PublicStatus; lang: Language; no
   const step = s.currentStep;
   return layout(`${t(lang, 'Pengaduan', 'Complaint')} ${s.trackingId}`, `<h1>${t(lang, 'Pengaduan', 'Complaint')} <span class="tracking">${e(s.trackingId)}</span></h1>
 <div class="card"><p>${e(s.agency.name)}</p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
+${s.handledByStaff ? `<p class="muted">${t(lang, 'Sedang ditangani petugas.', 'Being handled by our staff.')}</p>` : ''}
 ${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name)}</strong> (${e(step.role)})${step.dueAt ? `<br>${t(lang, 'Batas waktu', 'Due')}: ${e(formatDateTime(step.dueAt, lang))} — ${e(timeLeft(step.dueAt, input.now, lang))}` : ''}</p>` : ''}
 ${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
 ${s.rating ? `<p>${t(lang, 'Penilaian Anda', 'Your rating')}: ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}</p>` : ''}
