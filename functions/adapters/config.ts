@@ -22,6 +22,13 @@ const Config = z.object({
   PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
   /** Secret for CSRF tokens of task pages (at least 32 characters). */
   LINK_SECRET: z.string().min(32),
+  /**
+   * Where the operational counters go: CloudWatch (Powertools Metrics, EMF) on AWS, a log line on the
+   * local runtime, which has no CloudWatch.
+   */
+  METRICS: z.enum(['cloudwatch', 'log']).default('cloudwatch'),
+  /** The deployment stage: a dimension of every metric, so two stages in one account keep apart. */
+  STAGE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
   /** Optional path of a directory JSON replacing the demo directory. */
   DIRECTORY_FILE: z.string().optional(),
 });
