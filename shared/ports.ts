@@ -60,6 +60,10 @@ export const OperationalMetrics = [
 ] as const;
 export type MetricName = (typeof OperationalMetrics)[number];
 
+/** Where the counters are published on AWS: the CloudWatch namespace and the `service` dimension (with `stage`). */
+export const METRICS_NAMESPACE = 'Tanggap';
+export const METRICS_SERVICE = 'tanggap';
+
 /** Counts operational events (Powertools Metrics on AWS; a log line on the local runtime). */
 export interface Metrics {
   count(name: MetricName, n?: number): void;

@@ -8,11 +8,8 @@
  */
 import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '../http';
-import type { MetricName, Metrics } from '../../shared/ports';
+import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricName, type Metrics } from '../../shared/ports';
 import { config } from './config';
-
-export const METRICS_NAMESPACE = 'Tanggap';
-export const METRICS_SERVICE = 'tanggap';
 
 export class PowertoolsMetricsAdapter implements Metrics {
   private readonly metrics: PowertoolsMetrics;

@@ -6,5 +6,12 @@ import { TanggapStack } from './stack';
 
 const app = new App();
 const publicUrl = (app.node.tryGetContext('tanggap:publicUrl') as string | undefined) ?? 'https://pengaduan.musitanggap.example.go.id';
-new TanggapStack(app, 'Tanggap', { directory: demoDirectory, sops, publicUrl, description: 'Tanggap: public complaints handled by each agency SOP' });
+const stage = app.node.tryGetContext('stage') as string | undefined;
+// `-c tanggap:hostedZoneId=Z… -c tanggap:hostedZoneName=example.go.id`: the mail domain's DNS records are created there.
+const hostedZoneId = app.node.tryGetContext('tanggap:hostedZoneId') as string | undefined;
+const hostedZoneName = app.node.tryGetContext('tanggap:hostedZoneName') as string | undefined;
+new TanggapStack(app, 'Tanggap', {
+  directory: demoDirectory, sops, publicUrl, stage, description: 'Tanggap: public complaints handled by each agency SOP',
+  hostedZone: hostedZoneId && hostedZoneName ? { hostedZoneId, zoneName: hostedZoneName } : undefined,
+});
 app.synth();
