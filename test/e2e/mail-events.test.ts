@@ -55,3 +55,10 @@ test('a reporter address that bounces is recorded on the case without the addres
   expect(record.status).toBe('rejected');
   expect(events.filter((e) => e.type === 'email_sent').map((e) => e.data?.template)).not.toContain('rejection');
 });
+
+test('the operator\'s resume command on the local runtime: a case with nothing parked resumes nothing; an unknown one is 404; a bad body 400', async () => {
+  const trackingId = await file(rt, complaint('perpus-muba', 'layanan'));
+  expect(await rt.call('POST', '/_local/sweep', { resume: trackingId })).toMatchObject({ status: 200, body: { resumed: [] } });
+  expect((await rt.call('POST', '/_local/sweep', { resume: 'TGP-0000-0000-0' })).status).toBe(404);
+  expect((await rt.call('POST', '/_local/sweep', { nothing: true })).status).toBe(400);
+});
