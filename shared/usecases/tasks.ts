@@ -281,6 +281,6 @@ async function reassign(deps: Deps, l: Loaded, toId: string, opts: { lang: Langu
     template: 'reassignment', recipientName: to.name, fromName: by?.name ?? '', case: caseSummary(deps, c, maySeeReporter(sop, step.role, c)),
     step: { name: step.name[to.language], expects: step.expects[to.language], role: step.role, dueAt: task.dueAt }, taskUrl: `${deps.publicUrl}/tasks/${key}`, now: at,
   }, to.language);
-  await deps.mailer.send({ from: deps.mailFrom, to: [to.email], ...email });
+  await deps.mailer.send({ from: deps.mailFrom, to: [to.email], ...email, tags: { caseId: c.caseId, template: 'reassignment' } });
   return { next: `reassigned:${to.id}` };
 }

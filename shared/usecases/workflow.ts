@@ -141,7 +141,7 @@ async function warnCalendarAdmin(deps: Deps, years: number[], c: CaseRecord, at:
     if (!(await deps.store.claimOnce(scope, `calendar-gap#${year}`))) continue;
     const admin = deps.directory.admin;
     try {
-      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language) });
+      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language), tags: { template: 'calendarGap' } });
     } catch (err) {
       await deps.store.release(scope, `calendar-gap#${year}`);
       deps.log.warn('calendar gap email to the regency admin failed; the next flagged deadline retries it', { year, errorName: err instanceof Error ? err.name : 'unknown' });
