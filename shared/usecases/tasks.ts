@@ -197,6 +197,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       submittedAt: c.submittedAt,
       reporter: c.anonymous || !c.reporter ? 'anonymous' : showsReporter(l) ? { ...c.reporter } : 'hidden',
       responseDraft: c.responseDraft,
+      ...(c.needsAttention?.length ? { needsAttention: true as const } : {}),
       history: events.filter((ev) => ev.type in eventLabel).map((ev) => ({
         at: ev.at, event: ev.type, stepId: ev.stepId,
         by: ev.actor.kind === 'official' ? nameOf(deps, ev.actor.personId) : undefined,

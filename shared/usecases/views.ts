@@ -65,6 +65,8 @@ export interface TaskView {
     /** `hidden`: confidential and this role does not need it; `anonymous`: the reporter chose so. */
     reporter: { name?: string; email?: string; phone?: string } | 'hidden' | 'anonymous';
     responseDraft?: string;
+    /** A workflow state of the case is parked, waiting for an operator (the admin has been told). */
+    needsAttention?: true;
     /** `by` acted; `onBehalfOf` when they acted for the assignee through an escalation link. */
     history: { at: string; event: string; stepId?: string; by?: string; onBehalfOf?: string; note?: string }[];
   };

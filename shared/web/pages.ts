@@ -162,6 +162,7 @@ ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required
       : e(t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.'));
   return layout(view.task.stepName, `<h1>${e(view.task.stepName)}</h1>
 ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
+${c.needsAttention ? `<div class="card" role="status">${t(lang, 'Proses sistem pengaduan ini terhenti dan sedang ditangani petugas; admin kabupaten sudah diberi tahu.', 'The system process of this complaint has stopped and is being handled by our staff; the regency admin has been told.')}</div>` : ''}
 ${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}
 <div class="card"><p>${e(view.task.expects)}</p>
 ${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}

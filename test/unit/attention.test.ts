@@ -11,6 +11,8 @@ import { getSop } from '../../shared/sops';
 import { parkFailedState, resumeParkedCase } from '../../shared/usecases/attention';
 import { publicStatus, submitComplaint } from '../../shared/usecases/complaints';
 import type { Deps } from '../../shared/usecases/deps';
+import type { TaskView } from '../../shared/usecases/views';
+import { renderTaskPage, renderTracking } from '../../shared/web/pages';
 import type { ParkRequest } from '../../shared/workflow/contract';
 import { MemoryCaseStore } from '../support/memory-case-store';
 
@@ -89,4 +91,22 @@ test('an operator resumes it: the current token gets SendTaskSuccess, the case i
   // Nothing parked: nothing to do.
   expect(await resumeParkedCase(w.deps, trackingId, new Date('2026-11-23T03:01:00Z'))).toEqual([]);
   await expect(resumeParkedCase(w.deps, 'TGP-0000-0000-0', new Date())).rejects.toMatchObject({ status: 404 });
+});
+
+test('the pages say it: the task page that the process stopped and staff handle it, the tracking page only "sedang ditangani petugas"', () => {
+  const now = '2026-11-23T09:30:00+07:00';
+  const view: TaskView = {
+    task: { stepId: 's', stepName: 'Registrasi', role: 'r', status: 'open', dueAt: null, expects: 'Catat', visit: 1, assignee: null },
+    link: { holder: 'assignee', may: 'act' },
+    case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'Dinas' }, status: 'in_progress', title: 'Judul', description: 'Isi', category: 'k', submittedAt: now, reporter: 'anonymous', needsAttention: true, history: [{ at: now, event: 'workflow_parked' }] },
+    actions: [],
+  };
+  const page = renderTaskPage({ view, csrfToken: 'c', now: new Date(now), lang: 'id' });
+  expect(page).toContain('sedang ditangani petugas');
+  expect(page).toContain('Proses berhenti, menunggu petugas sistem');
+  expect(renderTaskPage({ view: { ...view, case: { ...view.case, needsAttention: undefined } }, csrfToken: 'c', now: new Date(now), lang: 'id' })).not.toContain('sedang ditangani petugas');
+  const status = { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'Dinas' }, status: 'in_progress' as const, currentStep: null, timeline: [] };
+  expect(renderTracking({ status: { ...status, handledByStaff: true }, lang: 'id', now: new Date(now) })).toContain('Sedang ditangani petugas.');
+  expect(renderTracking({ status: { ...status, handledByStaff: true }, lang: 'en', now: new Date(now) })).toContain('Being handled by our staff.');
+  expect(renderTracking({ status, lang: 'id', now: new Date(now) })).not.toContain('ditangani petugas');
 });
