@@ -24,6 +24,9 @@ export type WorkflowHandlerName = keyof typeof workflowHandlers;
 /** The scheduled recap report (EventBridge Scheduler on AWS, the clock's scheduler locally). */
 export const reportHandler = 'functions/report/handler.ts';
 
+/** SES's bounce, complaint, reject and delivery-delay events (EventBridge on AWS; the local SES's simulator locally). */
+export const mailEventsHandler = 'functions/mail-events/handler.ts';
+
 /** Every few minutes: starts complaints stored while Step Functions was unreachable. */
 export const sweepHandler = 'functions/intake/sweep.ts';
 

@@ -29,10 +29,63 @@ export interface OutgoingEmail {
   text: string;
   html: string;
   attachments?: EmailAttachment[];
+  /**
+   * SES message tags (`caseId`, `template`): they come back in bounce and complaint events, which is
+   * how an event finds its case. Values are ids (letters, digits, `_`, `-`), never personal data.
+   */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {
   send(message: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The operational counters: each is a CloudWatch metric on AWS, with an alarm (infra/aws). */
+export const OperationalMetrics = [
+  /** A step or phase ended after its deadline (its verdict was recorded late). */
+  'SlaBreached',
+  /** SES refused a message (after the SDK's own retries). */
+  'EmailFailed',
+  /** A message not sent because its recipient's address bounced or complained before. */
+  'EmailSuppressed',
+  /** Intake stored a complaint but could not start its execution (the sweep retries it). */
+  'ExecutionStartFailed',
+  /** An HTTP handler answered 500. */
+  'HttpServerError',
+  /** A permanent bounce, and a complaint, reported by SES. */
+  'MailBounced',
+  'MailComplained',
+  /** A workflow function still failed after its retries: the case is parked, needing attention. */
+  'WorkflowTaskFailed',
+] as const;
+export type MetricName = (typeof OperationalMetrics)[number];
+
+/** Where the counters are published on AWS: the CloudWatch namespace and the `service` dimension (with `stage`). */
+export const METRICS_NAMESPACE = 'Tanggap';
+export const METRICS_SERVICE = 'tanggap';
+
+/** Counts operational events (Powertools Metrics on AWS; a log line on the local runtime). */
+export interface Metrics {
+  count(name: MetricName, n?: number): void;
+}
+
+/**
+ * An address SES reported as bouncing permanently or complaining: no more mail goes to it. Keyed by
+ * a hash of the address (`addressHash`), so the list itself holds no address.
+ */
+export interface Suppression {
+  addressHash: string;
+  reason: 'bounce' | 'complaint';
+  /** SES's bounce type and subtype, for a bounce. */
+  bounceType?: string;
+  bounceSubType?: string;
+  at: string;
+}
+
+export interface SuppressionList {
+  get(addressHash: string): Promise<Suppression | undefined>;
+  /** Stores (or replaces) the record of an address. */
+  put(record: Suppression): Promise<void>;
 }
 
 /** Step Functions, as the handlers use it. */

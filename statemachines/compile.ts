@@ -46,13 +46,23 @@ export interface AslMachine {
   TimeoutSeconds?: number;
 }
 
-/** Lambda errors worth retrying, per the Step Functions guidance. */
+/**
+ * Lambda's own transient errors, retried as the Step Functions guidance recommends ("Handle Lambda
+ * service exceptions"), with throttling beside them.
+ */
 const lambdaErrors = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+/**
+ * A handler that failed (`Lambda.Unknown`: out of memory, timed out; or an error it raised): tried
+ * a few more times, after the named errors' own retriers (Step Functions uses the first that
+ * matches). Bounded: a fault that persists parks the case instead (`parkFailedTasks`).
+ */
+const handlerRetry = { ErrorEquals: ['Lambda.Unknown', 'States.TaskFailed'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 };
 const lambdaRetry = { ErrorEquals: lambdaErrors, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 };
 /** SES refusals: retried with backoff; after the last try the workflow goes on (the case records it). */
 const mailRetry = { ErrorEquals: [WorkflowError.deliveryFailed], IntervalSeconds: 10, MaxAttempts: 5, BackoffRate: 2 };
@@ -114,6 +124,7 @@ const names = {
   waitToContinue: (owner: string) => `${owner}: wait to continue`,
   continueAsNew: (owner: string) => `${owner}: continue as new`,
   continued: (owner: string) => `${owner}: continued`,
+  parked: (state: string) => `${state}: parked`,
 };
 const REPORTER = 'reporter';
 /** Where an execution ends once its successor has the case. */
@@ -172,6 +183,7 @@ class Compiler {
         };
       }
     }
+    parkFailedTasks(top);
     checkNames(top);
     checkReachable({ StartAt: 'Start', States: top });
     return {
@@ -223,7 +235,7 @@ class Compiler {
       },
       TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
       ResultPath: '$.decision',
-      Retry: [lambdaRetry],
+      Retry: [lambdaRetry, handlerRetry],
     };
     if (hasClock) {
       s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'step', id, 'visit.$': visitPath(id) }, '$.sla', names.race(id));
@@ -479,7 +491,7 @@ class Compiler {
       Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
       TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
       ResultPath: resultPath,
-      Retry: [lambdaRetry],
+      Retry: [lambdaRetry, handlerRetry],
     };
     if (resultPath === null) {
       return {
@@ -531,7 +543,7 @@ class Compiler {
           Resource: fn('outcome'),
           Parameters: { ...base, kind: 'continueAsNew', task, resume: { ...resume, 'visits.$': '$.visits' } },
           ResultPath: null,
-          Retry: [lambdaRetry, continueRetry],
+          Retry: [lambdaRetry, continueRetry, handlerRetry],
           Next: names.continued(owner),
         },
         [names.continued(owner)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' },
@@ -580,7 +592,7 @@ class Compiler {
   }
 
   private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string): AslState {
-    return { Type: 'Task', Resource: fn(name), Parameters: payload, ResultPath: resultPath, Retry: [lambdaRetry], Next: next };
+    return { Type: 'Task', Resource: fn(name), Parameters: payload, ResultPath: resultPath, Retry: [lambdaRetry, handlerRetry], Next: next };
   }
 
   private notify(fields: Record<string, unknown>, next: string): AslState {
@@ -589,9 +601,42 @@ class Compiler {
       Resource: fn('notify'),
       Parameters: { ...base, ...fields },
       ResultPath: null,
-      Retry: [lambdaRetry, mailRetry],
+      Retry: [lambdaRetry, mailRetry, handlerRetry],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: next }],
       Next: next,
+    };
+  }
+}
+
+/**
+ * A Lambda task that still fails after its retries does not fail the execution: it is caught into a
+ * parking state beside it (`<state>: parked`), a callback task whose handler (the task function,
+ * kind `park`) records the case as needing attention, tells the regency admin and counts
+ * WorkflowTaskFailed, and then waits. An operator who has fixed the cause resumes it (SendTaskSuccess
+ * with the stored token, shared/usecases/attention.ts), and the failed state runs again. Only the
+ * error's name reaches the handler; its cause stays in `$.failure` while parked and is overwritten on
+ * resumption. notify is left as it is: it already catches everything and goes on (a refused email is
+ * recorded on the case, never a reason to stop it). Runs over the finished machine, so it wraps
+ * whatever tasks the shapes above produce.
+ */
+function parkFailedTasks(states: Record<string, AslState>): void {
+  for (const [name, state] of Object.entries(states)) {
+    for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) parkFailedTasks(branch.States);
+    if (state.Type !== 'Task' || state.Catch) continue;
+    const parked = names.parked(name);
+    state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: parked }];
+    states[parked] = {
+      Type: 'Task',
+      Comment: `"${name}" failed after its retries: the case waits here for an operator, then "${name}" runs again.`,
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: fn('task'),
+        Payload: { ...base, 'taskToken.$': '$$.Task.Token', kind: 'park', state: name, 'error.$': '$.failure.Error' },
+      },
+      TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
+      ResultPath: '$.failure',
+      Retry: [lambdaRetry, handlerRetry],
+      Next: name,
     };
   }
 }

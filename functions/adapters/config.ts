@@ -27,6 +27,13 @@ const Config = z.object({
    * again: an import takes effect within this time. 0 reads it on every call.
    */
   DIRECTORY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * Where the operational counters go: CloudWatch (Powertools Metrics, EMF) on AWS, a log line on the
+   * local runtime, which has no CloudWatch.
+   */
+  METRICS: z.enum(['cloudwatch', 'log']).default('cloudwatch'),
+  /** The deployment stage: a dimension of every metric, so two stages in one account keep apart. */
+  STAGE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -9,15 +9,25 @@ import { createOfficeCalendar } from '../../shared/calendar';
 import { CurrentDirectory, DirectoryNotImported, type LoadedDirectory } from '../../shared/directory/store';
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
+import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
+import type { SuppressionList } from '../../shared/ports';
 import { logger } from '../http';
 import { dynamoClient, sesClient, sfnClient } from './clients';
 import { config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
+import { DynamoSuppressionList } from './dynamo-suppressions';
+import { metrics } from './metrics';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
 type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion'>;
+let suppressions: SuppressionList | undefined;
+
+/** The suppression list (addresses that bounced or complained), in the table. */
+function suppressionList(): SuppressionList {
+  return (suppressions ??= new DynamoSuppressionList(dynamoClient(), config().TABLE_NAME));
+}
 
 let base: Base | undefined;
 let current: CurrentDirectory | undefined;
@@ -29,7 +39,8 @@ function baseDeps(): Base {
   const cfg = config();
   base = {
     store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
-    mailer: new SesMailer(sesClient()),
+    // Every email goes through the suppression list: a bounced or complaining address is not mailed again.
+    mailer: suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() }),
     workflow: new SfnWorkflow(sfnClient(), cfg.STATE_MACHINES),
     getSop,
     publicUrl: cfg.PUBLIC_URL,
@@ -37,6 +48,7 @@ function baseDeps(): Base {
     linkSecret: cfg.LINK_SECRET,
     randomBytes: (n) => randomBytes(n),
     log: { info: (m, f) => logger.info(m, f ?? {}), warn: (m, f) => logger.warn(m, f ?? {}) },
+    metrics: metrics(),
   };
   return base;
 }
@@ -70,4 +82,9 @@ export async function dependencies(): Promise<Deps> {
     };
   }
   return built.deps;
+}
+
+/** What the mail-events handler needs: the use cases' dependencies and the suppression list. */
+export async function mailEventDependencies(): Promise<MailEventDeps> {
+  return { ...(await dependencies()), suppressions: suppressionList() };
 }

@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type Localized } from '../../shared/errors';
 import { renderErrorPage } from '../../shared/web/pages';
+import { metrics } from '../adapters/metrics';
 import type { Language } from '../../shared/i18n';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -113,6 +114,14 @@ export function redactPath(path: string): string {
     .replace(/([?&])(key|trackingId)=[^&#]*/g, '$1$2=…');
 }
 
+/**
+ * An error's text fit for a log line: an email address or a long number (a phone) that a library
+ * put in its message becomes a placeholder; ids and the stack's file names stay.
+ */
+export function redactText(text: string): string {
+  return text.replace(/[^\s@"'<>(),;]+@[^\s@"'<>(),;]+/g, '<email>').replace(/\+?\d[\d -]{7,}\d/g, '<number>');
+}
+
 /** The fields every log line of a request may carry: the route template and ids, never the raw path. */
 export function requestFields(event: HttpEvent | undefined): Record<string, unknown> {
   return { route: event?.routeKey, requestId: event?.requestContext?.requestId };
@@ -145,7 +154,9 @@ export const httpErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
         : json(err.status, body, headers);
       return;
     }
-    logger.error('request failed', { ...requestFields(event), errorName: err instanceof Error ? err.name : typeof err, stack: err instanceof Error ? err.stack : undefined });
+    // Visible twice: the error (name, message, stack: our errors carry ids, never personal data) and the HttpServerError metric, whose alarm sees what Lambda's Errors cannot (the function answered).
+    logger.error('request failed', { ...requestFields(event), error: { name: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? redactText(err.message) : undefined, stack: err instanceof Error && err.stack ? redactText(err.stack) : undefined } });
+    metrics().count('HttpServerError');
     request.response = event && wantsHtml(event)
       ? html(500, renderErrorPage({ status: 500, message: '', details: {}, lang }))
       : json(500, internalErrorBody());

@@ -3,13 +3,24 @@
  * Functions was unreachable, so that a complaint answered with 503 is never left waiting for a retry
  * the citizen may not make; and delivers the decisions of officials and reporters that were stored
  * but never reached their execution, for the same reason. The schedule's time is the platform's clock.
+ *
+ * Invoked by an operator with `{ "resume": "<trackingId>" }`: resumes the workflow states of that
+ * case that were parked after their retries failed (statemachines/README.md, "Errors, retries and
+ * timeouts"), once the cause is fixed.
  */
 import type { ScheduledEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { resumeParkedCase } from '../../shared/usecases/attention';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
 import { dependencies } from '../adapters/deps';
 
-export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<{ started: number; delivered: number }> {
-  const now = new Date(event.time);
+/** `at`: the operator's instant (the local runtime passes its clock's); now by default. */
+const ResumeRequest = z.object({ resume: z.string().min(1).max(64), at: z.iso.datetime({ offset: true }).optional() });
+
+export async function handler(event: Pick<ScheduledEvent, 'time'> | { resume: string; at?: string }): Promise<{ started: number; delivered: number } | { resumed: string[] }> {
+  const resume = ResumeRequest.safeParse(event);
+  if (resume.success) return { resumed: await resumeParkedCase(await dependencies(), resume.data.resume, resume.data.at ? new Date(resume.data.at) : new Date()) };
+  const now = new Date((event as Pick<ScheduledEvent, 'time'>).time);
   if (Number.isNaN(now.getTime())) throw new Error('The schedule event carries no valid time');
   const deps = await dependencies();
   const started = await resumeStalledSubmissions(deps, now);

@@ -18,5 +18,11 @@ const publicUrl = context('tanggap:publicUrl') ?? 'https://pengaduan.musitanggap
 const stage = assertStage(context('stage') ?? 'prod');
 const mailFrom = context('mailFrom') ?? context('senderAddress') ?? 'tanggap@musitanggap.example.go.id';
 const timeZone = OfficeCalendarConfig.shape.timeZone.parse(context('timeZone') ?? 'Asia/Jakarta');
-new TanggapStack(app, 'Tanggap', { stage, mailFrom, timeZone, sops, publicUrl, description: 'Tanggap: public complaints handled by each agency SOP' });
+// `-c tanggap:hostedZoneId=Z… -c tanggap:hostedZoneName=example.go.id`: the mail domain's DNS records are created there.
+const hostedZoneId = context('tanggap:hostedZoneId');
+const hostedZoneName = context('tanggap:hostedZoneName');
+new TanggapStack(app, 'Tanggap', {
+  stage, mailFrom, timeZone, sops, publicUrl, description: 'Tanggap: public complaints handled by each agency SOP',
+  hostedZone: hostedZoneId && hostedZoneName ? { hostedZoneId, zoneName: hostedZoneName } : undefined,
+});
 app.synth();

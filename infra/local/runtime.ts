@@ -25,7 +25,7 @@ import { ConditionFailed } from '../../shared/ports';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { renderMailbox } from '../../shared/web/pages';
-import { httpHandlers, reportHandler, routes, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
+import { httpHandlers, mailEventsHandler, reportHandler, routes, sweepHandler, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
 import { zoneOffsetMinutes } from '../../shared/calendar';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
@@ -110,7 +110,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
-  const ses = await startLocalSes(mailbox);
+  // SES's events (the mailbox simulator's bounces and complaints) go to the mail-events handler, as EventBridge delivers them on AWS.
+  let onMailEvent: ((event: unknown) => Promise<unknown>) | undefined;
+  const ses = await startLocalSes(mailbox, {
+    onEvent: async (detail) => {
+      try {
+        await onMailEvent?.({ source: 'aws.ses', 'detail-type': detail.eventType === 'Bounce' ? 'Email Bounced' : 'Email Complaint Received', detail });
+      } catch (err) {
+        log(`mail event not handled: ${err instanceof Error ? err.name : String(err)}`);
+      }
+    },
+  });
 
   const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
@@ -152,6 +162,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     LINK_SECRET: readFileSync(secretFile, 'utf8').trim(),
     POWERTOOLS_SERVICE_NAME: 'tanggap',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // No CloudWatch here: the operational counters are log lines.
+    METRICS: 'log',
+    STAGE: 'local',
   });
 
   const tableClient = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -164,6 +177,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const handler = await loadHandler(entry);
     invokers[placeholder] = (payload) => handler(payload, lambdaContext(name));
   }
+  const mailEvents = await loadHandler(mailEventsHandler);
+  onMailEvent = (event) => mailEvents(event, lambdaContext('mail-events'));
+  const sweep = await loadHandler(sweepHandler);
   const httpLambdas = new Map<HttpHandlerName, LambdaHandler>();
   for (const [name, entry] of Object.entries(httpHandlers)) httpLambdas.set(name as HttpHandlerName, await loadHandler(entry));
 
@@ -220,6 +236,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           return jsonOut(200, { now: (await clock.advance(advance)).toISOString() });
         } catch (err) {
           return jsonOut(400, { error: 'validation', issues: [{ path: 'advance', message: err instanceof Error ? err.message : 'invalid' }] });
+        }
+      }
+      case 'POST /_local/sweep': {
+        // As `aws lambda invoke` of the sweep function on AWS: `{"resume":"<trackingId>"}` resumes a parked case.
+        let payload: unknown;
+        try { payload = JSON.parse(body.toString('utf8') || '{}'); } catch { payload = undefined; }
+        const resume = payload && typeof payload === 'object' ? (payload as { resume?: unknown }).resume : undefined;
+        if (typeof resume !== 'string') return jsonOut(400, { error: 'validation', issues: [{ path: 'resume', message: 'Berikan nomor pelacakan, mis. {"resume":"TGP-…"}. / Give a tracking number, e.g. {"resume":"TGP-…"}.' }] });
+        try {
+          const out = await sweep({ resume, at: clock.now().toISOString() }, lambdaContext('sweep'));
+          await engine.waitForIdle();
+          return jsonOut(200, out);
+        } catch (err) {
+          const notFound = err instanceof Error && err.name === 'NotFound';
+          return jsonOut(notFound ? 404 : 500, { error: notFound ? 'not_found' : 'internal', message: err instanceof Error ? err.message : String(err) });
         }
       }
       case 'GET /_local/mail':

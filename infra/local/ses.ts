@@ -47,7 +47,7 @@ export class LocalMailbox {
   /** Appends in sending order, each one synced before the next. */
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dir: string, private readonly now: () => Date) {
+  constructor(private readonly dir: string, readonly now: () => Date) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'messages.jsonl');
     if (existsSync(this.file)) {
@@ -127,8 +127,68 @@ const ok = (action: string, messageId: string) =>
 const fault = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 
+/**
+ * SES's mailbox simulator, which the local endpoint imitates: a message to `bounce@` bounces
+ * permanently, one to `complaint@` draws a complaint, once SES has accepted it (the message is kept
+ * like any other). On AWS the simulator's own addresses do the same, through the configuration set.
+ */
+export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
+
+/** An SES event as a configuration set publishes it (the `detail` of its EventBridge event). */
+export interface SimulatedSesEvent {
+  eventType: 'Bounce' | 'Complaint';
+  mail: { timestamp: string; messageId: string; source: string; destination: string[]; tags: Record<string, string[]> };
+  bounce?: { bounceType: 'Permanent'; bounceSubType: 'General'; bouncedRecipients: { emailAddress: string; action: 'failed'; status: string; diagnosticCode: string }[]; timestamp: string; feedbackId: string };
+  complaint?: { complainedRecipients: { emailAddress: string }[]; complaintFeedbackType: 'abuse'; timestamp: string; feedbackId: string };
+}
+
+export interface LocalSesOptions {
+  port?: number;
+  /** Receives the simulator's events, after SES has answered (as SES publishes them, later). */
+  onEvent?: (event: SimulatedSesEvent) => Promise<void>;
+}
+
+/** The simulator's events for a kept message: one per simulator recipient that bounces or complains. */
+export function simulatedEvents(mail: StoredMail, tags: Record<string, string[]>, at: Date): SimulatedSesEvent[] {
+  const recipients = [...mail.to, ...mail.cc];
+  const local = (a: string) => (a.toLowerCase().endsWith(`@${SIMULATOR_DOMAIN}`) ? a.toLowerCase().split('@')[0] : undefined);
+  const base = { timestamp: at.toISOString(), messageId: mail.id, source: mail.from, destination: recipients, tags };
+  const events: SimulatedSesEvent[] = [];
+  const bounced = recipients.filter((a) => local(a) === 'bounce');
+  const complained = recipients.filter((a) => local(a) === 'complaint');
+  if (bounced.length) {
+    events.push({
+      eventType: 'Bounce', mail: base,
+      bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: bounced.map((emailAddress) => ({ emailAddress, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' })), timestamp: at.toISOString(), feedbackId: randomUUID() },
+    });
+  }
+  if (complained.length) {
+    events.push({ eventType: 'Complaint', mail: base, complaint: { complainedRecipients: complained.map((emailAddress) => ({ emailAddress })), complaintFeedbackType: 'abuse', timestamp: at.toISOString(), feedbackId: randomUUID() } });
+  }
+  return events;
+}
+
+/** The message tags of a SendEmail/SendRawEmail request, as SES reports them in events (name → values). */
+function tagsOf(form: URLSearchParams): Record<string, string[]> {
+  const tags: Record<string, string[]> = {};
+  for (const [k, name] of form.entries()) {
+    const m = /^Tags\.member\.(\d+)\.Name$/.exec(k);
+    const value = m ? form.get(`Tags.member.${m[1]}.Value`) : null;
+    if (m && value !== null) tags[name] = [value];
+  }
+  return tags;
+}
+
 /** Starts the SES endpoint on 127.0.0.1 (port 0 = any free port). */
-export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ url: string; server: Server }> {
+export async function startLocalSes(mailbox: LocalMailbox, options: LocalSesOptions | number = {}): Promise<{ url: string; server: Server }> {
+  const { port = 0, onEvent } = typeof options === 'number' ? { port: options } : options;
+  /** After SES has answered, as SES would publish them: a failing consumer is its own affair. */
+  const publish = (stored: StoredMail, form: URLSearchParams) => {
+    if (!onEvent) return;
+    for (const event of simulatedEvents(stored, tagsOf(form), mailbox.now())) {
+      setImmediate(() => { onEvent(event).catch(() => undefined); });
+    }
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -148,6 +208,7 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
               attachments: [],
             });
             res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendEmail', stored.id));
+            publish(stored, form);
           } else if (action === 'SendRawEmail') {
             const raw = Buffer.from(form.get('RawMessage.Data') ?? '', 'base64');
             if (raw.length > SES_MAX_MESSAGE_BYTES) {
@@ -169,6 +230,7 @@ export async function startLocalSes(mailbox: LocalMailbox, port = 0): Promise<{ 
               })),
             });
             res.writeHead(200, { 'content-type': 'text/xml' }).end(ok('SendRawEmail', stored.id));
+            publish(stored, form);
           } else {
             res.writeHead(400, { 'content-type': 'text/xml' }).end(fault('InvalidAction', `Unsupported action ${action}`));
           }

@@ -54,6 +54,15 @@ export interface CurrentStep {
   assigneeId?: string;
 }
 
+/** One parked workflow state: which, why (the error's name only), since when, and how to resume it. */
+export interface ParkedState {
+  state: string;
+  error: string;
+  at: string;
+  executionId: string;
+  taskToken: string;
+}
+
 export interface CaseRecord {
   caseId: string;
   trackingId: string;
@@ -116,6 +125,12 @@ export interface CaseRecord {
    * later go to the holders of the directory current then; this says which one the case started with.
    */
   directoryVersion?: number;
+  /**
+   * Workflow states parked after their retries failed (statemachines/README.md, "Errors, retries and
+   * timeouts"), each waiting for an operator to resume it with its task token. Non-empty: the case
+   * shows "being handled by our staff" publicly.
+   */
+  needsAttention?: ParkedState[];
   /** Optimistic locking counter. */
   version: number;
 }
@@ -124,6 +139,10 @@ export const CaseEventType = z.enum([
   'submitted', 'workflow_started', 'workflow_continued', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
   'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied',
   'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'calendar_gap',
+  // SES's reports on a message of this case (never the address: who, by role or directory id).
+  'mail_bounced', 'mail_complained', 'mail_rejected', 'mail_delayed',
+  // A workflow function still failed after its retries: the case waits for an operator, then resumes.
+  'workflow_parked', 'workflow_resumed',
 ]);
 export type CaseEventType = z.infer<typeof CaseEventType>;
 

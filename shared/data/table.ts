@@ -17,6 +17,7 @@
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
+ * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
  * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |

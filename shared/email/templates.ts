@@ -71,6 +71,8 @@ export type EmailModel =
   | { template: 'closing'; case: CaseSummary; reason: 'rated' | 'reply_window_elapsed' | 'closed_by_official' | 'rejected'; statusUrl: string }
   | { template: 'rejection'; case: CaseSummary; reason: string; statusUrl: string }
   | { template: 'calendarGap'; recipientName: string; year: number; trackingId: string; at: string }
+  | { template: 'officialUnreachable'; recipientName: string; official: { name: string; title: string; id: string }; reason: 'bounce' | 'complaint'; at: string; openTasks: { trackingId: string; stepName: string; dueAt?: string }[] }
+  | { template: 'workflowParked'; recipientName: string; trackingId: string; state: string; error: string; at: string; resumeHint: string }
   | ({ template: 'report' } & ReportEmailModel);
 
 function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
@@ -277,6 +279,37 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         subject: t(lang, `Kalender kerja: daftar hari libur ${m.year} belum ada`, `Office calendar: no holiday list for ${m.year}`),
         text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', todo].join('\n'),
         html: frame(lang, t(lang, `Daftar hari libur ${m.year} belum ada`, `No holiday list for ${m.year}`), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(todo)}</p>`),
+      };
+    }
+    case 'officialUnreachable': {
+      const why = m.reason === 'complaint'
+        ? t(lang, 'menandai email dari layanan ini sebagai spam', 'marked mail from this service as spam')
+        : t(lang, 'tidak dapat menerima email (alamatnya ditolak secara permanen)', 'cannot receive email (the address bounced permanently)');
+      const intro = t(lang,
+        `Alamat email ${m.official.name} (${m.official.title}, id direktori ${m.official.id}) ${why} pada ${formatDateTime(m.at, lang, zone)}. Layanan tidak lagi mengirim email ke alamat itu, sehingga tautan tugasnya tidak akan sampai.`,
+        `The email address of ${m.official.name} (${m.official.title}, directory id ${m.official.id}) ${why} at ${formatDateTime(m.at, lang, zone)}. The service no longer mails that address, so their task links will not reach them.`);
+      const tasks = m.openTasks.length
+        ? m.openTasks.map((x) => `- ${x.trackingId}: ${x.stepName}${x.dueAt ? ` (${t(lang, 'batas', 'due')} ${formatDateTime(x.dueAt, lang, zone)})` : ''}`)
+        : [t(lang, 'Saat ini tidak ada tugas terbuka atas namanya.', 'No task is open in their name at present.')];
+      const todo = t(lang,
+        'Mohon perbaiki alamatnya di direktori (atau tunjuk Plt/Plh) dan serahkan tugas-tugas di atas kepada pemegang peran lain melalui halaman tugas.',
+        'Please correct the address in the directory (or appoint a Plt/Plh) and hand the tasks above to another holder of the role through the task page.');
+      const heading = t(lang, 'Tugas terbuka yang terdampak:', 'Open tasks affected:');
+      return {
+        subject: t(lang, `Email petugas tidak sampai: ${m.official.name}`, `Official's email undeliverable: ${m.official.name}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', heading, ...tasks, '', todo].join('\n'),
+        html: frame(lang, t(lang, 'Email petugas tidak sampai', "Official's email undeliverable"), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(heading)}</p><ul>${tasks.map((x) => `<li>${e(x.replace(/^- /, ''))}</li>`).join('')}</ul><p>${e(todo)}</p>`),
+      };
+    }
+    case 'workflowParked': {
+      const intro = t(lang,
+        `Pengaduan ${m.trackingId} berhenti pada langkah sistem "${m.state}" (${m.error}) sejak ${formatDateTime(m.at, lang, zone)}, setelah semua percobaan ulang gagal. Pengaduan tidak hilang: ia menunggu, dan pelapor melihat "sedang ditangani petugas".`,
+        `Complaint ${m.trackingId} stopped at the system state "${m.state}" (${m.error}) at ${formatDateTime(m.at, lang, zone)}, after every retry failed. Nothing is lost: it waits, and the reporter sees "being handled by our staff".`);
+      const todo = t(lang, `Setelah penyebabnya diperbaiki, lanjutkan: ${m.resumeHint}`, `Once the cause is fixed, resume it: ${m.resumeHint}`);
+      return {
+        subject: t(lang, `Perlu perhatian: pengaduan ${m.trackingId}`, `Needs attention: complaint ${m.trackingId}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', todo].join('\n'),
+        html: frame(lang, t(lang, 'Pengaduan perlu perhatian', 'Complaint needs attention'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(todo)}</p>`),
       };
     }
     case 'report':

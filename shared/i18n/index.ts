@@ -84,4 +84,10 @@ export const eventLabel: Record<string, { id: string; en: string }> = {
   rated: { id: 'Pelapor memberi penilaian', en: 'Reporter rated the response' },
   closed: { id: 'Pengaduan ditutup', en: 'Complaint closed' },
   rejected: { id: 'Pengaduan ditolak', en: 'Complaint rejected' },
+  mail_bounced: { id: 'Email tidak sampai (ditolak server penerima)', en: 'Email bounced' },
+  mail_complained: { id: 'Email ditandai spam oleh penerima', en: 'Email marked as spam by its recipient' },
+  mail_rejected: { id: 'Email ditolak SES', en: 'Email rejected by SES' },
+  mail_delayed: { id: 'Email tertunda', en: 'Email delayed' },
+  workflow_parked: { id: 'Proses berhenti, menunggu petugas sistem', en: 'Process stopped, waiting for an operator' },
+  workflow_resumed: { id: 'Proses dilanjutkan petugas sistem', en: 'Process resumed by an operator' },
 };

@@ -100,6 +100,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
     } catch (err) {
       // The complaint is stored and safe; the start is retried by the caller with the same key.
       deps.log.warn('workflow start failed; the case is stored', { caseId, errorName: err instanceof Error ? err.name : 'unknown' });
+      deps.metrics?.count('ExecutionStartFailed');
       throw new Unavailable({
         id: 'Pengaduan Anda sudah tersimpan tetapi belum dapat diproses; kirim ulang sebentar lagi (dengan Idempotency-Key yang sama).',
         en: 'Your complaint is stored but could not be started yet; send it again shortly (with the same Idempotency-Key).',
@@ -208,6 +209,7 @@ export async function publicStatus(deps: Deps, typed: string, lang: Language): P
     ...(c.closedAt ? { closedAt: c.closedAt } : {}),
     ...(c.rating?.rating ? { rating: c.rating.rating } : {}),
     ...(c.acknowledgementWithheld ? { acknowledgement: { email: 'withheld' as const, reason: c.acknowledgementWithheld, message: acknowledgementWithheldNotice[lang] } } : {}),
+    ...(c.needsAttention?.length ? { handledByStaff: true as const } : {}),
   };
 }
 

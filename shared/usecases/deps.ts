@@ -7,7 +7,7 @@ import type { CaseRecord, CaseEvent } from '../case/model';
 import type { Directory } from '../directory/schema';
 import { findAgency } from '../directory/resolve';
 import { NotFound } from '../errors';
-import { ConditionFailed, type CaseStore, type Mailer, type Workflow } from '../ports';
+import { ConditionFailed, type CaseStore, type Mailer, type Metrics, type Workflow } from '../ports';
 import type { Sop } from '../sop/schema';
 
 export interface Deps {
@@ -26,6 +26,8 @@ export interface Deps {
   randomBytes: (n: number) => Uint8Array;
   /** Chosen fields only; never personal data or keys. */
   log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
+  /** Operational counters; absent (unit tests), nothing is counted. */
+  metrics?: Metrics;
 }
 
 /**

@@ -305,7 +305,7 @@ export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?
       ...built.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.bytes })),
     ];
     try {
-      await deps.mailer.send({ from: deps.mailFrom, to: [person.email], ...email, attachments });
+      await deps.mailer.send({ from: deps.mailFrom, to: [person.email], ...email, attachments, tags: { template: 'report' } });
       sentTo.push(person.id);
     } catch (err) {
       await deps.store.release(claimScope, claim);

@@ -199,6 +199,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       reporter: c.anonymous || !c.reporter ? 'anonymous' : showsReporter(l) ? { ...c.reporter } : 'hidden',
       responseDraft: c.responseDraft,
       reporterMessages: reporterMessages(events),
+      ...(c.needsAttention?.length ? { needsAttention: true as const } : {}),
       history: events.filter((ev) => ev.type in eventLabel).map((ev) => ({
         at: ev.at, event: ev.type, stepId: ev.stepId,
         by: ev.actor.kind === 'official' ? nameOf(deps, ev.actor.personId) : undefined,
@@ -306,6 +307,6 @@ async function reassign(deps: Deps, l: Loaded, toId: string, opts: { lang: Langu
     template: 'reassignment', recipientName: to.name, fromName: by?.name ?? '', case: caseSummary(deps, c, maySeeReporter(sop, step.role, c)),
     step: { name: step.name[to.language], expects: step.expects[to.language], role: step.role, dueAt: task.dueAt }, taskUrl: `${deps.publicUrl}/tasks/${key}`, now: at,
   }, to.language);
-  await deps.mailer.send({ from: deps.mailFrom, to: [to.email], ...email });
+  await deps.mailer.send({ from: deps.mailFrom, to: [to.email], ...email, tags: { caseId: c.caseId, template: 'reassignment' } });
   return { next: `reassigned:${to.id}` };
 }

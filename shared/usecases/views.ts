@@ -15,6 +15,11 @@ export interface PublicStatus {
   rating?: number;
   /** Present when intake sent no acknowledgement email, with why (never whose address it was). */
   acknowledgement?: { email: 'withheld'; reason: 'daily_limit'; message: string };
+  /**
+   * Present while a workflow state of the case waits for an operator (parked after its retries
+   * failed): the public sees only that staff are on it, never why.
+   */
+  handledByStaff?: true;
 }
 
 export interface FieldView {
@@ -69,6 +74,8 @@ export interface TaskView {
      * reporter's words are the complaint's content); never the reporter's name or address.
      */
     reporterMessages: ReporterMessage[];
+    /** A workflow state of the case is parked, waiting for an operator (the admin has been told). */
+    needsAttention?: true;
     /** `by` acted; `onBehalfOf` when they acted for the assignee through an escalation link. */
     history: { at: string; event: string; stepId?: string; by?: string; onBehalfOf?: string; note?: string }[];
   };

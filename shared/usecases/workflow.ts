@@ -100,7 +100,7 @@ async function sendOnce(
       await deps.store.putGrant({ ...grant, keyHash: minted.keyHash, status: 'pending' });
     }
     const email = typeof compose === 'function' ? compose(minted && `${deps.publicUrl}/tasks/${minted.key}`) : compose;
-    await deps.mailer.send({ from: deps.mailFrom, to, ...email });
+    await deps.mailer.send({ from: deps.mailFrom, to, ...email, tags: { caseId: c.caseId, template } });
   } catch (err) {
     // Recorded, then released: the next attempt (Step Functions retries with backoff) sends it again.
     await record(deps, { caseId: c.caseId, at, type: 'email_failed', actor: { kind: 'system' }, data: { template, errorName: err instanceof Error ? err.name : 'unknown' } });
@@ -159,7 +159,7 @@ async function warnCalendarAdmin(deps: Deps, years: number[], c: CaseRecord, at:
     if (!(await deps.store.claimOnce(scope, `calendar-gap#${year}`))) continue;
     const admin = deps.directory.admin;
     try {
-      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language) });
+      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language), tags: { template: 'calendarGap' } });
     } catch (err) {
       await deps.store.release(scope, `calendar-gap#${year}`);
       deps.log.warn('calendar gap email to the regency admin failed; the next flagged deadline retries it', { year, errorName: err instanceof Error ? err.name : 'unknown' });
@@ -332,7 +332,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         if (f.meaning === 'reason' && action?.goto === '@reject') patch.rejectionReason = value;
       }
       if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
-      await mutateCase(deps, c.caseId, (x) => {
+      const updated = await mutateCase(deps, c.caseId, (x) => {
         const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
           ? [...x.verdicts, slaVerdict({
               calendar: deps.calendar, scope: 'step', id: step.id, visit: req.visit, unit: step.limit!.unit, deadlines: req.sla,
@@ -343,6 +343,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
+      countBreach(deps, updated, 'step', step.id, req.visit);
       // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await record(deps, {
@@ -355,13 +356,14 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
     case 'phaseDone': {
       if (!(await deps.store.claimOnce(c.caseId, `outcome#phase#${req.phaseId}#${req.visit}`))) return;
       const phase = sop.phases.find((p) => p.id === req.phaseId)!;
-      await mutateCase(deps, c.caseId, (x) => ({
+      const updated = await mutateCase(deps, c.caseId, (x) => ({
         verdicts: [...x.verdicts, slaVerdict({
           calendar: deps.calendar, scope: 'phase', id: phase.id, visit: req.visit, unit: phase.limit.unit, deadlines: req.sla,
           endedAt: new Date(req.enteredAt),
           escalatedTo: x.escalations.filter((e) => e.stepId === phase.id && e.visit === req.visit).map((e) => e.to),
         })],
       }), c);
+      countBreach(deps, updated, 'phase', phase.id, req.visit);
       return;
     }
     case 'reporterFeedback': {
@@ -437,6 +439,12 @@ async function storedFeedback(deps: Deps, c: CaseRecord, req: Extract<OutcomeReq
   }
   const f = req.feedback;
   return { satisfied: f.satisfied, ...(f.rating ? { rating: f.rating } : {}), ...(f.comment ? { comment: f.comment } : {}), at: f.at ?? task?.decidedAt ?? req.enteredAt };
+}
+
+/** The SlaBreached metric, once per late verdict (the verdict itself is recorded once, under a claim). */
+function countBreach(deps: Deps, c: CaseRecord, scope: 'step' | 'phase', id: string, visit: number): void {
+  const verdict = c.verdicts.find((v) => v.scope === scope && v.id === id && v.visit === visit);
+  if (verdict && !verdict.onTime) deps.metrics?.count('SlaBreached');
 }
 
 const continuePending = (why: string) => Object.assign(new Error(`Cannot hand over yet: ${why}`), { name: WorkflowError.continuePending });

@@ -110,6 +110,7 @@ export function renderTracking(input: { status: PublicStatus; lang: Language; no
   const step = s.currentStep;
   return layout(`${t(lang, 'Pengaduan', 'Complaint')} ${s.trackingId}`, `<h1>${t(lang, 'Pengaduan', 'Complaint')} <span class="tracking">${e(s.trackingId)}</span></h1>
 <div class="card"><p>${e(s.agency.name)}</p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
+${s.handledByStaff ? `<p class="muted">${t(lang, 'Sedang ditangani petugas.', 'Being handled by our staff.')}</p>` : ''}
 ${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name)}</strong> (${e(step.role)})${step.dueAt ? `<br>${t(lang, 'Batas waktu', 'Due')}: ${e(formatDateTime(step.dueAt, lang))} — ${e(timeLeft(step.dueAt, input.now, lang))}` : ''}</p>` : ''}
 ${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
 ${s.rating ? `<p>${t(lang, 'Penilaian Anda', 'Your rating')}: ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}</p>` : ''}
@@ -170,6 +171,7 @@ ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required
       : e(t(lang, 'Tugas ini sudah tidak terbuka.', 'This task is no longer open.'));
   return layout(view.task.stepName, `<h1>${e(view.task.stepName)}</h1>
 ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
+${c.needsAttention ? `<div class="card" role="status">${t(lang, 'Proses sistem pengaduan ini terhenti dan sedang ditangani petugas; admin kabupaten sudah diberi tahu.', 'The system process of this complaint has stopped and is being handled by our staff; the regency admin has been told.')}</div>` : ''}
 ${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}
 <div class="card"><p>${e(view.task.expects)}</p>
 ${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}

@@ -124,6 +124,24 @@ export type OpenTaskRequest = z.infer<typeof OpenTaskRequest>;
 export const INTRINSIC_SAFE_ID = /^[a-z][a-zA-Z0-9-]*$/;
 
 /**
+ * task, kind `park` (.waitForTaskToken): a Lambda task of the machine (`state`) still failed after
+ * its retries. Record the case as needing attention and wait for an operator, who resumes it with
+ * this token; the failed state then runs again. Only the error's name comes, never its cause.
+ */
+export const ParkRequest = z.object({
+  ...Base,
+  taskToken: z.string().min(1),
+  kind: z.literal('park'),
+  state: z.string().min(1),
+  error: z.string().min(1).default('unknown'),
+});
+export type ParkRequest = z.infer<typeof ParkRequest>;
+
+/** What the task function is invoked with: a task to open, or a failed state to park. */
+export const TaskFunctionRequest = z.union([OpenTaskRequest, ParkRequest]);
+export type TaskFunctionRequest = z.infer<typeof TaskFunctionRequest>;
+
+/**
  * What SendTaskSuccess delivers for an official's task: the action's id, nothing else. The fields as
  * typed, who acted and when are stored on the task (`TaskRecord.given`) before the delivery, and the
  * outcome handler reads them there, so no text a person wrote travels through the execution.

@@ -12,7 +12,11 @@ import { allStates, chain, scopes, unreachable, type Scope } from './asl';
 
 const committed = (id: string) => readFileSync(join(__dirname, '../../statemachines', `${id}.asl.json`), 'utf8');
 const ONE_YEAR = 365 * 24 * 3600;
-const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** A handler's own failure: tried a few more times, after the named errors' retriers. */
+const HANDLER_ERRORS = ['Lambda.Unknown', 'States.TaskFailed'];
+const LAMBDA_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** A parking state: the callback that holds a failed state until an operator resumes it. */
+const isParking = (s: AslState) => (s.Parameters as { Payload?: { kind?: string } } | undefined)?.Payload?.kind === 'park';
 const placeholder = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
 type Choice = { Variable: string; StringEquals?: string; BooleanEquals?: boolean; Next: string };
 
@@ -126,7 +130,7 @@ describe.each([
   });
 
   test('every wait for a person also waits for the hand-over instant, then hands over the task it waits for and ends with ContinueAsNew', () => {
-    const callbacks = [...states.entries()].filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    const callbacks = [...states.entries()].filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' && !isParking(st));
     expect(callbacks.length).toBeGreaterThanOrEqual(sop.steps.length);
     for (const [name] of callbacks) {
       // The race whose work branch holds this callback task.
@@ -147,7 +151,7 @@ describe.each([
         },
       });
       const retry = task.Retry as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
-      expect(retry.map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending']]);
+      expect(retry.map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending'], HANDLER_ERRORS]);
       // A pending hand-over is retried for days, but all of it before the execution's year is up.
       const pending = retry[1]!;
       const span = Array.from({ length: pending.MaxAttempts }, (_, i) => pending.IntervalSeconds * pending.BackoffRate ** i).reduce((a, b) => a + b, 0);
@@ -215,10 +219,20 @@ describe.each([
       const retry = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
       expect({ name, errors: retry[0]!.ErrorEquals }).toEqual({ name, errors: LAMBDA_ERRORS });
       expect(retry[0]!.BackoffRate).toBeGreaterThan(1);
+      expect(retry.at(-1)).toMatchObject({ ErrorEquals: HANDLER_ERRORS, MaxAttempts: 3 });
       if (resource === placeholder('notify')) {
         expect(retry[1]).toMatchObject({ ErrorEquals: ['MailDeliveryFailed'], MaxAttempts: 5, IntervalSeconds: 10, BackoffRate: 2 });
         expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: s.Next }]);
         expect(s.ResultPath).toBeNull();
+      } else if (isParking(s)) {
+        // A parking state waits for an operator, then runs the failed state again; it does not park itself.
+        expect(name).toBe(`${s.Next as string}: parked`);
+        expect(s.Catch).toBeUndefined();
+        expect((s.Parameters as { Payload: Record<string, unknown> }).Payload).toMatchObject({ kind: 'park', state: s.Next, 'error.$': '$.failure.Error', 'taskToken.$': '$$.Task.Token' });
+      } else {
+        // Every other Lambda task, its retries spent, parks the case instead of failing the execution.
+        expect({ name, catch: s.Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${name}: parked` }] });
+        expect(states.get(`${name}: parked`)).toBeDefined();
       }
     }
     const text = renderAsl(machine);

@@ -6,7 +6,7 @@
  * continue-as-new: an execution handing a wait over to a successor, which takes it up again.
  */
 import { compileSop, type AslMachine } from '../../statemachines/compile';
-import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, ResumePoint, StepDecision } from '../../shared/workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, ParkRequest, ResumePoint, StepDecision } from '../../shared/workflow/contract';
 import { getSop } from '../../shared/sops';
 import { getFixture } from './fixtures';
 import { deadlinesAt, runMachine } from './run-machine';
@@ -408,5 +408,55 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       'hand over official terima#1: pending', 'outcome stepDone terima#1 reject', 'outcome closed rejected', 'notify rejection',
     ]);
     expect(outcomes.map((o) => o.kind)).not.toContain('continueAsNew');
+  });
+});
+
+describe('a workflow function that keeps failing', () => {
+  const machine = compileSop(getFixture('fixture-desk'));
+
+  test('parks the case after its retries instead of failing the execution; resumed once fixed, the failed state runs again and the case goes on', async () => {
+    // Prepare: the deadlines function fails (a table that is unreachable) until the test mends it.
+    let broken = true;
+    let deadlineCalls = 0;
+    const parked: ParkRequest[] = [];
+    const outcomes: string[] = [];
+    let resume: ((output: unknown) => void) | undefined;
+    let onParked!: () => void;
+    const parkedNow = new Promise<void>((r) => { onParked = r; });
+    const result = runMachine(machine, { caseId: 'case-1', sopId: 'fixture' }, {
+      deadlines: (): Deadlines => {
+        deadlineCalls++;
+        if (broken) throw Object.assign(new Error('table unreachable'), { name: 'ProvisionedThroughputExceededException' });
+        return deadlinesAt(3, IN_AN_HOUR);
+      },
+      task: async (req) => {
+        const r = req as OpenTaskRequest | ParkRequest;
+        if (r.kind === 'park') {
+          parked.push(r);
+          return new Promise((res) => { resume = res; onParked(); });
+        }
+        return decision('reject');
+      },
+      outcome: (req) => { outcomes.push(req.kind); },
+    });
+
+    // Act: let it fail.
+    await parkedNow;
+    await settle();
+
+    // Assess: tried once and retried three times, then parked with the error's name (never its cause); nothing goes on meanwhile.
+    expect(deadlineCalls).toBe(4);
+    expect(parked).toEqual([expect.objectContaining({ kind: 'park', state: 'terima: deadlines', error: 'ProvisionedThroughputExceededException', caseId: 'case-1' })]);
+    expect(JSON.stringify(parked)).not.toContain('table unreachable');
+    expect(outcomes).toEqual(['started']);
+
+    // Act: the cause is fixed and an operator resumes the case.
+    broken = false;
+    resume!({ resumedAt: new Date().toISOString() });
+    await result;
+
+    // Assess: the failed state ran again, and the case went its way to the end.
+    expect(deadlineCalls).toBe(5);
+    expect(outcomes).toEqual(['started', 'stepDone', 'closed']);
   });
 });

@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { Conflict, Gone, NotFound, PayloadTooLarge, TooManyRequests, Unavailable, UnsupportedMediaType, ValidationFailed } from '../../shared/errors';
 import { html, httpHandler, json, languageOf, readBody, redactPath, type HttpEvent } from '../../functions/http';
+import { captureLogs } from '../support/logs';
 
 /** An API Gateway v2 event with only what a test sets. */
 function anEvent(over: Partial<HttpEvent> = {}): HttpEvent {
@@ -174,5 +175,46 @@ describe('logging', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('a 500 is never invisible', () => {
+  /** The JSON lines a handler wrote (Powertools Logger and Metrics both write one object per line). */
+  const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  test('a handler that throws answers 500, logs the error (name, message, stack) without personal data, and counts HttpServerError', async () => {
+    // Prepare: a handler that fails with an error whose text names a person.
+    const thrower = httpHandler(async () => { throw Object.assign(new Error('write refused for siti.aminah@example.com, phone 0812 3456 7890'), { name: 'StoreDown' }); });
+    const logs = captureLogs();
+    let res;
+    try {
+      // Act
+      res = await thrower(anEvent({ requestContext: { timeEpoch: Date.parse('2026-11-20T02:00:00Z'), requestId: 'req-1' } as HttpEvent['requestContext'] }), context);
+    } finally {
+      logs.restore();
+    }
+    // Assess: the answer, the error line, the metric (EMF: namespace Tanggap, dimensions service and stage).
+    expect(res.statusCode).toBe(500);
+    const lines = jsonLines(logs.text());
+    const failed = lines.find((l) => l.message === 'request failed') as { level: string; route: string; requestId: string; error: { name: string; message: string; stack: string } } | undefined;
+    expect(failed).toMatchObject({ level: 'ERROR', route: 'POST /api/complaints', requestId: 'req-1', error: { name: 'StoreDown', message: 'write refused for <email>, phone <number>' } });
+    expect(failed!.error.stack).toContain('http.test.ts');
+    expect(logs.text()).not.toMatch(/siti|aminah|3456/);
+    const emf = lines.find((l) => 'HttpServerError' in l) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] }; HttpServerError: number; service: string; stage: string } | undefined;
+    expect(emf).toBeDefined();
+    expect(emf!.HttpServerError).toBe(1);
+    expect(emf!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tanggap', Metrics: [{ Name: 'HttpServerError', Unit: 'Count' }] });
+    expect(emf!._aws.CloudWatchMetrics[0]!.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'stage']));
+    expect(emf!.service).toBe('tanggap');
+  });
+
+  test('a refused request (4xx) is not counted as a server error', async () => {
+    const logs = captureLogs();
+    try {
+      await httpHandler(async () => { throw new NotFound('No such complaint.'); })(anEvent(), context);
+    } finally {
+      logs.restore();
+    }
+    expect(logs.text()).not.toContain('HttpServerError');
   });
 });

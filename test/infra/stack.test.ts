@@ -5,6 +5,7 @@ import { caseTable } from '../../shared/data/table';
 import { tableName } from '../../infra/aws/names';
 import { sops } from '../../shared/sops';
 import { TanggapStack } from '../../infra/aws/stack';
+import { COUNTER_ALARMS } from '../../infra/aws/constructs/operations';
 
 // Synthesised once, without bundling (the entries are checked; esbuild runs in `npm run synth`).
 // Template.fromStack also refuses a template with a dependency cycle, such as a function the machines
@@ -17,7 +18,7 @@ const json = JSON.stringify(template.toJSON());
 
 test('one Lambda function per handler, on nodejs22.x, arm64', () => {
   const functions = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } });
-  const count = Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 2; // + report, sweep
+  const count = Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 3; // + report, sweep, mail events
   expect(Object.keys(functions)).toHaveLength(count);
   template.allResourcesProperties('AWS::Lambda::Function', Match.objectLike({ Architectures: ['arm64'] }));
 });
@@ -110,7 +111,8 @@ test('the outcome function may start executions of the machines (continue-as-new
 
 test('SES identity for the mail domain; alarms on failed executions; access logs never log raw paths', () => {
   template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.kabupaten.example.go.id' });
-  template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 3);
+  // + report, sweep, mail events, report DLQ; mail: bounce rate, complaint rate, events DLQ; the counters of OperationalAlarms.
+  template.resourceCountIs('AWS::CloudWatch::Alarm', sops.length * 2 + Object.keys(httpHandlers).length + Object.keys(workflowHandlers).length + 4 + 3 + Object.keys(COUNTER_ALARMS).length);
   template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));
   expect(json).not.toContain('$context.path');

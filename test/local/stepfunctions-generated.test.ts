@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sops } from '../../shared/sops';
 import { demoDirectory } from '../../shared/directory';
-import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask } from '../../shared/workflow/contract';
+import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult, TaskFunctionRequest, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask, type ParkRequest } from '../../shared/workflow/contract';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import type { Sop } from '../../shared/sop/schema';
@@ -183,5 +183,65 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
   // Act, then assess: the successor runs on to closure.
   await answerAlongNormalPath(sop, tasks, 1, successorArn);
   expect(engine.describeExecution(successorArn).status).toBe('SUCCEEDED');
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+});
+
+test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing after its retries parks the case instead of failing the execution; resumed once mended, the failed state runs again and the case closes', async (_id, sop) => {
+  // Prepare: the outcome function cannot record a decision (a broken deployment) until the test mends it.
+  const tasks: OpenTask[] = [];
+  const parked: ParkRequest[] = [];
+  const outcomes: OutcomeRequest[] = [];
+  let broken = true;
+  let recordCalls = 0;
+  const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+  engine = new LocalStepFunctions({
+    clock,
+    dataDir: dir,
+    invokers: {
+      [WorkflowFunction.deadlines]: async () => ({ startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' }),
+      [WorkflowFunction.task]: async (p) => {
+        const req = TaskFunctionRequest.parse(p);
+        if (req.kind === 'park') parked.push(req);
+        else tasks.push(req);
+        return {};
+      },
+      [WorkflowFunction.outcome]: async (p) => {
+        const req = OutcomeRequest.parse(p);
+        if (req.kind === 'stepDone') {
+          recordCalls++;
+          if (broken) throw Object.assign(new Error('cannot write'), { name: 'AccessDeniedException' });
+        }
+        outcomes.push(req);
+        return lifetimeIfStarted(p);
+      },
+      [WorkflowFunction.notify]: async () => ({}),
+    },
+  });
+  clock.settle = () => engine.waitForIdle();
+  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
+  engine.resume();
+  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
+  await engine.waitForIdle();
+
+  // Act: the first step is decided; recording it fails, on every retry (their backoff runs on the virtual clock).
+  await answerAlongNormalPath(sop, tasks, 0, executionArn);
+  await clock.advance('PT5M');
+
+  // Assess: parked at the first step's record, with the error's name; the execution still runs.
+  const first = tasks[0]!.stepId;
+  expect(recordCalls).toBe(4);
+  expect(parked).toEqual([expect.objectContaining({ kind: 'park', state: `${first}: record`, error: 'AccessDeniedException', caseId: 'case-1', executionId: executionArn })]);
+  expect(engine.describeExecution(executionArn).status).toBe('RUNNING');
+
+  // Act: mended; the operator resumes the parked state; the case then goes its normal way.
+  broken = false;
+  await engine.sendTaskSuccess(parked[0]!.taskToken, JSON.stringify({ resumedAt: clock.now().toISOString() }));
+  await engine.waitForIdle();
+  await answerAlongNormalPath(sop, tasks, 1, executionArn);
+
+  // Assess: the record ran again and every later step too, to the reporter's rating.
+  expect(recordCalls).toBeGreaterThan(4);
+  expect(outcomes.find((o) => o.kind === 'stepDone')).toMatchObject({ stepId: first, visit: 1 });
+  expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
   expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
 });

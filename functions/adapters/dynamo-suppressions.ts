@@ -1,0 +1,24 @@
+/**
+ * The SuppressionList port over the single table (shared/data/table.ts): one item per suppressed
+ * address, keyed by its hash (`SUPPRESS#<addressHash>`), so the table holds no address for it.
+ */
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Suppression, SuppressionList } from '../../shared/ports';
+
+const key = (addressHash: string) => ({ pk: `SUPPRESS#${addressHash}`, sk: 'SUPPRESS' });
+
+export class DynamoSuppressionList implements SuppressionList {
+  constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
+
+  async get(addressHash: string): Promise<Suppression | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key(addressHash)) }));
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, itemType: _t, ...record } = unmarshall(out.Item) as Suppression & { pk: string; sk: string; itemType: string };
+    return record;
+  }
+
+  async put(record: Suppression): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ ...key(record.addressHash), itemType: 'suppression', ...record }, { removeUndefinedValues: true }) }));
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * SES events of the configuration set (bounce, complaint, reject, delivery delay), delivered by an
+ * EventBridge rule (infra/aws/constructs/mail.ts) — and on the local runtime by its SES endpoint,
+ * for messages to the mailbox simulator's addresses. Parsed with zod at the edge; the event is never
+ * logged whole (it carries addresses). A failure is retried by EventBridge, then kept in its DLQ.
+ */
+import middy from '@middy/core';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { z } from 'zod';
+import { handleMailEvent, SesMailEvent } from '../../shared/usecases/mail-events';
+import { mailEventDependencies } from '../adapters/deps';
+
+/** An EventBridge event from SES: only its `detail` is read. */
+export const SesEventBridgeEvent = z.object({ source: z.string().optional(), detail: SesMailEvent });
+export type SesEventBridgeEvent = z.infer<typeof SesEventBridgeEvent>;
+
+export const handler = middy(async (event: SesEventBridgeEvent) => {
+  await handleMailEvent(await mailEventDependencies(), event.detail);
+  return {};
+}).use(parser({ schema: SesEventBridgeEvent }));
