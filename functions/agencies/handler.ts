@@ -3,4 +3,4 @@ import { listAgencies } from '../../shared/usecases/complaints';
 import { dependencies } from '../adapters/deps';
 import { httpHandler, json, languageOf } from '../http';
 
-export const handler = httpHandler(async (event) => json(200, listAgencies(dependencies(), languageOf(event)), { 'cache-control': 'public, max-age=300' }));
+export const handler = httpHandler(async (event) => json(200, listAgencies(await dependencies(), languageOf(event)), { 'cache-control': 'public, max-age=300' }));

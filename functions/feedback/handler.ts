@@ -34,7 +34,7 @@ export const handler = httpHandler(async (event) => {
     }));
   }
   const trackingId = event.pathParameters?.trackingId ?? '';
-  const result = await submitFeedback(dependencies(), trackingId, { ...parsed.data, lang }, requestTime(event));
+  const result = await submitFeedback(await dependencies(), trackingId, { ...parsed.data, lang }, requestTime(event));
   if (body.kind === 'form' && wantsHtml(event)) return html(200, renderReplyPage({ trackingId, key: '', lang, done: result.closed ? 'rated' : 'replied' }));
   return json(200, { ok: true, closed: result.closed });
 });

@@ -25,7 +25,7 @@ type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string;
 let idempotentSubmit: ((req: SubmitRequest, context: Context) => Promise<Submitted>) | undefined;
 function submitIdempotently() {
   idempotentSubmit ??= makeIdempotent(
-    (req: SubmitRequest, _context: Context) => submitComplaint(dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
+    async (req: SubmitRequest, _context: Context) => submitComplaint(await dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
     {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', expiryAttr: caseTable.timeToLiveAttribute, awsSdkV3Client: dynamoClient() }),
       config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', payloadValidationJmesPath: 'complaint', expiresAfterSeconds: 24 * 3600 }),
@@ -51,7 +51,7 @@ async function submitWithKey(req: SubmitRequest, context: Context): Promise<Subm
 }
 
 export const handler = httpHandler(async (event, context) => {
-  const deps = dependencies();
+  const deps = await dependencies();
   const lang = languageOf(event);
   const now = requestTime(event);
   const body = readBody(event, ['json', 'form']);

@@ -10,6 +10,6 @@ import { dependencies } from '../adapters/deps';
 export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<{ started: number }> {
   const now = new Date(event.time);
   if (Number.isNaN(now.getTime())) throw new Error('The schedule event carries no valid time');
-  const started = await resumeStalledSubmissions(dependencies(), now);
+  const started = await resumeStalledSubmissions(await dependencies(), now);
   return { started: started.length };
 }

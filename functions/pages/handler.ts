@@ -6,7 +6,7 @@ import { dependencies } from '../adapters/deps';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const deps = dependencies();
+  const deps = await dependencies();
   const lang = languageOf(event);
   const trackingId = event.pathParameters?.trackingId;
   if (!trackingId) {

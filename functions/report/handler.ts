@@ -16,7 +16,7 @@ const ReportRequest = z.union([Scheduled, OnDemand]);
 type ReportRequest = z.infer<typeof ReportRequest>;
 
 export const handler = middy(async (event: ReportRequest) => {
-  const deps = dependencies();
+  const deps = await dependencies();
   const now = new Date();
   const spec = 'sopId' in event
     ? scheduledReport(deps, event.sopId, event.reportId, new Date(event.scheduledTime))

@@ -4,6 +4,6 @@ import { dependencies } from '../adapters/deps';
 import { httpHandler, json, languageOf } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const status = await publicStatus(dependencies(), event.pathParameters?.trackingId ?? '', languageOf(event));
+  const status = await publicStatus(await dependencies(), event.pathParameters?.trackingId ?? '', languageOf(event));
   return json(200, status);
 });

@@ -10,7 +10,7 @@ import { dependencies } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const deps = dependencies();
+  const deps = await dependencies();
   const lang = languageOf(event);
   const key = event.pathParameters?.taskKey ?? '';
   const method = event.requestContext.http.method;

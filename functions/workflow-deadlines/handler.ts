@@ -5,4 +5,4 @@ import { computeStepDeadlines } from '../../shared/usecases/workflow';
 import { DeadlinesRequest } from '../../shared/workflow/contract';
 import { dependencies } from '../adapters/deps';
 
-export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(dependencies(), event)).use(parser({ schema: DeadlinesRequest }));
+export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(await dependencies(), event)).use(parser({ schema: DeadlinesRequest }));

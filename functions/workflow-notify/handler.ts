@@ -10,6 +10,6 @@ import { NotifyRequest } from '../../shared/workflow/contract';
 import { dependencies } from '../adapters/deps';
 
 export const handler = middy(async (event: NotifyRequest) => {
-  await notify(dependencies(), event);
+  await notify(await dependencies(), event);
   return {};
 }).use(parser({ schema: NotifyRequest }));

@@ -8,4 +8,4 @@ import { recordOutcome } from '../../shared/usecases/workflow';
 import { OutcomeRequest } from '../../shared/workflow/contract';
 import { dependencies } from '../adapters/deps';
 
-export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(dependencies(), event)) ?? {}).use(parser({ schema: OutcomeRequest }));
+export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(), event)) ?? {}).use(parser({ schema: OutcomeRequest }));

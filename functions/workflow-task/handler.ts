@@ -6,6 +6,6 @@ import { OpenTaskRequest } from '../../shared/workflow/contract';
 import { dependencies } from '../adapters/deps';
 
 export const handler = middy(async (event: OpenTaskRequest) => {
-  await openTask(dependencies(), event);
+  await openTask(await dependencies(), event);
   return {};
 }).use(parser({ schema: OpenTaskRequest }));

@@ -1,10 +1,15 @@
-/** The CDK app (`npm run synth`): environment-agnostic, synthesises offline without credentials. */
+/**
+ * The CDK app (`npm run synth`, `npm run deploy`): synthesises offline without credentials. The
+ * settings come from context (`-c stage=prod …`) over `infra/aws/stages/<stage>.json`; without any,
+ * a `dev` stage on the demo directory's sender, with no custom domain.
+ */
 import { App } from 'aws-cdk-lib';
 import { demoDirectory } from '../../shared/directory';
 import { sops } from '../../shared/sops';
-import { TanggapStack } from './stack';
+import { buildTanggap } from './build';
+import { settingsOrThrow } from './settings';
 
 const app = new App();
-const publicUrl = (app.node.tryGetContext('tanggap:publicUrl') as string | undefined) ?? 'https://pengaduan.musitanggap.example.go.id';
-new TanggapStack(app, 'Tanggap', { directory: demoDirectory, sops, publicUrl, description: 'Tanggap: public complaints handled by each agency SOP' });
+const settings = settingsOrThrow((key) => app.node.tryGetContext(key), { stage: 'dev', mailFrom: demoDirectory.regency.mailFrom });
+buildTanggap(app, settings, { directory: demoDirectory, sops });
 app.synth();

@@ -1,68 +1,92 @@
 /** The Tanggap stack: composes one construct per concern; domain rules stay in shared/. */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { httpHandlers, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
+import { httpHandlers, originVerifyHandler, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
 import type { Directory } from '../../shared/directory/schema';
 import type { Sop } from '../../shared/sop/schema';
+import { functionAccess, type FunctionName } from './access';
+import { AlarmNotifications } from './constructs/alarm-notifications';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
+import { PublicEndpoint } from './constructs/edge';
 import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
 import { Reports } from './constructs/reports';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { stateMachinesByName, Workflows } from './constructs/workflows';
+import { Naming } from './naming';
+import type { DeploymentSettings } from './settings';
 
 export interface TanggapStackProps extends StackProps {
   directory: Directory;
   sops: readonly Sop[];
-  /** The public base URL of the service (its custom domain), for links in emails. */
-  publicUrl: string;
+  settings: DeploymentSettings;
+  naming: Naming;
+  /** What the us-east-1 edge stack made: the web ACL, and the certificate when it made one. */
+  edge: { webAclArn: string; webAclName: string; certificate?: ICertificate };
 }
 
 export class TanggapStack extends Stack {
+  readonly functions: Record<FunctionName | 'origin-verify', TanggapFunction>;
+
   constructor(scope: Construct, id: string, props: TanggapStackProps) {
     super(scope, id, props);
+    const naming = Naming.attach(this, props.naming);
+    const { settings } = props;
     const { table } = new Data(this, 'Data');
-    const mail = new Mail(this, 'Mail', { mailFrom: props.directory.regency.mailFrom });
-    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    const mail = new Mail(this, 'Mail', { mailFrom: settings.mailFrom });
+    new AlarmNotifications(this, 'Alarms', { emails: settings.alarmEmails });
+    const linkSecretName = `${naming.prefix}/link-secret`;
+    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { secretName: linkSecretName, description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    const originSecretName = `${naming.prefix}/origin-verify`;
+    const originSecret = new secretsmanager.Secret(this, 'OriginSecret', { secretName: originSecretName, description: 'The header value CloudFront sends to the API; requests without it are refused', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    // The links' base: the custom domain, or (none given) CloudFront's own name, read at run time.
+    const publicUrl = settings.domainName ? `https://${settings.domainName}` : undefined;
+    const publicUrlParameterName = naming.path('public-url');
 
     const byName = stateMachinesByName(this, props.sops);
-    const make = (name: string, entry: string, description: string, timeout?: Duration) =>
-      new TanggapFunction(this, name, { entry, description, timeout })
-        .nameStateMachines(byName)
-        .bindTable(table)
-        .bindMail(props.directory.regency.mailFrom, mail.identityArn, mail.configurationSetName)
-        .bindPublicUrl(props.publicUrl)
-        .bindLinkSecret(linkSecret);
+    const made: Partial<Record<FunctionName | 'origin-verify', TanggapFunction>> = {};
+    const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration) => {
+      const access = functionAccess[name];
+      const f = new TanggapFunction(this, id, { entry, name, description, timeout })
+        .bindAccess(access, { table, machines: byName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
+      if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
+      if (publicUrl) f.bindPublicUrl(publicUrl);
+      else f.bindPublicUrlParameter(publicUrlParameterName);
+      made[name] = f;
+      return f;
+    };
 
-    const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
-    // Continue-as-new: the outcome function starts the successor execution of a case.
-    workflow.outcome.bindStateMachines(byName);
+    const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, `workflow-${name}` as FunctionName, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
     const { machines } = new Workflows(this, 'Workflows', { sops: props.sops, functions: Object.fromEntries(Object.entries(workflow).map(([n, f]) => [n, f.fn])) as never });
 
-    const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
-    http.intake.bindStateMachines(byName);
-    http.task.bindTaskCallbacks(Object.values(machines));
-    http.feedback.bindTaskCallbacks(Object.values(machines));
+    const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, `http-${name}` as FunctionName, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
 
-    const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
-    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2)).bindStateMachines(byName);
-    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
+    const report = make('Report', 'report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
+    const sweep = make('Sweep', 'sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2));
+    new events.Rule(this, 'SweepSchedule', { ruleName: naming.name('sweep'), schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
 
-    new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never });
+    const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5) });
+    originVerify.fn.addEnvironment('ORIGIN_SECRET_PARAMETER', `/aws/reference/secretsmanager/${originSecretName}`);
+    originVerify.allowSecretReference(originSecret, originSecretName);
+    made['origin-verify'] = originVerify;
+    this.functions = made as Record<FunctionName | 'origin-verify', TanggapFunction>;
+
+    const api = new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never, originVerifier: originVerify.fn });
+    new PublicEndpoint(this, 'Public', { settings, httpApi: api.httpApi, webAclArn: props.edge.webAclArn, certificate: props.edge.certificate, originSecret });
+
     new Monitoring(this, 'Monitoring', {
       machines,
-      functions: Object.fromEntries([
-        ...Object.entries(http).map(([n, f]) => [`http-${n}`, f.fn]),
-        ...Object.entries(workflow).map(([n, f]) => [`workflow-${n}`, f.fn]),
-        ['report', report.fn],
-        ['sweep', sweep.fn],
-      ]),
+      functions: Object.fromEntries(Object.entries(made).map(([name, f]) => [name, f.fn])),
       deadLetters: reports.deadLetters,
+      httpApi: api.httpApi,
+      table,
+      webAclName: props.edge.webAclName,
     });
   }
 }

@@ -3,6 +3,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { caseTable } from '../../../shared/data/table';
+import { Naming } from '../naming';
 
 export class Data extends Construct {
   readonly table: dynamodb.TableV2;
@@ -11,6 +12,7 @@ export class Data extends Construct {
     super(scope, id);
     const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.TableV2(this, 'Cases', {
+      tableName: Naming.of(this).name('cases'),
       partitionKey: key(caseTable.partitionKey),
       sortKey: key(caseTable.sortKey),
       billing: dynamodb.Billing.onDemand(),
