@@ -73,7 +73,7 @@ export class Api extends Construct {
       created.push(...this.httpApi.addRoutes({ path: route.path, methods: [route.method as apigw.HttpMethod], integration }));
     }
     // Route settings name routes that must exist first.
-    for (const r of created) this.stage.addDependency(r.node.defaultChild as apigw.CfnRoute);
+    for (const r of created) this.stage.addResourceDependency(r.node.defaultChild as apigw.CfnRoute);
     new CfnOutput(this, 'ExecuteApiUrl', { value: this.httpApi.apiEndpoint, description: 'The API behind CloudFront; answers 401 without the origin header (use the public URL)' });
   }
 }

@@ -213,6 +213,6 @@ export class PublicEndpoint extends Construct {
       });
       this.publicUrlParameter = { parameter, name };
     }
-    new CfnOutput(this, 'PublicUrl', { value: this.publicUrl ?? Fn.join('', ['https://', this.distribution.distributionDomainName]), description: 'The service: the form, the tracking pages, the API' });
+    new CfnOutput(this, 'Url', { value: this.publicUrl ?? Fn.join('', ['https://', this.distribution.distributionDomainName]), description: 'The service: the form, the tracking pages, the API' });
   }
 }
