@@ -56,7 +56,8 @@ export class Api extends Construct {
       stageName: '$default',
       autoDeploy: true,
       defaultRouteSettings: stageThrottle,
-      routeSettings: routeThrottles,
+      // A JSON property: CloudFormation's own (PascalCase) keys, not converted by the CDK.
+      routeSettings: Object.fromEntries(Object.entries(routeThrottles).map(([route, t]) => [route, { ThrottlingBurstLimit: t.throttlingBurstLimit, ThrottlingRateLimit: t.throttlingRateLimit }])),
       accessLogSettings: {
         destinationArn: accessLogs.logGroupArn,
         format: JSON.stringify({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency', time: '$context.requestTime', authorizerError: '$context.authorizer.error', integrationError: '$context.integrationErrorMessage' }),
