@@ -4,6 +4,7 @@ import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { httpHandlers, originVerifyHandler, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
 import type { Directory } from '../../shared/directory/schema';
@@ -15,7 +16,7 @@ import { Data } from './constructs/data';
 import { PublicEndpoint } from './constructs/edge';
 import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
-import { Reports } from './constructs/reports';
+import { reportDeadLetters, Reports } from './constructs/reports';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { stateMachinesByName, Workflows } from './constructs/workflows';
 import { Naming } from './naming';
@@ -50,9 +51,9 @@ export class TanggapStack extends Stack {
 
     const byName = stateMachinesByName(this, props.sops);
     const made: Partial<Record<FunctionName | 'origin-verify', TanggapFunction>> = {};
-    const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration) => {
+    const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration, deadLetterQueue?: sqs.IQueue) => {
       const access = functionAccess[name];
-      const f = new TanggapFunction(this, id, { entry, name, description, timeout })
+      const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue })
         .bindAccess(access, { table, machines: byName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
       if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
       if (publicUrl) f.bindPublicUrl(publicUrl);
@@ -66,10 +67,11 @@ export class TanggapStack extends Stack {
 
     const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, `http-${name}` as FunctionName, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
 
-    const report = make('Report', 'report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
+    const deadLetters = reportDeadLetters(this);
+    const report = make('Report', 'report', reportHandler, 'Scheduled recap reports', Duration.minutes(5), deadLetters);
     const sweep = make('Sweep', 'sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable', Duration.minutes(2));
     new events.Rule(this, 'SweepSchedule', { ruleName: naming.name('sweep'), schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
-    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn });
+    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.directory.calendar.timeZone, reportFunction: report.fn, deadLetters });
 
     const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5) });
     originVerify.fn.addEnvironment('ORIGIN_SECRET_PARAMETER', `/aws/reference/secretsmanager/${originSecretName}`);

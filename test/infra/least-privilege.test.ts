@@ -10,7 +10,8 @@ import { resourcesOf, synthesise } from './synth';
 const { template } = synthesise({ stage: 'lp' });
 const resources = resourcesOf(template);
 
-const BASE = ['xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter public-url'];
+const LOGS = ['logs:CreateLogStream own-log-group', 'logs:PutLogEvents own-log-group'];
+const BASE = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter public-url'];
 const expected: Record<string, string[]> = {
   // listAgencies reads the directory the function holds.
   'http-agencies': [],
@@ -35,17 +36,19 @@ const expected: Record<string, string[]> = {
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
   'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
   // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi2); sendReport:
-  // claimOnce, release, SendRawEmail (the chart and files are attachments).
-  'report': ['dynamodb:PutItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set'],
+  // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
+  // asynchronous invocation that still failed into the dead-letter queue with the function's role.
+  'report': ['sqs:SendMessage dead-letters', 'dynamodb:PutItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set'],
   // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem).
   'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query index/gsi1', 'states:StartExecution machines', 'states:DescribeExecution executions'],
 };
-const expectedOriginVerify = ['xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter origin-verify-reference', 'secretsmanager:GetSecretValue origin-verify'];
+const expectedOriginVerify = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter origin-verify-reference', 'secretsmanager:GetSecretValue origin-verify'];
 
 /** A resource in words: what the statement is about, checked to name exactly the right ARNs. */
-function describe(resource: unknown, action: string): string {
+function describe(resource: unknown, action: string, ownLogGroup: string): string {
   const text = JSON.stringify(resource);
   if (resource === '*') return '*';
+  if (text === JSON.stringify({ 'Fn::GetAtt': [ownLogGroup, 'Arn'] })) return 'own-log-group';
   if (/^\{"Fn::GetAtt":\["DataCases[0-9A-F]+","Arn"\]\}$/.test(text)) return 'table';
   const index = /DataCases[0-9A-F]+","Arn"\]\},"\/index\/(gsi\d)"/.exec(text);
   if (index) return `index/${index[1]}`;
@@ -54,6 +57,7 @@ function describe(resource: unknown, action: string): string {
   if (text.includes(':parameter/tanggap/lp/public-url')) return 'public-url';
   if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/link-secret')) return 'link-secret-reference';
   if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/origin-verify')) return 'origin-verify-reference';
+  if (/^\{"Fn::GetAtt":\["ReportDeadLetters[0-9A-F]+","Arn"\]\}$/.test(text)) return 'dead-letters';
   if (/^\{"Ref":"LinkSecret[0-9A-F]+"\}$/.test(text)) return 'link-secret';
   if (/^\{"Ref":"OriginSecret[0-9A-F]+"\}$/.test(text)) return 'origin-verify';
   throw new Error(`Unexpected resource for ${action}: ${text}`);
@@ -64,6 +68,9 @@ function grantsOf(functionName: string): string[] {
   const [, fn] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.FunctionName === functionName) ?? [];
   if (!fn) throw new Error(`No function ${functionName}`);
   const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  const logGroup = (fn.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  // No managed policy (AWSLambdaBasicExecutionRole would let it write to every log group).
+  expect(resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
   const lines: string[] = [];
   for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: role }]))) {
     for (const st of (policy.Properties!.PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] }).Statement) {
@@ -79,7 +86,7 @@ function grantsOf(functionName: string): string[] {
           lines.push(`${action} ${kind}`);
           continue;
         }
-        for (const r of list) lines.push(`${action} ${describe(r, action)}`);
+        for (const r of list) lines.push(`${action} ${describe(r, action, logGroup)}`);
       }
     }
   }

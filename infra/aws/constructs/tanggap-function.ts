@@ -10,6 +10,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
@@ -27,6 +28,8 @@ export interface TanggapFunctionProps {
   name: string;
   description: string;
   timeout?: Duration;
+  /** Where an asynchronous invocation that still fails after Lambda's retries is kept (scheduled functions). */
+  deadLetterQueue?: IQueue;
 }
 
 /** The SES identity and configuration set the functions send through. */
@@ -50,8 +53,14 @@ export class TanggapFunction extends Construct {
     const entry = join(REPO_ROOT, props.entry);
     if (!existsSync(entry)) throw new Error(`Handler entry ${props.entry} does not exist (see functions/routes.ts)`);
     const functionName = Naming.of(this).name(props.name);
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention: logs.RetentionDays.SIX_MONTHS });
+    // Its own role instead of AWSLambdaBasicExecutionRole: logs go to its own group only.
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `${functionName}: exactly what its handler calls (infra/aws/access.ts)` });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     this.fn = new NodejsFunction(this, 'Fn', {
       functionName,
+      role,
+      deadLetterQueue: props.deadLetterQueue,
       entry,
       handler: 'handler',
       description: props.description,
@@ -62,7 +71,7 @@ export class TanggapFunction extends Construct {
       tracing: Tracing.ACTIVE,
       // Powertools writes JSON lines already; JSON format lets Lambda add its own fields beside them.
       loggingFormat: LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention: logs.RetentionDays.SIX_MONTHS }),
+      logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: {
