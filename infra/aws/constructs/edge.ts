@@ -186,7 +186,8 @@ export class PublicEndpoint extends Construct {
       },
       domainNames: s.domainName ? [s.domainName] : undefined,
       certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only a custom certificate takes a policy; CloudFront's own name stays on its fixed TLSv1 policy.
+      minimumProtocolVersion: certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       // Edge locations in Asia (Jakarta among them) without the most expensive regions.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
