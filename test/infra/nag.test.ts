@@ -13,7 +13,7 @@ import { sops } from '../../shared/sops';
 
 /** Synthesises with both packs; returns the validation report's text when synthesis fails on findings. */
 function nag(context: Record<string, unknown>, extra?: (app: App) => void): string | undefined {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...context } });
   const settings = settingsOrThrow((key) => app.node.tryGetContext(key), { mailFrom: demoDirectory.regency.mailFrom });
   buildTanggap(app, settings, { directory: demoDirectory, sops });
   extra?.(app);

@@ -18,7 +18,7 @@ export interface Synthesised extends TanggapDeployment {
 }
 
 export function synthesise(context: Record<string, unknown> = {}, opts: { beforeSynth?: (app: App) => void } = {}): Synthesised {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...context } });
   const settings = settingsOrThrow((key) => app.node.tryGetContext(key), { stage: 'test', mailFrom: demoDirectory.regency.mailFrom });
   const deployment = buildTanggap(app, settings, { directory: demoDirectory, sops });
   opts.beforeSynth?.(app);
