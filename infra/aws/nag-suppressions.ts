@@ -11,7 +11,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
-import { functionAccess, type FunctionName } from './access';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { Reports } from './constructs/reports';
 import { Naming } from './naming';
@@ -30,9 +29,7 @@ export function suppressAcceptedFindings(stack: Stack): void {
       acknowledge(c, 'AwsSolutions-IAM5[Resource::*]', XRAY);
       acknowledge(c, 'AwsSolutions-L1', RUNTIME);
       acknowledge(c, 'Serverless-LambdaLatestVersion', RUNTIME);
-      const name = c.node.id === 'OriginVerify' ? 'origin-verify' : undefined;
-      const access = name ? undefined : Object.entries(functionAccess).find(([n]) => c.fn.node.path.includes(`/${idOf(n as FunctionName)}/`))?.[1];
-      if (access?.startsExecutions) {
+      if (c.access?.startsExecutions) {
         for (const arn of executionArnsIn(stack, naming)) {
           acknowledge(c, `AwsSolutions-IAM5[Resource::${arn}]`, 'DescribeExecution on the executions of our own SOP machines: an execution is named after its case id, unknown until the case exists (sfn-workflow.ts looks up the execution a repeated start found).');
         }
@@ -74,13 +71,6 @@ export function suppressAcceptedFindings(stack: Stack): void {
       acknowledge(c, 'AwsSolutions-CFR4', 'Only without a custom domain: the default *.cloudfront.net certificate lets CloudFront negotiate older TLS; with domainName the distribution requires TLSv1.2_2021.');
     }
   }
-}
-
-/** The construct id under which the stack makes each function. */
-function idOf(name: FunctionName): string {
-  if (name.startsWith('http-')) return `Http-${name.slice(5)}`;
-  if (name.startsWith('workflow-')) return `Workflow-${name.slice(9)}`;
-  return name === 'report' ? 'Report' : 'Sweep';
 }
 
 /** The execution ARNs as cdk-nag prints them (tokens as <…>). */

@@ -47,6 +47,8 @@ export const secretReference = (secretName: string) => `/aws/reference/secretsma
 
 export class TanggapFunction extends Construct {
   readonly fn: NodejsFunction;
+  /** What bindAccess granted (undefined for a function bound otherwise, such as the authorizer). */
+  access?: FunctionAccess;
 
   constructor(scope: Construct, id: string, props: TanggapFunctionProps) {
     super(scope, id);
@@ -97,6 +99,7 @@ export class TanggapFunction extends Construct {
    * indexes, sending mail, starting executions, answering task tokens.
    */
   bindAccess(access: FunctionAccess, to: { table: ITable; machines: Record<string, IStateMachine>; mail: MailBinding }): this {
+    this.access = access;
     this.bindTable(to.table, access);
     this.nameStateMachines(to.machines);
     if (access.startsExecutions) this.bindStateMachines(to.machines);
