@@ -30,6 +30,9 @@ export const mailEventsHandler = 'functions/mail-events/handler.ts';
 /** Every few minutes: starts complaints stored while Step Functions was unreachable. */
 export const sweepHandler = 'functions/intake/sweep.ts';
 
+/** The HTTP API's authorizer on AWS: admits only requests that came through CloudFront (not on the local runtime). */
+export const originVerifyHandler = 'functions/origin-verify/handler.ts';
+
 export interface Route {
   method: 'GET' | 'POST' | 'HEAD';
   path: string;

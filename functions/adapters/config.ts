@@ -18,10 +18,14 @@ const Config = z.object({
     }
   }),
   MAIL_FROM: z.email(),
-  /** The public base URL of the service, for links in emails (no trailing slash). */
-  PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
-  /** Secret for CSRF tokens of task pages (at least 32 characters). */
-  LINK_SECRET: z.string().min(32),
+  /** The public base URL of the service, for links in emails (no trailing slash)… */
+  PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** …or the SSM parameter holding it, read at run time (on AWS without a custom domain: the CloudFront domain). */
+  PUBLIC_URL_PARAMETER: z.string().startsWith('/').optional(),
+  /** Secret for CSRF tokens of task pages (at least 32 characters)… */
+  LINK_SECRET: z.string().min(32).optional(),
+  /** …or the SSM name it is read from at run time (on AWS: SSM's reference to a Secrets Manager secret). */
+  LINK_SECRET_PARAMETER: z.string().startsWith('/').optional(),
   /**
    * How long a function trusts the directory it read from the table before reading the pointer
    * again: an import takes effect within this time. 0 reads it on every call.
@@ -34,6 +38,10 @@ const Config = z.object({
   METRICS: z.enum(['cloudwatch', 'log']).default('cloudwatch'),
   /** The deployment stage: a dimension of every metric, so two stages in one account keep apart. */
   STAGE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
+}).superRefine((c, ctx) => {
+  // One way for each value: the handlers read both through the same code (adapters/deps.ts).
+  if (!c.PUBLIC_URL === !c.PUBLIC_URL_PARAMETER) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'give exactly one of PUBLIC_URL or PUBLIC_URL_PARAMETER' });
+  if (c.LINK_SECRET && c.LINK_SECRET_PARAMETER) ctx.addIssue({ code: 'custom', path: ['LINK_SECRET'], message: 'give at most one of LINK_SECRET or LINK_SECRET_PARAMETER' });
 });
 export type Config = z.infer<typeof Config>;
 
@@ -49,4 +57,20 @@ export function config(): Config {
   }
   cached = parsed.data;
   return cached;
+}
+
+const OriginVerifyConfig = z.object({
+  /** The SSM name of the secret CloudFront sends as the origin header (SSM's reference to a Secrets Manager secret). */
+  ORIGIN_SECRET_PARAMETER: z.string().startsWith('/'),
+});
+
+let originCached: z.infer<typeof OriginVerifyConfig> | undefined;
+
+/** The configuration of the API's origin-verifying authorizer (functions/origin-verify). */
+export function originVerifyConfig(): z.infer<typeof OriginVerifyConfig> {
+  if (originCached) return originCached;
+  const parsed = OriginVerifyConfig.safeParse(process.env);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  originCached = parsed.data;
+  return originCached;
 }

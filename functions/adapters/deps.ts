@@ -2,7 +2,9 @@
  * Builds the use cases' dependencies: real adapters over the AWS SDK clients (once per container),
  * and the current directory, read from the table and cached for DIRECTORY_CACHE_SECONDS, with its
  * office calendar. No directory is compiled into a function: until one is imported every call
- * answers 503 (DirectoryNotImported), and an import takes effect within the cache time.
+ * answers 503 (DirectoryNotImported), and an import takes effect within the cache time. The values
+ * read at run time (the public URL and the link secret) come from the environment or, on AWS, through
+ * Powertools Parameters: one code path wherever the handlers run.
  */
 import { randomBytes } from 'node:crypto';
 import { createOfficeCalendar } from '../../shared/calendar';
@@ -13,10 +15,11 @@ import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mai
 import type { SuppressionList } from '../../shared/ports';
 import { logger } from '../http';
 import { dynamoClient, sesClient, sfnClient } from './clients';
-import { config } from './config';
+import { config, type Config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
 import { DynamoSuppressionList } from './dynamo-suppressions';
+import { readParameter, readSecretParameter } from './parameters';
 import { metrics } from './metrics';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
@@ -29,28 +32,66 @@ function suppressionList(): SuppressionList {
   return (suppressions ??= new DynamoSuppressionList(dynamoClient(), config().TABLE_NAME));
 }
 
-let base: Base | undefined;
+let base: Promise<Base> | undefined;
 let current: CurrentDirectory | undefined;
 /** The Deps of the directory version last read, rebuilt when the version changes. */
 let built: { loaded: LoadedDirectory; deps: Deps } | undefined;
 
-function baseDeps(): Base {
-  if (base) return base;
+/** The public base URL: as configured, or read from its parameter; no trailing slash. */
+async function publicUrlOf(cfg: Config): Promise<string> {
+  const url = cfg.PUBLIC_URL ?? (await readParameter(cfg.PUBLIC_URL_PARAMETER!));
+  if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`Invalid configuration: the public URL ${cfg.PUBLIC_URL_PARAMETER ?? 'PUBLIC_URL'} is not an http(s) URL`);
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * The link secret, as configured or read from its parameter. A function given neither (it renders
+ * no task page, so it was granted no read of the secret) fails loudly if a use case ever asks for it.
+ */
+async function linkSecretOf(cfg: Config): Promise<() => string> {
+  const secret = cfg.LINK_SECRET ?? (cfg.LINK_SECRET_PARAMETER ? await readSecretParameter(cfg.LINK_SECRET_PARAMETER) : undefined);
+  if (secret !== undefined && secret.length < 32) throw new Error('Invalid configuration: the link secret is shorter than 32 characters');
+  return () => {
+    if (secret === undefined) throw new Error('Invalid configuration: this function has no LINK_SECRET or LINK_SECRET_PARAMETER');
+    return secret;
+  };
+}
+
+/**
+ * `from` with `extra` added, its accessors kept as accessors: a spread would call the link secret's
+ * getter, which throws in a function that was given no secret.
+ */
+function extend<T extends object>(from: object, extra: object): T {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(from), ...Object.getOwnPropertyDescriptors(extra) }) as T;
+}
+
+/** The adapters and run-time values, built once per container (a failed build is tried again on the next call). */
+function baseDeps(): Promise<Base> {
+  base ??= buildBase().catch((err: unknown) => {
+    base = undefined;
+    throw err;
+  });
+  return base;
+}
+
+async function buildBase(): Promise<Base> {
   const cfg = config();
-  base = {
+  const [publicUrl, linkSecret] = await Promise.all([publicUrlOf(cfg), linkSecretOf(cfg)]);
+  return {
     store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
     // Every email goes through the suppression list: a bounced or complaining address is not mailed again.
     mailer: suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() }),
     workflow: new SfnWorkflow(sfnClient(), cfg.STATE_MACHINES),
     getSop,
-    publicUrl: cfg.PUBLIC_URL,
+    publicUrl,
     mailFrom: cfg.MAIL_FROM,
-    linkSecret: cfg.LINK_SECRET,
+    get linkSecret() {
+      return linkSecret();
+    },
     randomBytes: (n) => randomBytes(n),
     log: { info: (m, f) => logger.info(m, f ?? {}), warn: (m, f) => logger.warn(m, f ?? {}) },
     metrics: metrics(),
   };
-  return base;
 }
 
 function currentDirectory(): CurrentDirectory {
@@ -67,7 +108,7 @@ function currentDirectory(): CurrentDirectory {
  * DIRECTORY_CACHE_SECONDS old). Throws DirectoryNotImported (503) when no directory was imported.
  */
 export async function dependencies(): Promise<Deps> {
-  const shared = baseDeps();
+  const shared = await baseDeps();
   let loaded: LoadedDirectory;
   try {
     loaded = await currentDirectory().get();
@@ -78,7 +119,7 @@ export async function dependencies(): Promise<Deps> {
   if (built?.loaded !== loaded) {
     built = {
       loaded,
-      deps: { ...shared, directory: loaded.directory, calendar: createOfficeCalendar(loaded.directory.calendar), directoryVersion: loaded.version.version },
+      deps: extend<Deps>(shared, { directory: loaded.directory, calendar: createOfficeCalendar(loaded.directory.calendar), directoryVersion: loaded.version.version }),
     };
   }
   return built.deps;
@@ -86,5 +127,5 @@ export async function dependencies(): Promise<Deps> {
 
 /** What the mail-events handler needs: the use cases' dependencies and the suppression list. */
 export async function mailEventDependencies(): Promise<MailEventDeps> {
-  return { ...(await dependencies()), suppressions: suppressionList() };
+  return extend<MailEventDeps>(await dependencies(), { suppressions: suppressionList() });
 }

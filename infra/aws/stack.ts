@@ -1,94 +1,105 @@
 /** The Tanggap stack: composes one construct per concern; domain rules stay in shared/. */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { httpHandlers, mailEventsHandler, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
-import type { OfficeCalendarConfig } from '../../shared/calendar/config';
+import { httpHandlers, mailEventsHandler, originVerifyHandler, reportHandler, sweepHandler, workflowHandlers, type HttpHandlerName, type WorkflowHandlerName } from '../../functions/routes';
 import type { Sop } from '../../shared/sop/schema';
+import { functionAccess, type FunctionName } from './access';
+import { AlarmNotifications } from './constructs/alarm-notifications';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
+import { PublicEndpoint } from './constructs/edge';
 import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
 import { OperationalAlarms } from './constructs/operations';
-import { Reports } from './constructs/reports';
+import { reportDeadLetters, Reports } from './constructs/reports';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { stateMachinesByName, Workflows } from './constructs/workflows';
-import { tableName } from './names';
+import { Naming } from './naming';
+import type { DeploymentSettings } from './settings';
 
 export interface TanggapStackProps extends StackProps {
-  /** `-c stage=<name>`: prefixes physical names (infra/aws/names.ts); the `stage` dimension of the functions' metrics and their alarms. */
-  stage: string;
-  /**
-   * The sender of every email (`-c mailFrom=…`): its domain becomes the SES identity. The directory
-   * of officials is not infrastructure: it is imported into the table (`npm run directory`).
-   */
-  mailFrom: string;
-  /** The regency's time zone, for the report schedules (`-c timeZone=…`, Asia/Jakarta by default). */
-  timeZone: OfficeCalendarConfig['timeZone'];
   sops: readonly Sop[];
-  /** The public base URL of the service (its custom domain), for links in emails. */
-  publicUrl: string;
-  /** The Route 53 public hosted zone of the mail domain: DKIM and MAIL FROM records are created there (else output). */
-  hostedZone?: { hostedZoneId: string; zoneName: string };
+  settings: DeploymentSettings;
+  naming: Naming;
+  /** What the us-east-1 edge stack made: the web ACL, and the certificate when it made one. */
+  edge: { webAclArn: string; webAclName: string; certificate?: ICertificate };
 }
 
 export class TanggapStack extends Stack {
+  readonly functions: Record<FunctionName | 'origin-verify', TanggapFunction>;
+
   constructor(scope: Construct, id: string, props: TanggapStackProps) {
     super(scope, id, props);
-    const { table } = new Data(this, 'Data', { tableName: tableName(props.stage) });
-    const stage = props.stage;
-    const hostedZone = props.hostedZone && route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'MailZone', props.hostedZone);
-    const mail = new Mail(this, 'Mail', { mailFrom: props.mailFrom, hostedZone });
-    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    const naming = Naming.attach(this, props.naming);
+    const { settings } = props;
+    const { table } = new Data(this, 'Data');
+    // DKIM and MAIL FROM records go into the hosted zone when it is the mail domain's own; else they are outputs.
+    const mailDomain = settings.mailFrom.split('@')[1];
+    const hostedZone = settings.hostedZoneId && settings.hostedZoneName && settings.hostedZoneName === mailDomain
+      ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'MailZone', { hostedZoneId: settings.hostedZoneId, zoneName: settings.hostedZoneName })
+      : undefined;
+    const mail = new Mail(this, 'Mail', { mailFrom: settings.mailFrom, hostedZone });
+    new AlarmNotifications(this, 'Alarms', { emails: settings.alarmEmails });
+    const linkSecretName = `${naming.prefix}/link-secret`;
+    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', { secretName: linkSecretName, description: 'HMAC key of the task pages CSRF tokens', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    const originSecretName = `${naming.prefix}/origin-verify`;
+    const originSecret = new secretsmanager.Secret(this, 'OriginSecret', { secretName: originSecretName, description: 'The header value CloudFront sends to the API; requests without it are refused', generateSecretString: { passwordLength: 48, excludePunctuation: true } });
+    // The links' base: the custom domain, or (none given) CloudFront's own name, read at run time.
+    const publicUrl = settings.domainName ? `https://${settings.domainName}` : undefined;
+    const publicUrlParameterName = naming.path('public-url');
 
     const byName = stateMachinesByName(this, props.sops);
-    const make = (name: string, entry: string, description: string, timeout?: Duration) => {
-      const made = new TanggapFunction(this, name, { entry, description, timeout })
-        .nameStateMachines(byName)
-        .bindTable(table)
-        .bindMail(props.mailFrom, mail.identityArn, mail.configurationSetName)
-        .bindPublicUrl(props.publicUrl)
-        .bindLinkSecret(linkSecret);
+    const made: Partial<Record<FunctionName | 'origin-verify', TanggapFunction>> = {};
+    const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration, deadLetterQueue?: sqs.IQueue) => {
+      const access = functionAccess[name];
+      const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue })
+        .bindAccess(access, { table, machines: byName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
+      if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
+      if (publicUrl) f.bindPublicUrl(publicUrl);
+      else f.bindPublicUrlParameter(publicUrlParameterName);
       // The metrics' stage dimension, which the alarms of OperationalAlarms name.
-      made.fn.addEnvironment('STAGE', stage);
-      return made;
+      f.fn.addEnvironment('STAGE', settings.stage);
+      made[name] = f;
+      return f;
     };
 
-    const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
-    // Continue-as-new: the outcome function starts the successor execution of a case.
-    workflow.outcome.bindStateMachines(byName);
+    const workflow = Object.fromEntries(Object.entries(workflowHandlers).map(([name, entry]) => [name, make(`Workflow-${name}`, `workflow-${name}` as FunctionName, entry, `Workflow: ${name}`)])) as Record<WorkflowHandlerName, TanggapFunction>;
     const { machines } = new Workflows(this, 'Workflows', { sops: props.sops, functions: Object.fromEntries(Object.entries(workflow).map(([n, f]) => [n, f.fn])) as never });
 
-    const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
-    http.intake.bindStateMachines(byName);
-    http.task.bindTaskCallbacks(Object.values(machines));
-    http.feedback.bindTaskCallbacks(Object.values(machines));
+    const http = Object.fromEntries(Object.entries(httpHandlers).map(([name, entry]) => [name, make(`Http-${name}`, `http-${name}` as FunctionName, entry, `HTTP: ${name}`)])) as Record<HttpHandlerName, TanggapFunction>;
 
-    const report = make('Report', reportHandler, 'Scheduled recap reports', Duration.minutes(5));
-    const sweep = make('Sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable; delivers stored decisions that never reached their execution', Duration.minutes(2))
-      // bindTaskCallbacks: stored decisions, and an operator resuming a parked case ({"resume": "<trackingId>"}).
-      .bindStateMachines(byName).bindTaskCallbacks(Object.values(byName));
+    const deadLetters = reportDeadLetters(this);
+    const report = make('Report', 'report', reportHandler, 'Scheduled recap reports', Duration.minutes(5), deadLetters);
+    const sweep = make('Sweep', 'sweep', sweepHandler, 'Starts complaints stored while Step Functions was unreachable; delivers stored decisions; resumes parked cases', Duration.minutes(2));
     // SES's bounces and complaints: recorded on the case and the person, the admin told of an official's.
-    const mailEvents = make('MailEvents', mailEventsHandler, 'SES bounces and complaints: record, suppress, tell the admin');
+    const mailEvents = make('MailEvents', 'mail-events', mailEventsHandler, 'SES bounces and complaints: record, suppress, tell the admin');
     mail.routeEventsTo(mailEvents.fn);
-    new events.Rule(this, 'SweepSchedule', { schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
-    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: props.timeZone, reportFunction: report.fn });
+    new events.Rule(this, 'SweepSchedule', { ruleName: naming.name('sweep'), schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
+    const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: settings.timeZone, reportFunction: report.fn, deadLetters });
 
-    new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never });
+    const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5) });
+    originVerify.fn.addEnvironment('ORIGIN_SECRET_PARAMETER', `/aws/reference/secretsmanager/${originSecretName}`);
+    originVerify.allowSecretReference(originSecret, originSecretName);
+    made['origin-verify'] = originVerify;
+    this.functions = made as Record<FunctionName | 'origin-verify', TanggapFunction>;
+
+    const api = new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never, originVerifier: originVerify.fn });
+    new PublicEndpoint(this, 'Public', { settings, httpApi: api.httpApi, webAclArn: props.edge.webAclArn, certificate: props.edge.certificate, originSecret });
+
     new Monitoring(this, 'Monitoring', {
       machines,
-      functions: Object.fromEntries([
-        ...Object.entries(http).map(([n, f]) => [`http-${n}`, f.fn]),
-        ...Object.entries(workflow).map(([n, f]) => [`workflow-${n}`, f.fn]),
-        ['report', report.fn],
-        ['sweep', sweep.fn],
-        ['mail-events', mailEvents.fn],
-      ]),
+      functions: Object.fromEntries(Object.entries(made).map(([name, f]) => [name, f.fn])),
       deadLetters: reports.deadLetters,
+      httpApi: api.httpApi,
+      table,
+      webAclName: props.edge.webAclName,
     });
-    new OperationalAlarms(this, 'Operations', { stage });
+    new OperationalAlarms(this, 'Operations', { stage: settings.stage });
   }
 }

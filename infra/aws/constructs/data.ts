@@ -3,16 +3,17 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { caseTable } from '../../../shared/data/table';
+import { Naming } from '../naming';
 
 export class Data extends Construct {
   readonly table: dynamodb.TableV2;
 
-  /** `tableName`: from infra/aws/names.ts, so that tools outside the stack find it. */
-  constructor(scope: Construct, id: string, props: { tableName: string }) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.TableV2(this, 'Cases', {
-      tableName: props.tableName,
+      // The same name as infra/aws/names.ts tableName(stage), which tools outside the stack use to find it.
+      tableName: Naming.of(this).name('cases'),
       partitionKey: key(caseTable.partitionKey),
       sortKey: key(caseTable.sortKey),
       billing: dynamodb.Billing.onDemand(),

@@ -21,6 +21,7 @@ import type * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Naming } from '../naming';
 
 export interface MailProps {
   mailFrom: string;
@@ -48,7 +49,7 @@ export class Mail extends Construct {
     super(scope, id);
     const domain = props.mailFrom.split('@')[1]!;
     const mailFromDomain = `${props.mailFromSubdomain ?? 'bounce'}.${domain}`;
-    this.set = new ses.ConfigurationSet(this, 'Set', { configurationSetName: 'tanggap', reputationMetrics: true, sendingEnabled: true });
+    this.set = new ses.ConfigurationSet(this, 'Set', { configurationSetName: Naming.of(this).prefix, reputationMetrics: true, sendingEnabled: true });
     const identity = new ses.EmailIdentity(this, 'Identity', {
       identity: props.hostedZone ? ses.Identity.publicHostedZone(props.hostedZone) : ses.Identity.domain(domain),
       configurationSet: this.set,
@@ -75,21 +76,24 @@ export class Mail extends Construct {
       value: `TXT _dmarc.${domain} "v=DMARC1; p=none; rua=mailto:dmarc@${domain}; adkim=s; aspf=r"`,
     });
 
-    this.deadLetters = new sqs.Queue(this, 'EventDeadLetters', { retentionPeriod: Duration.days(14), enforceSSL: true });
+    this.deadLetters = new sqs.Queue(this, 'EventDeadLetters', { queueName: Naming.of(this).name('mail-events-dlq'), retentionPeriod: Duration.days(14), enforceSSL: true });
     // The account's reputation, which SES reviews (no dimension: the account-wide rate).
     const rate = (metricName: string) => new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
     this.alarms.push(
       new cloudwatch.Alarm(this, 'BounceRate', {
+        alarmName: Naming.of(this).name('ses-bounce-rate'),
         alarmDescription: `SES bounce rate above ${REPUTATION_ALARMS.bounceRate * 100} % (SES reviews the account at 5 %): look at the mail_bounced events and the directory's addresses.`,
         metric: rate('Reputation.BounceRate'), threshold: REPUTATION_ALARMS.bounceRate, evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'ComplaintRate', {
+        alarmName: Naming.of(this).name('ses-complaint-rate'),
         alarmDescription: `SES complaint rate above ${REPUTATION_ALARMS.complaintRate * 100} % (SES reviews the account at 0.1 %): look at the mail_complained events.`,
         metric: rate('Reputation.ComplaintRate'), threshold: REPUTATION_ALARMS.complaintRate, evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'EventDeadLettersVisible', {
+        alarmName: Naming.of(this).name('mail-events-dlq'),
         alarmDescription: 'SES events the mail-events function could not handle: a bounce or complaint not recorded.',
         metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), threshold: 1, evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -105,6 +109,7 @@ export class Mail extends Construct {
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.set.addEventDestination('ToEventBridge', { destination: ses.EventDestination.eventBus(bus), events: HANDLED_EVENTS });
     new events.Rule(this, 'EventsRule', {
+      ruleName: Naming.of(this).name('mail-events'),
       description: 'SES bounces, complaints, rejections and delays of this stage\'s configuration set → mail-events function',
       eventPattern: {
         source: ['aws.ses'],

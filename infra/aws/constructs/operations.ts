@@ -6,6 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { Naming } from '../naming';
 import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from '../../../shared/ports';
 
 interface CounterAlarm {
@@ -40,6 +41,7 @@ export class OperationalAlarms extends Construct {
         statistic: 'Sum', period: spec.period,
       });
       this.alarms.push(new cloudwatch.Alarm(this, name, {
+        alarmName: Naming.of(this).name('counter', name),
         alarmDescription: spec.why, metric, threshold: spec.threshold, evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));

@@ -1,36 +1,68 @@
 /**
  * One Lambda construct for every handler, with `bind*` helpers that grant IAM and set the
  * environment variable the handler's configuration reads, in one call, so the two never drift.
+ * Grants follow the function's entry in infra/aws/access.ts: exactly the calls its handler makes.
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FunctionAccess } from '../access';
+import { Naming } from '../naming';
+import { stateMachineNameOf } from './state-machine-names';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 
 export interface TanggapFunctionProps {
   /** Repository-relative entry file, from functions/routes.ts. */
   entry: string;
+  /** The function's short name (`http-intake`); its physical name is `tanggap-<stage>-<name>`. */
+  name: string;
   description: string;
   timeout?: Duration;
+  /** Where an asynchronous invocation that still fails after Lambda's retries is kept (scheduled functions). */
+  deadLetterQueue?: IQueue;
 }
+
+/** The SES identity and configuration set the functions send through. */
+export interface MailBinding {
+  mailFrom: string;
+  identityArn: string;
+  configurationSetName: string;
+}
+
+/**
+ * The name under which SSM's GetParameter returns a Secrets Manager secret: the functions read
+ * secrets through Powertools Parameters (SSM provider, cached), so that one client serves both.
+ */
+export const secretReference = (secretName: string) => `/aws/reference/secretsmanager/${secretName}`;
 
 export class TanggapFunction extends Construct {
   readonly fn: NodejsFunction;
+  /** What bindAccess granted (undefined for a function bound otherwise, such as the authorizer). */
+  access?: FunctionAccess;
 
   constructor(scope: Construct, id: string, props: TanggapFunctionProps) {
     super(scope, id);
     const entry = join(REPO_ROOT, props.entry);
     if (!existsSync(entry)) throw new Error(`Handler entry ${props.entry} does not exist (see functions/routes.ts)`);
+    const functionName = Naming.of(this).name(props.name);
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention: logs.RetentionDays.SIX_MONTHS });
+    // Its own role instead of AWSLambdaBasicExecutionRole: logs go to its own group only.
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `${functionName}: exactly what its handler calls (infra/aws/access.ts)` });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     this.fn = new NodejsFunction(this, 'Fn', {
+      functionName,
+      role,
+      deadLetterQueue: props.deadLetterQueue,
       entry,
       handler: 'handler',
       description: props.description,
@@ -39,7 +71,9 @@ export class TanggapFunction extends Construct {
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(20),
       tracing: Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.SIX_MONTHS }),
+      // Powertools writes JSON lines already; JSON format lets Lambda add its own fields beside them.
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: {
@@ -59,10 +93,28 @@ export class TanggapFunction extends Construct {
     });
   }
 
-  /** TABLE_NAME + read/write on the table and its indexes. */
-  bindTable(table: ITable): this {
+  /**
+   * Everything the configuration reads (TABLE_NAME, STATE_MACHINES, MAIL_FROM) and, from `access`,
+   * only the rights this function uses: item actions and queries on the table and the named
+   * indexes, sending mail, starting executions, answering task tokens.
+   */
+  bindAccess(access: FunctionAccess, to: { table: ITable; machines: Record<string, IStateMachine>; mail: MailBinding }): this {
+    this.access = access;
+    this.bindTable(to.table, access);
+    this.nameStateMachines(to.machines);
+    if (access.startsExecutions) this.bindStateMachines(to.machines);
+    if (access.taskCallbacks?.length) this.bindTaskCallbacks(Object.values(to.machines), access.taskCallbacks);
+    this.bindMail(to.mail, access.mail ?? []);
+    return this;
+  }
+
+  /** TABLE_NAME + the item actions and queries of `access` on the table and its indexes. */
+  bindTable(table: ITable, access: Pick<FunctionAccess, 'items' | 'queryTable' | 'queryIndexes'>): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this.fn);
+    const actions = access.items.map((a) => `dynamodb:${a}`);
+    if (actions.length) this.allow(actions, [table.tableArn]);
+    if (access.queryTable) this.allow(['dynamodb:Query'], [table.tableArn]);
+    if (access.queryIndexes?.length) this.allow(['dynamodb:Query'], access.queryIndexes.map((i) => `${table.tableArn}/index/${i}`));
     return this;
   }
 
@@ -72,38 +124,73 @@ export class TanggapFunction extends Construct {
     return this;
   }
 
-  /** STATE_MACHINES (SOP id → ARN) + StartExecution on them. */
+  /**
+   * STATE_MACHINES + StartExecution on them, and DescribeExecution on their executions: a start
+   * refused as ExecutionAlreadyExists (the case's execution ended) is looked up (sfn-workflow.ts).
+   */
   bindStateMachines(machines: Record<string, IStateMachine>): this {
     this.nameStateMachines(machines);
-    for (const m of Object.values(machines)) m.grantStartExecution(this.fn);
+    const stack = Stack.of(this);
+    const list = Object.values(machines);
+    this.allow(['states:StartExecution'], list.map((m) => m.stateMachineArn));
+    this.allow(['states:DescribeExecution'], list.map((m) => stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineNameOf(m)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })));
     return this;
   }
 
-  /** Callback rights (SendTaskSuccess/Failure/Heartbeat) on the state machines. */
-  bindTaskCallbacks(machines: IStateMachine[]): this {
-    for (const m of machines) m.grantTaskResponse(this.fn);
+  /** Callback rights (by default only SendTaskSuccess: no handler fails or heartbeats a task) on the state machines. */
+  bindTaskCallbacks(machines: IStateMachine[], actions: NonNullable<FunctionAccess['taskCallbacks']> = ['SendTaskSuccess']): this {
+    this.allow(actions.map((a) => `states:${a}`), machines.map((m) => m.stateMachineArn));
     return this;
   }
 
-  /** MAIL_FROM + sending from that identity. */
-  bindMail(mailFrom: string, identityArn: string, configurationSet: string): this {
-    this.fn.addEnvironment('MAIL_FROM', mailFrom);
-    this.fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: [identityArn, `arn:aws:ses:*:*:configuration-set/${configurationSet}`],
-    }));
+  /** MAIL_FROM + sending (the given SES actions) from that identity through its configuration set. */
+  bindMail(mail: MailBinding, actions: NonNullable<FunctionAccess['mail']> = ['SendEmail', 'SendRawEmail']): this {
+    this.fn.addEnvironment('MAIL_FROM', mail.mailFrom);
+    if (actions.length) {
+      const configurationSetArn = Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: mail.configurationSetName });
+      this.allow(actions.map((a) => `ses:${a}`), [mail.identityArn, configurationSetArn]);
+    }
     return this;
   }
 
-  /** LINK_SECRET (the HMAC key of CSRF tokens), resolved from Secrets Manager at deployment. */
-  bindLinkSecret(secret: ISecret): this {
-    this.fn.addEnvironment('LINK_SECRET', secret.secretValue.unsafeUnwrap());
+  /**
+   * LINK_SECRET_PARAMETER: the HMAC key of CSRF tokens, read at run time (Powertools Parameters,
+   * cached) through SSM's reference to the Secrets Manager secret; never in the environment.
+   */
+  bindLinkSecret(secret: ISecret, secretName: string): this {
+    this.fn.addEnvironment('LINK_SECRET_PARAMETER', secretReference(secretName));
+    this.allowSecretReference(secret, secretName);
     return this;
   }
 
-  /** PUBLIC_URL: the base of the links in emails. */
+  /** PUBLIC_URL: the base of the links in emails, when it is known at synthesis (a custom domain). */
   bindPublicUrl(url: string): this {
     this.fn.addEnvironment('PUBLIC_URL', url);
     return this;
+  }
+
+  /**
+   * PUBLIC_URL_PARAMETER: the base of the links, read at run time from an SSM parameter, when it is
+   * the CloudFront distribution's own domain: the distribution stands in front of the API that
+   * calls these functions, so its domain in their environment would be a dependency cycle.
+   */
+  bindPublicUrlParameter(parameterName: string): this {
+    this.fn.addEnvironment('PUBLIC_URL_PARAMETER', parameterName);
+    // The ARN from the name, not from the parameter resource: the parameter follows the distribution,
+    // which follows the API, whose routes follow these functions.
+    this.allow(['ssm:GetParameter'], [Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1) })]);
+    return this;
+  }
+
+  /** GetParameter on SSM's reference to a secret, and GetSecretValue on the secret behind it. */
+  allowSecretReference(secret: ISecret, secretName: string): this {
+    const stack = Stack.of(this);
+    this.allow(['ssm:GetParameter'], [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretReference(secretName).slice(1) })]);
+    this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
   }
 }

@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { Sop } from '../../../shared/sop/schema';
 import { WorkflowFunction, type WorkflowFunctionName } from '../../../shared/workflow/contract';
+import { Naming } from '../naming';
+import { rememberStateMachineName, stateMachineName } from './state-machine-names';
 import { REPO_ROOT } from './tanggap-function';
 
-/** The name of an SOP's state machine: fixed, so that it can be referred to before (or without) the machine itself. */
-export const stateMachineName = (sopId: string) => `tanggap-${sopId}`;
+export { stateMachineName };
 
 /**
  * The SOPs' state machines referred to by name (an ARN built from the stack's account and region),
@@ -18,7 +19,11 @@ export const stateMachineName = (sopId: string) => `tanggap-${sopId}`;
  * resources from those would make a cycle (each machine's definition names them).
  */
 export function stateMachinesByName(scope: Construct, sops: readonly Sop[]): Record<string, sfn.IStateMachine> {
-  return Object.fromEntries(sops.map((sop) => [sop.id, sfn.StateMachine.fromStateMachineName(scope, `StateMachineByName-${sop.id}`, stateMachineName(sop.id))]));
+  const naming = Naming.of(scope);
+  return Object.fromEntries(sops.map((sop) => {
+    const name = stateMachineName(naming, sop.id);
+    return [sop.id, rememberStateMachineName(sfn.StateMachine.fromStateMachineName(scope, `StateMachineByName-${sop.id}`, name), name)];
+  }));
 }
 
 export class Workflows extends Construct {
@@ -26,11 +31,13 @@ export class Workflows extends Construct {
 
   constructor(scope: Construct, id: string, props: { sops: readonly Sop[]; functions: Record<WorkflowFunctionName, IFunction> }) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    const naming = Naming.of(this);
+    // /aws/vendedlogs/: the prefix Step Functions' log delivery may write to without a resource policy per group.
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/vendedlogs/states/${naming.name('workflows')}`, retention: logs.RetentionDays.ONE_YEAR });
     const substitutions = Object.fromEntries(Object.entries(WorkflowFunction).map(([name, placeholder]) => [placeholder, props.functions[name as WorkflowFunctionName].functionArn]));
     for (const sop of props.sops) {
       const machine = new sfn.StateMachine(this, sop.id, {
-        stateMachineName: stateMachineName(sop.id),
+        stateMachineName: stateMachineName(naming, sop.id),
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromFile(join(REPO_ROOT, 'statemachines', `${sop.id}.asl.json`)),
         definitionSubstitutions: substitutions,

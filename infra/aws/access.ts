@@ -1,0 +1,70 @@
+/**
+ * What each function may do: exactly the calls its handler makes, through the adapters
+ * (functions/adapters/*) and the use cases it runs. TanggapFunction turns an entry into IAM
+ * statements; test/infra/least-privilege.test.ts holds the same table, written independently from
+ * reading the code, and fails on any extra or missing action.
+ *
+ * How the adapters' calls map to DynamoDB actions (functions/adapters/dynamo-case-store.ts):
+ * getCase, getCaseByTrackingId, getTask, getTaskLink → GetItem; createCase, putTask, putGrant,
+ * claimOnce, remember → PutItem (conditional); appendEvent, activateGrant → UpdateItem (+ PutItem);
+ * updateCase, updateTask → GetItem + PutItem (conditional); release → DeleteItem; listEvents,
+ * listGrants → Query on the table; casesByAgencyStatus → Query gsi1; casesByMonth,
+ * casesEndedInMonth → Query gsi2; openCasesDueBefore → Query gsi3. Powertools idempotency (intake):
+ * GetItem, PutItem, UpdateItem, DeleteItem. Every function that builds the use cases' dependencies
+ * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
+ * Nothing Scans, batches or reads streams.
+ */
+import type { CaseTableIndexName } from '../../shared/data/table';
+import type { HttpHandlerName, WorkflowHandlerName } from '../../functions/routes';
+
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+export interface FunctionAccess {
+  /** Item-level actions on the table. */
+  items: ItemAction[];
+  /** Query on the table itself (a case's events and grants). */
+  queryTable?: boolean;
+  /** Query on these indexes. */
+  queryIndexes?: CaseTableIndexName[];
+  /** SES actions from the sender identity (SendEmail: plain messages; SendRawEmail: with attachments). */
+  mail?: ('SendEmail' | 'SendRawEmail')[];
+  /** StartExecution on the SOPs' machines, and DescribeExecution on their executions (an idempotent start that finds its execution ended). */
+  startsExecutions?: boolean;
+  /** Callback actions on the machines' task tokens. */
+  taskCallbacks?: ('SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat')[];
+  /** Reads the link secret (the HMAC key of the task pages' CSRF tokens). */
+  readsLinkSecret?: boolean;
+}
+
+export type FunctionName = `http-${HttpHandlerName}` | `workflow-${WorkflowHandlerName}` | 'report' | 'sweep' | 'mail-events';
+
+export const functionAccess: Record<FunctionName, FunctionAccess> = {
+  // GET / and the tracking and reply pages: case by tracking id, its events, the reply task by key.
+  'http-pages': { items: ['GetItem'], queryTable: true },
+  // The agencies come from the directory: its pointer (GetItem) and, when it moved, its version (Query).
+  'http-agencies': { items: ['GetItem'], queryTable: true },
+  // createCase, getCase, updateCase (executionArn), the idempotency records; starts the execution.
+  'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true },
+  'http-status': { items: ['GetItem'], queryTable: true },
+  // view: task link, case, events; act: updateTask, SendTaskSuccess; hand-over: new key lookup, event, email.
+  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true },
+  // reply context, updateTask (and its undo when the decision cannot be delivered), SendTaskSuccess.
+  'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
+  // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).
+  'workflow-deadlines': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
+  // putTask, getTask, rebind (updateTask), mutateCase, events, sendOnce (claim, send, release).
+  'workflow-task': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
+  // claims, remember, events, mutateCase, the hand-over's updateTask; continue-as-new starts the successor.
+  'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, startsExecutions: true },
+  // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
+  'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
+  // Cases of the period through gsi1 (open by agency and status) and gsi2 (by month, ended); a claim per recipient; MIME with attachments.
+  'report': { items: ['GetItem', 'PutItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi2'], mail: ['SendRawEmail'] },
+  // Received cases without an execution (gsi1), start, mutateCase.
+  // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
+  // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.
+  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, queryIndexes: ['gsi1'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'] },
+  // SES events: once per message and recipient (claims), the case's event, the suppression record, the
+  // open tasks of an official whose address bounced (gsi1), one email to the regency admin a day.
+  'mail-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1'], mail: ['SendEmail'] },
+};

@@ -1,0 +1,123 @@
+/**
+ * Each function's role grants exactly what its handler calls. The table below is written from
+ * reading the handlers, the use cases they run and the adapters (functions/adapters/*), not from
+ * infra/aws/access.ts: a grant added or dropped in either place without the other fails here.
+ * Synthesised without a custom domain, so every function also reads the public URL parameter.
+ */
+import { sops } from '../../shared/sops';
+import { resourcesOf, synthesise } from './synth';
+
+const { template } = synthesise({ stage: 'lp' });
+const resources = resourcesOf(template);
+
+const LOGS = ['logs:CreateLogStream own-log-group', 'logs:PutLogEvents own-log-group'];
+const BASE = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter public-url'];
+const expected: Record<string, string[]> = {
+  // listAgencies reads the directory: its pointer (GetItem), a new version's items (Query).
+  'http-agencies': ['dynamodb:GetItem table', 'dynamodb:Query table'],
+  // pages: getCaseByTrackingId (GetItem ×2), listEvents (Query), getTaskByKeyHash (GetItem).
+  'http-pages': ['dynamodb:GetItem table', 'dynamodb:Query table'],
+  'http-status': ['dynamodb:GetItem table', 'dynamodb:Query table'],
+  // submitComplaint: putIfAbsent, appendEvent (UpdateItem), getCase, updateCase; Powertools
+  // idempotency (Get/Put/Update/DeleteItem); SfnWorkflow.start (StartExecution, DescribeExecution).
+  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
+  // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
+  // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
+  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
+  // submitFeedback: replyContext (GetItem), updateTask (GetItem + PutItem), SendTaskSuccess.
+  'http-feedback': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query table', 'states:SendTaskSuccess machines'],
+  // computeStepDeadlines: getCase, remember, claimOnce, appendEvent, updateCase; warnCalendarAdmin
+  // sends and releases (DeleteItem).
+  'workflow-deadlines': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+  // openTask: putTask, getTask, updateTask, updateCase, appendEvent, sendOnce (claim, send, release).
+  'workflow-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+  // notify: sendOnce with grants (putGrant, activateGrant = UpdateItem), release, events, updateCase.
+  'workflow-notify': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+  // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
+  'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
+  // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi2); sendReport:
+  // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
+  // asynchronous invocation that still failed into the dead-letter queue with the function's role.
+  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set'],
+  // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem);
+  // deliverStalledDecisions: resolved/awaiting cases (gsi1), listEvents (Query), getTask, updateTask,
+  // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).
+  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
+  // handleMailEvent: claimOnce per message and recipient, appendEvent, the suppression record,
+  // an official's open tasks (gsi1), the admin's email (sendOnce: claim, send, release).
+  'mail-events': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+};
+const expectedOriginVerify = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter origin-verify-reference', 'secretsmanager:GetSecretValue origin-verify'];
+
+/** A resource in words: what the statement is about, checked to name exactly the right ARNs. */
+function describe(resource: unknown, action: string, ownLogGroup: string): string {
+  const text = JSON.stringify(resource);
+  if (resource === '*') return '*';
+  if (text === JSON.stringify({ 'Fn::GetAtt': [ownLogGroup, 'Arn'] })) return 'own-log-group';
+  if (/^\{"Fn::GetAtt":\["DataCases[0-9A-F]+","Arn"\]\}$/.test(text)) return 'table';
+  const index = /DataCases[0-9A-F]+","Arn"\]\},"\/index\/(gsi\d)"/.exec(text);
+  if (index) return `index/${index[1]}`;
+  if (text.includes(':identity/')) return 'identity';
+  if (text.includes(':configuration-set/')) return 'configuration-set';
+  if (text.includes(':parameter/tanggap/lp/public-url')) return 'public-url';
+  if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/link-secret')) return 'link-secret-reference';
+  if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/origin-verify')) return 'origin-verify-reference';
+  if (/^\{"Fn::GetAtt":\["ReportDeadLetters[0-9A-F]+","Arn"\]\}$/.test(text)) return 'dead-letters';
+  if (/^\{"Ref":"LinkSecret[0-9A-F]+"\}$/.test(text)) return 'link-secret';
+  if (/^\{"Ref":"OriginSecret[0-9A-F]+"\}$/.test(text)) return 'origin-verify';
+  throw new Error(`Unexpected resource for ${action}: ${text}`);
+}
+
+/** The statements granted to a function's role, as "action resource" lines; lists of machines folded into one line each. */
+function grantsOf(functionName: string): string[] {
+  const [, fn] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.FunctionName === functionName) ?? [];
+  if (!fn) throw new Error(`No function ${functionName}`);
+  const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  const logGroup = (fn.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  // No managed policy (AWSLambdaBasicExecutionRole would let it write to every log group).
+  expect(resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
+  const lines: string[] = [];
+  for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles) === JSON.stringify([{ Ref: role }]))) {
+    for (const st of (policy.Properties!.PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] }).Statement) {
+      expect(st.Effect).toBe('Allow');
+      for (const action of [st.Action].flat()) {
+        const list = [st.Resource].flat();
+        const text = JSON.stringify(list);
+        if (action.startsWith('states:')) {
+          // Every SOP's machine (or its executions), nothing else.
+          const kind = text.includes(':execution:') ? 'executions' : 'machines';
+          expect(list).toHaveLength(sops.length);
+          for (const sop of sops) expect(text).toContain(kind === 'executions' ? `:execution:tanggap-lp-${sop.id}:*` : `:stateMachine:tanggap-lp-${sop.id}"`);
+          lines.push(`${action} ${kind}`);
+          continue;
+        }
+        for (const r of list) lines.push(`${action} ${describe(r, action, logGroup)}`);
+      }
+    }
+  }
+  return lines.sort();
+}
+
+test.each(Object.entries(expected))('%s is granted exactly what it calls', (name, grants) => {
+  expect(grantsOf(`tanggap-lp-${name}`)).toEqual([...BASE, ...grants].sort());
+});
+
+test('the origin-verifying authorizer reads its secret and nothing else', () => {
+  expect(grantsOf('tanggap-lp-origin-verify')).toEqual([...expectedOriginVerify].sort());
+});
+
+test('no role anywhere may Scan, batch, read streams, or use a wildcard action on the table', () => {
+  const statements = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::Role').map((r) => r.Properties));
+  for (const forbidden of ['dynamodb:Scan', 'dynamodb:Batch', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams', 'dynamodb:*', 'ses:*', 'states:*']) {
+    expect({ forbidden, present: statements.includes(`"${forbidden}`) }).toEqual({ forbidden, present: false });
+  }
+});
+
+test('the state machines may invoke the four workflow functions and nothing of the data or mail', () => {
+  for (const machine of Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+    const role = (machine.Properties!.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const own = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles).includes(role)));
+    expect(own).toContain('lambda:InvokeFunction');
+    for (const service of ['dynamodb:', 'ses:', 'states:StartExecution', 'secretsmanager:']) expect({ service, present: own.includes(service) }).toEqual({ service, present: false });
+  }
+});
