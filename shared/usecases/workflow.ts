@@ -102,7 +102,9 @@ async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Cla
   const found = await deps.store.getMailClaim(owner, spec.key);
   // Dropped meanwhile by the sweep: its step was done, the email is moot.
   if (!found) return { go: false, state: 'busy' };
-  if (spec.inFlightMs && Date.parse(spec.at) - Date.parse(found.attemptedAt) < spec.inFlightMs) return { go: false, state: 'busy' };
+  // A claim of the same request is this run's own earlier attempt (it died); another's may be in flight.
+  const own = JSON.stringify(found.redo) === JSON.stringify(spec.redo);
+  if (spec.inFlightMs && !own && Date.parse(spec.at) - Date.parse(found.attemptedAt) < spec.inFlightMs) return { go: false, state: 'busy' };
   return retakeMail(deps, found, spec.at);
 }
 
