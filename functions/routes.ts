@@ -24,7 +24,7 @@ export type WorkflowHandlerName = keyof typeof workflowHandlers;
 /** The scheduled recap report (EventBridge Scheduler on AWS, the clock's scheduler locally). */
 export const reportHandler = 'functions/report/handler.ts';
 
-/** Every few minutes: starts complaints stored while Step Functions was unreachable. */
+/** Every few minutes: starts complaints stored while Step Functions was unreachable, and finishes emails left pending. */
 export const sweepHandler = 'functions/intake/sweep.ts';
 
 export interface Route {

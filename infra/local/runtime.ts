@@ -21,13 +21,14 @@ import { demoDirectory } from '../../shared/directory';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { renderMailbox } from '../../shared/web/pages';
-import { httpHandlers, reportHandler, routes, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
+import { httpHandlers, reportHandler, routes, sweepHandler, workflowHandlers, type HttpHandlerName } from '../../functions/routes';
 import { zoneOffsetMinutes } from '../../shared/calendar';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
 import { createHttpFront } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
+import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
 
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   clockStart?: Date;
   /** Where the runtime's own notices go (a report that failed, a handler that could not load); console by default. */
   log?: (line: string) => void;
+  /** Real-time interval of the repair sweep (infra/local/sweep.ts); 60 s by default, 0 runs it only at start and on `sweep.runNow()`. */
+  sweepIntervalMs?: number;
 }
 
 export interface Runtime {
@@ -56,6 +59,8 @@ export interface Runtime {
   mailUrl: string;
   clock: VirtualClock;
   reports: ReportScheduler;
+  /** The repair sweep (stalled submissions, pending emails). */
+  sweep: LocalSweep;
   engine: LocalStepFunctions;
   mailbox: LocalMailbox;
   stop(): Promise<void>;
@@ -156,6 +161,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   reports.start();
 
   engine.resume();
+  // The repair sweep: at once (what a killed process left pending), then on its interval.
+  const sweepLambda = await loadHandler(sweepHandler);
+  const sweep = new LocalSweep({ clock, invoke: (event) => sweepLambda(event, lambdaContext('sweep')), intervalMs: options.sweepIntervalMs ?? 60_000, log });
+  sweep.start();
   const runtimeFile = join(dataDir, RUNTIME_FILE);
   writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, dynamodb: dynamoUrl, ses: ses.url } satisfies RuntimeEndpoints));
   http.on('request', createHttpFront({
@@ -213,12 +222,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     url,
     mailUrl: `${url}/_local/mailbox`,
     reports,
+    sweep,
     clock,
     engine,
     mailbox,
     async stop() {
       rmSync(runtimeFile, { force: true });
       reports!.stop();
+      await sweep.stop();
       engine.close();
       clock.stop();
       await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
