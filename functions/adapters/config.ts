@@ -5,6 +5,7 @@
  * which is how the local runtime points the same handlers at its stand-ins.
  */
 import { z } from 'zod';
+import { parseFaults } from './faults';
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
@@ -24,6 +25,16 @@ const Config = z.object({
   LINK_SECRET: z.string().min(32),
   /** Optional path of a directory JSON replacing the demo directory. */
   DIRECTORY_FILE: z.string().optional(),
+  /**
+   * Chaos tests only: the share of each AWS client's calls that fail with the service's throttling
+   * error, e.g. `dynamodb:0.2,ses:0.2` (services: dynamodb, ses, sfn). Unset or empty: none.
+   */
+  FAULTS: z.string().optional().transform((text, ctx) => {
+    const parsed = parseFaults(text ?? '');
+    if ('rates' in parsed) return parsed.rates;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }),
 });
 export type Config = z.infer<typeof Config>;
 
