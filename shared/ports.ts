@@ -94,6 +94,8 @@ export interface MailClaim {
   redo: MailRedo;
   messageId?: string;
   sentAt?: string;
+  /** The grant whose link the sent email carries (ladder emails): activated after the mark, by whoever finds it sent. */
+  grant?: { slot: string; keyHash: string };
 }
 
 /**
@@ -161,8 +163,8 @@ export interface CaseStore {
    * pending with `seenAttempts` (else ConditionFailed: another run has taken it, or it was settled).
    */
   retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim>;
-  /** SES accepted the email: `sent`, with its message id; it leaves the pending index. */
-  markMailSent(caseId: string, key: string, messageId: string, at: string): Promise<void>;
+  /** SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the pending index. */
+  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void>;
   /** Given up after its attempts: `failed`; it leaves the pending index. */
   markMailFailed(caseId: string, key: string): Promise<void>;
   /** Forgets a pending claim whose email became moot (the step it was about is done); no-op otherwise. */

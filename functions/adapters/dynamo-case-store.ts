@@ -269,8 +269,9 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string): Promise<void> {
-    await this.settleMail(caseId, key, 'SET #state = :sent, messageId = :id, sentAt = :at REMOVE gsi3pk, gsi3sk', { ':sent': 'sent', ':id': messageId, ':at': at }, 'attribute_exists(pk)');
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+    const withGrant = grant ? ', #grant = :g' : '';
+    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant} REMOVE gsi3pk, gsi3sk`, { ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}) }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {
@@ -294,11 +295,11 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  private async settleMail(caseId: string, key: string, update: string, values: Record<string, unknown>, condition: string): Promise<void> {
+  private async settleMail(caseId: string, key: string, update: string, values: Record<string, unknown>, condition: string, names: Record<string, string> = {}): Promise<void> {
     try {
       await this.client.send(new UpdateItemCommand({
         TableName: this.tableName, Key: marshall(mailKey(caseId, key)), UpdateExpression: update, ConditionExpression: condition,
-        ExpressionAttributeNames: update.includes('#state') || condition.includes('#state') ? { '#state': 'state' } : undefined,
+        ExpressionAttributeNames: { '#state': 'state', ...names },
         ExpressionAttributeValues: marshall(values),
       }));
     } catch (err) {

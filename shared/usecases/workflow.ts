@@ -82,8 +82,8 @@ interface MailSpec {
   inFlightMs?: number;
 }
 
-/** Whether this run may send (and the claim of its attempt), or why not. */
-type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimState | 'busy' };
+/** Whether this run may send (and the claim of its attempt), or why not (with the claim when it was found sent). */
+type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimState | 'busy'; sent?: MailClaim };
 
 /**
  * The email rule. A claim is recorded `pending` before SES is called and `sent` (with SES's message
@@ -110,7 +110,7 @@ async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Cla
 
 /** Another attempt of a claim a run left pending; whoever loses the conditional write leaves it to the winner. */
 async function retakeMail(deps: Deps, found: MailClaim, at: string): Promise<Claimed> {
-  if (found.state !== 'pending') return { go: false, state: found.state };
+  if (found.state !== 'pending') return { go: false, state: found.state, ...(found.state === 'sent' ? { sent: found } : {}) };
   try {
     return { go: true, claim: await deps.store.retryMail(found.caseId, found.key, found.attempts, at) };
   } catch (err) {
@@ -129,11 +129,12 @@ function deliver(deps: Deps, message: OutgoingEmail): Promise<{ messageId: strin
 
 /**
  * Sends a claimed email of a case. With `grant`, the email carries a link of the recipient's own,
- * minted for this attempt: its grant is stored pending, the email sent, the grant activated. Then
- * `email_sent` is recorded and the claim marked sent — in that order, so a run that dies anywhere
- * before the mark sends again with a new working key (the earlier attempt's grant stays pending and
- * opens nothing; if its email did go, the newer one works). A refusal is recorded (`deliveryFailed`).
- * Returns whether the email went.
+ * minted for this attempt: its grant is stored pending before SES is called. The claim is marked
+ * sent (naming the grant) the moment SES accepted the email — the duplicate window is that one
+ * write — and then `afterSent` activates the grant and records `email_sent`, which a re-run that
+ * finds the claim sent repeats. A run that dies before the mark sends again with a new key (the
+ * earlier attempt's grant stays pending: if its copy did go, its link answers 410, the newer one
+ * works). A refusal is recorded (`deliveryFailed`). Returns whether the email went.
  */
 async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail, grant?: GrantDraft): Promise<boolean> {
   let minted: { key: string; keyHash: string } | undefined;
@@ -148,10 +149,21 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
     await deliveryFailed(deps, c, claim, err);
     return false;
   }
-  if (grant && minted) await deps.store.activateGrant(c.caseId, grant.slot, minted.keyHash);
-  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } });
-  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt);
+  const sentGrant = grant && minted ? { slot: grant.slot, keyHash: minted.keyHash } : undefined;
+  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant);
+  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant });
   return true;
+}
+
+/**
+ * What follows an email marked sent: its grant activated, `email_sent` recorded; each idempotent, so
+ * a run that finds the claim sent finishes what a run that died after the mark began. (A claim of the
+ * old at-most-once rule, with no `sentAt`, has nothing to finish.)
+ */
+async function afterSent(deps: Deps, caseId: string, claim: MailClaim): Promise<void> {
+  if (!claim.sentAt) return;
+  if (claim.grant) await deps.store.activateGrant(caseId, claim.grant.slot, claim.grant.keyHash);
+  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } });
 }
 
 const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknown');
@@ -205,7 +217,10 @@ async function sendOnce(
   compose: RenderedEmail | ((taskUrl: string | undefined) => RenderedEmail), grant?: GrantDraft,
 ): Promise<void> {
   const claimed = await claimMail(deps, c.caseId, spec);
-  if (!claimed.go) return;
+  if (!claimed.go) {
+    if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    return;
+  }
   const went = await deliverClaimed(deps, c, claimed.claim, to, typeof compose === 'function' ? compose : () => compose, grant);
   if (!went && claimed.claim.attempts < MAIL_ATTEMPTS) {
     throw Object.assign(new Error(`Email ${spec.template} could not be sent`), { name: WorkflowError.deliveryFailed });
@@ -353,9 +368,13 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     task = await rebindTask(deps, existing, req);
     ownKey = undefined; // the key this run minted is not the task's
   }
-  // Left to a later execution; or announced already (sent, or given up and reported), or being
-  // announced by the sweep: the case and its event were written before the claim was settled.
-  if (!task || (claimed && !claimed.go)) return;
+  // Left to a later execution; or announced already (sent — what follows the mark is finished —, or
+  // given up and reported), or being announced by the sweep: the case and its event came first.
+  if (!task) return;
+  if (claimed && !claimed.go) {
+    if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    return;
+  }
   await announceTask(deps, c, sop, task, ownKey, claimed?.claim);
 }
 
@@ -769,7 +788,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       : renderEmail({ template: 'escalation', level, ladderTitle, ...common }, lang);
   };
   const via = rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined;
-  await sendOnce(deps, c, noticeMail(req, onceKey, via ?? rung?.notify ?? kind), [recipient.email], compose, grantFor(recipient, may, kind, via, level));
+  await sendOnce(deps, c, noticeMail(req, onceKey, kind === 'reprimand' ? 'bupati' : via ?? rung?.notify ?? 'inspectorate'), [recipient.email], compose, grantFor(recipient, may, kind, via, level));
   const owner = phase?.id ?? step.id;
   const visit = req.visit ?? current!.visit;
   // The rung on the case, then its event: each once (a re-run finds them).

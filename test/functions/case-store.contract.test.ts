@@ -269,6 +269,12 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getMailClaim(c.caseId, other.key)).toMatchObject({ state: 'failed' });
     expect(await pending('2026-11-11T00:00:00Z')).toEqual([]);
 
+    // A ladder email's claim names the grant its link opens.
+    const ladder = { ...claim, key: 'notify#escalation#catat#1#1' };
+    await store.claimMail(ladder);
+    await store.markMailSent(c.caseId, ladder.key, 'ses-2', '2026-11-10T09:11:00+07:00', { slot: 'official#catat#1', keyHash: 'grant-hash' });
+    expect(await store.getMailClaim(c.caseId, ladder.key)).toMatchObject({ state: 'sent', grant: { slot: 'official#catat#1', keyHash: 'grant-hash' } });
+
     // A pending claim can be dropped (its email became moot); then it can be claimed afresh.
     const third = { ...claim, key: 'notify#reminder#catat#1#0' };
     await store.claimMail(third);

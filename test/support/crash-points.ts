@@ -138,7 +138,7 @@ export class CrashWorld {
       tasks: s.tasks.map(({ version: _v, keyHash: _k, ...t }) => t),
       // A ladder email resent in the duplicate window activates a grant of its own beside the first (both went out).
       grants: dedupeJson(s.grants.filter((g) => g.status === 'active').map(({ keyHash: _k, ...g }) => g)),
-      once: s.once.map(({ id, value, mail }) => ({ id, value, mail: mail && { ...mail, attempts: undefined, messageId: undefined } })),
+      once: s.once.map(({ id, value, mail }) => ({ id, value, mail: mail && { ...mail, attempts: undefined, messageId: undefined, grant: mail.grant && { ...mail.grant, keyHash: 'KEY' } } })),
       // Starting is idempotent by name: a start repeated by a re-run is the same execution.
       started: [...new Map(this.started.map((x) => [`${x.name}|${JSON.stringify(x.input)}`, x])).values()],
     };

@@ -185,10 +185,10 @@ export class MemoryCaseStore implements CaseStore {
     return copy(mail);
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string): Promise<void> {
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
     const stored = this.once.get(`${caseId}|mail#${key}`);
     if (!stored) throw new ConditionFailed(`mail ${key} is not claimed`);
-    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at });
+    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {});
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {
