@@ -53,6 +53,9 @@ export function throttle(service: FaultService, operation: string): Error {
 
 type AnyClient = DynamoDBClient | SESClient | SFNClient;
 
+/** Faults injected so far in this container, per service: a chaos test can tell that they happened. */
+export const injectedFaults: Record<FaultService, number> = { dynamodb: 0, ses: 0, sfn: 0 };
+
 /**
  * Makes `rate` of the client's calls fail with the service's throttling error. At the end of the
  * `finalizeRequest` step, below the SDK's retry middleware (same step, high priority): each attempt
@@ -62,7 +65,10 @@ export function injectFaults<T extends AnyClient>(client: T, service: FaultServi
   if (!(rate > 0)) return client;
   (client.middlewareStack as unknown as { add: (mw: unknown, options: unknown) => void }).add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      if (random() < rate) throw throttle(service, context.commandName ?? 'a call');
+      if (random() < rate) {
+        injectedFaults[service]++;
+        throw throttle(service, context.commandName ?? 'a call');
+      }
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'tanggapInjectedFaults', tags: ['FAULTS'] },
