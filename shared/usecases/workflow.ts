@@ -151,7 +151,8 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
   }
   const sentGrant = grant && minted ? { slot: grant.slot, keyHash: minted.keyHash } : undefined;
   await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant);
-  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant });
+  // A claim this run created (attempt 1) and sent has no event yet: none need be looked for.
+  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant }, claim.attempts === 1);
   return true;
 }
 
@@ -160,10 +161,10 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
  * a run that finds the claim sent finishes what a run that died after the mark began. (A claim of the
  * old at-most-once rule, with no `sentAt`, has nothing to finish.)
  */
-async function afterSent(deps: Deps, caseId: string, claim: MailClaim): Promise<void> {
+async function afterSent(deps: Deps, caseId: string, claim: MailClaim, firstRun = false): Promise<void> {
   if (!claim.sentAt) return;
   if (claim.grant) await deps.store.activateGrant(caseId, claim.grant.slot, claim.grant.keyHash);
-  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } });
+  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } }, undefined, firstRun);
 }
 
 const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknown');
@@ -230,11 +231,14 @@ async function sendOnce(
 /**
  * Appends an event once: a re-run that finds the event of `once` (or, for events written before
  * they carried a key, one that `matches`) writes nothing. The event is the last write of the step it
- * records, so finding it means the step is done.
+ * records, so finding it means the step is done. `firstRun`: the caller knows that no earlier run got
+ * this far (it just made the write that comes first), so there is nothing to look for.
  */
-async function recordOnce(deps: Deps, once: string, event: Omit<CaseEvent, 'seq' | 'once'>, matches?: (e: CaseEvent) => boolean): Promise<void> {
-  const events = await deps.store.listEvents(event.caseId);
-  if (events.some((e) => e.once === once || matches?.(e))) return;
+async function recordOnce(deps: Deps, once: string, event: Omit<CaseEvent, 'seq' | 'once'>, matches?: (e: CaseEvent) => boolean, firstRun = false): Promise<void> {
+  if (!firstRun) {
+    const events = await deps.store.listEvents(event.caseId);
+    if (events.some((e) => e.once === once || matches?.(e))) return;
+  }
   await record(deps, { ...event, once });
 }
 
@@ -401,7 +405,8 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
       return status === x.status && JSON.stringify(x.currentStep) === JSON.stringify(JSON.parse(JSON.stringify(step))) ? undefined : { status, currentStep: step };
     }, c);
-    await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId });
+    // This run stored the task (it holds its key): no earlier run got as far as the event.
+    await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
     if (!claim) return;
     const assignee = task.assigneeId ? findPerson(deps.directory, task.assigneeId) : undefined;
     if (!assignee) {
@@ -423,7 +428,7 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
   const held = await mutateCase(deps, c.caseId, (x) => (replying
     ? (x.status === 'resolved' && !x.currentStep ? undefined : { status: 'resolved', currentStep: undefined })
     : (x.status === 'awaiting_reporter' ? undefined : { status: 'awaiting_reporter' })), c);
-  await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: replying ? 'response_sent' : 'reporter_asked' });
+  await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: replying ? 'response_sent' : 'reporter_asked' }, undefined, key !== undefined);
   if (!held.reporter?.email) {
     // No email: the answer is on the tracking page; the reply link cannot reach them (see README).
     deps.log.info('reporter has no email; answer shown on the tracking page', { caseId: c.caseId });
