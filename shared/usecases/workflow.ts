@@ -4,7 +4,7 @@
  * retries and resumed executions re-enter states.
  */
 import { Buffer } from 'node:buffer';
-import type { CaseEvent, CaseRecord } from '../case/model';
+import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
 import { hashKey } from '../case/keys';
 import { taskSlot, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
@@ -383,7 +383,9 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
 }
 
 /** The current step a case shows while this task is open. */
-const currentStepOf = (task: TaskRecord) => ({ stepId: task.stepId, visit: task.visit, role: task.role, startedAt: task.openedAt, dueAt: task.dueAt, assigneeId: task.assigneeId });
+const currentStepOf = (task: TaskRecord): CurrentStep => ({ stepId: task.stepId, visit: task.visit, role: task.role, startedAt: task.openedAt, dueAt: task.dueAt, assigneeId: task.assigneeId });
+const sameStep = (a: CurrentStep | undefined, b: CurrentStep) => !!a
+  && a.stepId === b.stepId && a.visit === b.visit && a.role === b.role && a.startedAt === b.startedAt && a.dueAt === b.dueAt && a.assigneeId === b.assigneeId;
 
 /**
  * Finishes opening a task: the case's picture (status, current step), its event, and — with a claim
@@ -403,7 +405,7 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
     const step = currentStepOf(task);
     const held = await mutateCase(deps, c.caseId, (x) => {
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
-      return status === x.status && JSON.stringify(x.currentStep) === JSON.stringify(JSON.parse(JSON.stringify(step))) ? undefined : { status, currentStep: step };
+      return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
     }, c);
     // This run stored the task (it holds its key): no earlier run got as far as the event.
     await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
