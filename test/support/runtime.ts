@@ -22,9 +22,9 @@ export interface TestRuntime extends Runtime {
   dispose(): Promise<void>;
 }
 
-export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string; sweepIntervalMs?: number } = {}): Promise<TestRuntime> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tanggap-e2e-'));
-  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart });
+  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart, sweepIntervalMs: opts.sweepIntervalMs });
   const call: TestRuntime['call'] = async (method, path, body, headers = {}) => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,
