@@ -27,7 +27,7 @@ export const reportHandler = 'functions/report/handler.ts';
 /** SES's bounce, complaint, reject and delivery-delay events (EventBridge on AWS; the local SES's simulator locally). */
 export const mailEventsHandler = 'functions/mail-events/handler.ts';
 
-/** Every few minutes: starts complaints stored while Step Functions was unreachable. */
+/** Every few minutes: starts complaints stored while Step Functions was unreachable, and finishes emails left pending. */
 export const sweepHandler = 'functions/intake/sweep.ts';
 
 /** The HTTP API's authorizer on AWS: admits only requests that came through CloudFront (not on the local runtime). */

@@ -1,5 +1,6 @@
 import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
 import type { TaskGrant, TaskRecord } from './case/task';
+import type { NotifyRequest } from './workflow/contract';
 
 /**
  * Ports: what the domain needs from the outside world. Their AWS SDK adapters live in
@@ -113,6 +114,44 @@ export interface TaskLink {
 }
 
 /**
+ * Where one email stands. `pending`: claimed, SES is being (or was being) called; a run that finds it
+ * pending sends again. `sent`: SES accepted it (with its message id); never sent again. `failed`: given
+ * up after its attempts, recorded on the case and reported to the regency admin; never sent again.
+ */
+export type MailClaimState = 'pending' | 'sent' | 'failed';
+
+/**
+ * What sends an email again that a run left pending (the repair sweep): the announcement of a task
+ * (its slot: the task and the case say the rest), a notice of the state machine (its request: ids
+ * and instants only), or the regency admin's calendar warning.
+ */
+export type MailRedo =
+  | { kind: 'task'; slot: string }
+  | { kind: 'notify'; request: NotifyRequest }
+  | { kind: 'calendarGap'; year: number; trackingId: string; at: string };
+
+/** The claim of one email (pk `CASE#<caseId>`, sk `ONCE#mail#<key>`). */
+export interface MailClaim {
+  /** The case, or `regency-<id>` for the regency's own notices. */
+  caseId: string;
+  /** The email's once-key within the case: `task#<slot>`, `notify#<template>#<step>#<visit>#<level>`, … */
+  key: string;
+  state: MailClaimState;
+  template: string;
+  /** Who it is for, as a role (`reporter`, an SOP role, `bupati`, `admin`): never an address. */
+  recipientRole: string;
+  /** Sends begun: each call to SES is preceded by one (the first by the claim itself). */
+  attempts: number;
+  /** When the latest attempt began (the handler's time): the sweep retries a claim pending for longer than its grace. */
+  attemptedAt: string;
+  redo: MailRedo;
+  messageId?: string;
+  sentAt?: string;
+  /** The grant whose link the sent email carries (ladder emails): activated after the mark, by whoever finds it sent. */
+  grant?: { slot: string; keyHash: string };
+}
+
+/**
  * Cases, their events and tasks, in the single table (shared/data/table.ts). Every write is a
  * conditional single-item write; no method scans.
  */
@@ -165,6 +204,27 @@ export interface CaseStore {
   claimOnce(caseId: string, key: string): Promise<boolean>;
   /** Forgets a claim (after a failed email, so that the retry may send it). */
   release(caseId: string, key: string): Promise<void>;
+  /**
+   * Claims an email before its first attempt (`claim.state` pending, `attempts` 1); ConditionFailed
+   * if it is claimed already. A pending claim is indexed by `attemptedAt` (see `pendingMail`).
+   */
+  claimMail(claim: MailClaim): Promise<void>;
+  /** The claim of an email; a marker written by `claimOnce` under `mail#<key>` (before claims had states) reads as sent. */
+  getMailClaim(caseId: string, key: string): Promise<MailClaim | undefined>;
+  /**
+   * Begins another attempt of a pending claim: `attempts` + 1 and `attemptedAt` = `at`, if it is still
+   * pending with `seenAttempts` (else ConditionFailed: another run has taken it, or it was settled).
+   */
+  retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim>;
+  /** SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the pending index. */
+  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void>;
+  /** Given up after its attempts: `failed`; it leaves the pending index. */
+  markMailFailed(caseId: string, key: string): Promise<void>;
+  /** Forgets a pending claim whose email became moot (the step it was about is done); no-op otherwise. */
+  dropMail(caseId: string, key: string): Promise<void>;
+  /** Claims pending since before `before` (their latest attempt), oldest first: an index query. */
+  pendingMail(before: string): AsyncIterable<MailClaim>;
+
   /** Stores `value` under `key` unless one is stored; returns the stored value (first writer wins). */
   remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T>;
 

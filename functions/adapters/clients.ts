@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { config } from './config';
+import { injectFaults } from './faults';
 
 /**
  * Keep-alive sockets, as the SDK's default, but more of them than its 50: a Lambda container has one
@@ -16,7 +18,16 @@ let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
 let ssm: SSMClient | undefined;
 
-export const dynamoClient = () => (dynamo ??= new DynamoDBClient({ requestHandler }));
-export const sesClient = () => (ses ??= new SESClient({ requestHandler }));
-export const sfnClient = () => (sfn ??= new SFNClient({ requestHandler }));
+/**
+ * DynamoDB calls get more attempts than the SDK's default 3: a throttled write is retried with
+ * backoff inside the handler (a few hundred milliseconds) rather than failing a workflow step.
+ */
+const DYNAMODB_ATTEMPTS = 8;
+
+/** Faults injected for chaos tests (`FAULTS`, functions/adapters/faults.ts); none unless configured. */
+const faults = () => config().FAULTS;
+
+export const dynamoClient = () => (dynamo ??= injectFaults(new DynamoDBClient({ requestHandler, maxAttempts: DYNAMODB_ATTEMPTS }), 'dynamodb', faults().dynamodb ?? 0));
+export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
+export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
 export const ssmClient = () => (ssm ??= new SSMClient({ requestHandler }));

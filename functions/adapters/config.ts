@@ -5,6 +5,7 @@
  * which is how the local runtime points the same handlers at its stand-ins.
  */
 import { z } from 'zod';
+import { parseFaults } from './faults';
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
@@ -38,6 +39,16 @@ const Config = z.object({
   METRICS: z.enum(['cloudwatch', 'log']).default('cloudwatch'),
   /** The deployment stage: a dimension of every metric, so two stages in one account keep apart. */
   STAGE: z.string().regex(/^[a-z][a-z0-9-]*$/).default('default'),
+  /**
+   * Chaos tests only: the share of each AWS client's calls that fail with the service's throttling
+   * error, e.g. `dynamodb:0.2,ses:0.2` (services: dynamodb, ses, sfn). Unset or empty: none.
+   */
+  FAULTS: z.string().optional().transform((text, ctx) => {
+    const parsed = parseFaults(text ?? '');
+    if ('rates' in parsed) return parsed.rates;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }),
 }).superRefine((c, ctx) => {
   // One way for each value: the handlers read both through the same code (adapters/deps.ts).
   if (!c.PUBLIC_URL === !c.PUBLIC_URL_PARAMETER) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'give exactly one of PUBLIC_URL or PUBLIC_URL_PARAMETER' });

@@ -9,12 +9,23 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type MailClaim, type TaskLink } from '../../shared/ports';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'itemType'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
+
+const mailKey = (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `ONCE#mail#${key}` });
+/** Pending claims share one partition of gsi3 (a handful at a time: they leave it within seconds of SES's answer). */
+const PENDING_MAIL = 'MAIL#pending';
+const pendingSortKey = (attemptedAt: string, caseId: string, key: string) => `${new Date(attemptedAt).toISOString()}#${caseId}#${key}`;
+
+/** A claim item as read back; a marker of `claimOnce` (claims before they had states: at most once) reads as sent. */
+function mailClaimOf(caseId: string, key: string, item: Record<string, unknown>): MailClaim {
+  if (typeof item.state === 'string') return strip<MailClaim>(item);
+  return { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
+}
 
 /** The index attributes of a case: kept in step with the record on every write. */
 function indexAttributes(c: CaseRecord): Record<string, string> {
@@ -226,6 +237,75 @@ export class DynamoCaseStore implements CaseStore {
 
   async release(caseId: string, key: string): Promise<void> {
     await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk: `CASE#${caseId}`, sk: `ONCE#${key}` }) }));
+  }
+
+  async claimMail(claim: MailClaim): Promise<void> {
+    await this.putIfAbsent({
+      ...mailKey(claim.caseId, claim.key), itemType: 'mail', ...claim,
+      gsi3pk: PENDING_MAIL, gsi3sk: pendingSortKey(claim.attemptedAt, claim.caseId, claim.key),
+    }, `mail ${claim.key} claimed`);
+  }
+
+  async getMailClaim(caseId: string, key: string): Promise<MailClaim | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(mailKey(caseId, key)), ConsistentRead: true }));
+    return out.Item ? mailClaimOf(caseId, key, unmarshall(out.Item)) : undefined;
+  }
+
+  async retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim> {
+    try {
+      const out = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(mailKey(caseId, key)),
+        UpdateExpression: 'SET attempts = :next, attemptedAt = :at, gsi3sk = :sk',
+        ConditionExpression: '#state = :pending AND attempts = :seen',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: marshall({ ':next': seenAttempts + 1, ':at': at, ':sk': pendingSortKey(at, caseId, key), ':pending': 'pending', ':seen': seenAttempts }),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return mailClaimOf(caseId, key, unmarshall(out.Attributes!));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`mail ${key} is not pending at attempt ${seenAttempts}`);
+      throw err;
+    }
+  }
+
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+    const withGrant = grant ? ', #grant = :g' : '';
+    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant} REMOVE gsi3pk, gsi3sk`, { ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}) }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
+  }
+
+  async markMailFailed(caseId: string, key: string): Promise<void> {
+    await this.settleMail(caseId, key, 'SET #state = :failed REMOVE gsi3pk, gsi3sk', { ':failed': 'failed', ':pending': 'pending' }, '#state = :pending');
+  }
+
+  async dropMail(caseId: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteItemCommand({
+        TableName: this.tableName, Key: marshall(mailKey(caseId, key)),
+        ConditionExpression: '#state = :pending', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: marshall({ ':pending': 'pending' }),
+      }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // absent or settled: nothing to drop
+    }
+  }
+
+  async *pendingMail(before: string): AsyncIterable<MailClaim> {
+    for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': PENDING_MAIL, ':b': new Date(before).toISOString() }) })) {
+      yield strip<MailClaim>(item);
+    }
+  }
+
+  private async settleMail(caseId: string, key: string, update: string, values: Record<string, unknown>, condition: string, names: Record<string, string> = {}): Promise<void> {
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName, Key: marshall(mailKey(caseId, key)), UpdateExpression: update, ConditionExpression: condition,
+        ExpressionAttributeNames: { '#state': 'state', ...names },
+        ExpressionAttributeValues: marshall(values),
+      }));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`mail ${key} is not pending`);
+      throw err;
+    }
   }
 
   async remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T> {

@@ -63,7 +63,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // Received cases without an execution (gsi1), start, mutateCase.
   // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.
-  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, queryIndexes: ['gsi1'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'] },
+  // Emails left pending (gsi3, MAIL#pending): another attempt (UpdateItem), a new task key, the email, or drop (DeleteItem).
+  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi3'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'], mail: ['SendEmail'] },
   // SES events: once per message and recipient (claims), the case's event, the suppression record, the
   // open tasks of an official whose address bounced (gsi1), one email to the regency admin a day.
   'mail-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1'], mail: ['SendEmail'] },

@@ -32,6 +32,7 @@ import { VirtualClock } from './clock';
 import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
+import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
 
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
    * then every request is answered 503 with Retry-After.
    */
   onListening?: (url: string) => Promise<void> | void;
+  /** Real-time interval of the repair sweep (infra/local/sweep.ts); 60 s by default, 0 runs it only at start and on `sweep.runNow()`. */
+  sweepIntervalMs?: number;
 }
 
 /** 20 complaints per client per 10 minutes: a family at one address files a few; a script is stopped. */
@@ -73,6 +76,8 @@ export interface Runtime {
   mailUrl: string;
   clock: VirtualClock;
   reports: ReportScheduler;
+  /** The repair sweep (stalled submissions, pending emails). */
+  sweep: LocalSweep;
   engine: LocalStepFunctions;
   mailbox: LocalMailbox;
   stop(): Promise<void>;
@@ -179,7 +184,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const mailEvents = await loadHandler(mailEventsHandler);
   onMailEvent = (event) => mailEvents(event, lambdaContext('mail-events'));
-  const sweep = await loadHandler(sweepHandler);
   const httpLambdas = new Map<HttpHandlerName, LambdaHandler>();
   for (const [name, entry] of Object.entries(httpHandlers)) httpLambdas.set(name as HttpHandlerName, await loadHandler(entry));
 
@@ -197,6 +201,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   reports.start();
 
   engine.resume();
+  // The repair sweep: at once (what a killed process left pending), then on its interval.
+  const sweepLambda = await loadHandler(sweepHandler);
+  const sweep = new LocalSweep({ clock, invoke: (event) => sweepLambda(event, lambdaContext('sweep')), intervalMs: options.sweepIntervalMs ?? 60_000, log });
+  sweep.start();
   const runtimeFile = join(dataDir, RUNTIME_FILE);
   writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, dynamodb: dynamoUrl, ses: ses.url } satisfies RuntimeEndpoints));
   front = createHttpFront({
@@ -245,7 +253,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         const resume = payload && typeof payload === 'object' ? (payload as { resume?: unknown }).resume : undefined;
         if (typeof resume !== 'string') return jsonOut(400, { error: 'validation', issues: [{ path: 'resume', message: 'Berikan nomor pelacakan, mis. {"resume":"TGP-…"}. / Give a tracking number, e.g. {"resume":"TGP-…"}.' }] });
         try {
-          const out = await sweep({ resume, at: clock.now().toISOString() }, lambdaContext('sweep'));
+          const out = await sweepLambda({ resume, at: clock.now().toISOString() }, lambdaContext('sweep'));
           await engine.waitForIdle();
           return jsonOut(200, out);
         } catch (err) {
@@ -273,12 +281,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     url,
     mailUrl: `${url}/_local/mailbox`,
     reports,
+    sweep,
     clock,
     engine,
     mailbox,
     async stop() {
       rmSync(runtimeFile, { force: true });
       reports!.stop();
+      await sweep.stop();
       engine.close();
       clock.stop();
       await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));

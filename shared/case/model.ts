@@ -138,7 +138,7 @@ export interface CaseRecord {
 export const CaseEventType = z.enum([
   'submitted', 'workflow_started', 'workflow_continued', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
   'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied',
-  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'calendar_gap',
+  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'email_undeliverable', 'calendar_gap',
   // SES's reports on a message of this case (never the address: who, by role or directory id).
   'mail_bounced', 'mail_complained', 'mail_rejected', 'mail_delayed',
   // A workflow function still failed after its retries: the case waits for an operator, then resumes.
@@ -159,4 +159,9 @@ export interface CaseEvent {
   to?: string;
   /** Chosen fields only; never the reporter's personal data. */
   data?: Record<string, unknown>;
+  /**
+   * The idempotency key of the handler step that wrote it: a re-run (Lambda retry, resumed execution,
+   * the repair sweep) that finds an event with its key does not write it again.
+   */
+  once?: string;
 }

@@ -13,6 +13,8 @@
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |
  * | grants of a task                   | Query pk=CASE#<caseId>, sk begins_with GRANT#<slot>#    |
  * | once-only markers (emails sent...) | PutItem pk=CASE#<caseId>, sk=ONCE#<key>, if not exists  |
+ * | email claims (pending, sent, failed) | pk=CASE#<caseId>, sk=ONCE#mail#<key>: PutItem if not exists, then conditional updates |
+ * | emails pending (the repair sweep)  | Query gsi3: gsi3pk=MAIL#pending, gsi3sk=<attemptedAt>#<caseId>#<key>; sparse, removed when sent or failed |
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |

@@ -73,6 +73,8 @@ export type EmailModel =
   | { template: 'calendarGap'; recipientName: string; year: number; trackingId: string; at: string }
   | { template: 'officialUnreachable'; recipientName: string; official: { name: string; title: string; id: string }; reason: 'bounce' | 'complaint'; at: string; openTasks: { trackingId: string; stepName: string; dueAt?: string }[] }
   | { template: 'workflowParked'; recipientName: string; trackingId: string; state: string; error: string; at: string; resumeHint: string }
+  /** To the regency admin: an email of a case was given up after its attempts (no address: the recipient's role). */
+  | { template: 'deliveryFailed'; recipientName: string; trackingId: string; failedTemplate: string; recipientRole: string; attempts: number; errorName: string; at: string }
   | ({ template: 'report' } & ReportEmailModel);
 
 function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
@@ -268,6 +270,19 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         text: [t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:'), '', m.reason, '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
         html: frame(lang, t(lang, 'Pengaduan tidak dapat diproses', 'Complaint cannot be processed'), `<p>${t(lang, 'Mohon maaf, pengaduan Anda tidak dapat diproses. Alasannya:', 'We are sorry: your complaint cannot be processed. The reason:')}</p><p style="background:#f6f8fa;border-left:4px solid #b42318;padding:8px 12px">${escapeMultiline(m.reason)}</p><p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
       };
+    case 'deliveryFailed': {
+      const intro = t(lang,
+        `Email "${m.failedTemplate}" untuk ${m.recipientRole} pada pengaduan ${m.trackingId} tidak dapat dikirim setelah ${m.attempts} kali percobaan (${m.errorName}, terakhir ${formatDateTime(m.at, lang, zone)}).`,
+        `The "${m.failedTemplate}" email to ${m.recipientRole} of complaint ${m.trackingId} could not be sent after ${m.attempts} attempts (${m.errorName}, last ${formatDateTime(m.at, lang, zone)}).`);
+      const todo = t(lang,
+        'Pengaduan tetap berjalan dan kegagalan ini tercatat pada kasusnya. Periksa status pengiriman email (SES) dan alamat penerimanya di direktori, lalu sampaikan isi tugas kepada penerimanya bila perlu.',
+        'The complaint goes on and this failure is recorded on its case. Check the sending status (SES) and the recipient\'s address in the directory, and pass the task on to its recipient if need be.');
+      return {
+        subject: t(lang, `Email tidak terkirim: pengaduan ${headerSafe(m.trackingId)}`, `Email not delivered: complaint ${headerSafe(m.trackingId)}`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', todo].join('\n'),
+        html: frame(lang, t(lang, 'Email tidak terkirim', 'Email not delivered'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(todo)}</p>`),
+      };
+    }
     case 'calendarGap': {
       const intro = t(lang,
         `Kalender kerja belum memuat daftar hari libur nasional dan cuti bersama tahun ${m.year}. Batas waktu pengaduan yang mencapai tahun ${m.year} kini dihitung dengan hari Senin–Jumat saja, sehingga bisa jatuh pada hari libur. Yang pertama: pengaduan ${m.trackingId} (${formatDateTime(m.at, lang, zone)}).`,

@@ -4,7 +4,7 @@
  * retries and resumed executions re-enter states.
  */
 import { Buffer } from 'node:buffer';
-import type { CaseEvent, CaseRecord } from '../case/model';
+import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
 import { hashKey } from '../case/keys';
 import { taskSlot, type OfficialDecision, type ReporterDecision, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
@@ -16,7 +16,7 @@ import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
-import { ConditionFailed } from '../ports';
+import { ConditionFailed, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
@@ -75,48 +75,200 @@ function stepSummary(sop: Sop, step: Step, dueAt: string | undefined, lang: 'id'
 /** A grant as the ladder decides it, before its key is minted. */
 type GrantDraft = Omit<TaskGrant, 'keyHash' | 'status'>;
 
+// ---------------------------------------------------------------- mail
+
 /**
- * Sends one email once (per case and `onceKey`); a failure is recorded on the case and rethrown as
- * MailDeliveryFailed (the state machine retries it with backoff).
- *
- * With `grant`, the email carries a link of the recipient's own, and the order is: claim, mint the
- * key and store its grant as pending, send, activate the grant. Hence:
- * - a re-entered notify (Lambda retry, resumed execution) loses the claim: no second grant, no second email;
- * - an email that fails to go (or a grant that fails to be stored) releases the claim and leaves its
- *   grant pending, which never opens the task: the key reached nobody, and the retry mints a new one;
- * - a crash after SES accepted the email but before the activation leaves a link that answers 410
- *   (the email still carries the public status link): a dead link, never a usable key nobody was sent.
+ * How many attempts one email gets before it is given up: the state machine's attempts of a notice
+ * (compile.ts `mailRetry`: the first and up to 5 retries; test/unit/mail-claims.test.ts holds the
+ * two together), and the repair sweep's of a task's announcement.
  */
-async function sendOnce(
-  deps: Deps, c: CaseRecord, onceKey: string, to: string[],
-  compose: RenderedEmail | ((taskUrl: string | undefined) => RenderedEmail), at: string, template: string, grant?: GrantDraft,
-): Promise<void> {
-  const claim = `mail#${onceKey}`;
-  if (!(await deps.store.claimOnce(c.caseId, claim))) return;
+export const MAIL_ATTEMPTS = 5;
+
+/** One email, as it is claimed. */
+interface MailSpec {
+  /** Its once-key within the case (or the regency). */
+  key: string;
+  template: string;
+  recipientRole: string;
+  redo: MailRedo;
+  /** The handler's now: when this attempt begins. */
+  at: string;
+  /**
+   * A pending claim younger than this is another run's attempt in flight, not one left behind. Only
+   * for claims that several cases share (the regency's): one case's runs never overlap.
+   */
+  inFlightMs?: number;
+}
+
+/** Whether this run may send (and the claim of its attempt), or why not (with the claim when it was found sent). */
+type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimState | 'busy'; sent?: MailClaim };
+
+/**
+ * The email rule. A claim is recorded `pending` before SES is called and `sent` (with SES's message
+ * id) after; a run that finds it pending — the run before died, or SES refused — sends again, as
+ * another attempt; a `sent` claim is never sent again, nor a `failed` one (given up and reported).
+ * So the only way an email goes twice is a death between SES accepting it and the mark.
+ */
+async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Claimed> {
+  const fresh: MailClaim = { caseId: owner, key: spec.key, state: 'pending', template: spec.template, recipientRole: spec.recipientRole, attempts: 1, attemptedAt: spec.at, redo: spec.redo };
+  try {
+    await deps.store.claimMail(fresh);
+    return { go: true, claim: fresh };
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err;
+  }
+  const found = await deps.store.getMailClaim(owner, spec.key);
+  // Dropped meanwhile by the sweep: its step was done, the email is moot.
+  if (!found) return { go: false, state: 'busy' };
+  // A claim of the same request is this run's own earlier attempt (it died); another's may be in flight.
+  const own = JSON.stringify(found.redo) === JSON.stringify(spec.redo);
+  if (spec.inFlightMs && !own && Date.parse(spec.at) - Date.parse(found.attemptedAt) < spec.inFlightMs) return { go: false, state: 'busy' };
+  return retakeMail(deps, found, spec.at);
+}
+
+/** Another attempt of a claim a run left pending; whoever loses the conditional write leaves it to the winner. */
+async function retakeMail(deps: Deps, found: MailClaim, at: string): Promise<Claimed> {
+  if (found.state !== 'pending') return { go: false, state: found.state, ...(found.state === 'sent' ? { sent: found } : {}) };
+  try {
+    return { go: true, claim: await deps.store.retryMail(found.caseId, found.key, found.attempts, at) };
+  } catch (err) {
+    if (err instanceof ConditionFailed) return { go: false, state: 'busy' };
+    throw err;
+  }
+}
+
+/**
+ * Every email of the workflow leaves through here, and only here: the one place for what must hold
+ * for all outgoing mail (a suppression list, a metric).
+ */
+function deliver(deps: Deps, message: OutgoingEmail): Promise<{ messageId: string }> {
+  return deps.mailer.send(message);
+}
+
+/**
+ * Sends a claimed email of a case. With `grant`, the email carries a link of the recipient's own,
+ * minted for this attempt: its grant is stored pending before SES is called. The claim is marked
+ * sent (naming the grant) the moment SES accepted the email — the duplicate window is that one
+ * write — and then `afterSent` activates the grant and records `email_sent`, which a re-run that
+ * finds the claim sent repeats. A run that dies before the mark sends again with a new key (the
+ * earlier attempt's grant stays pending: if its copy did go, its link answers 410, the newer one
+ * works). A refusal is recorded (`deliveryFailed`). Returns whether the email went, or is to be tried
+ * again, or was given up.
+ */
+async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail, grant?: GrantDraft): Promise<'sent' | 'retry' | 'given_up'> {
   let minted: { key: string; keyHash: string } | undefined;
+  let messageId: string;
   try {
     if (grant) {
       minted = newKey(deps);
       await deps.store.putGrant({ ...grant, keyHash: minted.keyHash, status: 'pending' });
     }
-    const email = typeof compose === 'function' ? compose(minted && `${deps.publicUrl}/tasks/${minted.key}`) : compose;
-    await deps.mailer.send({ from: deps.mailFrom, to, ...email, tags: { caseId: c.caseId, template } });
+    ({ messageId } = await deliver(deps, { from: deps.mailFrom, to, ...compose(minted && `${deps.publicUrl}/tasks/${minted.key}`), tags: { caseId: c.caseId, template: claim.template } }));
   } catch (err) {
-    // Recorded, then released: the next attempt (Step Functions retries with backoff) sends it again.
-    await record(deps, { caseId: c.caseId, at, type: 'email_failed', actor: { kind: 'system' }, data: { template, errorName: err instanceof Error ? err.name : 'unknown' } });
-    await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
-    await deps.store.release(c.caseId, claim);
-    throw Object.assign(new Error(`Email ${template} could not be sent`), { name: WorkflowError.deliveryFailed });
+    return (await deliveryFailed(deps, c, claim, err)) ? 'given_up' : 'retry';
   }
-  if (grant && minted) {
-    try {
-      await deps.store.activateGrant(c.caseId, grant.slot, minted.keyHash);
-    } catch (err) {
-      // The email is out: raising would not unsend it, and the ladder must still be recorded.
-      deps.log.warn('link grant not activated after its email was sent; the link answers 410', { caseId: c.caseId, slot: grant.slot, template, errorName: err instanceof Error ? err.name : 'unknown' });
-    }
+  const sentGrant = grant && minted ? { slot: grant.slot, keyHash: minted.keyHash } : undefined;
+  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant);
+  // A claim this run created (attempt 1) and sent has no event yet: none need be looked for.
+  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant }, claim.attempts === 1);
+  return 'sent';
+}
+
+/**
+ * What follows an email marked sent: its grant activated, `email_sent` recorded; each idempotent, so
+ * a run that finds the claim sent finishes what a run that died after the mark began. (A claim of the
+ * old at-most-once rule, with no `sentAt`, has nothing to finish.)
+ */
+async function afterSent(deps: Deps, caseId: string, claim: MailClaim, firstRun = false): Promise<void> {
+  if (!claim.sentAt) return;
+  if (claim.grant) await deps.store.activateGrant(caseId, claim.grant.slot, claim.grant.keyHash);
+  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } }, undefined, firstRun);
+}
+
+const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknown');
+/** The error of a message whose every recipient is on the suppression list (shared/usecases/mail-events.ts). */
+const RECIPIENT_SUPPRESSED = 'RecipientSuppressed';
+
+/**
+ * A refused attempt: recorded on the case (`email_failed`), the claim left pending for the next
+ * attempt (the state machine's retry, or the repair sweep). At the last attempt the email is given
+ * up, never swallowed: `email_undeliverable` on the case (template and recipient role, no address),
+ * the log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email
+ * to the regency admin, once per case and template. An address on the suppression list (it bounced or
+ * complained: `RecipientSuppressed`) is given up at once: no attempt would reach it. Returns whether
+ * the email was given up.
+ */
+async function deliveryFailed(deps: Deps, c: CaseRecord, claim: MailClaim, err: unknown): Promise<boolean> {
+  const errorName = errorNameOf(err);
+  const fields = { caseId: c.caseId, template: claim.template, recipientRole: claim.recipientRole, errorName, attempt: claim.attempts };
+  await recordOnce(deps, `mail#${claim.key}#failed#${claim.attempts}`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_failed', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempt: claim.attempts, errorName } });
+  await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
+  if (claim.attempts < MAIL_ATTEMPTS && errorName !== RECIPIENT_SUPPRESSED) {
+    deps.log.warn('mail attempt failed; retried', fields);
+    return false;
   }
-  await record(deps, { caseId: c.caseId, at, type: 'email_sent', actor: { kind: 'system' }, data: { template } });
+  deps.log.warn('mail delivery failed', fields);
+  await recordOnce(deps, `mail#${claim.key}#undeliverable`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_undeliverable', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName } });
+  await reportUndeliverable(deps, c, claim, errorName);
+  await deps.store.markMailFailed(c.caseId, claim.key);
+  return true;
+}
+
+/**
+ * Tells the regency admin that an email of a case could not be delivered. At most once per case and
+ * template (a plain once-marker, never resent): a broken SES must not turn failures into more mail.
+ */
+async function reportUndeliverable(deps: Deps, c: CaseRecord, claim: MailClaim, errorName: string): Promise<void> {
+  if (!(await deps.store.claimOnce(c.caseId, `undeliverable-report#${claim.template}`))) return;
+  const admin = deps.directory.admin;
+  try {
+    await deliver(deps, {
+      from: deps.mailFrom, to: [admin.email],
+      ...renderEmail({ template: 'deliveryFailed', recipientName: admin.name, trackingId: c.trackingId, failedTemplate: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName, at: claim.attemptedAt }, admin.language),
+      tags: { caseId: c.caseId, template: 'deliveryFailed' },
+    });
+  } catch (err) {
+    deps.log.warn('mail delivery failed', { caseId: c.caseId, template: 'deliveryFailed', recipientRole: 'admin', errorName: errorNameOf(err) });
+  }
+}
+
+/**
+ * Sends one email of a case once, per the email rule (`claimMail`). A refusal that still has attempts
+ * left raises MailDeliveryFailed (the state machine retries it with backoff); the last one is given
+ * up, recorded and reported (`deliveryFailed`), and the state machine goes on.
+ */
+async function sendOnce(
+  deps: Deps, c: CaseRecord, spec: Omit<MailSpec, 'inFlightMs'>, to: string[],
+  compose: RenderedEmail | ((taskUrl: string | undefined) => RenderedEmail), grant?: GrantDraft,
+): Promise<void> {
+  const claimed = await claimMail(deps, c.caseId, spec);
+  if (!claimed.go) {
+    if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    return;
+  }
+  const outcome = await deliverClaimed(deps, c, claimed.claim, to, typeof compose === 'function' ? compose : () => compose, grant);
+  if (outcome === 'retry') {
+    throw Object.assign(new Error(`Email ${spec.template} could not be sent`), { name: WorkflowError.deliveryFailed });
+  }
+}
+
+/**
+ * Appends an event once: a re-run that finds the event of `once` (or, for events written before
+ * they carried a key, one that `matches`) writes nothing. The event is the last write of the step it
+ * records, so finding it means the step is done. `firstRun`: the caller knows that no earlier run got
+ * this far (it just made the write that comes first), so there is nothing to look for.
+ */
+async function recordOnce(deps: Deps, once: string, event: Omit<CaseEvent, 'seq' | 'once'>, matches?: (e: CaseEvent) => boolean, firstRun = false): Promise<void> {
+  if (!firstRun) {
+    const events = await deps.store.listEvents(event.caseId);
+    if (events.some((e) => e.once === once || matches?.(e))) return;
+  }
+  await record(deps, { ...event, once });
+}
+
+/** Whether the event of `once` was written. */
+async function hasEvent(deps: Deps, caseId: string, once: string): Promise<boolean> {
+  return (await deps.store.listEvents(caseId)).some((e) => e.once === once);
 }
 
 // ---------------------------------------------------------------- deadlines
@@ -134,11 +286,12 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   const { gaps, ...deadlines } = computed;
   const stored = await deps.store.remember(c.caseId, `deadlines#${req.scope}#${req.id}#${req.visit}`, { ...deadlines, gaps });
   let held = c;
-  if (stored.gaps.length && (await deps.store.claimOnce(c.caseId, `gap#${req.scope}#${req.id}#${req.visit}`))) {
-    // Loud, not silent: the regency admin must add the holiday list of these years.
+  if (stored.gaps.length) {
+    // Loud, not silent: the regency admin must add the holiday list of these years. Each part is
+    // idempotent, so a re-run finishes what a run that died began.
     deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
-    held = await mutateCase(deps, c.caseId, (x) => ({ calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }), held);
+    await recordOnce(deps, `gap#${req.scope}#${req.id}#${req.visit}`, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
+    held = await mutateCase(deps, c.caseId, (x) => (stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? undefined : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }), held);
     await warnCalendarAdmin(deps, stored.gaps, c, req.enteredAt);
   }
   await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
@@ -148,23 +301,37 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   return result;
 }
 
+const regencyScope = (deps: Deps) => `regency-${deps.directory.regency.id}`;
+
 /**
  * Emails the regency admin, once per missing year for the whole regency, that deadlines are being
  * computed without that year's holiday list; every later case is still flagged on the case, in the
- * log and in the next report. A failed email is logged and retried with the next flagged deadline.
+ * log and in the next report. The claim is the regency's, shared by every case: a pending one younger
+ * than ten minutes is another case's attempt in flight. A refused email stays pending: the next
+ * flagged deadline (or the repair sweep) sends it again.
  */
 async function warnCalendarAdmin(deps: Deps, years: number[], c: CaseRecord, at: string): Promise<void> {
-  const scope = `regency-${deps.directory.regency.id}`;
   for (const year of years) {
-    if (!(await deps.store.claimOnce(scope, `calendar-gap#${year}`))) continue;
-    const admin = deps.directory.admin;
-    try {
-      await deps.mailer.send({ from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId: c.trackingId, at }, admin.language), tags: { template: 'calendarGap' } });
-    } catch (err) {
-      await deps.store.release(scope, `calendar-gap#${year}`);
-      deps.log.warn('calendar gap email to the regency admin failed; the next flagged deadline retries it', { year, errorName: err instanceof Error ? err.name : 'unknown' });
-    }
+    const claimed = await claimMail(deps, regencyScope(deps), {
+      key: `calendar-gap#${year}`, template: 'calendarGap', recipientRole: 'admin', at, inFlightMs: 10 * 60_000,
+      redo: { kind: 'calendarGap', year, trackingId: c.trackingId, at },
+    });
+    if (claimed.go) await sendCalendarGap(deps, claimed.claim, year, c.trackingId, at, c.caseId);
   }
+}
+
+async function sendCalendarGap(deps: Deps, claim: MailClaim, year: number, trackingId: string, at: string, caseId?: string): Promise<void> {
+  const admin = deps.directory.admin;
+  let messageId: string;
+  try {
+    ({ messageId } = await deliver(deps, { from: deps.mailFrom, to: [admin.email], ...renderEmail({ template: 'calendarGap', recipientName: admin.name, year, trackingId, at }, admin.language), tags: { ...(caseId ? { caseId } : {}), template: 'calendarGap' } }));
+  } catch (err) {
+    const final = claim.attempts >= MAIL_ATTEMPTS;
+    deps.log.warn(final ? 'mail delivery failed' : 'mail attempt failed; retried', { caseId, template: 'calendarGap', recipientRole: 'admin', year, errorName: errorNameOf(err), attempt: claim.attempts });
+    if (final) await deps.store.markMailFailed(claim.caseId, claim.key);
+    return;
+  }
+  await deps.store.markMailSent(claim.caseId, claim.key, messageId, claim.attemptedAt);
 }
 
 // ---------------------------------------------------------------- tasks
@@ -176,120 +343,233 @@ function newKey(deps: Deps): { key: string; keyHash: string } {
 }
 
 /**
- * Opens a human task (or the reporter's window) and sends the email that carries its link. A
- * re-entered state finds the task of its slot and re-binds the new token: no second key, no second email.
+ * Opens a human task (or the reporter's window) and announces it: the email that carries its link.
+ * In this order, each part safe to repeat, so that a run that dies at any point is finished by the
+ * next (a Lambda retry, a resumed execution) or by the repair sweep:
+ * 1. claim the announcement (pending) before the task exists, so that no task can be stored that
+ *    the sweep's index of pending claims would not find;
+ * 2. store the task, or — a re-entered state — re-bind the task of its slot to the new token;
+ * 3. `announceTask`: the case's picture, its event, the email.
+ * A re-entry whose announcement is sent only re-binds: no second key, no second email.
  */
 export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> {
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const slot = taskSlot(req.kind, req.stepId, req.visit);
-  const rebind = (existing: TaskRecord) => rebindTask(deps, existing, req);
-  /**
-   * Stores the new task, or re-binds the one a re-entered state finds in its slot. The put comes
-   * first (it is conditional on the slot): a state is entered far more often than re-entered.
-   */
-  const putNew = async (task: TaskRecord): Promise<boolean> => {
-    try {
-      await deps.store.putTask(task);
-      return true;
-    } catch (err) {
-      if (!(err instanceof ConditionFailed)) throw err;
-      const existing = await deps.store.getTask(c.caseId, slot);
-      if (!existing || existing.keyHash === task.keyHash) throw err; // not the slot: its key lookup was refused
-      await rebind(existing);
-      return false;
-    }
-  };
   const sop = deps.getSop(c.sopId);
-  const { key, keyHash } = newKey(deps);
+  let draft: Omit<TaskRecord, 'keyHash' | 'taskToken' | 'executionId' | 'version'>;
+  let recipientRole: string;
   if (req.kind === 'official') {
     const step = findStep(sop, req.stepId);
     const assignee: Person | undefined = assigneeOf(deps.directory, sop, step.role, unitsOf(c)) ?? headOf(deps.directory, sop, step.role, unitsOf(c));
     if (!assignee) {
       // A task opened before the role fell vacant is still re-bound.
       const existing = await deps.store.getTask(c.caseId, slot);
-      if (existing) return rebind(existing);
+      if (existing) {
+        await rebindTask(deps, existing, req);
+        return;
+      }
       throw new Error(`Nobody holds role ${step.role} for case ${c.caseId}`);
     }
     const dueAt = step.limit ? c.stepDueAt : sop.phases.some((p) => p.steps.includes(step.id)) ? c.phaseDueAt : undefined;
-    const task: TaskRecord = {
-      caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, keyHash, taskToken: req.taskToken, executionId: req.executionId,
-      status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt, version: 1,
-    };
-    if (!(await putNew(task))) return;
-    await mutateCase(deps, c.caseId, () => ({
-      status: c.status === 'received' || c.status === 'resolved' || c.status === 'awaiting_reporter' ? 'in_progress' : c.status,
-      currentStep: { stepId: step.id, visit: req.visit, role: step.role, startedAt: req.enteredAt, dueAt, assigneeId: assignee.id },
-    }), c);
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'step_opened', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: assignee.id });
-    const lang = assignee.language;
+    draft = { caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt };
+    recipientRole = step.role;
+  } else {
+    draft = { caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: c.replyWindowEndsAt };
+    recipientRole = 'reporter';
+  }
+  const template = req.kind === 'official' ? 'newTask' : req.kind === 'reporterReply' ? 'answer' : 'question';
+  // A reporter without an email address gets no announcement (the answer is on the tracking page).
+  const claimed = req.kind === 'official' || c.reporter?.email
+    ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
+    : undefined;
+  // The put comes first (it is conditional on the slot): a state is entered far more often than re-entered.
+  const { key, keyHash } = newKey(deps);
+  let task: TaskRecord | undefined = { ...draft, keyHash, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
+  let ownKey: string | undefined = key;
+  try {
+    await deps.store.putTask(task);
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err;
+    const existing = await deps.store.getTask(c.caseId, slot);
+    if (!existing || existing.keyHash === keyHash) throw err; // not the slot: its key lookup was refused
+    task = await rebindTask(deps, existing, req);
+    ownKey = undefined; // the key this run minted is not the task's
+  }
+  // Left to a later execution; or announced already (sent — what follows the mark is finished —, or
+  // given up and reported), or being announced by the sweep: the case and its event came first.
+  if (!task) return;
+  if (claimed && !claimed.go) {
+    if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    return;
+  }
+  await announceTask(deps, c, sop, task, ownKey, claimed?.claim);
+}
+
+/** The current step a case shows while this task is open. */
+const currentStepOf = (task: TaskRecord): CurrentStep => ({ stepId: task.stepId, visit: task.visit, role: task.role, startedAt: task.openedAt, dueAt: task.dueAt, assigneeId: task.assigneeId });
+const sameStep = (a: CurrentStep | undefined, b: CurrentStep) => !!a
+  && a.stepId === b.stepId && a.visit === b.visit && a.role === b.role && a.startedAt === b.startedAt && a.dueAt === b.dueAt && a.assigneeId === b.assigneeId;
+
+/**
+ * Finishes opening a task: the case's picture (status, current step), its event, and — with a claim
+ * of this attempt — the email, each once. `key` is the task's link key when this run stored the task;
+ * otherwise a new key is minted (only hashes are kept), so a re-sent announcement carries a link that
+ * works. Used by `openTask` and by the repair sweep. A refused email is recorded and left pending for
+ * the sweep: it never keeps the task from opening, and the escalation ladder still runs.
+ */
+async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecord, key: string | undefined, claim: MailClaim | undefined): Promise<void> {
+  if (task.status !== 'open') {
+    // Decided (or handed over) meanwhile: nothing to announce any more.
+    if (claim) await deps.store.dropMail(c.caseId, claim.key);
+    return;
+  }
+  const base = { caseId: c.caseId, at: task.openedAt, actor: { kind: 'system' as const }, stepId: task.stepId, visit: task.visit };
+  if (task.kind === 'official') {
+    const step = currentStepOf(task);
+    const held = await mutateCase(deps, c.caseId, (x) => {
+      const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
+      return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
+    }, c);
+    // This run stored the task (it holds its key): no earlier run got as far as the event.
+    await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
+    if (!claim) return;
+    const assignee = task.assigneeId ? findPerson(deps.directory, task.assigneeId) : undefined;
+    if (!assignee) {
+      await deps.store.dropMail(c.caseId, claim.key);
+      return;
+    }
+    const stepDef = findStep(sop, task.stepId);
+    const link = key ?? (await newTaskKey(deps, task));
+    if (!link) return;
     // The follow-up of a reply, or the step that asked a question, must see what the reporter wrote.
-    const messages = c.replies > 0 || c.question !== undefined ? reporterMessages(await deps.store.listEvents(c.caseId)) : [];
+    const messages = held.replies > 0 || held.question !== undefined ? reporterMessages(await deps.store.listEvents(c.caseId)) : [];
     const email = renderEmail({
-      template: 'newTask', recipientName: assignee.name, case: { ...caseSummary(deps, c, maySeeReporter(sop, step.role, c)), ...(messages.length ? { reporterMessages: messages } : {}) },
-      step: stepSummary(sop, step, dueAt, lang), taskUrl: `${deps.publicUrl}/tasks/${key}`, now: req.enteredAt,
-    }, lang);
-    await sendTaskMail(deps, c, slot, assignee.email, email, req.enteredAt, 'newTask');
+      template: 'newTask', recipientName: assignee.name, case: { ...caseSummary(deps, held, maySeeReporter(sop, task.role, held)), ...(messages.length ? { reporterMessages: messages } : {}) },
+      step: stepSummary(sop, stepDef, task.dueAt, assignee.language), taskUrl: `${deps.publicUrl}/tasks/${link}`, now: task.openedAt,
+    }, assignee.language);
+    await deliverClaimed(deps, held, claim, [assignee.email], () => email);
     return;
   }
   // The reporter's window: after an answer (reply or rate) or a question (answer it).
-  const task: TaskRecord = {
-    caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, keyHash, taskToken: req.taskToken, executionId: req.executionId,
-    status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: c.replyWindowEndsAt, version: 1,
-  };
-  if (!(await putNew(task))) return;
-  const replyUrl = `${statusUrl(deps, c.trackingId)}/reply?key=${key}${c.language === 'en' ? '&lang=en' : ''}`;
-  if (req.kind === 'reporterReply') {
-    await mutateCase(deps, c.caseId, () => ({ status: 'resolved', currentStep: undefined }), c);
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'response_sent', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
-  } else {
-    await mutateCase(deps, c.caseId, () => ({ status: 'awaiting_reporter' }), c);
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reporter_asked', actor: { kind: 'system' }, stepId: req.stepId, visit: req.visit });
-  }
-  if (!c.reporter?.email) {
+  const replying = task.kind === 'reporterReply';
+  const held = await mutateCase(deps, c.caseId, (x) => (replying
+    ? (x.status === 'resolved' && !x.currentStep ? undefined : { status: 'resolved', currentStep: undefined })
+    : (x.status === 'awaiting_reporter' ? undefined : { status: 'awaiting_reporter' })), c);
+  await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: replying ? 'response_sent' : 'reporter_asked' }, undefined, key !== undefined);
+  if (!held.reporter?.email) {
     // No email: the answer is on the tracking page; the reply link cannot reach them (see README).
     deps.log.info('reporter has no email; answer shown on the tracking page', { caseId: c.caseId });
     return;
   }
-  const summary = caseSummary(deps, c, false);
-  const model: EmailModel = req.kind === 'reporterReply'
-    ? { template: 'answer', case: summary, response: c.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, c.trackingId), windowEndsAt: c.replyWindowEndsAt ?? req.enteredAt }
-    : { template: 'question', case: summary, question: c.question ?? '', replyUrl, windowEndsAt: c.replyWindowEndsAt ?? req.enteredAt };
-  await sendTaskMail(deps, c, slot, c.reporter.email, renderEmail(model, c.language), req.enteredAt, model.template);
+  if (!claim) return;
+  const link = key ?? (await newTaskKey(deps, task));
+  if (!link) return;
+  const replyUrl = `${statusUrl(deps, held.trackingId)}/reply?key=${link}${held.language === 'en' ? '&lang=en' : ''}`;
+  const summary = caseSummary(deps, held, false);
+  const model: EmailModel = replying
+    ? { template: 'answer', case: summary, response: held.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, held.trackingId), windowEndsAt: held.replyWindowEndsAt ?? task.openedAt }
+    : { template: 'question', case: summary, question: held.question ?? '', replyUrl, windowEndsAt: held.replyWindowEndsAt ?? task.openedAt };
+  await deliverClaimed(deps, held, claim, [held.reporter.email], () => renderEmail(model, held.language));
+}
+
+/**
+ * A new link key for an open task whose key is lost (a run that died before its announcement went):
+ * the task's key is replaced, so only the newest announcement's link opens it (a copy that went out
+ * just before the death answers 410). Undefined when the task changed meanwhile and is no longer open.
+ */
+async function newTaskKey(deps: Deps, task: TaskRecord): Promise<string | undefined> {
+  let current: TaskRecord | undefined = task;
+  for (let attempt = 0; current?.status === 'open'; attempt++) {
+    const { key, keyHash } = newKey(deps);
+    try {
+      await deps.store.updateTask(current.caseId, current.slot, current.version, { keyHash });
+      return key;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
+      current = await deps.store.getTask(task.caseId, task.slot);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The repair sweep's part: finishes the emails that runs left pending for longer than `graceMinutes`
+ * before `now` (found through the index of pending claims, never a Scan): the announcement of a task
+ * whose opening died half-way or whose email was refused, a notice the state machine gave up on, the
+ * admin's calendar warning. Each is another attempt under the email rule; the last attempt gives the
+ * email up, recorded and reported. Returns the claims it sent.
+ */
+export async function finishPendingMail(deps: Deps, now: Date, graceMinutes = 10): Promise<string[]> {
+  const before = new Date(now.getTime() - graceMinutes * 60_000).toISOString();
+  const at = deps.calendar.format(now);
+  const finished: string[] = [];
+  for await (const claim of deps.store.pendingMail(before)) {
+    try {
+      if (await finishClaim(deps, claim, at)) finished.push(`${claim.caseId}/${claim.key}`);
+    } catch (err) {
+      // One stubborn email must not hold back the others; the next sweep tries it again.
+      deps.log.warn('pending mail not finished', { caseId: claim.caseId, template: claim.template, errorName: errorNameOf(err) });
+    }
+  }
+  if (finished.length) deps.log.info('pending mail finished', { count: finished.length });
+  return finished;
+}
+
+async function finishClaim(deps: Deps, claim: MailClaim, at: string): Promise<boolean> {
+  const redo = claim.redo;
+  if (redo.kind === 'calendarGap') {
+    const taken = await retakeMail(deps, claim, at);
+    if (!taken.go) return false;
+    await sendCalendarGap(deps, taken.claim, redo.year, redo.trackingId, redo.at);
+    return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
+  }
+  const c = await deps.store.getCase(claim.caseId);
+  if (!c) return false;
+  if (redo.kind === 'notify') {
+    // The notice itself decides again: moot (its step is done) drops the claim; else another attempt.
+    await notify(deps, redo.request);
+    return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
+  }
+  const task = await deps.store.getTask(c.caseId, redo.slot);
+  if (!task) {
+    // Claimed by a run that died before storing its task: the execution's re-run stores it. One that
+    // never comes (the execution failed) leaves nothing to announce: forget it after a day.
+    if (Date.parse(at) - Date.parse(claim.attemptedAt) > 24 * 3600_000) {
+      deps.log.warn('announcement dropped: its task was never stored', { caseId: c.caseId, slot: redo.slot });
+      await deps.store.dropMail(c.caseId, claim.key);
+    }
+    return false;
+  }
+  const taken = await retakeMail(deps, claim, at);
+  if (!taken.go) return false;
+  await announceTask(deps, c, deps.getSop(c.sopId), task, undefined, taken.claim);
+  return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
 }
 
 /**
  * A re-entered wait (Lambda retry, resumed local execution, or the successor of a hand-over) binds
  * the task it finds to its own token: no second key, no second email. The successor's re-bind ends
  * the hold of the hand-over. A token is only ever taken by the same execution or a later one: an
- * older execution re-entering its wait (a restart during a hand-over) leaves it to the successor.
+ * older execution re-entering its wait (a restart during a hand-over) leaves it to the successor
+ * (then undefined).
  */
-async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): Promise<void> {
+async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): Promise<TaskRecord | undefined> {
   let task = found;
   for (let attempt = 0; ; attempt++) {
     if (task.executionId && isLaterExecution(task.caseId, task.executionId, req.executionId)) {
       deps.log.info('task left to the execution that continued this one', { caseId: task.caseId, slot: task.slot });
-      return;
+      return undefined;
     }
     try {
-      await deps.store.updateTask(task.caseId, task.slot, task.version, { taskToken: req.taskToken, executionId: req.executionId, handingOverTo: undefined });
+      const bound = await deps.store.updateTask(task.caseId, task.slot, task.version, { taskToken: req.taskToken, executionId: req.executionId, handingOverTo: undefined });
       deps.log.info('task re-bound to a new token', { caseId: task.caseId, slot: task.slot });
-      return;
+      return bound;
     } catch (err) {
       // Changed meanwhile (a hand-over to a Plt/Plh, a hold): read it again and re-bind that.
       if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
       task = (await deps.store.getTask(task.caseId, task.slot))!;
     }
-  }
-}
-
-/** A task's email must not fail the task: the failure is recorded and the escalation ladder still runs. */
-async function sendTaskMail(deps: Deps, c: CaseRecord, slot: string, to: string, email: { subject: string; text: string; html: string }, at: string, template: string): Promise<void> {
-  try {
-    await sendOnce(deps, c, `task#${slot}`, [to], email, at, template);
-  } catch (err) {
-    deps.log.warn('task email failed; recorded on the case', { caseId: c.caseId, slot, template });
-    if (!(err instanceof Error) || err.name !== WorkflowError.deliveryFailed) throw err;
   }
 }
 
@@ -306,9 +586,8 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
     case 'started': {
-      if (await deps.store.claimOnce(c.caseId, 'outcome#started')) {
-        await record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
-      }
+      // Once per case (a successor execution starts again without a second event).
+      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } }, (e) => e.type === 'workflow_started');
       // Remembered per execution: a retried (or, locally, resumed) Record start keeps the first instant.
       const lifetime = await deps.store.remember<StartedResult>(c.caseId, `continueBy#${req.executionId}`, { continueBy: deps.calendar.format(continueBy(new Date(req.enteredAt))) });
       return { continueBy: lifetime.continueBy };
@@ -317,8 +596,11 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       await continueAsNew(deps, c, req);
       return;
     case 'stepDone': {
+      // The event is written last: once it exists the decision is recorded; before, every part is repeated safely.
+      const once = `outcome#step#${req.stepId}#${req.visit}`;
+      if (await hasEvent(deps, c.caseId, once)) return;
+      // The texts as the person typed them, stored on the task before the decision was delivered.
       const decision = await storedDecision(deps, c, req);
-      if (!(await deps.store.claimOnce(c.caseId, `outcome#step#${req.stepId}#${req.visit}`))) return;
       const step = findStep(sop, req.stepId);
       const action = step.actions.find((a) => a.id === decision.action);
       const patch: Partial<CaseRecord> = {};
@@ -346,7 +628,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       countBreach(deps, updated, 'step', step.id, req.visit);
       // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
-      await record(deps, {
+      await recordOnce(deps, once, {
         caseId: c.caseId, at: decision.decidedAt, type: 'step_completed', stepId: step.id, visit: req.visit,
         actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
         data: { action: decision.action, ...notes },
@@ -354,9 +636,9 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       return;
     }
     case 'phaseDone': {
-      if (!(await deps.store.claimOnce(c.caseId, `outcome#phase#${req.phaseId}#${req.visit}`))) return;
       const phase = sop.phases.find((p) => p.id === req.phaseId)!;
-      const updated = await mutateCase(deps, c.caseId, (x) => ({
+      // The verdict is the record: once there, a re-run changes nothing.
+      const updated = await mutateCase(deps, c.caseId, (x) => (x.verdicts.some((v) => v.scope === 'phase' && v.id === phase.id && v.visit === req.visit) ? undefined : {
         verdicts: [...x.verdicts, slaVerdict({
           calendar: deps.calendar, scope: 'phase', id: phase.id, visit: req.visit, unit: phase.limit.unit, deadlines: req.sla,
           endedAt: new Date(req.enteredAt),
@@ -367,14 +649,17 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       return;
     }
     case 'reporterFeedback': {
+      // Each part is idempotent (a re-run repeats what a run that died may have done).
+      const once = `outcome#feedback#${req.visit}`;
+      // The reporter's words as written, stored on the reply task before the feedback was delivered.
       const f = await storedFeedback(deps, c, req);
-      if (!(await deps.store.claimOnce(c.caseId, `outcome#feedback#${req.visit}`))) return;
+      // A reply counts once: a re-run finds its instant among the replies.
       await mutateCase(deps, c.caseId, (x) => ({
         ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
-        ...(f.satisfied ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
+        ...(f.satisfied || x.repliedAt?.includes(f.at) ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
       }), c);
-      if (f.rating || f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
-      if (!f.satisfied) await record(deps, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, visit: req.visit, data: { comment: f.comment, ...(f.rating ? { rating: f.rating } : {}) } });
+      if (f.rating || f.satisfied) await recordOnce(deps, `${once}#rated`, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
+      if (!f.satisfied) await recordOnce(deps, `${once}#replied`, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, visit: req.visit, data: { comment: f.comment, ...(f.rating ? { rating: f.rating } : {}) } });
       return;
     }
     case 'reporterAnswered': {
@@ -385,18 +670,16 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         deps.log.warn('reporter answer without a stored text', { caseId: c.caseId, stepId: req.stepId, visit: req.visit });
         return;
       }
-      // Looked up rather than claimed first: a crash between a claim and the event would lose the answer.
-      const events = await deps.store.listEvents(c.caseId);
-      if (events.some((ev) => ev.type === 'reporter_answered' && ev.stepId === req.stepId && ev.visit === req.visit)) return;
-      await record(deps, { caseId: c.caseId, at: given.at, type: 'reporter_answered', actor: { kind: 'reporter' }, stepId: req.stepId, visit: req.visit, data: { answer: given.comment } });
+      await recordOnce(deps, `outcome#answer#${req.stepId}#${req.visit}`, { caseId: c.caseId, at: given.at, type: 'reporter_answered', actor: { kind: 'reporter' }, stepId: req.stepId, visit: req.visit, data: { answer: given.comment } },
+        (ev) => ev.type === 'reporter_answered' && ev.stepId === req.stepId && ev.visit === req.visit);
       return;
     }
     case 'closed': {
-      if (!(await deps.store.claimOnce(c.caseId, 'outcome#closed'))) return;
+      // Setting the same fields again changes nothing; the event is written once.
       const rejected = req.reason === 'rejected';
       const endedMonth = deps.calendar.localDate(new Date(req.enteredAt)).slice(0, 7);
       await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }), c);
-      await record(deps, { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
+      await recordOnce(deps, 'outcome#closed', { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
       return;
     }
   }
@@ -441,7 +724,7 @@ async function storedFeedback(deps: Deps, c: CaseRecord, req: Extract<OutcomeReq
   return { satisfied: f.satisfied, ...(f.rating ? { rating: f.rating } : {}), ...(f.comment ? { comment: f.comment } : {}), at: f.at ?? task?.decidedAt ?? req.enteredAt };
 }
 
-/** The SlaBreached metric, once per late verdict (the verdict itself is recorded once, under a claim). */
+/** The SlaBreached metric, once per late verdict: counted by the run that recorded the verdict. */
 function countBreach(deps: Deps, c: CaseRecord, scope: 'step' | 'phase', id: string, visit: number): void {
   const verdict = c.verdicts.find((v) => v.scope === scope && v.id === id && v.visit === visit);
   if (verdict && !verdict.onTime) deps.metrics?.count('SlaBreached');
@@ -489,10 +772,10 @@ async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequ
     throw continuePending('the successor execution could not be started');
   }
   await mutateCase(deps, c.caseId, (x) => (x.executionArn === executionArn || (x.executionArn && x.executionArn !== req.executionId) ? undefined : { executionArn }));
-  await recordOnce(deps, c, `outcome#continued#${successor}`, () => record(deps, {
+  await recordOnce(deps, `outcome#continued#${successor}`, {
     caseId: c.caseId, at: req.enteredAt, type: 'workflow_continued', actor: { kind: 'system' },
     data: { from: req.executionId, to: executionArn, at: req.resume.at },
-  }));
+  });
 }
 
 // ---------------------------------------------------------------- notifications
@@ -512,7 +795,7 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       const limit = first.limit ?? sop.phases.find((p) => p.steps.includes(first.id))?.limit;
       const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(req.enteredAt), limit).at) : undefined;
       const email = renderEmail({ template: 'acknowledgement', case: caseSummary(deps, c, false), statusUrl: statusUrl(deps, c.trackingId), firstStep: stepSummary(sop, first, firstDue, c.language), sopTitle: sop.title[c.language] }, c.language);
-      return sendOnce(deps, c, onceKey, [reporterEmail], email, req.enteredAt, req.template);
+      return sendOnce(deps, c, reporterMail(req, onceKey), [reporterEmail], email);
     }
     case 'closing':
     case 'rejection': {
@@ -520,7 +803,7 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       const model: EmailModel = req.template === 'closing'
         ? { template: 'closing', case: caseSummary(deps, c, false), reason: c.closeReason ?? 'closed_by_official', statusUrl: statusUrl(deps, c.trackingId) }
         : { template: 'rejection', case: caseSummary(deps, c, false), reason: c.rejectionReason ?? '', statusUrl: statusUrl(deps, c.trackingId) };
-      return sendOnce(deps, c, onceKey, [reporterEmail], renderEmail(model, c.language), req.enteredAt, req.template);
+      return sendOnce(deps, c, reporterMail(req, onceKey), [reporterEmail], renderEmail(model, c.language));
     }
     case 'reminder':
     case 'escalation':
@@ -528,6 +811,10 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       return notifyLadder(deps, c, sop, req, onceKey);
   }
 }
+
+/** The claim of a notice: its request is what the repair sweep sends it again with. */
+const noticeMail = (req: NotifyRequest, key: string, recipientRole: string) => ({ key, template: req.template, recipientRole, redo: { kind: 'notify' as const, request: req }, at: req.enteredAt });
+const reporterMail = (req: NotifyRequest, key: string) => noticeMail(req, key, 'reporter');
 
 /**
  * The ladder's emails: the reminder to the assignee, each rung, the reprimand recommendation. Each
@@ -547,6 +834,8 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
   const decided = !!task && task.status !== 'open';
   if (!stillOpen || decided || c.status === 'closed' || c.status === 'rejected') {
     deps.log.info('ladder notice skipped: the work is done', { caseId: c.caseId, template: req.template });
+    // An attempt left pending before the work ended (the repair sweep's retry) is moot now.
+    await deps.store.dropMail(c.caseId, onceKey);
     return;
   }
   const step = findStep(sop, current!.stepId);
@@ -571,8 +860,8 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language),
       taskUrl: taskUrl ?? publicStatus, statusUrl: publicStatus, now: req.enteredAt,
     }, assignee.language);
-    await sendOnce(deps, c, onceKey, [assignee.email], compose, req.enteredAt, 'reminder', grantFor(assignee, 'act', 'reminder', step.role));
-    await recordOnce(deps, c, `${onceKey}#event`, () => record(deps, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id }));
+    await sendOnce(deps, c, noticeMail(req, onceKey, step.role), [assignee.email], compose, grantFor(assignee, 'act', 'reminder', step.role));
+    await recordOnce(deps, `${onceKey}#event`, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id });
     return;
   }
   const level = req.level ?? 1;
@@ -595,15 +884,13 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       ? renderEmail({ template: 'reprimand', agencyName: agencyName(deps, c.routedAgencyId ?? c.agencyId), ...common }, lang)
       : renderEmail({ template: 'escalation', level, ladderTitle, ...common }, lang);
   };
-  await sendOnce(deps, c, onceKey, [recipient.email], compose, req.enteredAt, req.template, grantFor(recipient, may, kind, rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined, level));
+  const via = rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined;
+  await sendOnce(deps, c, noticeMail(req, onceKey, kind === 'reprimand' ? 'bupati' : via ?? rung?.notify ?? 'inspectorate'), [recipient.email], compose, grantFor(recipient, may, kind, via, level));
   const owner = phase?.id ?? step.id;
-  await recordOnce(deps, c, `${onceKey}#event`, async () => {
-    await mutateCase(deps, c.caseId, (x) => ({ escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit: req.visit ?? current!.visit, kind }] }), c);
-    await record(deps, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level, grant: may } });
-  });
+  const visit = req.visit ?? current!.visit;
+  // The rung on the case, then its event: each once (a re-run finds them).
+  await mutateCase(deps, c.caseId, (x) => (x.escalations.some((e) => e.level === level && e.stepId === owner && e.visit === visit && e.kind === kind)
+    ? undefined
+    : { escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit, kind }] }), c);
+  await recordOnce(deps, `${onceKey}#event`, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level, grant: may } });
 }
-
-async function recordOnce(deps: Deps, c: CaseRecord, key: string, fn: () => Promise<unknown>): Promise<void> {
-  if (await deps.store.claimOnce(c.caseId, key)) await fn();
-}
-

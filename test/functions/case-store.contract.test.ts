@@ -7,7 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import type { CaseEvent, CaseRecord } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/ports';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
 
@@ -248,6 +248,68 @@ describe.each(stores)('%s', (_name, make) => {
     const racing = `ack#${counter++}#2026-11-23`;
     const taken = await Promise.all(Array.from({ length: 12 }, () => store.takeQuota(racing, 5, expires)));
     expect(taken.filter(Boolean)).toHaveLength(5);
+  });
+
+  test('mail claims: pending once, another attempt only from the attempt seen, sent or failed for good, listed while pending', async () => {
+    const c = aCase();
+    const claim: MailClaim = {
+      caseId: c.caseId, key: 'task#official#catat#1', state: 'pending', template: 'newTask', recipientRole: 'petugas',
+      attempts: 1, attemptedAt: '2026-11-10T09:00:00+07:00', redo: { kind: 'task', slot: 'official#catat#1' },
+    };
+    const other: MailClaim = { ...claim, key: 'notify#acknowledgement#-#0#0', template: 'acknowledgement', recipientRole: 'reporter', attemptedAt: '2026-11-10T09:05:00+07:00', redo: { kind: 'notify', request: { caseId: c.caseId, executionId: 'x', enteredAt: '2026-11-10T09:05:00+07:00', template: 'acknowledgement' } } };
+    await store.claimMail(claim);
+    await store.claimMail(other);
+    await expect(store.claimMail(claim)).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toEqual(claim);
+    const pending = async (before: string) => (await collect(store.pendingMail(before))).filter((m) => m.caseId === c.caseId).map((m) => m.key);
+    // Listed by the latest attempt's instant, oldest first, strictly before the bound.
+    expect(await pending('2026-11-10T02:05:00Z')).toEqual([claim.key]);
+    expect(await pending('2026-11-10T03:00:00Z')).toEqual([claim.key, other.key]);
+
+    // Two runs that saw attempt 1: one takes attempt 2, the other loses.
+    const retried = await store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00');
+    expect(retried).toMatchObject({ state: 'pending', attempts: 2, attemptedAt: '2026-11-10T09:10:00+07:00' });
+    await expect(store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00')).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await pending('2026-11-10T03:00:00Z')).toEqual([other.key, claim.key]);
+
+    await store.markMailSent(c.caseId, claim.key, 'ses-1', '2026-11-10T09:10:01+07:00');
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent', messageId: 'ses-1', attempts: 2 });
+    await expect(store.retryMail(c.caseId, claim.key, 2, '2026-11-10T09:20:00+07:00')).rejects.toBeInstanceOf(ConditionFailed);
+    await store.dropMail(c.caseId, claim.key); // a sent claim is never dropped
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent' });
+
+    await store.markMailFailed(c.caseId, other.key);
+    await expect(store.markMailFailed(c.caseId, other.key)).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getMailClaim(c.caseId, other.key)).toMatchObject({ state: 'failed' });
+    expect(await pending('2026-11-11T00:00:00Z')).toEqual([]);
+
+    // A ladder email's claim names the grant its link opens.
+    const ladder = { ...claim, key: 'notify#escalation#catat#1#1' };
+    await store.claimMail(ladder);
+    await store.markMailSent(c.caseId, ladder.key, 'ses-2', '2026-11-10T09:11:00+07:00', { slot: 'official#catat#1', keyHash: 'grant-hash' });
+    expect(await store.getMailClaim(c.caseId, ladder.key)).toMatchObject({ state: 'sent', grant: { slot: 'official#catat#1', keyHash: 'grant-hash' } });
+
+    // A pending claim can be dropped (its email became moot); then it can be claimed afresh.
+    const third = { ...claim, key: 'notify#reminder#catat#1#0' };
+    await store.claimMail(third);
+    await store.dropMail(c.caseId, third.key);
+    expect(await store.getMailClaim(c.caseId, third.key)).toBeUndefined();
+    await store.dropMail(c.caseId, 'never-claimed');
+  });
+
+  test('a claimOnce marker of an email (the rule before claims had states) reads as sent', async () => {
+    const c = aCase();
+    expect(await store.claimOnce(c.caseId, 'mail#notify#acknowledgement#-#0#0')).toBe(true);
+    expect(await store.getMailClaim(c.caseId, 'notify#acknowledgement#-#0#0')).toMatchObject({ state: 'sent' });
+    await expect(store.claimMail({ caseId: c.caseId, key: 'notify#acknowledgement#-#0#0', state: 'pending', template: 'acknowledgement', recipientRole: 'reporter', attempts: 1, attemptedAt: '2026-11-10T09:00:00+07:00', redo: { kind: 'task', slot: 's' } }))
+      .rejects.toBeInstanceOf(ConditionFailed);
+  });
+
+  test('an event keeps its idempotency key', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type: 'step_opened', actor: { kind: 'system' }, once: 'task#official#catat#1#opened' });
+    expect((await store.listEvents(c.caseId)).map((e) => e.once)).toEqual([undefined, 'task#official#catat#1#opened']);
   });
 
   test('index queries follow every update: agency and status, month, open cases by due time', async () => {

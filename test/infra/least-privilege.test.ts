@@ -42,7 +42,9 @@ const expected: Record<string, string[]> = {
   // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem);
   // deliverStalledDecisions: resolved/awaiting cases (gsi1), listEvents (Query), getTask, updateTask,
   // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).
-  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
+  // finishPendingMail: pendingMail (Query gsi3), retryMail/markMailSent/markMailFailed (UpdateItem),
+  // dropMail (DeleteItem), a new task key (updateTask, key lookup), the email.
+  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi3', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
   // handleMailEvent: claimOnce per message and recipient, appendEvent, the suppression record,
   // an official's open tasks (gsi1), the admin's email (sendOnce: claim, send, release).
   'mail-events': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],

@@ -6,7 +6,7 @@
  */
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type MailClaim, type TaskLink } from '../../shared/ports';
 
 
 /** A copy as DynamoDB would give it back: no shared references, undefined fields dropped. */
@@ -19,15 +19,29 @@ export class MemoryCaseStore implements CaseStore {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly keys = new Map<string, { caseId: string; slot: string; holder?: 'grant' }>();
   private readonly grants = new Map<string, TaskGrant>();
-  private readonly once = new Map<string, { value?: unknown }>();
+  private readonly once = new Map<string, { value?: unknown; mail?: MailClaim }>();
   private readonly quotas = new Map<string, number>();
+  /** Event sequence counters, kept apart from the events as the adapter's SEQ item is. */
+  private readonly seqs = new Map<string, number>();
+  /**
+   * Called between the item writes of a method that writes several (as the adapter does, one
+   * conditional write at a time), so that a crash test can stop a method half-way, where a killed
+   * process could leave DynamoDB.
+   */
+  betweenWrites?: (what: string) => void;
+
+  private between(what: string): void {
+    this.betweenWrites?.(what);
+  }
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
     if (this.tracking.has(record.trackingId)) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
     this.tracking.set(record.trackingId, record.caseId);
+    this.between('createCase: tracking lookup');
     if (this.cases.has(record.caseId)) throw new ConditionFailed(`case ${record.caseId} exists`);
     this.cases.set(record.caseId, copy(record));
+    this.between('createCase: case');
     await this.appendEvent(first);
   }
 
@@ -56,7 +70,11 @@ export class MemoryCaseStore implements CaseStore {
   async appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
     const list = this.events.get(event.caseId) ?? [];
     this.events.set(event.caseId, list);
-    const stored = copy({ ...event, seq: list.length + 1 }) as CaseEvent;
+    // As the adapter: the counter first (a crash after it leaves a gap in the sequence, never a duplicate).
+    const seq = (this.seqs.get(event.caseId) ?? 0) + 1;
+    this.seqs.set(event.caseId, seq);
+    this.between('appendEvent: counter');
+    const stored = copy({ ...event, seq }) as CaseEvent;
     list.push(stored);
     return copy(stored);
   }
@@ -69,6 +87,7 @@ export class MemoryCaseStore implements CaseStore {
     const id = `${task.caseId}|${task.slot}`;
     if (this.tasks.has(id)) throw new ConditionFailed(`task ${task.slot} exists`);
     this.tasks.set(id, copy(task));
+    this.between('putTask: task');
     this.putKeyLookup(task);
   }
 
@@ -102,7 +121,10 @@ export class MemoryCaseStore implements CaseStore {
     if (!current) throw new ConditionFailed(`task ${slot} does not exist`);
     if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
     const next = copy({ ...current, ...patch, caseId, slot, version: expectedVersion + 1 }) as TaskRecord;
-    if (patch.keyHash && patch.keyHash !== current.keyHash) this.putKeyLookup(next);
+    if (patch.keyHash && patch.keyHash !== current.keyHash) {
+      this.putKeyLookup(next);
+      this.between('updateTask: key lookup');
+    }
     this.tasks.set(id, next);
     return copy(next);
   }
@@ -111,6 +133,7 @@ export class MemoryCaseStore implements CaseStore {
     // Same order as the DynamoDB adapter: the key lookup, then the grant.
     if (this.keys.has(grant.keyHash)) throw new ConditionFailed('task key exists');
     this.keys.set(grant.keyHash, { caseId: grant.caseId, slot: grant.slot, holder: 'grant' });
+    this.between('putGrant: key lookup');
     const id = `${grant.caseId}|${grant.slot}|${grant.keyHash}`;
     if (this.grants.has(id)) throw new ConditionFailed(`grant of ${grant.slot} exists`);
     this.grants.set(id, copy(grant));
@@ -140,6 +163,71 @@ export class MemoryCaseStore implements CaseStore {
 
   async release(caseId: string, key: string): Promise<void> {
     this.once.delete(`${caseId}|${key}`);
+  }
+
+  async claimMail(claim: MailClaim): Promise<void> {
+    const id = `${claim.caseId}|mail#${claim.key}`;
+    if (this.once.has(id)) throw new ConditionFailed(`mail ${claim.key} claimed`);
+    this.once.set(id, { mail: copy(claim) });
+  }
+
+  async getMailClaim(caseId: string, key: string): Promise<MailClaim | undefined> {
+    const stored = this.once.get(`${caseId}|mail#${key}`);
+    if (!stored) return undefined;
+    // As the adapter: a claimOnce marker (before claims had states) reads as sent.
+    return stored.mail ? copy(stored.mail) : { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
+  }
+
+  async retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim> {
+    const mail = this.once.get(`${caseId}|mail#${key}`)?.mail;
+    if (!mail || mail.state !== 'pending' || mail.attempts !== seenAttempts) throw new ConditionFailed(`mail ${key} is not pending at attempt ${seenAttempts}`);
+    mail.attempts = seenAttempts + 1;
+    mail.attemptedAt = at;
+    return copy(mail);
+  }
+
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+    const stored = this.once.get(`${caseId}|mail#${key}`);
+    if (!stored) throw new ConditionFailed(`mail ${key} is not claimed`);
+    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {});
+  }
+
+  async markMailFailed(caseId: string, key: string): Promise<void> {
+    const mail = this.once.get(`${caseId}|mail#${key}`)?.mail;
+    if (!mail || mail.state !== 'pending') throw new ConditionFailed(`mail ${key} is not pending`);
+    mail.state = 'failed';
+  }
+
+  async dropMail(caseId: string, key: string): Promise<void> {
+    const id = `${caseId}|mail#${key}`;
+    if (this.once.get(id)?.mail?.state === 'pending') this.once.delete(id);
+  }
+
+  async *pendingMail(before: string): AsyncIterable<MailClaim> {
+    const limit = new Date(before).toISOString();
+    const hits: [string, MailClaim][] = [];
+    for (const { mail } of this.once.values()) {
+      if (mail?.state !== 'pending') continue;
+      const key = `${new Date(mail.attemptedAt).toISOString()}#${mail.caseId}#${mail.key}`;
+      if (key < limit) hits.push([key, mail]);
+    }
+    hits.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, mail] of hits) yield copy(mail);
+  }
+
+  /**
+   * Everything stored, for tests that compare two runs (crash points): cases, events, tasks, key
+   * lookups, grants and once-markers (mail claims among them).
+   */
+  snapshot() {
+    return copy({
+      cases: [...this.cases.values()],
+      events: [...this.events.values()].flat(),
+      tasks: [...this.tasks.values()],
+      keys: [...this.keys.entries()].map(([keyHash, ref]) => ({ keyHash, ...ref })),
+      grants: [...this.grants.values()],
+      once: [...this.once.entries()].map(([id, v]) => ({ id, ...v })),
+    });
   }
 
   async remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T> {

@@ -1,0 +1,193 @@
+/**
+ * Crash at any point, converge to the same end state. For every workflow handler (open a task of
+ * each kind, every notice, the deadlines, every kind of outcome), and for every crash point of an
+ * uninterrupted run — just before each port call, just after it took effect, and between the item
+ * writes of a store method — the handler dies there and runs again with the same request (a Lambda
+ * retry, a resumed execution). The end state must be the uninterrupted run's: the case, its events,
+ * tasks, active grants, claims, the executions started and the emails sent. One difference is allowed,
+ * and only where the README's email rule says: a death between SES accepting an email and its claim
+ * being marked sent sends that email once more — with links that work.
+ */
+import { parseComplaint } from '../../shared/case/complaint';
+import type { Deps } from '../../shared/usecases/deps';
+import { submitComplaint } from '../../shared/usecases/complaints';
+import { computeStepDeadlines, notify, openTask, recordOutcome } from '../../shared/usecases/workflow';
+import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
+import { CrashPlan, CrashWorld } from '../support/crash-points';
+
+const NOW = new Date('2026-11-23T02:30:00Z'); // Monday 09:30 WIB
+const at = '2026-11-23T09:30:00+07:00';
+const later = '2026-11-23T10:30:00+07:00';
+const execution = (caseId: string) => `arn:aws:states:ap-southeast-3:000000000000:execution:tanggap:${caseId}`;
+
+type Handler =
+  | { deadlines: DeadlinesRequest }
+  | { task: OpenTaskRequest }
+  | { notify: NotifyRequest }
+  | { outcome: OutcomeRequest };
+
+function run(deps: Deps, h: Handler): Promise<unknown> {
+  if ('deadlines' in h) return computeStepDeadlines(deps, h.deadlines);
+  if ('task' in h) return openTask(deps, h.task);
+  if ('notify' in h) return notify(deps, h.notify);
+  return recordOutcome(deps, h.outcome);
+}
+
+/** A complaint filed (and acknowledged) as intake and the first states would leave it. */
+async function filed(deps: Deps, agencyId = 'perpus-muba', category = 'layanan', reporter: Record<string, string> = { name: 'Siti "Ina" Rahma', email: 'siti@example.com' }): Promise<string> {
+  const parsed = parseComplaint({ agencyId, category, title: 'Buku hilang "lagi"', description: 'Buku yang saya pinjam\ntercatat belum kembali padahal sudah \\ dua kali.', reporter }, deps.directory, 'id', '2026-11-23');
+  if (!parsed.ok) throw new Error('fixture');
+  const { caseId } = await submitComplaint(deps, parsed.complaint, NOW, 'id');
+  await recordOutcome(deps, { caseId, executionId: execution(caseId), enteredAt: at, kind: 'started' });
+  return caseId;
+}
+
+const base = (caseId: string, enteredAt = at) => ({ caseId, executionId: execution(caseId), enteredAt });
+const deadlines = (deps: Deps, caseId: string, scope: DeadlinesRequest['scope'], id: string, enteredAt = at): Promise<Deadlines> =>
+  computeStepDeadlines(deps, { ...base(caseId, enteredAt), scope, id, visit: 1 });
+/** The case waiting at `stepId` (visit 1) of the library, announced. */
+async function waitingAt(deps: Deps, stepId = 'catat'): Promise<{ caseId: string; sla: Deadlines }> {
+  const caseId = await filed(deps);
+  const sla = await deadlines(deps, caseId, 'step', stepId);
+  await openTask(deps, { ...base(caseId), taskToken: 'token-1', kind: 'official', stepId, visit: 1 });
+  return { caseId, sla };
+}
+const decision = (action: string, fields: Record<string, string>, personId: string, role: string) => ({ action, fields, actor: { personId, role }, decidedAt: later });
+/** The library case answered at `solusi` (the response recorded, the reply window computed). */
+async function answered(deps: Deps): Promise<string> {
+  const { caseId, sla } = await waitingAt(deps, 'solusi');
+  await recordOutcome(deps, { ...base(caseId, later), kind: 'stepDone', stepId: 'solusi', visit: 1, sla, decision: decision('respond', { response: 'Jawaban "lengkap":\nBaris dua\tdengan \\ dan <b>.' }, 'perpus-kabid', 'kabid-layanan') });
+  await deadlines(deps, caseId, 'replyWindow', 'solusi', later);
+  return caseId;
+}
+/** A Musi Rawas civil-registry case inside its phase, at `terima`. */
+async function inPhase(deps: Deps, enteredAt = at): Promise<{ caseId: string; sla: Deadlines }> {
+  const caseId = await filed(deps, 'dukcapil-mura', 'ktp-el');
+  const sla = await deadlines(deps, caseId, 'phase', 'penanganan', enteredAt);
+  await openTask(deps, { ...base(caseId, enteredAt), taskToken: 'token-1', kind: 'official', stepId: 'terima', visit: 1 });
+  return { caseId, sla };
+}
+
+const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
+  ['outcome started', async (d) => ({ outcome: { ...base(await filedWithoutStart(d)), kind: 'started' } })],
+  ['notify acknowledgement', async (d) => ({ notify: { ...base(await filed(d)), template: 'acknowledgement' } })],
+  ['deadlines of a step', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1 } })],
+  ['deadlines of a phase reaching a year without holidays (the admin is warned)', async (d) => ({ deadlines: { ...base(await filed(d, 'dukcapil-mura', 'ktp-el'), '2026-12-29T09:30:00+07:00'), scope: 'phase', id: 'penanganan', visit: 1 } })],
+  ['open task: the new task of an official', async (d) => {
+    const caseId = await filed(d);
+    await deadlines(d, caseId, 'step', 'catat');
+    return { task: { ...base(caseId), taskToken: 'token-1', kind: 'official', stepId: 'catat', visit: 1 } };
+  }],
+  ['open task: a re-entered wait (new token, nothing to announce)', async (d) => {
+    const { caseId } = await waitingAt(d);
+    return { task: { ...base(caseId), taskToken: 'token-2', kind: 'official', stepId: 'catat', visit: 1 } };
+  }],
+  ['open task: a step of a phase', async (d) => {
+    const caseId = await filed(d, 'dukcapil-mura', 'ktp-el');
+    await deadlines(d, caseId, 'phase', 'penanganan');
+    return { task: { ...base(caseId), taskToken: 'token-1', kind: 'official', stepId: 'terima', visit: 1 } };
+  }],
+  ['open task: the reporter window after the answer', async (d) => ({ task: { ...base(await answered(d), later), taskToken: 'token-r', kind: 'reporterReply', stepId: 'solusi', visit: 1 } })],
+  ['open task: the reporter window of a reporter without email', async (d) => {
+    const caseId = await filed(d, 'perpus-muba', 'layanan', { name: 'Tanpa Surel', phone: '081234567890' });
+    return { task: { ...base(caseId, later), taskToken: 'token-r', kind: 'reporterReply', stepId: 'solusi', visit: 1 } };
+  }],
+  ['open task: a question to the reporter', async (d) => {
+    const caseId = await filed(d);
+    const c = (await d.store.getCase(caseId))!;
+    await d.store.updateCase(caseId, c.version, { question: 'Nomor "anggota" Anda?\nMohon lengkapi.' });
+    await deadlines(d, caseId, 'replyWindow', 'periksa');
+    return { task: { ...base(caseId), taskToken: 'token-q', kind: 'reporterAnswer', stepId: 'periksa', visit: 1 } };
+  }],
+  ['notify reminder (a grant that acts)', async (d) => ({ notify: { ...base((await waitingAt(d)).caseId, later), template: 'reminder', stepId: 'catat', visit: 1 } })],
+  ['notify escalation, first rung', async (d) => ({ notify: { ...base((await waitingAt(d)).caseId, later), template: 'escalation', stepId: 'catat', visit: 1, level: 1 } })],
+  ['notify escalation, the Bupati\'s rung (a grant that views)', async (d) => ({ notify: { ...base((await waitingAt(d)).caseId, later), template: 'escalation', stepId: 'catat', visit: 1, level: 3 } })],
+  ['notify reprimand recommendation', async (d) => ({ notify: { ...base((await waitingAt(d)).caseId, later), template: 'reprimand', stepId: 'catat', visit: 1 } })],
+  ['notify escalation of a phase', async (d) => ({ notify: { ...base((await inPhase(d)).caseId, later), template: 'escalation', phaseId: 'penanganan', visit: 1, level: 1 } })],
+  ['outcome stepDone with a response', async (d) => {
+    const { caseId, sla } = await waitingAt(d, 'solusi');
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'solusi', visit: 1, sla, decision: decision('respond', { response: 'Sudah "diperbaiki".\nTerima kasih \\o/' }, 'perpus-kabid', 'kabid-layanan') } };
+  }],
+  ['outcome phaseDone', async (d) => {
+    const { caseId, sla } = await inPhase(d);
+    return { outcome: { ...base(caseId, later), kind: 'phaseDone', phaseId: 'penanganan', visit: 1, sla } };
+  }],
+  ['outcome reporterFeedback: not satisfied', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'reporterFeedback', visit: 1, feedback: { satisfied: false, comment: 'Belum "selesai".', at: later } } })],
+  ['outcome reporterFeedback: satisfied and rated', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'reporterFeedback', visit: 1, feedback: { satisfied: true, rating: 4, at: later } } })],
+  ['outcome closed', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'closed', reason: 'rated' } })],
+  ['notify closing', async (d) => {
+    const caseId = await answered(d);
+    await recordOutcome(d, { ...base(caseId, later), kind: 'closed', reason: 'rated' });
+    return { notify: { ...base(caseId, later), template: 'closing' } };
+  }],
+  ['notify rejection', async (d) => {
+    const caseId = await filed(d);
+    await recordOutcome(d, { ...base(caseId, later), kind: 'stepDone', stepId: 'periksa', visit: 1, decision: decision('reject', { reason: 'Bukan "wewenang" kami.' }, 'perpus-kasi', 'kasi-layanan') });
+    await recordOutcome(d, { ...base(caseId, later), kind: 'closed', reason: 'rejected' });
+    return { notify: { ...base(caseId, later), template: 'rejection' } };
+  }],
+  ['outcome continueAsNew', async (d) => {
+    const { caseId } = await waitingAt(d);
+    return { outcome: { ...base(caseId, '2027-11-18T09:30:00+07:00'), kind: 'continueAsNew', task: { kind: 'official', stepId: 'catat', visit: 1 }, resume: { at: 'catat', visits: { catat: { n: 1 }, periksa: { n: 0 }, solusi: { n: 0 }, reporter: { n: 0 } } } } };
+  }],
+];
+
+/** A complaint stored and started, before its execution's first state. */
+async function filedWithoutStart(deps: Deps): Promise<string> {
+  const parsed = parseComplaint({ agencyId: 'perpus-muba', category: 'layanan', title: 'Buku hilang', description: 'Buku yang saya pinjam tercatat belum kembali padahal sudah.', reporter: { email: 'siti@example.com' } }, deps.directory, 'id', '2026-11-23');
+  if (!parsed.ok) throw new Error('fixture');
+  return (await submitComplaint(deps, parsed.complaint, NOW, 'id')).caseId;
+}
+
+const totals = { points: 0, duplicates: 0 };
+afterAll(() => {
+  // The figures the report quotes: how many deaths were tried, and how many hit the duplicate window.
+  console.info(`crash points: ${totals.points} deaths re-run over ${scenarios.length} handlers; ${totals.duplicates} in the window between SES accepting an email and its claim marked sent`);
+});
+
+test.each(scenarios)('%s: a death at any point, then a re-run, ends as the uninterrupted run', async (name, prepare) => {
+  // Prepare: the uninterrupted run, counting its crash points.
+  const reference = new CrashWorld(name);
+  const request = await prepare(reference.deps());
+  const counting = new CrashPlan();
+  const expected = await run(reference.deps(counting), request);
+  const points = counting.count;
+  expect(points).toBeGreaterThan(2);
+  expect(await reference.brokenLinks()).toEqual([]);
+  // Where a death leaves an email accepted by SES but its claim not yet marked sent.
+  const window = new Set<number>();
+  counting.trace.forEach((label, i) => {
+    if (label === 'after mailer.send') for (let j = i; j < counting.trace.length && counting.trace[j] !== 'after store.markMailSent'; j++) window.add(j + 1);
+  });
+
+  for (let n = 1; n <= points; n++) {
+    // Act: die at point n; run again with the same request; and once more (it must settle).
+    const world = new CrashWorld(name);
+    const again = await prepare(world.deps());
+    expect(again).toEqual(request);
+    const before = { emails: world.sent.length, claims: world.sentClaims() };
+    const plan = new CrashPlan(n);
+    // Whatever a catch block made of the death (nothing it tried reached a port), the process is gone.
+    await run(world.deps(plan), request).catch(() => undefined);
+    expect({ point: n, died: plan.dead }).toEqual({ point: n, died: true });
+    const resent = (world.sent.length - before.emails) - (world.sentClaims() - before.claims);
+    const result = await run(world.deps(), request);
+    await run(world.deps(), request);
+
+    // Assess: the same end state; an email twice only in the window, and then the same email.
+    const where = `${name}, death at ${n}/${points}: ${plan.diedAt}`;
+    expect({ where, result }).toEqual({ where, result: expected });
+    expect({ where, state: world.state() }).toEqual({ where, state: reference.state() });
+    expect({ where, resent: resent > 0 }).toEqual({ where, resent: window.has(n) });
+    expect({ where, count: world.sent.length }).toEqual({ where, count: reference.sent.length + resent });
+    expect({ where, emails: dedupe(world.emails()) }).toEqual({ where, emails: reference.emails() });
+    expect({ where, broken: await world.brokenLinks() }).toEqual({ where, broken: [] });
+    totals.points++;
+    if (resent) totals.duplicates++;
+  }
+});
+
+/** Consecutive copies of one email (the window's resend) counted once. */
+function dedupe<T>(emails: T[]): T[] {
+  return emails.filter((m, i) => i === 0 || JSON.stringify(m) !== JSON.stringify(emails[i - 1]));
+}
