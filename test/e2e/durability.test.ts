@@ -2,35 +2,11 @@
  * The runtime is killed with SIGKILL while cases wait at different steps (and on timers), restarted
  * on the same DATA_DIR: every case, task link and pending timer is intact, and no email goes twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { complaint, fill } from '../support/runtime';
-
-const ROOT = join(__dirname, '../..');
-
-function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  // One process (not the tsx CLI, which forks): SIGKILL must hit the runtime itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'infra/local/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, CLOCK_START: '2026-11-23T02:00:00Z', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`runtime did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /complaint form\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1]! }); }
-    });
-    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited (${code}): ${out}`)); });
-  });
-}
-
-const killed = (child: ChildProcess) => new Promise<void>((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGKILL'); });
+import { killed, spawnRuntime as start } from '../support/spawned-runtime';
 
 async function call(url: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
