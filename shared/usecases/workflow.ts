@@ -12,6 +12,7 @@ import type { Person } from '../directory/schema';
 import { ladderTitles } from '../i18n';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type ReporterMessage, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
+import { stepDueReading } from '../sla/reading';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
@@ -69,7 +70,7 @@ export function maySeeReporter(sop: Sop, roleId: string, c: CaseRecord): boolean
 
 function stepSummary(sop: Sop, step: Step, dueAt: string | undefined, lang: 'id' | 'en'): StepSummary {
   const role = sop.roles.find((r) => r.id === step.role);
-  return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt };
+  return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt, dueReading: dueAt ? stepDueReading(sop, step, lang) : undefined };
 }
 
 /** A grant as the ladder decides it, before its key is minted. */

@@ -172,7 +172,7 @@ ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required
 ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''}
 ${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}
 <div class="card"><p>${e(view.task.expects)}</p>
-${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
+${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: ${view.task.dueReading ? `${e(view.task.dueReading)} (<strong>${e(formatDateTime(view.task.dueAt, lang))}</strong>)` : `<strong>${e(formatDateTime(view.task.dueAt, lang))}</strong>`} — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
 ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.name)} — ${e(assignee.title)}</p>` : ''}
 <p class="muted">${e(view.task.role)} · ${t(lang, 'kunjungan ke-', 'visit ')}${view.task.visit}</p></div>
 <div class="card"><h2>${e(c.title)}</h2><p class="muted"><span class="tracking" style="font-size:1rem">${e(c.trackingId)}</span> · ${e(c.agency.name)} · ${e(c.category)} · ${e(formatDateTime(c.submittedAt, lang))}</p>
