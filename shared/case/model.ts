@@ -123,7 +123,7 @@ export interface CaseRecord {
 export const CaseEventType = z.enum([
   'submitted', 'workflow_started', 'workflow_continued', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
   'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied',
-  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'calendar_gap',
+  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'calendar_gap', 'escalation_skipped',
 ]);
 export type CaseEventType = z.infer<typeof CaseEventType>;
 
