@@ -10,6 +10,7 @@ import { sopDiagramSvg, wrap } from '../../shared/sop/diagram';
 import { mdCell, sopTraceMarkdown } from '../../shared/sop/trace';
 import { getSop, sops } from '../../shared/sops';
 import type { Sop } from '../../shared/sop/schema';
+import { renderHowHandled } from '../../shared/web/how-handled';
 
 /** The text content of an SVG, parsed by a strict XML parser (throws on anything malformed). */
 function svgTexts(svg: string): string[] {
@@ -88,4 +89,17 @@ test('text that could break the table or the SVG is escaped in both', () => {
   const svg = sopDiagramSvg(sop, 'en');
   expect(svg).not.toContain('<script>');
   expect(svgTexts(svg).join(' ')).toContain('<script>alert("x")</script>');
+});
+
+test('the public page escapes the directory\'s and the SOP\'s text, in the page and in its inline SVG', () => {
+  const evil = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
+  const base = getSop('dinkes-muba');
+  const sop: Sop = { ...base, title: { id: evil, en: evil }, steps: base.steps.map((s, i) => (i === 0 ? { ...s, name: { id: evil, en: evil } } : s)) };
+  for (const lang of ['id', 'en'] as const) {
+    const page = renderHowHandled({ agency: { id: 'x', name: evil, acceptsComplaints: true }, sop, lang });
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(svgTexts(/<svg[\s\S]*<\/svg>/.exec(page)![0]).join(' ')).toContain(evil);
+  }
 });
