@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { docsDir, sopDocs } from '../../statemachines/sop-docs';
 import { sopDiagramSvg, wrap } from '../../shared/sop/diagram';
-import { mdCell, sopTraceMarkdown } from '../../shared/sop/trace';
+import { graceReading, mdCell, sopTraceMarkdown } from '../../shared/sop/trace';
 import { getSop, sops } from '../../shared/sops';
 import type { Sop } from '../../shared/sop/schema';
 import { renderHowHandled } from '../../shared/web/how-handled';
@@ -63,6 +63,7 @@ describe.each(sops.map((s) => [s.id, s] as const))('%s', (_id, sop) => {
     const texts = svgTexts(sopDiagramSvg(sop, lang)).join(' ').replace(/\s+/g, ' ');
     for (const step of sop.steps) {
       expect(texts).toContain(wrap(step.name[lang], 44)[0]);
+      if (step.limit) expect(texts).toContain(`${lang === 'id' ? 'Batas' : 'Limit'}: ${graceReading(step.limit, lang)}`);
       for (const action of step.actions.filter((a) => !['@reject', '@askReporter', '@close'].includes(a.goto))) expect(texts).toContain(wrap(action.label[lang], 40)[0]);
     }
     expect(texts).toContain(lang === 'id' ? 'Tingkat 3' : 'Rung 3');
