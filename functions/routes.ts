@@ -44,6 +44,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
+  { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
   // JSON API

@@ -1,6 +1,7 @@
-/** The citizen's pages: the form (GET /), the tracking page, and the reply page of the reporter's link. */
+/** The citizen's pages: the form (GET /), the tracking page, the reply page of the reporter's link, and how an agency handles a complaint. */
 import { NotFound } from '../../shared/errors';
-import { caseByTrackingId, listAgencies, publicStatus, replyContext } from '../../shared/usecases/complaints';
+import { caseByTrackingId, howHandled, listAgencies, publicStatus, replyContext } from '../../shared/usecases/complaints';
+import { renderHowHandled } from '../../shared/web/how-handled';
 import { renderComplaintForm, renderReplyPage, renderTracking } from '../../shared/web/pages';
 import { dependencies } from '../adapters/deps';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
@@ -8,6 +9,8 @@ import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies();
   const lang = languageOf(event);
+  const agencyId = event.pathParameters?.agencyId;
+  if (agencyId) return html(200, renderHowHandled({ ...howHandled(deps, agencyId, lang), lang }));
   const trackingId = event.pathParameters?.trackingId;
   if (!trackingId) {
     const agencies = listAgencies(deps, lang).map((a) => ({ id: a.id, name: a.name, categories: a.categories }));

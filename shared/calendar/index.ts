@@ -10,6 +10,11 @@
  *   `addWorkingDays(from, n)` is due at the close of office hours of the n-th working day after the
  *   day the clock starts (the day of receipt is day 0).
  * - Calendar days stay calendar days: `addCalendarDays(from, n)` is exactly n × 24 hours later.
+ *   A limit in calendar days (`addLimit`, unit `days`: plain "hari" in an SOP) is due then, unless
+ *   that instant falls on a non-working day or outside office hours: then it moves to the close of
+ *   the next working day (`dueInOffice`), so no deadline passes while the office is shut.
+ * - Office hours include their closing minute: a deadline or an email at 16:00 on a day that closes
+ *   at 16:00 is still within them (the "close of office hours" every working-day limit ends at).
  * - Holidays are data: a year missing from `holidayYears` is computed on weekdays only, and every
  *   result that depended on such a year reports it in `gaps`, so the caller can flag it loudly
  *   (calendar days never depend on holidays: they report none).
@@ -56,6 +61,12 @@ export interface OfficeCalendar {
   addOfficeMinutes(from: Date, minutes: number): CalendarResult;
   addWorkingDays(from: Date, days: number): CalendarResult;
   addCalendarDays(from: Date, days: number): CalendarResult;
+  /** Whether an instant lies within office hours of a working day, its closing minute included. */
+  inOfficeHours(at: Date): boolean;
+  /** A deadline as the office keeps it: `at` when within office hours, else the close of the next working day. */
+  dueInOffice(at: Date): CalendarResult;
+  /** When an email meant for `at` goes out: `at` when within office hours, else the next opening. */
+  sendInOffice(at: Date): CalendarResult;
   /** Adds an SOP time limit (or grace period) with its unit's semantics. */
   addLimit(from: Date, limit: Pick<TimeLimit, 'amount' | 'unit'>): CalendarResult;
   /** Office minutes in [from, to); 0 when to <= from. */
@@ -165,11 +176,28 @@ export function createOfficeCalendar(config: OfficeCalendarConfig): OfficeCalend
       // No holiday moves a calendar-day deadline, so a missing holiday list is no gap here.
       return { at: new Date(from.getTime() + days * DAY_MINUTES * MINUTE), gaps: [] };
     },
+    inOfficeHours(at) {
+      const m = localMinutes(at);
+      const day = Math.floor(m / DAY_MINUTES);
+      const hours = hoursOfDay(day);
+      const minuteOfDay = m - day * DAY_MINUTES;
+      // Within [open, close], with close only at its exact minute (16:00:00, not 16:00:30).
+      return !!hours && minuteOfDay >= hours.open && (minuteOfDay < hours.close || (minuteOfDay === hours.close && at.getTime() % MINUTE === 0));
+    },
+    dueInOffice(at) {
+      if (calendar.inOfficeHours(at)) return result(at, at);
+      const opening = localMinutes(calendar.nextOfficeMinute(at).at);
+      const day = Math.floor(opening / DAY_MINUTES);
+      return result(at, fromLocalMinutes(day * DAY_MINUTES + hoursOfDay(day)!.close));
+    },
+    sendInOffice(at) {
+      return calendar.inOfficeHours(at) ? result(at, at) : calendar.nextOfficeMinute(at);
+    },
     addLimit(from, limit) {
       switch (limit.unit) {
         case 'minutes': return calendar.addOfficeMinutes(from, limit.amount);
         case 'hours': return calendar.addOfficeMinutes(from, limit.amount * 60);
-        case 'days': return calendar.addCalendarDays(from, limit.amount);
+        case 'days': return calendar.dueInOffice(calendar.addCalendarDays(from, limit.amount).at);
         case 'workingDays': return calendar.addWorkingDays(from, limit.amount);
       }
     },

@@ -138,7 +138,7 @@ export interface CaseRecord {
 export const CaseEventType = z.enum([
   'submitted', 'workflow_started', 'workflow_continued', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
   'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied',
-  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'email_undeliverable', 'calendar_gap',
+  'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'email_undeliverable', 'calendar_gap', 'escalation_skipped',
   // SES's reports on a message of this case (never the address: who, by role or directory id).
   'mail_bounced', 'mail_complained', 'mail_rejected', 'mail_delayed',
   // A workflow function still failed after its retries: the case waits for an operator, then resumes.

@@ -51,6 +51,8 @@ export interface StepSummary {
   expects: string;
   role: string;
   dueAt?: string;
+  /** How the limit reads in words (`limitReading`): shown before the instant, so the day-0 rule is explicit. */
+  dueReading?: string;
 }
 
 /** The recipient's own link to the task page in a ladder email, and what it lets them do. */
@@ -146,7 +148,11 @@ function due(step: StepSummary, now: string, lang: Language, zone: Zone): { text
   if (!step.dueAt) return { text: '', html: '' };
   const when = formatDateTime(step.dueAt, lang, zone);
   const left = timeLeft(step.dueAt, new Date(now), lang);
-  return { text: `${t(lang, 'Batas waktu', 'Due')}: ${when} (${left})`, html: `<p><strong>${t(lang, 'Batas waktu', 'Due')}:</strong> ${e(when)} (${e(left)})</p>` };
+  const label = t(lang, 'Batas waktu', 'Due');
+  if (step.dueReading) {
+    return { text: `${label}: ${step.dueReading} (${when}; ${left})`, html: `<p><strong>${label}:</strong> ${e(step.dueReading)} (<strong>${e(when)}</strong>; ${e(left)})</p>` };
+  }
+  return { text: `${label}: ${when} (${left})`, html: `<p><strong>${label}:</strong> ${e(when)} (${e(left)})</p>` };
 }
 
 /** Renders one email. */

@@ -76,6 +76,7 @@ export const eventLabel: Record<string, { id: string; en: string }> = {
   reminder_sent: { id: 'Pengingat dikirim', en: 'Reminder sent' },
   escalated: { id: 'Dieskalasi ke atasan', en: 'Escalated' },
   reprimand_recommended: { id: 'Rekomendasi teguran kepada Bupati', en: 'Reprimand recommended to the Bupati' },
+  escalation_skipped: { id: 'Tingkat eskalasi dilewati: penerimanya sudah diberi tahu', en: 'Escalation rung skipped: its recipient was already told' },
   task_reassigned: { id: 'Dialihkan ke pejabat pelaksana tugas', en: 'Handed to an acting official' },
   response_sent: { id: 'Tanggapan dikirim', en: 'Response sent' },
   reporter_asked: { id: 'Pelapor diminta melengkapi data', en: 'Reporter asked for information' },

@@ -26,6 +26,11 @@ const officeTime = (unit: TimeLimit['unit']) => unit !== 'days';
  * Computes when to remind, when the step is due, and when each rung of the ladder is told.
  * The reminder falls at `reminderAt` of the limit, measured the way the limit is: office minutes
  * for office-time and working-day limits, wall-clock time for calendar days.
+ *
+ * One reading of days for the whole product (see `OfficeCalendar.addLimit`): a calendar-day limit
+ * is due n × 24 h after the start, moved to the close of the next working day when that instant
+ * falls outside office hours. The reminder and every rung are emails: an instant outside office
+ * hours moves to the next opening (`sendInOffice`), never past the deadline (which is in office hours).
  */
 export function computeDeadlines({ calendar, limit, ladder, startedAt }: DeadlineInput): ComputedDeadlines {
   const gaps = new Set<number>();
@@ -36,13 +41,14 @@ export function computeDeadlines({ calendar, limit, ladder, startedAt }: Deadlin
   const start = officeTime(limit.unit) ? take(calendar.nextOfficeMinute(startedAt)) : startedAt;
   const due = take(calendar.addLimit(start, limit));
   const share = ladder?.reminderAt ?? 1;
-  const remind = officeTime(limit.unit)
+  const remind = take(calendar.sendInOffice(officeTime(limit.unit)
     ? take(calendar.addOfficeMinutes(start, Math.floor(calendar.officeMinutesBetween(start, due) * share)))
-    : new Date(start.getTime() + Math.floor((due.getTime() - start.getTime()) * share));
+    : new Date(start.getTime() + Math.floor((due.getTime() - start.getTime()) * share))));
   const rungs: Deadlines['rungs'] = [];
   let previous = due;
   for (const [i, rung] of (ladder?.rungs ?? []).entries()) {
-    previous = rung.after.amount === 0 ? previous : take(calendar.addLimit(previous, rung.after));
+    // Each grace runs from when the previous rung was actually told, and every email goes out in office hours.
+    previous = take(calendar.sendInOffice(rung.after.amount === 0 ? previous : take(calendar.addLimit(previous, rung.after))));
     rungs.push({ level: i + 1, at: calendar.format(previous) });
   }
   return {

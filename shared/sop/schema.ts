@@ -11,7 +11,9 @@ export type LocalizedText = z.infer<typeof LocalizedText>;
 
 /**
  * A time limit. `minutes` and `hours` are office time (the clock runs only in office hours);
- * `days` are calendar days; `workingDays` skip weekends, national holidays and cuti bersama.
+ * `days` are calendar days (plain "hari"), a deadline falling on a non-working day or outside office
+ * hours moving to the close of the next working day; `workingDays` ("hari kerja") skip weekends,
+ * national holidays and cuti bersama, due at the close of the n-th working day after the start day.
  */
 export const TimeLimit = z.object({
   amount: z.number().positive(),

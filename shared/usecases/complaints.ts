@@ -221,6 +221,13 @@ export function listAgencies(deps: Pick<Deps, 'directory' | 'getSop'>, lang: Lan
   });
 }
 
+/** An agency and its SOP, for the public page of how a complaint is handled; 404 for an agency the directory does not list. */
+export function howHandled(deps: Pick<Deps, 'directory' | 'getSop'>, agencyId: string, lang: Language) {
+  const agency = deps.directory.agencies.find((a) => a.id === agencyId);
+  if (!agency) throw new NotFound({ id: 'Instansi ini tidak dikenal. Pilih instansi dari halaman pengaduan.', en: 'This agency is not known. Choose an agency from the complaint page.' });
+  return { agency: { id: agency.id, name: agency.name[lang], acceptsComplaints: agency.acceptsComplaints }, sop: deps.getSop(agency.sopId) };
+}
+
 /** The reporter's reply window, as their link shows it. */
 export async function replyContext(deps: Deps, typed: string, key: string) {
   const c = await caseByTrackingId(deps, typed);

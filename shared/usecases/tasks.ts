@@ -26,6 +26,7 @@ import { assertNotHandingOver, deliverDecision, isUndelivered } from './complain
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
 import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
+import { stepDueReading } from '../sla/reading';
 
 const REASSIGN = 'reassign';
 
@@ -182,7 +183,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
   const view: TaskView = {
     task: {
       stepId: step.id, stepName: step.name[lang], role: role?.name[lang] ?? step.role, status: open ? 'open' : task.status === 'open' ? 'expired' : task.status,
-      dueAt: task.dueAt ?? null, expects: step.expects[lang], visit: task.visit, assignee: assignee ? { name: assignee.name, title: assignee.title } : null,
+      dueAt: task.dueAt ?? null, dueReading: stepDueReading(sop, step, lang) ?? null, expects: step.expects[lang], visit: task.visit, assignee: assignee ? { name: assignee.name, title: assignee.title } : null,
       ...(task.status === 'done' ? { decided: { by: nameOf(deps, task.decidedBy), onBehalfOf: nameOf(deps, task.decidedOnBehalfOf), at: task.decidedAt, decision: task.decision } } : {}),
     },
     link,
@@ -305,7 +306,7 @@ async function reassign(deps: Deps, l: Loaded, toId: string, opts: { lang: Langu
   await record(deps, { caseId: c.caseId, at, type: 'task_reassigned', actor: { kind: 'official', personId: actor.personId, role: step.role, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) }, stepId: step.id, visit: task.visit, from: task.assigneeId, to: to.id });
   const email = renderEmail({
     template: 'reassignment', recipientName: to.name, fromName: by?.name ?? '', case: caseSummary(deps, c, maySeeReporter(sop, step.role, c)),
-    step: { name: step.name[to.language], expects: step.expects[to.language], role: step.role, dueAt: task.dueAt }, taskUrl: `${deps.publicUrl}/tasks/${key}`, now: at,
+    step: { name: step.name[to.language], expects: step.expects[to.language], role: step.role, dueAt: task.dueAt, dueReading: task.dueAt ? stepDueReading(sop, step, to.language) : undefined }, taskUrl: `${deps.publicUrl}/tasks/${key}`, now: at,
   }, to.language);
   await deps.mailer.send({ from: deps.mailFrom, to: [to.email], ...email, tags: { caseId: c.caseId, template: 'reassignment' } });
   return { next: `reassigned:${to.id}` };

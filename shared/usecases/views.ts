@@ -49,6 +49,8 @@ export type LinkView =
 export interface TaskView {
   task: {
     stepId: string; stepName: string; role: string; status: string; dueAt: string | null; expects: string; visit: number;
+    /** How the step's limit reads in words (the day-0 rule spelled out), or null without a limit. */
+    dueReading?: string | null;
     /** Whom the task is assigned to now. */
     assignee: { name: string; title: string } | null;
     /** Once done: who acted (for whom, through an escalation link), when, and what they chose. */

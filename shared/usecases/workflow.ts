@@ -7,11 +7,13 @@ import { Buffer } from 'node:buffer';
 import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
 import { hashKey } from '../case/keys';
 import { taskSlot, type OfficialDecision, type ReporterDecision, type TaskGrant, type TaskRecord } from '../case/task';
-import { assigneeOf, findPerson, findRole, headOf, roleHeldBy, superiorOf } from '../directory/resolve';
+import { assigneeOf, findPerson, findRole, headOf, roleHeldBy } from '../directory/resolve';
+import { ladderDelivery, type RungDelivery } from '../directory/ladder';
 import type { Person } from '../directory/schema';
 import { ladderTitles } from '../i18n';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type ReporterMessage, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
+import { stepDueReading } from '../sla/reading';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
@@ -69,7 +71,7 @@ export function maySeeReporter(sop: Sop, roleId: string, c: CaseRecord): boolean
 
 function stepSummary(sop: Sop, step: Step, dueAt: string | undefined, lang: 'id' | 'en'): StepSummary {
   const role = sop.roles.find((r) => r.id === step.role);
-  return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt };
+  return { name: step.name[lang], expects: step.expects[lang], role: role?.name[lang] ?? step.role, dueAt, dueReading: dueAt ? stepDueReading(sop, step, lang) : undefined };
 }
 
 /** A grant as the ladder decides it, before its key is minted. */
@@ -865,13 +867,11 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
     return;
   }
   const level = req.level ?? 1;
-  const rung = ladder.rungs[level - 1];
-  const recipient: Person | undefined =
-    req.template === 'reprimand' || rung?.notify === 'bupati' ? deps.directory.bupati
-    : rung?.notify === 'head' ? headOf(deps.directory, sop, step.role, units)
-    : rung?.notify === 'inspectorate' ? deps.directory.inspectorate.head
-    : superiorOf(deps.directory, sop, step.role, units);
-  if (!recipient) return;
+  // Each rung reaches a person not told yet (shared/directory/ladder.ts); `rung` is the one whose person it reaches.
+  const delivery = ladderDelivery(deps.directory, sop, step, units, ladder, level, assignee, req.template === 'reprimand');
+  if (!('to' in delivery)) return recordSkippedRung(deps, c, onceKey, req, step.id, current!.visit, delivery);
+  const recipient: Person = delivery.to;
+  const rung = ladder.rungs[delivery.via];
   const ladderTitle = ladderTitles[req.template === 'reprimand' ? 'bupati' : rung?.notify ?? 'inspectorate'][recipient.language];
   const lang = recipient.language;
   const kind = req.template === 'reprimand' ? 'reprimand' as const : 'escalation' as const;
@@ -894,3 +894,14 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
     : { escalations: [...x.escalations, { level, to: recipient.id, at: req.enteredAt, stepId: owner, visit, kind }] }), c);
   await recordOnce(deps, `${onceKey}#event`, { caseId: c.caseId, at: req.enteredAt, type: kind === 'reprimand' ? 'reprimand_recommended' : 'escalated', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: recipient.id, data: { level, grant: may } });
 }
+
+/** A rung with nobody left to tell: recorded once on the case (who it would have repeated), never silent. */
+async function recordSkippedRung(deps: Deps, c: CaseRecord, onceKey: string, req: NotifyRequest, stepId: string, visit: number, delivery: Extract<RungDelivery, { skipped: string }>): Promise<void> {
+  deps.log.info('ladder rung skipped', { caseId: c.caseId, level: delivery.level, reason: delivery.skipped });
+  if (delivery.skipped !== 'alreadyTold') return;
+  await recordOnce(deps, `${onceKey}#skipped`, {
+    caseId: c.caseId, at: req.enteredAt, type: 'escalation_skipped', actor: { kind: 'system' }, stepId, visit, to: delivery.sameAs?.id,
+    data: { level: delivery.level, reason: delivery.skipped },
+  });
+}
+

@@ -30,7 +30,13 @@ fieldset{border:1px solid #d0d7de;border-radius:8px;margin-top:1rem}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 `;
 
-function layout(title: string, body: string, lang: Language): string {
+/** The public page of how an agency handles a complaint (shared/web/how-handled.ts). */
+export function howHandledUrl(agencyId: string, lang: Language): string {
+  return `/agencies/${encodeURIComponent(agencyId)}${lang === 'en' ? '?lang=en' : ''}`;
+}
+
+/** The page frame every public page shares. */
+export function layout(title: string, body: string, lang: Language): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${e(title)} — Tanggap</title><style>${style}</style></head>
 <body><header><strong>Tanggap</strong> · ${t(lang, 'Layanan Pengaduan Masyarakat', 'Public Complaint Service')}</header><main>${body}</main></body></html>`;
@@ -66,6 +72,7 @@ export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Langu
   const body = `<h1>${t(lang, 'Sampaikan pengaduan', 'File a complaint')}</h1>
 <p>${t(lang, 'Pengaduan Anda ditangani sesuai SOP instansi yang dituju, dengan batas waktu yang jelas. Anda akan mendapat nomor pelacakan.', "Your complaint is handled by the agency's SOP, with clear time limits. You will get a tracking number.")}
  <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
+<p class="muted">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}: ${input.agencies.map((a) => `<a href="${e(howHandledUrl(a.id, lang))}">${e(a.name)}</a>`).join(' · ')}</p>
 ${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}${issueFor(issues, HONEYPOT_FIELD).map((m) => `<p>${e(m)}</p>`).join('')}</div>` : ''}
 <form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" novalidate>
 ${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
@@ -109,7 +116,7 @@ export function renderTracking(input: { status: PublicStatus; lang: Language; no
   const { status: s, lang } = input;
   const step = s.currentStep;
   return layout(`${t(lang, 'Pengaduan', 'Complaint')} ${s.trackingId}`, `<h1>${t(lang, 'Pengaduan', 'Complaint')} <span class="tracking">${e(s.trackingId)}</span></h1>
-<div class="card"><p>${e(s.agency.name)}</p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
+<div class="card"><p>${e(s.agency.name)} · <a href="${e(howHandledUrl(s.agency.id, lang))}">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}</a></p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
 ${s.handledByStaff ? `<p class="muted">${t(lang, 'Sedang ditangani petugas.', 'Being handled by our staff.')}</p>` : ''}
 ${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name)}</strong> (${e(step.role)})${step.dueAt ? `<br>${t(lang, 'Batas waktu', 'Due')}: ${e(formatDateTime(step.dueAt, lang))} — ${e(timeLeft(step.dueAt, input.now, lang))}` : ''}</p>` : ''}
 ${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
@@ -174,7 +181,7 @@ ${input.notice ? `<div class="card" role="status">${e(input.notice)}</div>` : ''
 ${c.needsAttention ? `<div class="card" role="status">${t(lang, 'Proses sistem pengaduan ini terhenti dan sedang ditangani petugas; admin kabupaten sudah diberi tahu.', 'The system process of this complaint has stopped and is being handled by our staff; the regency admin has been told.')}</div>` : ''}
 ${link.holder === 'grant' ? `<div class="card" role="note"><p>${e(link.note)}</p></div>` : ''}
 <div class="card"><p>${e(view.task.expects)}</p>
-${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: <strong>${e(formatDateTime(view.task.dueAt, lang))}</strong> — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
+${view.task.dueAt ? `<p>${t(lang, 'Batas waktu', 'Due')}: ${view.task.dueReading ? `${e(view.task.dueReading)} (<strong>${e(formatDateTime(view.task.dueAt, lang))}</strong>)` : `<strong>${e(formatDateTime(view.task.dueAt, lang))}</strong>`} — <span class="${new Date(view.task.dueAt) < input.now ? 'late' : ''}">${e(timeLeft(view.task.dueAt, input.now, lang))}</span></p>` : ''}
 ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.name)} — ${e(assignee.title)}</p>` : ''}
 <p class="muted">${e(view.task.role)} · ${t(lang, 'kunjungan ke-', 'visit ')}${view.task.visit}</p></div>
 <div class="card"><h2>${e(c.title)}</h2><p class="muted"><span class="tracking" style="font-size:1rem">${e(c.trackingId)}</span> · ${e(c.agency.name)} · ${e(c.category)} · ${e(formatDateTime(c.submittedAt, lang))}</p>

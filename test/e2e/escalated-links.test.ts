@@ -122,13 +122,18 @@ test('the superior acts through the escalation email: the case moves on, and the
 });
 
 test('the head of office hands the step to the Plh through the escalation link; the Plh\'s new link acts', async () => {
-  // Prepare: a case at the Kabid's step ("solusi", 15 office minutes), left alone until the head's rung.
+  // Prepare: a case at the Kabid's step ("solusi", 15 office minutes), left alone until the head is
+  // told. The Kabid's superior is the head of office, so the head is rung 1 (at the deadline), and
+  // rung 2, naming the head again, goes to the next distinct person, the Bupati, instead.
   const trackingId = await file(complaint('perpus-muba', 'koleksi'));
   expect(await actOnNewestTask(rt)).toBe('catat');
   expect(await actOnNewestTask(rt)).toBe('periksa');
   const kabidKey = await keyOf(trackingId, 'Tugas baru: Memberikan solusi', 'kabid.layanan@perpus.musitanggap.example.go.id');
   await rt.advance('PT1H20M');
-  const headKey = await keyOf(trackingId, 'Eskalasi tingkat 2', HEAD);
+  const headKey = await keyOf(trackingId, 'Eskalasi tingkat 1', HEAD);
+  expect((await rt.mail()).filter((m) => m.subject.includes(trackingId) && m.subject.startsWith('Eskalasi')).map((m) => [m.subject.slice(0, 18), m.to])).toEqual([
+    ['Eskalasi tingkat 1', [HEAD]], ['Eskalasi tingkat 2', [BUPATI]],
+  ]);
   const view = await rt.call('GET', `/api/tasks/${headKey}`);
   const reassign = view.body.actions.find((a: { id: string }) => a.id === 'reassign');
   expect(reassign.fields[0].options.map((o: { value: string }) => o.value)).toEqual(['perpus-plh-kabid']);

@@ -6,7 +6,9 @@
  * and the team's analysis ("analisa", 3 working days). The ladder of every step: reminder at 75 %
  * of the limit, the superior of the step's role at the deadline, the Kepala Dinas 1 office hour
  * later, the Bupati 1 working day after that. The officer's superior is the complaint team; the
- * team's superior is the Kepala Dinas, who is also the head: the team's case tells the head twice.
+ * team's superior is the Kepala Dinas, who is also the head: each rung reaches a person not told
+ * yet, so the team's second rung goes to the next distinct person, the Bupati, and its third, with
+ * nobody left, is skipped and recorded on the case.
  *
  * Office hours (shared/directory/demo.json): Mon–Thu 07:30–16:00 (510 minutes), Fri 07:30–16:30
  * (540) WIB. Christmas 2026: Thu 24 Dec cuti bersama Natal, Fri 25 Dec Natal, Sat–Sun 26–27 Dec.
@@ -93,12 +95,19 @@ test('(b) cases left alone are reminded and escalated up to the Bupati at the ca
     { trackingId: atAnalysis, kind: 'Pengingat', to: team(), at: '2026-12-30T09:30' },
     // Rung 1, the team's superior (the Kepala Dinas), at the deadline.
     { trackingId: atAnalysis, kind: 'Eskalasi tingkat 1', to: kepalaDinas(), at: '2026-12-30T16:00' },
-    // Rung 2, 60 office minutes after the 16:00 close: Thu 31 Dec 07:30 + 60.
-    { trackingId: atAnalysis, kind: 'Eskalasi tingkat 2', to: head(), at: '2026-12-31T08:30' },
-    // Rung 3, 1 working day after Thu 31: Fri 1 Jan 2027. New Year's Day is a national holiday, but
-    // 2027 has no holiday list yet, so the calendar counts it as a Friday (close 16:30) — and flags it.
-    { trackingId: atAnalysis, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2027-01-01T16:30' },
+    // Rung 2, 60 office minutes after the 16:00 close: Thu 31 Dec 07:30 + 60. It names the head of
+    // office, the Kepala Dinas again, already told: it goes to the next distinct person, the Bupati.
+    { trackingId: atAnalysis, kind: 'Eskalasi tingkat 2', to: who.bupati, at: '2026-12-31T08:30' },
+    // Rung 3 would fall 1 working day after Thu 31: Fri 1 Jan 2027 (New Year's Day is a national
+    // holiday, but 2027 has no holiday list yet, so the calendar counts it as a Friday, close 16:30,
+    // and flags it). It names the Bupati, already told, and nobody is left: no email (checked below).
   ]);
+  await advanceTo(rt, atWib('2027-01-01T16:31'));
+  expect((await ladderMails(rt, [atAnalysis])).map((m) => [m.kind, m.to])).toEqual([
+    ['Pengingat', team()], ['Eskalasi tingkat 1', kepalaDinas()], ['Eskalasi tingkat 2', who.bupati],
+  ]);
+  const skipped = (await storedCase(atAnalysis)).events.filter((e) => e.type === 'escalation_skipped');
+  expect(skipped.map((e) => [wib(e.at), e.stepId, e.to, e.data])).toEqual([['2027-01-01T16:30', 'analisa', 'bupati', { level: 3, reason: 'alreadyTold' }]]);
 
   // The flag: the analysis's deadlines (computed when it started, Wed 23 Dec 15:30) reach 2027.
   const team2027 = await storedCase(atAnalysis);
@@ -116,7 +125,7 @@ test('(b) cases left alone are reminded and escalated up to the Bupati at the ca
 });
 
 test('(c) acted on after the Bupati was told, the team\'s case still runs to closure; the late analysis keeps its verdict', async () => {
-  // Prepare: the team's case of (b), escalated to the Bupati on Fri 1 Jan; Mon 4 Jan 2027, 10:00 WIB.
+  // Prepare: the team's case of (b), escalated to the Bupati on Thu 31 Dec; Mon 4 Jan 2027, 10:00 WIB.
   expect(atAnalysis).toBeDefined();
   await advanceTo(rt, atWib('2027-01-04T10:00'));
 
@@ -127,11 +136,12 @@ test('(c) acted on after the Bupati was told, the team\'s case still runs to clo
 
   // Assess: closed with the rating, and no ladder email after the action.
   expect(await publicStatus(rt, atAnalysis)).toMatchObject({ status: 'closed', rating: 5, currentStep: null });
-  expect((await ladderMails(rt, [atAnalysis])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2', 'Eskalasi tingkat 3']);
+  expect((await ladderMails(rt, [atAnalysis])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2']);
   const { record } = await storedCase(atAnalysis);
   // "analisa" was due Wed 30 Dec 16:00 and done Mon 4 Jan 10:00: late by 510 (Thu 31) + 540
   // (Fri 1 Jan, a working day for want of a 2027 list) + 150 (Mon 4, 07:30–10:00) = 1200 office minutes.
   const analysis = record.verdicts.find((v) => v.id === 'analisa')!;
-  expect(analysis).toMatchObject({ onTime: false, lateByMinutes: 1200, escalationLevel: 3 });
+  // Two people were told (the Kepala Dinas, then the Bupati): the skipped third rung told nobody.
+  expect(analysis).toMatchObject({ onTime: false, lateByMinutes: 1200, escalationLevel: 2, escalatedTo: ['dinkes-kadin', 'bupati'] });
   expect(record.verdicts.filter((v) => v.id !== 'analisa').every((v) => v.onTime)).toBe(true);
 });

@@ -106,10 +106,12 @@ test('(c) acted on after the Bupati was told, the case still runs to closure; th
   expect(record.verdicts.map((v) => [v.id, v.onTime, v.lateByMinutes, v.escalationLevel])).toEqual([
     ['catat', false, 1309, 3], ['periksa', true, 0, 0], ['solusi', true, 0, 0],
   ]);
-  // The answer went out on Wed 30 Dec: its 10-calendar-day reply window ends Sat 9 Jan 2027, a year
-  // without a holiday list — but no holiday moves a calendar-day window, so nothing is flagged (the
-  // Health Office and Civil Registry files show the flag for working-day deadlines reaching 2027).
-  expect(record.calendarGaps ?? []).toEqual([]);
-  expect(events.filter((e) => e.type === 'calendar_gap')).toEqual([]);
-  expect(gapWarnings(logs.text(), record.caseId)).toEqual([]);
+  // The answer went out on Wed 30 Dec ~12:00: its reply window is 10 calendar days → Sat 9 Jan 2027
+  // 12:00, a Saturday: it moves to the close of the next working day, Mon 11 Jan 2027 16:00. Which
+  // day is a working day in 2027 depends on a holiday list the calendar does not have (Monday is
+  // taken as one): the case is flagged, once, when the window's deadline is computed.
+  expect(wib(record.replyWindowEndsAt!)).toBe('2027-01-11T16:00');
+  expect(record.calendarGaps).toEqual([2027]);
+  expect(events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual([['2026-12-30T12:00', { years: [2027] }]]);
+  expect(gapWarnings(logs.text(), record.caseId)).toEqual([{ years: [2027], admin: who.admin.id }]);
 });

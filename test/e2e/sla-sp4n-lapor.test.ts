@@ -2,11 +2,18 @@
  * SP4N-LAPOR! (sp4n-lapor-muara-enim): the SLA clock and the escalation ladders, end to end on the
  * local runtime, against instants derived by hand.
  *
- * The SOP's plain "hari" are calendar days (its notes): a limit of n days is due exactly n × 24 h
- * after the step starts, weekends and holidays included, and the reminder comes at 75 % of that
- * time. The regency-wide ladder: the superior at the deadline, the head 1 day later, the Bupati
- * 2 days after that. The executing official's follow-up ("tindak-lanjut", 12 days) has its own:
- * the liaison at the deadline, the agency head 1 day later, and 2 days after that the
+ * The SOP's plain "hari" are calendar days (the product's one reading, in its notes): a limit of n
+ * days is due n × 24 h after the step starts, weekends and holidays included — unless that instant
+ * falls on a non-working day or outside office hours (Mon–Thu 07:30–16:00, Fri 07:30–16:30; a
+ * deadline at the closing minute is inside), when it moves to the close of the next working day.
+ * The reminder comes at 75 % of the time from the start to that deadline; a grace of days between
+ * rungs moves the same way. Every ladder email goes out in office hours: an instant outside them
+ * waits for the next opening, 07:30. The regency-wide ladder: the superior at the deadline, the head
+ * 1 day later, the Bupati 2 days after that — each rung to a person not told yet: where the
+ * superior is also the head (the regency admin's superior is the Kepala Dinas Kominfo; the auditor's
+ * is the Inspektur), the second rung goes to the next distinct person, the Bupati, and the third is
+ * skipped and recorded on the case. The executing official's follow-up ("tindak-lanjut", 12 days)
+ * has its own: the liaison at the deadline, the agency head 1 day later, and 2 days after that the
  * inspectorate's recommendation that the Bupati reprimand the agency.
  *
  * Each step starts when the previous one is decided, at the virtual clock's instant plus the
@@ -16,10 +23,10 @@
  *   Mon 3 Aug    (a) a case handled on time: no ladder email, ever
  *   Mon 24 Aug   the supervisory branch: the inspectorate's 60-day phase, left alone, climbs its ladder
  *   Tue 27 Oct   the executing official's 12 days pass: superior, head, reprimand recommendation to the Bupati
- *   Thu 12 Nov   the reporter's 10-day reply window passes: the case closes itself; no official is chased meanwhile
- *   Mon 23 Nov   a question to the reporter: no ladder while it waits; the admin's clock starts again on the answer
+ *   Thu 12 Nov   (17:00) the reporter's 10-day reply window passes: the case closes itself; no official is chased meanwhile
+ *   Tue 24 Nov   a question to the reporter: no ladder while it waits; the admin's clock starts again on the answer
  *   Wed 23 Dec   (b) a case left alone at verification climbs the ladder over Christmas
- *   Tue 29 Dec   (c) the same case, acted on after the Bupati was told, still closes; its deadlines reach 2027: flagged
+ *   Wed 30 Dec   (c) the same case, acted on after the Bupati was told, still closes; its deadlines reach 2027: flagged
  */
 import { captureLogs } from '../support/logs';
 import { actOnCaseTask, advanceTo, answerQuestion, atWib, climb, directory, file, gapWarnings, ladderMails, publicStatus, rate, storedCase, walkToAnswer, wib } from '../support/ladder';
@@ -74,6 +81,8 @@ test('(a) a case handled on time gets no reminder or escalation, even long after
   expect(record.verdicts.map((v) => [v.id, v.onTime])).toEqual(normalPath.map((s) => [s, true]));
 });
 
+let supervisory: string;
+
 test('supervisory branch: the inspectorate\'s 60 calendar days cover the whole phase; left alone, its ladder climbs to the Bupati', async () => {
   // Prepare: Mon 24 Aug 2026, 09:00 WIB. The admin routes the complaint to the inspectorate at once:
   // the phase "pengawasan" starts then. A week later (Mon 31 Aug) the inspectorate liaison passes it
@@ -88,21 +97,27 @@ test('supervisory branch: the inspectorate\'s 60 calendar days cover the whole p
   // Act + Assess: the clock runs from the phase's start (24 Aug 09:00), not from the step at hand.
   const auditor = who.holder('inspectorate', 'auditor');
   const inspektur = who.holder('inspectorate', 'inspektur');
+  // Due 60 days after 24 Aug 09:00: 7 to Mon 31 Aug, 30 in September, 23 in October → Fri 23 Oct
+  // 09:00, a working day inside office hours: unmoved.
   await climb(rt, [
-    // 75 % of 60 days = 45 days: 7 to Mon 31 Aug, 30 in September, 8 in October → Thu 8 Oct. To the
-    // auditor, whose step ("periksa-apip") is open by then.
+    // 75 % of 60 days = 45 days: 7 to Mon 31 Aug, 30 in September, 8 in October → Thu 8 Oct 09:00,
+    // in office hours. To the auditor, whose step ("periksa-apip") is open by then.
     { trackingId, kind: 'Pengingat', to: auditor, at: '2026-10-08T09:00' },
-    // Due 60 days after 24 Aug: 45 + 15 → Fri 23 Oct. The auditor's superior: the Inspektur.
+    // At the deadline, Fri 23 Oct 09:00: the auditor's superior, the Inspektur.
     { trackingId, kind: 'Eskalasi tingkat 1', to: inspektur, at: '2026-10-23T09:00' },
-    // 1 day later, the head of the inspectorate (the Inspektur too): Sat 24 Oct.
-    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('inspectorate'), at: '2026-10-24T09:00' },
-    // 2 days after that: Mon 26 Oct.
-    { trackingId, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2026-10-26T09:00' },
+    // 1 day later → Sat 24 Oct 09:00, the office shut: the close of the next working day, Mon 26 Oct
+    // 16:00. It names the head of the inspectorate — the Inspektur, already told — so it goes to the
+    // next distinct person, the Bupati.
+    { trackingId, kind: 'Eskalasi tingkat 2', to: who.bupati, at: '2026-10-26T16:00' },
   ]);
+  expect(who.head('inspectorate')).toBe(inspektur);
 
-  // The rungs are recorded against the phase, and the inspectorate's step is still open.
+  // The rungs are recorded against the phase, and the inspectorate's step is still open. The third
+  // rung (2 days after Mon 26 Oct 16:00 → Wed 28 Oct 16:00, its closing minute: unmoved) names the
+  // Bupati, already told: it is skipped then, as the next test checks (this file's clock runs on).
   const { record } = await storedCase(trackingId);
-  expect(record.escalations.map((e) => [e.stepId, e.level, e.kind])).toEqual([['pengawasan', 1, 'escalation'], ['pengawasan', 2, 'escalation'], ['pengawasan', 3, 'escalation']]);
+  expect(record.escalations.map((e) => [e.stepId, e.level, e.kind, e.to])).toEqual([['pengawasan', 1, 'escalation', 'inspektur'], ['pengawasan', 2, 'escalation', 'bupati']]);
+  supervisory = trackingId;
   expect((await publicStatus(rt, trackingId)).currentStep?.id).toBe('periksa-apip');
   // 24 Aug – 26 Oct lies in 2026: nothing flagged.
   expect(record.calendarGaps ?? []).toEqual([]);
@@ -116,16 +131,19 @@ test('the executing official\'s 12 days pass without follow-up: the liaison, the
   expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeAgency', fields: { agencyId: 'dinkes-muba' } }))).toBe('verifikasi');
   expect(await actOnCaseTask(rt, trackingId)).toBe('verifikasi-instansi');
 
-  // Act + Assess: the follow-up ("tindak-lanjut") started Tue 27 Oct 09:00.
+  // Act + Assess: the follow-up ("tindak-lanjut") started Tue 27 Oct 09:00. 12 days → Sun 8 Nov
+  // 09:00, the office shut: due at the close of the next working day, Mon 9 Nov 16:00.
   await climb(rt, [
-    // 75 % of 12 days = 9 days → Thu 5 Nov. To the executing official of the Health Office.
-    { trackingId, kind: 'Pengingat', to: who.holder('dinkes-muba', 'pelaksana'), at: '2026-11-05T09:00' },
-    // Due 12 days after 27 Oct → Sun 8 Nov: the official's superior, the Health Office's liaison.
-    { trackingId, kind: 'Eskalasi tingkat 1', to: who.holder('dinkes-muba', 'penghubung'), at: '2026-11-08T09:00' },
-    // 1 day later, Mon 9 Nov: the head of the agency the complaint was routed to.
-    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('dinkes-muba'), at: '2026-11-09T09:00' },
-    // 2 days after that, Wed 11 Nov: the recommendation that the Bupati reprimand the agency.
-    { trackingId, kind: 'Rekomendasi teguran', to: who.bupati, at: '2026-11-11T09:00' },
+    // 75 % of the 13 days 7 hours from the start to the deadline (319 h) = 239 h 15 → Fri 6 Nov
+    // 08:15, in office hours. To the executing official of the Health Office.
+    { trackingId, kind: 'Pengingat', to: who.holder('dinkes-muba', 'pelaksana'), at: '2026-11-06T08:15' },
+    // At the deadline, Mon 9 Nov 16:00: the official's superior, the Health Office's liaison.
+    { trackingId, kind: 'Eskalasi tingkat 1', to: who.holder('dinkes-muba', 'penghubung'), at: '2026-11-09T16:00' },
+    // 1 day later, Tue 10 Nov 16:00 (a closing minute: unmoved): the head of the agency the
+    // complaint was routed to.
+    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('dinkes-muba'), at: '2026-11-10T16:00' },
+    // 2 days after that, Thu 12 Nov 16:00: the recommendation that the Bupati reprimand the agency.
+    { trackingId, kind: 'Rekomendasi teguran', to: who.bupati, at: '2026-11-12T16:00' },
   ]);
 
   // The Bupati's email names the case and the breach (the agency, the step left without follow-up).
@@ -140,57 +158,67 @@ test('the executing official\'s 12 days pass without follow-up: the liaison, the
     ['tindak-lanjut', 3, 'bupati', 'reprimand'],
   ]);
   const status = await publicStatus(rt, trackingId);
-  expect(status.timeline.filter((e) => e.event === 'reprimand_recommended').map((e) => [wib(e.at), e.stepId])).toEqual([['2026-11-11T09:00', 'tindak-lanjut']]);
+  expect(status.timeline.filter((e) => e.event === 'reprimand_recommended').map((e) => [wib(e.at), e.stepId])).toEqual([['2026-11-12T16:00', 'tindak-lanjut']]);
   expect(status.currentStep?.id).toBe('tindak-lanjut');
+
+  // Meanwhile the supervisory case of the previous test reached its third rung (Wed 28 Oct 16:00):
+  // the Bupati, already told, so no email — recorded on the case instead.
+  const apip = await storedCase(supervisory);
+  expect(apip.events.filter((e) => e.type === 'escalation_skipped').map((e) => [wib(e.at), e.to, e.data])).toEqual([['2026-10-28T16:00', 'bupati', { level: 3, reason: 'alreadyTold' }]]);
+  expect((await ladderMails(rt, [supervisory])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2']);
 });
 
 test('the reporter\'s 10-day reply window passes: the case closes itself, and no official is reminded or escalated meanwhile', async () => {
-  // Prepare: Thu 12 Nov 2026, 09:00 WIB; every official acts at once, so the answer goes out then.
-  await advanceTo(rt, atWib('2026-11-12T09:00'));
+  // Prepare: Thu 12 Nov 2026, 17:00 WIB, after office hours (officials may act on their links at any
+  // hour); every official acts at once, so the answer goes out then.
+  await advanceTo(rt, atWib('2026-11-12T17:00'));
   const trackingId = await file(rt, lapor('infrastruktur'));
   expect(await walkToAnswer(rt, trackingId)).toEqual(normalPath);
   const answer = (await rt.mail()).find((m) => m.subject === `Tanggapan atas pengaduan ${trackingId}`)!;
-  expect(wib(answer.sentAt)).toBe('2026-11-12T09:00');
+  expect(wib(answer.sentAt)).toBe('2026-11-12T17:00');
 
-  // Act: the reporter neither replies nor rates. The window ends 10 days after the answer: Sun 22 Nov.
-  await advanceTo(rt, atWib('2026-11-22T08:59:30'));
+  // Act: the reporter neither replies nor rates. 10 days after the answer is Sun 22 Nov 17:00, the
+  // office shut: the window ends at the close of the next working day, Mon 23 Nov 16:00.
+  await advanceTo(rt, atWib('2026-11-23T15:59:30'));
   // Assess: still open to a reply just before the end, and nobody was chased over the ten days.
   expect((await publicStatus(rt, trackingId)).status).toBe('resolved');
   expect(await caseMailSince(trackingId, answer.sentAt)).toEqual([]);
 
-  await advanceTo(rt, atWib('2026-11-22T09:00:30'));
+  await advanceTo(rt, atWib('2026-11-23T16:00:30'));
   // Closed by the system at the end of the window, with the reporter's closing email and nothing else.
   const status = await publicStatus(rt, trackingId);
   expect(status.status).toBe('closed');
-  expect(wib(status.closedAt!)).toBe('2026-11-22T09:00');
-  expect(await caseMailSince(trackingId, answer.sentAt)).toEqual([[[reporter], 'Pengaduan … ditutup', '2026-11-22T09:00']]);
+  expect(wib(status.closedAt!)).toBe('2026-11-23T16:00');
+  expect(await caseMailSince(trackingId, answer.sentAt)).toEqual([[[reporter], 'Pengaduan … ditutup', '2026-11-23T16:00']]);
   expect((await storedCase(trackingId)).record.closeReason).toBe('reply_window_elapsed');
 });
 
 test('a question to the reporter pauses the admin\'s clock: no ladder while it waits; the answer starts a fresh 2 days', async () => {
-  // Prepare: Mon 23 Nov 2026, 09:00 WIB. The admin asks the reporter for supporting data at once.
-  await advanceTo(rt, atWib('2026-11-23T09:00'));
+  // Prepare: Tue 24 Nov 2026, 09:00 WIB. The admin asks the reporter for supporting data at once.
+  await advanceTo(rt, atWib('2026-11-24T09:00'));
   const trackingId = await file(rt, lapor('pendidikan'));
   expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'askReporter', fields: { question: 'Mohon lampirkan bukti pembayaran.' } }))).toBe('verifikasi');
   expect((await publicStatus(rt, trackingId)).status).toBe('awaiting_reporter');
   const question = (await rt.mail()).find((m) => m.subject === `Permintaan data untuk pengaduan ${trackingId}`)!;
 
-  // Act: the reporter answers a week later, Mon 30 Nov (within the 10-day window, which ends Thu 3 Dec).
-  // Had the admin's 2 days kept running, their whole ladder (reminder Tue 24 Nov 21:00 up to the
-  // Bupati on Sat 28 Nov) would have fired by now.
-  await advanceTo(rt, atWib('2026-11-30T09:00'));
+  // Act: the reporter answers a week later, Tue 1 Dec (within the 10-day window, which ends Fri 4 Dec
+  // 09:00). Had the admin's 2 days kept running (due Thu 26 Nov 09:00), their whole ladder would have
+  // fired by now: the reminder (75 % of 48 h → Wed 25 Nov 21:00, sent at the opening, Thu 26 07:30),
+  // the Kepala Dinas Kominfo at the deadline, the Bupati 1 day later (Fri 27 Nov 09:00).
+  await advanceTo(rt, atWib('2026-12-01T09:00'));
   // Assess: nobody was reminded or escalated, and no email about the case went to anyone.
   expect(await caseMailSince(trackingId, question.sentAt)).toEqual([]);
   await answerQuestion(rt, trackingId, 'Bukti pembayaran terlampir.');
   // The verification resumes as a new visit, with a new task email to the admin.
-  expect(await caseMailSince(trackingId, question.sentAt)).toEqual([[[admin()], expect.stringMatching(/^Tugas baru/), '2026-11-30T09:00']]);
+  expect(await caseMailSince(trackingId, question.sentAt)).toEqual([[[admin()], expect.stringMatching(/^Tugas baru/), '2026-12-01T09:00']]);
 
-  // Act + Assess: the new visit's 2 days run from the answer (Mon 30 Nov 09:00).
+  // Act + Assess: the new visit's 2 days run from the answer (Tue 1 Dec 09:00): due Thu 3 Dec 09:00,
+  // in office hours.
   await climb(rt, [
-    // 75 % of 48 hours = 36 hours → Tue 1 Dec 21:00.
-    { trackingId, kind: 'Pengingat', to: admin(), at: '2026-12-01T21:00' },
-    // Due 48 hours after the answer → Wed 2 Dec 09:00: the admin's superior, the Kepala Dinas Kominfo.
-    { trackingId, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-02T09:00' },
+    // 75 % of 48 hours = 36 hours → Wed 2 Dec 21:00, after hours: sent at the opening, Thu 3 Dec 07:30.
+    { trackingId, kind: 'Pengingat', to: admin(), at: '2026-12-03T07:30' },
+    // At the deadline, Thu 3 Dec 09:00: the admin's superior, the Kepala Dinas Kominfo.
+    { trackingId, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-03T09:00' },
   ]);
 });
 
@@ -202,25 +230,29 @@ test('(b) a case left alone at verification is reminded and escalated up to the 
   await advanceTo(rt, atWib('2026-12-23T15:30'));
   leftAlone = await file(rt, lapor('pelayanan-publik'));
 
+  // 48 hours after filing → Fri 25 Dec 15:30, Natal: Thu 24 (cuti bersama), Fri 25, Sat 26 and Sun 27
+  // are shut, so the verification is due at the close of Mon 28 Dec, 16:00 (no longer on Christmas Day).
   await climb(rt, [
-    // 75 % of 48 hours = 36 hours → Fri 25 Dec (Natal) 03:30.
-    { trackingId: leftAlone, kind: 'Pengingat', to: admin(), at: '2026-12-25T03:30' },
-    // Due 48 hours after filing → Fri 25 Dec 15:30: the admin's superior, the Kepala Dinas Kominfo.
-    { trackingId: leftAlone, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-25T15:30' },
-    // 1 day later, Sat 26 Dec: the head of the SOP's office (the same Kepala Dinas).
-    { trackingId: leftAlone, kind: 'Eskalasi tingkat 2', to: headKominfo(), at: '2026-12-26T15:30' },
-    // 2 days after that, Mon 28 Dec: the Bupati.
-    { trackingId: leftAlone, kind: 'Eskalasi tingkat 3', to: who.bupati, at: '2026-12-28T15:30' },
+    // 75 % of the 120 h 30 from the filing to that deadline = 90 h 22.5 → Sat 26 Dec 09:52, shut:
+    // sent at the next opening, Mon 28 Dec 07:30.
+    { trackingId: leftAlone, kind: 'Pengingat', to: admin(), at: '2026-12-28T07:30' },
+    // At the deadline, Mon 28 Dec 16:00: the admin's superior, the Kepala Dinas Kominfo.
+    { trackingId: leftAlone, kind: 'Eskalasi tingkat 1', to: kepalaKominfo(), at: '2026-12-28T16:00' },
+    // 1 day later, Tue 29 Dec 16:00 (a closing minute: unmoved). It names the head of the SOP's
+    // office, the same Kepala Dinas, already told: the next distinct person, the Bupati.
+    { trackingId: leftAlone, kind: 'Eskalasi tingkat 2', to: who.bupati, at: '2026-12-29T16:00' },
   ]);
+  expect(headKominfo()).toBe(kepalaKominfo());
   expect((await publicStatus(rt, leftAlone)).currentStep?.id).toBe('verifikasi');
-  // Its deadlines (up to Mon 28 Dec) lie in 2026: nothing flagged yet.
+  // Its deadlines (up to the third rung, Thu 31 Dec 16:00) lie in 2026: nothing flagged yet.
   expect((await storedCase(leftAlone)).record.calendarGaps ?? []).toEqual([]);
 });
 
 test('(c) acted on after the Bupati was told, the case still runs to closure; the deadlines that reach 2027 are flagged', async () => {
-  // Prepare: the case of (b), escalated to the Bupati on Mon 28 Dec; Tue 29 Dec 2026, 09:00 WIB.
+  // Prepare: the case of (b), escalated to the Bupati on Tue 29 Dec; Wed 30 Dec 2026, 09:00 WIB,
+  // before its third rung (Thu 31 Dec), which therefore never comes.
   expect(leftAlone).toBeDefined();
-  await advanceTo(rt, atWib('2026-12-29T09:00'));
+  await advanceTo(rt, atWib('2026-12-30T09:00'));
 
   // Act: the admin routes it through the first task link; the rest is done at once; the reporter rates.
   expect(await walkToAnswer(rt, leftAlone)).toEqual(normalPath);
@@ -229,15 +261,20 @@ test('(c) acted on after the Bupati was told, the case still runs to closure; th
 
   // Assess: closed with the rating; no ladder email after the action.
   expect(await publicStatus(rt, leftAlone)).toMatchObject({ status: 'closed', rating: 5, currentStep: null });
-  expect((await ladderMails(rt, [leftAlone])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2', 'Eskalasi tingkat 3']);
+  expect((await ladderMails(rt, [leftAlone])).map((m) => m.kind)).toEqual(['Pengingat', 'Eskalasi tingkat 1', 'Eskalasi tingkat 2']);
   const { record, events } = await storedCase(leftAlone);
   expect(record.verdicts.map((v) => [v.id, v.onTime, v.escalationLevel])).toEqual([
-    ['verifikasi', false, 3], ['verifikasi-instansi', true, 0], ['tindak-lanjut', true, 0], ['tanggapi-pelapor', true, 0],
+    ['verifikasi', false, 2], ['verifikasi-instansi', true, 0], ['tindak-lanjut', true, 0], ['tanggapi-pelapor', true, 0],
   ]);
-  // From Tue 29 Dec, every later deadline reaches 2027: the liaison's 1 day with its 1 + 2 days of
-  // ladder (Sat 2 Jan), the follow-up's 12 days (Sun 10 Jan), the liaison's answer (Sat 2 Jan) and
-  // the reply window (Fri 8 Jan). All are calendar days ("hari"), which no holiday moves: no gap.
-  expect(record.calendarGaps ?? []).toEqual([]);
-  expect(events.filter((e) => e.type === 'calendar_gap')).toEqual([]);
-  expect(gapWarnings(logs.text(), record.caseId)).toEqual([]);
+  // From Wed 30 Dec 09:00, every later step's deadlines reach 2027, where whether a day is a working
+  // day (and so whether a calendar-day deadline moves) depends on a holiday list the calendar lacks:
+  // the liaison's 1 day (due Thu 31 Dec 09:00) has its second rung on Fri 1 Jan 2027 09:00 and its
+  // third on Sun 3 Jan → Mon 4 Jan 16:00; the follow-up's 12 days end Mon 11 Jan 2027 09:00; the
+  // liaison's answer (1 day) has the same instants as the liaison's verification; the reply window's
+  // 10 days end Sat 9 Jan → Mon 11 Jan 16:00. Four deadline sets, each flagged once, all computed at 09:00 on Wed 30 Dec.
+  expect(record.calendarGaps).toEqual([2027]);
+  expect(events.filter((e) => e.type === 'calendar_gap').map((e) => [wib(e.at), e.data])).toEqual(
+    Array.from({ length: 4 }, () => ['2026-12-30T09:00', { years: [2027] }]),
+  );
+  expect(gapWarnings(logs.text(), record.caseId)).toHaveLength(4);
 });

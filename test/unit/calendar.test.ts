@@ -59,7 +59,42 @@ describe('office calendar (WIB, Mon-Thu 07:30-16:00, Fri 07:30-16:30, 2026 decre
 
   test('calendar days stay calendar days, weekends and holidays included', () => {
     expect(fmt(wib.addCalendarDays(at('2026-12-23T10:00:00+07:00'), 2).at)).toBe('2026-12-25T10:00:00+07:00');
-    expect(fmt(wib.addLimit(at('2026-11-27T20:00:00+07:00'), { amount: 60, unit: 'days' }).at)).toBe('2027-01-26T20:00:00+07:00');
+    expect(fmt(wib.addCalendarDays(at('2026-11-27T20:00:00+07:00'), 60).at)).toBe('2027-01-26T20:00:00+07:00');
+  });
+
+  test.each([
+    // [what, from, days, expected]: plain "hari" is n x 24 h, kept when it lands in office hours,
+    // else moved to the close of the next working day.
+    ['lands inside office hours: kept', '2026-11-23T09:00:00+07:00', 2, '2026-11-25T09:00:00+07:00'],
+    ['lands at a close exactly: kept', '2026-11-23T16:00:00+07:00', 1, '2026-11-24T16:00:00+07:00'],
+    ['lands a minute after the close: the next working day\'s close', '2026-11-23T16:01:00+07:00', 1, '2026-11-25T16:00:00+07:00'],
+    ['lands before opening: that same day\'s close', '2026-11-23T06:00:00+07:00', 2, '2026-11-25T16:00:00+07:00'],
+    ['lands on a Saturday: Monday\'s close', '2026-11-26T10:00:00+07:00', 2, '2026-11-30T16:00:00+07:00'],
+    ['lands on a Friday evening: Monday\'s close', '2026-11-25T20:00:00+07:00', 2, '2026-11-30T16:00:00+07:00'],
+    // The SP4N case of issue 13: filed Wed 23 Dec 03:30, 2 days -> Fri 25 Dec 03:30 (Natal); 24 Dec
+    // is cuti bersama, 26-27 the weekend: Monday 28 Dec, 16:00.
+    ['lands on Christmas Day at 03:30: Monday 28 Dec\'s close', '2026-12-23T03:30:00+07:00', 2, '2026-12-28T16:00:00+07:00'],
+    // 60 days from Fri 27 Nov 20:00 is Tue 26 Jan 2027 20:00 (after the close): Wed 27 Jan 16:00.
+    ['lands after hours in a year without a list: next weekday\'s close', '2026-11-27T20:00:00+07:00', 60, '2027-01-27T16:00:00+07:00'],
+  ])('a limit in calendar days: %s', (_what, from, days, expected) => {
+    expect(fmt(wib.addLimit(at(from), { amount: days as unknown as number, unit: 'days' }).at)).toBe(expected);
+  });
+
+  test('a calendar-day deadline moved by the calendar of a year without a list reports the gap', () => {
+    expect(wib.addLimit(at('2026-12-29T10:00:00+07:00'), { amount: 10, unit: 'days' }).gaps).toEqual([2027]);
+    expect(wib.addLimit(at('2026-11-23T10:00:00+07:00'), { amount: 10, unit: 'days' }).gaps).toEqual([]);
+  });
+
+  test.each([
+    // [what, at, sent at]: an email meant for an instant outside office hours waits for the opening.
+    ['inside office hours', '2026-11-23T10:15:00+07:00', '2026-11-23T10:15:00+07:00'],
+    ['at the close', '2026-11-23T16:00:00+07:00', '2026-11-23T16:00:00+07:00'],
+    ['half a minute after the close', '2026-11-23T16:00:30+07:00', '2026-11-24T07:30:00+07:00'],
+    ['at night', '2026-11-24T03:30:00+07:00', '2026-11-24T07:30:00+07:00'],
+    ['on a Saturday', '2026-11-28T11:00:00+07:00', '2026-11-30T07:30:00+07:00'],
+    ['on Christmas Day', '2026-12-25T03:30:00+07:00', '2026-12-28T07:30:00+07:00'],
+  ])('an email due %s goes out in office hours', (_what, when, expected) => {
+    expect(fmt(wib.sendInOffice(at(when)).at)).toBe(expected);
   });
 
   test('a year without a holiday list is computed on weekdays and reported as a gap', () => {
@@ -128,6 +163,27 @@ describe('office calendar (WIB, Mon-Thu 07:30-16:00, Fri 07:30-16:30, 2026 decre
       fc.assert(fc.property(instant, fc.integer({ min: 0, max: 5000 }), (from, minutes) => {
         const start = wib.nextOfficeMinute(from).at;
         return wib.officeMinutesBetween(start, wib.addOfficeMinutes(start, minutes).at) === minutes;
+      }));
+    });
+
+    test('a calendar-day limit is due in office hours, at n x 24 h or the first close after it', () => {
+      fc.assert(fc.property(instant, fc.integer({ min: 1, max: 60 }), (from, n) => {
+        const exact = wib.addCalendarDays(from, n).at;
+        const due = wib.addLimit(from, { amount: n, unit: 'days' }).at;
+        if (wib.inOfficeHours(exact)) return due.getTime() === exact.getTime();
+        const hours = wib.officeHours(wib.localDate(due));
+        // Moved: later, at a close, and no office minute lies between the exact instant and it but that day's.
+        return due > exact && hours !== null && wib.format(due).slice(11, 16) === hours.close
+          && wib.officeMinutesBetween(exact, due) === wib.officeMinutesBetween(wib.nextOfficeMinute(exact).at, due)
+          && wib.localDate(wib.nextOfficeMinute(exact).at) === wib.localDate(due);
+      }));
+    });
+
+    test('an email instant is never moved earlier, and lands in office hours', () => {
+      fc.assert(fc.property(instant, (when) => {
+        const sent = wib.sendInOffice(when).at;
+        return sent >= new Date(Math.floor(when.getTime() / 60_000) * 60_000) && wib.inOfficeHours(sent) && isOfficeMinute(sent, true)
+          && (wib.inOfficeHours(when) ? sent.getTime() === when.getTime() : sent.getTime() === wib.nextOfficeMinute(when).at.getTime());
       }));
     });
 

@@ -213,11 +213,13 @@ test('a confidential reporter is shown to a grant holder only if their role sees
 });
 
 test('the head hands the task to the Plh: the assignee\'s links answer 410, the head\'s still works, the Plh\'s new link acts', async () => {
-  // Prepare: the Kabid's step, reminded and escalated to the head of office.
+  // Prepare: the Kabid's step, reminded and escalated to the head of office — rung 1: the Kabid's
+  // superior is the head of office (rung 2, naming him again, goes to the Bupati).
   const w = world();
   const { caseId, assigneeKey } = await caseAt(w, 'solusi');
   const reminderKey = await notified(w, ladder(caseId, 'solusi', 'reminder'));
-  const headKey = await notified(w, ladder(caseId, 'solusi', 'escalation', 2));
+  const headKey = await notified(w, ladder(caseId, 'solusi', 'escalation', 1));
+  expect(w.sent.at(-1)!.to).toEqual(['kepala@perpus.musitanggap.example.go.id']);
   const headView = (await viewTask(w.deps, headKey, 'id')).view;
   const reassign = headView.actions.find((a) => a.id === 'reassign')!;
   expect(reassign.fields[0]!.options!.map((o) => o.value)).toEqual(['perpus-plh-kabid']);
@@ -287,4 +289,24 @@ test('a phase\'s ladder grants on the task open in the phase, and says it was th
   const { view } = await viewTask(w.deps, key, 'en');
   expect(view.link).toMatchObject({ holder: 'grant', note: expect.stringContaining('escalation level 1: "The whole complaint-handling procedure" is past its deadline') });
   expect(view.actions.length).toBeGreaterThan(0);
+});
+
+test('a rung with nobody left to tell sends nothing, grants nothing, and is recorded once on the case', async () => {
+  // Prepare: the Kabid's step: rung 1 the Kepala Dinas (superior and head), rung 2 the Bupati.
+  const w = world();
+  const { caseId } = await caseAt(w, 'solusi');
+  await notified(w, ladder(caseId, 'solusi', 'escalation', 1));
+  await notified(w, ladder(caseId, 'solusi', 'escalation', 2));
+  const sentBefore = w.sent.length;
+
+  // Act: rung 3 (the Bupati again), twice — a re-entered state or a Lambda retry.
+  await notify(w.deps, ladder(caseId, 'solusi', 'escalation', 3));
+  await notify(w.deps, ladder(caseId, 'solusi', 'escalation', 3));
+
+  // Assess
+  expect(w.sent).toHaveLength(sentBefore);
+  const c = (await w.store.getCase(caseId))!;
+  expect(c.escalations.map((e) => [e.level, e.to])).toEqual([[1, 'perpus-kadin'], [2, 'bupati']]);
+  const skipped = (await w.store.listEvents(caseId)).filter((e) => e.type === 'escalation_skipped');
+  expect(skipped.map((e) => [e.stepId, e.to, e.data])).toEqual([['solusi', 'bupati', { level: 3, reason: 'alreadyTold' }]]);
 });

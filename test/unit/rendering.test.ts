@@ -6,6 +6,8 @@ import { createOfficeCalendar } from '../../shared/calendar';
 import { demoDirectory } from '../../shared/directory';
 import { RecapBuilder } from '../../shared/reports/aggregate';
 import { parsePeriod } from '../../shared/reports/period';
+import { getSop } from '../../shared/sops';
+import { limitReading, stepDueReading } from '../../shared/sla/reading';
 
 const attack = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
 const evilCase: CaseSummary = {
@@ -193,4 +195,47 @@ test('the tracking page says why no acknowledgement came, when intake withheld i
   const message = 'Email tanda terima tidak dikirim untuk pengaduan ini.';
   expect(renderTracking({ status: { ...status, acknowledgement: { email: 'withheld', reason: 'daily_limit', message } }, lang: 'id', now: new Date(now) })).toContain(message);
   expect(renderTracking({ status, lang: 'id', now: new Date(now) })).not.toContain('tanda terima tidak dikirim');
+});
+
+describe('the day-0 rule is spelled out where an official reads the deadline', () => {
+  const dinkes = getSop('dinkes-muba');
+  const analisa = dinkes.steps.find((s) => s.id === 'analisa')!;
+  test.each([
+    ['id', 'Batas waktu: akhir jam kerja hari kerja ke-3 setelah hari diterima (Kamis, 26 November 2026 pukul 16.00 WIB;'],
+    ['en', 'Due: the close of office hours on the 3rd working day after the day received (Thursday 26 November 2026, 16:00 WIB;'],
+  ] as const)('in the task email (%s)', (lang, expected) => {
+    const reading = stepDueReading(dinkes, analisa, lang);
+    const mail = renderEmail({ template: 'newTask', recipientName: 'Andi', case: evilCase, step: { ...step, dueReading: reading }, taskUrl: 'https://x/tasks/k', now }, lang);
+    expect(mail.text).toContain(expected);
+    expect(mail.html).toContain(reading);
+  });
+
+  test.each([
+    [{ amount: 2, unit: 'workingDays' }, 'akhir jam kerja hari kerja ke-2 setelah hari diterima', 'the close of office hours on the 2nd working day after the day received'],
+    [{ amount: 1, unit: 'workingDays' }, 'akhir jam kerja hari kerja ke-1 setelah hari diterima', 'the close of office hours on the 1st working day after the day received'],
+    [{ amount: 2, unit: 'days' }, '2 hari kalender sejak diterima; bila jatuh pada hari libur atau di luar jam kerja, akhir jam kerja hari kerja berikutnya', '2 calendar days after receipt; if that falls on a non-working day or outside office hours, the close of the next working day'],
+    [{ amount: 30, unit: 'minutes' }, '30 menit jam kerja sejak diterima (hanya jam kerja dihitung)', '30 office minutes after receipt (only office hours count)'],
+    [{ amount: 1, unit: 'hours' }, '1 jam kerja sejak diterima (hanya jam kerja dihitung)', '1 office hour after receipt (only office hours count)'],
+  ] as const)('a limit of %j reads one way', (limit, id, en) => {
+    expect(limitReading(limit, 'id')).toBe(id);
+    expect(limitReading(limit, 'en')).toBe(en);
+  });
+
+  test('a step of a limited phase reads as the phase\'s limit', () => {
+    const mura = getSop('dukcapil-mura');
+    expect(stepDueReading(mura, mura.steps[0]!, 'id')).toMatch(/^Seluruh prosedur penanganan pengaduan: /);
+  });
+
+  test.each(['id', 'en'] as const)('on the task page (%s), escaped', (lang) => {
+    const view: TaskView = {
+      task: { stepId: 'analisa', stepName: 'Analisa', role: 'Tim', status: 'open', dueAt: '2026-12-07T16:00:00+07:00', dueReading: `${stepDueReading(dinkes, analisa, lang)} <i>`, expects: 'x', visit: 1, assignee: null },
+      link: { holder: 'assignee', may: 'act' },
+      case: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'A' }, status: 'in_progress', title: 't', description: 'd', category: 'c', submittedAt: now, reporter: 'anonymous', history: [], reporterMessages: [] },
+      actions: [],
+    } as unknown as TaskView;
+    const html = renderTaskPage({ view, csrfToken: 'c', now: new Date(now), lang });
+    expect(html).toContain(lang === 'id'
+      ? 'Batas waktu: akhir jam kerja hari kerja ke-3 setelah hari diterima &lt;i&gt; (<strong>Senin, 7 Desember 2026 pukul 16.00 WIB</strong>)'
+      : 'Due: the close of office hours on the 3rd working day after the day received &lt;i&gt; (<strong>Monday 7 December 2026, 16:00 WIB</strong>)');
+  });
 });

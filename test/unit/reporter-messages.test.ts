@@ -64,7 +64,8 @@ test('a confidential reporter\'s unsatisfied reply: the follow-up official reads
   // The head of the library service sees reporters (SOP role data); the Bupati holds no SOP role.
   expect(assigneeView.case.reporter).toEqual(REPORTER);
 
-  await notify(w.deps, { caseId, executionId: 'x', enteredAt: at, template: 'escalation', stepId: 'solusi', visit: 2, level: 3 });
+  // The Kabid's superior is the Kepala Dinas, who is also the head: rung 2 reaches the Bupati.
+  await notify(w.deps, { caseId, executionId: 'x', enteredAt: at, template: 'escalation', stepId: 'solusi', visit: 2, level: 2 });
   const bupatiMail = w.sent.at(-1)!;
   expect(bupatiMail.to).toEqual([demoDirectory.bupati.email]);
   const bupatiKey = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(bupatiMail.text)![1]!;

@@ -39,12 +39,20 @@ describe('the four seed SOPs', () => {
     expect(step).toMatchObject({ sopNumber: row, role, limit: { amount, unit } });
   });
 
-  test('Musi Rawas: 5 working days for the whole procedure, coordination optional', () => {
+  test('Musi Rawas: 5 days ("5 Hari", plain days: calendar days) for the whole procedure, coordination optional', () => {
     const sop = getSop('dukcapil-mura');
-    expect(sop.phases).toEqual([expect.objectContaining({ limit: { amount: 5, unit: 'workingDays' } })]);
+    expect(sop.phases).toEqual([expect.objectContaining({ limit: { amount: 5, unit: 'days' } })]);
     expect(sop.phases[0]!.steps.sort()).toEqual(sop.steps.map((s) => s.id).sort());
     expect(sop.steps.every((s) => s.limit === undefined)).toBe(true);
     expect(sop.steps.find((s) => s.id === 'koordinasi')?.optional).toBe(true);
+  });
+
+  test.each(['dinkes-muba', 'dukcapil-mura', 'perpustakaan-muba', 'sp4n-lapor-muara-enim'])('%s writes the one reading of days in its notes', (sopId) => {
+    const note = getSop(sopId).notes.find((n) => n.startsWith('Days, one reading for the whole product'));
+    expect(note).toContain("'hari kerja' = working days");
+    expect(note).toContain("plain 'hari' = calendar days");
+    expect(note).toContain('close of the next working day');
+    expect(note).toContain('Reminder and escalation emails go out in office hours');
   });
 
   test('SP4N-LAPOR!: supervisory branch within 60 days, reprimand rung, 10-day reply window, quarterly P4 report to the Bupati', () => {
