@@ -30,7 +30,8 @@ fieldset{border:1px solid #d0d7de;border-radius:8px;margin-top:1rem}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 `;
 
-function layout(title: string, body: string, lang: Language): string {
+/** The page frame every HTML page shares (header, styles, viewport for phones). */
+export function layout(title: string, body: string, lang: Language): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${e(title)} — Tanggap</title><style>${style}</style></head>
 <body><header><strong>Tanggap</strong> · ${t(lang, 'Layanan Pengaduan Masyarakat', 'Public Complaint Service')}</header><main>${body}</main></body></html>`;
