@@ -36,11 +36,17 @@ const cookieOf = (event: HttpEvent, name: string) => (event.cookies ?? []).map((
 const sessionCookie = (value: string, maxAge: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAge}`;
 const withCookie = (result: HttpResult, cookie: string): HttpResult => ({ ...result, cookies: [cookie] });
 
-/** Refuses a POST that a page of another origin started (see the file's comment). */
+/**
+ * Refuses a POST that a page of another origin started (see the file's comment): the Origin must
+ * name the host the request was sent to (the API's own domain), or the service's public URL.
+ */
 function assertSameOrigin(event: HttpEvent, publicUrl: string): void {
   const origin = event.headers?.origin;
   const fetchSite = event.headers?.['sec-fetch-site'];
-  if (origin ? origin === new URL(publicUrl).origin : fetchSite === 'same-origin') return;
+  const host = event.headers?.host ?? event.requestContext.domainName;
+  let originHost: string | undefined;
+  try { originHost = origin ? new URL(origin).host : undefined; } catch { originHost = undefined; }
+  if (origin ? origin === new URL(publicUrl).origin || (!!originHost && originHost === host) : fetchSite === 'same-origin') return;
   throw new Forbidden({
     id: 'Permintaan ini tidak berasal dari halaman Tanggap. Buka halamannya lagi dan kirim dari sana.',
     en: 'This request did not come from a Tanggap page. Open the page again and send it from there.',
