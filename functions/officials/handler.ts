@@ -5,8 +5,9 @@
  * The session is a cookie `__Host-tanggap-sesi`: HttpOnly, Secure, SameSite=Strict, Path=/, 8 hours.
  * CSRF: SameSite=Strict keeps the cookie off every request another site starts, so a forged POST
  * arrives signed out; on top of it every POST here must carry an Origin header naming this service
- * (or, without one, `Sec-Fetch-Site: same-origin`), which also stops a sibling subdomain (same site,
- * other origin) and login CSRF on the link's button. No token is needed: the pages stay plain HTML.
+ * (or, when the Origin is absent or `null` — as our no-referrer pages make it — the browser's
+ * `Sec-Fetch-Site: same-origin`), which also stops a sibling subdomain (same site, other origin) and
+ * login CSRF on the link's button. No token is needed: the pages stay plain HTML without state.
  */
 import { Forbidden, NotFound } from '../../shared/errors';
 import { listInbox, openFromInbox } from '../../shared/usecases/inbox';
@@ -46,7 +47,10 @@ function assertSameOrigin(event: HttpEvent, publicUrl: string): void {
   const host = event.headers?.host ?? event.requestContext.domainName;
   let originHost: string | undefined;
   try { originHost = origin ? new URL(origin).host : undefined; } catch { originHost = undefined; }
-  if (origin ? origin === new URL(publicUrl).origin || (!!originHost && originHost === host) : fetchSite === 'same-origin') return;
+  // Our pages say `Referrer-Policy: no-referrer`, so a browser posts them with `Origin: null`: then
+  // the browser's own Sec-Fetch-Site (which a page cannot forge) must say same-origin.
+  const named = origin !== undefined && origin !== 'null';
+  if (named ? origin === new URL(publicUrl).origin || (!!originHost && originHost === host) : fetchSite === 'same-origin') return;
   throw new Forbidden({
     id: 'Permintaan ini tidak berasal dari halaman Tanggap. Buka halamannya lagi dan kirim dari sana.',
     en: 'This request did not come from a Tanggap page. Open the page again and send it from there.',

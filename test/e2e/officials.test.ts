@@ -47,6 +47,7 @@ test('sign-in: the same answer for a known and an unknown address; the link open
   // A POST another site started (no Origin of ours) is refused and leaves the link usable.
   expect((await rt.call('POST', path, '', { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' })).status).toBe(403);
   expect((await rt.call('POST', path, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
+  expect((await rt.call('POST', path, '', { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   const signedIn = await rt.call('POST', path, '', formHeaders());
   expect(signedIn.status).toBe(303);
   expect(signedIn.headers.get('location')).toBe('/tugas');
