@@ -29,6 +29,7 @@ ol.way li.current .when{color:#1b1f23}
 .tag{display:inline-block;font-size:.8rem;font-weight:600;border-radius:999px;padding:0 .5rem;margin-left:.25rem;background:#ddf4ff;color:#0b5394}
 .tracking{display:block;font-size:1.3rem;white-space:nowrap}
 details summary{cursor:pointer;font-weight:600}
+.card>p:first-child{margin-top:0}.card>p:last-child{margin-bottom:0}
 .vh{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 </style>`;
 
