@@ -9,6 +9,7 @@ export const httpHandlers = {
   status: 'functions/status/handler.ts',
   task: 'functions/task/handler.ts',
   feedback: 'functions/feedback/handler.ts',
+  officials: 'functions/officials/handler.ts',
 } as const;
 export type HttpHandlerName = keyof typeof httpHandlers;
 
@@ -47,6 +48,14 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
+  // The officials' workspace: sign-in by email, "Tugas saya" (functions/officials/handler.ts)
+  { method: 'GET', path: '/masuk', handler: 'officials' },
+  { method: 'POST', path: '/masuk', handler: 'officials' },
+  { method: 'GET', path: '/masuk/{key}', handler: 'officials' },
+  { method: 'POST', path: '/masuk/{key}', handler: 'officials' },
+  { method: 'POST', path: '/keluar', handler: 'officials' },
+  { method: 'GET', path: '/tugas', handler: 'officials' },
+  { method: 'POST', path: '/tugas/buka', handler: 'officials' },
   // JSON API
   { method: 'GET', path: '/api/agencies', handler: 'agencies' },
   { method: 'POST', path: '/api/complaints', handler: 'intake' },

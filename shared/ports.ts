@@ -152,6 +152,26 @@ export interface MailClaim {
 }
 
 /**
+ * One entry of a person's "Tugas saya" index: an open task assigned to them (`via: assignee`), or an
+ * act grant the escalation ladder gave them (`via: grant`, with the grant; its task may be done since:
+ * the reader checks it, and drops the entry with `unindexGrant`).
+ */
+export interface InboxEntry {
+  caseId: string;
+  slot: string;
+  /** The task's deadline when the entry was written (absent: no deadline). */
+  dueAt?: string;
+  via: 'assignee' | 'grant';
+  grant?: TaskGrant;
+}
+
+/** A page of a person's index, by deadline (no deadline last); `next` continues it. */
+export interface InboxPage {
+  entries: InboxEntry[];
+  next?: string;
+}
+
+/**
  * Cases, their events and tasks, in the single table (shared/data/table.ts). Every write is a
  * conditional single-item write; no method scans.
  */
@@ -235,10 +255,53 @@ export interface CaseStore {
    */
   takeQuota(counter: string, limit: number, expiresAt: number): Promise<boolean>;
 
+  /**
+   * A person's open tasks and act grants by deadline, one page of at most `limit` entries (a Query of
+   * the inbox index: never a Scan); `after` is the `next` of the page before.
+   */
+  inboxOf(personId: string, page: { limit: number; after?: string }): Promise<InboxPage>;
+  /** Takes a grant out of its holder's inbox index (its task is done); the grant itself stays. */
+  unindexGrant(caseId: string, slot: string, keyHash: string): Promise<void>;
+
   casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */
   casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord>;
+}
+
+/** A one-time sign-in link, as stored: the hash of its key only. */
+export interface SignInLink {
+  keyHash: string;
+  personId: string;
+  createdAt: string;
+  /** Epoch seconds: the link opens nothing after this (15 minutes). */
+  expiresAt: number;
+}
+
+/** An official's session, as stored: the hash of the cookie's value only. */
+export interface OfficialSession {
+  keyHash: string;
+  personId: string;
+  /** The directory version the person was found in at sign-in. */
+  directoryVersion?: number;
+  createdAt: string;
+  /** Epoch seconds: 8 hours after sign-in. */
+  expiresAt: number;
+}
+
+/**
+ * Sign-in links and sessions of officials, in the single table. A link is consumed once (a
+ * conditional write), and neither a link nor a session is honoured past its `expiresAt`, whether or
+ * not DynamoDB's TTL has removed it yet.
+ */
+export interface SessionStore {
+  putSignInLink(link: SignInLink): Promise<void>;
+  /** Marks the link used: the link the first time, while unexpired at `nowEpoch`; undefined otherwise. */
+  consumeSignInLink(keyHash: string, nowEpoch: number): Promise<SignInLink | undefined>;
+  putSession(session: OfficialSession): Promise<void>;
+  /** The session, unless unknown or expired at `nowEpoch`. */
+  getSession(keyHash: string, nowEpoch: number): Promise<OfficialSession | undefined>;
+  deleteSession(keyHash: string): Promise<void>;
 }

@@ -7,11 +7,12 @@ import {
   type AttributeValue, type DynamoDBClient, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type MailClaim, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type TaskLink } from '../../shared/ports';
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'itemType'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'itemType'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
@@ -47,6 +48,23 @@ function strip<T>(item: Record<string, unknown>): T {
   for (const k of KEY_ATTRIBUTES) delete copy[k];
   return copy as T;
 }
+
+/** Where an entry without a deadline sorts in the inbox index: after every real instant. */
+const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+const inboxDue = (dueAt: string | undefined) => (dueAt ? new Date(dueAt).toISOString() : NO_DEADLINE);
+
+/** The task item with its inbox index keys: an official's task is in its assignee's inbox while open (sparse). */
+function taskItem(task: TaskRecord): Record<string, unknown> {
+  const item: Record<string, unknown> = { pk: `CASE#${task.caseId}`, sk: `TASK#${task.slot}`, itemType: 'task', ...task };
+  if (task.status === 'open' && task.kind === 'official' && task.assigneeId) {
+    item.gsi4pk = `INBOX#${task.assigneeId}`;
+    item.gsi4sk = `${inboxDue(task.dueAt)}#${task.caseId}#${task.slot}#T`;
+  }
+  return item;
+}
+
+/** The inbox cursor: the last entry's keys, so that the next page starts after it (never another person's partition). */
+const Cursor = z.object({ s: z.string().max(600), pk: z.string().max(300), sk: z.string().max(600) });
 
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
@@ -143,7 +161,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async putTask(task: TaskRecord): Promise<void> {
-    await this.putIfAbsent({ pk: `CASE#${task.caseId}`, sk: `TASK#${task.slot}`, itemType: 'task', ...task }, `task ${task.slot} exists`);
+    await this.putIfAbsent(taskItem(task), `task ${task.slot} exists`);
     await this.putKeyLookup(task);
   }
 
@@ -183,7 +201,7 @@ export class DynamoCaseStore implements CaseStore {
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,
-        Item: toItem({ pk: `CASE#${caseId}`, sk: `TASK#${slot}`, itemType: 'task', ...next }),
+        Item: toItem(taskItem(next)),
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: marshall({ ':v': expectedVersion }),
       }));
@@ -196,7 +214,15 @@ export class DynamoCaseStore implements CaseStore {
 
   async putGrant(grant: TaskGrant): Promise<void> {
     await this.putIfAbsent({ pk: `TASKKEY#${grant.keyHash}`, sk: 'TASKKEY', itemType: 'taskkey', caseId: grant.caseId, slot: grant.slot, holder: 'grant' }, 'task key exists');
-    await this.putIfAbsent({ ...grantKey(grant.caseId, grant.slot, grant.keyHash), itemType: 'grant', ...grant }, `grant of ${grant.slot} exists`);
+    // An act grant of the ladder is in its holder's inbox, by its task's deadline; an inbox grant is
+    // not (it was minted from the inbox, for a task already listed there).
+    const index: Record<string, string> = {};
+    if (grant.may === 'act' && grant.reason !== 'inbox') {
+      const task = await this.getTask(grant.caseId, grant.slot);
+      index.gsi4pk = `INBOX#${grant.personId}`;
+      index.gsi4sk = `${inboxDue(task?.dueAt)}#${grant.caseId}#${grant.slot}#G#${grant.keyHash}`;
+    }
+    await this.putIfAbsent({ ...grantKey(grant.caseId, grant.slot, grant.keyHash), itemType: 'grant', ...grant, ...index }, `grant of ${grant.slot} exists`);
   }
 
   async activateGrant(caseId: string, slot: string, keyHash: string): Promise<TaskGrant> {
@@ -334,6 +360,48 @@ export class DynamoCaseStore implements CaseStore {
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
+    }
+  }
+
+  async inboxOf(personId: string, page: { limit: number; after?: string }): Promise<InboxPage> {
+    let start: Record<string, string> | undefined;
+    if (page.after) {
+      let parsed: z.infer<typeof Cursor> | undefined;
+      try { parsed = Cursor.parse(JSON.parse(Buffer.from(page.after, 'base64url').toString('utf8'))); } catch { parsed = undefined; }
+      // A cursor that is not ours starts from the beginning rather than failing the page.
+      if (parsed) start = { gsi4pk: `INBOX#${personId}`, gsi4sk: parsed.s, pk: parsed.pk, sk: parsed.sk };
+    }
+    const out = await this.client.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :p',
+      ExpressionAttributeValues: marshall({ ':p': `INBOX#${personId}` }),
+      Limit: page.limit,
+      ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
+    }));
+    const entries: InboxEntry[] = (out.Items ?? []).map((raw) => {
+      const item = unmarshall(raw);
+      const due = String(item.gsi4sk).split('#')[0];
+      const dueAt = due === NO_DEADLINE ? undefined : due;
+      return item.itemType === 'grant'
+        ? { caseId: item.caseId, slot: item.slot, dueAt, via: 'grant' as const, grant: strip<TaskGrant>(item) }
+        : { caseId: item.caseId, slot: item.slot, dueAt, via: 'assignee' as const };
+    });
+    const last = out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined;
+    const next = last ? Buffer.from(JSON.stringify({ s: last.gsi4sk, pk: last.pk, sk: last.sk })).toString('base64url') : undefined;
+    return { entries, ...(next ? { next } : {}) };
+  }
+
+  async unindexGrant(caseId: string, slot: string, keyHash: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(grantKey(caseId, slot, keyHash)),
+        UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // no such grant: nothing to take out
     }
   }
 

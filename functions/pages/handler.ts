@@ -1,8 +1,10 @@
 /** The citizen's pages: the form (GET /), the tracking page, the reply page of the reporter's link, and how an agency handles a complaint. */
 import { NotFound } from '../../shared/errors';
-import { caseByTrackingId, howHandled, listAgencies, publicStatus, replyContext } from '../../shared/usecases/complaints';
+import { caseByTrackingId, howHandled, listAgencies, replyContext } from '../../shared/usecases/complaints';
+import { trackingPage } from '../../shared/usecases/progress';
 import { renderHowHandled } from '../../shared/web/how-handled';
-import { renderComplaintForm, renderReplyPage, renderTracking } from '../../shared/web/pages';
+import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
+import { renderTrackingPage } from '../../shared/web/tracking';
 import { dependencies } from '../adapters/deps';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
@@ -27,5 +29,7 @@ export const handler = httpHandler(async (event) => {
     if (task.status !== 'open') throw new NotFound({ id: 'Tautan balasan ini sudah dipakai atau sudah tidak berlaku.', en: 'This reply link has been used or has expired.' });
     return html(200, renderReplyPage({ trackingId: c.trackingId, key, response: task.kind === 'reporterReply' ? c.response?.text : c.question, windowEndsAt: c.replyWindowEndsAt, lang }));
   }
-  return html(200, renderTracking({ status: await publicStatus(deps, trackingId, lang), lang, now: requestTime(event) }));
+  const now = requestTime(event);
+  const { status, way } = await trackingPage(deps, trackingId, lang, now);
+  return html(200, renderTrackingPage({ status, way, lang, now }));
 });

@@ -39,6 +39,11 @@ export interface HttpFrontOptions {
    * evenly; over it, 429 with Retry-After. Absent: no limit. On AWS the WAF's rate-based rule does this.
    */
   complaintRateLimit?: RateLimit;
+  /**
+   * Sign-in link requests (`POST /masuk`) one client may send, the same way: each may mail an
+   * official, so a stranger must not be able to drive them in bulk. Absent: no limit.
+   */
+  signInRateLimit?: RateLimit;
   /** Milliseconds for the rate limit (real time, not the virtual clock); Date.now by default. */
   realTime?(): number;
 }
@@ -58,6 +63,10 @@ const messages = {
   badTarget: { id: 'Alamat permintaan tidak sah; kirim jalur yang diawali "/".', en: 'The request target is not valid; send a path starting with "/".' },
   badEscape: { id: 'Alamat berisi kode persen (%) yang rusak.', en: 'The path holds a malformed percent-encoding (%).' },
   internal: { id: 'Terjadi gangguan di sisi kami. Data Anda aman; silakan coba lagi sebentar lagi.', en: 'Something went wrong on our side. Your data is safe; please try again shortly.' },
+  tooManySignIns: (seconds: number): Localized => ({
+    id: `Terlalu banyak permintaan tautan masuk dari alamat Anda. Coba lagi dalam ${seconds} detik.`,
+    en: `Too many sign-in link requests from your address. Try again in ${seconds} seconds.`,
+  }),
   tooMany: (seconds: number): Localized => ({
     id: `Terlalu banyak pengaduan dari alamat Anda dalam waktu singkat. Tidak ada yang tersimpan dari kiriman ini; coba lagi dalam ${seconds} detik.`,
     en: `Too many complaints from your address in a short time. Nothing of this request was stored; try again in ${seconds} seconds.`,
@@ -89,7 +98,10 @@ function requestUrl(req: IncomingMessage): URL | Localized {
 export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const compiled = options.routes.map(compileRoute);
-  const limiter = options.complaintRateLimit && new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now);
+  // Per-client limits by route, each with its own buckets.
+  const limiters = new Map<string, { limiter: RateLimiter; message: (seconds: number) => Localized }>();
+  if (options.complaintRateLimit) limiters.set('POST /api/complaints', { limiter: new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now), message: messages.tooMany });
+  if (options.signInRateLimit) limiters.set('POST /masuk', { limiter: new RateLimiter(options.signInRateLimit, options.realTime ?? Date.now), message: messages.tooManySignIns });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -109,13 +121,14 @@ export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessag
       req.resume();
       return send(res, refusal(400, 'bad_request', messages.badEscape), headOnly);
     }
-    if (match && limiter && match.routeKey === 'POST /api/complaints') {
+    const limited = match ? limiters.get(match.routeKey) : undefined;
+    if (limited) {
       // Refused before the body is read: a flood costs neither memory nor a handler run.
-      const wait = limiter.take(req.socket.remoteAddress ?? 'unknown');
+      const wait = limited.limiter.take(req.socket.remoteAddress ?? 'unknown');
       if (wait > 0) {
         req.resume();
         res.setHeader('connection', 'close');
-        return send(res, refusal(429, 'too_many_requests', messages.tooMany(wait), { retryAfterSeconds: wait }, { 'retry-after': String(wait) }), false);
+        return send(res, refusal(429, 'too_many_requests', limited.message(wait), { retryAfterSeconds: wait }, { 'retry-after': String(wait) }), false);
       }
     }
     const body = await readBody(req, maxBody);

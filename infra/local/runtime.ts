@@ -58,6 +58,8 @@ export interface RuntimeOptions {
    * benchmark or a test filing hundreds from loopback). Default {@link DEFAULT_COMPLAINT_RATE_LIMIT}.
    */
   complaintRateLimit?: RateLimit | 'off';
+  /** Sign-in link requests (`POST /masuk`) per client; `off` for none. Default {@link DEFAULT_SIGN_IN_RATE_LIMIT}. */
+  signInRateLimit?: RateLimit | 'off';
   /**
    * Called once the HTTP port is bound, before the handlers are ready (startup waits for it): until
    * then every request is answered 503 with Retry-After.
@@ -69,6 +71,8 @@ export interface RuntimeOptions {
 
 /** 20 complaints per client per 10 minutes: a family at one address files a few; a script is stopped. */
 export const DEFAULT_COMPLAINT_RATE_LIMIT: RateLimit = { max: 20, windowMs: 10 * 60_000 };
+/** Sign-in link requests per client: a person mistyping their address a few times passes; a script does not. */
+export const DEFAULT_SIGN_IN_RATE_LIMIT: RateLimit = { max: 10, windowMs: 10 * 60_000 };
 
 export interface Runtime {
   url: string;
@@ -214,6 +218,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     invoke: async (name, event) => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2,
     local,
     complaintRateLimit: options.complaintRateLimit === 'off' ? undefined : options.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT,
+    signInRateLimit: options.signInRateLimit === 'off' ? undefined : options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT,
   });
 
   async function local(method: string, target: URL, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {

@@ -85,8 +85,15 @@ export function taskSlot(kind: TaskKind, stepId: string, visit: number): string 
 /** What a grant lets its holder do: `act` = act and reassign as the assignee would; `view` = read only. */
 export type GrantRight = 'act' | 'view';
 
-/** Why the escalation ladder sent someone a link: its reminder, an escalation rung, a reprimand recommendation. */
-export type GrantReason = 'reminder' | 'escalation' | 'reprimand';
+/**
+ * Why someone holds a link: the escalation ladder's reminder, an escalation rung, a reprimand
+ * recommendation; or `inbox`: a signed-in official opened the task from "Tugas saya" (their own
+ * task, one they stand in for as Plt/Plh, or one an act grant of the ladder let them act on).
+ */
+export type GrantReason = 'reminder' | 'escalation' | 'reprimand' | 'inbox';
+
+/** On what ground an `inbox` grant was minted: it opens the task only while that ground holds. */
+export type InboxBasis = 'assignee' | 'acting' | 'grant';
 
 /**
  * A grant: a link to one task slot (one step visit) of its own, minted for a person the escalation
@@ -112,6 +119,8 @@ export interface TaskGrant {
   level?: number;
   /** Set when the ladder was a phase's rather than the step's own. */
   phaseId?: string;
+  /** For an `inbox` grant: why the signed-in person may act (checked again on every use). */
+  basis?: InboxBasis;
   grantedAt: string;
   /**
    * `pending` from minting until the email that carries the key was accepted for delivery; only an

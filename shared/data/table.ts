@@ -24,6 +24,9 @@
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
  * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |
  * | daily quotas (acknowledgements)    | UpdateItem pk=QUOTA#<name>#<day>, sk=QUOTA: ADD used if used < limit; expiresAt |
+ * | a person's open tasks ("Tugas saya") | Query gsi4: gsi4pk=INBOX#<personId>, gsi4sk=<dueAt>#<caseId>#<slot>#T (a task item, while open, by its assignee) or …#G#<keyHash> (an act grant of the ladder, by its holder); sparse |
+ * | sign-in link (hash)                | PutItem pk=SIGNIN#<hash>, sk=SIGNIN; UpdateItem sets usedAt once, if unexpired; expiresAt |
+ * | officials' session (hash)          | PutItem / GetItem / DeleteItem pk=SESSION#<hash>, sk=SESSION -> personId, directoryVersion; expiresAt |
  */
 export const caseTable = {
   partitionKey: 'pk',
@@ -34,6 +37,7 @@ export const caseTable = {
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
 } as const;
 

@@ -25,6 +25,7 @@ import type { StepDecision } from '../workflow/contract';
 import { assertNotHandingOver, deliverDecision, isUndelivered } from './complaints';
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
+import { inboxGrantHolds } from './inbox';
 import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
 import { stepDueReading } from '../sla/reading';
 
@@ -77,7 +78,9 @@ function whereNow(deps: Deps, c: CaseRecord, sop: Sop, lang: Language): Record<s
  */
 function assertLinkValid(deps: Deps, l: Loaded, lang: Language): void {
   const { task, grant, case: c, sop } = l;
-  if (task.status === 'superseded' || (grant?.reason === 'reminder' && grant.personId !== task.assigneeId)) {
+  // An inbox grant (opened from "Tugas saya") is as good as the ground it was minted on, now.
+  const inboxLapsed = grant?.reason === 'inbox' && !inboxGrantHolds(deps.directory, sop, task, c, grant);
+  if (task.status === 'superseded' || (grant?.reason === 'reminder' && grant.personId !== task.assigneeId) || inboxLapsed) {
     throw new Gone({ id: 'Tautan ini sudah diganti: tugas dialihkan kepada pejabat lain.', en: 'This link was replaced: the task was handed to another official.' }, whereNow(deps, c, sop, lang));
   }
   if (grant && grant.status !== 'active') {
@@ -112,7 +115,9 @@ function grantNote(deps: Deps, l: Loaded, grant: TaskGrant, lang: Language): str
   const late = phase
     ? { id: `"${phase.name.id}" melewati batas waktu`, en: `"${phase.name.en}" is past its deadline` }
     : { id: 'tahap ini melewati batas waktu', en: 'this step is past its deadline' };
-  const why: Localized = grant.reason === 'reminder'
+  const why: Localized = grant.reason === 'inbox'
+    ? { id: 'Anda membuka tugas ini dari daftar Tugas saya.', en: 'You opened this task from your task list.' }
+    : grant.reason === 'reminder'
     ? { id: 'Anda menerima tautan ini sebagai pengingat: batas waktu tahap ini sudah dekat.', en: 'You received this link as a reminder: the deadline of this step is near.' }
     : grant.reason === 'reprimand'
       ? { id: `Anda menerima tautan ini bersama rekomendasi teguran (tingkat ${grant.level}): ${late.id} tanpa tindak lanjut.`, en: `You received this link with a reprimand recommendation (level ${grant.level}): ${late.en} without follow-up.` }

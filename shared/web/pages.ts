@@ -5,9 +5,9 @@
  */
 import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
-import { eventLabel, formatDateTime, statusLabel, timeLeft, type Language } from '../i18n';
+import { eventLabel, formatDateTime, timeLeft, type Language } from '../i18n';
 import type { Issue } from '../errors';
-import type { PublicStatus, TaskView } from '../usecases/views';
+import type { TaskView } from '../usecases/views';
 
 const t = (lang: Language, id: string, en: string) => (lang === 'id' ? id : en);
 
@@ -35,7 +35,7 @@ export function howHandledUrl(agencyId: string, lang: Language): string {
   return `/agencies/${encodeURIComponent(agencyId)}${lang === 'en' ? '?lang=en' : ''}`;
 }
 
-/** The page frame every public page shares. */
+/** The page frame every HTML page shares (header, styles, viewport for phones). */
 export function layout(title: string, body: string, lang: Language): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${e(title)} — Tanggap</title><style>${style}</style></head>
@@ -109,21 +109,6 @@ export function renderSubmitted(input: { trackingId: string; statusUrl: string; 
 <div class="card"><p>${t(lang, 'Nomor pelacakan Anda:', 'Your tracking number:')}</p><p class="tracking">${e(input.trackingId)}</p>
 <p>${t(lang, 'Simpan nomor ini. Anda dapat mengikuti pengaduan di', 'Keep this number. Follow your complaint at')} <a href="${e(input.statusUrl)}">${e(input.statusUrl)}</a>.</p>
 <p${input.acknowledgement === 'withheld' ? ' role="note"' : ''}>${e(mail)}</p></div>`, lang);
-}
-
-/** The public tracking page: status, current step and due date, timeline, response. No personal data. */
-export function renderTracking(input: { status: PublicStatus; lang: Language; now: Date }): string {
-  const { status: s, lang } = input;
-  const step = s.currentStep;
-  return layout(`${t(lang, 'Pengaduan', 'Complaint')} ${s.trackingId}`, `<h1>${t(lang, 'Pengaduan', 'Complaint')} <span class="tracking">${e(s.trackingId)}</span></h1>
-<div class="card"><p>${e(s.agency.name)} · <a href="${e(howHandledUrl(s.agency.id, lang))}">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}</a></p><p><span class="status">${e(statusLabel[s.status]?.[lang] ?? s.status)}</span></p>
-${s.handledByStaff ? `<p class="muted">${t(lang, 'Sedang ditangani petugas.', 'Being handled by our staff.')}</p>` : ''}
-${step ? `<p>${t(lang, 'Tahap saat ini', 'Current step')}: <strong>${e(step.name)}</strong> (${e(step.role)})${step.dueAt ? `<br>${t(lang, 'Batas waktu', 'Due')}: ${e(formatDateTime(step.dueAt, lang))} — ${e(timeLeft(step.dueAt, input.now, lang))}` : ''}</p>` : ''}
-${s.response ? `<h2>${t(lang, 'Tanggapan', 'Response')}</h2><p>${escapeMultiline(s.response)}</p>` : ''}
-${s.rating ? `<p>${t(lang, 'Penilaian Anda', 'Your rating')}: ${'★'.repeat(s.rating)}${'☆'.repeat(5 - s.rating)}</p>` : ''}
-${s.closedAt ? `<p class="muted">${t(lang, 'Ditutup', 'Closed')} ${e(formatDateTime(s.closedAt, lang))}</p>` : ''}</div>
-${s.acknowledgement ? `<div class="card" role="note"><p>${e(s.acknowledgement.message)}</p></div>` : ''}
-<h2>${t(lang, 'Riwayat', 'Timeline')}</h2><ol class="timeline">${s.timeline.map((x) => `<li>${e(formatDateTime(x.at, lang))}: ${e(eventLabel[x.event]?.[lang] ?? x.event)}</li>`).join('')}</ol>`, lang);
 }
 
 /** The reporter's reply and rating page (key from their email). */

@@ -361,6 +361,49 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.casesEndedInMonth('2026-11', agencyId)))).toEqual([crossing.caseId, imported.caseId]);
   });
 
+  test('a person\'s inbox: their open tasks and act grants by deadline, paged; done tasks and view grants are not in it; an unindexed grant leaves it', async () => {
+    const person = `official-${counter}`;
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const late = aTask(c.caseId, { assigneeId: person, dueAt: '2026-11-12T16:00:00+07:00' });
+    const soon = aTask(c.caseId, { assigneeId: person, dueAt: '2026-11-11T08:00:00+07:00' });
+    const none = aTask(c.caseId, { assigneeId: person });
+    const others = aTask(c.caseId, { assigneeId: 'someone-else', dueAt: '2026-11-11T09:00:00+07:00' });
+    for (const t of [late, soon, none, others]) await store.putTask(t);
+    const act = aGrant(others, { personId: person, may: 'act' });
+    const view = aGrant(others, { personId: person, may: 'view' });
+    const minted = aGrant(others, { personId: person, may: 'act', reason: 'inbox', basis: 'grant' });
+    for (const g of [act, view, minted]) await store.putGrant(g);
+
+    const all: { slot: string; via: string; dueAt?: string }[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.inboxOf(person, { limit: 2, after });
+      all.push(...page.entries.map((e) => ({ slot: e.slot, via: e.via, ...(e.dueAt ? { dueAt: e.dueAt } : {}) })));
+      after = page.next;
+      pages++;
+    } while (after && pages < 10);
+    expect(all).toEqual([
+      { slot: soon.slot, via: 'assignee', dueAt: '2026-11-11T01:00:00.000Z' },
+      { slot: others.slot, via: 'grant', dueAt: '2026-11-11T02:00:00.000Z' },
+      { slot: late.slot, via: 'assignee', dueAt: '2026-11-12T09:00:00.000Z' },
+      { slot: none.slot, via: 'assignee' },
+    ]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const grantEntry = (await store.inboxOf(person, { limit: 10 })).entries.find((e) => e.via === 'grant')!;
+    expect(grantEntry.grant).toMatchObject({ keyHash: act.keyHash, personId: person, may: 'act', status: 'pending' });
+
+    // Done and handed over: out of the inbox (sparse); the new assignee has it.
+    await store.updateTask(c.caseId, soon.slot, 1, { status: 'done' });
+    await store.updateTask(c.caseId, late.slot, 1, { assigneeId: 'plt-person' });
+    await store.unindexGrant(others.caseId, others.slot, act.keyHash);
+    await store.unindexGrant(others.caseId, others.slot, 'no-such-grant');
+    expect((await store.inboxOf(person, { limit: 10 })).entries.map((e) => e.slot)).toEqual([none.slot]);
+    expect((await store.inboxOf('plt-person', { limit: 10 })).entries.map((e) => e.slot)).toEqual([late.slot]);
+    expect((await store.listGrants(others.caseId, others.slot)).map((g) => g.keyHash).sort()).toEqual([act.keyHash, view.keyHash, minted.keyHash].sort());
+  });
+
   test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
     const agencyId = `agency-bulk-${counter}`;
     const big = 'x'.repeat(6000);

@@ -20,7 +20,11 @@ const expected: Record<string, string[]> = {
   'http-status': ['dynamodb:GetItem table', 'dynamodb:Query table'],
   // submitComplaint: putIfAbsent, appendEvent (UpdateItem), getCase, updateCase; Powertools
   // idempotency (Get/Put/Update/DeleteItem); SfnWorkflow.start (StartExecution, DescribeExecution).
-  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
+  // takeQuota of the acknowledgements (UpdateItem), its key an HMAC of the address with the link secret.
+  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
+  // requestSignIn (takeQuota, putSignInLink, the email), consumeSignIn (UpdateItem), sessions (Put/Get/
+  // Delete), the inbox (Query gsi4; unindexGrant = UpdateItem), openFromInbox (putGrant); HMACs with the link secret.
+  'http-officials': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi4', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
   'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],

@@ -6,8 +6,11 @@
  */
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type MailClaim, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OfficialSession, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
 
+
+const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+const inboxDue = (dueAt: string | undefined) => (dueAt ? new Date(dueAt).toISOString() : NO_DEADLINE);
 
 /** A copy as DynamoDB would give it back: no shared references, undefined fields dropped. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -33,6 +36,8 @@ export class MemoryCaseStore implements CaseStore {
   private between(what: string): void {
     this.betweenWrites?.(what);
   }
+  /** The inbox index entries of grants (id → holder and sort key), as the adapter writes them at putGrant. */
+  private readonly grantIndex = new Map<string, { personId: string; sortKey: string }>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
@@ -137,6 +142,35 @@ export class MemoryCaseStore implements CaseStore {
     const id = `${grant.caseId}|${grant.slot}|${grant.keyHash}`;
     if (this.grants.has(id)) throw new ConditionFailed(`grant of ${grant.slot} exists`);
     this.grants.set(id, copy(grant));
+    if (grant.may === 'act' && grant.reason !== 'inbox') {
+      const task = this.tasks.get(`${grant.caseId}|${grant.slot}`);
+      this.grantIndex.set(id, { personId: grant.personId, sortKey: `${inboxDue(task?.dueAt)}#${grant.caseId}#${grant.slot}#G#${grant.keyHash}` });
+    }
+  }
+
+  async inboxOf(personId: string, page: { limit: number; after?: string }): Promise<InboxPage> {
+    // The same entries in the same order as the adapter's gsi4: open official tasks by assignee, indexed act grants.
+    const hits: [string, InboxEntry][] = [];
+    for (const t of this.tasks.values()) {
+      if (t.status === 'open' && t.kind === 'official' && t.assigneeId === personId) {
+        hits.push([`${inboxDue(t.dueAt)}#${t.caseId}#${t.slot}#T`, { caseId: t.caseId, slot: t.slot, ...(t.dueAt ? { dueAt: new Date(t.dueAt).toISOString() } : {}), via: 'assignee' }]);
+      }
+    }
+    for (const [id, ix] of this.grantIndex) {
+      const g = this.grants.get(id)!;
+      const due = ix.sortKey.split('#')[0]!;
+      if (ix.personId === personId) hits.push([ix.sortKey, { caseId: g.caseId, slot: g.slot, ...(due !== NO_DEADLINE ? { dueAt: due } : {}), via: 'grant', grant: copy(g) }]);
+    }
+    hits.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const after = page.after ? Buffer.from(page.after, 'base64url').toString('utf8') : undefined;
+    const rest = after ? hits.filter(([k]) => k > after) : hits;
+    const entries = rest.slice(0, page.limit);
+    const next = rest.length > page.limit ? Buffer.from(entries.at(-1)![0]).toString('base64url') : undefined;
+    return { entries: entries.map(([, e]) => e), ...(next ? { next } : {}) };
+  }
+
+  async unindexGrant(caseId: string, slot: string, keyHash: string): Promise<void> {
+    this.grantIndex.delete(`${caseId}|${slot}|${keyHash}`);
   }
 
   async activateGrant(caseId: string, slot: string, keyHash: string): Promise<TaskGrant> {
@@ -280,5 +314,38 @@ export class MemoryCaseStore implements CaseStore {
   private putKeyLookup(task: TaskRecord): void {
     if (this.keys.has(task.keyHash)) throw new ConditionFailed('task key exists');
     this.keys.set(task.keyHash, { caseId: task.caseId, slot: task.slot });
+  }
+}
+
+/** Sign-in links and sessions in memory, with the conditions of functions/adapters/dynamo-session-store.ts. */
+export class MemorySessionStore implements SessionStore {
+  private readonly links = new Map<string, SignInLink & { usedAt?: number }>();
+  private readonly sessions = new Map<string, OfficialSession>();
+
+  async putSignInLink(link: SignInLink): Promise<void> {
+    if (this.links.has(link.keyHash)) throw new ConditionFailed('exists');
+    this.links.set(link.keyHash, copy(link));
+  }
+
+  async consumeSignInLink(keyHash: string, nowEpoch: number): Promise<SignInLink | undefined> {
+    const link = this.links.get(keyHash);
+    if (!link || link.usedAt !== undefined || !(link.expiresAt > nowEpoch)) return undefined;
+    link.usedAt = nowEpoch;
+    const { usedAt: _used, ...rest } = link;
+    return copy(rest);
+  }
+
+  async putSession(session: OfficialSession): Promise<void> {
+    if (this.sessions.has(session.keyHash)) throw new ConditionFailed('exists');
+    this.sessions.set(session.keyHash, copy(session));
+  }
+
+  async getSession(keyHash: string, nowEpoch: number): Promise<OfficialSession | undefined> {
+    const s = this.sessions.get(keyHash);
+    return s && s.expiresAt > nowEpoch ? copy(s) : undefined;
+  }
+
+  async deleteSession(keyHash: string): Promise<void> {
+    this.sessions.delete(keyHash);
   }
 }

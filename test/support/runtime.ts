@@ -25,11 +25,11 @@ export interface TestRuntime extends Runtime {
 
 /**
  * `complaintRateLimit` is `off` by default here: tests file many complaints from loopback, one
- * client to the rate limit; a test of the limit itself turns it on.
+ * client to the rate limit; a test of the limit itself turns it on. `signInRateLimit` likewise.
  */
-export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string; complaintRateLimit?: RateLimit | 'off'; sweepIntervalMs?: number } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: string; complaintRateLimit?: RateLimit | 'off'; signInRateLimit?: RateLimit | 'off'; sweepIntervalMs?: number } = {}): Promise<TestRuntime> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tanggap-e2e-'));
-  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart, complaintRateLimit: opts.complaintRateLimit ?? 'off', sweepIntervalMs: opts.sweepIntervalMs });
+  const runtime = await startRuntime({ port: 0, dataDir, clockStart: opts.clockStart, complaintRateLimit: opts.complaintRateLimit ?? 'off', signInRateLimit: opts.signInRateLimit ?? 'off', sweepIntervalMs: opts.sweepIntervalMs });
   const call: TestRuntime['call'] = async (method, path, body, headers = {}) => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,

@@ -12,7 +12,8 @@ import { parkFailedState, resumeParkedCase } from '../../shared/usecases/attenti
 import { publicStatus, submitComplaint } from '../../shared/usecases/complaints';
 import type { Deps } from '../../shared/usecases/deps';
 import type { TaskView } from '../../shared/usecases/views';
-import { renderTaskPage, renderTracking } from '../../shared/web/pages';
+import { renderTaskPage } from '../../shared/web/pages';
+import { renderTrackingPage } from '../../shared/web/tracking';
 import type { ParkRequest } from '../../shared/workflow/contract';
 import { MemoryCaseStore } from '../support/memory-case-store';
 
@@ -106,7 +107,7 @@ test('the pages say it: the task page that the process stopped and staff handle 
   expect(page).toContain('Proses berhenti, menunggu petugas sistem');
   expect(renderTaskPage({ view: { ...view, case: { ...view.case, needsAttention: undefined } }, csrfToken: 'c', now: new Date(now), lang: 'id' })).not.toContain('sedang ditangani petugas');
   const status = { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'Dinas' }, status: 'in_progress' as const, currentStep: null, timeline: [] };
-  expect(renderTracking({ status: { ...status, handledByStaff: true }, lang: 'id', now: new Date(now) })).toContain('Sedang ditangani petugas.');
-  expect(renderTracking({ status: { ...status, handledByStaff: true }, lang: 'en', now: new Date(now) })).toContain('Being handled by our staff.');
-  expect(renderTracking({ status, lang: 'id', now: new Date(now) })).not.toContain('ditangani petugas');
+  expect(renderTrackingPage({ status: { ...status, handledByStaff: true }, way: { steps: [] }, lang: 'id', now: new Date(now) })).toContain('Sedang ditangani petugas.');
+  expect(renderTrackingPage({ status: { ...status, handledByStaff: true }, way: { steps: [] }, lang: 'en', now: new Date(now) })).toContain('Being handled by our staff.');
+  expect(renderTrackingPage({ status, way: { steps: [] }, lang: 'id', now: new Date(now) })).not.toContain('ditangani petugas');
 });

@@ -1,5 +1,6 @@
 import { renderEmail, type CaseSummary, type EmailModel } from '../../shared/email/templates';
-import { renderComplaintForm, renderErrorPage, renderReplyPage, renderTaskPage, renderTracking } from '../../shared/web/pages';
+import { renderComplaintForm, renderErrorPage, renderReplyPage, renderTaskPage } from '../../shared/web/pages';
+import { renderTrackingPage } from '../../shared/web/tracking';
 import { buildMime, headerSafe } from '../../shared/email/mime';
 import type { TaskView } from '../../shared/usecases/views';
 import { createOfficeCalendar } from '../../shared/calendar';
@@ -121,7 +122,7 @@ test('every page escapes user text', () => {
   const pages = [
     renderTaskPage({ view, csrfToken: attack, now: new Date(now), lang: 'id' }),
     renderTaskPage({ view: done, csrfToken: attack, now: new Date(now), lang: 'en' }),
-    renderTracking({ status: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'resolved', currentStep: null, timeline: [{ at: now, event: attack }], response: attack }, lang: 'en', now: new Date(now) }),
+    renderTrackingPage({ status: { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: attack }, status: 'resolved', currentStep: null, timeline: [{ at: now, event: attack }], response: attack }, way: { steps: [] }, lang: 'en', now: new Date(now) }),
     renderReplyPage({ trackingId: attack, key: attack, response: attack, lang: 'id' }),
     renderErrorPage({ status: 400, message: attack, details: { issues: [{ path: attack, message: attack }] }, lang: 'id' }),
     renderComplaintForm({ agencies: [{ id: 'a', name: attack, categories: [{ id: 'c', name: attack }] }], lang: 'id', values: { title: attack }, issues: [{ path: 'title', message: attack }] }),
@@ -193,8 +194,8 @@ test('the form carries a honeypot that people never meet: off-screen, hidden fro
 test('the tracking page says why no acknowledgement came, when intake withheld it', () => {
   const status = { trackingId: 'TGP-7KQ4-M9XD-R', agency: { id: 'a', name: 'Dinkes' }, status: 'received' as const, currentStep: null, timeline: [] };
   const message = 'Email tanda terima tidak dikirim untuk pengaduan ini.';
-  expect(renderTracking({ status: { ...status, acknowledgement: { email: 'withheld', reason: 'daily_limit', message } }, lang: 'id', now: new Date(now) })).toContain(message);
-  expect(renderTracking({ status, lang: 'id', now: new Date(now) })).not.toContain('tanda terima tidak dikirim');
+  expect(renderTrackingPage({ status: { ...status, acknowledgement: { email: 'withheld', reason: 'daily_limit', message } }, way: { steps: [] }, lang: 'id', now: new Date(now) })).toContain(message);
+  expect(renderTrackingPage({ status, way: { steps: [] }, lang: 'id', now: new Date(now) })).not.toContain('tanda terima tidak dikirim');
 });
 
 describe('the day-0 rule is spelled out where an official reads the deadline', () => {
