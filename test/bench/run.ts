@@ -15,6 +15,7 @@
 import '../../infra/local/polyfills';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +26,7 @@ import { dynamoClient } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
+import { bundle, functionEntries, medianInit, tempOutRoot, type Bundle } from './coldstart';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -147,7 +149,33 @@ async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to
   }));
 }
 
-export const sections: Record<string, { title: string; run(ctx: BenchContext): Promise<void> }> = {
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+export const sections: Record<string, { title: string; runtime?: false; run(ctx: BenchContext): Promise<void> }> = {
+  coldstart: {
+    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init over 10 fresh processes, beside a DynamoDB-client-only handler',
+    runtime: false,
+    async run({ print }) {
+      const out = tempOutRoot();
+      try {
+        const baseline = bundle('baseline', 'test/bench/baseline-dynamodb-handler.ts', out.dir);
+        const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir);
+        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
+        print(`  load average ${loadAverage()} (before)`);
+        const baseInit = await medianInit(baseline.file);
+        const row = (b: Bundle, init: number) => `  ${b.name.padEnd(22)} ${kib(b.bytes).padStart(7)}  map ${kib(b.mapBytes).padStart(7)}  init ${init.toFixed(1).padStart(6)} ms  ${(init / baseInit).toFixed(2)}×`;
+        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)}  ${'source map'.padStart(11)}  ${'median init'.padStart(14)}  × baseline`);
+        print(row(baseline, baseInit) + '  (imports only @aws-sdk/client-dynamodb)');
+        for (const b of functions) print(row(b, await medianInit(b.file)));
+        print(row(probe, await medianInit(probe.file)) + '  (the baseline + Powertools Metrics + Parameters/SSM: their cost)');
+        const sizes = functions.map((b) => b.bytes);
+        print(`  bundles ${kib(Math.min(...sizes))}–${kib(Math.max(...sizes))}; baseline measured again: ${(await medianInit(baseline.file)).toFixed(1)} ms; load average ${loadAverage()} (after)`);
+      } finally {
+        out.remove();
+      }
+    },
+  },
   intake: {
     title: `complaints filed per second, ${CLIENTS} concurrent clients for ${SECONDS} s, beside bare PutItem on the same dynalite`,
     async run({ runtime, print }) {
@@ -244,6 +272,10 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
 async function runSection(name: string): Promise<void> {
   const section = sections[name];
   if (!section) throw new Error(`No bench section "${name}"; there are: ${Object.keys(sections).join(', ')}`);
+  if (section.runtime === false) {
+    console.log(`\n## ${name}: ${section.title}`);
+    return section.run({ runtime: undefined as never, print: (line) => console.log(line) });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), `tanggap-bench-${name}-`));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const runtime = await startRuntime({ port: 0, dataDir, clockStart: new Date('2026-11-23T02:00:00Z'), log: () => undefined });
