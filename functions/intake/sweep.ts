@@ -6,12 +6,15 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sfnWorkflow } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { workflow: sfnWorkflow };
 
 export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<{ started: number; delivered: number }> {
   const now = new Date(event.time);
   if (Number.isNaN(now.getTime())) throw new Error('The schedule event carries no valid time');
-  const deps = await dependencies();
+  const deps = await dependencies(needs);
   const started = await resumeStalledSubmissions(deps, now);
   const delivered = await deliverStalledDecisions(deps, now);
   return { started: started.length, delivered: delivered.length };

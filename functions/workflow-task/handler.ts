@@ -3,9 +3,12 @@ import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { openTask } from '../../shared/usecases/workflow';
 import { OpenTaskRequest } from '../../shared/workflow/contract';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer };
 
 export const handler = middy(async (event: OpenTaskRequest) => {
-  await openTask(await dependencies(), event);
+  await openTask(await dependencies(needs), event);
   return {};
 }).use(parser({ schema: OpenTaskRequest }));

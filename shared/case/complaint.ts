@@ -2,7 +2,7 @@
  * The complaint a citizen submits (`POST /api/complaints`), validated with messages in the
  * citizen's language. Text with HTML markup is refused (it would be escaped anyway everywhere).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Directory } from '../directory/schema';
 import type { Issue } from '../errors';
 import type { Language } from '../i18n';
