@@ -14,6 +14,16 @@ let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
 
-export const dynamoClient = () => (dynamo ??= new DynamoDBClient({ requestHandler }));
+/**
+ * The SDK's logger middleware builds a redacted copy of every response for its logger even when the
+ * logger discards it (no logger is configured here): for a Query page of a thousand cases that copy
+ * cost more than decoding the page. Our adapters log chosen fields themselves.
+ */
+export function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
+export const dynamoClient = () => (dynamo ??= withoutSdkLogging(new DynamoDBClient({ requestHandler })));
 export const sesClient = () => (ses ??= new SESClient({ requestHandler }));
 export const sfnClient = () => (sfn ??= new SFNClient({ requestHandler }));

@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../../functions/adapters/clients';
+import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, withoutSdkLogging } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
@@ -152,6 +152,24 @@ async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
+/**
+ * The Query the report makes, bare: every page of the month indexes the November recap reads
+ * (received in November, ended in November, received in October), items counted, not decoded.
+ */
+async function bareQueryRate(dynamo: DynamoDBClient, table: string): Promise<{ items: number; seconds: number }> {
+  const started = performance.now();
+  let items = 0;
+  for (const partition of ['MONTH#2026-11', 'ENDED#2026-11', 'MONTH#2026-10']) {
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(new QueryCommand({ TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: { ':p': { S: partition }, ':a': { S: 'perpus-muba#' } }, ExclusiveStartKey }));
+      items += page.Items?.length ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+  return { items, seconds: (performance.now() - started) / 1000 };
+}
+
 export const sections: Record<string, { title: string; runtime?: false; run(ctx: BenchContext): Promise<void> }> = {
   coldstart: {
     title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init over 10 fresh processes, beside a DynamoDB-client-only handler',
@@ -259,9 +277,15 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         loaded = size;
         print(`  ${size} cases loaded (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
         // Not spawnSync: dynalite runs in this process and must go on answering the child.
-        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+        // BENCH_REPORT_PROFILE=<dir>: a CPU profile of the build (open it in Chrome DevTools, or read its JSON).
+        const profile = process.env.BENCH_REPORT_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_REPORT_PROFILE}`] : [];
+        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', ...profile, join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
         const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; baseHeap: number; peakHeap: number; peakLive: number; baseRss: number; peakRss: number; rows: number; xlsxRows: number; csvIncluded: boolean; attachments: { name: string; bytes: number }[]; chartBytes: number };
         print(`  ${String(size).padStart(7)} cases: report in ${r.seconds.toFixed(1)} s (${(size / r.seconds).toFixed(0)} cases/s); live heap ${mib(r.baseHeap)} → peak ${mib(r.peakLive)} after GC (heap peak ${mib(r.peakHeap)} with garbage), RSS ${mib(r.baseRss)} → ${mib(r.peakRss)}`);
+        const bareClient = withoutSdkLogging(new DynamoDBClient({}));
+        const bare = await bareQueryRate(bareClient, process.env.TABLE_NAME!);
+        bareClient.destroy();
+        print(`           bare paged Query of the same index partitions on the same dynalite: ${bare.items} items in ${bare.seconds.toFixed(1)} s (${(bare.items / bare.seconds).toFixed(0)} items/s: the SDK's Query, pages decoded to AttributeValues, nothing more); the report reads at ${(bare.items / bare.seconds / (size / r.seconds)).toFixed(1)}× less; load average ${loadAverage()}`);
         print(`           ${r.rows} rows in the period, ${r.xlsxRows} in the workbook, CSV ${r.csvIncluded ? 'attached' : 'left out (over the email budget)'}; ${r.attachments.map((a) => `${a.name.split('.').pop()} ${mib(a.bytes)}`).join(', ')}, chart ${(r.chartBytes / 1024).toFixed(1)} KiB`);
       }
       dynamo.destroy();
