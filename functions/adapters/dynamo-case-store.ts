@@ -4,7 +4,7 @@
  */
 import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type AttributeValue, type DynamoDBClient, type QueryCommandInput,
+  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
@@ -265,13 +265,23 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  /**
+   * Every item, page by page; the next page is asked for before this one is handed out, so the table
+   * reads while the caller works (a recap of 100,000 cases waited on each page in turn). At most two
+   * pages are held.
+   */
   private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) yield unmarshall(item);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const page = (ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => {
+      const pending = this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
+      pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
+      return pending;
+    };
+    let next: ReturnType<typeof page> | undefined = page(undefined);
+    while (next) {
+      const current: QueryCommandOutput = await next;
+      next = current.LastEvaluatedKey ? page(current.LastEvaluatedKey) : undefined;
+      for (const item of current.Items ?? []) yield unmarshall(item);
+    }
   }
 
   /** The copy of an ended case that the month index of ended cases finds (an unconditional put: the last write wins). */
