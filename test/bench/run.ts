@@ -26,6 +26,8 @@ import { dynamoClient, withoutSdkLogging } from '../../functions/adapters/client
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
+import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
+import { actOnNewestTask, complaint, replyKey, type TestRuntime } from '../support/runtime';
 import { bundle, functionEntries, medianInit, tempOutRoot, type Bundle } from './coldstart';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -149,6 +151,24 @@ async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to
   }));
 }
 
+/** The test support's calls (mailbox, clock, public API) over a runtime the bench started. */
+function asTestRuntime(runtime: Runtime): TestRuntime {
+  const call: TestRuntime['call'] = async (method, path, body) => {
+    const res = await fetch(`${runtime.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  const mail = async () => (await call('GET', '/_local/mail')).body as import('../../infra/local/ses').StoredMail[];
+  return {
+    ...runtime, dataDir: '', call, mail,
+    taskKeys: async () => (await mail()).filter((m) => /^(Tugas baru|New task|Tugas dialihkan kepada Anda|Task handed to you):/.test(m.subject)).map((m) => m.links.find((l) => l.includes('/tasks/'))?.split('/tasks/')[1]).filter((k): k is string => !!k),
+    advance: async (duration) => { const res = await call('POST', '/_local/clock', { advance: duration }); if (res.status !== 200) throw new Error(`clock: ${res.text}`); },
+    dispose: async () => undefined,
+  };
+}
+
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
@@ -171,6 +191,52 @@ async function bareQueryRate(dynamo: DynamoDBClient, table: string): Promise<{ i
 }
 
 export const sections: Record<string, { title: string; runtime?: false; run(ctx: BenchContext): Promise<void> }> = {
+  cost: {
+    title: `what one case costs on AWS, per SOP, counted on the local runtime along the normal path and the fully escalated one; priced at ${PRICES.region} list prices (${PRICES.asOf})`,
+    async run({ runtime, print }) {
+      const rt = asTestRuntime(runtime);
+      const meter: Meter = { readUnits: 0, writeUnits: 0, calls: 0 };
+      const stop = meterDynamo(dynamoClient(), meter);
+      const started: string[] = [];
+      const start = runtime.engine.startExecution.bind(runtime.engine);
+      runtime.engine.startExecution = async (params) => { const r = await start(params); started.push(r.executionArn); return r; };
+      const paths: [string, string, string][] = [['perpus-muba', 'layanan', 'perpustakaan-muba'], ['dukcapil-mura', 'ktp-el', 'dukcapil-mura'], ['kominfo-muara-enim', 'pelayanan-publik', 'sp4n-lapor-muara-enim'], ['dinkes-muba', 'pelayanan', 'dinkes-muba']];
+      print(`  ${'SOP'.padEnd(22)} ${'path'.padEnd(9)} transitions  lambdas  RRU    WRU    emails  $/1,000 cases (Step Functions)`);
+      for (const [agencyId, category, sopId] of paths) {
+        for (const escalated of [false, true]) {
+          started.length = 0;
+          Object.assign(meter, { readUnits: 0, writeUnits: 0, calls: 0 });
+          const mailBefore = (await rt.mail()).length;
+          let httpCalls = 0;
+          const call = async (method: string, path: string, body?: unknown) => { httpCalls++; return rt.call(method, path, body); };
+          const filed = await call('POST', '/api/complaints', complaint(agencyId, category));
+          if (filed.status !== 201) throw new Error(`file: ${filed.text}`);
+          await runtime.engine.waitForIdle();
+          const trackingId = filed.body.trackingId as string;
+          for (let step = 0; step < 15; step++) {
+            if ((await call('GET', `/api/complaints/${trackingId}`)).body.status === 'resolved') break;
+            if (escalated) { await rt.advance('P40D'); await runtime.engine.waitForIdle(); }
+            httpCalls += 2; // the task page's GET and the POST that acts
+            await actOnNewestTask(rt);
+          }
+          const key = await replyKey(rt);
+          await call('POST', `/api/complaints/${trackingId}/feedback`, { key, satisfied: true, rating: 5 });
+          await runtime.engine.waitForIdle();
+          const history = started.flatMap((arn) => runtime.engine.getExecutionHistory(arn));
+          const cost: CaseCost = {
+            transitions: history.filter((h) => h.type.endsWith('StateEntered')).length,
+            lambdas: history.filter((h) => h.type === 'TaskStateEntered').length + httpCalls,
+            readUnits: meter.readUnits, writeUnits: meter.writeUnits,
+            emails: (await rt.mail()).length - mailBefore,
+          };
+          const $ = dollarsPer1000(cost);
+          print(`  ${sopId.padEnd(22)} ${(escalated ? 'escalated' : 'normal').padEnd(9)} ${String(cost.transitions).padStart(11)}  ${String(cost.lambdas).padStart(7)}  ${cost.readUnits.toFixed(1).padStart(5)}  ${cost.writeUnits.toFixed(0).padStart(5)}  ${String(cost.emails).padStart(6)}  $${$.total.toFixed(2)} ($${$.stepFunctions.toFixed(2)}, ${((100 * $.stepFunctions) / $.total).toFixed(0)} %)`);
+        }
+      }
+      stop();
+      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on; load average ${loadAverage()})`);
+    },
+  },
   coldstart: {
     title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init over 10 fresh processes, beside a DynamoDB-client-only handler',
     runtime: false,
