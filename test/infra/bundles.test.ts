@@ -34,3 +34,50 @@ test('functions/adapters/deps.ts imports neither the demo nor the module that ex
   expect(imports.filter((i) => i!.includes('demo'))).toEqual([]);
   expect(source).not.toMatch(/demoDirectory|DIRECTORY_FILE/);
 });
+
+describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundling.ts)', () => {
+  // Built once with the construct's own options: ESM, minified, the Lambda-only credential provider.
+  let out: { dir: string; remove(): void };
+  let bundles: import('../bench/coldstart').Bundle[];
+  beforeAll(() => {
+    const { bundle, functionEntries, tempOutRoot } = jest.requireActual<typeof import('../bench/coldstart')>('../bench/coldstart');
+    out = tempOutRoot();
+    bundles = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
+  }, 120_000);
+  afterAll(() => out.remove());
+
+  test('each loads in a fresh node (ESM: `require` and `__dirname` of CommonJS dependencies work) and exports its handler', () => {
+    expect(bundles).toHaveLength(12);
+    const probe = [
+      "const m = await import(process.argv[1]);",
+      "if (typeof m.handler !== 'function') throw new Error('no handler export');",
+      "console.log('ok');",
+    ].join('');
+    for (const b of bundles) {
+      const { execFileSync } = jest.requireActual<typeof import('node:child_process')>('node:child_process');
+      const { pathToFileURL } = jest.requireActual<typeof import('node:url')>('node:url');
+      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', probe, pathToFileURL(b.file).href], { env: { PATH: process.env.PATH, AWS_REGION: 'ap-southeast-3' }, encoding: 'utf8' });
+      expect({ fn: b.name, stdout: stdout.trim() }).toEqual({ fn: b.name, stdout: 'ok' });
+    }
+  });
+
+  test('each ships its source map beside it, not inlined, and carries only the SDK clients it calls', () => {
+    const { readFileSync: read } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const clients = (b: { file: string }) => {
+      const text = read(b.file, 'utf8');
+      // Each client's wire namespace appears once bundled: its JSON target prefix or its XML namespace.
+      const marks = { DynamoDB: 'DynamoDB_20120810', SES: 'SimpleEmailService', SFN: 'AWSStepFunctions' };
+      return Object.entries(marks).filter(([, mark]) => text.includes(mark)).map(([id]) => id);
+    };
+    for (const b of bundles) {
+      expect(b.mapBytes).toBeGreaterThan(0);
+      expect(read(b.file, 'utf8')).not.toContain('sourceMappingURL=data:');
+    }
+    const byName = Object.fromEntries(bundles.map((b) => [b.name, clients(b)]));
+    expect(byName).toMatchObject({
+      'http-agencies': ['DynamoDB'], 'http-status': ['DynamoDB'], 'http-pages': ['DynamoDB'],
+      'http-intake': ['DynamoDB', 'SFN'], 'workflow-notify': ['DynamoDB', 'SES'], report: ['DynamoDB', 'SES'],
+      'http-task': ['DynamoDB', 'SES', 'SFN'],
+    });
+  });
+});
