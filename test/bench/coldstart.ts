@@ -43,15 +43,26 @@ export function bundle(name: string, entry: string, outRoot: string, bundling: B
   return { name, dir, file: join(dir, file), bytes: statSync(join(dir, file)).size, mapBytes: map ? statSync(join(dir, map)).size : 0 };
 }
 
-/** Median of `runs` imports of the bundle, each in a fresh process (sequential: one CPU's worth). */
-export async function medianInit(file: string, runs = 10): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { stdout } = await execFileAsync(process.execPath, [join(__dirname, 'init-probe.mjs'), file], { env: { PATH: process.env.PATH, AWS_REGION: 'ap-southeast-3', LANG: 'C' } });
-    times.push(Number(stdout));
+/** One import of the bundle in a fresh process, as Lambda's runtime imports a handler; in ms. */
+async function initOnce(file: string): Promise<number> {
+  const { stdout } = await execFileAsync(process.execPath, [join(__dirname, 'init-probe.mjs'), file], { env: { PATH: process.env.PATH, AWS_REGION: 'ap-southeast-3', LANG: 'C' } });
+  return Number(stdout);
+}
+
+/**
+ * The median of `runs` imports of each bundle, each in a fresh process. Interleaved (round after
+ * round over every bundle) so that a change of the machine's load colours all of them alike and the
+ * ratios to the baseline hold even on a shared machine.
+ */
+export async function medianInits(files: string[], runs = 10): Promise<number[]> {
+  const times = files.map(() => [] as number[]);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, file] of files.entries()) times[i]!.push(await initOnce(file));
   }
-  times.sort((a, b) => a - b);
-  return (times[Math.floor((runs - 1) / 2)]! + times[Math.ceil((runs - 1) / 2)]!) / 2;
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return (t[Math.floor((runs - 1) / 2)]! + t[Math.ceil((runs - 1) / 2)]!) / 2;
+  });
 }
 
 export function tempOutRoot(): { dir: string; remove(): void } {

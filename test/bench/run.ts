@@ -28,7 +28,7 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
 import { actOnNewestTask, complaint, replyKey, type TestRuntime } from '../support/runtime';
-import { bundle, functionEntries, medianInit, tempOutRoot, type Bundle } from './coldstart';
+import { bundle, functionEntries, medianInits, tempOutRoot, type Bundle } from './coldstart';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -247,14 +247,16 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir);
         const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
         print(`  load average ${loadAverage()} (before)`);
-        const baseInit = await medianInit(baseline.file);
+        const all = [baseline, ...functions, probe];
+        const inits = await medianInits(all.map((b) => b.file));
+        const baseInit = inits[0]!;
         const row = (b: Bundle, init: number) => `  ${b.name.padEnd(22)} ${kib(b.bytes).padStart(7)}  map ${kib(b.mapBytes).padStart(7)}  init ${init.toFixed(1).padStart(6)} ms  ${(init / baseInit).toFixed(2)}×`;
         print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)}  ${'source map'.padStart(11)}  ${'median init'.padStart(14)}  × baseline`);
         print(row(baseline, baseInit) + '  (imports only @aws-sdk/client-dynamodb)');
-        for (const b of functions) print(row(b, await medianInit(b.file)));
-        print(row(probe, await medianInit(probe.file)) + '  (the baseline + Powertools Metrics + Parameters/SSM: their cost)');
+        functions.forEach((b, i) => print(row(b, inits[i + 1]!)));
+        print(row(probe, inits.at(-1)!) + '  (the baseline + Powertools Metrics + Parameters/SSM: what they would add)');
         const sizes = functions.map((b) => b.bytes);
-        print(`  bundles ${kib(Math.min(...sizes))}–${kib(Math.max(...sizes))}; baseline measured again: ${(await medianInit(baseline.file)).toFixed(1)} ms; load average ${loadAverage()} (after)`);
+        print(`  bundles ${kib(Math.min(...sizes))}–${kib(Math.max(...sizes))}; init ${(Math.min(...inits.slice(1, -1)) / baseInit).toFixed(2)}–${(Math.max(...inits.slice(1, -1)) / baseInit).toFixed(2)}× the baseline (10 rounds, interleaved); load average ${loadAverage()} (after)`);
       } finally {
         out.remove();
       }
