@@ -115,7 +115,11 @@ export interface CaseStore {
   /** Stores `value` under `key` unless one is stored; returns the stored value (first writer wins). */
   remember<T extends Record<string, unknown>>(caseId: string, key: string, value: T): Promise<T>;
 
-  casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
+  /**
+   * An agency's cases in a status. With `submittedBefore`, every case submitted before that instant is
+   * among those given, and a store may leave out (some of) the later ones: callers still filter.
+   */
+  casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */

@@ -239,8 +239,14 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
-    for await (const item of this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) })) {
+  async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
+    // gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): everything submitted
+    // before the instant sorts below the next day's date, whatever the offset (the caller filters exactly).
+    const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const input: Omit<QueryCommandInput, 'TableName'> = bound
+      ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
+      : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
+    for await (const item of this.query(input)) {
       yield strip<CaseRecord>(item);
     }
   }
