@@ -263,7 +263,11 @@ export interface CaseStore {
   /** Takes a grant out of its holder's inbox index (its task is done); the grant itself stays. */
   unindexGrant(caseId: string, slot: string, keyHash: string): Promise<void>;
 
-  casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord>;
+  /**
+   * An agency's cases in a status. With `submittedBefore`, every case submitted before that instant is
+   * among those given, and a store may leave out (some of) the later ones: callers still filter.
+   */
+  casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */

@@ -19,6 +19,16 @@ let sfn: SFNClient | undefined;
 let ssm: SSMClient | undefined;
 
 /**
+ * The SDK's logger middleware builds a redacted copy of every response for its logger even when the
+ * logger discards it (no logger is configured here): for a Query page of a thousand cases that copy
+ * cost more than decoding the page. Our adapters log chosen fields themselves.
+ */
+export function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
+/**
  * DynamoDB calls get more attempts than the SDK's default 3: a throttled write is retried with
  * backoff inside the handler (a few hundred milliseconds) rather than failing a workflow step.
  */
@@ -27,7 +37,7 @@ const DYNAMODB_ATTEMPTS = 8;
 /** Faults injected for chaos tests (`FAULTS`, functions/adapters/faults.ts); none unless configured. */
 const faults = () => config().FAULTS;
 
-export const dynamoClient = () => (dynamo ??= injectFaults(new DynamoDBClient({ requestHandler, maxAttempts: DYNAMODB_ATTEMPTS }), 'dynamodb', faults().dynamodb ?? 0));
+export const dynamoClient = () => (dynamo ??= injectFaults(withoutSdkLogging(new DynamoDBClient({ requestHandler, maxAttempts: DYNAMODB_ATTEMPTS })), 'dynamodb', faults().dynamodb ?? 0));
 export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
 export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
 export const ssmClient = () => (ssm ??= new SSMClient({ requestHandler }));

@@ -4,7 +4,7 @@
  * AWS endpoints are not configuration here: the SDK reads AWS_ENDPOINT_URL_DYNAMODB/_SES/_SFN itself,
  * which is how the local runtime points the same handlers at its stand-ins.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseFaults } from './faults';
 
 const Config = z.object({

@@ -5,6 +5,10 @@
  * answers 503 (DirectoryNotImported), and an import takes effect within the cache time. The values
  * read at run time (the public URL and the link secret) come from the environment or, on AWS, through
  * Powertools Parameters: one code path wherever the handlers run.
+ *
+ * A function names the ports it uses beyond the case store (`dependencies({ mailer: sesMailer })`):
+ * only the factories a handler names reach its bundle, so a function that never sends mail does not
+ * carry (nor load at cold start) the SES client. A port not named refuses, saying which to add.
  */
 import { randomBytes } from 'node:crypto';
 import { createOfficeCalendar } from '../../shared/calendar';
@@ -12,7 +16,7 @@ import { CurrentDirectory, DirectoryNotImported, type LoadedDirectory } from '..
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
-import type { SuppressionList } from '../../shared/ports';
+import type { Mailer, SuppressionList, Workflow } from '../../shared/ports';
 import { logger } from '../http';
 import { dynamoClient, sesClient, sfnClient } from './clients';
 import { config, type Config } from './config';
@@ -24,13 +28,38 @@ import { metrics } from './metrics';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
-type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion'>;
+type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion' | 'mailer' | 'workflow'>;
 let suppressions: SuppressionList | undefined;
 
 /** The suppression list (addresses that bounced or complained), in the table. */
 function suppressionList(): SuppressionList {
   return (suppressions ??= new DynamoSuppressionList(dynamoClient(), config().TABLE_NAME));
 }
+
+/** The ports a function uses besides the case store, each a factory called once per container. */
+export interface Needs {
+  mailer?: () => Mailer;
+  workflow?: () => Workflow;
+}
+
+/** Mail through SES, past the suppression list: a bounced or complaining address is not mailed again. */
+export const sesMailer = (): Mailer => suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() });
+/** Executions through Step Functions (the state machines of STATE_MACHINES). */
+export const sfnWorkflow = (): Workflow => new SfnWorkflow(sfnClient(), config().STATE_MACHINES);
+
+/** A port the function did not name: a wiring mistake, said plainly at the first call. */
+function notWired<T extends object>(port: keyof Needs): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => async () => {
+      throw new Error(`This function was not given a ${port}: add it to its dependencies() call (asked for ${String(method)})`);
+    },
+  });
+}
+
+const unwiredMailer = notWired<Mailer>('mailer');
+const unwiredWorkflow = notWired<Workflow>('workflow');
+let mailer: Mailer | undefined;
+let workflow: Workflow | undefined;
 
 let base: Promise<Base> | undefined;
 let current: CurrentDirectory | undefined;
@@ -79,9 +108,6 @@ async function buildBase(): Promise<Base> {
   const [publicUrl, linkSecret] = await Promise.all([publicUrlOf(cfg), linkSecretOf(cfg)]);
   return {
     store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
-    // Every email goes through the suppression list: a bounced or complaining address is not mailed again.
-    mailer: suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() }),
-    workflow: new SfnWorkflow(sfnClient(), cfg.STATE_MACHINES),
     getSop,
     publicUrl,
     mailFrom: cfg.MAIL_FROM,
@@ -107,7 +133,7 @@ function currentDirectory(): CurrentDirectory {
  * The dependencies of one invocation: the same adapters, the directory current now (at most
  * DIRECTORY_CACHE_SECONDS old). Throws DirectoryNotImported (503) when no directory was imported.
  */
-export async function dependencies(): Promise<Deps> {
+export async function dependencies(needs: Needs = {}): Promise<Deps> {
   const shared = await baseDeps();
   let loaded: LoadedDirectory;
   try {
@@ -119,13 +145,17 @@ export async function dependencies(): Promise<Deps> {
   if (built?.loaded !== loaded) {
     built = {
       loaded,
-      deps: extend<Deps>(shared, { directory: loaded.directory, calendar: createOfficeCalendar(loaded.directory.calendar), directoryVersion: loaded.version.version }),
+      deps: extend<Deps>(shared, { mailer: unwiredMailer, workflow: unwiredWorkflow, directory: loaded.directory, calendar: createOfficeCalendar(loaded.directory.calendar), directoryVersion: loaded.version.version }),
     };
   }
-  return built.deps;
+  // Per call, not cached with the directory: the local runtime hosts every handler in one process.
+  return extend<Deps>(built.deps, {
+    mailer: needs.mailer ? (mailer ??= needs.mailer()) : unwiredMailer,
+    workflow: needs.workflow ? (workflow ??= needs.workflow()) : unwiredWorkflow,
+  });
 }
 
 /** What the mail-events handler needs: the use cases' dependencies and the suppression list. */
-export async function mailEventDependencies(): Promise<MailEventDeps> {
-  return extend<MailEventDeps>(await dependencies(), { suppressions: suppressionList() });
+export async function mailEventDependencies(needs: Needs = {}): Promise<MailEventDeps> {
+  return extend<MailEventDeps>(await dependencies(needs), { suppressions: suppressionList() });
 }

@@ -4,10 +4,10 @@
  */
 import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type AttributeValue, type DynamoDBClient, type QueryCommandInput,
+  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type TaskLink } from '../../shared/ports';
@@ -405,8 +405,14 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
-    for await (const item of this.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) })) {
+  async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
+    // gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): everything submitted
+    // before the instant sorts below the next day's date, whatever the offset (the caller filters exactly).
+    const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const input: Omit<QueryCommandInput, 'TableName'> = bound
+      ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
+      : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
+    for await (const item of this.query(input)) {
       yield strip<CaseRecord>(item);
     }
   }
@@ -431,13 +437,23 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  /**
+   * Every item, page by page; the next page is asked for before this one is handed out, so the table
+   * reads while the caller works (a recap of 100,000 cases waited on each page in turn). At most two
+   * pages are held.
+   */
   private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) yield unmarshall(item);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const page = (ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => {
+      const pending = this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
+      pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
+      return pending;
+    };
+    let next: ReturnType<typeof page> | undefined = page(undefined);
+    while (next) {
+      const current: QueryCommandOutput = await next;
+      next = current.LastEvaluatedKey ? page(current.LastEvaluatedKey) : undefined;
+      for (const item of current.Items ?? []) yield unmarshall(item);
+    }
   }
 
   /** The copy of an ended case that the month index of ended cases finds (an unconditional put: the last write wins). */

@@ -1,11 +1,14 @@
 /** POST /api/complaints/{trackingId}/feedback: the reporter replies to the answer or rates it, with their key. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed } from '../../shared/errors';
 import { checkText } from '../../shared/text/rules';
 import { submitFeedback } from '../../shared/usecases/complaints';
 import { renderReplyPage } from '../../shared/web/pages';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sfnWorkflow } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml } from '../http';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { workflow: sfnWorkflow };
 
 const Feedback = z.object({
   key: z.string({ error: 'key' }).min(1, { error: 'key' }),
@@ -40,7 +43,7 @@ export const handler = httpHandler(async (event) => {
     ]);
   }
   const trackingId = event.pathParameters?.trackingId ?? '';
-  const result = await submitFeedback(await dependencies(), trackingId, { ...parsed.data, comment: comment.value, lang }, requestTime(event));
+  const result = await submitFeedback(await dependencies(needs), trackingId, { ...parsed.data, comment: comment.value, lang }, requestTime(event));
   if (body.kind === 'form' && wantsHtml(event)) return html(200, renderReplyPage({ trackingId, key: '', lang, done: result.closed ? 'rated' : 'replied' }));
   return json(200, { ok: true, closed: result.closed });
 });

@@ -10,8 +10,11 @@ import { listAgencies, submitComplaint, type Submitted } from '../../shared/usec
 import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sfnWorkflow } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml } from '../http';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { workflow: sfnWorkflow };
 
 type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string; lang: Language };
 
@@ -25,7 +28,7 @@ type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string;
 let idempotentSubmit: ((req: SubmitRequest, context: Context) => Promise<Submitted>) | undefined;
 function submitIdempotently() {
   idempotentSubmit ??= makeIdempotent(
-    async (req: SubmitRequest, _context: Context) => submitComplaint(await dependencies(), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
+    async (req: SubmitRequest, _context: Context) => submitComplaint(await dependencies(needs), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
     {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', expiryAttr: caseTable.timeToLiveAttribute, awsSdkV3Client: dynamoClient() }),
       config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', payloadValidationJmesPath: 'complaint', expiresAfterSeconds: 24 * 3600 }),
@@ -51,7 +54,7 @@ async function submitWithKey(req: SubmitRequest, context: Context): Promise<Subm
 }
 
 export const handler = httpHandler(async (event, context) => {
-  const deps = await dependencies();
+  const deps = await dependencies(needs);
   const lang = languageOf(event);
   const now = requestTime(event);
   const body = readBody(event, ['json', 'form']);

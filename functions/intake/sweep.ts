@@ -13,21 +13,24 @@
  * timeouts"), once the cause is fixed.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resumeParkedCase } from '../../shared/usecases/attention';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
 import { finishPendingMail } from '../../shared/usecases/workflow';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { workflow: sfnWorkflow, mailer: sesMailer };
 
 /** `at`: the operator's instant (the local runtime passes its clock's); now by default. */
 const ResumeRequest = z.object({ resume: z.string().min(1).max(64), at: z.iso.datetime({ offset: true }).optional() });
 
 export async function handler(event: Pick<ScheduledEvent, 'time'> | { resume: string; at?: string }): Promise<{ started: number; delivered: number; mailFinished: number } | { resumed: string[] }> {
   const resume = ResumeRequest.safeParse(event);
-  if (resume.success) return { resumed: await resumeParkedCase(await dependencies(), resume.data.resume, resume.data.at ? new Date(resume.data.at) : new Date()) };
+  if (resume.success) return { resumed: await resumeParkedCase(await dependencies(needs), resume.data.resume, resume.data.at ? new Date(resume.data.at) : new Date()) };
   const now = new Date((event as Pick<ScheduledEvent, 'time'>).time);
   if (Number.isNaN(now.getTime())) throw new Error('The schedule event carries no valid time');
-  const deps = await dependencies();
+  const deps = await dependencies(needs);
   const started = await resumeStalledSubmissions(deps, now);
   const delivered = await deliverStalledDecisions(deps, now);
   const finished = await finishPendingMail(deps, now);

@@ -6,15 +6,18 @@
  */
 import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { handleMailEvent, SesMailEvent } from '../../shared/usecases/mail-events';
-import { mailEventDependencies } from '../adapters/deps';
+import { mailEventDependencies, sesMailer } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled): the admin's email. */
+const needs = { mailer: sesMailer };
 
 /** An EventBridge event from SES: only its `detail` is read. */
 export const SesEventBridgeEvent = z.object({ source: z.string().optional(), detail: SesMailEvent });
 export type SesEventBridgeEvent = z.infer<typeof SesEventBridgeEvent>;
 
 export const handler = middy(async (event: SesEventBridgeEvent) => {
-  await handleMailEvent(await mailEventDependencies(), event.detail);
+  await handleMailEvent(await mailEventDependencies(needs), event.detail);
   return {};
 }).use(parser({ schema: SesEventBridgeEvent }));

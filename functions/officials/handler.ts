@@ -16,9 +16,12 @@ import { ValidationFailed } from '../../shared/errors';
 import { renderInbox, renderSignInConfirm, renderSignInForm, renderSignInSent } from '../../shared/web/officials';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { html, httpHandler, languageOf, readBody, redirect, requestTime, type HttpEvent, type HttpResult } from '../http';
+
+/** The ports this function uses besides the case store (only these clients are bundled): the sign-in email. */
+const needs = { mailer: sesMailer };
 
 export const SESSION_COOKIE = '__Host-tanggap-sesi';
 /**
@@ -30,7 +33,7 @@ const SIGN_IN_ANSWER_MS = 700;
 let sessions: DynamoSessionStore | undefined;
 async function signInDeps(): Promise<SignInDeps> {
   sessions ??= new DynamoSessionStore(dynamoClient(), config().TABLE_NAME);
-  return { ...(await dependencies()), sessions };
+  return { ...(await dependencies(needs)), sessions };
 }
 
 const cookieOf = (event: HttpEvent, name: string) => (event.cookies ?? []).map((c) => c.split('=')).find(([k]) => k?.trim() === name)?.slice(1).join('=');

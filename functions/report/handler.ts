@@ -6,9 +6,12 @@
  */
 import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildReport, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer };
 
 const Scheduled = z.object({ sopId: z.string().min(1), reportId: z.string().min(1), scheduledTime: z.iso.datetime({ offset: true }), resend: z.boolean().optional() });
 const OnDemand = z.object({ agencyId: z.string().min(1), period: z.string().min(1), resend: z.boolean().optional() });
@@ -16,7 +19,7 @@ const ReportRequest = z.union([Scheduled, OnDemand]);
 type ReportRequest = z.infer<typeof ReportRequest>;
 
 export const handler = middy(async (event: ReportRequest) => {
-  const deps = await dependencies();
+  const deps = await dependencies(needs);
   const now = new Date();
   const spec = 'sopId' in event
     ? scheduledReport(deps, event.sopId, event.reportId, new Date(event.scheduledTime))

@@ -6,11 +6,14 @@
 import { ValidationFailed } from '../../shared/errors';
 import { actOnTask, viewTask } from '../../shared/usecases/tasks';
 import { renderTaskPage } from '../../shared/web/pages';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime } from '../http';
 
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer, workflow: sfnWorkflow };
+
 export const handler = httpHandler(async (event) => {
-  const deps = await dependencies();
+  const deps = await dependencies(needs);
   const lang = languageOf(event);
   const key = event.pathParameters?.taskKey ?? '';
   const method = event.requestContext.http.method;

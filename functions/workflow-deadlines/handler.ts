@@ -3,6 +3,9 @@ import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { computeStepDeadlines } from '../../shared/usecases/workflow';
 import { DeadlinesRequest } from '../../shared/workflow/contract';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
 
-export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(await dependencies(), event)).use(parser({ schema: DeadlinesRequest }));
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer };
+
+export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(await dependencies(needs), event)).use(parser({ schema: DeadlinesRequest }));

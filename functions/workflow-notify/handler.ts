@@ -7,9 +7,12 @@ import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { notify } from '../../shared/usecases/workflow';
 import { NotifyRequest } from '../../shared/workflow/contract';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer };
 
 export const handler = middy(async (event: NotifyRequest) => {
-  await notify(await dependencies(), event);
+  await notify(await dependencies(needs), event);
   return {};
 }).use(parser({ schema: NotifyRequest }));

@@ -6,6 +6,9 @@ import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { recordOutcome } from '../../shared/usecases/workflow';
 import { OutcomeRequest } from '../../shared/workflow/contract';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 
-export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(), event)) ?? {}).use(parser({ schema: OutcomeRequest }));
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer, workflow: sfnWorkflow };
+
+export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(needs), event)) ?? {}).use(parser({ schema: OutcomeRequest }));

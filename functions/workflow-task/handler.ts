@@ -7,10 +7,13 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { parkFailedState } from '../../shared/usecases/attention';
 import { openTask } from '../../shared/usecases/workflow';
 import { TaskFunctionRequest } from '../../shared/workflow/contract';
-import { dependencies } from '../adapters/deps';
+import { dependencies, sesMailer } from '../adapters/deps';
+
+/** The ports this function uses besides the case store (only these clients are bundled). */
+const needs = { mailer: sesMailer };
 
 export const handler = middy(async (event: TaskFunctionRequest) => {
-  if (event.kind === 'park') await parkFailedState(await dependencies(), event);
-  else await openTask(await dependencies(), event);
+  if (event.kind === 'park') await parkFailedState(await dependencies(needs), event);
+  else await openTask(await dependencies(needs), event);
   return {};
 }).use(parser({ schema: TaskFunctionRequest }));

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import { withoutSdkLogging } from '../../functions/adapters/clients';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
 import { createOfficeCalendar } from '../../shared/calendar';
@@ -23,7 +24,7 @@ async function refuse(): Promise<never> {
 /** `directory`: the one in use on the local data (`currentLocalDirectory`); the demo for a bare table (the bench). */
 export function reportDeps(data: Pick<LocalData, 'dynamodb' | 'ses' | 'url'>, directory: Directory = demoDirectory): Deps {
   return {
-    store: new DynamoCaseStore(new DynamoDBClient({ ...local, endpoint: data.dynamodb }), TABLE_NAME),
+    store: new DynamoCaseStore(withoutSdkLogging(new DynamoDBClient({ ...local, endpoint: data.dynamodb })), TABLE_NAME),
     mailer: new SesMailer(new SESClient({ ...local, endpoint: data.ses })),
     workflow: { start: refuse, taskSucceeded: refuse, taskFailed: refuse },
     directory,

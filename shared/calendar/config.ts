@@ -3,7 +3,7 @@
  * schedule) and dated holidays (national holidays and cuti bersama from the yearly decree).
  * Holidays are never computed: an admin adds each year's list. See `calendar/` for arithmetic.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');

@@ -89,7 +89,14 @@ export function createOfficeCalendar(config: OfficeCalendarConfig): OfficeCalend
   const dateOfDay = (day: number) => new Date(day * DAY_MINUTES * MINUTE).toISOString().slice(0, 10);
   const parseHhMm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
 
+  // Remembered per day: a recap asks the same few hundred days for every one of its cases.
+  const hoursByDay = new Map<number, { open: number; close: number } | null>();
   const hoursOfDay = (day: number): { open: number; close: number } | null => {
+    let hours = hoursByDay.get(day);
+    if (hours === undefined) hoursByDay.set(day, (hours = computeHoursOfDay(day)));
+    return hours;
+  };
+  const computeHoursOfDay = (day: number): { open: number; close: number } | null => {
     const date = dateOfDay(day);
     if (holidays.has(date)) return null;
     const override = config.overrides.find((o) => o.from <= date && date <= o.to);

@@ -3,7 +3,7 @@
  * citizen's language. Free text follows the one set of text rules (shared/text/rules.ts): what
  * people write is accepted as written — `<`, quotes, `=`, emoji — and escaped wherever it is shown.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Directory } from '../directory/schema';
 import type { Issue, Localized } from '../errors';
 import type { Language } from '../i18n';

@@ -2,7 +2,7 @@
  * The case: one complaint, from submission to closure. Every change is an appended event
  * (who, what, when, from which step); the case item holds the current picture.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
 export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);

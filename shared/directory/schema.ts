@@ -3,7 +3,7 @@
  * their SOP, complaint categories and the people in each role, and the office calendar.
  * It is configuration an admin maintains; validated at load.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalizedText } from '../sop/schema';
 import { OfficeCalendarConfig } from '../calendar/config';
 

@@ -223,11 +223,25 @@ export class RecapBuilder {
 
   add(c: CaseRecord): void {
     const { calendar, period } = this.opts;
+    const start = period.start.getTime();
+    const end = period.end.getTime();
+    // The totals and the case's agency ask the same working-day spans: each is counted once per case.
+    const spans = new Map<string, number>();
+    const workingDays = (from: string, to: Date) => {
+      const key = `${from}|${to.getTime()}`;
+      let days = spans.get(key);
+      if (days === undefined) spans.set(key, (days = calendar.officeMinutesBetween(new Date(from), to) / this.dayMinutes));
+      return days;
+    };
     const ctx = {
-      within: (iso: string | undefined) => !!iso && new Date(iso) >= period.start && new Date(iso) < period.end,
+      within: (iso: string | undefined) => {
+        if (!iso) return false;
+        const at = Date.parse(iso);
+        return at >= start && at < end;
+      },
       end: period.end,
-      ageWorkingDays: (from: string) => calendar.officeMinutesBetween(new Date(from), period.end) / this.dayMinutes,
-      handlingWorkingDays: (from: string, to: string) => calendar.officeMinutesBetween(new Date(from), new Date(to)) / this.dayMinutes,
+      ageWorkingDays: (from: string) => workingDays(from, period.end),
+      handlingWorkingDays: (from: string, to: string) => workingDays(from, new Date(to)),
     };
     this.totals.add(c, ctx);
     const agencyId = c.routedAgencyId ?? c.agencyId;

@@ -3,7 +3,7 @@
  * for a public complaint, as data. The compiler in `statemachines/` turns one SOP into one
  * Step Functions state machine; nothing in code is specific to an agency.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A text in Bahasa Indonesia (`id`, the default) and English (`en`). */
 export const LocalizedText = z.object({ id: z.string().min(1), en: z.string().min(1) });

@@ -7,7 +7,7 @@
  * `suppressingMailer` is the other half: the Mailer every handler uses consults the list first.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseEventType, CaseRecord } from '../case/model';
 import type { Person } from '../directory/schema';
 import { renderEmail } from '../email/templates';

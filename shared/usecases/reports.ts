@@ -82,7 +82,7 @@ export async function* casesOfPeriod(deps: Pick<Deps, 'store' | 'directory' | 'c
   const agencies = agencyId ? [agencyId] : deps.directory.agencies.map((a) => a.id);
   for (const id of agencies) {
     for (const status of OPEN_STATUSES) {
-      for await (const c of deps.store.casesByAgencyStatus(id, status)) if (before(c)) yield c;
+      for await (const c of deps.store.casesByAgencyStatus(id, status, period.start)) if (before(c)) yield c;
     }
   }
   for (const month of monthsAfter(period, deps.calendar.localDate(now).slice(0, 7))) {

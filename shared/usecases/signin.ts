@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashKey, isWellFormedKey } from '../case/keys';
 import type { Directory, Person } from '../directory/schema';
 import { findPerson } from '../directory/resolve';

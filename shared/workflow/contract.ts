@@ -7,7 +7,7 @@
  * Every handler is idempotent, keyed by (caseId, stepId or state, visit): Lambda retries on
  * AWS and resumed executions on the local runtime re-enter states.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Placeholders in the generated ASL, substituted by CDK `definitionSubstitutions` with the

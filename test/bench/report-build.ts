@@ -21,8 +21,9 @@ async function main(): Promise<void> {
   let peakRss = base.rss;
   let ticks = 0;
   const sampler = setInterval(() => {
-    // Every tenth sample after a full GC: what is really held, not garbage waiting to be collected.
-    if (++ticks % 10 === 0) { gc(); peakLive = Math.max(peakLive, process.memoryUsage().heapUsed); }
+    // Once a second after a full GC: what is really held, not garbage waiting to be collected. (Every
+    // 100 ms, as before, the forced collections took a fifth of the build's time.)
+    if (++ticks % 100 === 0) { gc(); peakLive = Math.max(peakLive, process.memoryUsage().heapUsed); }
     const m = process.memoryUsage();
     peakHeap = Math.max(peakHeap, m.heapUsed);
     peakRss = Math.max(peakRss, m.rss);

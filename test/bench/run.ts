@@ -15,16 +15,20 @@
 import '../../infra/local/polyfills';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoClient } from '../../functions/adapters/clients';
+import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamoClient, withoutSdkLogging } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
+import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
+import { actOnNewestTask, complaint, replyKey, type TestRuntime } from '../support/runtime';
+import { bundle, functionEntries, medianInits, tempOutRoot, type Bundle } from './coldstart';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -147,7 +151,117 @@ async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to
   }));
 }
 
-export const sections: Record<string, { title: string; run(ctx: BenchContext): Promise<void> }> = {
+/** The test support's calls (mailbox, clock, public API) over a runtime the bench started. */
+function asTestRuntime(runtime: Runtime): TestRuntime {
+  const call: TestRuntime['call'] = async (method, path, body) => {
+    const res = await fetch(`${runtime.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+    const text = await res.text();
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  const mail = async () => (await call('GET', '/_local/mail')).body as import('../../infra/local/ses').StoredMail[];
+  return {
+    ...runtime, dataDir: '', call, mail,
+    taskKeys: async () => (await mail()).filter((m) => /^(Tugas baru|New task|Tugas dialihkan kepada Anda|Task handed to you):/.test(m.subject)).map((m) => m.links.find((l) => l.includes('/tasks/'))?.split('/tasks/')[1]).filter((k): k is string => !!k),
+    advance: async (duration) => { const res = await call('POST', '/_local/clock', { advance: duration }); if (res.status !== 200) throw new Error(`clock: ${res.text}`); },
+    dispose: async () => undefined,
+  };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+/**
+ * The Query the report makes, bare: every page of the month indexes the November recap reads
+ * (received in November, ended in November, received in October), items counted, not decoded.
+ */
+async function bareQueryRate(dynamo: DynamoDBClient, table: string): Promise<{ items: number; seconds: number }> {
+  const started = performance.now();
+  let items = 0;
+  for (const partition of ['MONTH#2026-11', 'ENDED#2026-11', 'MONTH#2026-10']) {
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(new QueryCommand({ TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: { ':p': { S: partition }, ':a': { S: 'perpus-muba#' } }, ExclusiveStartKey }));
+      items += page.Items?.length ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+  return { items, seconds: (performance.now() - started) / 1000 };
+}
+
+export const sections: Record<string, { title: string; runtime?: false; run(ctx: BenchContext): Promise<void> }> = {
+  cost: {
+    title: `what one case costs on AWS, per SOP, counted on the local runtime along the normal path and the fully escalated one; priced at ${PRICES.region} list prices (${PRICES.asOf})`,
+    async run({ runtime, print }) {
+      const rt = asTestRuntime(runtime);
+      const meter: Meter = { readUnits: 0, writeUnits: 0, calls: 0 };
+      const stop = meterDynamo(dynamoClient(), meter);
+      const started: string[] = [];
+      const start = runtime.engine.startExecution.bind(runtime.engine);
+      runtime.engine.startExecution = async (params) => { const r = await start(params); started.push(r.executionArn); return r; };
+      const paths: [string, string, string][] = [['perpus-muba', 'layanan', 'perpustakaan-muba'], ['dukcapil-mura', 'ktp-el', 'dukcapil-mura'], ['kominfo-muara-enim', 'pelayanan-publik', 'sp4n-lapor-muara-enim'], ['dinkes-muba', 'pelayanan', 'dinkes-muba']];
+      print(`  ${'SOP'.padEnd(22)} ${'path'.padEnd(9)} transitions  lambdas  RRU    WRU    emails  $/1,000 cases (Step Functions)`);
+      for (const [agencyId, category, sopId] of paths) {
+        for (const escalated of [false, true]) {
+          started.length = 0;
+          Object.assign(meter, { readUnits: 0, writeUnits: 0, calls: 0 });
+          const mailBefore = (await rt.mail()).length;
+          let httpCalls = 0;
+          const call = async (method: string, path: string, body?: unknown) => { httpCalls++; return rt.call(method, path, body); };
+          const filed = await call('POST', '/api/complaints', complaint(agencyId, category));
+          if (filed.status !== 201) throw new Error(`file: ${filed.text}`);
+          await runtime.engine.waitForIdle();
+          const trackingId = filed.body.trackingId as string;
+          for (let step = 0; step < 15; step++) {
+            if ((await call('GET', `/api/complaints/${trackingId}`)).body.status === 'resolved') break;
+            if (escalated) { await rt.advance('P40D'); await runtime.engine.waitForIdle(); }
+            httpCalls += 2; // the task page's GET and the POST that acts
+            await actOnNewestTask(rt);
+          }
+          const key = await replyKey(rt);
+          await call('POST', `/api/complaints/${trackingId}/feedback`, { key, satisfied: true, rating: 5 });
+          await runtime.engine.waitForIdle();
+          const history = started.flatMap((arn) => runtime.engine.getExecutionHistory(arn));
+          const cost: CaseCost = {
+            transitions: history.filter((h) => h.type.endsWith('StateEntered')).length,
+            lambdas: history.filter((h) => h.type === 'TaskStateEntered').length + httpCalls,
+            readUnits: meter.readUnits, writeUnits: meter.writeUnits,
+            emails: (await rt.mail()).length - mailBefore,
+          };
+          const $ = dollarsPer1000(cost);
+          print(`  ${sopId.padEnd(22)} ${(escalated ? 'escalated' : 'normal').padEnd(9)} ${String(cost.transitions).padStart(11)}  ${String(cost.lambdas).padStart(7)}  ${cost.readUnits.toFixed(1).padStart(5)}  ${cost.writeUnits.toFixed(0).padStart(5)}  ${String(cost.emails).padStart(6)}  $${$.total.toFixed(2)} ($${$.stepFunctions.toFixed(2)}, ${((100 * $.stepFunctions) / $.total).toFixed(0)} %)`);
+        }
+      }
+      stop();
+      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on; load average ${loadAverage()})`);
+    },
+  },
+  coldstart: {
+    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init over 10 fresh processes, beside a DynamoDB-client-only handler',
+    runtime: false,
+    async run({ print }) {
+      const out = tempOutRoot();
+      try {
+        const baseline = bundle('baseline', 'test/bench/baseline-dynamodb-handler.ts', out.dir);
+        const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir);
+        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
+        print(`  load average ${loadAverage()} (before)`);
+        const all = [baseline, ...functions, probe];
+        const inits = await medianInits(all.map((b) => b.file));
+        const baseInit = inits[0]!;
+        const row = (b: Bundle, init: number) => `  ${b.name.padEnd(22)} ${kib(b.bytes).padStart(7)}  map ${kib(b.mapBytes).padStart(7)}  init ${init.toFixed(1).padStart(6)} ms  ${(init / baseInit).toFixed(2)}×`;
+        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)}  ${'source map'.padStart(11)}  ${'median init'.padStart(14)}  × baseline`);
+        print(row(baseline, baseInit) + '  (imports only @aws-sdk/client-dynamodb)');
+        functions.forEach((b, i) => print(row(b, inits[i + 1]!)));
+        print(row(probe, inits.at(-1)!) + '  (the baseline + Powertools Metrics + Parameters/SSM: what they would add)');
+        const sizes = functions.map((b) => b.bytes);
+        print(`  bundles ${kib(Math.min(...sizes))}–${kib(Math.max(...sizes))}; init ${(Math.min(...inits.slice(1, -1)) / baseInit).toFixed(2)}–${(Math.max(...inits.slice(1, -1)) / baseInit).toFixed(2)}× the baseline (10 rounds, interleaved); load average ${loadAverage()} (after)`);
+      } finally {
+        out.remove();
+      }
+    },
+  },
   intake: {
     title: `complaints filed per second, ${CLIENTS} concurrent clients for ${SECONDS} s, beside bare PutItem on the same dynalite`,
     async run({ runtime, print }) {
@@ -231,9 +345,15 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
         loaded = size;
         print(`  ${size} cases loaded (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
         // Not spawnSync: dynalite runs in this process and must go on answering the child.
-        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+        // BENCH_REPORT_PROFILE=<dir>: a CPU profile of the build (open it in Chrome DevTools, or read its JSON).
+        const profile = process.env.BENCH_REPORT_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_REPORT_PROFILE}`] : [];
+        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', ...profile, join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
         const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; baseHeap: number; peakHeap: number; peakLive: number; baseRss: number; peakRss: number; rows: number; xlsxRows: number; csvIncluded: boolean; attachments: { name: string; bytes: number }[]; chartBytes: number };
         print(`  ${String(size).padStart(7)} cases: report in ${r.seconds.toFixed(1)} s (${(size / r.seconds).toFixed(0)} cases/s); live heap ${mib(r.baseHeap)} → peak ${mib(r.peakLive)} after GC (heap peak ${mib(r.peakHeap)} with garbage), RSS ${mib(r.baseRss)} → ${mib(r.peakRss)}`);
+        const bareClient = withoutSdkLogging(new DynamoDBClient({}));
+        const bare = await bareQueryRate(bareClient, process.env.TABLE_NAME!);
+        bareClient.destroy();
+        print(`           bare paged Query of the same index partitions on the same dynalite: ${bare.items} items in ${bare.seconds.toFixed(1)} s (${(bare.items / bare.seconds).toFixed(0)} items/s: the SDK's Query, pages decoded to AttributeValues, nothing more); the report takes ${(r.seconds / bare.seconds).toFixed(1)}× as long over the same items; load average ${loadAverage()}`);
         print(`           ${r.rows} rows in the period, ${r.xlsxRows} in the workbook, CSV ${r.csvIncluded ? 'attached' : 'left out (over the email budget)'}; ${r.attachments.map((a) => `${a.name.split('.').pop()} ${mib(a.bytes)}`).join(', ')}, chart ${(r.chartBytes / 1024).toFixed(1)} KiB`);
       }
       dynamo.destroy();
@@ -244,6 +364,10 @@ export const sections: Record<string, { title: string; run(ctx: BenchContext): P
 async function runSection(name: string): Promise<void> {
   const section = sections[name];
   if (!section) throw new Error(`No bench section "${name}"; there are: ${Object.keys(sections).join(', ')}`);
+  if (section.runtime === false) {
+    console.log(`\n## ${name}: ${section.title}`);
+    return section.run({ runtime: undefined as never, print: (line) => console.log(line) });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), `tanggap-bench-${name}-`));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   // The intake bench files thousands of complaints from loopback: one client to the rate limit.

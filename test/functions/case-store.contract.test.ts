@@ -322,6 +322,10 @@ describe.each(stores)('%s', (_name, make) => {
     for (const c of [late, december, early, elsewhere]) await store.createCase(c, submitted(c));
 
     expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'in_progress')))).toEqual([early.caseId, late.caseId]);
+    // Submitted before an instant: every such case, whatever the offset it was written with (a store may give later ones too).
+    const before = ids(await collect(store.casesByAgencyStatus(agencyId, 'in_progress', new Date('2026-11-02T02:00:01Z'))));
+    expect(before).toContain(early.caseId);
+    expect(ids(await collect(store.casesByAgencyStatus(agencyId, 'in_progress', new Date('2026-10-30T00:00:00Z'))))).not.toContain(early.caseId);
     expect(ids(await collect(store.casesByMonth('2026-11', agencyId)))).toEqual([early.caseId, late.caseId]);
     expect(ids(await collect(store.casesByMonth('2026-12')))).toContain(december.caseId);
     // Ordered by the instant, whatever the offset it was written with.

@@ -279,8 +279,9 @@ export class MemoryCaseStore implements CaseStore {
     return true;
   }
 
-  async *casesByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseRecord> {
-    yield* this.sorted((c) => (c.agencyId === agencyId && c.status === status ? `${c.submittedAt}#${c.caseId}` : undefined));
+  async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
+    const wanted = (c: CaseRecord) => c.agencyId === agencyId && c.status === status && (!submittedBefore || Date.parse(c.submittedAt) < submittedBefore.getTime());
+    yield* this.sorted((c) => (wanted(c) ? `${c.submittedAt}#${c.caseId}` : undefined));
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {

@@ -2,6 +2,9 @@ import { sops, getSop } from '../../shared/sops';
 import { parseSop, InvalidSop } from '../../shared/sop/validate';
 import { EscalationRung, rungGrant, type SopInput } from '../../shared/sop/schema';
 import lapor from '../../shared/sops/sp4n-lapor-muara-enim.sop.json';
+import { readFileSync } from 'node:fs';
+import { validatedJson, validatedPath } from '../../shared/sops/build';
+import { sopSources } from '../../shared/sops/sources';
 
 const limitOf = (sopId: string, stepId: string) => getSop(sopId).steps.find((s) => s.id === stepId)?.limit;
 
@@ -124,5 +127,15 @@ describe('what an escalated official may do through their link', () => {
     expect(rungs.length).toBeGreaterThan(10);
     expect(rungs.filter((r) => r.grant !== undefined)).toEqual([]);
     expect(rungs.map((r) => [r.notify, rungGrant(r)])).toEqual(rungs.map((r) => [r.notify, r.notify === 'superior' || r.notify === 'head' ? 'act' : 'view']));
+  });
+});
+
+describe('the pre-validated SOPs the handlers load (shared/sops/validated.json)', () => {
+  test('are exactly what validating the SOP sources gives (else: npm run compile-sops)', () => {
+    expect(readFileSync(validatedPath, 'utf8')).toBe(validatedJson());
+  });
+
+  test('every shipped SOP source passes the schema and the cross-checks', () => {
+    expect(sopSources.map((s) => parseSop(s).id).sort()).toEqual(sops.map((s) => s.id).sort());
   });
 });

@@ -7,7 +7,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { FunctionAccess } from '../access';
 import { Naming } from '../naming';
 import { stateMachineNameOf } from './state-machine-names';
+import { lambdaBundling, lambdaEnvironment } from './bundling';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 
@@ -76,20 +77,8 @@ export class TanggapFunction extends Construct {
       logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        sourceMap: true,
-        minify: true,
-        // The SDK v3 is in the runtime; bundling our pinned clients keeps behaviour identical to the tests.
-        externalModules: [],
-      },
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'tanggap',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      bundling: lambdaBundling,
+      environment: { ...lambdaEnvironment },
     });
   }
 
