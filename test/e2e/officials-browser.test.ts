@@ -6,12 +6,11 @@
  * citizen's tracking page of that complaint at the same size, in both languages. With SCREENSHOTS=<dir>
  * the pages are saved there as PNG, to look at.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
-
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 
 const SHOTS = process.env.SCREENSHOTS;
 let trackingId = '';
@@ -19,7 +18,7 @@ let rt: TestRuntime;
 let browser: Browser;
 beforeAll(async () => {
   rt = await startTestRuntime({ clockStart: new Date('2026-12-07T02:00:00Z') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

@@ -3,17 +3,15 @@
  * form, file a complaint, open the mailbox, click the task link in each email and act, then the
  * reporter's reply page and rating, then the clock. Only what a person clicks and types.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { startTestRuntime, type TestRuntime } from '../support/runtime';
-
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 
 let rt: TestRuntime;
 let browser: Browser;
 beforeAll(async () => {
   rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
