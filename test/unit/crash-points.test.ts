@@ -9,6 +9,7 @@
  * being marked sent sends that email once more — with links that work.
  */
 import { parseComplaint } from '../../shared/case/complaint';
+import { taskSlot, type GivenDecision } from '../../shared/case/task';
 import type { Deps } from '../../shared/usecases/deps';
 import { submitComplaint } from '../../shared/usecases/complaints';
 import { computeStepDeadlines, notify, openTask, recordOutcome } from '../../shared/usecases/workflow';
@@ -53,6 +54,11 @@ async function waitingAt(deps: Deps, stepId = 'catat'): Promise<{ caseId: string
   return { caseId, sla };
 }
 const decision = (action: string, fields: Record<string, string>, personId: string, role: string) => ({ action, fields, actor: { personId, role }, decidedAt: later });
+/** Stores a decision on its task as the task page does before delivering it (the texts never travel to the execution). */
+async function give(deps: Deps, caseId: string, slot: string, given: GivenDecision): Promise<void> {
+  const task = (await deps.store.getTask(caseId, slot))!;
+  await deps.store.updateTask(caseId, slot, task.version, { status: 'done', decidedAt: later, given });
+}
 /** The library case answered at `solusi` (the response recorded, the reply window computed). */
 async function answered(deps: Deps): Promise<string> {
   const { caseId, sla } = await waitingAt(deps, 'solusi');
@@ -107,6 +113,17 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
   ['outcome stepDone with a response', async (d) => {
     const { caseId, sla } = await waitingAt(d, 'solusi');
     return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'solusi', visit: 1, sla, decision: decision('respond', { response: 'Sudah "diperbaiki".\nTerima kasih \\o/' }, 'perpus-kabid', 'kabid-layanan') } };
+  }],
+  ['outcome stepDone, the texts stored on the task and only the action delivered', async (d) => {
+    const { caseId, sla } = await waitingAt(d, 'solusi');
+    await give(d, caseId, taskSlot('official', 'solusi', 1), { kind: 'official', action: 'respond', fields: { response: 'Sudah "diperbaiki".\nTerima kasih \\o/ 😀' }, actor: { personId: 'perpus-kabid', role: 'kabid-layanan' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'solusi', visit: 1, sla, decision: { action: 'respond' } } };
+  }],
+  ['outcome reporterFeedback, the reply stored on the task and only the flags delivered', async (d) => {
+    const caseId = await answered(d);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-r', kind: 'reporterReply', stepId: 'solusi', visit: 1 });
+    await give(d, caseId, taskSlot('reporterReply', 'solusi', 1), { kind: 'reporter', satisfied: false, comment: 'Belum "selesai".\n\\ <b>', at: later });
+    return { outcome: { ...base(caseId, later), kind: 'reporterFeedback', stepId: 'solusi', visit: 1, feedback: { satisfied: false, at: later } } };
   }],
   ['outcome phaseDone', async (d) => {
     const { caseId, sla } = await inPhase(d);
