@@ -18,6 +18,16 @@ import { continueBy, successorName } from '../../shared/workflow/executions';
 
 const START = new Date('2026-11-23T02:00:00.000Z');
 
+/** Loads the SOP's generated machine into the engine, starts `case-1` on it and lets it settle. */
+async function startCase(engine: LocalStepFunctions, clock: VirtualClock, sop: Sop): Promise<{ stateMachineArn: string; executionArn: string }> {
+  clock.settle = () => engine.waitForIdle();
+  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
+  engine.resume();
+  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
+  await engine.waitForIdle();
+  return { stateMachineArn, executionArn };
+}
+
 function fieldsFor(sop: Sop, stepId: string): Record<string, string> {
   const action = sop.steps.find((s) => s.id === stepId)!.actions[0]!;
   const fields: Record<string, string> = {};
@@ -77,11 +87,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
-  clock.settle = () => engine.waitForIdle();
-  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
-  engine.resume();
-  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
-  await engine.waitForIdle();
+  const { executionArn } = await startCase(engine, clock, sop);
 
   await answerAlongNormalPath(sop, tasks, 0, executionArn);
 
@@ -111,11 +117,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone clim
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
-  clock.settle = () => engine.waitForIdle();
-  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
-  engine.resume();
-  await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
-  await engine.waitForIdle();
+  await startCase(engine, clock, sop);
   await clock.advance('P5D');
 
   const clockNotices = notices.filter((n) => n.template === 'reminder' || n.template === 'escalation');
@@ -159,11 +161,9 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
-  clock.settle = () => engine.waitForIdle();
-  stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
-  engine.resume();
-  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
-  await engine.waitForIdle();
+  const started = await startCase(engine, clock, sop);
+  stateMachineArn = started.stateMachineArn;
+  const { executionArn } = started;
   const first = tasks[0]!;
 
   // Act: nobody acts for 360 days, up to the hand-over instant.
@@ -217,11 +217,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing 
       [WorkflowFunction.notify]: async () => ({}),
     },
   });
-  clock.settle = () => engine.waitForIdle();
-  const stateMachineArn = engine.createStateMachine(sop.id, readFileSync(join(__dirname, '../../statemachines', `${sop.id}.asl.json`), 'utf8'));
-  engine.resume();
-  const { executionArn } = await engine.startExecution({ stateMachineArn, name: 'case-1', input: JSON.stringify({ caseId: 'case-1', sopId: sop.id }) });
-  await engine.waitForIdle();
+  const { executionArn } = await startCase(engine, clock, sop);
 
   // Act: the first step is decided; recording it fails, on every retry (their backoff runs on the virtual clock).
   await answerAlongNormalPath(sop, tasks, 0, executionArn);
