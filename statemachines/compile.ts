@@ -2,18 +2,20 @@
  * The compiler: one SOP (shared/sop/schema.ts) → one Standard state machine in Amazon States
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
- * Shape, per human step S (statemachines/README.md has every shape: phases, the reporter, closing):
+ * Shape, per human step S with a limit (statemachines/README.md has every shape: phases, the
+ * reporter, closing) — eight states entered per visit decided in time, every one of them doing work:
  *
- *   S: visit      Pass      $.visits.S.n += 1 (the visit number keys every handler's idempotency)
- *   S: deadlines  Task      deadlines handler → $.sla (absolute instants from the office calendar)
- *   S             Parallel  race of two branches:
- *                   work:  S: open task (.waitForTaskToken) → S: step done (Pass) → S: finish (Fail StepDone)
+ *   S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
+ *                           (`States.MathAdd` in its Parameters; it answers {visit, …deadlines}, kept as
+ *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency)
+ *   S             Parallel  race of three branches:
+ *                   work:  S: open task (.waitForTaskToken; ResultSelector keeps only the action id) → S: finish (Fail StepDone, cause = the action id)
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
- *                 Catch StepDone → $.decision → S: decision (Pass: decode the decision the work branch
- *                 carried out in its error cause) → S: decision: restore (Pass: unwrap it)
+ *                   hand over: Wait $.run.continueBy → continue as new
+ *                 Catch StepDone → $.decision ({Error, Cause}: the cause is the action id itself)
  *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
- *   S: keep action Pass     $.decision = { action } (an execution started before carried texts too)
- *   S: route      Choice    on $.decision.action → the action's target
+ *   S: route      Choice    on $.decision.Cause → the action's target (a step with one action has none:
+ *                           its record goes straight on; the handler refuses an action the step lacks)
  *
  * Finishing the work fails its branch with StepDone, which stops the clock branch at once: no
  * reminder or escalation after the work is done, and the next step never waits for the clock.
@@ -22,7 +24,7 @@
  * with PhaseDone carrying where to go next.
  *
  * Continue-as-new: every wait for a person (each step's race, the reporter's question and reply
- * window) has one more branch that waits for `$.lifetime.continueBy` (360 days after the execution
+ * window) has one more branch that waits for `$.run.continueBy` (360 days after the execution
  * started), hands the case over to a successor execution and fails with ContinueAsNew, caught at the
  * top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
  * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
@@ -86,9 +88,24 @@ const MAX_STATE_NAME = 80;
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
 /** JSONPath-safe key of an id (step ids carry dashes). */
 const key = (id: string) => id.replace(/-/g, '_');
-const visitPath = (id: string) => `$.visits.${key(id)}.n`;
-/** Where a phase's deadlines live while it runs (contract: `$.phaseSla.<phaseId>`). */
-const phaseSlaPath = (id: string) => `$.phaseSla.${key(id)}`;
+/**
+ * What an execution keeps of its own (`$.run`): when it hands over (`continueBy`), the latest visit
+ * of every step, phase and reply window (`visits.<id>`: its number `n`, its deadlines `sla`, a
+ * phase's `entry`), the step that answered the reporter (`answered.stepId`) and the way out of the
+ * phase just left (`exit`). One object, so that `Record start` sets it in one task and a phase
+ * carries it out of its race in one error cause.
+ */
+const RUN = '$.run';
+const visitOf = (id: string) => `${RUN}.visits.${key(id)}`;
+const visitPath = (id: string) => `${visitOf(id)}.n`;
+/** The number of the visit about to begin: counted by the task that starts it, never by a Pass of its own. */
+const nextVisit = (id: string) => `States.MathAdd(${visitPath(id)}, 1)`;
+/** Where a step's, a phase's or a reply window's deadlines live during its visit. */
+const slaPath = (id: string) => `${visitOf(id)}.sla`;
+/** The step whose answer the reporter's window is about (set by that step's record task). */
+const ANSWERED = `${RUN}.answered.stepId`;
+/** Where a phase's way out is noted before its visit counters leave its race. */
+const EXIT = `${RUN}.exit`;
 
 /** Adds states to a States object; two states of one name would silently shadow each other. */
 function merge(into: Record<string, AslState>, from: Record<string, AslState>): void {
@@ -110,23 +127,24 @@ const names = {
   deadlines: (id: string) => `${id}: deadlines`,
   race: (id: string) => id,
   open: (id: string) => `${id}: open task`,
-  done: (id: string) => `${id}: step done`,
   finish: (id: string) => `${id}: finish`,
-  decision: (id: string) => `${id}: decision`,
   record: (id: string) => `${id}: record`,
-  keepAction: (id: string) => `${id}: keep action`,
   route: (id: string) => `${id}: route`,
-  toReporter: (id: string) => `${id}: answer to reporter`,
+  /** A successor taking the visit up again: uncounts it, for the counting task to count it once more. */
+  resumeVisit: (id: string) => `${id}: resume`,
   ask: (id: string) => `${id}: ask reporter`,
   enterPhase: (phase: string, step: string) => `${phase}: enter at ${step}`,
   resumePhase: (phase: string, step: string) => `${phase}: resume at ${step}`,
   exitPhase: (phase: string, target: string) => `${phase}: leave to ${target}`,
+  pack: (phase: string) => `${phase}: pack`,
   waitToContinue: (owner: string) => `${owner}: wait to continue`,
   continueAsNew: (owner: string) => `${owner}: continue as new`,
   continued: (owner: string) => `${owner}: continued`,
   parked: (state: string) => `${state}: parked`,
 };
 const REPORTER = 'reporter';
+/** The first state of the reporter's reply window: the task that counts its visit and computes its deadline. */
+const REPORTER_DEADLINE = 'Reporter window: deadline';
 /** Where an execution ends once its successor has the case. */
 const CONTINUED = 'Continued as new';
 /** How a phase's entry Choice is told to take a step up again without counting a visit (ids are slugs: no clash). */
@@ -140,6 +158,8 @@ class Compiler {
   private readonly gotos: Set<string>;
   /** Where a successor execution goes back in, by the visit counter id of the wait it was in. */
   private readonly resumeAt: { at: string; next: string }[] = [];
+  /** Whether some Choice of the top level, or of a phase's work branch, can fall to "unknown decision". */
+  private readonly unknownUsed = new Set<string>();
 
   constructor(private readonly sop: Sop) {
     this.stepById = new Map(sop.steps.map((s) => [s.id, s]));
@@ -151,23 +171,8 @@ class Compiler {
     const sop = this.sop;
     checkIntrinsicIds(sop);
     const start = sop.startAt ?? sop.steps[0]!.id;
-    const visits: Record<string, { n: number }> = {};
-    const asking = sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter')).map((st) => `${st.id}-ask`);
-    const counted = [...sop.steps.map((s) => s.id), ...sop.phases.map((p) => p.id), ...asking, ...(this.gotos.has('@reporter') ? [REPORTER] : [])];
-    for (const id of counted) visits[key(id)] = { n: 0 };
-
     const top = this.states;
-    top['Start'] = { Type: 'Pass', Comment: 'Every visit counter starts at 0.', Result: visits, ResultPath: '$.visits', Next: 'Record start' };
-    // Returns when this execution hands over to a successor (`$.lifetime.continueBy`).
-    top['Record start'] = this.lambda('outcome', { ...base, kind: 'started' }, '$.lifetime', 'Resuming?');
-    top['Resuming?'] = {
-      Type: 'Choice',
-      Comment: 'A successor execution (continue-as-new) goes back to where its predecessor waited; the reporter was acknowledged then.',
-      Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }],
-      Default: 'Acknowledge',
-    };
-    top['Acknowledge'] = this.notify({ template: 'acknowledgement' }, this.entry(start, undefined));
-
+    merge(top, this.start(start));
     // Steps outside phases are top-level; a phase's steps live in its race's work branch.
     for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id))) merge(top, this.step(step, undefined));
     for (const phase of sop.phases) merge(top, this.phase(phase));
@@ -176,69 +181,101 @@ class Compiler {
     if (this.gotos.has('@reporter')) merge(top, this.reporterWindow());
     merge(top, this.closing());
     merge(top, this.resume());
-    for (const step of sop.steps) {
-      for (const action of step.actions) {
-        if (action.goto === '@reporter') top[names.toReporter(step.id)] = {
-          Type: 'Pass', Result: step.id, ResultPath: '$.answeredBy', Next: names.visit(REPORTER),
-        };
-      }
-    }
     parkFailedTasks(top);
     checkNames(top);
-    checkReachable({ StartAt: 'Start', States: top });
+    checkReachable({ StartAt: 'Record start', States: top });
     return {
       Comment: `${sop.title.id} — ${sop.source.office} (SOP ${sop.source.number}). Generated from shared/sops/${sop.id}.sop.json by statemachines/compile.ts; do not edit.`,
-      StartAt: 'Start',
+      StartAt: 'Record start',
       TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
       States: top,
     };
+  }
+
+  /**
+   * The start: `Record start` answers when this execution hands over, and its ResultSelector sets
+   * every visit counter to 0 beside it (`$.run`), so no Pass of its own is needed; a successor
+   * (`$.resume`) goes back to where its predecessor waited, a new case acknowledges the reporter.
+   */
+  private start(first: string): Record<string, AslState> {
+    const visits: Record<string, { n: number }> = {};
+    const asking = this.sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter')).map((st) => `${st.id}-ask`);
+    const counted = [...this.sop.steps.map((s) => s.id), ...this.sop.phases.map((p) => p.id), ...asking, ...(this.gotos.has('@reporter') ? [REPORTER] : [])];
+    for (const id of counted) visits[key(id)] = { n: 0 };
+    return {
+      'Record start': this.lambda('outcome', { ...base, kind: 'started' }, RUN, 'Resuming?', { 'continueBy.$': '$.continueBy', visits }),
+      'Resuming?': {
+        Type: 'Choice',
+        Comment: 'A successor execution (continue-as-new) goes back to where its predecessor waited; the reporter was acknowledged then.',
+        Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }],
+        Default: 'Acknowledge',
+      },
+      Acknowledge: this.notify({ template: 'acknowledgement' }, this.entry(first, undefined)),
+    };
+  }
+
+  /** The first state of a visit of `step`: the task that counts it (its deadlines), or the Pass that does when it has no limit. */
+  private startOf(step: Step): string {
+    return step.limit ? names.deadlines(step.id) : names.visit(step.id);
+  }
+
+  /** Where a successor takes a visit of `step` up again: uncounting it first when its deadlines task counts. */
+  private resumeOf(step: Step): string {
+    return step.limit ? names.resumeVisit(step.id) : names.race(step.id);
   }
 
   /** The state that begins `stepId` when coming from `fromPhase` (undefined: from the top level). */
   private entry(stepId: string, fromPhase: Phase | undefined): string {
     const phase = this.phaseOf.get(stepId);
     if (phase && phase !== fromPhase) return names.enterPhase(phase.id, stepId);
-    return names.visit(stepId);
+    return this.startOf(this.stepById.get(stepId)!);
   }
 
-  /** The state an action leads to, from a step that may be inside a phase. */
-  private target(step: Step, action: Action, phase: Phase | undefined): string {
-    const local = (() => {
-      switch (action.goto) {
-        case '@reporter': return names.toReporter(step.id);
-        case '@askReporter': return names.visit(`${step.id}-ask`);
-        case '@reject': return 'Rejected: record';
-        case '@close': return 'Closed by official';
-        default: return this.entry(action.goto, phase);
-      }
-    })();
-    // Leaving the phase's work branch (every terminal target, the reporter's question included):
-    // carry the target out through PhaseDone.
-    if (phase && (action.goto.startsWith('@') || this.phaseOf.get(action.goto) !== phase)) {
-      return names.exitPhase(phase.id, local);
+  /** Where an action leads, seen from the step's own scope (inside its phase's work branch or the top level). */
+  private localTarget(step: Step, action: Action, phase: Phase | undefined): string {
+    switch (action.goto) {
+      case '@reporter': return REPORTER_DEADLINE;
+      case '@askReporter': return `${names.ask(step.id)}: window`;
+      case '@reject': return 'Rejected: record';
+      case '@close': return 'Closed by official';
+      default: return this.entry(action.goto, phase);
     }
-    return local;
+  }
+
+  /** Whether an action leaves its step's phase (every terminal target, the reporter's question included). */
+  private leaves(action: Action, phase: Phase | undefined): phase is Phase {
+    return !!phase && (action.goto.startsWith('@') || this.phaseOf.get(action.goto) !== phase);
+  }
+
+  /** Every way out of a phase: the outside states its actions lead to. */
+  private phaseExits(phase: Phase): Set<string> {
+    const exits = new Set<string>();
+    for (const stepId of phase.steps) {
+      const step = this.stepById.get(stepId)!;
+      for (const a of step.actions) if (this.leaves(a, phase)) exits.add(this.localTarget(step, a, phase));
+    }
+    return exits;
+  }
+
+  /**
+   * The state an action leads to. Leaving a phase: its one way out packs the counters at once; with
+   * several, `<phase>: leave to <target>` notes which first.
+   */
+  private target(step: Step, action: Action, phase: Phase | undefined): string {
+    const local = this.localTarget(step, action, phase);
+    if (!this.leaves(action, phase)) return local;
+    return this.phaseExits(phase).size === 1 ? names.pack(phase.id) : names.exitPhase(phase.id, local);
   }
 
   private step(step: Step, phase: Phase | undefined): Record<string, AslState> {
     const s: Record<string, AslState> = {};
     const id = step.id;
     const hasClock = !!step.limit;
-    s[names.visit(id)] = this.increment(id, this.afterVisit(step));
-    const openTask: AslState = {
-      Type: 'Task',
-      Comment: `SOP row ${step.sopNumber}: ${step.name.en}. Waits for the official's decision (SendTaskSuccess).`,
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: {
-        FunctionName: fn('task'),
-        Payload: { ...base, 'taskToken.$': '$$.Task.Token', kind: 'official', stepId: id, 'visit.$': visitPath(id) },
-      },
-      TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
-      ResultPath: '$.decision',
-      Retry: [lambdaRetry, handlerRetry],
-    };
     if (hasClock) {
-      s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'step', id, 'visit.$': visitPath(id) }, '$.sla', names.race(id));
+      s[names.deadlines(id)] = this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
+      s[names.resumeVisit(id)] = this.uncount(id, names.deadlines(id));
+    } else {
+      s[names.visit(id)] = this.increment(id, names.race(id));
     }
     // A step without a limit still races: its task against the hand-over clock alone.
     s[names.race(id)] = {
@@ -247,66 +284,108 @@ class Compiler {
         ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
         : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
       Branches: [
-        {
-          StartAt: names.open(id),
-          States: {
-            [names.open(id)]: { ...openTask, Next: names.done(id) },
-            [names.done(id)]: { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.decision)' }, Next: names.finish(id) },
-            [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
-          },
-        },
-        ...(hasClock ? [this.clock(id, '$.sla', step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) })] : []),
+        this.workBranch(step),
+        ...(hasClock ? [this.clock(id, slaPath(id), step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) })] : []),
         this.continueBranch(id, { kind: 'official', stepId: id, 'visit.$': visitPath(id) }, { at: id }),
       ],
       // Inside a phase, ContinueAsNew goes on up to the phase's race, which the top level catches.
       Catch: [
-        { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.decision(id) },
+        { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.record(id) },
         ...(phase ? [] : [this.continuedCatch()]),
       ],
-      Next: names.decision(id),
+      Next: names.record(id),
     };
-    merge(s, this.decode(names.decision(id), '$.decision', names.record(id)));
-    if (!phase) this.resumeAt.push({ at: id, next: this.afterVisit(step) });
-    s[names.record(id)] = this.lambda('outcome', {
-      ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), 'decision.$': '$.decision', ...(hasClock ? { 'sla.$': '$.sla' } : {}),
-    }, null, names.keepAction(id));
-    // The decision is `{action}` (texts stay on the task record); an older delivery also carried texts: drop them.
-    s[names.keepAction(id)] = { Type: 'Pass', Parameters: { 'action.$': '$.decision.action' }, ResultPath: '$.decision', Next: names.route(id) };
-    s[names.route(id)] = {
-      Type: 'Choice',
-      Choices: step.actions.map((a) => ({ Variable: '$.decision.action', StringEquals: a.id, Next: this.target(step, a, phase) })),
-      Default: phase ? `${phase.id}: unknown decision` : 'Unknown decision',
-    };
+    if (!phase) this.resumeAt.push({ at: id, next: this.resumeOf(step) });
+    s[names.record(id)] = this.recordStep(step, phase);
+    if (step.actions.length > 1) {
+      s[names.route(id)] = {
+        Type: 'Choice',
+        Choices: step.actions.map((a) => ({ Variable: '$.decision.Cause', StringEquals: a.id, Next: this.target(step, a, phase) })),
+        Default: this.unknownDecision(phase),
+      };
+    }
     return s;
+  }
+
+  /**
+   * The work branch of a step's race: the official's task, whose delivery (`{action}`; an older one
+   * carried texts too) is cut to the action id by the task's ResultSelector, and the Fail that ends
+   * the race with that id as its cause. The id is held to INTRINSIC_SAFE_ID, and no intrinsic
+   * touches it on the way: the cause is the id itself, not its JSON.
+   */
+  private workBranch(step: Step): AslBranch {
+    const id = step.id;
+    return {
+      StartAt: names.open(id),
+      States: {
+        [names.open(id)]: {
+          Type: 'Task',
+          Comment: `SOP row ${step.sopNumber}: ${step.name.en}. Waits for the official's decision (SendTaskSuccess).`,
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: {
+            FunctionName: fn('task'),
+            Payload: { ...base, 'taskToken.$': '$$.Task.Token', kind: 'official', stepId: id, 'visit.$': visitPath(id) },
+          },
+          TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
+          ResultSelector: { 'cause.$': '$.action' },
+          ResultPath: '$.decision',
+          Retry: [lambdaRetry, handlerRetry],
+          Next: names.finish(id),
+        },
+        [names.finish(id)]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.decision.cause' },
+      },
+    };
+  }
+
+  /**
+   * A step's record: outcome `stepDone` with the action id the race's cause carried. A step that may
+   * answer the reporter notes itself as `$.run.answered` (the reply window's task is that step's),
+   * from a constant in the ResultSelector: no Pass of its own. With a single action it goes straight
+   * to that action's target.
+   */
+  private recordStep(step: Step, phase: Phase | undefined): AslState {
+    const id = step.id;
+    const answers = step.actions.some((a) => a.goto === '@reporter');
+    const next = step.actions.length === 1 ? this.target(step, step.actions[0]!, phase) : names.route(id);
+    return this.lambda('outcome', {
+      ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), decision: { 'action.$': '$.decision.Cause' }, ...(step.limit ? { 'sla.$': slaPath(id) } : {}),
+    }, answers ? `${RUN}.answered` : null, next, answers ? { stepId: id } : undefined);
+  }
+
+  /** The Fail a route falls to when a decision names an action the step does not have (noted, so it exists only when used). */
+  private unknownDecision(phase: Phase | undefined): string {
+    this.unknownUsed.add(phase?.id ?? '');
+    return phase ? `${phase.id}: unknown decision` : 'Unknown decision';
   }
 
   /** `@askReporter`: a question to the reporter; the step resumes with the answer, or when the window passes. */
   private askReporter(step: Step): Record<string, AslState> {
     const askId = `${step.id}-ask`;
     const race = names.ask(step.id);
+    const window = `${race}: window`;
     const back = this.entry(step.id, undefined);
-    this.resumeAt.push({ at: askId, next: `${race}: window` });
+    this.resumeAt.push({ at: askId, next: names.resumeVisit(race) });
     return {
-      [names.visit(askId)]: this.increment(askId, `${race}: window`),
-      [`${race}: window`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', id: step.id, 'visit.$': visitPath(askId) }, '$.replySla', race),
+      [window]: this.countingDeadlines(askId, { scope: 'replyWindow', id: step.id }, race),
+      [names.resumeVisit(race)]: this.uncount(askId, window),
       [race]: {
         Type: 'Parallel',
         Comment: "The reporter's answer races the reply window; the clock is the agency's no longer.",
         Branches: [
           this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, null),
-          this.windowBranch(race),
+          this.windowBranch(race, slaPath(askId)),
           this.continueBranch(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, { at: askId }),
         ],
+        // Either way back to the same step, as a new visit.
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: record answer` },
-          { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: `${race}: answered` },
+          { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: back },
           this.continuedCatch(),
         ],
-        Next: `${race}: answered`,
+        Next: back,
       },
       // The answer never enters the execution: the feedback use case stored it on the task, outcome records it on the case.
-      [`${race}: record answer`]: this.lambda('outcome', { ...base, kind: 'reporterAnswered', stepId: step.id, 'visit.$': visitPath(askId) }, null, `${race}: answered`),
-      [`${race}: answered`]: { Type: 'Pass', Result: 'answered', ResultPath: '$.done', Next: back },
+      [`${race}: record answer`]: this.lambda('outcome', { ...base, kind: 'reporterAnswered', stepId: step.id, 'visit.$': visitPath(askId) }, null, back),
     };
   }
 
@@ -317,29 +396,30 @@ class Compiler {
     const visit = visitPath(REPORTER);
     this.resumeAt.push({ at: REPORTER, next: `${race}: resume` });
     return {
-      [names.visit(REPORTER)]: this.increment(REPORTER, `${race}: deadline`),
-      // A successor goes back into the window of the step that answered.
-      [`${race}: resume`]: { Type: 'Pass', InputPath: '$.resume.answeredBy', ResultPath: '$.answeredBy', Next: `${race}: deadline` },
-      [`${race}: deadline`]: this.lambda('deadlines', { ...base, scope: 'replyWindow', 'id.$': '$.answeredBy', 'visit.$': visit }, '$.replySla', race),
+      // A successor goes back into the window of the step that answered, the same visit.
+      [`${race}: resume`]: { Type: 'Pass', Parameters: { 'stepId.$': '$.resume.answeredBy' }, ResultPath: `${RUN}.answered`, Next: names.resumeVisit(REPORTER) },
+      [names.resumeVisit(REPORTER)]: this.uncount(REPORTER, REPORTER_DEADLINE),
+      [REPORTER_DEADLINE]: this.countingDeadlines(REPORTER, { scope: 'replyWindow', 'id.$': ANSWERED }, race),
       [race]: {
         Type: 'Parallel',
         Comment: `The reporter may reply within ${this.sop.reporterReply.window.amount} ${this.sop.reporterReply.window.unit}; silence closes the case.`,
         Branches: [
-          this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': '$.answeredBy', 'visit.$': visit }, '$.feedback'),
-          this.windowBranch(race),
-          this.continueBranch(race, { kind: 'reporterReply', 'stepId.$': '$.answeredBy', 'visit.$': visit }, { at: REPORTER, 'answeredBy.$': '$.answeredBy' }),
+          this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, '$.feedback'),
+          this.windowBranch(race, slaPath(REPORTER)),
+          this.continueBranch(race, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, { at: REPORTER, 'answeredBy.$': ANSWERED }),
         ],
         Catch: [
-          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: feedback` },
+          { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: record` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
           this.continuedCatch(),
         ],
-        Next: `${race}: feedback`,
+        Next: `${race}: record`,
       },
-      ...this.decode(`${race}: feedback`, '$.feedback', `${race}: record`),
-      [`${race}: record`]: this.lambda('outcome', { ...base, kind: 'reporterFeedback', 'stepId.$': '$.answeredBy', 'visit.$': visit, 'feedback.$': '$.feedback' }, null, `${race}: keep verdict`),
-      // Only the verdict routes; the rating is on the case now (and an older delivery's comment too).
-      [`${race}: keep verdict`]: { Type: 'Pass', Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback', Next: `${race}: route` },
+      // The flags come decoded straight from the race's cause; the handler answers only the verdict
+      // (`{satisfied}`), which is all that routes: the rating is on the case now (an older delivery's comment too).
+      [`${race}: record`]: this.lambda('outcome', {
+        ...base, kind: 'reporterFeedback', 'stepId.$': ANSWERED, 'visit.$': visit, 'feedback.$': 'States.StringToJson($.feedback.Cause)',
+      }, '$.feedback', `${race}: route`),
       [`${race}: route`]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }],
@@ -348,10 +428,11 @@ class Compiler {
     };
   }
 
+  /** Closing: the outcome, then the reporter's email, which ends the execution itself (`Closed` is where a refused email goes on to). */
   private closing(): Record<string, AslState> {
     const close = (reason: string, name: string, template: 'closing' | 'rejection', end: string): Record<string, AslState> => ({
       [name]: this.lambda('outcome', { ...base, kind: 'closed', reason }, null, `${name}: notify`),
-      [`${name}: notify`]: this.notify({ template }, end),
+      [`${name}: notify`]: this.notify({ template }, end, true),
     });
     const gotos = this.gotos;
     return {
@@ -362,7 +443,7 @@ class Compiler {
       ...(gotos.has('@close') ? close('closed_by_official', 'Closed by official', 'closing', 'Closed') : {}),
       ...(gotos.has('@reject') ? { ...close('rejected', 'Rejected: record', 'rejection', 'Rejected'), Rejected: { Type: 'Succeed' } } : {}),
       Closed: { Type: 'Succeed' },
-      'Unknown decision': { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' },
+      ...(this.unknownUsed.has('') ? { 'Unknown decision': { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' } } : {}),
     };
   }
 
@@ -371,62 +452,58 @@ class Compiler {
     const id = phase.id;
     const inner: Record<string, AslState> = {};
     const entries = this.phaseEntries(phase);
-    // The work branch starts where the phase was entered from outside (`$.phaseEntry`).
+    // The work branch starts where the phase was entered from outside (`$.run.visits.<phase>.entry`).
     // A successor execution takes any of its steps up again, without counting a new visit.
     inner[`${id}: entry`] = {
       Type: 'Choice',
       Choices: [
-        ...entries.map((e) => ({ Variable: '$.phaseEntry', StringEquals: e, Next: names.visit(e) })),
-        ...phase.steps.map((st) => ({ Variable: '$.phaseEntry', StringEquals: resumeEntry(st), Next: this.afterVisit(this.stepById.get(st)!) })),
+        ...entries.map((e) => ({ Variable: `${visitOf(id)}.entry`, StringEquals: e, Next: this.startOf(this.stepById.get(e)!) })),
+        ...phase.steps.map((st) => ({ Variable: `${visitOf(id)}.entry`, StringEquals: resumeEntry(st), Next: this.resumeOf(this.stepById.get(st)!) })),
       ],
-      Default: names.visit(entries[0]!),
+      Default: this.startOf(this.stepById.get(entries[0]!)!),
     };
     for (const stepId of phase.steps) merge(inner, this.step(this.stepById.get(stepId)!, phase));
     // Where the phase's actions lead outside it: one way out each, however many steps lead there.
-    const exits = new Set<string>();
-    for (const stepId of phase.steps) {
-      const step = this.stepById.get(stepId)!;
-      for (const a of step.actions) {
-        const t = this.target(step, a, phase);
-        if (t.startsWith(`${id}: leave to `)) exits.add(t.slice(`${id}: leave to `.length));
-      }
+    const exits = this.phaseExits(phase);
+    if (exits.size > 1) {
+      for (const e of exits) inner[names.exitPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: EXIT, Next: names.pack(id) };
     }
-    for (const e of exits) {
-      inner[names.exitPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseExit', Next: `${id}: work done` };
-    }
-    // Only what the rest of the machine needs leaves the phase: the visit counters and where to go.
-    inner[`${id}: work done`] = { Type: 'Pass', Parameters: { 'visits.$': '$.visits', 'exit.$': '$.phaseExit' }, Next: `${id}: pack` };
-    inner[`${id}: pack`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: `${id}: finish` };
+    // Only what the rest of the machine needs leaves the phase: `$.run` (visit counters, who answered, the way out).
+    inner[names.pack(id)] = { Type: 'Pass', Parameters: { 'cause.$': `States.JsonToString(${RUN})` }, Next: `${id}: finish` };
     inner[`${id}: finish`] = { Type: 'Fail', Error: WorkflowError.phaseDone, CausePath: '$.cause' };
-    inner[`${id}: unknown decision`] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' };
+    if (this.unknownUsed.has(id)) inner[`${id}: unknown decision`] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' };
+    // Entering counts the phase's visit and notes the entry step in one Pass.
     for (const e of entries) {
-      s[names.enterPhase(id, e)] = { Type: 'Pass', Result: e, ResultPath: '$.phaseEntry', Next: names.visit(id) };
+      s[names.enterPhase(id, e)] = { Type: 'Pass', Parameters: { 'n.$': nextVisit(id), entry: e }, ResultPath: visitOf(id), Next: names.deadlines(id) };
     }
     // Resumed: the same phase visit (its deadlines are remembered per visit, so its clock goes on where it was).
     for (const st of phase.steps) {
-      s[names.resumePhase(id, st)] = { Type: 'Pass', Result: resumeEntry(st), ResultPath: '$.phaseEntry', Next: names.deadlines(id) };
+      s[names.resumePhase(id, st)] = { Type: 'Pass', Parameters: { 'n.$': visitPath(id), entry: resumeEntry(st) }, ResultPath: visitOf(id), Next: names.deadlines(id) };
       this.resumeAt.push({ at: st, next: names.resumePhase(id, st) });
     }
-    s[names.visit(id)] = this.increment(id, names.deadlines(id));
-    s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, phaseSlaPath(id), id);
+    s[names.deadlines(id)] = this.lambda('deadlines', { ...base, scope: 'phase', id, 'visit.$': visitPath(id) }, slaPath(id), id);
     s[id] = {
       Type: 'Parallel',
       Comment: `${phase.name.en}: due in ${phase.limit.amount} ${phase.limit.unit} for all its steps.`,
       Branches: [
         { StartAt: `${id}: entry`, States: inner },
-        this.clock(id, phaseSlaPath(id), phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
+        this.clock(id, slaPath(id), phase.escalation ?? this.sop.escalation, { phaseId: id, 'visit.$': visitPath(id) }),
       ],
-      Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: decision` }, this.continuedCatch()],
-      Next: `${id}: decision`,
+      Catch: [{ ErrorEquals: [WorkflowError.phaseDone], ResultPath: '$.done', Next: `${id}: record` }, this.continuedCatch()],
+      Next: `${id}: record`,
     };
-    s[`${id}: decision`] = { Type: 'Pass', Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done', Next: `${id}: restore` };
-    s[`${id}: restore`] = { Type: 'Pass', InputPath: '$.done.carry.visits', ResultPath: '$.visits', Next: `${id}: record` };
-    s[`${id}: record`] = this.lambda('outcome', { ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': phaseSlaPath(id) }, null, `${id}: leave`);
-    s[`${id}: leave`] = {
-      Type: 'Choice',
-      Choices: [...exits].map((e) => ({ Variable: '$.done.carry.exit', StringEquals: e, Next: e })),
-      Default: 'Unknown decision',
-    };
+    // The record hands the carried `$.run` back (decoded here by StringToJson), so no Pass restores it.
+    const single = exits.size === 1 ? [...exits][0]! : undefined;
+    s[`${id}: record`] = this.lambda('outcome', {
+      ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': slaPath(id), 'run.$': 'States.StringToJson($.done.Cause)',
+    }, RUN, single ?? `${id}: leave`);
+    if (!single) {
+      s[`${id}: leave`] = {
+        Type: 'Choice',
+        Choices: [...exits].map((e) => ({ Variable: EXIT, StringEquals: e, Next: e })),
+        Default: this.unknownDecision(undefined),
+      };
+    }
     return s;
   }
 
@@ -450,15 +527,15 @@ class Compiler {
   }
 
   /** The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. */
-  private clock(owner: string, slaPath: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
+  private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
     const states: Record<string, AslState> = {};
     const seq: [string, AslState][] = [];
-    seq.push([`${owner}: wait to remind`, { Type: 'Wait', TimestampPath: `${slaPath}.remindAt` }]);
+    seq.push([`${owner}: wait to remind`, { Type: 'Wait', TimestampPath: `${sla}.remindAt` }]);
     seq.push([`${owner}: remind`, this.notify({ template: 'reminder', ...ids }, '')]);
-    seq.push([`${owner}: wait until due`, { Type: 'Wait', TimestampPath: `${slaPath}.dueAt` }]);
+    seq.push([`${owner}: wait until due`, { Type: 'Wait', TimestampPath: `${sla}.dueAt` }]);
     ladder.rungs.forEach((rung, i) => {
       const level = i + 1;
-      seq.push([`${owner}: wait for rung ${level}`, { Type: 'Wait', TimestampPath: `${slaPath}.rungs[${i}].at` }]);
+      seq.push([`${owner}: wait for rung ${level}`, { Type: 'Wait', TimestampPath: `${sla}.rungs[${i}].at` }]);
       seq.push([
         `${owner}: rung ${level}: ${rung.kind === 'reprimand' ? 'recommend reprimand' : `escalate to ${rung.notify}`}`,
         this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
@@ -482,7 +559,8 @@ class Compiler {
   /**
    * The reporter's side of a race: what comes back is flags only (satisfied, rating), the reporter's
    * words being stored on the task before the delivery. `resultPath` null: the machine needs only
-   * that an answer came.
+   * that an answer came. Otherwise the task's ResultSelector writes the flags' JSON as the race's
+   * cause (`States.JsonToString` of booleans and a number: nothing an engine could escape differently).
    */
   private callbackBranch(name: string, payload: Record<string, unknown>, resultPath: string | null): AslBranch {
     const task: AslState = {
@@ -490,45 +568,34 @@ class Compiler {
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: { FunctionName: fn('task'), Payload: { ...base, 'taskToken.$': '$$.Task.Token', ...payload } },
       TimeoutSeconds: CALLBACK_TIMEOUT_SECONDS,
+      ...(resultPath === null ? {} : { ResultSelector: { 'cause.$': 'States.JsonToString($)' } }),
       ResultPath: resultPath,
       Retry: [lambdaRetry, handlerRetry],
+      Next: `${name}: finish`,
     };
-    if (resultPath === null) {
-      return {
-        StartAt: name,
-        States: {
-          [name]: { ...task, Next: `${name}: finish` },
-          [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, Cause: 'answered' },
-        },
-      };
-    }
     return {
       StartAt: name,
       States: {
-        [name]: { ...task, Next: `${name}: done` },
-        [`${name}: done`]: { Type: 'Pass', Parameters: { 'cause.$': `States.JsonToString(${resultPath})` }, Next: `${name}: finish` },
-        [`${name}: finish`]: { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: '$.cause' },
+        [name]: task,
+        [`${name}: finish`]: resultPath === null
+          ? { Type: 'Fail', Error: WorkflowError.stepDone, Cause: 'answered' }
+          : { Type: 'Fail', Error: WorkflowError.stepDone, CausePath: `${resultPath}.cause` },
       },
     };
   }
 
-  private windowBranch(owner: string): AslBranch {
+  private windowBranch(owner: string, sla: string): AslBranch {
     return {
       StartAt: `${owner}: wait for window end`,
       States: {
-        [`${owner}: wait for window end`]: { Type: 'Wait', TimestampPath: '$.replySla.dueAt', Next: `${owner}: window elapsed` },
+        [`${owner}: wait for window end`]: { Type: 'Wait', TimestampPath: `${sla}.dueAt`, Next: `${owner}: window elapsed` },
         [`${owner}: window elapsed`]: { Type: 'Fail', Error: WorkflowError.replyWindowElapsed, Cause: 'The reply window passed without an answer.' },
       },
     };
   }
 
-  /** The state a step's visit leads to: its deadlines, or straight to its race when it has no limit. */
-  private afterVisit(step: Step): string {
-    return step.limit ? names.deadlines(step.id) : names.race(step.id);
-  }
-
   /**
-   * The hand-over branch of a race: at `$.lifetime.continueBy` the outcome handler holds the task
+   * The hand-over branch of a race: at `$.run.continueBy` the outcome handler holds the task
    * this race waits for (`task`: its slot), starts the successor execution with `resume` (where to go
    * back in, and every visit counter) and the branch fails with ContinueAsNew, which ends the race.
    * While a decision is on its way the handler answers ContinuePending, retried with backoff.
@@ -537,11 +604,11 @@ class Compiler {
     return {
       StartAt: names.waitToContinue(owner),
       States: {
-        [names.waitToContinue(owner)]: { Type: 'Wait', TimestampPath: '$.lifetime.continueBy', Next: names.continueAsNew(owner) },
+        [names.waitToContinue(owner)]: { Type: 'Wait', TimestampPath: `${RUN}.continueBy`, Next: names.continueAsNew(owner) },
         [names.continueAsNew(owner)]: {
           Type: 'Task',
           Resource: fn('outcome'),
-          Parameters: { ...base, kind: 'continueAsNew', task, resume: { ...resume, 'visits.$': '$.visits' } },
+          Parameters: { ...base, kind: 'continueAsNew', task, resume: { ...resume, 'visits.$': `${RUN}.visits` } },
           ResultPath: null,
           Retry: [lambdaRetry, continueRetry, handlerRetry],
           Next: names.continued(owner),
@@ -562,8 +629,12 @@ class Compiler {
    */
   private resume(): Record<string, AslState> {
     return {
-      Resume: { Type: 'Pass', Parameters: { 'visits.$': 'States.JsonMerge($.visits, $.resume.visits, false)' }, ResultPath: '$.resumed', Next: 'Resume: visits' },
-      'Resume: visits': { Type: 'Pass', InputPath: '$.resumed.visits', ResultPath: '$.visits', Next: 'Resume: route' },
+      Resume: {
+        Type: 'Pass',
+        Parameters: { 'continueBy.$': `${RUN}.continueBy`, 'visits.$': `States.JsonMerge(${RUN}.visits, $.resume.visits, false)` },
+        ResultPath: RUN,
+        Next: 'Resume: route',
+      },
       'Resume: route': {
         Type: 'Choice',
         Choices: this.resumeAt.map((r) => ({ Variable: '$.resume.at', StringEquals: r.at, Next: r.next })),
@@ -574,28 +645,37 @@ class Compiler {
     };
   }
 
+  /** A visit of a step without a limit, counted by a Pass (no task runs before its race). */
   private increment(id: string, next: string): AslState {
-    return { Type: 'Pass', Parameters: { 'n.$': `States.MathAdd(${visitPath(id)}, 1)` }, ResultPath: `$.visits.${key(id)}`, Next: next };
+    return { Type: 'Pass', Parameters: { 'n.$': nextVisit(id) }, ResultPath: visitOf(id), Next: next };
   }
 
   /**
-   * After a race: the work branch carried its result out as the text of its error cause (a branch's
-   * state does not survive the Parallel), caught at `path`. Decode it there, then unwrap it, so no
-   * copy is left behind. That result is ids and flags only (`{action}`, `{satisfied, rating}`), which
-   * the intrinsics carry unchanged on every engine (`checkIntrinsicIds`).
+   * The deadlines task that begins a visit and counts it: asked for the next visit's number, the
+   * handler answers the deadlines with that number (`visit`), kept as `{n, sla}`.
    */
-  private decode(name: string, path: string, next: string): Record<string, AslState> {
+  private countingDeadlines(id: string, request: Record<string, unknown>, next: string): AslState {
+    return this.lambda('deadlines', { ...base, ...request, 'visit.$': nextVisit(id) }, visitOf(id), next, { 'n.$': '$.visit', 'sla.$': '$' });
+  }
+
+  /**
+   * A successor goes back into a visit its predecessor had counted (`resume.visits` holds it, as it
+   * always has, so a hand-over between machine versions agrees): one less, for the counting task to
+   * count the same visit again and find its deadlines, task and claims.
+   */
+  private uncount(id: string, next: string): AslState {
+    return { Type: 'Pass', Parameters: { 'n.$': `States.MathAdd(${visitPath(id)}, -1)` }, ResultPath: visitOf(id), Next: next };
+  }
+
+  private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string, resultSelector?: Record<string, unknown>): AslState {
     return {
-      [name]: { Type: 'Pass', Parameters: { 'value.$': `States.StringToJson(${path}.Cause)` }, ResultPath: path, Next: `${name}: restore` },
-      [`${name}: restore`]: { Type: 'Pass', InputPath: `${path}.value`, ResultPath: path, Next: next },
+      Type: 'Task', Resource: fn(name), Parameters: payload, ...(resultSelector ? { ResultSelector: resultSelector } : {}),
+      ResultPath: resultPath, Retry: [lambdaRetry, handlerRetry], Next: next,
     };
   }
 
-  private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string): AslState {
-    return { Type: 'Task', Resource: fn(name), Parameters: payload, ResultPath: resultPath, Retry: [lambdaRetry, handlerRetry], Next: next };
-  }
-
-  private notify(fields: Record<string, unknown>, next: string): AslState {
+  /** An email; `end`: the execution ends with it (its Catch still goes on to `next`, a Succeed). */
+  private notify(fields: Record<string, unknown>, next: string, end = false): AslState {
     return {
       Type: 'Task',
       Resource: fn('notify'),
@@ -603,7 +683,7 @@ class Compiler {
       ResultPath: null,
       Retry: [lambdaRetry, mailRetry, handlerRetry],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: next }],
-      Next: next,
+      ...(end ? { End: true } : { Next: next }),
     };
   }
 }

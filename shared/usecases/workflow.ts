@@ -15,8 +15,8 @@ import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, typ
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { stepDueReading } from '../sla/reading';
 import { rungGrant, type Sop, type Step } from '../sop/schema';
-import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
-import { WorkflowError } from '../workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
+import { outcomeAnswer, WorkflowError } from '../workflow/contract';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
 import { ConditionFailed, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
@@ -300,7 +300,8 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
     ? { replyWindowEndsAt: stored.dueAt }
     : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }), held);
   const { gaps: _gaps, ...result } = stored;
-  return result;
+  // The visit goes back with its deadlines: the machine counts the visit with this very task.
+  return { ...result, visit: req.visit };
 }
 
 const regencyScope = (deps: Deps) => `regency-${deps.directory.regency.id}`;
@@ -582,7 +583,7 @@ async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): 
  * case over to a successor execution (`continueAsNew`). Only `started` returns something the
  * machine keeps: when this execution is to hand over.
  */
-export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<StartedResult | undefined> {
+export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<OutcomeResult> {
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
@@ -592,7 +593,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } }, (e) => e.type === 'workflow_started');
       // Remembered per execution: a retried (or, locally, resumed) Record start keeps the first instant.
       const lifetime = await deps.store.remember<StartedResult>(c.caseId, `continueBy#${req.executionId}`, { continueBy: deps.calendar.format(continueBy(new Date(req.enteredAt))) });
-      return { continueBy: lifetime.continueBy };
+      return outcomeAnswer(req, { continueBy: lifetime.continueBy });
     }
     case 'continueAsNew':
       await continueAsNew(deps, c, req);
@@ -600,10 +601,15 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
     case 'stepDone': {
       // The event is written last: once it exists the decision is recorded; before, every part is repeated safely.
       const once = `outcome#step#${req.stepId}#${req.visit}`;
+      const step = findStep(sop, req.stepId);
+      // A machine goes straight on from a step with one action (no route to refuse another): refused
+      // here, loud (the execution parks and the admin is told), never recorded as something else.
+      if (!step.actions.some((a) => a.id === req.decision.action)) {
+        throw new Error(`Step ${step.id} has no action "${req.decision.action}" (case ${c.caseId}, visit ${req.visit})`);
+      }
       if (await hasEvent(deps, c.caseId, once)) return;
       // The texts as the person typed them, stored on the task before the decision was delivered.
       const decision = await storedDecision(deps, c, req);
-      const step = findStep(sop, req.stepId);
       const action = step.actions.find((a) => a.id === decision.action);
       const patch: Partial<CaseRecord> = {};
       for (const f of action?.fields ?? []) {
@@ -648,7 +654,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         })],
       }), c);
       countBreach(deps, updated, 'phase', phase.id, req.visit);
-      return;
+      return outcomeAnswer(req);
     }
     case 'reporterFeedback': {
       // Each part is idempotent (a re-run repeats what a run that died may have done).
@@ -662,7 +668,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       }), c);
       if (f.rating || f.satisfied) await recordOnce(deps, `${once}#rated`, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
       if (!f.satisfied) await recordOnce(deps, `${once}#replied`, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, visit: req.visit, data: { comment: f.comment, ...(f.rating ? { rating: f.rating } : {}) } });
-      return;
+      return outcomeAnswer(req, { satisfied: f.satisfied });
     }
     case 'reporterAnswered': {
       const task = await deps.store.getTask(c.caseId, taskSlot('reporterAnswer', req.stepId, req.visit));

@@ -95,6 +95,12 @@ export const Deadlines = z.object({
   /** One entry per rung of the ladder, in order: `rungs[i].at`. */
   rungs: z.array(z.object({ level: z.number().int().min(1), at: z.string() })),
   calendarVersion: z.string(),
+  /**
+   * The visit these deadlines are for, as asked (`DeadlinesRequest.visit`). A machine counts a visit
+   * with the same task that computes its deadlines, keeping `{n: visit, sla: deadlines}` by its
+   * ResultSelector; a machine of the earlier shape keeps the deadlines and ignores it.
+   */
+  visit: z.number().int().min(1).optional(),
 });
 export type Deadlines = z.infer<typeof Deadlines>;
 
@@ -202,7 +208,13 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
     decision: StepDecision,
     sla: Deadlines.optional(),
   }),
-  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.number().int().min(1), sla: Deadlines }),
+  /**
+   * A phase's race ended. `run`: what the execution keeps of its own (`$.run`: visit counters, who
+   * answered, the way out), carried out of the race in its error cause and decoded by the machine;
+   * the handler hands it back as is, to be put back in place without a Pass state. Absent from
+   * executions started before (they restore it themselves and ignore the answer).
+   */
+  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.number().int().min(1), sla: Deadlines, run: z.record(z.string(), z.unknown()).optional() }),
   /**
    * The reporter's reply window ended with their feedback. `stepId` (the step that answered: the
    * task slot's) is absent from executions started before the texts moved to the task; the handler
@@ -222,9 +234,26 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
 ]);
 export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
 
-/** What outcome `started` returns into `$.lifetime`: when this execution hands over (an absolute instant). */
+/** What outcome `started` answers: when this execution hands over (an absolute instant), kept as `$.run.continueBy`. */
 export const StartedResult = z.object({ continueBy: z.string() });
 export type StartedResult = z.infer<typeof StartedResult>;
+
+/**
+ * What outcome answers the machine: `started` → `StartedResult`; `reporterFeedback` → the verdict
+ * alone, `{satisfied}`, which the machine routes on; `phaseDone` → the `run` it was given; every
+ * other kind nothing. A machine of an earlier shape discards what it does not use.
+ */
+export type OutcomeResult = StartedResult | { satisfied: boolean } | Record<string, unknown> | undefined;
+
+/** What outcome answers for a request, besides what it records: the part of the answer that needs no store. */
+export function outcomeAnswer(req: OutcomeRequest, facts: { continueBy?: string; satisfied?: boolean } = {}): OutcomeResult {
+  switch (req.kind) {
+    case 'started': return facts.continueBy === undefined ? undefined : { continueBy: facts.continueBy };
+    case 'phaseDone': return req.run;
+    case 'reporterFeedback': return { satisfied: facts.satisfied ?? req.feedback.satisfied };
+    default: return undefined;
+  }
+}
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
 export const NotifyRequest = z.object({

@@ -94,8 +94,14 @@ test('every valid SOP compiles to valid ASL: unique names, every state reachable
       const states = allStates(machine);
       for (const step of sop.steps) {
         expect(states.get(`${step.id}: open task`)?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-        const choices = states.get(`${step.id}: route`)!.Choices as { StringEquals: string }[];
-        expect(choices.map((c) => c.StringEquals)).toEqual(step.actions.map((a) => a.id));
+        // Several actions: a route on the action id (the race's cause), one choice each; one action: no route, the record goes on.
+        if (step.actions.length > 1) {
+          const choices = states.get(`${step.id}: route`)!.Choices as { Variable: string; StringEquals: string }[];
+          expect(choices.map((c) => [c.Variable, c.StringEquals])).toEqual(step.actions.map((a) => ['$.decision.Cause', a.id]));
+        } else {
+          expect(states.get(`${step.id}: route`)).toBeUndefined();
+          expect(states.get(`${step.id}: record`)!.Next).toEqual(expect.any(String));
+        }
         // Every step races: its work, its SLA clock when it has a limit, and the hand-over clock.
         expect((states.get(step.id)!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([
           `${step.id}: open task`, ...(step.limit ? [`${step.id}: wait to remind`] : []), `${step.id}: wait to continue`,

@@ -14,8 +14,8 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslMachine, AslState } from '../../statemachines/compile';
-import { WorkflowFunction } from '../../shared/workflow/contract';
-import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../../shared/workflow/contract';
+import { outcomeAnswer, WorkflowFunction } from '../../shared/workflow/contract';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
 
 const TOKEN = '__token__';
 const ENTERED = '__entered__';
@@ -85,16 +85,17 @@ export async function runMachine(machine: AslMachine, input: ExecutionInput, stu
       if ((state.Parameters as { FunctionName: string }).FunctionName !== fn('task')) throw new Error(`Callback task "${name}" does not call the task function`);
       handlers[name] = (async (params: { Payload: OpenTaskRequest }) => stubs.task(fill(params.Payload, `token-${++tokens}`) as OpenTaskRequest)) as never;
     } else if (state.Resource === fn('deadlines')) {
-      handlers[name] = (async (req: DeadlinesRequest) => stubs.deadlines(fill(req, '') as DeadlinesRequest)) as never;
+      // As the handler does: the deadlines go back with the visit they were asked for.
+      handlers[name] = (async (req: DeadlinesRequest) => { const filled = fill(req, '') as DeadlinesRequest; return { ...stubs.deadlines(filled), visit: filled.visit }; }) as never;
     } else if (state.Resource === fn('notify')) {
       handlers[name] = (async (req: NotifyRequest) => { stubs.notify?.(fill(req, '') as NotifyRequest); return {}; }) as never;
     } else if (state.Resource === fn('outcome')) {
       handlers[name] = (async (req: OutcomeRequest) => {
         const filled = fill(req, '') as OutcomeRequest;
         await stubs.outcome?.(filled);
-        if (filled.kind !== 'started') return {};
-        const lifetime: StartedResult = { continueBy: (stubs.continueBy?.() ?? new Date(Date.now() + 3_600_000)).toISOString() };
-        return lifetime;
+        // What the handler answers besides recording (the contract's own function): when it hands over, the verdict, the carried run.
+        const continueBy = filled.kind === 'started' ? (stubs.continueBy?.() ?? new Date(Date.now() + 3_600_000)).toISOString() : undefined;
+        return outcomeAnswer(filled, { continueBy }) ?? {};
       }) as never;
     } else {
       throw new Error(`Task "${name}" calls ${String(state.Resource)}, which no stub answers`);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sops } from '../../shared/sops';
 import { demoDirectory } from '../../shared/directory';
-import { DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult, TaskFunctionRequest, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask, type ParkRequest } from '../../shared/workflow/contract';
+import { DeadlinesRequest, NotifyRequest, outcomeAnswer, OpenTaskRequest, OutcomeRequest, StartedResult, TaskFunctionRequest, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask, type ParkRequest } from '../../shared/workflow/contract';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import type { Sop } from '../../shared/sop/schema';
@@ -38,8 +38,16 @@ function fieldsFor(sop: Sop, stepId: string): Record<string, string> {
   return fields;
 }
 
-/** What outcome `started` answers (when the execution hands over), checked against the contract. */
-const lifetimeIfStarted = (p: unknown) => (OutcomeRequest.parse(p).kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {});
+/**
+ * What outcome answers besides recording, checked against the contract: when the execution hands over
+ * (`started`), the reporter's verdict, a phase's carried run (the contract's own `outcomeAnswer`).
+ */
+const lifetimeIfStarted = (p: unknown) => {
+  const req = OutcomeRequest.parse(p);
+  return outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {}) ?? {};
+};
+/** What the deadlines handler answers: the deadlines, with the visit they were asked for. */
+const withVisit = (p: unknown, deadlines: object) => ({ ...deadlines, visit: DeadlinesRequest.parse(p).visit });
 
 let dir: string;
 let clock: VirtualClock;
@@ -79,8 +87,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
     dataDir: dir,
     invokers: {
       [WorkflowFunction.deadlines]: async (p) => {
-        DeadlinesRequest.parse(p);
-        return { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' };
+        return withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' });
       },
       [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
       [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return lifetimeIfStarted(p); },
@@ -105,12 +112,12 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone clim
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async () => {
+      [WorkflowFunction.deadlines]: async (p) => {
         const from = clock.now().getTime();
         const h = (hours: number) => new Date(from + hours * 3600_000).toISOString();
         const d = { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' };
         given.push(d);
-        return d;
+        return withVisit(p, d);
       },
       [WorkflowFunction.task]: async () => ({}),
       [WorkflowFunction.outcome]: async (p) => lifetimeIfStarted(p),
@@ -146,7 +153,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
         const key = `${req.scope}#${req.id}#${req.visit}`;
         const h = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
         if (!remembered.has(key)) remembered.set(key, { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' });
-        return remembered.get(key);
+        return withVisit(p, remembered.get(key)!);
       },
       [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
       [WorkflowFunction.outcome]: async (p) => {
@@ -198,7 +205,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing 
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async () => ({ startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' }),
+      [WorkflowFunction.deadlines]: async (p) => withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' }),
       [WorkflowFunction.task]: async (p) => {
         const req = TaskFunctionRequest.parse(p);
         if (req.kind === 'park') parked.push(req);
