@@ -39,7 +39,7 @@ export const WorkflowError = {
   continuePending: 'ContinuePending',
 } as const;
 
-/** Every visit counter of a machine, by JSONPath-safe id: `$.visits`. */
+/** Every visit counter of a machine, by JSONPath-safe id (`$.run.visits`; only each counter's `n` is kept here). */
 const Visits = z.record(z.string(), z.object({ n: z.number().int().min(0) }));
 
 /**
@@ -76,7 +76,7 @@ const Base = {
   enteredAt: z.string().min(1),
 };
 
-/** deadlines: computed when a step or phase starts; returned into `$.sla` (step) or `$.phaseSla.<phaseId>`. */
+/** deadlines: computed when a step, phase or reply window starts; kept with its visit as `$.run.visits.<id>.sla`. */
 export const DeadlinesRequest = z.object({
   ...Base,
   /** `replyWindow`: the reporter's window after an answer or question (`id` = the step that sent it). */
@@ -185,7 +185,7 @@ export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
 /**
  * outcome: record what happened. Returns nothing the machine needs, except for `started`
- * (`StartedResult`, into `$.lifetime`).
+ * (`StartedResult`, into `$.run`), `reporterFeedback` (the verdict) and `phaseDone` (the carried run): `outcomeAnswer`.
  */
 export const OutcomeRequest = z.discriminatedUnion('kind', [
   z.object({ ...Base, kind: z.literal('started') }),

@@ -52,17 +52,21 @@ describe.each([
     for (const scope of scopes(machine)) expect(unreachable(scope)).toEqual([]);
   });
 
-  test('a first Pass starts a visit counter at 0 for every step, and every visit path points to one', () => {
-    expect(machine.StartAt).toBe('Start');
-    const counters = machine.States['Start']!.Result as Record<string, { n: number }>;
+  test('Record start sets a visit counter at 0 for every step beside the hand-over instant, and every visit path points to one', () => {
+    expect(machine.StartAt).toBe('Record start');
+    expect(machine.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' }, ResultPath: '$.run', Next: 'Resuming?' });
+    const selector = machine.States['Record start']!.ResultSelector as { 'continueBy.$': string; visits: Record<string, { n: number }> };
+    expect(selector['continueBy.$']).toBe('$.continueBy');
+    const counters = selector.visits;
     for (const step of sop.steps) expect(counters[step.id.replace(/-/g, '_')]).toEqual({ n: 0 });
-    const paths = [...renderAsl(machine).matchAll(/"\$\.visits\.(\w+)\.n"/g)].map((m) => m[1]!);
+    const paths = [...renderAsl(machine).matchAll(/\$\.run\.visits\.(\w+)\.n\b/g)].map((m) => m[1]!);
     expect(paths.length).toBeGreaterThan(0);
     for (const p of paths) expect(counters[p]).toEqual({ n: 0 });
   });
 
   test('each human step is a callback task of the task function, with its step id, visit and a one-year timeout', () => {
     for (const step of sop.steps) {
+      const k = step.id.replace(/-/g, '_');
       expect(states.get(`${step.id}: open task`)).toMatchObject({
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
@@ -71,12 +75,19 @@ describe.each([
           FunctionName: placeholder('task'),
           Payload: {
             'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id', 'enteredAt.$': '$$.State.EnteredTime',
-            'taskToken.$': '$$.Task.Token', kind: 'official', stepId: step.id, 'visit.$': `$.visits.${step.id.replace(/-/g, '_')}.n`,
+            'taskToken.$': '$$.Task.Token', kind: 'official', stepId: step.id, 'visit.$': `$.run.visits.${k}.n`,
           },
         },
       });
-      // The visit counter goes up before the task opens.
-      expect(states.get(`${step.id}: visit`)).toMatchObject({ Type: 'Pass', Parameters: { 'n.$': `States.MathAdd($.visits.${step.id.replace(/-/g, '_')}.n, 1)` } });
+      // The visit is counted before the task opens: by the deadlines task of a limited step, by a Pass otherwise.
+      if (step.limit) {
+        expect(states.get(`${step.id}: visit`)).toBeUndefined();
+        expect(states.get(`${step.id}: deadlines`)).toMatchObject({
+          Parameters: { 'visit.$': `States.MathAdd($.run.visits.${k}.n, 1)` }, ResultSelector: { 'n.$': '$.visit', 'sla.$': '$' }, ResultPath: `$.run.visits.${k}`,
+        });
+      } else {
+        expect(states.get(`${step.id}: visit`)).toMatchObject({ Type: 'Pass', Parameters: { 'n.$': `States.MathAdd($.run.visits.${k}.n, 1)` }, ResultPath: `$.run.visits.${k}`, Next: step.id });
+      }
     }
     for (const [, s] of states) {
       if (s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') expect(s.TimeoutSeconds).toBe(ONE_YEAR);
@@ -85,35 +96,40 @@ describe.each([
 
   test('each limited step computes its deadlines, then races its work against Wait states on absolute instants, ending on StepDone', () => {
     for (const step of sop.steps.filter((s) => s.limit)) {
-      expect(states.get(`${step.id}: visit`)!.Next).toBe(`${step.id}: deadlines`);
+      const sla = `$.run.visits.${step.id.replace(/-/g, '_')}.sla`;
       expect(states.get(`${step.id}: deadlines`)).toMatchObject({
-        Resource: placeholder('deadlines'), ResultPath: '$.sla', Next: step.id,
-        Parameters: { scope: 'step', id: step.id, 'visit.$': expect.stringMatching(/^\$\.visits\./) },
+        Resource: placeholder('deadlines'), Next: step.id,
+        Parameters: { scope: 'step', id: step.id, 'visit.$': expect.stringMatching(/^States\.MathAdd\(\$\.run\.visits\./) },
       });
       const race = states.get(step.id)!;
       expect(race.Type).toBe('Parallel');
-      expect((race.Catch as Scope[])[0]).toEqual(expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision' }));
+      expect((race.Catch as Scope[])[0]).toEqual(expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision', Next: `${step.id}: record` }));
       const [work, clock] = race.Branches as Scope[];
-      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
-      // Only the decision travels out of the race, as the error's cause (AWS keeps a cause to 32,768 characters).
-      expect(work!.States[`${step.id}: step done`]).toMatchObject({ Parameters: { 'cause.$': 'States.JsonToString($.decision)' } });
-      expect(work!.States[`${step.id}: finish`]).toEqual({ Type: 'Fail', Error: 'StepDone', CausePath: '$.cause' });
+      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: finish`]);
+      // Only the action id travels out of the race, as the error's cause: cut by the task's ResultSelector, no intrinsic on the way.
+      expect(work!.States[`${step.id}: open task`]).toMatchObject({ ResultSelector: { 'cause.$': '$.action' }, ResultPath: '$.decision' });
+      expect(work!.States[`${step.id}: finish`]).toEqual({ Type: 'Fail', Error: 'StepDone', CausePath: '$.decision.cause' });
       const ladder = step.escalation ?? sop.escalation;
       const waits = chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!).filter((s) => s.Type === 'Wait');
-      expect(waits.map((s) => s.TimestampPath)).toEqual(['$.sla.remindAt', '$.sla.dueAt', ...ladder.rungs.map((_, i) => `$.sla.rungs[${i}].at`)]);
-      expect(race.Next).toBe(`${step.id}: decision`);
-      expect(states.get(`${step.id}: decision`)).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.decision.Cause)' }, ResultPath: '$.decision', Next: `${step.id}: decision: restore` });
-      expect(states.get(`${step.id}: decision: restore`)).toMatchObject({ InputPath: '$.decision.value', ResultPath: '$.decision', Next: `${step.id}: record` });
-      expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, 'decision.$': '$.decision', 'sla.$': '$.sla' } });
+      expect(waits.map((s) => s.TimestampPath)).toEqual([`${sla}.remindAt`, `${sla}.dueAt`, ...ladder.rungs.map((_, i) => `${sla}.rungs[${i}].at`)]);
+      expect(race.Next).toBe(`${step.id}: record`);
+      expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, decision: { 'action.$': '$.decision.Cause' }, 'sla.$': sla } });
     }
   });
 
-  test('once a decision is recorded, only its action travels on to the route', () => {
+  test('once a decision is recorded, the route reads its action id from the race\'s cause; a step with one action goes straight on', () => {
     for (const step of sop.steps) {
-      expect(states.get(`${step.id}: record`)!.Next).toBe(`${step.id}: keep action`);
-      expect(states.get(`${step.id}: keep action`)).toEqual({
-        Type: 'Pass', Parameters: { 'action.$': '$.decision.action' }, ResultPath: '$.decision', Next: `${step.id}: route`,
-      });
+      const record = states.get(`${step.id}: record`)!;
+      if (step.actions.length === 1) {
+        expect(states.get(`${step.id}: route`)).toBeUndefined();
+        expect(record.Next).not.toBe(`${step.id}: route`);
+      } else {
+        expect(record.Next).toBe(`${step.id}: route`);
+        for (const c of states.get(`${step.id}: route`)!.Choices as Choice[]) expect(c.Variable).toBe('$.decision.Cause');
+      }
+      // Only a step that may answer the reporter keeps something: itself, as the step the reply window is about.
+      if (step.actions.some((a) => a.goto === '@reporter')) expect(record).toMatchObject({ ResultSelector: { stepId: step.id }, ResultPath: '$.run.answered' });
+      else expect(record.ResultPath).toBeNull();
     }
   });
 
@@ -123,7 +139,7 @@ describe.each([
       expect(states.get(`${step.id}: visit`)!.Next).toBe(step.id);
       const race = states.get(step.id)!;
       const [work, ...others] = race.Branches as Scope[];
-      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: step done`, `${step.id}: finish`]);
+      expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: finish`]);
       expect(others.map((b) => b.StartAt)).toEqual([`${step.id}: wait to continue`]);
       expect(states.get(`${step.id}: record`)!.Parameters).not.toHaveProperty('sla.$');
     }
@@ -138,7 +154,7 @@ describe.each([
       expect({ name, type: race?.Type }).toEqual({ name, type: 'Parallel' });
       const handOver = (race.Branches as Scope[]).at(-1)!;
       const wait = handOver.States[handOver.StartAt]!;
-      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.lifetime.continueBy' });
+      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.run.continueBy' });
       const task = handOver.States[wait.Next as string]!;
       const payload = (states.get(name)!.Parameters as { Payload: Record<string, unknown> }).Payload;
       // The task it hands over is the slot this callback opened: same kind, step and visit.
@@ -147,7 +163,7 @@ describe.each([
         Parameters: {
           kind: 'continueAsNew', 'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id',
           task: Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k))),
-          resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.visits' }),
+          resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.run.visits' }),
         },
       });
       const retry = task.Retry as { ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number }[];
@@ -172,32 +188,39 @@ describe.each([
   });
 
   test('a successor execution goes back to the wait its predecessor handed over, without counting a visit', () => {
-    expect(machine.States['Record start']).toMatchObject({ Parameters: { kind: 'started' }, ResultPath: '$.lifetime', Next: 'Resuming?' });
+    expect(machine.States['Record start']).toMatchObject({ Parameters: { kind: 'started' }, ResultPath: '$.run', Next: 'Resuming?' });
     expect(machine.States['Resuming?']).toEqual(expect.objectContaining({
       Type: 'Choice', Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }], Default: 'Acknowledge',
     }));
     // Counters of the predecessor over fresh ones: a step added to the SOP since still has its own.
-    expect(machine.States['Resume']).toMatchObject({ Parameters: { 'visits.$': 'States.JsonMerge($.visits, $.resume.visits, false)' } });
-    expect(chain(machine, 'Resume')).toEqual(['Resume', 'Resume: visits', 'Resume: route']);
+    expect(machine.States['Resume']).toMatchObject({
+      Parameters: { 'continueBy.$': '$.run.continueBy', 'visits.$': 'States.JsonMerge($.run.visits, $.resume.visits, false)' }, ResultPath: '$.run',
+    });
+    expect(chain(machine, 'Resume')).toEqual(['Resume', 'Resume: route']);
     const route = machine.States['Resume: route']!.Choices as Choice[];
     const handedOver = [...states.values()].filter((st) => st.Parameters && (st.Parameters as { kind?: string }).kind === 'continueAsNew')
       .map((st) => (st.Parameters as { resume: { at: string } }).resume.at);
     expect(route.map((c) => c.StringEquals).sort()).toEqual([...new Set(handedOver)].sort());
     for (const c of route) {
-      // Passes only until the wait's deadlines or race: never a visit counter.
+      // Passes only until the wait's deadlines or race: never a visit counted. A task that counts the
+      // visit it begins (a limited step's or a window's deadlines) comes after a Pass that uncounts it first.
       const path = chain(machine, c.Next);
       const entered = path.findIndex((n) => machine.States[n]!.Type !== 'Pass');
-      expect({ at: c.StringEquals, passes: path.slice(0, entered).filter((n) => n.endsWith(': visit')) }).toEqual({ at: c.StringEquals, passes: [] });
-      expect({ at: c.StringEquals, entered: machine.States[path[entered]!]!.Type }).toEqual({ at: c.StringEquals, entered: expect.stringMatching(/^(Task|Parallel)$/) });
+      const passes = path.slice(0, entered).map((n) => machine.States[n]!);
+      const adds = (x: unknown) => [...JSON.stringify(x).matchAll(/States\.MathAdd\((\$\.run\.visits\.\w+\.n), (-?1)\)/g)].map((m) => [m[1], m[2]]);
+      expect({ at: c.StringEquals, counted: passes.flatMap(adds).filter(([, by]) => by === '1') }).toEqual({ at: c.StringEquals, counted: [] });
+      const task = machine.States[path[entered]!]!;
+      expect({ at: c.StringEquals, entered: task.Type }).toEqual({ at: c.StringEquals, entered: expect.stringMatching(/^(Task|Parallel)$/) });
+      for (const [counter] of adds(task.Parameters ?? {})) expect(passes.flatMap(adds)).toContainEqual([counter, '-1']);
     }
     expect(machine.States['Resume: route']!.Default).toBe('Unknown resume point');
   });
 
   test('every action of every step is routed, and nothing else', () => {
-    for (const step of sop.steps) {
+    for (const step of sop.steps.filter((st) => st.actions.length > 1)) {
       const route = states.get(`${step.id}: route`)!;
       const choices = route.Choices as Choice[];
-      expect(choices.map((c) => [c.Variable, c.StringEquals])).toEqual(step.actions.map((a) => ['$.decision.action', a.id]));
+      expect(choices.map((c) => [c.Variable, c.StringEquals])).toEqual(step.actions.map((a) => ['$.decision.Cause', a.id]));
       for (const c of choices) expect(states.has(c.Next)).toBe(true);
       expect(states.has(route.Default as string)).toBe(true);
     }
@@ -207,7 +230,7 @@ describe.each([
     const waits = [...states.values()].filter((s) => s.Type === 'Wait');
     expect(waits.length).toBeGreaterThan(0);
     for (const w of waits) {
-      expect(w.TimestampPath).toMatch(/^\$\.((sla|phaseSla\.\w+|replySla)\.(remindAt|dueAt|rungs\[\d+\]\.at)|lifetime\.continueBy)$/);
+      expect(w.TimestampPath).toMatch(/^\$\.run\.(visits\.\w+\.sla\.(remindAt|dueAt|rungs\[\d+\]\.at)|continueBy)$/);
       expect([w.Seconds, w.SecondsPath, w.Timestamp]).toEqual([undefined, undefined, undefined]);
     }
   });
@@ -222,7 +245,10 @@ describe.each([
       expect(retry.at(-1)).toMatchObject({ ErrorEquals: HANDLER_ERRORS, MaxAttempts: 3 });
       if (resource === placeholder('notify')) {
         expect(retry[1]).toMatchObject({ ErrorEquals: ['MailDeliveryFailed'], MaxAttempts: 5, IntervalSeconds: 10, BackoffRate: 2 });
-        expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: s.Next }]);
+        // It goes on to its next state, or, the last email of a case, ends the execution (a refused one goes on to the closing Succeed).
+        const onwards = s.End === true ? (s.Catch as { Next: string }[])[0]!.Next : (s.Next as string);
+        expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: onwards }]);
+        if (s.End === true) expect(states.get(onwards)).toMatchObject({ Type: 'Succeed' });
         expect(s.ResultPath).toBeNull();
       } else if (isParking(s)) {
         // A parking state waits for an operator, then runs the failed state again; it does not park itself.
@@ -258,33 +284,37 @@ describe('the fixture shapes', () => {
 
   test('a case starts: record, acknowledge the reporter, then the first step', () => {
     const m = machineOf('fixture-desk');
-    expect(chain(m, 'Start')).toEqual(['Start', 'Record start', 'Resuming?']);
+    expect(chain(m, 'Record start')).toEqual(['Record start', 'Resuming?']);
     expect(m.States['Resuming?']!.Default).toBe('Acknowledge');
-    expect(chain(m, 'Acknowledge')).toEqual(['Acknowledge', 'terima: visit', 'terima: deadlines', 'terima', 'terima: decision', 'terima: decision: restore', 'terima: record', 'terima: keep action', 'terima: route']);
+    // A limited step's visit: four states at the top level (the race's branches aside), each doing work.
+    expect(chain(m, 'Acknowledge')).toEqual(['Acknowledge', 'terima: deadlines', 'terima', 'terima: record', 'terima: route']);
     expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
     expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
   });
 
   test('a linear path goes from step to step by the default action', () => {
     const s = statesOf('fixture-desk');
-    expect(nextOf(s, 'terima', 'forward')).toBe('telaah: visit');
-    expect(nextOf(s, 'telaah', 'draft')).toBe('setuju: visit');
+    expect(nextOf(s, 'terima', 'forward')).toBe('telaah: deadlines');
+    expect(nextOf(s, 'telaah', 'draft')).toBe('setuju: deadlines');
     expect(nextOf(s, 'setuju', 'approve')).toBe('kirim: visit');
   });
 
   test('the loop: returning the draft enters the drafting step again, whose visit counter increments', () => {
     const s = statesOf('fixture-desk');
-    expect(nextOf(s, 'setuju', 'return')).toBe('telaah: visit');
-    expect(s.get('telaah: visit')).toEqual({
-      Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.visits.telaah.n, 1)' }, ResultPath: '$.visits.telaah', Next: 'telaah: deadlines',
+    expect(nextOf(s, 'setuju', 'return')).toBe('telaah: deadlines');
+    expect(s.get('telaah: deadlines')).toMatchObject({
+      Parameters: { scope: 'step', id: 'telaah', 'visit.$': 'States.MathAdd($.run.visits.telaah.n, 1)' },
+      ResultSelector: { 'n.$': '$.visit', 'sla.$': '$' }, ResultPath: '$.run.visits.telaah', Next: 'telaah',
     });
   });
 
   test('the optional step is reached only by its non-default action and returns', () => {
     const s = statesOf('fixture-desk');
-    const into = [...s.entries()].flatMap(([name, st]) => ((st.Choices as Choice[] | undefined) ?? []).filter((c) => c.Next === 'koordinasi: visit').map((c) => `${name} ${c.StringEquals}`));
+    const into = [...s.entries()].flatMap(([name, st]) => ((st.Choices as Choice[] | undefined) ?? []).filter((c) => c.Next === 'koordinasi: deadlines').map((c) => `${name} ${c.StringEquals}`));
     expect(into).toEqual(['telaah: route coordinate']);
-    expect(nextOf(s, 'koordinasi', 'reply')).toBe('telaah: visit');
+    // One action: no route, its record goes back itself.
+    expect(s.get('koordinasi: route')).toBeUndefined();
+    expect(s.get('koordinasi: record')!.Next).toBe('telaah: deadlines');
   });
 
   test('the clock climbs the step\'s own ladder in order, the reprimand rung asking notify for a reprimand', () => {
@@ -295,7 +325,7 @@ describe('the fixture shapes', () => {
       'telaah: wait to remind', 'telaah: remind', 'telaah: wait until due',
       'telaah: wait for rung 1', 'telaah: rung 1: escalate to superior', 'telaah: wait for rung 2', 'telaah: rung 2: recommend reprimand', 'telaah: ladder climbed',
     ]);
-    expect(clock.States['telaah: remind']).toMatchObject({ Parameters: { template: 'reminder', stepId: 'telaah', 'visit.$': '$.visits.telaah.n' } });
+    expect(clock.States['telaah: remind']).toMatchObject({ Parameters: { template: 'reminder', stepId: 'telaah', 'visit.$': '$.run.visits.telaah.n' } });
     expect(clock.States['telaah: rung 1: escalate to superior']).toMatchObject({ Parameters: { template: 'escalation', level: 1, stepId: 'telaah' } });
     expect(clock.States['telaah: rung 2: recommend reprimand']).toMatchObject({ Parameters: { template: 'reprimand', level: 2, stepId: 'telaah' } });
     expect(clock.States['telaah: ladder climbed']).toEqual({ Type: 'Succeed' });
@@ -304,13 +334,17 @@ describe('the fixture shapes', () => {
   test('@askReporter: the question races the reply window, and either way the same step resumes with a new visit', () => {
     const m = machineOf('fixture-desk');
     const s = allStates(m);
-    expect(nextOf(s, 'terima', 'ask')).toBe('terima-ask: visit');
-    expect(chain(m, 'terima-ask: visit').slice(0, 5)).toEqual(['terima-ask: visit', 'terima: ask reporter: window', 'terima: ask reporter', 'terima: ask reporter: answered', 'terima: visit']);
-    expect(s.get('terima: ask reporter: window')).toMatchObject({ Resource: placeholder('deadlines'), ResultPath: '$.replySla', Parameters: { scope: 'replyWindow', id: 'terima' } });
+    expect(nextOf(s, 'terima', 'ask')).toBe('terima: ask reporter: window');
+    expect(chain(m, 'terima: ask reporter: window').slice(0, 3)).toEqual(['terima: ask reporter: window', 'terima: ask reporter', 'terima: deadlines']);
+    // The window's deadlines task counts the question's visit too.
+    expect(s.get('terima: ask reporter: window')).toMatchObject({
+      Resource: placeholder('deadlines'), ResultPath: '$.run.visits.terima_ask',
+      Parameters: { scope: 'replyWindow', id: 'terima', 'visit.$': 'States.MathAdd($.run.visits.terima_ask.n, 1)' },
+    });
     const race = s.get('terima: ask reporter')!;
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'terima: ask reporter: record answer'],
-      [['ReplyWindowElapsed'], 'terima: ask reporter: answered'],
+      [['ReplyWindowElapsed'], 'terima: deadlines'],
       [['ContinueAsNew'], 'Continued as new'],
     ]);
     const [work, clock] = race.Branches as Scope[];
@@ -318,12 +352,12 @@ describe('the fixture shapes', () => {
     // `reporterAnswered` records it on the case (read from the task) before the step resumes.
     expect(work!.States[work!.StartAt]).toMatchObject({ ResultPath: null, Parameters: { Payload: { kind: 'reporterAnswer', stepId: 'terima' } } });
     expect(s.get('terima: ask reporter: record answer')).toMatchObject({
-      Resource: placeholder('outcome'), ResultPath: null, Next: 'terima: ask reporter: answered',
-      Parameters: { kind: 'reporterAnswered', stepId: 'terima', 'visit.$': '$.visits.terima_ask.n' },
+      Resource: placeholder('outcome'), ResultPath: null, Next: 'terima: deadlines',
+      Parameters: { kind: 'reporterAnswered', stepId: 'terima', 'visit.$': '$.run.visits.terima_ask.n' },
     });
     expect(work!.States['terima: ask reporter: wait for answer: finish']).toEqual({ Type: 'Fail', Error: 'StepDone', Cause: 'answered' });
     expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n])).toEqual([
-      expect.objectContaining({ Type: 'Wait', TimestampPath: '$.replySla.dueAt' }),
+      expect.objectContaining({ Type: 'Wait', TimestampPath: '$.run.visits.terima_ask.sla.dueAt' }),
       expect.objectContaining({ Type: 'Fail', Error: 'ReplyWindowElapsed' }),
     ]);
   });
@@ -331,48 +365,53 @@ describe('the fixture shapes', () => {
   test('@reject records the closing, tells the reporter, and ends', () => {
     const m = machineOf('fixture-desk');
     expect(nextOf(allStates(m), 'terima', 'reject')).toBe('Rejected: record');
-    expect(chain(m, 'Rejected: record')).toEqual(['Rejected: record', 'Rejected: record: notify', 'Rejected']);
+    // The email ends the execution; a refused one goes on to the Succeed.
+    expect(chain(m, 'Rejected: record')).toEqual(['Rejected: record', 'Rejected: record: notify']);
     expect(m.States['Rejected: record']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'closed', reason: 'rejected' } });
-    expect(m.States['Rejected: record: notify']).toMatchObject({ Parameters: { template: 'rejection' } });
+    expect(m.States['Rejected: record: notify']).toMatchObject({ Parameters: { template: 'rejection' }, End: true, Catch: [expect.objectContaining({ Next: 'Rejected' })] });
     expect(m.States['Rejected']).toEqual({ Type: 'Succeed' });
   });
 
   test('@close records the closing by the official, tells the reporter, and ends', () => {
     const m = machineOf('fixture-desk');
     expect(nextOf(allStates(m), 'kirim', 'close')).toBe('Closed by official');
-    expect(chain(m, 'Closed by official')).toEqual(['Closed by official', 'Closed by official: notify', 'Closed']);
+    expect(chain(m, 'Closed by official')).toEqual(['Closed by official', 'Closed by official: notify']);
     expect(m.States['Closed by official']).toMatchObject({ Parameters: { kind: 'closed', reason: 'closed_by_official' } });
-    expect(m.States['Closed by official: notify']).toMatchObject({ Parameters: { template: 'closing' } });
+    expect(m.States['Closed by official: notify']).toMatchObject({ Parameters: { template: 'closing' }, End: true, Catch: [expect.objectContaining({ Next: 'Closed' })] });
   });
 
   test('@reporter: the answer opens the reply window; satisfied closes as rated, a reply goes to the follow-up step, silence closes', () => {
     const m = machineOf('fixture-desk');
     const s = allStates(m);
-    expect(nextOf(s, 'kirim', 'send')).toBe('kirim: answer to reporter');
-    expect(chain(m, 'kirim: answer to reporter')).toEqual([
-      'kirim: answer to reporter', 'reporter: visit', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: keep verdict', 'Reporter window: route',
-    ]);
-    expect(s.get('kirim: answer to reporter')).toMatchObject({ Result: 'kirim', ResultPath: '$.answeredBy' });
-    expect(s.get('Reporter window: deadline')).toMatchObject({ Parameters: { scope: 'replyWindow', 'id.$': '$.answeredBy' }, ResultPath: '$.replySla' });
+    expect(nextOf(s, 'kirim', 'send')).toBe('Reporter window: deadline');
+    // The answering step's record notes it, for the window to open the reply task of that step.
+    expect(s.get('kirim: record')).toMatchObject({ ResultSelector: { stepId: 'kirim' }, ResultPath: '$.run.answered', Next: 'kirim: route' });
+    expect(chain(m, 'Reporter window: deadline')).toEqual(['Reporter window: deadline', 'Reporter window', 'Reporter window: record', 'Reporter window: route']);
+    expect(s.get('Reporter window: deadline')).toMatchObject({
+      Parameters: { scope: 'replyWindow', 'id.$': '$.run.answered.stepId', 'visit.$': 'States.MathAdd($.run.visits.reporter.n, 1)' }, ResultPath: '$.run.visits.reporter',
+    });
     const race = s.get('Reporter window')!;
     const [work] = race.Branches as Scope[];
-    expect(work!.States[work!.StartAt]).toMatchObject({ ResultPath: '$.feedback', Parameters: { Payload: { kind: 'reporterReply', 'stepId.$': '$.answeredBy' } } });
+    // The flags leave the race as its cause: the JSON of booleans and a number.
+    expect(work!.States[work!.StartAt]).toMatchObject({
+      ResultSelector: { 'cause.$': 'States.JsonToString($)' }, ResultPath: '$.feedback', Parameters: { Payload: { kind: 'reporterReply', 'stepId.$': '$.run.answered.stepId' } },
+    });
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
-      [['StepDone'], 'Reporter window: feedback'],
+      [['StepDone'], 'Reporter window: record'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
       [['ContinueAsNew'], 'Continued as new'],
     ]);
-    // A successor goes back into the window of the step that answered.
+    // A successor goes back into the window of the step that answered, the same visit.
     const back = (m.States['Resume: route']!.Choices as Choice[]).find((c) => c.StringEquals === 'reporter')!;
-    expect(chain(m, back.Next)).toEqual(['Reporter window: resume', 'Reporter window: deadline', 'Reporter window', 'Reporter window: feedback', 'Reporter window: feedback: restore', 'Reporter window: record', 'Reporter window: keep verdict', 'Reporter window: route']);
-    expect(s.get('Reporter window: resume')).toMatchObject({ InputPath: '$.resume.answeredBy', ResultPath: '$.answeredBy' });
-    expect(s.get('Reporter window: feedback')).toMatchObject({ Parameters: { 'value.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback' });
-    expect(s.get('Reporter window: feedback: restore')).toMatchObject({ InputPath: '$.feedback.value', ResultPath: '$.feedback' });
-    expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { kind: 'reporterFeedback', 'stepId.$': '$.answeredBy', 'feedback.$': '$.feedback' } });
-    // Once recorded, only the verdict travels on: the rating and comment stay out of the execution.
-    expect(s.get('Reporter window: keep verdict')).toMatchObject({ Parameters: { 'satisfied.$': '$.feedback.satisfied' }, ResultPath: '$.feedback' });
+    expect(chain(m, back.Next)).toEqual(['Reporter window: resume', 'reporter: resume', 'Reporter window: deadline', 'Reporter window', 'Reporter window: record', 'Reporter window: route']);
+    expect(s.get('Reporter window: resume')).toMatchObject({ Parameters: { 'stepId.$': '$.resume.answeredBy' }, ResultPath: '$.run.answered' });
+    expect(s.get('reporter: resume')).toMatchObject({ Parameters: { 'n.$': 'States.MathAdd($.run.visits.reporter.n, -1)' }, ResultPath: '$.run.visits.reporter' });
+    // The record decodes the flags itself and answers only the verdict: the rating and comment stay out of the execution.
+    expect(s.get('Reporter window: record')).toMatchObject({
+      Parameters: { kind: 'reporterFeedback', 'stepId.$': '$.run.answered.stepId', 'feedback.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback',
+    });
     expect(s.get('Reporter window: route')).toEqual({
-      Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: visit',
+      Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: deadlines',
     });
     expect(s.get('Closed: rated')).toMatchObject({ Parameters: { kind: 'closed', reason: 'rated' } });
     expect(s.get('Closed: window elapsed')).toMatchObject({ Parameters: { kind: 'closed', reason: 'reply_window_elapsed' } });
@@ -382,21 +421,25 @@ describe('the fixture shapes', () => {
     const m = machineOf('fixture-routed');
     const s = allStates(m);
     expect(routeOf(s, 'verifikasi').map((c) => [c.StringEquals, c.Next])).toEqual([
-      ['toAgency', 'tindak: visit'], ['toInspectorate', 'pengawasan: enter at apip-terima'], ['reject', 'Rejected: record'],
+      ['toAgency', 'tindak: deadlines'], ['toInspectorate', 'pengawasan: enter at apip-terima'], ['reject', 'Rejected: record'],
     ]);
     expect(chain(m, 'pengawasan: enter at apip-terima')).toEqual([
-      'pengawasan: enter at apip-terima', 'pengawasan: visit', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: decision', 'pengawasan: restore', 'pengawasan: record', 'pengawasan: leave',
+      'pengawasan: enter at apip-terima', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: record', 'pengawasan: leave',
     ]);
-    expect(s.get('pengawasan: deadlines')).toMatchObject({ Parameters: { scope: 'phase', id: 'pengawasan' }, ResultPath: '$.phaseSla.pengawasan' });
-    expect(s.get('pengawasan: record')).toMatchObject({ Parameters: { kind: 'phaseDone', phaseId: 'pengawasan', 'sla.$': '$.phaseSla.pengawasan' } });
+    // Entering counts the phase's visit and notes the entry step, in one Pass.
+    expect(s.get('pengawasan: enter at apip-terima')).toEqual({
+      Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.run.visits.pengawasan.n, 1)', entry: 'apip-terima' }, ResultPath: '$.run.visits.pengawasan', Next: 'pengawasan: deadlines',
+    });
+    expect(s.get('pengawasan: deadlines')).toMatchObject({ Parameters: { scope: 'phase', id: 'pengawasan', 'visit.$': '$.run.visits.pengawasan.n' }, ResultPath: '$.run.visits.pengawasan.sla' });
+    expect(s.get('pengawasan: record')).toMatchObject({ Parameters: { kind: 'phaseDone', phaseId: 'pengawasan', 'sla.$': '$.run.visits.pengawasan.sla' } });
     const phase = s.get('pengawasan')!;
     expect(phase.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['PhaseDone'] }), expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' })]);
     const [work, clock] = phase.Branches as Scope[];
-    expect(work!.States[work!.StartAt]).toMatchObject({ Type: 'Choice', Choices: expect.arrayContaining([{ Variable: '$.phaseEntry', StringEquals: 'apip-terima', Next: 'apip-terima: visit' }]) });
+    expect(work!.States[work!.StartAt]).toMatchObject({ Type: 'Choice', Choices: expect.arrayContaining([{ Variable: '$.run.visits.pengawasan.entry', StringEquals: 'apip-terima', Next: 'apip-terima: visit' }]) });
     expect(chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!.TimestampPath).filter(Boolean)).toEqual([
-      '$.phaseSla.pengawasan.remindAt', '$.phaseSla.pengawasan.dueAt', '$.phaseSla.pengawasan.rungs[0].at', '$.phaseSla.pengawasan.rungs[1].at',
+      '$.run.visits.pengawasan.sla.remindAt', '$.run.visits.pengawasan.sla.dueAt', '$.run.visits.pengawasan.sla.rungs[0].at', '$.run.visits.pengawasan.sla.rungs[1].at',
     ]);
-    expect(clock!.States['pengawasan: remind']).toMatchObject({ Parameters: { template: 'reminder', phaseId: 'pengawasan', 'visit.$': '$.visits.pengawasan.n' } });
+    expect(clock!.States['pengawasan: remind']).toMatchObject({ Parameters: { template: 'reminder', phaseId: 'pengawasan', 'visit.$': '$.run.visits.pengawasan.n' } });
   });
 
   test('a step with its own limit inside a phase races its own clock inside the phase\'s work branch', () => {
@@ -413,36 +456,39 @@ describe('the fixture shapes', () => {
     const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
     const route = m.States['Resume: route']!.Choices as Choice[];
     expect(route.find((c) => c.StringEquals === 'apip-jawab')!.Next).toBe('pengawasan: resume at apip-jawab');
-    // Not `pengawasan: visit`: the phase's deadlines of that visit are remembered, so its clock goes on.
-    expect(m.States['pengawasan: resume at apip-jawab']).toEqual({ Type: 'Pass', Result: 'resume:apip-jawab', ResultPath: '$.phaseEntry', Next: 'pengawasan: deadlines' });
+    // The same phase visit, not a new one: the phase's deadlines of that visit are remembered, so its clock goes on.
+    expect(m.States['pengawasan: resume at apip-jawab']).toEqual({
+      Type: 'Pass', Parameters: { 'n.$': '$.run.visits.pengawasan.n', entry: 'resume:apip-jawab' }, ResultPath: '$.run.visits.pengawasan', Next: 'pengawasan: deadlines',
+    });
     const entry = work.States[work.StartAt]!.Choices as Choice[];
-    expect(entry).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'resume:apip-periksa', Next: 'apip-periksa: deadlines' });
-    expect(entry).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'resume:apip-jawab', Next: 'apip-jawab' });
+    // A limited step is uncounted first, for its deadlines task to count the same visit again.
+    expect(entry).toContainEqual({ Variable: '$.run.visits.pengawasan.entry', StringEquals: 'resume:apip-periksa', Next: 'apip-periksa: resume' });
+    expect(work.States['apip-periksa: resume']).toEqual({
+      Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.run.visits.apip_periksa.n, -1)' }, ResultPath: '$.run.visits.apip_periksa', Next: 'apip-periksa: deadlines',
+    });
+    expect(entry).toContainEqual({ Variable: '$.run.visits.pengawasan.entry', StringEquals: 'resume:apip-jawab', Next: 'apip-jawab' });
   });
 
   test('leaving a phase carries the target out through PhaseDone; a question to the reporter leaves it and comes back to the same step', () => {
     const m = machineOf('fixture-routed');
     const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
     const route = work.States['apip-periksa: route']!.Choices as Choice[];
-    expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab: visit'], ['ask', 'pengawasan: leave to apip-periksa-ask: visit']]);
-    expect(chain(work, 'pengawasan: leave to apip-periksa-ask: visit')).toEqual([
-      'pengawasan: leave to apip-periksa-ask: visit', 'pengawasan: work done', 'pengawasan: pack', 'pengawasan: finish',
+    expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab: visit'], ['ask', 'pengawasan: leave to apip-periksa: ask reporter: window']]);
+    expect(chain(work, 'pengawasan: leave to apip-periksa: ask reporter: window')).toEqual([
+      'pengawasan: leave to apip-periksa: ask reporter: window', 'pengawasan: pack', 'pengawasan: finish',
     ]);
-    // Only the visit counters and the way out travel out of the phase, as the error's cause.
-    expect(work.States['pengawasan: work done']).toMatchObject({ Parameters: { 'visits.$': '$.visits', 'exit.$': '$.phaseExit' } });
-    expect(work.States['pengawasan: pack']).toMatchObject({ Parameters: { 'cause.$': 'States.JsonToString($)' } });
-    expect(m.States['pengawasan: decision']).toMatchObject({ Parameters: { 'carry.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.done' });
-    expect(m.States['pengawasan: restore']).toMatchObject({ InputPath: '$.done.carry.visits', ResultPath: '$.visits' });
-    expect(work.States['pengawasan: leave to apip-periksa-ask: visit']).toMatchObject({ Result: 'apip-periksa-ask: visit', ResultPath: '$.phaseExit' });
+    // Only `$.run` (visit counters, who answered, the way out) travels out of the phase, as the error's cause;
+    // the phase's record hands it back decoded, into its place.
+    expect(work.States['pengawasan: leave to apip-periksa: ask reporter: window']).toMatchObject({ Result: 'apip-periksa: ask reporter: window', ResultPath: '$.run.exit' });
+    expect(work.States['pengawasan: pack']).toMatchObject({ Parameters: { 'cause.$': 'States.JsonToString($.run)' } });
     expect(work.States['pengawasan: finish']).toEqual({ Type: 'Fail', Error: 'PhaseDone', CausePath: '$.cause' });
-    expect((m.States['pengawasan: leave']!.Choices as Choice[]).map((c) => c.Next).sort()).toEqual([
-      'Closed by official', 'apip-jawab: answer to reporter', 'apip-periksa-ask: visit',
+    expect(m.States['pengawasan: record']).toMatchObject({ Parameters: { 'run.$': 'States.StringToJson($.done.Cause)' }, ResultPath: '$.run', Next: 'pengawasan: leave' });
+    expect((m.States['pengawasan: leave']!.Choices as Choice[]).map((c) => [c.Variable, c.Next]).sort()).toEqual([
+      ['$.run.exit', 'Closed by official'], ['$.run.exit', 'Reporter window: deadline'], ['$.run.exit', 'apip-periksa: ask reporter: window'],
     ]);
-    const back = chain(m, 'apip-periksa-ask: visit');
-    expect(back.slice(back.indexOf('apip-periksa: ask reporter: answered'), back.indexOf('pengawasan: enter at apip-periksa') + 1)).toEqual([
-      'apip-periksa: ask reporter: answered', 'pengawasan: enter at apip-periksa',
-    ]);
-    expect(work.States[work.StartAt]!.Choices).toContainEqual({ Variable: '$.phaseEntry', StringEquals: 'apip-periksa', Next: 'apip-periksa: visit' });
+    const back = chain(m, 'apip-periksa: ask reporter: window');
+    expect(back.slice(0, 3)).toEqual(['apip-periksa: ask reporter: window', 'apip-periksa: ask reporter', 'pengawasan: enter at apip-periksa']);
+    expect(work.States[work.StartAt]!.Choices).toContainEqual({ Variable: '$.run.visits.pengawasan.entry', StringEquals: 'apip-periksa', Next: 'apip-periksa: deadlines' });
   });
 
   test('a reply from the reporter re-enters the phase at the follow-up step', () => {
@@ -460,7 +506,10 @@ describe('the fixture shapes', () => {
       expect((work.States[step]!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([`${step}: open task`, `${step}: wait to continue`]);
     }
     expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan: visit', 'koordinasi: visit']);
-    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
+    // One way out: no note of it and no Choice after the phase; the answering step's record packs at once.
+    expect(work.States['sampaikan: record']).toMatchObject({ ResultPath: '$.run.answered', Next: 'penanganan: pack' });
+    expect(m.States['penanganan: record']!.Next).toBe('Reporter window: deadline');
+    expect(m.States['penanganan: leave']).toBeUndefined();
   });
 });
 
@@ -507,10 +556,10 @@ describe('SOPs the compiler refuses, with a message that says what to fix', () =
       const text = renderAsl(compileSop(sop));
       const intrinsic = [...text.matchAll(/"(States\.[A-Za-z]+)\(([^)]*)\)"/g)].map((m) => `${m[1]}(${m[2]})`);
       expect(new Set(intrinsic)).toEqual(new Set(intrinsic.filter((x) => [
-        /^States\.JsonToString\(\$\.(decision|feedback)\)$/, /^States\.JsonToString\(\$\)$/, /^States\.StringToJson\(\$\.(decision|feedback|done)\.Cause\)$/,
-        /^States\.MathAdd\(\$\.visits\.[a-z0-9_]+\.n, 1\)$/, /^States\.JsonMerge\(\$\.visits, \$\.resume\.visits, false\)$/,
+        /^States\.JsonToString\(\$\)$/, /^States\.JsonToString\(\$\.run\)$/, /^States\.StringToJson\(\$\.(feedback|done)\.Cause\)$/,
+        /^States\.MathAdd\(\$\.run\.visits\.[a-z0-9_]+\.n, -?1\)$/, /^States\.JsonMerge\(\$\.run\.visits, \$\.resume\.visits, false\)$/,
       ].some((r) => r.test(x)))));
-      // What the work branch of a step puts in `$.decision` is what the task use case sends: `{action}`.
+      // A step's decision leaves its race as the action id itself, no intrinsic on the way.
       for (const step of sop.steps) for (const a of step.actions) expect(a.id).toMatch(/^[a-z][a-zA-Z0-9-]*$/);
     }
   });
@@ -523,13 +572,13 @@ describe('the four SOPs', () => {
     const s = states('sp4n-lapor-muara-enim');
     const route = s.get('verifikasi: route')!.Choices as Choice[];
     expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([
-      ['routeAgency', 'verifikasi-instansi: visit'],
+      ['routeAgency', 'verifikasi-instansi: deadlines'],
       ['routeInspectorate', 'pengawasan: enter at terima-apip'],
-      ['askReporter', 'verifikasi-ask: visit'],
+      ['askReporter', 'verifikasi: ask reporter: window'],
       ['reject', 'Rejected: record'],
     ]);
     expect(s.get('pengawasan')).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['PhaseDone'] }), expect.objectContaining({ ErrorEquals: ['ContinueAsNew'] })] });
-    expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.phaseSla.pengawasan.dueAt' });
+    expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.run.visits.pengawasan.sla.dueAt' });
   });
 
   test('SP4N-LAPOR!: the last rung of the executing official\'s ladder recommends a reprimand to the Bupati', () => {
@@ -540,8 +589,8 @@ describe('the four SOPs', () => {
   test('Health Office: returning the draft goes back to the analysis with a new visit', () => {
     const s = states('dinkes-muba');
     const route = s.get('persetujuan: route')!.Choices as Choice[];
-    expect(route.find((c) => c.StringEquals === 'return')?.Next).toBe('analisa: visit');
-    expect(s.get('analisa: visit')).toMatchObject({ Parameters: { 'n.$': 'States.MathAdd($.visits.analisa.n, 1)' }, ResultPath: '$.visits.analisa' });
+    expect(route.find((c) => c.StringEquals === 'return')?.Next).toBe('analisa: deadlines');
+    expect(s.get('analisa: deadlines')).toMatchObject({ Parameters: { 'visit.$': 'States.MathAdd($.run.visits.analisa.n, 1)' }, ResultPath: '$.run.visits.analisa' });
   });
 
   test('Musi Rawas: one 5-working-day phase holds every step; coordination is reachable and returns to the team', () => {
@@ -549,18 +598,19 @@ describe('the four SOPs', () => {
     const inner = allStates((m.States['penanganan']!.Branches as Scope[])[0]!);
     expect(['terima: open task', 'tangani: open task', 'koordinasi: open task', 'sampaikan: open task'].every((n) => inner.has(n))).toBe(true);
     const route = inner.get('tangani: route')!.Choices as Choice[];
-    expect(route).toContainEqual({ Variable: '$.decision.action', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
+    expect(route).toContainEqual({ Variable: '$.decision.Cause', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
     expect(inner.get('tangani: deadlines')).toBeUndefined();
-    expect(m.States['penanganan: leave']!.Choices).toEqual([{ Variable: '$.done.carry.exit', StringEquals: 'sampaikan: answer to reporter', Next: 'sampaikan: answer to reporter' }]);
+    expect(inner.get('koordinasi: record')!.Next).toBe('tangani: visit');
+    expect(m.States['penanganan: record']!.Next).toBe('Reporter window: deadline');
   });
 
   test('SP4N-LAPOR!: the reply window closes the case when it elapses and loops to the follow-up step on an unsatisfied reply', () => {
     const s = states('sp4n-lapor-muara-enim');
     expect(s.get('Reporter window')!.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: feedback' }),
+      expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: record' }),
       expect.objectContaining({ ErrorEquals: ['ReplyWindowElapsed'], Next: 'Closed: window elapsed' }),
       expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' }),
     ]);
-    expect(s.get('Reporter window: route')).toMatchObject({ Default: 'tindak-lanjut-balasan: visit' });
+    expect(s.get('Reporter window: route')).toMatchObject({ Default: 'tindak-lanjut-balasan: deadlines' });
   });
 });

@@ -5,6 +5,8 @@
  * Each visit is counted at its worst without retries: every reminder and rung of its ladder sent.
  * The figures are quoted in statemachines/README.md ("Limits kept in mind").
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sops, getSop } from '../../shared/sops';
 import { compileSop, type AslMachine, type AslState } from '../../statemachines/compile';
 import { chain, type Scope } from './asl';
@@ -28,9 +30,10 @@ function ownEvents(state: AslState): number {
  */
 function branchEvents(branch: Scope): number {
   const first = branch.States[branch.StartAt]!;
-  if (first.Type === 'Wait' && first.TimestampPath === '$.lifetime.continueBy') return 2;
+  if (first.Type === 'Wait' && first.TimestampPath === '$.run.continueBy') return 2;
   if (first.Type === 'Choice') {
-    const exit = Object.keys(branch.States).find((n) => n.includes(': leave to '))!;
+    // A phase's way out: noted (`leave to …`, when it has several), packed, finished.
+    const exit = Object.keys(branch.States).find((n) => n.includes(': leave to ')) ?? Object.keys(branch.States).find((n) => n.endsWith(': pack'))!;
     return ownEvents(first) + eventsAlong(branch, exit);
   }
   return eventsAlong(branch, branch.StartAt);
@@ -55,7 +58,12 @@ function scopeOf(machine: AslMachine, name: string): Scope {
   throw new Error(`no state ${name}`);
 }
 
-const stepVisit = (m: AslMachine, id: string) => eventsAlong(scopeOf(m, `${id}: visit`), `${id}: visit`, `${id}: route`);
+/** A step visit: from the state that counts it (its deadlines task, or its visit Pass) to its route, or to its record when it has one action. */
+function stepVisit(m: AslMachine, id: string): number {
+  const start = [`${id}: deadlines`, `${id}: visit`].find((n) => { try { return !!scopeOf(m, n); } catch { return false; } })!;
+  const scope = scopeOf(m, start);
+  return eventsAlong(scope, start, `${id}: route` in scope.States ? `${id}: route` : `${id}: record`);
+}
 
 /**
  * One turn of the reporter's reply loop: the follow-up step and every step after it on the normal
@@ -71,10 +79,10 @@ function replyLoop(m: AslMachine, sopId: string): number {
     const phase = sop.phases.find((p) => p.steps.includes(id));
     if (phase && !phases.has(phase.id)) {
       phases.add(phase.id);
-      events += eventsAlong(m, `${phase.id}: enter at ${id}`, `${phase.id}: leave`);
+      events += eventsAlong(m, `${phase.id}: enter at ${id}`, `${phase.id}: leave` in m.States ? `${phase.id}: leave` : `${phase.id}: record`);
     }
     const next = step.actions[0]!.goto;
-    if (next === '@reporter') return events + eventsAlong(m, `${id}: answer to reporter`, 'Reporter window: route');
+    if (next === '@reporter') return events + eventsAlong(m, 'Reporter window: deadline', 'Reporter window: route');
     id = next;
   }
 }
@@ -97,4 +105,32 @@ describe.each(sops.map((s) => [s.id] as const))('%s: how many turns of a loop fi
 test('the Health Office draft may be returned 150 times, both steps answering late each time', () => {
   const m = compileSop(getSop('dinkes-muba'));
   expect((stepVisit(m, 'analisa') + stepVisit(m, 'persetujuan')) * 150).toBeLessThan(HISTORY_LIMIT);
+});
+
+/** A limited step's visit decided before its reminder: its clock branch only entered its first Wait (and was abandoned). */
+function onTime(m: AslMachine, id: string): number {
+  const race = scopeOf(m, id).States[id]!;
+  const clock = (race.Branches as Scope[])[1]!;
+  return stepVisit(m, id) - branchEvents(clock) + 2;
+}
+
+test('the figures statemachines/README.md quotes are the compiled machines\' own', () => {
+  const readme = readFileSync(join(__dirname, '../../statemachines/README.md'), 'utf8').replace(/\s+/g, ' ');
+  const lib = compileSop(getSop('perpustakaan-muba'));
+  const musi = compileSop(getSop('dukcapil-mura'));
+  const dinkes = compileSop(getSop('dinkes-muba'));
+  const worst = Math.max(...sops.flatMap((s) => s.steps.map((st) => stepVisit(compileSop(s), st.id))));
+  const returns = stepVisit(dinkes, 'analisa') + stepVisit(dinkes, 'persetujuan');
+  const dinkesLoop = replyLoop(dinkes, 'dinkes-muba');
+  const quoted = [
+    `a limited step visit is ${onTime(lib, 'periksa')} events when decided before the reminder and **${worst}** with its whole ladder`,
+    `a step without a limit of its own ${stepVisit(musi, 'tangani')}, its phase ${eventsAlong(musi, 'penanganan: enter at terima', 'penanganan: record')} per phase visit`,
+    `the reply window ${eventsAlong(lib, 'Reporter window: deadline', 'Reporter window: route')}.`,
+    `is ${replyLoop(lib, 'perpustakaan-muba')} events for the library and SP4N-LAPOR!, ${replyLoop(musi, 'dukcapil-mura')} for Musi Rawas, **${dinkesLoop}** for the Health Office`,
+    `(analysis + approval) ${returns}.`,
+    `**${Math.floor(HISTORY_LIMIT / dinkesLoop)} unsatisfied replies**`,
+    `**${Math.floor(HISTORY_LIMIT / returns)} returned drafts**`,
+  ];
+  expect(replyLoop(compileSop(getSop('sp4n-lapor-muara-enim')), 'sp4n-lapor-muara-enim')).toBe(replyLoop(lib, 'perpustakaan-muba'));
+  for (const text of quoted) expect({ quoted: readme.includes(text), text }).toEqual({ quoted: true, text });
 });
