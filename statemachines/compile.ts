@@ -145,6 +145,8 @@ const names = {
 const REPORTER = 'reporter';
 /** The first state of the reporter's reply window: the task that counts its visit and computes its deadline. */
 const REPORTER_DEADLINE = 'Reporter window: deadline';
+/** The email that closes a case the reporter was satisfied with (the feedback's record has closed it). */
+const CLOSED_RATED = 'Closed: rated: notify';
 /** Where an execution ends once its successor has the case. */
 const CONTINUED = 'Continued as new';
 /** How a phase's entry Choice is told to take a step up again without counting a visit (ids are slugs: no clash). */
@@ -418,11 +420,12 @@ class Compiler {
       // The flags come decoded straight from the race's cause; the handler answers only the verdict
       // (`{satisfied}`), which is all that routes: the rating is on the case now (an older delivery's comment too).
       [`${race}: record`]: this.lambda('outcome', {
-        ...base, kind: 'reporterFeedback', 'stepId.$': ANSWERED, 'visit.$': visit, 'feedback.$': 'States.StringToJson($.feedback.Cause)',
+        ...base, kind: 'reporterFeedback', 'stepId.$': ANSWERED, 'visit.$': visit, 'feedback.$': 'States.StringToJson($.feedback.Cause)', closeWhenSatisfied: true,
       }, '$.feedback', `${race}: route`),
+      // Satisfied: the record has closed the case (rated); only the closing email is left.
       [`${race}: route`]: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }],
+        Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: CLOSED_RATED }],
         Default: this.entry(followUp, undefined),
       },
     };
@@ -437,7 +440,7 @@ class Compiler {
     const gotos = this.gotos;
     return {
       ...(gotos.has('@reporter') ? {
-        ...close('rated', 'Closed: rated', 'closing', 'Closed'),
+        [CLOSED_RATED]: this.notify({ template: 'closing' }, 'Closed', true),
         ...close('reply_window_elapsed', 'Closed: window elapsed', 'closing', 'Closed'),
       } : {}),
       ...(gotos.has('@close') ? close('closed_by_official', 'Closed by official', 'closing', 'Closed') : {}),

@@ -662,12 +662,14 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       // The reporter's words as written, stored on the reply task before the feedback was delivered.
       const f = await storedFeedback(deps, c, req);
       // A reply counts once: a re-run finds its instant among the replies.
-      await mutateCase(deps, c.caseId, (x) => ({
+      const updated = await mutateCase(deps, c.caseId, (x) => ({
         ...(f.rating || f.satisfied ? { rating: { satisfied: f.satisfied, rating: f.rating, comment: f.comment, at: f.at } } : {}),
         ...(f.satisfied || x.repliedAt?.includes(f.at) ? {} : { replies: x.replies + 1, repliedAt: [...(x.repliedAt ?? []), f.at], status: 'in_progress' as const }),
       }), c);
       if (f.rating || f.satisfied) await recordOnce(deps, `${once}#rated`, { caseId: c.caseId, at: f.at, type: 'rated', actor: { kind: 'reporter' }, data: { satisfied: f.satisfied, rating: f.rating } });
       if (!f.satisfied) await recordOnce(deps, `${once}#replied`, { caseId: c.caseId, at: f.at, type: 'reporter_replied', actor: { kind: 'reporter' }, visit: req.visit, data: { comment: f.comment, ...(f.rating ? { rating: f.rating } : {}) } });
+      // The machine goes from a satisfied reply straight to the closing email: the closure is recorded here.
+      if (req.closeWhenSatisfied && f.satisfied) await closeCase(deps, updated, 'rated', req.enteredAt);
       return outcomeAnswer(req, { satisfied: f.satisfied });
     }
     case 'reporterAnswered': {
@@ -682,15 +684,18 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         (ev) => ev.type === 'reporter_answered' && ev.stepId === req.stepId && ev.visit === req.visit);
       return;
     }
-    case 'closed': {
-      // Setting the same fields again changes nothing; the event is written once.
-      const rejected = req.reason === 'rejected';
-      const endedMonth = deps.calendar.localDate(new Date(req.enteredAt)).slice(0, 7);
-      await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }), c);
-      await recordOnce(deps, 'outcome#closed', { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
+    case 'closed':
+      await closeCase(deps, c, req.reason, req.enteredAt);
       return;
-    }
   }
+}
+
+/** Closes a case (`at`: the closing state's instant). Setting the same fields again changes nothing; the event is written once. */
+async function closeCase(deps: Deps, c: CaseRecord, reason: Extract<OutcomeRequest, { kind: 'closed' }>['reason'], at: string): Promise<void> {
+  const rejected = reason === 'rejected';
+  const endedMonth = deps.calendar.localDate(new Date(at)).slice(0, 7);
+  await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: at, endedMonth, closeReason: reason, currentStep: undefined }), c);
+  await recordOnce(deps, 'outcome#closed', { caseId: c.caseId, at, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason } });
 }
 
 /**

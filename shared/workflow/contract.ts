@@ -220,7 +220,14 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
    * task slot's) is absent from executions started before the texts moved to the task; the handler
    * then finds it from the `response_sent` event of that visit.
    */
-  z.object({ ...Base, kind: z.literal('reporterFeedback'), stepId: z.string().min(1).optional(), visit: z.number().int().min(1), feedback: ReporterFeedback }),
+  z.object({
+    ...Base, kind: z.literal('reporterFeedback'), stepId: z.string().min(1).optional(), visit: z.number().int().min(1), feedback: ReporterFeedback,
+    /**
+     * A satisfied reply closes the case (reason `rated`) in this same call: the machine goes on straight
+     * to the closing email. Absent from executions started before, which record the closure in a state of its own.
+     */
+    closeWhenSatisfied: z.boolean().optional(),
+  }),
   /**
    * The reporter answered the question of `stepId` (visit = the question's visit): the handler records
    * the answer, read from the task, on the case's history, where the officials see it.

@@ -411,9 +411,12 @@ describe('the fixture shapes', () => {
       Parameters: { kind: 'reporterFeedback', 'stepId.$': '$.run.answered.stepId', 'feedback.$': 'States.StringToJson($.feedback.Cause)' }, ResultPath: '$.feedback',
     });
     expect(s.get('Reporter window: route')).toEqual({
-      Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated' }], Default: 'telaah: deadlines',
+      Type: 'Choice', Choices: [{ Variable: '$.feedback.satisfied', BooleanEquals: true, Next: 'Closed: rated: notify' }], Default: 'telaah: deadlines',
     });
-    expect(s.get('Closed: rated')).toMatchObject({ Parameters: { kind: 'closed', reason: 'rated' } });
+    // A satisfied reply is closed by the feedback's own record (closeWhenSatisfied): only the closing email follows.
+    expect(s.get('Reporter window: record')).toMatchObject({ Parameters: { closeWhenSatisfied: true } });
+    expect(s.get('Closed: rated')).toBeUndefined();
+    expect(s.get('Closed: rated: notify')).toMatchObject({ Parameters: { template: 'closing' }, End: true });
     expect(s.get('Closed: window elapsed')).toMatchObject({ Parameters: { kind: 'closed', reason: 'reply_window_elapsed' } });
   });
 

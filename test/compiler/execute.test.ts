@@ -158,7 +158,7 @@ describe('executing the compiled service-desk fixture', () => {
       'deadlines step setuju#3', 'open official setuju#3', 'outcome stepDone setuju#3 approve',
       'open official kirim#2', 'outcome stepDone kirim#2 send',
       'deadlines replyWindow kirim#2', 'open reporterReply kirim#2', 'outcome feedback kirim#2 satisfied',
-      'outcome closed rated', 'notify closing',
+      'notify closing',
     ]);
     const telaah = outcomes.find((o) => o.kind === 'stepDone' && o.stepId === 'telaah');
     expect(telaah).toMatchObject({ caseId: 'case-1', executionId: expect.stringContaining(':case-1'), decision: { action: 'draft' }, sla: { calendarVersion: 'test' } });
@@ -264,7 +264,7 @@ describe('executing the compiled routed fixture', () => {
       'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond',
       'outcome phaseDone pengawasan#2',
       'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback apip-jawab#1 satisfied',
-      'outcome closed rated', 'notify closing',
+      'notify closing',
     ]);
   });
 
@@ -346,7 +346,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       'deadlines step setuju#2', 'open official setuju#2', 'outcome stepDone setuju#2 approve',
       'open official kirim#1', 'outcome stepDone kirim#1 send',
       'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 satisfied',
-      'outcome closed rated', 'notify closing',
+      'notify closing',
     ]);
     expect(next.requests.find((r) => 'taskToken' in r)).toMatchObject({ executionId: expect.stringMatching(/:case-1-c2$/) });
   });
@@ -370,7 +370,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       'deadlines phase pengawasan#1', 'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 done',
       'open official apip-jawab#1', 'outcome stepDone apip-jawab#1 respond', 'outcome phaseDone pengawasan#1',
       'deadlines replyWindow apip-jawab#1', 'open reporterReply apip-jawab#1', 'outcome feedback apip-jawab#1 satisfied',
-      'outcome closed rated', 'notify closing',
+      'notify closing',
     ]);
   });
 
@@ -381,7 +381,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       slot: 'reporterReply kirim#1',
       resume: { at: 'reporter', answeredBy: 'kirim' },
       then: { 'reporterReply kirim#1': () => feedback(true) },
-      successor: ['outcome started', 'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 satisfied', 'outcome closed rated', 'notify closing'],
+      successor: ['outcome started', 'deadlines replyWindow kirim#1', 'open reporterReply kirim#1', 'outcome feedback kirim#1 satisfied', 'notify closing'],
     },
     {
       wait: 'a question to the reporter',

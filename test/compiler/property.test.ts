@@ -143,7 +143,7 @@ test('every valid SOP runs its normal path to closure: each step opened once, in
       const last = sop.steps.at(-1)!.id;
       expect(opened).toEqual([...sop.steps.map((st) => `official ${st.id}#1`), `reporterReply ${last}#1`]);
       expect(notices).toEqual(['acknowledgement', 'closing']);
-      expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+      expect(outcomes.at(-1)).toMatchObject({ kind: 'reporterFeedback', feedback: { satisfied: true }, closeWhenSatisfied: true });
       expect(outcomes.filter((o) => o.kind === 'phaseDone').map((o) => o.kind === 'phaseDone' && o.phaseId)).toEqual(sop.phases.map((p) => p.id));
     }),
     { numRuns: Number(process.env.PROPERTY_RUNS ?? 10) },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import { continueBy } from '../../shared/workflow/executions';
+import { OutcomeRequest, outcomeAnswer } from '../../shared/workflow/contract';
 
 const asl = (id: string) => readFileSync(join(__dirname, '../../statemachines', `${id}.asl.json`), 'utf8');
 
@@ -14,10 +15,15 @@ function stubs(clock: VirtualClock) {
   return {
     calls,
     invokers: {
-      DeadlinesFunctionArn: async () => ({ startedAt: at(0), remindAt: at(30), dueAt: at(40), rungs: [{ level: 1, at: at(40) }, { level: 2, at: at(100) }, { level: 3, at: at(24 * 60) }], calendarVersion: 'test' }),
+      // The deadlines go back with the visit they were asked for, as the deadlines handler answers.
+      DeadlinesFunctionArn: async (p: unknown) => ({ startedAt: at(0), remindAt: at(30), dueAt: at(40), rungs: [{ level: 1, at: at(40) }, { level: 2, at: at(100) }, { level: 3, at: at(24 * 60) }], calendarVersion: 'test', visit: (p as { visit: number }).visit }),
       TaskFunctionArn: async (p: unknown) => { const x = p as { stepId: string; visit: number; taskToken: string; kind: string }; calls.tasks.push({ stepId: x.stepId, visit: x.visit, token: x.taskToken, kind: x.kind }); return {}; },
-      // `started` answers when the execution hands over, as the outcome handler does.
-      OutcomeFunctionArn: async (p: unknown) => { calls.outcome.push(p as Record<string, unknown>); return (p as { kind: string }).kind === 'started' ? { continueBy: continueBy(clock.now()).toISOString() } : {}; },
+      // What the outcome handler answers besides recording (when the execution hands over, a reply's verdict, a phase's run).
+      OutcomeFunctionArn: async (p: unknown) => {
+        calls.outcome.push(p as Record<string, unknown>);
+        const req = OutcomeRequest.parse(p);
+        return outcomeAnswer(req, req.kind === 'started' ? { continueBy: continueBy(clock.now()).toISOString() } : {}) ?? {};
+      },
       NotifyFunctionArn: async (p: unknown) => { calls.notify.push(p as Record<string, unknown>); return {}; },
     },
   };

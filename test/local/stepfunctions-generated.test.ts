@@ -99,7 +99,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
   await answerAlongNormalPath(sop, tasks, 0, executionArn);
 
   expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
-  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'reporterFeedback', feedback: { satisfied: true }, closeWhenSatisfied: true });
   expect(tasks.at(-1)!.kind).toBe('reporterReply');
   expect(notices.filter((n) => n.template === 'reminder' || n.template === 'escalation')).toEqual([]);
   expect(new Set(tasks.map((t) => t.taskToken)).size).toBe(tasks.length);
@@ -190,7 +190,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
   // Act, then assess: the successor runs on to closure.
   await answerAlongNormalPath(sop, tasks, 1, successorArn);
   expect(engine.describeExecution(successorArn).status).toBe('SUCCEEDED');
-  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'reporterFeedback', feedback: { satisfied: true }, closeWhenSatisfied: true });
 });
 
 test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing after its retries parks the case instead of failing the execution; resumed once mended, the failed state runs again and the case closes', async (_id, sop) => {
@@ -246,5 +246,5 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing 
   expect(recordCalls).toBeGreaterThan(4);
   expect(outcomes.find((o) => o.kind === 'stepDone')).toMatchObject({ stepId: first, visit: 1 });
   expect(engine.describeExecution(executionArn).status).toBe('SUCCEEDED');
-  expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: 'rated' });
+  expect(outcomes.at(-1)).toMatchObject({ kind: 'reporterFeedback', feedback: { satisfied: true }, closeWhenSatisfied: true });
 });

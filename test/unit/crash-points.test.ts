@@ -131,6 +131,12 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
   }],
   ['outcome reporterFeedback: not satisfied', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'reporterFeedback', visit: 1, feedback: { satisfied: false, comment: 'Belum "selesai".', at: later } } })],
   ['outcome reporterFeedback: satisfied and rated', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'reporterFeedback', visit: 1, feedback: { satisfied: true, rating: 4, at: later } } })],
+  ['outcome reporterFeedback: satisfied, closing the case in the same call (today\'s machines)', async (d) => {
+    const caseId = await answered(d);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-r', kind: 'reporterReply', stepId: 'solusi', visit: 1 });
+    await give(d, caseId, taskSlot('reporterReply', 'solusi', 1), { kind: 'reporter', satisfied: true, rating: 5, comment: 'Sudah "beres".\n\\ terima kasih', at: later });
+    return { outcome: { ...base(caseId, later), kind: 'reporterFeedback', stepId: 'solusi', visit: 1, feedback: { satisfied: true, rating: 5 }, closeWhenSatisfied: true } };
+  }],
   ['outcome closed', async (d) => ({ outcome: { ...base(await answered(d), later), kind: 'closed', reason: 'rated' } })],
   ['notify closing', async (d) => {
     const caseId = await answered(d);
