@@ -269,3 +269,26 @@ test('an execution started before the texts moved to the task still delivers the
   expect(events.find((ev) => ev.type === 'reporter_replied')?.data).toEqual({ comment: text });
   expect(c.replies).toBe(1);
 });
+
+test('what the outcome handler answers today\'s machines: a satisfied reply closes the case in the same call; an action the step lacks is refused, nothing recorded', async () => {
+  // Prepare
+  const w = world();
+  const caseId = await fileCase(w);
+  await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: 't-1', kind: 'official', stepId: 'catat', visit: 1 });
+  const eventsBefore = (await w.store.listEvents(caseId)).length;
+
+  // Act & assess: a step with one action has no route in the machine, so the record itself refuses another.
+  await expect(recordOutcome(w.deps, { caseId, executionId: 'x', enteredAt: at, kind: 'stepDone', stepId: 'catat', visit: 1, decision: { action: 'respond' } }))
+    .rejects.toThrow('Step catat has no action "respond"');
+  expect((await w.store.listEvents(caseId)).length).toBe(eventsBefore);
+
+  // An unsatisfied reply answers its verdict and leaves the case open, even when the machine would close a satisfied one.
+  const reply = { caseId, executionId: 'x', enteredAt: at, kind: 'reporterFeedback', stepId: 'solusi', closeWhenSatisfied: true } as const;
+  expect(await recordOutcome(w.deps, { ...reply, visit: 1, feedback: { satisfied: false } })).toEqual({ satisfied: false });
+  expect((await w.store.getCase(caseId))!.status).not.toBe('closed');
+  // A satisfied one closes it (rated) in the same call, once however often it runs.
+  expect(await recordOutcome(w.deps, { ...reply, visit: 2, feedback: { satisfied: true, rating: 5 } })).toEqual({ satisfied: true });
+  expect(await recordOutcome(w.deps, { ...reply, visit: 2, feedback: { satisfied: true, rating: 5 } })).toEqual({ satisfied: true });
+  expect((await w.store.getCase(caseId))!).toMatchObject({ status: 'closed', closeReason: 'rated', closedAt: at });
+  expect((await w.store.listEvents(caseId)).filter((ev) => ev.type === 'closed')).toHaveLength(1);
+});
