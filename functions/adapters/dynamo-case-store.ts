@@ -496,9 +496,11 @@ export class DynamoCaseStore implements CaseStore {
     const input = openCasesQuery(range, filter);
     const entries: OpenCaseEntry[] = [];
     let start: QueryCommandInput['ExclusiveStartKey'] = page.after ? marshall(openCaseIndexKey(range, page.after)) : undefined;
+    // A filter thins a page out (Limit counts the items read, before the filter): read wider steps
+    // then, and go on until the page is full or the range ends; what is read beyond the page is left.
+    const read = input.FilterExpression ? Math.max(page.limit * 8, 200) : page.limit;
     do {
-      // A filter thins a page out: ask for what is still missing, and go on until the range ends.
-      const out = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, Limit: Math.max(page.limit - entries.length, 10), ExclusiveStartKey: start }));
+      const out = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, Limit: input.FilterExpression ? read : Math.max(page.limit - entries.length, 10), ExclusiveStartKey: start }));
       for (const raw of out.Items ?? []) entries.push(openCaseEntry(unmarshall(raw)));
       start = out.LastEvaluatedKey;
     } while (start && entries.length < page.limit);

@@ -111,7 +111,7 @@ export const handler = httpHandler(async (event) => {
       }
       if (!isPost) {
         const { items, more } = await listInbox(deps, who, now, lang);
-        return html(200, renderInbox({ lang, name: who.person.name, title: who.person.title, items, more, now }));
+        return html(200, renderInbox({ lang, name: who.person.name, title: who.person.title, items, more, now, hasDashboard: !!dashboardViewer(deps.directory, who.personIds) }));
       }
       const fields = readBody(event, ['form'], 4 * 1024).value as Record<string, unknown>;
       const caseId = typeof fields.caseId === 'string' ? fields.caseId : '';
