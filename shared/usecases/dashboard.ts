@@ -345,17 +345,20 @@ async function listPage(deps: Deps, agency: Agency, q: DashboardQuery, positions
  * a search, the case by its tracking number; for a regency-wide viewer, the events of the listed
  * cases with a reprimand recommendation).
  */
-export async function agencyDashboard(deps: Deps, viewer: DashboardViewer, q: DashboardQuery, now: Date, lang: Language): Promise<AgencyDashboard> {
+export async function agencyDashboard(deps: Deps, viewer: DashboardViewer, query: DashboardQuery, now: Date, lang: Language): Promise<AgencyDashboard> {
+  let q = query;
+  const found = q.search ? await deps.store.getCaseByTrackingId(q.search) : undefined;
+  // A case of another agency the viewer may see (regency-wide): its own agency's dashboard, unfiltered.
+  if (found && found.agencyId !== q.agencyId && viewer.agencyIds.includes(found.agencyId)) q = { ...q, agencyId: found.agencyId, filter: {}, form: {} };
   const agency = findAgency(deps.directory, q.agencyId);
   if (!agency || !viewer.agencyIds.includes(agency.id)) throw noDashboard();
   const sop = sopOf(deps, agency);
   const positions = q.cursor ? decodeCursor(deps.linkSecret, q.cursor, q, stepIdsOf(sop)) : {};
-  const [counts, page, found] = await Promise.all([
+  const [counts, page] = await Promise.all([
     countsOf(deps, agency, q.filter, now, lang),
     q.search ? Promise.resolve(undefined) : listPage(deps, agency, q, positions, now, DASHBOARD_PAGE),
-    q.search ? deps.store.getCaseByTrackingId(q.search) : Promise.resolve(undefined),
   ]);
-  // A case of another agency is "not found" here: the search tells nothing beyond the viewer's agency.
+  // A case of an agency the viewer may not see is "not found": the search tells nothing beyond their agencies.
   const hit = found && found.agencyId === agency.id ? found : undefined;
   const entries = q.search ? (hit ? [entryOfCase(hit)] : []) : page!.entries;
   const rows = entries.map((e) => rowOf(deps, viewer, e, now, lang));

@@ -111,7 +111,9 @@ export function renderAgencyDashboard(input: {
   lang: Language; name: string; title: string; now: Date; regency: boolean;
   agencies: { id: string; name: string }[]; query: DashboardQuery; data: AgencyDashboard; issues?: Issue[];
 }): string {
-  const { lang, query: q, data } = input;
+  const { lang, data } = input;
+  // A search may have led to another agency the viewer sees: the page is that agency's.
+  const q = { ...input.query, agencyId: data.agency.id };
   const all = t(lang, 'Semua', 'All');
   const countsTable = `<div class="scroll"><table class="counts"><caption class="muted">${t(lang, 'Pengaduan terbuka menurut tahap dan keadaan batas waktu', 'Open complaints by step and deadline state')}</caption>
 <thead><tr><th scope="col">${t(lang, 'Tahap', 'Step')}</th>${STATES.map((s) => `<th scope="col">${e(stateLabels[s][lang])}</th>`).join('')}</tr></thead>

@@ -154,6 +154,15 @@ describe('an agency\'s dashboard', () => {
     expect((await agencyDashboard(deps, head, q({ q: perpusCase.trackingId }), monday, 'id')).searched).toEqual({ trackingId: perpusCase.trackingId, found: false });
   });
 
+  test('a regency-wide search finds a case in any agency and shows that agency\'s dashboard', async () => {
+    const { deps, lateOld } = await fixture();
+    const bupati = viewerOf('bupati@musitanggap.example.go.id')!;
+    const d = await agencyDashboard(deps, bupati, parseDashboardQuery(deps, bupati, { q: lateOld.trackingId }, monday), monday, 'en');
+    expect(d.agency.id).toBe('dinkes-muba');
+    expect(d.searched).toEqual({ trackingId: lateOld.trackingId, found: true });
+    expect(d.rows.map((r) => r.trackingId)).toEqual([lateOld.trackingId]);
+  });
+
   test('confidential reporters are hidden from roles that may not see them: the head and the Bupati do not; the regency admin (who registers SP4N-LAPOR! cases) does', async () => {
     const { deps, lateOld, lateMid } = await fixture();
     const lapor = await aCase(deps, { agencyId: 'kominfo-muara-enim', sopId: 'sp4n-lapor-muara-enim', stepId: 'verifikasi', dueAt: '2026-12-02T10:00:00+07:00', confidential: true, reporter: { name: 'Rahasia <b>Sekali</b>' } });
