@@ -25,6 +25,13 @@ export const stateLabels: Record<ListState, { id: string; en: string }> = {
   all: { id: 'Semua terbuka', en: 'All open' },
 };
 const STATES: DeadlineState[] = ['late', 'due_soon', 'on_time', 'none'];
+/** Column heads of the counts, short enough for a phone. */
+const shortLabels: Record<DeadlineState, { id: string; en: string }> = {
+  late: { id: 'Terlambat', en: 'Late' },
+  due_soon: { id: '≤ 1 hari kerja', en: '≤ 1 working day' },
+  on_time: { id: 'Sesuai jadwal', en: 'On time' },
+  none: { id: 'Tanpa batas', en: 'No deadline' },
+};
 
 export const channelLabels: Record<string, { id: string; en: string }> = {
   web: { id: 'Situs web', en: 'Website' },
@@ -38,11 +45,11 @@ export const channelLabels: Record<string, { id: string; en: string }> = {
 const style = `<style>
 .who{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap;align-items:center}.who button{width:auto;margin:0}
 nav.top{display:flex;gap:1rem;flex-wrap:wrap;margin:.5rem 0}
-table.counts{width:100%;border-collapse:collapse;background:#fff;font-size:.95rem}table.counts th,table.counts td{border:1px solid #d0d7de;padding:.35rem .45rem;text-align:right}
+table.counts{width:100%;border-collapse:collapse;background:#fff;font-size:.85rem}table.counts thead th{font-size:.7rem;vertical-align:bottom;hyphens:auto}table.counts{table-layout:fixed}table.counts th:first-child{width:32%;overflow-wrap:anywhere}table.counts th,table.counts td{border:1px solid #d0d7de;padding:.3rem .25rem;text-align:right}
 table.counts th:first-child,table.counts td:first-child{text-align:left}.scroll{overflow-x:auto}
 td.late{color:#b42318;font-weight:700}td.due_soon{color:#7d4e00;font-weight:700}
 ul.cases{list-style:none;padding:0;margin:0}ul.cases li{background:#fff;border:1px solid #d0d7de;border-left:.5rem solid #1a7f37;border-radius:8px;padding:.75rem;margin:.75rem 0}
-ul.cases li.late{border-left-color:#b42318}ul.cases li.due_soon{border-left-color:#bf8700}ul.cases li.none{border-left-color:#8c959f}
+ul.cases li.late{border-left-color:#b42318;color:#1b1f23;font-weight:400}ul.cases li.due_soon{border-left-color:#bf8700}ul.cases li.none{border-left-color:#8c959f}
 .badge{display:inline-block;border-radius:999px;padding:0 .6rem;font-size:.85rem;font-weight:600;background:#dafbe1;color:#116329;margin-right:.25rem}
 li.late .badge.state{background:#ffebe9;color:#b42318}li.due_soon .badge.state{background:#fff8c5;color:#7d4e00}li.none .badge.state{background:#eaeef2;color:#424a53}
 .badge.esc{background:#fbefff;color:#6639ba}.badge.rep{background:#ffebe9;color:#b42318}
@@ -116,7 +123,7 @@ export function renderAgencyDashboard(input: {
   const q = { ...input.query, agencyId: data.agency.id };
   const all = t(lang, 'Semua', 'All');
   const countsTable = `<div class="scroll"><table class="counts"><caption class="muted">${t(lang, 'Pengaduan terbuka menurut tahap dan keadaan batas waktu', 'Open complaints by step and deadline state')}</caption>
-<thead><tr><th scope="col">${t(lang, 'Tahap', 'Step')}</th>${STATES.map((s) => `<th scope="col">${e(stateLabels[s][lang])}</th>`).join('')}</tr></thead>
+<thead><tr><th scope="col">${t(lang, 'Tahap', 'Step')}</th>${STATES.map((s) => `<th scope="col">${e(shortLabels[s][lang])}</th>`).join('')}</tr></thead>
 <tbody>${data.steps.map((s) => `<tr><th scope="row">${e(s.stepName)}</th>${STATES.map((st) => `<td class="${s.counts[st] ? st : ''}">${s.counts[st]}</td>`).join('')}</tr>`).join('')}
 <tr><th scope="row">${t(lang, 'Jumlah', 'Total')}</th>${STATES.map((st) => `<td class="${data.totals[st] ? st : ''}"><a href="/dasbor?${e(dashboardParams({ ...q, state: st }, lang))}">${data.totals[st]}</a></td>`).join('')}</tr></tbody></table></div>`;
   const filters = `<form class="card" method="get" action="/dasbor"><div class="filters">
@@ -169,7 +176,7 @@ export function renderRegencyOverview(input: { lang: Language; name: string; tit
   const body = `${header({ ...input, path: '/dasbor', query: '' })}
 <h1>${t(lang, 'Dasbor kabupaten', 'Regency dashboard')}</h1>
 <p class="muted">${t(lang, `Pengaduan terbuka di setiap instansi, per ${formatDateTime(input.now, 'id')}.`, `Open complaints in every agency, as of ${formatDateTime(input.now, 'en')}.`)}</p>
-<div class="scroll"><table class="counts"><thead><tr><th scope="col">${t(lang, 'Instansi', 'Agency')}</th>${STATES.map((s) => `<th scope="col">${e(stateLabels[s][lang])}</th>`).join('')}
+<div class="scroll"><table class="counts"><thead><tr><th scope="col">${t(lang, 'Instansi', 'Agency')}</th>${STATES.map((s) => `<th scope="col">${e(shortLabels[s][lang])}</th>`).join('')}
 <th scope="col">${t(lang, 'Dieskalasi', 'Escalated')}</th><th scope="col">${t(lang, 'Rekomendasi teguran', 'Reprimand recommendations')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return layout(t(lang, 'Dasbor kabupaten', 'Regency dashboard'), body, lang);
 }
