@@ -15,7 +15,8 @@ import type { Deps } from '../../shared/usecases/deps';
 import { agencyDashboard, DASHBOARD_PAGE, dashboardViewer, parseDashboardQuery } from '../../shared/usecases/dashboard';
 import { startDynalite, type TestTable } from '../support/dynalite';
 
-jest.setTimeout(180_000);
+// Loading 10,000 cases into dynalite takes 30–60 s on a quiet machine, minutes on a loaded one.
+jest.setTimeout(600_000);
 
 /** Monday 7 December 2026, 09:00 WIB. */
 const now = new Date('2026-12-07T02:00:00Z');
@@ -28,7 +29,7 @@ function aCase(i: number, over: Partial<CaseRecord> = {}): CaseRecord {
   const dueAt = new Date(now.getTime() + (i - OPEN / 2) * 173_000).toISOString();
   return {
     caseId: `c${String(i).padStart(6, '0')}`, trackingId: `TGP-LOAD-${String(i).padStart(6, '0')}`, agencyId: 'dinkes-muba', sopId: 'dinkes-muba',
-    status: 'in_progress', channel: i % 7 === 0 ? 'email' : 'web', language: 'id', title: `Keluhan ${i}`, description: 'Antrean terlalu lama di puskesmas. '.repeat(8),
+    status: 'in_progress', channel: i % 7 === 0 ? 'email' : 'web', language: 'id', title: `Keluhan ${i}`, description: 'Antrean terlalu lama di puskesmas.',
     category: categories[i % categories.length]!, reporter: { name: `Pelapor ${i}` }, anonymous: false, confidential: i % 3 === 0,
     submittedAt: '2026-11-20T09:00:00+07:00', month: '2026-11', replies: 0, verdicts: [], escalations: [], deliveryFailures: 0, version: 1,
     currentStep: { stepId: steps[i % steps.length]!, visit: 1, role: 'petugas', startedAt: '2026-11-20T09:00:00+07:00', dueAt, assigneeId: 'dinkes-petugas' },
@@ -54,7 +55,7 @@ beforeAll(async () => {
   const items: Record<string, AttributeValue>[] = [...cases, ...others].flatMap(caseItems);
   const batches: Record<string, AttributeValue>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(Array.from({ length: 4 }, async () => {
+  await Promise.all(Array.from({ length: 8 }, async () => {
     for (let b = batches.pop(); b; b = batches.pop()) await t.client.send(new BatchWriteItemCommand({ RequestItems: { [t.tableName]: b.map((Item) => ({ PutRequest: { Item } })) } }));
   }));
   deps = {
