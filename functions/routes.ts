@@ -48,7 +48,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
-  // The officials' workspace: sign-in by email, "Tugas saya" (functions/officials/handler.ts)
+  // The officials' workspace: sign-in by email, "Tugas saya", dashboards (functions/officials/handler.ts)
   { method: 'GET', path: '/masuk', handler: 'officials' },
   { method: 'POST', path: '/masuk', handler: 'officials' },
   { method: 'GET', path: '/masuk/{key}', handler: 'officials' },
@@ -56,6 +56,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/keluar', handler: 'officials' },
   { method: 'GET', path: '/tugas', handler: 'officials' },
   { method: 'POST', path: '/tugas/buka', handler: 'officials' },
+  { method: 'GET', path: '/dasbor', handler: 'officials' },
+  { method: 'GET', path: '/dasbor/csv', handler: 'officials' },
+  { method: 'POST', path: '/dasbor/buka', handler: 'officials' },
   // JSON API
   { method: 'GET', path: '/api/agencies', handler: 'agencies' },
   { method: 'POST', path: '/api/complaints', handler: 'intake' },

@@ -172,6 +172,45 @@ export interface InboxPage {
 }
 
 /**
+ * An open case as an agency's dashboard lists it: what the dashboards' index (gsi5) projects, with
+ * `position` (`<dueAt or ~>#<caseId>`), where it stands within its step's key range.
+ */
+export type OpenCaseEntry = Pick<CaseRecord,
+  'caseId' | 'trackingId' | 'agencyId' | 'sopId' | 'routedAgencyId' | 'title' | 'category' | 'channel' | 'submittedAt' | 'status'
+  | 'currentStep' | 'confidential' | 'anonymous' | 'reporter'> & {
+  /** Highest escalation level reached (0: none). */
+  escalationLevel: number;
+  /** Whether a reprimand was recommended. */
+  reprimand: boolean;
+  position: string;
+};
+
+/**
+ * One key range of an agency's dashboard index: the open cases at one step (`_` for none) whose
+ * position lies between `lower` and `upper`, both inclusive (absent: unbounded).
+ */
+export interface OpenCasesRange {
+  agencyId: string;
+  stepId: string;
+  lower?: string;
+  upper?: string;
+}
+
+/** What a dashboard filters on besides the range (all optional; instants are UTC ISO 8601). */
+export interface OpenCasesFilter {
+  category?: string;
+  channel?: string;
+  /** Received at or after. */
+  receivedFrom?: string;
+  /** Received before. */
+  receivedBefore?: string;
+  /** Only cases escalated at least once. */
+  escalated?: boolean;
+  /** Only cases with a reprimand recommendation. */
+  reprimand?: boolean;
+}
+
+/**
  * Cases, their events and tasks, in the single table (shared/data/table.ts). Every write is a
  * conditional single-item write; no method scans.
  */
@@ -273,6 +312,14 @@ export interface CaseStore {
   /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */
   casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord>;
+
+  /** How many open cases of one range of the dashboards' index match the filter (a Query with Select COUNT: no item leaves the table). */
+  countOpenCases(range: OpenCasesRange, filter: OpenCasesFilter): Promise<number>;
+  /**
+   * Up to `limit` open cases of one range that match the filter, in position order (deadline, then
+   * case id), after the position `after` when given; `next` is the position to continue after.
+   */
+  openCases(range: OpenCasesRange, filter: OpenCasesFilter, page: { limit: number; after?: string }): Promise<{ entries: OpenCaseEntry[]; next?: string }>;
 }
 
 /** A one-time sign-in link, as stored: the hash of its key only. */

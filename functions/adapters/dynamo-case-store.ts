@@ -10,9 +10,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type TaskLink } from '../../shared/ports';
+import { openCaseIndexKeys } from '../../shared/case/keys';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type TaskLink } from '../../shared/ports';
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'itemType'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
@@ -40,7 +41,49 @@ function indexAttributes(c: CaseRecord): Record<string, string> {
     attrs.gsi3pk = `DUE#${c.agencyId}`;
     attrs.gsi3sk = `${new Date(c.currentStep.dueAt).toISOString()}#${c.caseId}`;
   }
-  return attrs;
+  return { ...attrs, ...openCaseIndexKeys(c) };
+}
+
+/** The dashboards' index key of a position in a step's range (and the base table's key, which a GSI's start key also needs). */
+function openCaseIndexKey(range: OpenCasesRange, position: string): Record<string, string> {
+  const caseId = position.slice(position.indexOf('#') + 1);
+  return { ...caseKey(caseId), gsi5pk: `OPEN#${range.agencyId}`, gsi5sk: `${range.stepId}#${position}` };
+}
+
+/** The Query of one range of the dashboards' index, with the filter as a FilterExpression. */
+function openCasesQuery(range: OpenCasesRange, filter: OpenCasesFilter): Omit<QueryCommandInput, 'TableName'> {
+  const values: Record<string, string> = {
+    ':p': `OPEN#${range.agencyId}`,
+    ':lo': `${range.stepId}#${range.lower ?? ''}`,
+    // U+FFFF sorts after every character a position holds (UTF-8 bytes EF BF BF).
+    ':hi': `${range.stepId}#${range.upper ?? '\uffff'}`,
+  };
+  const names: Record<string, string> = {};
+  const conditions: string[] = [];
+  if (filter.category !== undefined) { conditions.push('#category = :category'); names['#category'] = 'category'; values[':category'] = filter.category; }
+  if (filter.channel !== undefined) { conditions.push('#channel = :channel'); names['#channel'] = 'channel'; values[':channel'] = filter.channel; }
+  if (filter.receivedFrom !== undefined) { conditions.push('gsi5sub >= :rfrom'); values[':rfrom'] = filter.receivedFrom; }
+  if (filter.receivedBefore !== undefined) { conditions.push('gsi5sub < :rbefore'); values[':rbefore'] = filter.receivedBefore; }
+  if (filter.escalated) { conditions.push('gsi5esc > :zero'); values[':zero'] = '0'; }
+  if (filter.reprimand) { conditions.push('gsi5rep = :one'); values[':one'] = '1'; }
+  return {
+    IndexName: 'gsi5',
+    KeyConditionExpression: 'gsi5pk = :p AND gsi5sk BETWEEN :lo AND :hi',
+    ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: marshall(values),
+  };
+}
+
+/** A dashboards' index item as the port gives it. */
+function openCaseEntry(item: Record<string, unknown>): OpenCaseEntry {
+  const sk = String(item.gsi5sk);
+  return {
+    ...strip<Omit<OpenCaseEntry, 'escalationLevel' | 'reprimand' | 'position'>>(item),
+    escalationLevel: Number(item.gsi5esc ?? 0),
+    reprimand: item.gsi5rep === '1',
+    position: sk.slice(sk.indexOf('#') + 1),
+  };
 }
 
 function strip<T>(item: Record<string, unknown>): T {
@@ -435,6 +478,37 @@ export class DynamoCaseStore implements CaseStore {
     for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': `DUE#${agencyId}`, ':b': new Date(before).toISOString() }) })) {
       yield strip<CaseRecord>(item);
     }
+  }
+
+  async countOpenCases(range: OpenCasesRange, filter: OpenCasesFilter): Promise<number> {
+    const input = openCasesQuery(range, filter);
+    let count = 0;
+    let start: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const out = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, Select: 'COUNT', ExclusiveStartKey: start }));
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async openCases(range: OpenCasesRange, filter: OpenCasesFilter, page: { limit: number; after?: string }): Promise<{ entries: OpenCaseEntry[]; next?: string }> {
+    const input = openCasesQuery(range, filter);
+    const entries: OpenCaseEntry[] = [];
+    let start: QueryCommandInput['ExclusiveStartKey'] = page.after ? marshall(openCaseIndexKey(range, page.after)) : undefined;
+    // A filter thins a page out (Limit counts the items read, before the filter): read wider steps
+    // then, and go on until the page is full or the range ends; what is read beyond the page is left.
+    const read = input.FilterExpression ? Math.max(page.limit * 8, 200) : page.limit;
+    do {
+      const out = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, Limit: input.FilterExpression ? read : Math.max(page.limit - entries.length, 10), ExclusiveStartKey: start }));
+      for (const raw of out.Items ?? []) entries.push(openCaseEntry(unmarshall(raw)));
+      start = out.LastEvaluatedKey;
+    } while (start && entries.length < page.limit);
+    if (entries.length > page.limit || (start && entries.length === page.limit)) {
+      const kept = entries.slice(0, page.limit);
+      return { entries: kept, next: kept[kept.length - 1]!.position };
+    }
+    return { entries };
   }
 
   /**

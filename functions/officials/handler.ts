@@ -1,6 +1,7 @@
 /**
  * The officials' workspace: sign-in by email (GET/POST /masuk, GET/POST /masuk/{key}), sign-out
- * (POST /keluar), "Tugas saya" (GET /tugas) and opening a task from it (POST /tugas/buka).
+ * (POST /keluar), "Tugas saya" (GET /tugas) and opening a task from it (POST /tugas/buka); the
+ * dashboards by role (GET /dasbor, its CSV GET /dasbor/csv) and opening a case from one (POST /dasbor/buka).
  *
  * The session is a cookie `__Host-tanggap-sesi`: HttpOnly, Secure, SameSite=Strict, Path=/, 8 hours.
  * CSRF: SameSite=Strict keeps the cookie off every request another site starts, so a forged POST
@@ -11,6 +12,8 @@
  */
 import { Forbidden, NotFound } from '../../shared/errors';
 import { listInbox, openFromInbox } from '../../shared/usecases/inbox';
+import { agencyDashboard, dashboardExport, dashboardViewer, openFromDashboard, parseDashboardQuery, regencyOverview } from '../../shared/usecases/dashboard';
+import { dashboardCsv, renderAgencyDashboard, renderNoDashboard, renderRegencyOverview } from '../../shared/web/dashboard';
 import { completeSignIn, currentOfficial, requestSignIn, SESSION_HOURS, signOut, SIGN_IN_LINKS_PER_HOUR, type SignInDeps } from '../../shared/usecases/signin';
 import { ValidationFailed } from '../../shared/errors';
 import { renderInbox, renderSignInConfirm, renderSignInForm, renderSignInSent } from '../../shared/web/officials';
@@ -108,7 +111,7 @@ export const handler = httpHandler(async (event) => {
       }
       if (!isPost) {
         const { items, more } = await listInbox(deps, who, now, lang);
-        return html(200, renderInbox({ lang, name: who.person.name, title: who.person.title, items, more, now }));
+        return html(200, renderInbox({ lang, name: who.person.name, title: who.person.title, items, more, now, hasDashboard: !!dashboardViewer(deps.directory, who.personIds) }));
       }
       const fields = readBody(event, ['form'], 4 * 1024).value as Record<string, unknown>;
       const caseId = typeof fields.caseId === 'string' ? fields.caseId : '';
@@ -116,6 +119,45 @@ export const handler = httpHandler(async (event) => {
       if (!caseId || !slot) throw new ValidationFailed([{ path: 'caseId', message: lang === 'id' ? 'Pilih tugas dari daftar.' : 'Choose a task from the list.' }]);
       const key = await openFromInbox(deps, who, { caseId, slot }, now);
       return redirect(`/tasks/${key}${q}`);
+    }
+    case '/dasbor':
+    case '/dasbor/csv':
+    case '/dasbor/buka': {
+      const who = await currentOfficial(deps, cookieOf(event, SESSION_COOKIE), now);
+      if (!who) {
+        const notice = lang === 'id' ? 'Silakan masuk dulu: sesi Anda tidak ada atau sudah berakhir.' : 'Please sign in first: you have no session, or it has ended.';
+        return withCookie(html(401, renderSignInForm({ lang, notice })), sessionCookie('', 0));
+      }
+      const viewer = dashboardViewer(deps.directory, who.personIds);
+      if (!viewer) return html(403, renderNoDashboard(lang));
+      if (isPost) {
+        const fields = readBody(event, ['form'], 4 * 1024).value as Record<string, unknown>;
+        const caseId = typeof fields.caseId === 'string' ? fields.caseId : '';
+        if (!caseId) throw new ValidationFailed([{ path: 'caseId', message: lang === 'id' ? 'Pilih pengaduan dari daftar.' : 'Choose a complaint from the list.' }]);
+        return redirect(`/tasks/${await openFromDashboard(deps, viewer, who, caseId, now)}${q}`);
+      }
+      const params = event.queryStringParameters ?? {};
+      const page = { lang, name: who.person.name, title: who.person.title, now };
+      // The regency-wide start page is the overview; an agency (or the head's own) is its dashboard.
+      if (route === '/dasbor' && viewer.regency && !params.agency && !params.q) {
+        return html(200, renderRegencyOverview({ ...page, agencies: await regencyOverview(deps, viewer, now, lang) }));
+      }
+      const query = parseDashboardQuery(deps, viewer, params, now);
+      if (route === '/dasbor/csv') {
+        const { agency, rows, truncated } = await dashboardExport(deps, viewer, { ...query, cursor: undefined, search: undefined }, now, lang);
+        const day = deps.calendar.localDate(now);
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+            'content-disposition': `attachment; filename="dasbor-${agency.id}-${query.state}-${day}.csv"`,
+          },
+          body: dashboardCsv(rows, lang, truncated),
+        };
+      }
+      const agencies = viewer.agencyIds.map((id) => ({ id, name: deps.directory.agencies.find((a) => a.id === id)!.name[lang] }));
+      const data = await agencyDashboard(deps, viewer, query, now, lang);
+      return html(200, renderAgencyDashboard({ ...page, regency: viewer.regency, agencies, query, data }));
     }
     default:
       throw new NotFound({ id: 'Alamat tidak dikenal.', en: 'No such page.' });

@@ -47,8 +47,10 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // + the acknowledgement quota per address (UpdateItem), keyed with an HMAC of the address (the link secret).
   'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true },
   // Sign-in links and sessions (Put, conditional Update to consume, Delete on sign-out), the quota per
-  // address (HMAC with the link secret), the inbox (Query gsi4), an inbox grant (Put), the sign-in email.
-  'http-officials': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi4'], mail: ['SendEmail'], readsLinkSecret: true },
+  // address (HMAC with the link secret), the inbox (Query gsi4), an inbox grant (Put), the sign-in email;
+  // the dashboards (Query gsi5: counts and pages; a search by tracking id = GetItem; events = Query table;
+  // a dashboard's view grant = Put, its cursor signed with the link secret).
+  'http-officials': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi4', 'gsi5'], mail: ['SendEmail'], readsLinkSecret: true },
   'http-status': { items: ['GetItem'], queryTable: true },
   // view: task link, case, events; act: updateTask, SendTaskSuccess; hand-over: new key lookup, event, email.
   'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true },

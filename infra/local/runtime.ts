@@ -426,7 +426,12 @@ async function ensureTable(client: DynamoDBClient, now: Date): Promise<void> {
 
 async function createTable(client: DynamoDBClient): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    const existing = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    // dynalite cannot add an index to a table (UpdateTable's Create is not implemented there): say so
+    // once, rather than let the pages that read a newer index fail one by one.
+    const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    const missing = createTableInput(TABLE_NAME).GlobalSecondaryIndexes!.map((g) => g.IndexName!).filter((name) => !have.has(name));
+    if (missing.length) console.warn(`The table in this DATA_DIR predates the index(es) ${missing.join(', ')}: pages that read them (e.g. /dasbor for gsi5) fail until you start on a fresh DATA_DIR.`);
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
     await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));

@@ -3,6 +3,7 @@
  * only their SHA-256 is stored. Hashing is computation, not I/O, so it lives in shared.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { OPEN_STATUSES, type CaseRecord } from './model';
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -22,4 +23,34 @@ export function csrfMatches(secret: string, keyHash: string, version: number, to
   const expected = Buffer.from(csrfToken(secret, keyHash, version));
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Where a case without a current step sorts in its agency's dashboard index (after every step id). */
+export const NO_STEP = '_';
+/** Where a case without a deadline sorts within its step (after every instant). */
+export const NO_DEADLINE_KEY = '~';
+
+/** The dashboards' index position of an open case within its step: `<dueAt or ~>#<caseId>`. */
+export function openCaseDueKey(dueAt: string | undefined, caseId: string): string {
+  return `${dueAt ? new Date(dueAt).toISOString() : NO_DEADLINE_KEY}#${caseId}`;
+}
+
+/**
+ * The dashboards' index attributes of a case (gsi5, shared/data/table.ts): present while the case is
+ * open, so a closed or rejected case drops out (sparse). Partitioned by the receiving agency, sorted by
+ * step then deadline, so that each SLA state of a step is one key range. Besides the keys, the UTC
+ * instant of receipt (`gsi5sub`: `submittedAt` keeps its offset, which does not compare as text), the
+ * highest escalation level (`gsi5esc`, one digit) and whether a reprimand was recommended (`gsi5rep`),
+ * for the filters.
+ */
+export function openCaseIndexKeys(c: Pick<CaseRecord, 'caseId' | 'agencyId' | 'status' | 'submittedAt' | 'currentStep' | 'escalations'>): Record<string, string> {
+  if (!OPEN_STATUSES.includes(c.status)) return {};
+  const level = Math.min(9, Math.max(0, ...c.escalations.map((x) => x.level)));
+  return {
+    gsi5pk: `OPEN#${c.agencyId}`,
+    gsi5sk: `${c.currentStep?.stepId ?? NO_STEP}#${openCaseDueKey(c.currentStep?.dueAt, c.caseId)}`,
+    gsi5sub: new Date(c.submittedAt).toISOString(),
+    gsi5esc: String(level),
+    gsi5rep: c.escalations.some((x) => x.kind === 'reprimand') ? '1' : '0',
+  };
 }

@@ -88,9 +88,10 @@ export type GrantRight = 'act' | 'view';
 /**
  * Why someone holds a link: the escalation ladder's reminder, an escalation rung, a reprimand
  * recommendation; or `inbox`: a signed-in official opened the task from "Tugas saya" (their own
- * task, one they stand in for as Plt/Plh, or one an act grant of the ladder let them act on).
+ * task, one they stand in for as Plt/Plh, or one an act grant of the ladder let them act on); or
+ * `dashboard`: a head of office or a regency-wide official opened the case from a dashboard (view only).
  */
-export type GrantReason = 'reminder' | 'escalation' | 'reprimand' | 'inbox';
+export type GrantReason = 'reminder' | 'escalation' | 'reprimand' | 'inbox' | 'dashboard';
 
 /** On what ground an `inbox` grant was minted: it opens the task only while that ground holds. */
 export type InboxBasis = 'assignee' | 'acting' | 'grant';

@@ -27,6 +27,7 @@
  * | a person's open tasks ("Tugas saya") | Query gsi4: gsi4pk=INBOX#<personId>, gsi4sk=<dueAt>#<caseId>#<slot>#T (a task item, while open, by its assignee) or …#G#<keyHash> (an act grant of the ladder, by its holder); sparse |
  * | sign-in link (hash)                | PutItem pk=SIGNIN#<hash>, sk=SIGNIN; UpdateItem sets usedAt once, if unexpired; expiresAt |
  * | officials' session (hash)          | PutItem / GetItem / DeleteItem pk=SESSION#<hash>, sk=SESSION -> personId, directoryVersion; expiresAt |
+ * | open cases of an agency by step and deadline (dashboards) | Query gsi5: gsi5pk=OPEN#<agencyId>, gsi5sk=<stepId or _>#<dueAt or ~>#<caseId>: a step's cases by deadline, a key range per SLA state (Select COUNT for the counts); sparse, removed when closed; INCLUDE projection of what a dashboard row shows |
  */
 export const caseTable = {
   partitionKey: 'pk',
@@ -38,7 +39,20 @@ export const caseTable = {
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    {
+      name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk',
+      // What a dashboard row shows and filters on (shared/case/keys.ts `openCaseIndexKeys`); never the description.
+      include: [
+        'caseId', 'trackingId', 'agencyId', 'sopId', 'routedAgencyId', 'title', 'category', 'channel', 'submittedAt', 'status',
+        'currentStep', 'confidential', 'anonymous', 'reporter', 'gsi5sub', 'gsi5esc', 'gsi5rep',
+      ],
+    },
   ],
 } as const;
 
 export type CaseTableIndexName = (typeof caseTable.indexes)[number]['name'];
+
+/** The non-key attributes an index projects, when it projects only some (INCLUDE); otherwise all. */
+export function projectedAttributes(index: (typeof caseTable.indexes)[number]): readonly string[] | undefined {
+  return 'include' in index ? index.include : undefined;
+}

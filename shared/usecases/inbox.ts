@@ -73,8 +73,8 @@ export function inboxGrantHolds(directory: Directory, sop: Sop, task: TaskRecord
   }
 }
 
-/** Office time between now and the deadline, in words, and the deadline's state. */
-function deadline(deps: Deps, dueAt: string | undefined, now: Date, lang: Language): Pick<InboxItem, 'timeLeft' | 'state'> {
+/** Office time between now and the deadline, in words, and the deadline's state (the inbox's and the dashboards' rule). */
+export function deadline(deps: Deps, dueAt: string | undefined, now: Date, lang: Language): Pick<InboxItem, 'timeLeft' | 'state'> {
   if (!dueAt) return { state: 'none' };
   const due = new Date(dueAt);
   const late = due.getTime() <= now.getTime();

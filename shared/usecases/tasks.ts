@@ -26,6 +26,7 @@ import { assertNotHandingOver, deliverDecision, isUndelivered } from './complain
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
 import { inboxGrantHolds } from './inbox';
+import { dashboardGrantHolds } from './dashboard';
 import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
 import { stepDueReading } from '../sla/reading';
 
@@ -79,7 +80,9 @@ function whereNow(deps: Deps, c: CaseRecord, sop: Sop, lang: Language): Record<s
 function assertLinkValid(deps: Deps, l: Loaded, lang: Language): void {
   const { task, grant, case: c, sop } = l;
   // An inbox grant (opened from "Tugas saya") is as good as the ground it was minted on, now.
-  const inboxLapsed = grant?.reason === 'inbox' && !inboxGrantHolds(deps.directory, sop, task, c, grant);
+  const inboxLapsed = (grant?.reason === 'inbox' && !inboxGrantHolds(deps.directory, sop, task, c, grant))
+    // A dashboard's view lasts as long as its holder's dashboard of the agency.
+    || (grant?.reason === 'dashboard' && !dashboardGrantHolds(deps.directory, c, grant));
   if (task.status === 'superseded' || (grant?.reason === 'reminder' && grant.personId !== task.assigneeId) || inboxLapsed) {
     throw new Gone({ id: 'Tautan ini sudah diganti: tugas dialihkan kepada pejabat lain.', en: 'This link was replaced: the task was handed to another official.' }, whereNow(deps, c, sop, lang));
   }
@@ -117,6 +120,8 @@ function grantNote(deps: Deps, l: Loaded, grant: TaskGrant, lang: Language): str
     : { id: 'tahap ini melewati batas waktu', en: 'this step is past its deadline' };
   const why: Localized = grant.reason === 'inbox'
     ? { id: 'Anda membuka tugas ini dari daftar Tugas saya.', en: 'You opened this task from your task list.' }
+    : grant.reason === 'dashboard'
+    ? { id: 'Anda membuka pengaduan ini dari dasbor.', en: 'You opened this complaint from the dashboard.' }
     : grant.reason === 'reminder'
     ? { id: 'Anda menerima tautan ini sebagai pengingat: batas waktu tahap ini sudah dekat.', en: 'You received this link as a reminder: the deadline of this step is near.' }
     : grant.reason === 'reprimand'

@@ -73,7 +73,7 @@ ul.tasks form{margin:0}ul.tasks button{margin-top:.5rem;width:100%}.who{display:
 </style>`;
 
 /** "Tugas saya": the open tasks, by deadline, each with a button that opens the task page. */
-export function renderInbox(input: { lang: Language; name: string; title: string; items: InboxItem[]; more: boolean; now: Date }): string {
+export function renderInbox(input: { lang: Language; name: string; title: string; items: InboxItem[]; more: boolean; now: Date; hasDashboard?: boolean }): string {
   const { lang, items } = input;
   const list = items.length
     ? `<ul class="tasks">${items.map((i) => `<li class="${i.state}">
@@ -86,6 +86,7 @@ export function renderInbox(input: { lang: Language; name: string; title: string
     : `<p class="card">${t(lang, 'Tidak ada tugas terbuka untuk Anda saat ini.', 'You have no open tasks right now.')}</p>`;
   const body = `${inboxStyle}<div class="who"><span>${e(input.name)} · <span class="muted">${e(input.title)}</span></span>
 <form method="post" action="/keluar${q(lang)}"><button type="submit" class="secondary">${t(lang, 'Keluar', 'Sign out')}</button></form></div>
+${input.hasDashboard ? `<p><a href="/dasbor${q(lang)}">${t(lang, 'Dasbor', 'Dashboard')}</a></p>` : ''}
 <h1>${t(lang, 'Tugas saya', 'My tasks')}</h1>
 <p class="muted">${t(lang, `${items.length} tugas terbuka, yang paling mendesak di atas. Sisa waktu dihitung dalam jam kerja.`, `${items.length} open task${items.length === 1 ? '' : 's'}, the most urgent first. Time left is counted in office hours.`)} ${switchLink('/tugas', lang)}</p>
 ${list}

@@ -338,6 +338,48 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId]);
   });
 
+  test('the dashboards\' index: a step\'s open cases by deadline within a range, counted and paged alike, filtered; an ended case drops out', async () => {
+    const agencyId = `agency-dash-${counter}`;
+    const at = (stepId: string, dueAt?: string) => ({ stepId, visit: 1, role: 'petugas', startedAt: '2026-11-02T09:00:00+07:00', ...(dueAt ? { dueAt } : {}), assigneeId: 'p1' });
+    const a = aCase({ agencyId, status: 'in_progress', currentStep: at('telaah', '2026-11-05T09:00:00+07:00'), category: 'obat', title: 'Judul "satu" <a>\n🙂' });
+    const b = aCase({ agencyId, status: 'in_progress', currentStep: at('telaah', '2026-11-04T01:00:00Z'), channel: 'email', submittedAt: '2026-11-03T00:30:00+07:00' });
+    const c = aCase({ agencyId, status: 'in_progress', currentStep: at('telaah', '2026-11-09T09:00:00+07:00'), escalations: [{ level: 2, to: 'x', at: '2026-11-09T10:00:00+07:00', stepId: 'telaah', visit: 1, kind: 'reprimand' }] });
+    const d = aCase({ agencyId, status: 'awaiting_reporter', currentStep: at('telaah') });
+    const e = aCase({ agencyId, status: 'in_progress', currentStep: at('telaah-lagi', '2026-11-01T09:00:00+07:00') }); // another step, whose id begins alike
+    const f = aCase({ agencyId, status: 'received' }); // no step yet
+    for (const x of [a, b, c, d, e, f]) await store.createCase(x, submitted(x));
+    const range = (lower?: string, upper?: string) => ({ agencyId, stepId: 'telaah', ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) });
+    const page = async (r: ReturnType<typeof range>, filter = {}, limit = 10, after?: string) => store.openCases(r, filter, { limit, ...(after ? { after } : {}) });
+
+    const all = await page(range());
+    expect(all.entries.map((x) => x.caseId)).toEqual([b.caseId, a.caseId, c.caseId, d.caseId]); // by the instant, no deadline last
+    expect(all.next).toBeUndefined();
+    expect(all.entries[1]).toMatchObject({ trackingId: a.trackingId, title: a.title, category: 'obat', escalationLevel: 0, reprimand: false, currentStep: { stepId: 'telaah' } });
+    expect(all.entries[2]).toMatchObject({ escalationLevel: 2, reprimand: true });
+    expect(all.entries[0]!.position).toBe(`2026-11-04T01:00:00.000Z#${b.caseId}`);
+    // Due at or before 5 November 02:00 UTC (09:00 WIB): a and b, in one range.
+    const late = range(undefined, '2026-11-05T02:00:00.000Z#\uffff');
+    expect(await store.countOpenCases(late, {})).toBe(2);
+    expect(await store.countOpenCases(range('~'), {})).toBe(1);
+    expect(await store.countOpenCases({ agencyId, stepId: '_' }, {})).toBe(1);
+    expect(await store.countOpenCases({ agencyId, stepId: 'telaah-lagi' }, {})).toBe(1);
+    // Paged: one at a time, each after the last.
+    const first = await page(range(), {}, 1);
+    expect(first.entries.map((x) => x.caseId)).toEqual([b.caseId]);
+    const second = await page(range(), {}, 2, first.next);
+    expect(second.entries.map((x) => x.caseId)).toEqual([a.caseId, c.caseId]);
+    expect((await page(range(), {}, 2, second.next)).entries.map((x) => x.caseId)).toEqual([d.caseId]);
+    // Filters.
+    expect((await page(range(), { category: 'obat' })).entries.map((x) => x.caseId)).toEqual([a.caseId]);
+    expect((await page(range(), { channel: 'email' })).entries.map((x) => x.caseId)).toEqual([b.caseId]);
+    expect(await store.countOpenCases(range(), { receivedBefore: '2026-11-03T00:00:00.000Z' })).toBe(1); // b: 2 November 17:30 UTC
+    expect(await store.countOpenCases(range(), { reprimand: true })).toBe(1);
+    expect(await store.countOpenCases(range(), { escalated: true })).toBe(1);
+    // An ended case leaves the index.
+    await store.updateCase(a.caseId, 1, { status: 'closed', closedAt: '2026-11-06T10:00:00+07:00', currentStep: undefined });
+    expect((await page(range())).entries.map((x) => x.caseId)).toEqual([b.caseId, c.caseId, d.caseId]);
+  });
+
   test('an ended case is found under the month it ended in, once, with its final state; the month it was received keeps it too', async () => {
     // Prepare: received in October, closed in November (a report of either month must find it).
     const agencyId = `agency-ended-${counter}`;

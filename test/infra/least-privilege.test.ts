@@ -23,8 +23,9 @@ const expected: Record<string, string[]> = {
   // takeQuota of the acknowledgements (UpdateItem), its key an HMAC of the address with the link secret.
   'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
   // requestSignIn (takeQuota, putSignInLink, the email), consumeSignIn (UpdateItem), sessions (Put/Get/
-  // Delete), the inbox (Query gsi4; unindexGrant = UpdateItem), openFromInbox (putGrant); HMACs with the link secret.
-  'http-officials': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi4', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
+  // Delete), the inbox (Query gsi4; unindexGrant = UpdateItem), openFromInbox (putGrant); HMACs with the link secret;
+  // the dashboards (Query gsi5; their events = Query table; openFromDashboard = putGrant).
+  'http-officials': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi4', 'dynamodb:Query index/gsi5', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
   'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],

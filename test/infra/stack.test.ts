@@ -35,6 +35,16 @@ test('the table matches shared/data/table.ts: keys, three GSIs, PITR, TTL, retai
   }));
 });
 
+test('the dashboards\' index (gsi5) projects only what a dashboard row shows (INCLUDE), never the description', () => {
+  const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] } };
+  const gsi5 = table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi5')!;
+  expect(gsi5.Projection.ProjectionType).toBe('INCLUDE');
+  expect(gsi5.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(['trackingId', 'currentStep', 'confidential', 'gsi5sub']));
+  expect(gsi5.Projection.NonKeyAttributes).not.toContain('description');
+  // The other indexes keep their projection (ALL).
+  expect(table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi4')!.Projection.ProjectionType).toBe('ALL');
+});
+
 test('the table is named for the stage by infra/aws/names.ts, the name `npm run directory -- --stage` uses', () => {
   template.hasResourceProperties('AWS::DynamoDB::GlobalTable', Match.objectLike({ TableName: 'tanggap-test-cases' }));
   expect(tableName('test')).toBe('tanggap-test-cases');

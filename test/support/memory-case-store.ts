@@ -6,7 +6,8 @@
  */
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OfficialSession, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
+import { openCaseIndexKeys } from '../../shared/case/keys';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -299,6 +300,41 @@ export class MemoryCaseStore implements CaseStore {
       const key = `${new Date(c.currentStep.dueAt).toISOString()}#${c.caseId}`;
       return key < limit ? key : undefined;
     });
+  }
+
+  async countOpenCases(range: OpenCasesRange, filter: OpenCasesFilter): Promise<number> {
+    return this.openInRange(range, filter).length;
+  }
+
+  async openCases(range: OpenCasesRange, filter: OpenCasesFilter, page: { limit: number; after?: string }): Promise<{ entries: OpenCaseEntry[]; next?: string }> {
+    const all = this.openInRange(range, filter).filter((e) => page.after === undefined || e.position > page.after);
+    const entries = all.slice(0, page.limit);
+    return all.length > page.limit ? { entries, next: entries[entries.length - 1]!.position } : { entries };
+  }
+
+  /** The same entries in the same order as the adapter's gsi5 range with its filter. */
+  private openInRange(range: OpenCasesRange, filter: OpenCasesFilter): OpenCaseEntry[] {
+    const lo = `${range.stepId}#${range.lower ?? ''}`;
+    const hi = `${range.stepId}#${range.upper ?? '\uffff'}`;
+    const hits: [string, OpenCaseEntry][] = [];
+    for (const c of this.cases.values()) {
+      const k = openCaseIndexKeys(c);
+      if (k.gsi5pk !== `OPEN#${range.agencyId}` || k.gsi5sk! < lo || k.gsi5sk! > hi) continue;
+      if (filter.category !== undefined && c.category !== filter.category) continue;
+      if (filter.channel !== undefined && c.channel !== filter.channel) continue;
+      if (filter.receivedFrom !== undefined && k.gsi5sub! < filter.receivedFrom) continue;
+      if (filter.receivedBefore !== undefined && k.gsi5sub! >= filter.receivedBefore) continue;
+      if (filter.escalated && k.gsi5esc === '0') continue;
+      if (filter.reprimand && k.gsi5rep !== '1') continue;
+      const { caseId, trackingId, agencyId, sopId, routedAgencyId, title, category, channel, submittedAt, status, currentStep, confidential, anonymous, reporter } = copy(c);
+      hits.push([k.gsi5sk!, {
+        caseId, trackingId, agencyId, sopId, ...(routedAgencyId ? { routedAgencyId } : {}), title, category, channel, submittedAt, status,
+        ...(currentStep ? { currentStep } : {}), confidential, anonymous, ...(reporter ? { reporter } : {}),
+        escalationLevel: Number(k.gsi5esc), reprimand: k.gsi5rep === '1', position: k.gsi5sk!.slice(k.gsi5sk!.indexOf('#') + 1),
+      }]);
+    }
+    hits.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return hits.map(([, e]) => e);
   }
 
   /** Cases with an index key, in the index's (byte) order, as a Query returns them. */
