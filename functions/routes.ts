@@ -10,6 +10,7 @@ export const httpHandlers = {
   task: 'functions/task/handler.ts',
   feedback: 'functions/feedback/handler.ts',
   officials: 'functions/officials/handler.ts',
+  uploads: 'functions/uploads/handler.ts',
 } as const;
 export type HttpHandlerName = keyof typeof httpHandlers;
 
@@ -59,6 +60,7 @@ export const routes: readonly Route[] = [
   // JSON API
   { method: 'GET', path: '/api/agencies', handler: 'agencies' },
   { method: 'POST', path: '/api/complaints', handler: 'intake' },
+  { method: 'POST', path: '/api/uploads', handler: 'uploads' },
   { method: 'GET', path: '/api/complaints/{trackingId}', handler: 'status' },
   { method: 'POST', path: '/api/complaints/{trackingId}/feedback', handler: 'feedback' },
   { method: 'GET', path: '/api/tasks/{taskKey}', handler: 'task' },
