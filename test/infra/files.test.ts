@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthesise } from './synth';
 
-const withDomain = synthesise({ stage: 'staging', domainName: 'pengaduan.musitanggap.example.go.id' }).template;
+const withDomain = synthesise({ stage: 'staging', domainName: 'pengaduan.musitanggap.example.go.id', hostedZoneId: 'Z0123456789ABC', hostedZoneName: 'musitanggap.example.go.id' }).template;
 const withoutDomain = synthesise({ stage: 'staging' }).template;
 
 test('private: every public access blocked, ACLs disabled, SSE-S3, kept when the stack is deleted', () => {
