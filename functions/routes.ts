@@ -44,6 +44,7 @@ export interface Route {
 export const routes: readonly Route[] = [
   // Pages (HTML, Bahasa Indonesia by default; `?lang=en` for English)
   { method: 'GET', path: '/', handler: 'pages' },
+  { method: 'GET', path: '/assets/lampiran.js', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },

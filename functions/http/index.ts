@@ -39,6 +39,15 @@ export function withImagesFrom(urls: string[]): Record<string, string> {
   return { 'content-security-policy': htmlHeaders['content-security-policy'].replace("img-src 'self' data:", `img-src 'self' data: ${origins.join(' ')}`) };
 }
 
+/**
+ * The complaint form's CSP: its own script (`script-src 'self'`) and, for the uploads it makes,
+ * the API and the file store's origin (`connect-src`). Without a store, no script runs.
+ */
+export function formPageHeaders(filesOrigin: string | undefined): Record<string, string> {
+  if (!filesOrigin) return {};
+  return { 'content-security-policy': `${htmlHeaders['content-security-policy']}; script-src 'self'; connect-src 'self' ${filesOrigin}` };
+}
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }

@@ -48,7 +48,8 @@ export type FunctionName = `http-${HttpHandlerName}` | `workflow-${WorkflowHandl
 
 export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // GET / and the tracking and reply pages: case by tracking id, its events, the reply task by key.
-  'http-pages': { items: ['GetItem'], queryTable: true },
+  // + the bucket's name only (no grant): the form page's CSP names the store's origin for its uploads.
+  'http-pages': { items: ['GetItem'], queryTable: true, files: {} },
   // The agencies come from the directory: its pointer (GetItem) and, when it moved, its version (Query).
   'http-agencies': { items: ['GetItem'], queryTable: true },
   // createCase, getCase, updateCase (executionArn), the idempotency records; starts the execution.

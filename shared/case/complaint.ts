@@ -118,6 +118,16 @@ export function parseComplaint(input: unknown, directory: Directory, lang: Langu
   return { ok: true, complaint: { ...c, channel: c.channel ?? 'web' } };
 }
 
+/** The uploads the form's script made, named in hidden fields `attachments.<i>.uploadId` / `.name`. */
+function attachmentsFromForm(form: Record<string, string>): { attachments?: { uploadId: string; name?: string }[] } {
+  const found: { i: number; uploadId: string; name?: string }[] = [];
+  for (const [k, v] of Object.entries(form)) {
+    const m = /^attachments\.(\d{1,2})\.uploadId$/.exec(k);
+    if (m) found.push({ i: Number(m[1]), uploadId: v, name: form[`attachments.${m[1]}.name`] });
+  }
+  return found.length ? { attachments: found.sort((a, b) => a.i - b.i).map(({ uploadId, name }) => ({ uploadId, ...(name !== undefined ? { name } : {}) })) } : {};
+}
+
 /** Turns the web form's flat fields (`reporter.name`, `target=agency/category`) into the API shape. */
 export function complaintFromForm(form: Record<string, string>): Record<string, unknown> {
   const [agencyId, category] = (form.target ?? '').split('/');
@@ -133,6 +143,7 @@ export function complaintFromForm(form: Record<string, string>): Record<string, 
     anonymous: form.anonymous ?? 'false',
     confidential: form.confidential ?? 'false',
     ...(form.includePhotoLocation ? { includePhotoLocation: form.includePhotoLocation } : {}),
+    ...attachmentsFromForm(form),
   };
 }
 

@@ -4,6 +4,7 @@
  * mobile-first, no external assets, no scripts; every piece of user text escaped.
  */
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../attachments/files';
+import { ATTACHMENTS_SCRIPT_PATH } from './attachments-script';
 import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { eventLabel, formatDateTime, timeLeft, type Language } from '../i18n';
@@ -75,7 +76,7 @@ export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Langu
  <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
 <p class="muted">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}: ${input.agencies.map((a) => `<a href="${e(howHandledUrl(a.id, lang))}">${e(a.name)}</a>`).join(' · ')}</p>
 ${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}${issueFor(issues, HONEYPOT_FIELD).map((m) => `<p>${e(m)}</p>`).join('')}</div>` : ''}
-<form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" enctype="multipart/form-data" novalidate>
+<form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" enctype="multipart/form-data" novalidate data-attachments data-max-files="${MAX_ATTACHMENTS}">
 ${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
 ${issueFor(issues, 'category').map((m) => `<p class="error">${e(m)}</p>`).join('')}
 ${field({ name: 'title', label: t(lang, 'Judul pengaduan', 'Title'), value: v('title'), required: true, issues })}
@@ -93,6 +94,7 @@ ${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ?
 <fieldset><legend>${t(lang, 'Lampiran (tidak wajib)', 'Attachments (optional)')}</legend>
 <label for="f-attachments">${t(lang, `Foto atau dokumen: JPEG, PNG atau PDF, paling banyak ${MAX_ATTACHMENTS} berkas, masing-masing sampai ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, `Photos or documents: JPEG, PNG or PDF, at most ${MAX_ATTACHMENTS} files, up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each`)}</label>
 <input id="f-attachments" type="file" name="attachments" multiple accept="image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf">
+<p class="error" role="alert" data-attachments-status hidden></p>
 ${issues?.some((i) => i.path.startsWith('attachments')) ? `${issues.filter((i) => i.path.startsWith('attachments')).map((i) => `<p class="error" role="alert">${e(i.message)}</p>`).join('')}<p class="hint">${t(lang, 'Pilih lagi berkas yang ingin dilampirkan.', 'Choose the files to attach again.')}</p>` : ''}
 <label><input type="checkbox" name="includePhotoLocation" value="true"${v('includePhotoLocation') === 'true' ? ' checked' : ''}> ${t(lang, 'Sertakan lokasi foto', 'Include photo location')} <span class="hint">${t(lang, '— tanpa centang, data lokasi (GPS) di foto dihapus sebelum disimpan.', '— unticked, the location (GPS) data in photos is removed before they are stored.')}</span></label>
 <p class="hint">${t(lang, 'Lampiran hanya dilihat petugas yang menangani, tidak pernah di halaman pelacakan.', 'Attachments are seen only by the officials handling the complaint, never on the tracking page.')}</p>
@@ -102,7 +104,8 @@ ${issues?.some((i) => i.path.startsWith('attachments')) ? `${issues.filter((i) =
 </form>
 <form class="card" method="get" action="/complaints/lookup"><label for="lookup">${t(lang, 'Sudah punya nomor pelacakan?', 'Have a tracking number?')}</label>
 <input id="lookup" type="text" name="trackingId" placeholder="TGP-XXXX-XXXX"><button type="submit" class="secondary">${t(lang, 'Lacak', 'Track')}</button></form>`;
-  return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), body, lang);
+  // The script only speeds the files up (straight to the store); the form works without it.
+  return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), `${body}\n<script src="${ATTACHMENTS_SCRIPT_PATH}" defer></script>`, lang);
 }
 
 /** The confirmation after a form post: the tracking number, and whether an email follows (and if not, why). */

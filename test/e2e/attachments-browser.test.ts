@@ -21,18 +21,27 @@ afterAll(async () => {
   await rt?.dispose();
 });
 
-test('a photo and a PDF from the form on a phone: thumbnails on the task page, the position removed, nothing on the tracking page', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'id-ID' });
+test.each([
+  ['with JavaScript: each file straight to the store, then the form names the uploads', true],
+  ['without JavaScript: the files in the form POST', false],
+])('a photo and a PDF from the form on a phone, %s; thumbnails on the task page, the position removed, nothing on the tracking page', async (_how, javaScriptEnabled) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'id-ID', javaScriptEnabled });
   const page = await context.newPage();
+  const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;
+  const seen: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') seen.push(r.url().startsWith(s3Origin) ? 'store' : new URL(r.url()).pathname); });
   // A real photo: the browser's own JPEG encoder, then a camera's Exif block with a GPS position.
-  const dataUrl = await page.evaluate(() => {
+  // Encoded on a page of its own (evaluate runs even where the page's scripts are off).
+  const canvasPage = await browser.newPage();
+  const dataUrl = await canvasPage.evaluate(`(() => {
     const canvas = document.createElement('canvas');
     canvas.width = 320; canvas.height = 240;
-    const ctx = canvas.getContext('2d')!;
+    const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#8b5e3c'; ctx.fillRect(0, 0, 320, 240);
     ctx.fillStyle = '#333'; ctx.fillRect(40, 100, 240, 60);
     return canvas.toDataURL('image/jpeg', 0.85);
-  });
+  })()`) as string;
+  await canvasPage.close();
   const photo = withExif(Buffer.from(dataUrl.split(',')[1]!, 'base64'), exifWithGps());
   expect(exifOf(photo)?.latitudeRef).toBe('S');
 
@@ -51,6 +60,7 @@ test('a photo and a PDF from the form on a phone: thumbnails on the task page, t
   const trackingId = /TGP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/.exec(confirmation ?? '')?.[0];
   expect(trackingId).toBeDefined();
   await rt.engine.waitForIdle();
+  expect(seen).toEqual(javaScriptEnabled ? ['/api/uploads', 'store', '/api/uploads', 'store', '/api/complaints'] : ['/api/complaints']);
 
   const key = (await rt.taskKeys()).at(-1)!;
   const taskPage = await context.newPage();
@@ -58,12 +68,9 @@ test('a photo and a PDF from the form on a phone: thumbnails on the task page, t
   const thumbnail = taskPage.locator('img.thumbnail');
   await expect(thumbnail.count()).resolves.toBe(1);
   await thumbnail.scrollIntoViewIfNeeded();
-  await taskPage.waitForFunction(() => {
-    const img = document.querySelector('img.thumbnail') as HTMLImageElement | null;
-    return !!img && img.complete && img.naturalWidth > 0;
-  });
+  await taskPage.waitForFunction(`(() => { const img = document.querySelector('img.thumbnail'); return !!img && img.complete && img.naturalWidth > 0; })()`);
   // 240 wide, not 320: the browser turns the photo by its Exif orientation (6), which the removal kept.
-  expect(await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight, img.getBoundingClientRect().width])).toEqual([240, 320, 160]);
+  expect(await taskPage.evaluate(`(() => { const img = document.querySelector('img.thumbnail'); return [img.naturalWidth, img.naturalHeight, img.getBoundingClientRect().width]; })()`)).toEqual([240, 320, 160]);
   await expect(taskPage.locator('li.attachment[data-type="application/pdf"] svg[aria-label="PDF"]').count()).resolves.toBe(1);
   await expect(taskPage.locator('.attachments').textContent()).resolves.toContain('atap <bocor>.jpg');
   expect(await taskPage.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
