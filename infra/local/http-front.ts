@@ -70,6 +70,10 @@ const messages = {
     id: `Terlalu banyak permintaan tautan masuk dari alamat Anda. Coba lagi dalam ${seconds} detik.`,
     en: `Too many sign-in link requests from your address. Try again in ${seconds} seconds.`,
   }),
+  tooManyUploads: (seconds: number): Localized => ({
+    id: `Terlalu banyak unggahan lampiran dari alamat Anda dalam waktu singkat. Coba lagi dalam ${seconds} detik.`,
+    en: `Too many attachment uploads from your address in a short time. Try again in ${seconds} seconds.`,
+  }),
   tooMany: (seconds: number): Localized => ({
     id: `Terlalu banyak pengaduan dari alamat Anda dalam waktu singkat. Tidak ada yang tersimpan dari kiriman ini; coba lagi dalam ${seconds} detik.`,
     en: `Too many complaints from your address in a short time. Nothing of this request was stored; try again in ${seconds} seconds.`,
@@ -105,7 +109,7 @@ export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessag
   const limiters = new Map<string, { limiter: RateLimiter; message: (seconds: number) => Localized }>();
   if (options.complaintRateLimit) limiters.set('POST /api/complaints', { limiter: new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now), message: messages.tooMany });
   // Upload targets, like complaints (each complaint may claim up to 3): a stranger cannot fill the bucket in bulk.
-  if (options.complaintRateLimit) limiters.set('POST /api/uploads', { limiter: new RateLimiter({ ...options.complaintRateLimit, max: options.complaintRateLimit.max * 3 }, options.realTime ?? Date.now), message: messages.tooMany });
+  if (options.complaintRateLimit) limiters.set('POST /api/uploads', { limiter: new RateLimiter({ ...options.complaintRateLimit, max: options.complaintRateLimit.max * 3 }, options.realTime ?? Date.now), message: messages.tooManyUploads });
   if (options.signInRateLimit) limiters.set('POST /masuk', { limiter: new RateLimiter(options.signInRateLimit, options.realTime ?? Date.now), message: messages.tooManySignIns });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
