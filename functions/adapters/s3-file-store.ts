@@ -62,11 +62,3 @@ export class S3FileStore implements FileStore {
   }
 }
 
-/**
- * The origin a browser posts uploads to: the configured S3 endpoint (the local stand-in, path-style),
- * else the bucket's regional virtual-hosted name, as createPresignedPost builds its URL.
- */
-export function uploadOrigin(bucket: string, region: string | undefined, endpoint: string | undefined): string {
-  if (endpoint) return new URL(endpoint).origin;
-  return `https://${bucket}.s3.${region ?? 'us-east-1'}.amazonaws.com`;
-}

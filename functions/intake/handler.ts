@@ -12,6 +12,7 @@ import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
 import { dependencies, s3Files, sfnWorkflow } from '../adapters/deps';
+import { formPolicy } from '../adapters/files-origin';
 import { storeFormFiles } from '../../shared/usecases/attachments';
 import type { Deps } from '../../shared/usecases/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml, type HttpEvent } from '../http';
@@ -103,11 +104,11 @@ export const handler = httpHandler(async (event, context) => {
     if (fromForm) {
       // The form comes back with what was typed, the honeypot emptied: a person can send it again as it is.
       const values = { ...(body.value as Record<string, string>), [HONEYPOT_FIELD]: '' };
-      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values, issues }));
+      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values, issues }), formPolicy());
     }
     throw new ValidationFailed(issues);
   }
-  const formAgain = (issues: Issue[]) => html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues }));
+  const formAgain = (issues: Issue[]) => html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues }), formPolicy());
   try {
     // The form's files become uploads, claimed below like the API's (checked from their bytes).
     if (multipart?.files.length) parsed.complaint.attachments = await storeFormFiles(deps, multipart.files, lang);

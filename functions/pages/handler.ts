@@ -6,16 +6,9 @@ import { renderHowHandled } from '../../shared/web/how-handled';
 import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
 import { renderTrackingPage } from '../../shared/web/tracking';
 import { ATTACHMENTS_SCRIPT_PATH, attachmentsScript } from '../../shared/web/attachments-script';
-import { config } from '../adapters/config';
 import { dependencies } from '../adapters/deps';
-import { uploadOrigin } from '../adapters/s3-file-store';
-import { formPageHeaders, html, httpHandler, languageOf, redirect, requestTime } from '../http';
-
-/** The form page may run its own script and post files to the store (when this function knows the bucket). */
-function formPolicy(): Record<string, string> {
-  const cfg = config();
-  return formPageHeaders(cfg.FILES_BUCKET ? uploadOrigin(cfg.FILES_BUCKET, cfg.AWS_REGION, cfg.AWS_ENDPOINT_URL_S3) : undefined);
-}
+import { formPolicy } from '../adapters/files-origin';
+import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies();
