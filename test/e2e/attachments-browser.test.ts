@@ -54,7 +54,8 @@ test.each([
     { name: 'atap <bocor>.jpg', mimeType: 'image/jpeg', buffer: photo },
     { name: 'surat.pdf', mimeType: 'application/pdf', buffer: pdf() },
   ]);
-  await page.getByRole('button', { name: 'Kirim pengaduan' }).click();
+  // With JavaScript the form is sent only once its uploads are done: wait for the confirmation page itself.
+  await Promise.all([page.waitForURL((u) => u.pathname === '/api/complaints', { timeout: 30_000 }), page.getByRole('button', { name: 'Kirim pengaduan' }).click()]);
   await page.waitForLoadState();
   const confirmation = await page.textContent('body');
   const trackingId = /TGP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/.exec(confirmation ?? '')?.[0];
