@@ -10,6 +10,7 @@ export const httpHandlers = {
   task: 'functions/task/handler.ts',
   feedback: 'functions/feedback/handler.ts',
   officials: 'functions/officials/handler.ts',
+  uploads: 'functions/uploads/handler.ts',
 } as const;
 export type HttpHandlerName = keyof typeof httpHandlers;
 
@@ -43,6 +44,7 @@ export interface Route {
 export const routes: readonly Route[] = [
   // Pages (HTML, Bahasa Indonesia by default; `?lang=en` for English)
   { method: 'GET', path: '/', handler: 'pages' },
+  { method: 'GET', path: '/assets/lampiran.js', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
@@ -62,6 +64,7 @@ export const routes: readonly Route[] = [
   // JSON API
   { method: 'GET', path: '/api/agencies', handler: 'agencies' },
   { method: 'POST', path: '/api/complaints', handler: 'intake' },
+  { method: 'POST', path: '/api/uploads', handler: 'uploads' },
   { method: 'GET', path: '/api/complaints/{trackingId}', handler: 'status' },
   { method: 'POST', path: '/api/complaints/{trackingId}/feedback', handler: 'feedback' },
   { method: 'GET', path: '/api/tasks/{taskKey}', handler: 'task' },

@@ -356,3 +356,32 @@ export interface SessionStore {
   getSession(keyHash: string, nowEpoch: number): Promise<OfficialSession | undefined>;
   deleteSession(keyHash: string): Promise<void>;
 }
+
+/** Where a browser or client sends one file: a form POST of `fields` and then the file (field `file`) to `url`. */
+export interface UploadTarget {
+  url: string;
+  fields: Record<string, string>;
+  /** Epoch seconds after which the target refuses the upload. */
+  expiresAt: number;
+}
+
+/**
+ * The files of complaints and responses (an S3 bucket on AWS; the local runtime's S3 stand-in under
+ * DATA_DIR), addressed by key. Nothing in it is public: a browser reaches a file only through a
+ * presigned, short-lived URL.
+ */
+export interface FileStore {
+  /**
+   * A presigned POST for one new object at `key`: the store itself refuses a file outside
+   * 1..`maxBytes` bytes or whose declared Content-Type is not `contentType`.
+   */
+  uploadTarget(key: string, conditions: { maxBytes: number; contentType: string; expiresSeconds: number }): Promise<UploadTarget>;
+  /** The size of an object, or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** An object's bytes (undefined when there is none). Callers check `size` first: this reads it all. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /** Writes (or overwrites) an object: writing the same bytes again is harmless. */
+  write(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** A URL that serves the object for `expiresSeconds`, with the type and the download name given. */
+  readUrl(key: string, options: { expiresSeconds: number; contentType: string; fileName: string; inline: boolean }): Promise<string>;
+}

@@ -1,5 +1,6 @@
 /** AWS SDK clients, created once per container (never per request). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -17,6 +18,7 @@ let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
 let ssm: SSMClient | undefined;
+let s3: S3Client | undefined;
 
 /**
  * The SDK's logger middleware builds a redacted copy of every response for its logger even when the
@@ -41,3 +43,8 @@ export const dynamoClient = () => (dynamo ??= injectFaults(withoutSdkLogging(new
 export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
 export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
 export const ssmClient = () => (ssm ??= new SSMClient({ requestHandler }));
+/**
+ * S3 for attachments. Checksums only when S3 requires them: a presigned POST or GET handed to a
+ * browser must not demand headers the browser does not send.
+ */
+export const s3Client = () => (s3 ??= new S3Client({ requestHandler, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }));

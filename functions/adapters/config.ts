@@ -23,6 +23,11 @@ const Config = z.object({
   PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')).optional(),
   /** …or the SSM parameter holding it, read at run time (on AWS without a custom domain: the CloudFront domain). */
   PUBLIC_URL_PARAMETER: z.string().startsWith('/').optional(),
+  /** The attachments bucket (functions that handle files); its endpoint, like the others, from AWS_ENDPOINT_URL_S3 locally. */
+  FILES_BUCKET: z.string().min(3).optional(),
+  /** Read here only to name the store's origin in the form page's CSP (the SDK reads both itself). */
+  AWS_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
   /** Secret for CSRF tokens of task pages (at least 32 characters)… */
   LINK_SECRET: z.string().min(32).optional(),
   /** …or the SSM name it is read from at run time (on AWS: SSM's reference to a Secrets Manager secret). */

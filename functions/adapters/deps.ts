@@ -16,15 +16,16 @@ import { CurrentDirectory, DirectoryNotImported, type LoadedDirectory } from '..
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
-import type { Mailer, SuppressionList, Workflow } from '../../shared/ports';
+import type { FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
 import { logger } from '../http';
-import { dynamoClient, sesClient, sfnClient } from './clients';
+import { dynamoClient, s3Client, sesClient, sfnClient } from './clients';
 import { config, type Config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
 import { DynamoSuppressionList } from './dynamo-suppressions';
 import { readParameter, readSecretParameter } from './parameters';
 import { metrics } from './metrics';
+import { S3FileStore } from './s3-file-store';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
@@ -40,12 +41,25 @@ function suppressionList(): SuppressionList {
 export interface Needs {
   mailer?: () => Mailer;
   workflow?: () => Workflow;
+  files?: () => FileStore;
 }
 
 /** Mail through SES, past the suppression list: a bounced or complaining address is not mailed again. */
 export const sesMailer = (): Mailer => suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() });
 /** Executions through Step Functions (the state machines of STATE_MACHINES). */
 export const sfnWorkflow = (): Workflow => new SfnWorkflow(sfnClient(), config().STATE_MACHINES);
+
+/**
+ * Attachments in the FILES_BUCKET bucket. Without FILES_BUCKET the store refuses at its first use,
+ * naming the variable: a complaint without files never touches it.
+ */
+export const s3Files = (): FileStore => {
+  const bucket = config().FILES_BUCKET;
+  if (!bucket) {
+    return new Proxy({} as FileStore, { get: () => async () => { throw new Error('Invalid configuration: FILES_BUCKET is not set for a function that handles files'); } });
+  }
+  return new S3FileStore(s3Client(), bucket);
+};
 
 /** A port the function did not name: a wiring mistake, said plainly at the first call. */
 function notWired<T extends object>(port: keyof Needs): T {
@@ -60,6 +74,7 @@ const unwiredMailer = notWired<Mailer>('mailer');
 const unwiredWorkflow = notWired<Workflow>('workflow');
 let mailer: Mailer | undefined;
 let workflow: Workflow | undefined;
+let files: FileStore | undefined;
 
 let base: Promise<Base> | undefined;
 let current: CurrentDirectory | undefined;
@@ -152,6 +167,7 @@ export async function dependencies(needs: Needs = {}): Promise<Deps> {
   return extend<Deps>(built.deps, {
     mailer: needs.mailer ? (mailer ??= needs.mailer()) : unwiredMailer,
     workflow: needs.workflow ? (workflow ??= needs.workflow()) : unwiredWorkflow,
+    files: needs.files ? (files ??= needs.files()) : undefined,
   });
 }
 

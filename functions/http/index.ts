@@ -29,6 +29,25 @@ const htmlHeaders = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The HTML headers' CSP with images also admitted from the origins of `urls` (signed links to the
+ * file store, for the task page's thumbnails); unchanged without any.
+ */
+export function withImagesFrom(urls: string[]): Record<string, string> {
+  const origins = [...new Set(urls.map((u) => new URL(u).origin))];
+  if (!origins.length) return {};
+  return { 'content-security-policy': htmlHeaders['content-security-policy'].replace("img-src 'self' data:", `img-src 'self' data: ${origins.join(' ')}`) };
+}
+
+/**
+ * The complaint form's CSP: its own script (`script-src 'self'`) and, for the uploads it makes,
+ * the API and the file store's origin (`connect-src`). Without a store, no script runs.
+ */
+export function formPageHeaders(filesOrigin: string | undefined): Record<string, string> {
+  if (!filesOrigin) return {};
+  return { 'content-security-policy': `${htmlHeaders['content-security-policy']}; script-src 'self'; connect-src 'self' ${filesOrigin}` };
+}
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }

@@ -4,17 +4,22 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { acknowledgementWithheldNotice, complaintFromForm, honeypotIssues, HONEYPOT_FIELD, parseComplaint, type Complaint } from '../../shared/case/complaint';
 import { caseTable } from '../../shared/data/table';
-import { TooManyRequests, ValidationFailed } from '../../shared/errors';
+import { MAX_FORM_UPLOAD_BYTES } from '../../shared/attachments/files';
+import { PayloadTooLarge, TooManyRequests, ValidationFailed, type Issue } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
 import { listAgencies, submitComplaint, type Submitted } from '../../shared/usecases/complaints';
 import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
-import { dependencies, sfnWorkflow } from '../adapters/deps';
-import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml } from '../http';
+import { dependencies, s3Files, sfnWorkflow } from '../adapters/deps';
+import { formPolicy } from '../adapters/files-origin';
+import { storeFormFiles } from '../../shared/usecases/attachments';
+import type { Deps } from '../../shared/usecases/deps';
+import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml, type HttpEvent } from '../http';
+import { boundaryOf, parseMultipart } from '../http/multipart';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { workflow: sfnWorkflow };
+const needs = { workflow: sfnWorkflow, files: s3Files };
 
 type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string; lang: Language };
 
@@ -53,11 +58,42 @@ async function submitWithKey(req: SubmitRequest, context: Context): Promise<Subm
   }
 }
 
+/**
+ * The form's own POST (multipart/form-data: the form without JavaScript sends its files with it):
+ * its text fields as the urlencoded form's, and its files apart. Refused with 413 above what a
+ * function's request may carry.
+ */
+function readMultipart(event: HttpEvent, lang: Language): { kind: 'form'; value: Record<string, string>; files: { name: string; bytes: Uint8Array }[] } | undefined {
+  const boundary = boundaryOf(event.headers?.['content-type']);
+  if (!boundary) return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.length > MAX_FORM_UPLOAD_BYTES + 64 * 1024) {
+    const mb = MAX_FORM_UPLOAD_BYTES / 1024 / 1024;
+    throw new PayloadTooLarge({ id: `Lampiran dari formulir tanpa JavaScript paling besar ${mb} MB seluruhnya. Aktifkan JavaScript (berkas diunggah satu per satu, sampai 5 MB masing-masing) atau perkecil fotonya.`, en: `Attachments sent by the form without JavaScript may total at most ${mb} MB. Enable JavaScript (files are then uploaded one by one, up to 5 MB each) or make the photos smaller.` }, { maxBytes: MAX_FORM_UPLOAD_BYTES });
+  }
+  let parts;
+  try {
+    parts = parseMultipart(raw, boundary);
+  } catch {
+    throw new ValidationFailed([{ path: '(body)', message: lang === 'en' ? 'The form data could not be read; send the form again.' : 'Isi formulir tidak dapat dibaca; kirim ulang formulirnya.' }]);
+  }
+  const value: Record<string, string> = {};
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  for (const p of parts) {
+    if (p.filename !== undefined) {
+      // An empty file input sends a part with no name and no bytes: nothing was chosen.
+      if (p.filename !== '' || p.data.length) files.push({ name: p.filename, bytes: new Uint8Array(p.data) });
+    } else value[p.name] = p.data.toString('utf8');
+  }
+  return { kind: 'form', value, files };
+}
+
 export const handler = httpHandler(async (event, context) => {
   const deps = await dependencies(needs);
   const lang = languageOf(event);
   const now = requestTime(event);
-  const body = readBody(event, ['json', 'form']);
+  const multipart = readMultipart(event, lang);
+  const body = multipart ?? readBody(event, ['json', 'form']);
   const input = body.kind === 'form' ? complaintFromForm(body.value as Record<string, string>) : body.value;
   const parsed = parseComplaint(input, deps.directory, lang, deps.calendar.localDate(now));
   const fromForm = body.kind === 'form' && wantsHtml(event);
@@ -68,17 +104,29 @@ export const handler = httpHandler(async (event, context) => {
     if (fromForm) {
       // The form comes back with what was typed, the honeypot emptied: a person can send it again as it is.
       const values = { ...(body.value as Record<string, string>), [HONEYPOT_FIELD]: '' };
-      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values, issues }));
+      return html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values, issues }), formPolicy());
     }
     throw new ValidationFailed(issues);
   }
+  const formAgain = (issues: Issue[]) => html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues }), formPolicy());
+  try {
+    // The form's files become uploads, claimed below like the API's (checked from their bytes).
+    if (multipart?.files.length) parsed.complaint.attachments = await storeFormFiles(deps, multipart.files, lang);
+    return await submitted(event, context, deps, parsed.complaint, now, lang, fromForm);
+  } catch (err) {
+    if (fromForm && err instanceof ValidationFailed) return formAgain(err.issues);
+    throw err;
+  }
+});
+
+async function submitted(event: HttpEvent, context: Context, deps: Deps, complaint: Complaint, now: Date, lang: Language, fromForm: boolean) {
   const key = event.headers?.['idempotency-key']?.trim();
   if (key !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
     throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyMessages.format[lang] }]);
   }
   const submitted = key
-    ? await submitWithKey({ idempotencyKey: key, complaint: parsed.complaint, at: now.toISOString(), lang }, context)
-    : await submitComplaint(deps, parsed.complaint, now, lang);
+    ? await submitWithKey({ idempotencyKey: key, complaint, at: now.toISOString(), lang }, context)
+    : await submitComplaint(deps, complaint, now, lang);
   // Answers cached by the idempotency layer before `acknowledgement` existed read as `sending` or `none`.
   const acknowledgement = submitted.acknowledgement ?? (submitted.hasEmail ? 'sending' : 'none');
   if (fromForm) return html(201, renderSubmitted({ trackingId: submitted.trackingId, statusUrl: submitted.statusUrl, acknowledgement, lang }));
@@ -88,4 +136,4 @@ export const handler = httpHandler(async (event, context) => {
       ? { email: 'withheld', reason: 'daily_limit', message: acknowledgementWithheldNotice[lang], messages: acknowledgementWithheldNotice }
       : { email: acknowledgement },
   }, { location: submitted.statusUrl });
-});
+}

@@ -5,7 +5,9 @@ import { trackingPage } from '../../shared/usecases/progress';
 import { renderHowHandled } from '../../shared/web/how-handled';
 import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
 import { renderTrackingPage } from '../../shared/web/tracking';
+import { ATTACHMENTS_SCRIPT_PATH, attachmentsScript } from '../../shared/web/attachments-script';
 import { dependencies } from '../adapters/deps';
+import { formPolicy } from '../adapters/files-origin';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
@@ -14,9 +16,12 @@ export const handler = httpHandler(async (event) => {
   const agencyId = event.pathParameters?.agencyId;
   if (agencyId) return html(200, renderHowHandled({ ...howHandled(deps, agencyId, lang), lang }));
   const trackingId = event.pathParameters?.trackingId;
+  if (event.rawPath === ATTACHMENTS_SCRIPT_PATH) {
+    return { statusCode: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }, body: attachmentsScript };
+  }
   if (!trackingId) {
     const agencies = listAgencies(deps, lang).map((a) => ({ id: a.id, name: a.name, categories: a.categories }));
-    return html(200, renderComplaintForm({ agencies, lang }));
+    return html(200, renderComplaintForm({ agencies, lang }), formPolicy());
   }
   if (trackingId === 'lookup') {
     const typed = event.queryStringParameters?.trackingId ?? '';

@@ -6,11 +6,11 @@
 import { ValidationFailed } from '../../shared/errors';
 import { actOnTask, viewTask } from '../../shared/usecases/tasks';
 import { renderTaskPage } from '../../shared/web/pages';
-import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
-import { html, httpHandler, json, languageOf, readBody, requestTime } from '../http';
+import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { html, httpHandler, json, languageOf, readBody, requestTime, withImagesFrom } from '../http';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer, workflow: sfnWorkflow };
+const needs = { mailer: sesMailer, workflow: sfnWorkflow, files: s3Files };
 
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies(needs);
@@ -21,7 +21,8 @@ export const handler = httpHandler(async (event) => {
   const now = requestTime(event);
   if (method === 'GET' || method === 'HEAD') {
     const { view, csrf } = await viewTask(deps, key, lang);
-    return page ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang })) : json(200, view);
+    // The attachments' thumbnails come from the file store's signed URLs: the page's CSP admits that origin for images.
+    return page ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang }), withImagesFrom(view.case.attachments?.map((a) => a.url) ?? [])) : json(200, view);
   }
   const body = readBody(event, page ? ['form'] : ['json']);
   const fields = body.value as Record<string, unknown>;

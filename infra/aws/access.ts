@@ -34,18 +34,30 @@ export interface FunctionAccess {
   taskCallbacks?: ('SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat')[];
   /** Reads the link secret (the HMAC key of the task pages' CSRF tokens). */
   readsLinkSecret?: boolean;
+  /**
+   * The attachments bucket (functions/adapters/s3-file-store.ts), by key prefix: `read` GetObject
+   * (HeadObject and presigned GETs too), `write` PutObject (presigned POSTs too); `list` ListBucket,
+   * without which S3 answers a HEAD of a missing key 403 instead of 404.
+   */
+  files?: { read?: FilePrefix[]; write?: FilePrefix[]; list?: boolean };
 }
+
+export type FilePrefix = 'uploads' | 'cases';
 
 export type FunctionName = `http-${HttpHandlerName}` | `workflow-${WorkflowHandlerName}` | 'report' | 'sweep' | 'mail-events';
 
 export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // GET / and the tracking and reply pages: case by tracking id, its events, the reply task by key.
-  'http-pages': { items: ['GetItem'], queryTable: true },
+  // + the bucket's name only (no grant): the form page's CSP names the store's origin for its uploads.
+  'http-pages': { items: ['GetItem'], queryTable: true, files: {} },
   // The agencies come from the directory: its pointer (GetItem) and, when it moved, its version (Query).
   'http-agencies': { items: ['GetItem'], queryTable: true },
   // createCase, getCase, updateCase (executionArn), the idempotency records; starts the execution.
   // + the acknowledgement quota per address (UpdateItem), keyed with an HMAC of the address (the link secret).
-  'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true },
+  // + attachments: reads the uploads (HEAD for a missing one: ListBucket), writes the form's files as uploads and the case's copies.
+  'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true, files: { read: ['uploads', 'cases'], write: ['uploads', 'cases'], list: true } },
+  // Directory (GetItem, Query) for the configuration; presigns POSTs to uploads/ (the signer must be allowed PutObject there).
+  'http-uploads': { items: ['GetItem'], queryTable: true, files: { write: ['uploads'] } },
   // Sign-in links and sessions (Put, conditional Update to consume, Delete on sign-out), the quota per
   // address (HMAC with the link secret), the inbox (Query gsi4), an inbox grant (Put), the sign-in email;
   // the dashboards (Query gsi5: counts and pages; a search by tracking id = GetItem; events = Query table;
@@ -53,7 +65,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'http-officials': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi4', 'gsi5'], mail: ['SendEmail'], readsLinkSecret: true },
   'http-status': { items: ['GetItem'], queryTable: true },
   // view: task link, case, events; act: updateTask, SendTaskSuccess; hand-over: new key lookup, event, email.
-  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true },
+  // + the case's files: presigned GETs for the page's links and thumbnails.
+  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'] } },
   // reply context, updateTask (and its undo when the decision cannot be delivered), SendTaskSuccess.
   'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
   // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).

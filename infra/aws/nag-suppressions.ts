@@ -6,12 +6,14 @@
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import { TanggapFunction } from './constructs/tanggap-function';
+import { Files } from './constructs/files';
 import { Reports } from './constructs/reports';
 import { Naming } from './naming';
 
@@ -33,6 +35,10 @@ export function suppressAcceptedFindings(stack: Stack): void {
         for (const arn of executionArnsIn(stack, naming)) {
           acknowledge(c, `AwsSolutions-IAM5[Resource::${arn}]`, 'DescribeExecution on the executions of our own SOP machines: an execution is named after its case id, unknown until the case exists (sfn-workflow.ts looks up the execution a repeated start found).');
         }
+      }
+      const bucket = stack.node.findAll().find((x): x is Files => x instanceof Files)?.bucket;
+      for (const prefix of new Set([...(c.access?.files?.read ?? []), ...(c.access?.files?.write ?? [])])) {
+        if (bucket) acknowledge(c, `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${prefix}/*]`, `The objects under ${prefix}/ of the attachments bucket: their keys hold random upload ids or case ids, unknown until a file is uploaded or a case exists; no other prefix is granted.`);
       }
       if (!c.node.path.endsWith('/Report')) {
         acknowledge(c, 'Serverless-LambdaDLQ', 'Not invoked asynchronously with anything to keep: HTTP handlers and the authorizer answer synchronously, workflow handlers are retried and caught by their state machine, and the sweep is idempotent and runs again five minutes later (the cases it starts stay in the index until started). The report function, invoked asynchronously, has a dead-letter queue.');
@@ -68,6 +74,9 @@ export function suppressAcceptedFindings(stack: Stack): void {
     }
     if (c instanceof sns.Subscription) {
       acknowledge(c, 'Serverless-SNSRedrivePolicy', 'An alarm email SNS could not hand over is not lost information: the alarm\'s state and history stay in CloudWatch and on the dashboard; a dead-letter queue of notifications would have no reader.');
+    }
+    if (c instanceof s3.Bucket && c.node.scope instanceof Files) {
+      acknowledge(c, 'AwsSolutions-S1', 'Server access logs would record every presigned URL in full (its signature is a capability for 15 minutes) and the addresses of the officials who open attachments, in a second bucket to guard. Objects are reached only through URLs the task function signs for a valid task link; the API access logs record those requests (route template, status).');
     }
     if (c instanceof cloudfront.Distribution) {
       acknowledge(c, 'AwsSolutions-CFR1', 'A public service of the regency: residents abroad, and officials travelling, must reach it; abuse is limited by the WAF rate rules and the IP reputation list, not by country.');

@@ -13,6 +13,7 @@ import { functionAccess, type FunctionName } from './access';
 import { AlarmNotifications } from './constructs/alarm-notifications';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
+import { Files } from './constructs/files';
 import { PublicEndpoint } from './constructs/edge';
 import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
@@ -39,6 +40,7 @@ export class TanggapStack extends Stack {
     const naming = Naming.attach(this, props.naming);
     const { settings } = props;
     const { table } = new Data(this, 'Data');
+    const files = new Files(this, 'Files');
     // DKIM and MAIL FROM records go into the hosted zone when it is the mail domain's own; else they are outputs.
     const mailDomain = settings.mailFrom.split('@')[1];
     const hostedZone = settings.hostedZoneId && settings.hostedZoneName && settings.hostedZoneName === mailDomain
@@ -60,6 +62,7 @@ export class TanggapStack extends Stack {
       const access = functionAccess[name];
       const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue })
         .bindAccess(access, { table, machines: byName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
+      if (access.files) f.bindFiles(files.bucket, access.files);
       if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
       if (publicUrl) f.bindPublicUrl(publicUrl);
       else f.bindPublicUrlParameter(publicUrlParameterName);
@@ -90,7 +93,8 @@ export class TanggapStack extends Stack {
     this.functions = made as Record<FunctionName | 'origin-verify', TanggapFunction>;
 
     const api = new Api(this, 'Api', { functions: Object.fromEntries(Object.entries(http).map(([n, f]) => [n, f.fn])) as never, originVerifier: originVerify.fn });
-    new PublicEndpoint(this, 'Public', { settings, httpApi: api.httpApi, webAclArn: props.edge.webAclArn, certificate: props.edge.certificate, originSecret });
+    const endpoint = new PublicEndpoint(this, 'Public', { settings, httpApi: api.httpApi, webAclArn: props.edge.webAclArn, certificate: props.edge.certificate, originSecret });
+    files.allowUploadsFrom(publicUrl ?? `https://${endpoint.distribution.distributionDomainName}`);
 
     new Monitoring(this, 'Monitoring', {
       machines,

@@ -10,7 +10,7 @@
  * GET route (the event keeps the method HEAD, so a handler can tell) and is answered without a body; an unknown route is 404; a body over the cap is 413 before it is buffered.
  * A malformed request (a Host header that is no host, a target that is not a path, a broken
  * %-escape in a path parameter) is 400; every refusal of the front itself says it in both languages.
- * `POST /api/complaints` may be rate-limited per client (the WAF's rate-based rule on AWS).
+ * `POST /api/complaints` and `POST /api/uploads` may be rate-limited per client (the WAF's rate-based rule on AWS).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,8 +18,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { HttpHandlerName, Route } from '../../functions/routes';
 import type { Localized } from '../../shared/errors';
 
-/** API Gateway's own payload limit is 10 MB; a complaint is a few kilobytes. */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * A Lambda function's request is at most 6 MB (API Gateway's own limit, 10 MB, is higher): a
+ * complaint is a few kilobytes, the form without JavaScript with its files a few megabytes.
+ */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -67,6 +70,10 @@ const messages = {
     id: `Terlalu banyak permintaan tautan masuk dari alamat Anda. Coba lagi dalam ${seconds} detik.`,
     en: `Too many sign-in link requests from your address. Try again in ${seconds} seconds.`,
   }),
+  tooManyUploads: (seconds: number): Localized => ({
+    id: `Terlalu banyak unggahan lampiran dari alamat Anda dalam waktu singkat. Coba lagi dalam ${seconds} detik.`,
+    en: `Too many attachment uploads from your address in a short time. Try again in ${seconds} seconds.`,
+  }),
   tooMany: (seconds: number): Localized => ({
     id: `Terlalu banyak pengaduan dari alamat Anda dalam waktu singkat. Tidak ada yang tersimpan dari kiriman ini; coba lagi dalam ${seconds} detik.`,
     en: `Too many complaints from your address in a short time. Nothing of this request was stored; try again in ${seconds} seconds.`,
@@ -101,6 +108,8 @@ export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessag
   // Per-client limits by route, each with its own buckets.
   const limiters = new Map<string, { limiter: RateLimiter; message: (seconds: number) => Localized }>();
   if (options.complaintRateLimit) limiters.set('POST /api/complaints', { limiter: new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now), message: messages.tooMany });
+  // Upload targets, like complaints (each complaint may claim up to 3): a stranger cannot fill the bucket in bulk.
+  if (options.complaintRateLimit) limiters.set('POST /api/uploads', { limiter: new RateLimiter({ ...options.complaintRateLimit, max: options.complaintRateLimit.max * 3 }, options.realTime ?? Date.now), message: messages.tooManyUploads });
   if (options.signInRateLimit) limiters.set('POST /masuk', { limiter: new RateLimiter(options.signInRateLimit, options.realTime ?? Date.now), message: messages.tooManySignIns });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -31,6 +31,7 @@ import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
 import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
+import { startLocalS3 } from './s3';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
@@ -42,6 +43,8 @@ const dynalite = require('dynalite') as (options: Record<string, unknown>) => Se
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
+/** The local attachments bucket (in the S3 stand-in). */
+export const FILES_BUCKET = 'tanggap-local-files';
 /** Where a running runtime tells other local tools (npm run report) its endpoints. */
 const RUNTIME_FILE = 'runtime.json';
 
@@ -153,6 +156,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stateMachines[sop.id] = engine.createStateMachine(sop.id, readFileSync(file, 'utf8'));
   }
   const sfn = await startSfnServer(engine);
+  // Attachments: an S3 stand-in under DATA_DIR/s3; the page's origin may POST uploads to it (CORS, as the bucket's rule on AWS).
+  const s3 = await startLocalS3({ dir: join(dataDir, 's3'), accessKeyId: 'local', secretAccessKey: 'local', region: 'ap-southeast-3', allowedOrigins: () => [url] });
 
   Object.assign(process.env, {
     AWS_REGION: 'ap-southeast-3',
@@ -161,7 +166,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_SES: ses.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
     TABLE_NAME,
+    FILES_BUCKET: FILES_BUCKET,
     STATE_MACHINES: JSON.stringify(stateMachines),
     // The sender is deployment configuration (CDK context `mailFrom` on AWS), not the directory's.
     MAIL_FROM: demoDirectory.regency.mailFrom,
@@ -296,7 +303,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sweep.stop();
       engine.close();
       clock.stop();
-      await Promise.all([http, ses.server, sfn.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await Promise.all([http, ses.server, sfn.server, s3.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
       await mailbox.close();
       tableClient.destroy();
     },

@@ -4,6 +4,7 @@
  * people write is accepted as written — `<`, quotes, `=`, emoji — and escaped wherever it is shown.
  */
 import * as z from 'zod';
+import { fileProblemMessage, isUploadId, MAX_ATTACHMENTS } from '../attachments/files';
 import type { Directory } from '../directory/schema';
 import type { Issue, Localized } from '../errors';
 import type { Language } from '../i18n';
@@ -33,6 +34,9 @@ const messages = {
     id: 'Kolom "Jangan diisi" harus dibiarkan kosong (kolom ini tersembunyi untuk menyaring kiriman otomatis). Kosongkan lalu kirim lagi.',
     en: 'The "Leave empty" field must stay empty (it is hidden to filter automated submissions). Empty it and send again.',
   },
+  uploadId: { id: 'Nomor unggahan tidak valid; pakai uploadId dari POST /api/uploads.', en: 'Not a valid upload id; use the uploadId from POST /api/uploads.' },
+  attachment: { id: 'Setiap lampiran berupa objek: { uploadId, name }.', en: 'Each attachment is an object: { uploadId, name }.' },
+  attachments: { id: `Lampiran berupa daftar, paling banyak ${MAX_ATTACHMENTS}.`, en: `Attachments are a list of at most ${MAX_ATTACHMENTS}.` },
   object: { id: 'Harus berupa objek JSON dengan isian pengaduan.', en: 'Must be a JSON object with the complaint fields.' },
   reporterObject: { id: 'Harus berupa objek: name, email, phone.', en: 'Must be an object: name, email, phone.' },
 };
@@ -67,6 +71,13 @@ const ComplaintShape = z.strictObject({
   }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'reporterObject') }).default({ name: undefined }),
   anonymous: bool,
   confidential: bool,
+  /** Files uploaded first (`POST /api/uploads`), claimed by their upload ids; the name is only shown. */
+  attachments: z.array(z.strictObject({
+    uploadId: z.string({ error: 'uploadId' }).refine(isUploadId, { error: 'uploadId' }),
+    name: z.string({ error: 'text' }).max(255, { error: 'text' }).optional(),
+  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'attachment') }), { error: 'attachments' }).optional(),
+  /** "Sertakan lokasi foto": keep where the photos were taken (their EXIF GPS); removed otherwise. */
+  includePhotoLocation: z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((s) => s !== 'false')], { error: 'boolean' }).optional(),
 }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'object') });
 
 export type Complaint = z.infer<typeof ComplaintShape> & { channel: Channel };
@@ -102,8 +113,19 @@ export function parseComplaint(input: unknown, directory: Directory, lang: Langu
   else if (!agency.categories.some((k) => k.id === c.category)) issues.push({ path: 'category', message: message('category', lang) });
   if (c.incidentDate && c.incidentDate > today) issues.push({ path: 'incidentDate', message: message('future', lang) });
   if (!c.anonymous && !c.reporter.email && !c.reporter.phone) issues.push({ path: 'reporter', message: message('contact', lang) });
+  (c.attachments ?? []).slice(MAX_ATTACHMENTS).forEach((a, i) => issues.push({ path: `attachments.${MAX_ATTACHMENTS + i}`, message: fileProblemMessage('too_many', a.name ?? a.uploadId)[lang] }));
   if (issues.length) return { ok: false, issues };
   return { ok: true, complaint: { ...c, channel: c.channel ?? 'web' } };
+}
+
+/** The uploads the form's script made, named in hidden fields `attachments.<i>.uploadId` / `.name`. */
+function attachmentsFromForm(form: Record<string, string>): { attachments?: { uploadId: string; name?: string }[] } {
+  const found: { i: number; uploadId: string; name?: string }[] = [];
+  for (const [k, v] of Object.entries(form)) {
+    const m = /^attachments\.(\d{1,2})\.uploadId$/.exec(k);
+    if (m) found.push({ i: Number(m[1]), uploadId: v, name: form[`attachments.${m[1]}.name`] });
+  }
+  return found.length ? { attachments: found.sort((a, b) => a.i - b.i).map(({ uploadId, name }) => ({ uploadId, ...(name !== undefined ? { name } : {}) })) } : {};
 }
 
 /** Turns the web form's flat fields (`reporter.name`, `target=agency/category`) into the API shape. */
@@ -120,6 +142,8 @@ export function complaintFromForm(form: Record<string, string>): Record<string, 
     reporter,
     anonymous: form.anonymous ?? 'false',
     confidential: form.confidential ?? 'false',
+    ...(form.includePhotoLocation ? { includePhotoLocation: form.includePhotoLocation } : {}),
+    ...attachmentsFromForm(form),
   };
 }
 

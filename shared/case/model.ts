@@ -3,6 +3,7 @@
  * (who, what, when, from which step); the case item holds the current picture.
  */
 import * as z from 'zod';
+import type { AttachmentRecord } from '../attachments/files';
 
 /** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
 export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
@@ -113,6 +114,8 @@ export interface CaseRecord {
    * the day's acknowledgements (`daily_limit`). The complaint is handled all the same.
    */
   acknowledgementWithheld?: 'daily_limit';
+  /** The reporter's files (shared/attachments/files.ts), stored before the case: never on the public status. */
+  attachments?: AttachmentRecord[];
   closedAt?: string;
   /** `YYYY-MM` of `closedAt` in the regency's time zone: the reports' index of ended cases. */
   endedMonth?: string;

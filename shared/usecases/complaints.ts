@@ -11,6 +11,7 @@ import { Conflict, Gone, NotFound, Unavailable, ValidationFailed } from '../erro
 import type { Language } from '../i18n';
 import { ConditionFailed } from '../ports';
 import type { ExecutionInput, ReporterFeedback, StepDecision } from '../workflow/contract';
+import { claimAttachments } from './attachments';
 import { agencyName, mutateCase, statusUrl, type Deps } from './deps';
 import type { PublicStatus } from './views';
 
@@ -51,6 +52,8 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   // Decided before the case is written, so the case carries it from its first version (the workflow's
   // acknowledgement reads it). A retry whose case exists spends one more count and keeps the stored
   // decision: the error is always toward fewer emails.
+  // Attachments are checked and copied to the case's keys before the case exists (never a case without its files).
+  const attachments = await claimAttachments(deps, caseId, complaint, lang);
   const withheld = !!reporter?.email && !(await mayAcknowledge(deps, reporter.email, now));
   // Created first, read only when that fails: a new complaint (nearly every one) costs no read, and a
   // retry whose case exists loses the race on the case item (its tracking lookup stays unreachable).
@@ -81,6 +84,7 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       deliveryFailures: 0,
       directoryVersion: deps.directoryVersion,
       ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
+      ...(attachments.length ? { attachments } : {}),
       version: 1,
     };
     try {

@@ -7,7 +7,7 @@ import type { CaseRecord, CaseEvent } from '../case/model';
 import type { Directory } from '../directory/schema';
 import { findAgency } from '../directory/resolve';
 import { NotFound } from '../errors';
-import { ConditionFailed, type CaseStore, type Mailer, type Metrics, type Workflow } from '../ports';
+import { ConditionFailed, type CaseStore, type FileStore, type Mailer, type Metrics, type Workflow } from '../ports';
 import type { Sop } from '../sop/schema';
 
 export interface Deps {
@@ -28,6 +28,8 @@ export interface Deps {
   log: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
   /** Operational counters; absent (unit tests), nothing is counted. */
   metrics?: Metrics;
+  /** Attachments (functions that name it in their needs); absent where no file is touched. */
+  files?: FileStore;
 }
 
 /**

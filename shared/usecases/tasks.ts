@@ -9,6 +9,7 @@
  * that may only `view` sees the case and the step, and a POST answers 403. Once the step is done,
  * every link of it answers 409, naming who acted.
  */
+import { attachmentLinks } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { csrfMatches, csrfToken, hashKey, isWellFormedKey } from '../case/keys';
@@ -211,6 +212,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       responseDraft: c.responseDraft,
       reporterMessages: reporterMessages(events),
       ...(c.needsAttention?.length ? { needsAttention: true as const } : {}),
+      ...(c.attachments?.length ? { attachments: await attachmentLinks(deps, c) } : {}),
       history: events.filter((ev) => ev.type in eventLabel).map((ev) => ({
         at: ev.at, event: ev.type, stepId: ev.stepId,
         by: ev.actor.kind === 'official' ? nameOf(deps, ev.actor.personId) : undefined,

@@ -1,4 +1,5 @@
 /** What the use cases return to handlers and pages: shaped for the reader, never the raw records. */
+import type { AttachmentLink } from './attachments';
 import type { CaseStatus } from '../case/model';
 import type { GrantReason, GrantRight } from '../case/task';
 import type { ReporterMessage } from '../email/templates';
@@ -70,6 +71,8 @@ export interface TaskView {
     /** `hidden`: confidential and this role does not need it; `anonymous`: the reporter chose so. */
     reporter: { name?: string; email?: string; phone?: string } | 'hidden' | 'anonymous';
     responseDraft?: string;
+    /** The reporter's files, each with a link that works for minutes (the task link is the authority). */
+    attachments?: AttachmentLink[];
     /**
      * What the reporter wrote to the officials, oldest first: replies to the answer (what is still
      * missing) and answers to an officer's question. Shown to every official of the case (the

@@ -3,6 +3,8 @@
  * reporter's reply page, the officials' task page, error pages and the local mailbox. Simple, accessible,
  * mobile-first, no external assets, no scripts; every piece of user text escaped.
  */
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../attachments/files';
+import { ATTACHMENTS_SCRIPT_PATH } from './attachments-script';
 import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { eventLabel, formatDateTime, timeLeft, type Language } from '../i18n';
@@ -74,7 +76,7 @@ export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Langu
  <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
 <p class="muted">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}: ${input.agencies.map((a) => `<a href="${e(howHandledUrl(a.id, lang))}">${e(a.name)}</a>`).join(' · ')}</p>
 ${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}${issueFor(issues, HONEYPOT_FIELD).map((m) => `<p>${e(m)}</p>`).join('')}</div>` : ''}
-<form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" novalidate>
+<form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" enctype="multipart/form-data" novalidate data-attachments data-max-files="${MAX_ATTACHMENTS}">
 ${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
 ${issueFor(issues, 'category').map((m) => `<p class="error">${e(m)}</p>`).join('')}
 ${field({ name: 'title', label: t(lang, 'Judul pengaduan', 'Title'), value: v('title'), required: true, issues })}
@@ -89,12 +91,21 @@ ${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ?
 <label><input type="checkbox" name="anonymous" value="true"${v('anonymous') === 'true' ? ' checked' : ''}> ${t(lang, 'Anonim', 'Anonymous')} <span class="hint">${t(lang, '— identitas Anda tidak disimpan; Anda mengikuti pengaduan hanya dengan nomor pelacakan.', '— your identity is not kept; you follow the complaint with the tracking number only.')}</span></label>
 <label><input type="checkbox" name="confidential" value="true"${v('confidential') === 'true' ? ' checked' : ''}> ${t(lang, 'Rahasia', 'Confidential')} <span class="hint">${t(lang, '— identitas Anda hanya terlihat oleh petugas yang perlu menghubungi Anda.', '— only the officers who need to contact you see who you are.')}</span></label>
 </fieldset>
+<fieldset><legend>${t(lang, 'Lampiran (tidak wajib)', 'Attachments (optional)')}</legend>
+<label for="f-attachments">${t(lang, `Foto atau dokumen: JPEG, PNG atau PDF, paling banyak ${MAX_ATTACHMENTS} berkas, masing-masing sampai ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, `Photos or documents: JPEG, PNG or PDF, at most ${MAX_ATTACHMENTS} files, up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each`)}</label>
+<input id="f-attachments" type="file" name="attachments" multiple accept="image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf">
+<p class="error" role="alert" data-attachments-status hidden></p>
+${issues?.some((i) => i.path.startsWith('attachments')) ? `${issues.filter((i) => i.path.startsWith('attachments')).map((i) => `<p class="error" role="alert">${e(i.message)}</p>`).join('')}<p class="hint">${t(lang, 'Pilih lagi berkas yang ingin dilampirkan.', 'Choose the files to attach again.')}</p>` : ''}
+<label><input type="checkbox" name="includePhotoLocation" value="true"${v('includePhotoLocation') === 'true' ? ' checked' : ''}> ${t(lang, 'Sertakan lokasi foto', 'Include photo location')} <span class="hint">${t(lang, '— tanpa centang, data lokasi (GPS) di foto dihapus sebelum disimpan.', '— unticked, the location (GPS) data in photos is removed before they are stored.')}</span></label>
+<p class="hint">${t(lang, 'Lampiran hanya dilihat petugas yang menangani, tidak pernah di halaman pelacakan.', 'Attachments are seen only by the officials handling the complaint, never on the tracking page.')}</p>
+</fieldset>
 <div class="hp" aria-hidden="true"><label for="f-${HONEYPOT_FIELD}">${t(lang, 'Jangan diisi', 'Leave empty')}</label><input id="f-${HONEYPOT_FIELD}" type="text" name="${HONEYPOT_FIELD}" value="" tabindex="-1" autocomplete="off"></div>
 <button type="submit">${t(lang, 'Kirim pengaduan', 'Submit')}</button>
 </form>
 <form class="card" method="get" action="/complaints/lookup"><label for="lookup">${t(lang, 'Sudah punya nomor pelacakan?', 'Have a tracking number?')}</label>
 <input id="lookup" type="text" name="trackingId" placeholder="TGP-XXXX-XXXX"><button type="submit" class="secondary">${t(lang, 'Lacak', 'Track')}</button></form>`;
-  return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), body, lang);
+  // The script only speeds the files up (straight to the store); the form works without it.
+  return layout(t(lang, 'Sampaikan pengaduan', 'File a complaint'), `${body}\n<script src="${ATTACHMENTS_SCRIPT_PATH}" defer></script>`, lang);
 }
 
 /** The confirmation after a form post: the tracking number, and whether an email follows (and if not, why). */
@@ -133,6 +144,20 @@ ${input.issues?.length ? `<div class="card error" role="alert">${input.issues.ma
 <fieldset><legend>${t(lang, 'Penilaian (1–5)', 'Rating (1–5)')}</legend>${stars}</fieldset>
 ${field({ name: 'comment', label: t(lang, 'Komentar atau balasan', 'Comment or reply'), textarea: true })}
 <button type="submit">${t(lang, 'Kirim', 'Send')}</button></form>`, lang);
+}
+
+/** A PDF's icon, drawn inline (no request, no image of the file). */
+const PDF_ICON = '<svg width="64" height="80" viewBox="0 0 64 80" role="img" aria-label="PDF"><path d="M4 2h40l16 16v60H4z" fill="#fff" stroke="#b91c1c" stroke-width="3"/><path d="M44 2v16h16" fill="none" stroke="#b91c1c" stroke-width="3"/><text x="32" y="56" font-size="16" font-family="sans-serif" font-weight="bold" fill="#b91c1c" text-anchor="middle">PDF</text></svg>';
+
+/**
+ * The reporter's files on the task page: each photo as its thumbnail (the image itself, scaled by
+ * the browser to 160 px wide and loaded lazily; no thumbnail is stored), a PDF as an icon; each links
+ * to the file through a short-lived signed URL. Names are the reporter's, escaped.
+ */
+function attachmentsCard(files: NonNullable<TaskView['case']['attachments']>, lang: Language): string {
+  if (!files.length) return '';
+  const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+  return `<section class="card attachments"><h2>${t(lang, 'Lampiran', 'Attachments')}</h2><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem">${files.map((f) => `<li class="attachment" data-type="${e(f.contentType)}" style="max-width:160px"><a href="${e(f.url)}" target="_blank" rel="noopener noreferrer">${f.image ? `<img class="thumbnail" src="${e(f.url)}" width="160" loading="lazy" alt="${e(f.name)}" style="max-width:160px;height:auto;border-radius:4px">` : PDF_ICON}<br><span style="word-break:break-all">${e(f.name)}</span></a><br><span class="muted">${e(size(f.size))}${f.image ? ` · ${f.locationKept ? t(lang, 'lokasi foto disertakan', 'photo location included') : t(lang, 'lokasi foto dihapus', 'photo location removed')}` : ''}</span></li>`).join('')}</ul><p class="muted">${t(lang, 'Tautan berkas berlaku 15 menit; muat ulang halaman untuk tautan baru.', 'File links work for 15 minutes; reload the page for new ones.')}</p></section>`;
 }
 
 /**
@@ -174,6 +199,7 @@ ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.na
 ${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
 <p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
 ${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
+${attachmentsCard(c.attachments ?? [], lang)}
 ${reporterMessagesCard(c.reporterMessages, lang)}
 ${forms || `<div class="card">${noForms}</div>`}
 <h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);

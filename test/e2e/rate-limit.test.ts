@@ -25,6 +25,15 @@ test('with a rate limit on, a client over it gets 429 with Retry-After; nothing 
   }
 });
 
+test('upload targets are limited per client like complaints (3 per complaint of the budget), with their own bucket', async () => {
+  const post = () => limited.call('POST', '/api/uploads', { contentType: 'image/png' });
+  for (let i = 0; i < 6; i++) expect((await post()).status).toBe(201);
+  const refused = await post();
+  expect(refused.status).toBe(429);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+  expect(refused.body.messages).toEqual({ id: expect.stringContaining('Terlalu banyak unggahan lampiran'), en: expect.stringContaining('Too many attachment uploads') });
+});
+
 test('sign-in link requests are limited per client too: over the limit, 429 before any handler runs, and no email', async () => {
   {
     const post = () => limited.call('POST', '/masuk', 'email=staf.layanan%40perpus.musitanggap.example.go.id', { 'content-type': 'application/x-www-form-urlencoded', origin: limited.url });

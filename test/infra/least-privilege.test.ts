@@ -21,14 +21,19 @@ const expected: Record<string, string[]> = {
   // submitComplaint: putIfAbsent, appendEvent (UpdateItem), getCase, updateCase; Powertools
   // idempotency (Get/Put/Update/DeleteItem); SfnWorkflow.start (StartExecution, DescribeExecution).
   // takeQuota of the acknowledgements (UpdateItem), its key an HMAC of the address with the link secret.
-  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
+  // claimAttachments: size (HeadObject: GetObject, and ListBucket so a missing upload is 404, not 403)
+  // and read of uploads (or of a retry's copies), the copy to cases/; storeFormFiles writes uploads/.
+  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/uploads/*', 's3:GetObject files/cases/*', 's3:PutObject files/uploads/*', 's3:PutObject files/cases/*', 's3:ListBucket files'],
+  // requestUpload: the directory for the configuration; a presigned POST to uploads/ (PutObject there).
+  'http-uploads': ['dynamodb:GetItem table', 'dynamodb:Query table', 's3:PutObject files/uploads/*'],
   // requestSignIn (takeQuota, putSignInLink, the email), consumeSignIn (UpdateItem), sessions (Put/Get/
   // Delete), the inbox (Query gsi4; unindexGrant = UpdateItem), openFromInbox (putGrant); HMACs with the link secret;
   // the dashboards (Query gsi5; their events = Query table; openFromDashboard = putGrant).
   'http-officials': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi4', 'dynamodb:Query index/gsi5', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
-  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
+  // + attachmentLinks: presigned GETs of the case's files.
+  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*'],
   // submitFeedback: replyContext (GetItem), updateTask (GetItem + PutItem), SendTaskSuccess.
   'http-feedback': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query table', 'states:SendTaskSuccess machines'],
   // computeStepDeadlines: getCase, remember, claimOnce, appendEvent, updateCase; warnCalendarAdmin
@@ -70,6 +75,9 @@ function describe(resource: unknown, action: string, ownLogGroup: string): strin
   if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/link-secret')) return 'link-secret-reference';
   if (text.includes(':parameter/aws/reference/secretsmanager/tanggap-lp/origin-verify')) return 'origin-verify-reference';
   if (/^\{"Fn::GetAtt":\["ReportDeadLetters[0-9A-F]+","Arn"\]\}$/.test(text)) return 'dead-letters';
+  const objects = /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["FilesBucket[0-9A-F]+","Arn"\]\},"\/([a-z]+\/\*)"\]\]\}$/.exec(text);
+  if (objects) return `files/${objects[1]}`;
+  if (/^\{"Fn::GetAtt":\["FilesBucket[0-9A-F]+","Arn"\]\}$/.test(text)) return 'files';
   if (/^\{"Ref":"LinkSecret[0-9A-F]+"\}$/.test(text)) return 'link-secret';
   if (/^\{"Ref":"OriginSecret[0-9A-F]+"\}$/.test(text)) return 'origin-verify';
   throw new Error(`Unexpected resource for ${action}: ${text}`);

@@ -36,6 +36,8 @@ import type { DeploymentSettings } from '../settings';
 export const wafLimits = {
   /** POST /api/complaints: each complaint mails the reporter and wakes an official. */
   complaintsPerIp: 30,
+  /** POST /api/uploads: each target may put up to 5 MB in the bucket (unclaimed ones expire after a day). */
+  uploadsPerIp: 90,
   /** Every request. */
   requestsPerIp: 1500,
   evaluationWindowSec: 300,
@@ -118,6 +120,20 @@ export class EdgeStack extends Stack {
         // HTML or script text (the pages escape everything they show), and the form must accept it.
         managed(3, 'AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY']),
         managed(4, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        {
+          name: 'uploads-per-ip',
+          priority: 5,
+          action: tooMany,
+          statement: {
+            rateBasedStatement: {
+              limit: wafLimits.uploadsPerIp,
+              evaluationWindowSec: wafLimits.evaluationWindowSec,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString: '/api/uploads', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+            },
+          },
+          visibilityConfig: visibility('uploads-per-ip'),
+        },
       ],
     });
 

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -94,6 +95,15 @@ export class TanggapFunction extends Construct {
     if (access.startsExecutions) this.bindStateMachines(to.machines);
     if (access.taskCallbacks?.length) this.bindTaskCallbacks(Object.values(to.machines), access.taskCallbacks);
     this.bindMail(to.mail, access.mail ?? []);
+    return this;
+  }
+
+  /** FILES_BUCKET + the object actions of `files` on its prefixes (and ListBucket when asked). */
+  bindFiles(bucket: IBucket, files: NonNullable<FunctionAccess['files']>): this {
+    this.fn.addEnvironment('FILES_BUCKET', bucket.bucketName);
+    if (files.read?.length) this.allow(['s3:GetObject'], files.read.map((p) => bucket.arnForObjects(`${p}/*`)));
+    if (files.write?.length) this.allow(['s3:PutObject'], files.write.map((p) => bucket.arnForObjects(`${p}/*`)));
+    if (files.list) this.allow(['s3:ListBucket'], [bucket.bucketArn]);
     return this;
   }
 

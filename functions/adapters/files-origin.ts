@@ -1,0 +1,21 @@
+/**
+ * Where browsers send uploads, for the form page's CSP: computed from the configuration alone, so
+ * the pages function needs no S3 client (nor any right on the bucket) to name it.
+ */
+import { formPageHeaders } from '../http';
+import { config } from './config';
+
+/**
+ * The origin a browser posts uploads to: the configured S3 endpoint (the local stand-in, path-style),
+ * else the bucket's regional virtual-hosted name, as createPresignedPost builds its URL.
+ */
+export function uploadOrigin(bucket: string, region: string | undefined, endpoint: string | undefined): string {
+  if (endpoint) return new URL(endpoint).origin;
+  return `https://${bucket}.s3.${region ?? 'us-east-1'}.amazonaws.com`;
+}
+
+/** The complaint form page's headers: it may run its own script and post files to the store (when this function knows the bucket). */
+export function formPolicy(): Record<string, string> {
+  const cfg = config();
+  return formPageHeaders(cfg.FILES_BUCKET ? uploadOrigin(cfg.FILES_BUCKET, cfg.AWS_REGION, cfg.AWS_ENDPOINT_URL_S3) : undefined);
+}

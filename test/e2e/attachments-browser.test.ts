@@ -1,0 +1,87 @@
+/**
+ * A citizen attaches a photo and a PDF from a phone (Debian's Chromium through playwright-core,
+ * 390×844): the photo is a real JPEG the browser encodes, with a GPS position written into its Exif.
+ * The form posts its files; the official's task page shows the photo's thumbnail (loaded through a
+ * signed link the page's CSP admits) and the PDF's icon, nothing wider than the phone; the stored
+ * photo has no position; the public tracking page shows none of it.
+ */
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { exifOf, exifWithGps, pdf, withExif } from '../support/images';
+import { startTestRuntime, type TestRuntime } from '../support/runtime';
+
+let rt: TestRuntime;
+let browser: Browser;
+beforeAll(async () => {
+  rt = await startTestRuntime({ clockStart: new Date('2026-12-07T02:00:00Z') });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await rt?.dispose();
+});
+
+test.each([
+  ['with JavaScript: each file straight to the store, then the form names the uploads', true],
+  ['without JavaScript: the files in the form POST', false],
+])('a photo and a PDF from the form on a phone, %s; thumbnails on the task page, the position removed, nothing on the tracking page', async (_how, javaScriptEnabled) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'id-ID', javaScriptEnabled });
+  const page = await context.newPage();
+  const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;
+  const seen: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') seen.push(r.url().startsWith(s3Origin) ? 'store' : new URL(r.url()).pathname); });
+  // A real photo: the browser's own JPEG encoder, then a camera's Exif block with a GPS position.
+  // Encoded on a page of its own (evaluate runs even where the page's scripts are off).
+  const canvasPage = await browser.newPage();
+  const dataUrl = await canvasPage.evaluate(`(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320; canvas.height = 240;
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#8b5e3c'; ctx.fillRect(0, 0, 320, 240);
+    ctx.fillStyle = '#333'; ctx.fillRect(40, 100, 240, 60);
+    return canvas.toDataURL('image/jpeg', 0.85);
+  })()`) as string;
+  await canvasPage.close();
+  const photo = withExif(Buffer.from(dataUrl.split(',')[1]!, 'base64'), exifWithGps());
+  expect(exifOf(photo)?.latitudeRef).toBe('S');
+
+  await page.goto(`${rt.url}/`);
+  await page.locator('select[name="target"]').selectOption('perpus-muba/layanan');
+  await page.locator('[name="title"]').fill('Atap ruang baca bocor');
+  await page.locator('[name="description"]').fill('Atap ruang baca anak bocor setiap hujan; lantainya licin dan buku basah.');
+  await page.locator('[name="reporter.email"]').fill('warga.foto@example.com');
+  await page.locator('#f-attachments').setInputFiles([
+    { name: 'atap <bocor>.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: 'surat.pdf', mimeType: 'application/pdf', buffer: pdf() },
+  ]);
+  // With JavaScript the form is sent only once its uploads are done: wait for the confirmation page itself.
+  await Promise.all([page.waitForURL((u) => u.pathname === '/api/complaints', { timeout: 30_000 }), page.getByRole('button', { name: 'Kirim pengaduan' }).click()]);
+  await page.waitForLoadState();
+  const confirmation = await page.textContent('body');
+  const trackingId = /TGP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/.exec(confirmation ?? '')?.[0];
+  expect(trackingId).toBeDefined();
+  await rt.engine.waitForIdle();
+  expect(seen).toEqual(javaScriptEnabled ? ['/api/uploads', 'store', '/api/uploads', 'store', '/api/complaints'] : ['/api/complaints']);
+
+  const key = (await rt.taskKeys()).at(-1)!;
+  const taskPage = await context.newPage();
+  await taskPage.goto(`${rt.url}/tasks/${key}`);
+  const thumbnail = taskPage.locator('img.thumbnail');
+  await expect(thumbnail.count()).resolves.toBe(1);
+  await thumbnail.scrollIntoViewIfNeeded();
+  await taskPage.waitForFunction(`(() => { const img = document.querySelector('img.thumbnail'); return !!img && img.complete && img.naturalWidth > 0; })()`);
+  // 240 wide, not 320: the browser turns the photo by its Exif orientation (6), which the removal kept.
+  expect(await taskPage.evaluate(`(() => { const img = document.querySelector('img.thumbnail'); return [img.naturalWidth, img.naturalHeight, img.getBoundingClientRect().width]; })()`)).toEqual([240, 320, 160]);
+  await expect(taskPage.locator('li.attachment[data-type="application/pdf"] svg[aria-label="PDF"]').count()).resolves.toBe(1);
+  await expect(taskPage.locator('.attachments').textContent()).resolves.toContain('atap <bocor>.jpg');
+  expect(await taskPage.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+  const stored = await fetch((await thumbnail.getAttribute('src'))!);
+  expect(exifOf(new Uint8Array(await stored.arrayBuffer()))).toEqual({ orientation: 6, gpsEntries: 0 });
+
+  const tracking = await context.newPage();
+  await tracking.goto(`${rt.url}/complaints/${trackingId}`);
+  await expect(tracking.locator('img').count()).resolves.toBe(0);
+  expect(await tracking.textContent('body')).not.toMatch(/atap <bocor>|surat\.pdf/);
+  await context.close();
+}, 60_000);
