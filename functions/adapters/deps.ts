@@ -23,6 +23,7 @@ import { config, type Config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
 import { DynamoSuppressionList } from './dynamo-suppressions';
+import { readParameter, readSecretParameter } from './parameters';
 import { metrics } from './metrics';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
@@ -65,18 +66,9 @@ let current: CurrentDirectory | undefined;
 /** The Deps of the directory version last read, rebuilt when the version changes. */
 let built: { loaded: LoadedDirectory; deps: Deps } | undefined;
 
-/**
- * The SSM reader (Powertools Parameters and the SSM client), loaded on the first read rather than at
- * module init: a function configured with PUBLIC_URL and LINK_SECRET (a custom domain, the local
- * runtime) never evaluates it, and one configured with *_PARAMETER evaluates it with its first read.
- * A dynamic import works alike in the Lambda bundle (esbuild keeps the module in the file and runs
- * it on demand), under tsx (the local runtime) and under Jest (@swc/jest turns it into a require).
- */
-const parameters = () => import('./parameters');
-
 /** The public base URL: as configured, or read from its parameter; no trailing slash. */
 async function publicUrlOf(cfg: Config): Promise<string> {
-  const url = cfg.PUBLIC_URL ?? (await (await parameters()).readParameter(cfg.PUBLIC_URL_PARAMETER!));
+  const url = cfg.PUBLIC_URL ?? (await readParameter(cfg.PUBLIC_URL_PARAMETER!));
   if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`Invalid configuration: the public URL ${cfg.PUBLIC_URL_PARAMETER ?? 'PUBLIC_URL'} is not an http(s) URL`);
   return url.replace(/\/+$/, '');
 }
@@ -86,7 +78,7 @@ async function publicUrlOf(cfg: Config): Promise<string> {
  * no task page, so it was granted no read of the secret) fails loudly if a use case ever asks for it.
  */
 async function linkSecretOf(cfg: Config): Promise<() => string> {
-  const secret = cfg.LINK_SECRET ?? (cfg.LINK_SECRET_PARAMETER ? await (await parameters()).readSecretParameter(cfg.LINK_SECRET_PARAMETER) : undefined);
+  const secret = cfg.LINK_SECRET ?? (cfg.LINK_SECRET_PARAMETER ? await readSecretParameter(cfg.LINK_SECRET_PARAMETER) : undefined);
   if (secret !== undefined && secret.length < 32) throw new Error('Invalid configuration: the link secret is shorter than 32 characters');
   return () => {
     if (secret === undefined) throw new Error('Invalid configuration: this function has no LINK_SECRET or LINK_SECRET_PARAMETER');
