@@ -2,7 +2,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { config } from './config';
 import { injectFaults } from './faults';
 
@@ -16,7 +15,6 @@ const requestHandler = { httpAgent: { keepAlive: true, maxSockets: 256 }, httpsA
 let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
-let ssm: SSMClient | undefined;
 
 /**
  * The SDK's logger middleware builds a redacted copy of every response for its logger even when the
@@ -40,4 +38,3 @@ const faults = () => config().FAULTS;
 export const dynamoClient = () => (dynamo ??= injectFaults(withoutSdkLogging(new DynamoDBClient({ requestHandler, maxAttempts: DYNAMODB_ATTEMPTS })), 'dynamodb', faults().dynamodb ?? 0));
 export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
 export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
-export const ssmClient = () => (ssm ??= new SSMClient({ requestHandler }));
