@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { config } from './config';
 import { injectFaults } from './faults';
 
@@ -17,7 +16,6 @@ const requestHandler = { httpAgent: { keepAlive: true, maxSockets: 256 }, httpsA
 let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
-let ssm: SSMClient | undefined;
 let s3: S3Client | undefined;
 
 /**
@@ -42,7 +40,6 @@ const faults = () => config().FAULTS;
 export const dynamoClient = () => (dynamo ??= injectFaults(withoutSdkLogging(new DynamoDBClient({ requestHandler, maxAttempts: DYNAMODB_ATTEMPTS })), 'dynamodb', faults().dynamodb ?? 0));
 export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
 export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
-export const ssmClient = () => (ssm ??= new SSMClient({ requestHandler }));
 /**
  * S3 for attachments. Checksums only when S3 requires them: a presigned POST or GET handed to a
  * browser must not demand headers the browser does not send.

@@ -74,19 +74,3 @@ export function config(): Config {
   cached = parsed.data;
   return cached;
 }
-
-const OriginVerifyConfig = z.object({
-  /** The SSM name of the secret CloudFront sends as the origin header (SSM's reference to a Secrets Manager secret). */
-  ORIGIN_SECRET_PARAMETER: z.string().startsWith('/'),
-});
-
-let originCached: z.infer<typeof OriginVerifyConfig> | undefined;
-
-/** The configuration of the API's origin-verifying authorizer (functions/origin-verify). */
-export function originVerifyConfig(): z.infer<typeof OriginVerifyConfig> {
-  if (originCached) return originCached;
-  const parsed = OriginVerifyConfig.safeParse(process.env);
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  originCached = parsed.data;
-  return originCached;
-}

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { originVerifyConfig } from '../adapters/config';
+import { originVerifyConfig } from '../adapters/origin-verify-config';
 import { readSecretParameter } from '../adapters/parameters';
 import { ORIGIN_VERIFY_HEADER } from './header';
 

@@ -4,7 +4,7 @@
  * It is configuration an admin maintains; validated at load.
  */
 import * as z from 'zod';
-import { LocalizedText } from '../sop/schema';
+import { LocalizedText } from '../sop/localized-text';
 import { OfficeCalendarConfig } from '../calendar/config';
 
 export const Person = z.object({

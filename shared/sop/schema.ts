@@ -4,10 +4,11 @@
  * Step Functions state machine; nothing in code is specific to an agency.
  */
 import * as z from 'zod';
+import { LocalizedText } from './localized-text';
+import { defaultRungGrant, rungGrant } from './rung-grant';
 
-/** A text in Bahasa Indonesia (`id`, the default) and English (`en`). */
-export const LocalizedText = z.object({ id: z.string().min(1), en: z.string().min(1) });
-export type LocalizedText = z.infer<typeof LocalizedText>;
+// Defined apart so that run-time code reaches them without this module (see localized-text.ts).
+export { defaultRungGrant, LocalizedText, rungGrant };
 
 /**
  * A time limit. `minutes` and `hours` are office time (the clock runs only in office hours);
@@ -115,13 +116,6 @@ export type RungRecipient = z.infer<typeof RungRecipient>;
 export const RungGrant = z.enum(['view', 'act']);
 export type RungGrant = z.infer<typeof RungGrant>;
 
-/**
- * The grant of a rung that sets none: the superior and the head of office may act, as they can in
- * the office; the Bupati and the inspectorate oversee, so they see. A reprimand rung's email goes
- * to the Bupati whatever its `notify`, so it defaults to `view` too.
- */
-export const defaultRungGrant: Record<RungRecipient, RungGrant> = { superior: 'act', head: 'act', bupati: 'view', inspectorate: 'view' };
-
 export const EscalationRung = z.object({
   notify: RungRecipient,
   /** Time after the previous rung (the first rung: after the deadline; 0 = at the deadline). */
@@ -133,10 +127,6 @@ export const EscalationRung = z.object({
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
-/** What the person a rung tells may do through their link: the rung's `grant`, else the default for whom it notifies. */
-export function rungGrant(rung: EscalationRung): RungGrant {
-  return rung.grant ?? (rung.kind === 'reprimand' ? 'view' : defaultRungGrant[rung.notify]);
-}
 
 export const EscalationLadder = z.object({
   /** Remind the assignee once this share of the time limit has passed (0 < r < 1); the reminder's link always lets them act. */

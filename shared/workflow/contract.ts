@@ -21,23 +21,8 @@ export const WorkflowFunction = {
 } as const;
 export type WorkflowFunctionName = keyof typeof WorkflowFunction;
 
-/** Errors the state machines know by name. */
-export const WorkflowError = {
-  /** Raised (Fail state) by the work branch of a step's race when the step is done. */
-  stepDone: 'StepDone',
-  phaseDone: 'PhaseDone',
-  /** Raised by the clock branch of the reporter's window when it elapses. */
-  replyWindowElapsed: 'ReplyWindowElapsed',
-  /** Raised by notify when SES refuses a message after its own retries. */
-  deliveryFailed: 'MailDeliveryFailed',
-  /**
-   * Raised (Fail state) by a race's hand-over branch once a successor execution has taken the
-   * case over (continue-as-new, shared/workflow/executions.ts); caught by the top-level races.
-   */
-  continueAsNew: 'ContinueAsNew',
-  /** Raised by outcome `continueAsNew` when it cannot hand over yet; the state machine retries it. */
-  continuePending: 'ContinuePending',
-} as const;
+// Apart, so that use cases that raise them do not build the schemas below (see errors.ts).
+export { WorkflowError } from './errors';
 
 /** Every visit counter of a machine, by JSONPath-safe id (`$.run.visits`; only each counter's `n` is kept here). */
 const Visits = z.record(z.string(), z.object({ n: z.number().int().min(0) }));

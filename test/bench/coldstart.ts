@@ -4,12 +4,12 @@
  * processes and takes the median init time, beside a handler that imports only the DynamoDB client.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { esbuildArgsFor, lambdaBundling } from '../../infra/aws/constructs/bundling';
+import { esbuildArgsFor, lambdaBundling, sdkExternalBundling } from '../../infra/aws/constructs/bundling';
 import { httpHandlers, mailEventsHandler, originVerifyHandler, reportHandler, sweepHandler, workflowHandlers } from '../../functions/routes';
 
 const ROOT = resolve(__dirname, '../..');
@@ -35,39 +35,66 @@ export function functionEntries(): { name: string; entry: string }[] {
   ];
 }
 
-/** Bundles one entry into a directory of its own, as `cdk synth` would (esbuild from node_modules). */
-export function bundle(name: string, entry: string, outRoot: string, bundling: BundlingOptions = lambdaBundling): Bundle {
+/**
+ * Bundles one entry into a directory of its own, as `cdk synth` would (esbuild from node_modules).
+ * `sourceRoot`: where the entry's sources are (another revision's, checked out by `checkoutRevision`).
+ */
+export function bundle(name: string, entry: string, outRoot: string, bundling: BundlingOptions = lambdaBundling, sourceRoot = ROOT): Bundle {
   const dir = join(outRoot, name);
-  execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [...esbuildArgsFor(join(ROOT, entry), dir, bundling), '--log-level=error'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [...esbuildArgsFor(join(sourceRoot, entry), dir, bundling), '--log-level=error'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const files = readdirSync(dir);
   const file = files.find((f) => /^index\.m?js$/.test(f))!;
   const map = files.find((f) => f.endsWith('.map'));
   return { name, dir, file: join(dir, file), bytes: statSync(join(dir, file)).size, mapBytes: map ? statSync(join(dir, map)).size : 0 };
 }
 
-/** One import of the bundle in a fresh process, as Lambda's runtime imports a handler; in ms. */
-async function initOnce(file: string): Promise<number> {
+/** One import of the bundle in a fresh process, as Lambda's runtime imports a handler; in ms, wall and CPU. */
+async function initOnce(file: string): Promise<{ wall: number; cpu: number }> {
   const { stdout } = await execFileAsync(process.execPath, [join(__dirname, 'init-probe.mjs'), file], { env: { PATH: process.env.PATH, AWS_REGION: 'ap-southeast-3', LANG: 'C' } });
-  return Number(stdout);
+  const [wall, cpu] = stdout.trim().split(' ').map(Number);
+  return { wall: wall!, cpu: cpu! };
 }
 
+const median = (values: number[]) => {
+  const t = [...values].sort((a, b) => a - b);
+  return (t[Math.floor((t.length - 1) / 2)]! + t[Math.ceil((t.length - 1) / 2)]!) / 2;
+};
+
 /**
- * The median of `runs` imports of each bundle, each in a fresh process. Interleaved (round after
- * round over every bundle) so that a change of the machine's load colours all of them alike and the
- * ratios to the baseline hold even on a shared machine.
+ * The median of `runs` imports of each bundle, each in a fresh process: wall time and CPU time.
+ * Interleaved (round after round over every bundle) so that a change of the machine's load colours
+ * all of them alike and the ratios to the baseline hold even on a shared machine; the CPU time
+ * (the work done, not the wait for a CPU) is the steadier figure when the machine is loaded.
  */
-export async function medianInits(files: string[], runs = 10): Promise<number[]> {
-  const times = files.map(() => [] as number[]);
+export async function medianInits(files: string[], runs = 10): Promise<{ wall: number; cpu: number }[]> {
+  const times = files.map(() => [] as { wall: number; cpu: number }[]);
   for (let round = 0; round < runs; round++) {
     for (const [i, file] of files.entries()) times[i]!.push(await initOnce(file));
   }
-  return times.map((t) => {
-    t.sort((a, b) => a - b);
-    return (t[Math.floor((runs - 1) / 2)]! + t[Math.ceil((runs - 1) / 2)]!) / 2;
-  });
+  return times.map((t) => ({ wall: median(t.map((x) => x.wall)), cpu: median(t.map((x) => x.cpu)) }));
 }
 
-export function tempOutRoot(): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'tanggap-bundles-'));
+/**
+ * A temporary directory for bundles. `resolvable`: inside the project, so that a bundle's external
+ * imports (`@aws-sdk/*` with `sdkExternalBundling`) resolve to node_modules as Lambda's resolve to
+ * the runtime's copy; otherwise in the system's temporary directory, where nothing resolves.
+ */
+export function tempOutRoot(resolvable = false): { dir: string; remove(): void } {
+  const parent = resolvable ? join(ROOT, 'node_modules/.cache') : tmpdir();
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, 'tanggap-bundles-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Another revision's sources (`git archive`), in a directory inside the project so that they
+ * resolve packages from the same node_modules: its bundles differ from today's by its code only.
+ * Entries that revision did not have are left out by `existsIn`.
+ */
+export function checkoutRevision(rev: string): { dir: string; existsIn(entry: string): boolean; remove(): void } {
+  const dir = mkdtempSync(join(ROOT, '.bench-rev-'));
+  execFileSync('sh', ['-c', `git archive --format=tar "$1" | tar -x -C "$2"`, 'sh', rev, dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return { dir, existsIn: (entry) => existsSync(join(dir, entry)), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export { sdkExternalBundling };

@@ -8,7 +8,10 @@
  *   npm run bench -- intake memory    some sections
  *
  * Environment: BENCH_SECONDS (default 10), BENCH_CLIENTS (32), BENCH_CASES (10000),
- * BENCH_REPORT_CASES (10000,100000: the report section's sizes, each loaded on top of the last).
+ * BENCH_REPORT_CASES (10000,100000: the report section's sizes, each loaded on top of the last);
+ * coldstart: BENCH_BEFORE=<git revision> (that revision's bundles measured beside today's, in the
+ * same rounds), BENCH_SDK=external (every bundle and the baseline with `@aws-sdk/*` left out),
+ * BENCH_INIT_RUNS (10: fresh processes per bundle).
  *
  * To add a section, add an entry to `sections` below: it gets a started runtime and prints its figures.
  */
@@ -28,7 +31,8 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
 import { actOnNewestTask, complaint, replyKey, type TestRuntime } from '../support/runtime';
-import { bundle, functionEntries, medianInits, tempOutRoot, type Bundle } from './coldstart';
+import { bundle, checkoutRevision, functionEntries, medianInits, sdkExternalBundling, tempOutRoot, type Bundle } from './coldstart';
+import { lambdaBundling } from '../../infra/aws/constructs/bundling';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -261,27 +265,44 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
     },
   },
   coldstart: {
-    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init over 10 fresh processes, beside a DynamoDB-client-only handler',
+    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init (wall and CPU time) over 10 fresh processes, beside a DynamoDB-client-only handler',
     runtime: false,
     async run({ print }) {
-      const out = tempOutRoot();
+      // BENCH_SDK=external: every bundle, the baseline's too, with `@aws-sdk/*` left to the runtime (node_modules here).
+      const external = process.env.BENCH_SDK === 'external';
+      const bundling = external ? sdkExternalBundling : lambdaBundling;
+      // BENCH_BEFORE=<git revision>: that revision's handlers bundled the same way, measured in the same rounds.
+      const before = process.env.BENCH_BEFORE;
+      const out = tempOutRoot(external);
+      const revision = before ? checkoutRevision(before) : undefined;
       try {
-        const baseline = bundle('baseline', 'test/bench/baseline-dynamodb-handler.ts', out.dir);
-        const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir);
-        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
+        const baseline = bundle('baseline', 'test/bench/baseline-dynamodb-handler.ts', out.dir, bundling);
+        const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir, bundling);
+        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir, bundling));
+        const earlier = revision ? functionEntries().filter(({ entry }) => revision.existsIn(entry)).map(({ name, entry }) => bundle(`before-${name}`, entry, out.dir, bundling, revision.dir)) : [];
+        if (external) print('  @aws-sdk/* external in every bundle and in the baseline (imported from node_modules, as Lambda would from its runtime)');
         print(`  load average ${loadAverage()} (before)`);
-        const all = [baseline, ...functions, probe];
-        const inits = await medianInits(all.map((b) => b.file));
-        const baseInit = inits[0]!;
-        const row = (b: Bundle, init: number) => `  ${b.name.padEnd(22)} ${kib(b.bytes).padStart(7)}  map ${kib(b.mapBytes).padStart(7)}  init ${init.toFixed(1).padStart(6)} ms  ${(init / baseInit).toFixed(2)}×`;
-        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)}  ${'source map'.padStart(11)}  ${'median init'.padStart(14)}  × baseline`);
-        print(row(baseline, baseInit) + '  (imports only @aws-sdk/client-dynamodb)');
-        functions.forEach((b, i) => print(row(b, inits[i + 1]!)));
-        print(row(probe, inits.at(-1)!) + '  (the baseline + Powertools Metrics + Parameters/SSM: what they would add)');
-        const sizes = functions.map((b) => b.bytes);
-        print(`  bundles ${kib(Math.min(...sizes))}–${kib(Math.max(...sizes))}; init ${(Math.min(...inits.slice(1, -1)) / baseInit).toFixed(2)}–${(Math.max(...inits.slice(1, -1)) / baseInit).toFixed(2)}× the baseline (10 rounds, interleaved); load average ${loadAverage()} (after)`);
+        const all = [baseline, ...functions, probe, ...earlier];
+        const inits = await medianInits(all.map((b) => b.file), Number(process.env.BENCH_INIT_RUNS ?? 10));
+        const base = inits[0]!;
+        const initOf = new Map(all.map((b, i) => [b.name, inits[i]!]));
+        const ratio = (b: Bundle) => ({ wall: initOf.get(b.name)!.wall / base.wall, cpu: initOf.get(b.name)!.cpu / base.cpu });
+        const cells = (b: Bundle) => `${kib(b.bytes).padStart(7)} ${kib(b.mapBytes).padStart(8)}  ${initOf.get(b.name)!.wall.toFixed(1).padStart(6)} ms ${ratio(b).wall.toFixed(2)}×  ${initOf.get(b.name)!.cpu.toFixed(1).padStart(6)} ms ${ratio(b).cpu.toFixed(2)}×`;
+        const then = (name: string) => {
+          const b = earlier.find((e) => e.name === `before-${name}`);
+          return b ? `   | ${kib(b.bytes).padStart(7)}  ${initOf.get(b.name)!.wall.toFixed(1).padStart(6)} ms ${ratio(b).wall.toFixed(2)}×  ${initOf.get(b.name)!.cpu.toFixed(1).padStart(6)} ms ${ratio(b).cpu.toFixed(2)}×` : '';
+        };
+        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)} ${'map'.padStart(8)}  ${'init, wall'.padStart(16)}  ${'init, CPU'.padStart(15)}${before ? `   | at ${before}: bundle, init wall, init CPU` : ''}`);
+        print(`  ${'baseline'.padEnd(22)} ${cells(baseline)}  (imports only @aws-sdk/client-dynamodb)`);
+        functions.forEach((b) => print(`  ${b.name.padEnd(22)} ${cells(b)}${then(b.name)}`));
+        print(`  ${'powertools'.padEnd(22)} ${cells(probe)}  (the baseline + Powertools Metrics + Parameters/SSM: what they would add)`);
+        const range = (bs: Bundle[], of: (b: Bundle) => number, f: (n: number) => string) => `${f(Math.min(...bs.map(of)))}–${f(Math.max(...bs.map(of)))}`;
+        const summary = (bs: Bundle[]) => `bundles ${range(bs, (b) => b.bytes, kib)}; init ${range(bs, (b) => ratio(b).wall, (n) => n.toFixed(2))}× the baseline's wall time, ${range(bs, (b) => ratio(b).cpu, (n) => n.toFixed(2))}× its CPU time`;
+        print(`  ${summary(functions)} (medians of ${process.env.BENCH_INIT_RUNS ?? 10} fresh processes each, interleaved); load average ${loadAverage()} (after)`);
+        if (earlier.length) print(`  at ${before}: ${summary(earlier)}, beside the same baseline`);
       } finally {
         out.remove();
+        revision?.remove();
       }
     },
   },

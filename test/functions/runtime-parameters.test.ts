@@ -130,4 +130,13 @@ describe('the origin-verifying authorizer', () => {
     await expect(handler({ headers })).resolves.toEqual({ isAuthorized: admitted });
     expect(requests).toEqual([{ name: '/aws/reference/secretsmanager/tanggap-t/origin-verify', decrypt: true }]);
   });
+
+  test.each([
+    ['missing', {}, /ORIGIN_SECRET_PARAMETER: missing/],
+    ['not an SSM name', { ORIGIN_SECRET_PARAMETER: 'tanggap-t/origin-verify' }, /ORIGIN_SECRET_PARAMETER: must be an SSM parameter name/],
+  ])('an ORIGIN_SECRET_PARAMETER %s stops it, naming the variable, and asks SSM nothing', async (_what, env, message) => {
+    const { handler } = container<Authorizer>(env as Record<string, string>, '../../functions/origin-verify/handler');
+    await expect(handler({ headers: { 'x-origin-verify': 'origin-secret-value-0123456789' } })).rejects.toThrow(message);
+    expect(requests).toEqual([]);
+  });
 });

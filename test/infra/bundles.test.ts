@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpHandlers, mailEventsHandler, reportHandler, sweepHandler, workflowHandlers } from '../../functions/routes';
+import { lambdaBundling } from '../../infra/aws/constructs/bundling';
 
 const ROOT = resolve(__dirname, '../..');
 // Every function that builds the use cases' dependencies (the API's authorizer builds none).
@@ -43,9 +44,15 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
   beforeAll(() => {
     const { bundle, functionEntries, tempOutRoot } = jest.requireActual<typeof import('../bench/coldstart')>('../bench/coldstart');
     out = tempOutRoot();
-    bundles = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir));
+    bundles = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir, withMetafile(out.dir, name)));
   }, 120_000);
   afterAll(() => out.remove());
+  /** The construct's options plus esbuild's metafile (which inputs went into the bundle), written beside it. */
+  const withMetafile = (dir: string, name: string) => ({ ...lambdaBundling, esbuildArgs: { ...lambdaBundling.esbuildArgs, '--metafile': join(dir, `${name}.meta.json`) } });
+  const metafileOf = (b: { name: string }): { inputs: Record<string, unknown> } => {
+    const meta = JSON.parse(readFileSync(join(out.dir, `${b.name}.meta.json`), 'utf8')) as { outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown> }> };
+    return Object.values(meta.outputs).find((o) => o.entryPoint)!;
+  };
 
   test('each loads in a fresh node (ESM: `require` and `__dirname` of CommonJS dependencies work) and exports its handler', () => {
     expect(bundles.map((b) => b.name).sort()).toEqual([...Object.keys(httpHandlers).map((n) => `http-${n}`), ...Object.keys(workflowHandlers).map((n) => `workflow-${n}`), 'report', 'sweep', 'mail-events', 'origin-verify'].sort());
@@ -80,5 +87,44 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
       'http-intake': ['DynamoDB', 'SFN'], 'workflow-notify': ['DynamoDB', 'SES'], report: ['DynamoDB', 'SES'],
       'http-task': ['DynamoDB', 'SES', 'SFN'], 'mail-events': ['DynamoDB', 'SES'], 'origin-verify': [],
     });
+  });
+
+  test('no bundle holds two copies of one package (the @aws-sdk/* and @smithy/* versions in package.json resolve to one each)', () => {
+    for (const b of bundles) {
+      const copies = new Map<string, Set<string>>();
+      for (const input of Object.keys(metafileOf(b).inputs)) {
+        const at = input.lastIndexOf('node_modules/');
+        if (at < 0) continue;
+        const path = input.slice(at + 'node_modules/'.length).split('/');
+        const name = path.slice(0, path[0]!.startsWith('@') ? 2 : 1).join('/');
+        copies.set(name, (copies.get(name) ?? new Set()).add(input.slice(0, at)));
+      }
+      const twice = [...copies].filter(([, dirs]) => dirs.size > 1).map(([name, dirs]) => `${name}: ${[...dirs].join(', ')}`);
+      expect({ fn: b.name, twice }).toEqual({ fn: b.name, twice: [] });
+      // Not blind: the SDK is in every bundle, under node_modules.
+      expect(copies.has('@smithy/core')).toBe(true);
+    }
+  });
+
+  test('the authorizer, on every uncached API request, carries neither zod nor the functions\' configuration, and stays within 300 KB', () => {
+    const authorizer = bundles.find((b) => b.name === 'origin-verify')!;
+    const inputs = Object.keys(metafileOf(authorizer).inputs);
+    expect(inputs.filter((i) => /node_modules\/zod\/|functions\/adapters\/config\.ts$/.test(i))).toEqual([]);
+    expect(inputs).toContain('functions/adapters/origin-verify-config.ts');
+    expect(authorizer.bytes).toBeLessThanOrEqual(300 * 1024);
+  });
+
+  test('no function builds the SOP schema at cold start (the SOPs come validated at build time), and only the workflow handlers build the workflow contract\'s schemas', () => {
+    const holding = (file: string) => bundles.filter((b) => Object.keys(metafileOf(b).inputs).includes(file)).map((b) => b.name).sort();
+    expect(holding('shared/sop/schema.ts')).toEqual([]);
+    expect(holding('shared/workflow/contract.ts')).toEqual(Object.keys(workflowHandlers).map((n) => `workflow-${n}`).sort());
+    // Not blind: the run-time pieces that were split from them are there.
+    expect(holding('shared/sop/localized-text.ts').length).toBeGreaterThan(10);
+    expect(holding('shared/workflow/errors.ts')).toEqual(expect.arrayContaining(['sweep', 'workflow-outcome']));
+  });
+
+  test('every bundle stays within 700 KB: a guard against a whole package or locale set coming back, not the budget (npm run bench -- coldstart)', () => {
+    // Today 240–616 KB; CommonJS output with zod's locales was 1.2 MB. The 300 KB budget is the bench's.
+    expect(bundles.filter((b) => b.bytes > 700 * 1024).map((b) => `${b.name} ${Math.round(b.bytes / 1024)} KB`)).toEqual([]);
   });
 });

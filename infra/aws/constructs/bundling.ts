@@ -7,6 +7,22 @@
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
+ * What a function's bundle may hold, and how to keep it so (for every new function too):
+ *  - Its AWS clients through the ports it names: `dependencies({ mailer: sesMailer, workflow: sfnWorkflow })`
+ *    (functions/adapters/deps.ts). A client imported at the top of a module every handler reaches
+ *    lands in every bundle; a test (test/infra/bundles.test.ts) lists which clients each one carries.
+ *  - No `await import()` in code that is bundled for Lambda. One output file cannot defer loading:
+ *    esbuild keeps the module in the file and wraps it, and every module it reaches, in a lazy
+ *    initialiser that exports its whole namespace, which disables tree shaking down through the
+ *    packages (measured: a lazy import of the SSM reader grew every bundle by 100–200 KB, the SSM
+ *    client from 77 to 166 KB). A rarely used path that is heavy belongs in a function of its own.
+ *  - Nothing built at import that only some paths use: zod schemas are constructed when their module
+ *    is evaluated (≈ 20–25 ms of a cold start is zod today), and `z` lands whole (≈ 97 KB).
+ *    A small check (one variable, one header) is done by hand, as functions/adapters/origin-verify-config.ts.
+ *  - Data validated at build time is imported as validated (shared/sops/validated.json), not parsed at init.
+ *  - No second copy of a package: `@aws-sdk/*` and `@smithy/*` resolve to one version each
+ *    (test/infra/bundles.test.ts fails when a bundle holds two copies of one package).
+ *
  * ESM, minified, tree-shaken. ESM lets esbuild drop what a function never imports from a package's
  * `module` build (zod's `z` namespace otherwise drags in every locale). The banner gives CommonJS
  * dependencies the `require` that ESM output lacks. The source map is written beside `index.mjs`
@@ -21,7 +37,10 @@ export const lambdaBundling = {
   sourceMap: true,
   sourceMapMode: SourceMapMode.EXTERNAL,
   banner: "import{createRequire as __tgpCreateRequire}from'node:module';const require=__tgpCreateRequire(import.meta.url);",
-  // The SDK v3 is in the runtime; bundling our pinned clients keeps behaviour identical to the tests.
+  // The SDK v3 is in the nodejs22.x runtime, but we bundle our pinned clients: they are the versions
+  // the tests ran, and a bundle loads faster than the runtime's CommonJS packages (measured with
+  // `BENCH_SDK=external npm run bench -- coldstart`: the one-client baseline took 3–4× longer to
+  // import with the SDK external, though its bundle was empty; see README, Bench).
   externalModules: [],
   esbuildArgs: {
     '--tree-shaking': 'true',
@@ -29,6 +48,17 @@ export const lambdaBundling = {
     // Lambda's credentials are in the environment: see lambda-credentials.ts. (Relative to the project root, where NodejsFunction runs esbuild.)
     '--alias': ['@aws-sdk/credential-provider-node=./infra/aws/constructs/lambda-credentials.ts'],
   },
+} satisfies BundlingOptions;
+
+/**
+ * The comparison the bench makes with `BENCH_SDK=external` (never deployed): `@aws-sdk/*` left out of
+ * the bundle, imported at run time from the runtime's copy (Lambda) or node_modules (the bench).
+ * The credential alias goes too: the SDK that would use it is no longer in the bundle.
+ */
+export const sdkExternalBundling = {
+  ...lambdaBundling,
+  externalModules: ['@aws-sdk/*'],
+  esbuildArgs: { '--tree-shaking': 'true', '--legal-comments': 'none' },
 } satisfies BundlingOptions;
 
 /** The environment every function gets: no `--enable-source-maps` (see above). */
