@@ -18,7 +18,8 @@ import { renderRecapChart } from '../reports/chart';
 import { RecapBuilder, workingDayMinutes, type Recap, type StepFigure } from '../reports/aggregate';
 import { monthsAfter, parsePeriod, periodBefore, previousPeriod, weeksOf, type Period, type PeriodKind } from '../reports/period';
 import { caseRow, caseRowHeaders, caseRowKeys, csvHeaderLine, csvLine, type CaseRow } from '../reports/rows';
-import { buildXlsx, type Cell, type ColumnKind } from '../reports/xlsx';
+import { buildXlsx, type Cell, type Column, type ColumnKind, type FormattedNumber } from '../reports/xlsx';
+import { channelLabel, ladderTitles, statusLabel } from '../i18n';
 import type { ReportSchedule, Sop } from '../sop/schema';
 import { agencyName, type Deps } from './deps';
 
@@ -158,10 +159,15 @@ export async function buildReport(deps: Deps, spec: ReportSpec, now: Date, opts:
   const rowsOf = async function* () {
     for await (const c of casesOfPeriod(deps, spec.period, agencyId, now)) yield caseRow(c, spec.period, deps.calendar, dayMinutes);
   };
+  // One label style for periods everywhere ("November 2026", "Triwulan IV 2026"): the summary's
+  // headers, the page titles, the chart and the email.
+  const title = `Rekapitulasi pengaduan ${scopeName} — ${spec.period.label.id}`;
+  const previousLabel = previousPeriod(spec.period, offset).label.id;
+  const names = workbookNames(deps, spec);
   const workbookOf = (rows: AsyncIterable<CaseRow>) => buildXlsx([
-    { name: SUMMARY_SHEET, columns: [{ header: 'Ukuran', width: 52 }, { header: spec.period.label.id, width: 18, kind: 'decimal' }, { header: previous.periodId, width: 18, kind: 'decimal' }], rows: summarySheet(deps, spec, recap, previous) },
-    { name: CASES_SHEET, columns: caseRowKeys.map((k) => ({ header: caseRowHeaders[k].id, width: k === 'title' ? 60 : 18, kind: columnKind(k) })), rows: cellsOf(rows) },
-  ], { maxBytes: budget, title: `Rekapitulasi pengaduan ${scopeName} ${spec.period.label.id}`, creator: 'Tanggap' });
+    { name: SUMMARY_SHEET, columns: [{ header: 'Ukuran', maxWidth: 90 }, { header: spec.period.label.id }, { header: previousLabel }], rows: summarySheet(deps, spec, recap, previous), pageTitle: title },
+    { name: CASES_SHEET, columns: caseRowKeys.map((k): Column => ({ header: caseRowHeaders[k].id, kind: columnKind(k), ...(k === 'title' ? { maxWidth: 60 } : {}) })), rows: cellsOf(rows, names), pageTitle: title },
+  ], { maxBytes: budget, title, creator: 'Tanggap' });
   let workbook = await workbookOf(firstPass());
   if (!workbook.ok) {
     // Too large for one email: the same workbook with the rows that fit (read once more).
@@ -188,10 +194,55 @@ async function* take<T>(items: AsyncIterable<T>, n: number): AsyncIterable<T> {
   }
 }
 
-/** A row as workbook cells: local times as the writer's wall-clock strings, everything else as it is. */
-async function* cellsOf(rows: AsyncIterable<CaseRow>): AsyncIterable<Cell[]> {
+/** How the workbook names what a case row holds as ids: agencies, categories, channels, statuses, yes and no. */
+interface WorkbookNames {
+  agency(id: string): string;
+  /** A category by the agency that received the case (two agencies may share an id, e.g. `lainnya`). */
+  category(agencyId: string, id: string): string;
+  channel(id: string): string;
+  status(id: string): string;
+}
+
+function workbookNames(deps: Deps, spec: ReportSpec): WorkbookNames {
+  // A few dozen ids at most, each named once rather than looked up per row.
+  const memo = (name: (id: string) => string) => {
+    const known = new Map<string, string>();
+    return (id: string) => {
+      let found = known.get(id);
+      if (found === undefined) known.set(id, (found = name(id)));
+      return found;
+    };
+  };
+  const categories = memo((key) => {
+    const [agencyId, id] = key.split('\u0000') as [string, string];
+    return deps.directory.agencies.find((a) => a.id === agencyId)?.categories.find((k) => k.id === id)?.name.id ?? categoryName(deps, spec, id);
+  });
+  return {
+    agency: memo((id) => agencyName(deps, id)),
+    category: (agencyId, id) => categories(`${agencyId}\u0000${id}`),
+    channel: (id) => channelLabel[id]?.id ?? id,
+    status: (id) => statusLabel[id]?.id ?? id,
+  };
+}
+
+const yesNo = (b: boolean) => (b ? 'Ya' : 'Tidak');
+
+/** A row as workbook cells: names for ids, local times as the writer's wall-clock strings, yes or no. */
+async function* cellsOf(rows: AsyncIterable<CaseRow>, names: WorkbookNames): AsyncIterable<Cell[]> {
   for await (const row of rows) {
-    yield caseRowKeys.map((k) => ((k === 'submittedAt' || k === 'endedAt') && row[k] ? row[k].replace(' ', 'T') : row[k]));
+    yield caseRowKeys.map((k): Cell => {
+      switch (k) {
+        case 'submittedAt': case 'endedAt': return row[k] ? row[k].replace(' ', 'T') : '';
+        case 'agencyId': return names.agency(row.agencyId);
+        case 'routedTo': return row.routedTo ? names.agency(row.routedTo) : '';
+        case 'category': return names.category(row.agencyId, row.category);
+        case 'channel': return names.channel(row.channel);
+        case 'statusAtPeriodEnd': return row.statusAtPeriodEnd === 'open' ? 'Masih terbuka' : names.status(row.statusAtPeriodEnd);
+        case 'statusNow': return names.status(row.statusNow);
+        case 'reprimand': case 'confidential': return yesNo(row[k]);
+        default: return row[k];
+      }
+    });
   }
 }
 
@@ -206,36 +257,47 @@ function scopeNameOf(deps: Deps, spec: ReportSpec): string {
   return spec.report.scope === 'regency' ? deps.directory.regency.name : spec.agency.name.id;
 }
 
-/** The summary sheet: one measure per row, this period beside the one before. */
-function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Recap): (string | number | null)[][] {
+/** The summary sheet: one measure per row, this period beside the one before, each in its own format. */
+function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Recap): Cell[][] {
   const a = recap.totals;
   const b = previous.totals;
-  const share = (x: number, y: number) => (y ? Math.round((1000 * x) / y) / 10 : null);
-  const rows: (string | number | null)[][] = [
-    ['Pengaduan diterima', a.received, b.received],
-    ['Selesai pada periode ini', a.closed, b.closed],
-    ['Ditolak pada periode ini', a.rejected, b.rejected],
-    ['Masih terbuka pada akhir periode', a.openAtEnd, b.openAtEnd],
-    ['Terbuka 0–5 hari kerja', a.openByAge['0-5'], b.openByAge['0-5']],
-    ['Terbuka 6–10 hari kerja', a.openByAge['6-10'], b.openByAge['6-10']],
-    ['Terbuka 11–20 hari kerja', a.openByAge['11-20'], b.openByAge['11-20']],
-    ['Terbuka lebih dari 20 hari kerja', a.openByAge['>20'], b.openByAge['>20']],
-    ['Tahap tepat waktu (%)', share(a.onTime, a.verdicts), share(b.onTime, b.verdicts)],
-    ['Pengaduan selesai sesuai batas waktu SOP', a.endedWithinLimits, b.endedWithinLimits],
-    ['Median waktu penanganan (hari kerja)', a.handling.medianWorkingDays, b.handling.medianWorkingDays],
-    ['Persentil ke-90 waktu penanganan (hari kerja)', a.handling.p90WorkingDays, b.handling.p90WorkingDays],
-    ...['1', '2', '3'].map((level) => [`Eskalasi tingkat ${level}`, a.escalationsByLevel[level] ?? 0, b.escalationsByLevel[level] ?? 0]),
-    ['Rekomendasi teguran kepada Bupati', a.reprimands, b.reprimands],
-    ['Penilaian pelapor', a.ratings.count, b.ratings.count],
-    ['Rata-rata penilaian (1–5)', a.ratings.average, b.ratings.average],
-    ['Balasan pelapor (belum puas)', a.replies, b.replies],
-    ['Pengaduan berkadar pengawasan', a.supervisory, b.supervisory],
+  const count = (value: number): FormattedNumber => ({ value, kind: 'integer' });
+  const decimal = (value: number | null): FormattedNumber => ({ value, kind: 'decimal' });
+  const share = (x: number, y: number): FormattedNumber => ({ value: y ? x / y : null, kind: 'percent' });
+  const rungs = spec.sop.escalation.rungs;
+  const rows: Cell[][] = [
+    ['Pengaduan diterima', count(a.received), count(b.received)],
+    ['Selesai pada periode ini', count(a.closed), count(b.closed)],
+    ['Ditolak pada periode ini', count(a.rejected), count(b.rejected)],
+    ['Masih terbuka pada akhir periode', count(a.openAtEnd), count(b.openAtEnd)],
+    ['Terbuka 0–5 hari kerja', count(a.openByAge['0-5']), count(b.openByAge['0-5'])],
+    ['Terbuka 6–10 hari kerja', count(a.openByAge['6-10']), count(b.openByAge['6-10'])],
+    ['Terbuka 11–20 hari kerja', count(a.openByAge['11-20']), count(b.openByAge['11-20'])],
+    ['Terbuka lebih dari 20 hari kerja', count(a.openByAge['>20']), count(b.openByAge['>20'])],
+    ['Tahap tepat waktu', share(a.onTime, a.verdicts), share(b.onTime, b.verdicts)],
+    ['Pengaduan selesai sesuai batas waktu SOP', count(a.endedWithinLimits), count(b.endedWithinLimits)],
+    ['Median waktu penanganan (hari kerja)', decimal(a.handling.medianWorkingDays), decimal(b.handling.medianWorkingDays)],
+    ['Persentil ke-90 waktu penanganan (hari kerja)', decimal(a.handling.p90WorkingDays), decimal(b.handling.p90WorkingDays)],
+    // The rungs by whom they tell (the SOP's ladder); a level past the SOP's ladder (a step's own) by number.
+    ...['1', '2', '3'].map((level) => {
+      const rung = rungs[Number(level) - 1];
+      const to = rung && rung.kind !== 'reprimand' ? ` (${ladderTitles[rung.notify].id})` : '';
+      return [`Eskalasi tingkat ${level}${to}`, count(a.escalationsByLevel[level] ?? 0), count(b.escalationsByLevel[level] ?? 0)];
+    }),
+    ['Rekomendasi teguran kepada Bupati', count(a.reprimands), count(b.reprimands)],
+    ['Penilaian pelapor', count(a.ratings.count), count(b.ratings.count)],
+    ['Rata-rata penilaian (1–5)', decimal(a.ratings.average), decimal(b.ratings.average)],
+    ['Balasan pelapor (belum puas)', count(a.replies), count(b.replies)],
+    ['Pengaduan berkadar pengawasan', count(a.supervisory), count(b.supervisory)],
   ];
-  for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, n, b.byCategory[category] ?? 0]);
-  for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channel}`, n, b.byChannel[channel] ?? 0]);
-  for (const step of a.steps) rows.push([`Tepat waktu (%): ${stepName(deps, step)}`, share(step.onTime, step.verdicts), null]);
+  for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, count(n), count(b.byCategory[category] ?? 0)]);
+  for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channelLabel[channel]?.id ?? channel}`, count(n), count(b.byChannel[channel] ?? 0)]);
+  for (const step of a.steps) {
+    const before = b.steps.find((s) => s.sopId === step.sopId && s.scope === step.scope && s.id === step.id);
+    rows.push([`Tepat waktu: ${stepName(deps, step)}`, share(step.onTime, step.verdicts), before ? share(before.onTime, before.verdicts) : null]);
+  }
   if (spec.report.scope === 'regency') {
-    for (const [id, f] of Object.entries(recap.byAgency)) rows.push([`Diterima: ${agencyName(deps, id)}`, f.received, previous.byAgency[id]?.received ?? 0]);
+    for (const [id, f] of Object.entries(recap.byAgency)) rows.push([`Diterima: ${agencyName(deps, id)}`, count(f.received), count(previous.byAgency[id]?.received ?? 0)]);
   }
   return rows;
 }
