@@ -9,7 +9,7 @@
  * report re-run a month later gives the same numbers. An event belongs to the period it happened in.
  */
 import type { OfficeCalendar } from '../calendar';
-import type { CaseRecord } from '../case/model';
+import type { ReportCase } from './report-case';
 import type { Period, ReportWeek } from './period';
 
 /** Age of the cases still open at the end of the period, in whole working days. */
@@ -133,7 +133,7 @@ class FiguresBuilder {
     };
   }
 
-  add(c: CaseRecord, ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number }): void {
+  add(c: ReportCase, ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number }): void {
     const f = this.f;
     const received = ctx.within(c.submittedAt);
     const endedAt = c.closedAt ? new Date(c.closedAt) : undefined;
@@ -221,7 +221,7 @@ export class RecapBuilder {
     this.dayMinutes = workingDayMinutes(opts.calendar);
   }
 
-  add(c: CaseRecord): void {
+  add(c: ReportCase): void {
     const { calendar, period } = this.opts;
     const start = period.start.getTime();
     const end = period.end.getTime();

@@ -29,6 +29,8 @@ export interface FormattedNumber {
 
 export type Cell = string | number | boolean | Date | FormattedNumber | null | undefined;
 
+type Rows = Iterable<Cell[]> | AsyncIterable<Cell[]>;
+
 /** How a column's numbers are shown; the value decides the cell type (see {@link buildXlsx}). */
 export type ColumnKind = 'text' | 'integer' | 'decimal' | 'percent' | 'date' | 'datetime';
 
@@ -49,7 +51,17 @@ export interface SheetInput {
   /** Made valid for Excel if it is not: see {@link buildXlsx}. */
   name: string;
   columns: Column[];
-  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
+  /**
+   * The rows, read once in order. A function is called only when the sheet is written, and such a
+   * sheet is written after the sheets whose rows are given (it still shows where it stands): a summary
+   * shown first can then be computed while the detail sheet after it is streamed, in one read.
+   */
+  rows: Rows | (() => Rows | Promise<Rows>);
+  /**
+   * For a sheet written after others (its rows a function): an upper bound of its rows' XML in
+   * bytes, kept free in `maxBytes` while the earlier sheets are written (default 0).
+   */
+  reserveBytes?: number;
   /** Filter buttons on the header over the data (default true). */
   autoFilter?: boolean;
   /** The header row stays in view when scrolling (default true). */
@@ -140,7 +152,9 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
   if (sheets.length === 0) throw new RangeError('A workbook needs at least one sheet');
   const names = sheetNames(sheets.map((s) => s.name));
   const layouts = sheets.map((sheet, i) => layoutOf(sheet, names[i]!, i));
-  const sources = sheets.map((sheet) => rowSource(sheet.rows));
+  // Sheets whose rows are given first, then those whose rows are a function (see SheetInput.rows).
+  const lazy = (i: number) => typeof sheets[i]!.rows === 'function';
+  const order = [...layouts.filter((l) => !lazy(l.index)), ...layouts.filter((l) => lazy(l.index))];
   const zip = new ZipWriter();
   zip.add('[Content_Types].xml', contentTypesXml(layouts.length));
   zip.add('_rels/.rels', rootRelsXml());
@@ -150,12 +164,14 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
   zip.add('xl/styles.xml', STYLES_XML);
 
   const rowsWritten: RowCounts = Object.fromEntries(names.map((n) => [n, 0]));
-  const budget = opts.maxBytes === undefined ? undefined : new Budget(opts.maxBytes, layouts, rowsWritten);
+  const budget = opts.maxBytes === undefined ? undefined : new Budget(opts.maxBytes, order, rowsWritten, sheets.map((s) => s.reserveBytes ?? 0));
 
-  for (const [index, layout] of layouts.entries()) {
+  for (const [position, layout] of order.entries()) {
     const name = layout.name;
+    const index = layout.index;
+    const given = sheets[index]!.rows;
+    const source = rowSource(typeof given === 'function' ? await given() : given);
     // The widths are in the sheet's head, before its rows: fitted to the rows read ahead.
-    const source = sources[index]!;
     const ahead = layout.columns.some((c) => c.fit) ? await source.readAhead(FIT_SAMPLE_ROWS) : [];
     fitColumns(layout, ahead);
     zip.open(entryName(index));
@@ -166,7 +182,7 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
       zip.write(Buffer.from(xml, 'utf8'));
       xml = '';
       rowsWritten[name] = rows;
-      return budget ? budget.check(zip, index) : true;
+      return budget ? budget.check(zip, position) : true;
     };
     if (!flush()) return budget!.tooLarge();
     for await (const row of source.rows()) {
@@ -220,7 +236,7 @@ function layoutOf(sheet: SheetInput, name: string, index: number): Layout {
 }
 
 /** A sheet's rows, with the first few readable ahead (to fit the widths) and then all in order, once. */
-function rowSource(rows: Iterable<Cell[]> | AsyncIterable<Cell[]>): { readAhead(n: number): Promise<Cell[][]>; rows(): AsyncIterable<Cell[]> } {
+function rowSource(rows: Rows): { readAhead(n: number): Promise<Cell[][]>; rows(): AsyncIterable<Cell[]> } {
   const iterator: Iterator<Cell[]> | AsyncIterator<Cell[]> = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
   const buffered: Cell[][] = [];
   let done = false;
@@ -329,7 +345,8 @@ class Budget {
   /** Bytes that must still come after sheet i whatever its rows: headers and directory records. */
   private readonly leastAfter: number[];
 
-  constructor(readonly maxBytes: number, private readonly layouts: Layout[], private readonly rowsWritten: RowCounts) {
+  /** `layouts` in the order they are written; `reserve` by sheet index (see SheetInput.reserveBytes). */
+  constructor(readonly maxBytes: number, private readonly layouts: Layout[], private readonly rowsWritten: RowCounts, reserve: number[]) {
     this.fitted = Object.fromEntries(layouts.map((l) => [l.name, 0]));
     // The workbook with the largest row numbers is the longest it can be.
     const workbook = workbookXml(layouts, Object.fromEntries(layouts.map((l) => [l.name, MAX_ROWS - 1])));
@@ -337,19 +354,20 @@ class Budget {
     // A later sheet's widths are fitted only when it begins: its head is bounded with the widest (3 digits).
     const widest = (l: Layout): Layout => ({ ...l, headerLines: MAX_HEADER_LINES, columns: l.columns.map((c) => ({ ...c, width: 255 })) });
     this.closingAfter = layouts.map((_, i) => workbookBytes + layouts.slice(i + 1).reduce(
-      (n, later) => n + ZipWriter.overheadOf(entryName(later.index)) + deflateBound(Buffer.byteLength(sheetHeadXml(widest(later)) + sheetTailXml(later, 0))), 0));
+      (n, later) => n + ZipWriter.overheadOf(entryName(later.index)) + deflateBound(Buffer.byteLength(sheetHeadXml(widest(later)) + sheetTailXml(later, 0)) + reserve[later.index]!), 0));
     this.leastAfter = layouts.map((_, i) => ZipWriter.overheadOf('xl/workbook.xml') + layouts.slice(i + 1).reduce((n, later) => n + ZipWriter.overheadOf(entryName(later.index)), 0));
   }
 
   /** False when the workbook cannot fit any more; records the rows that fit when it still can. */
-  check(zip: ZipWriter, index: number): boolean {
-    const layout = this.layouts[index]!;
+  /** After a chunk of the sheet written `position`th. */
+  check(zip: ZipWriter, position: number): boolean {
+    const layout = this.layouts[position]!;
     const directory = zip.directorySize;
     const tail = deflateBound(Buffer.byteLength(sheetTailXml(layout, this.rowsWritten[layout.name]!)));
-    if (zip.size + directory + tail + this.closingAfter[index]! <= this.maxBytes) {
-      this.fitted = Object.fromEntries(this.layouts.map((l) => [l.name, l.index <= index ? this.rowsWritten[l.name]! : 0]));
+    if (zip.size + directory + tail + this.closingAfter[position]! <= this.maxBytes) {
+      this.fitted = Object.fromEntries(this.layouts.map((l, p) => [l.name, p <= position ? this.rowsWritten[l.name]! : 0]));
     }
-    return zip.size + directory + this.leastAfter[index]! <= this.maxBytes;
+    return zip.size + directory + this.leastAfter[position]! <= this.maxBytes;
   }
 
   tooLarge(): XlsxResult {

@@ -11,7 +11,7 @@ import type { OutgoingEmail } from '../../shared/ports';
 import { parsePeriod } from '../../shared/reports/period';
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
-import { buildReport, casesOfPeriod, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
+import { buildReport, casesOfPeriod, onDemandReport, reportCasesOfPeriod, scheduledReport, sendReport } from '../../shared/usecases/reports';
 import { MemoryCaseStore } from '../support/memory-case-store';
 import { laporCases, libraryCases } from '../support/report-fixture';
 
@@ -57,6 +57,18 @@ describe('the cases of a period', () => {
     expect(library.sort()).toEqual([id('A'), id('B'), id('C'), id('D'), id('E'), id('F'), id('K')].sort());
     expect(regency.sort()).toEqual([...library, lapor.H.caseId, lapor.I.caseId].sort());
     expect(new Set(regency).size).toBe(regency.length);
+  });
+
+  test('the recap reads the same cases, in the same order, as their report summaries', async () => {
+    const { deps, store } = setup();
+    await seed(store, [...Object.values(libraryCases()), ...Object.values(laporCases())]);
+    const november = parsePeriod('2026-11', WIB);
+    for (const agencyId of ['perpus-muba', undefined]) {
+      const whole = await collect(casesOfPeriod(deps, november, agencyId, now));
+      const summaries = await collect(reportCasesOfPeriod(deps, november, agencyId, now));
+      expect(summaries.map((c) => c.caseId)).toEqual(whole.map((c) => c.caseId));
+      expect(summaries.every((c) => !('reporter' in c) && !('description' in c))).toBe(true);
+    }
   });
 
   test('a case closed after the period is found through the month it ended in, up to now', async () => {
