@@ -262,6 +262,43 @@ describe('fitted columns', () => {
   });
 });
 
+describe('a sheet whose rows are a function', () => {
+  test('is written after the sheets whose rows are given, so it can summarise them, and still shows first', async () => {
+    // Prepare: the summary counts the rows the detail sheet has read so far.
+    let pulled = 0;
+    async function* details() { for (let i = 0; i < 2_500; i++) { pulled++; yield [`r${i}`, i] as Cell[]; } }
+    let pulledWhenCalled = -1;
+
+    // Act
+    const workbook = await read(built(await buildXlsx([
+      { name: 'Ringkasan', columns: [{ header: 'Ukuran' }, { header: 'Nilai', kind: 'integer' }], rows: async () => { pulledWhenCalled = pulled; return [['Baris', pulled]]; } },
+      { name: 'Kasus', columns: [{ header: 'a' }, { header: 'b', kind: 'integer' }], rows: details() },
+    ])));
+
+    // Assess
+    expect(pulledWhenCalled).toBe(2_500);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Ringkasan', 'Kasus']);
+    expect(rowValues(sheet(workbook, 'Ringkasan'), 2)).toEqual(['Baris', 2_500]);
+    expect(sheet(workbook, 'Kasus').rowCount).toBe(2_501);
+  });
+
+  test('keeps its reserve free under a byte budget: the rows that fit leave room for it', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i): Cell[] => [`TGP-${i}-${(i * 7919) % 10007}`, i]);
+    const summary = Array.from({ length: 200 }, (_, i): Cell[] => [`Ukuran ${i} ${'x'.repeat(40)}`, i]);
+    const sheets = (n: number): SheetInput[] => [
+      { name: 'Ringkasan', columns: [{ header: 'Ukuran' }, { header: 'Nilai', kind: 'integer' }], rows: () => summary, reserveBytes: 20_000 },
+      { name: 'Kasus', columns: [{ header: 'a' }, { header: 'b', kind: 'integer' }], rows: rows.slice(0, n) },
+    ];
+    const maxBytes = 60_000;
+    const refused = await buildXlsx(sheets(rows.length), { maxBytes });
+    if (refused.ok) throw new Error('expected too large');
+    const fit = refused.rowsThatFit['Kasus']!;
+    expect(fit).toBeGreaterThan(0);
+    const cut = await buildXlsx(sheets(fit), { maxBytes });
+    expect(cut.ok).toBe(true);
+  });
+});
+
 describe('a column of mixed figures', () => {
   test('gives each number its own format: counts as integers, shares as percentages, averages with decimals', async () => {
     const ws = sheet(await read(built(await buildXlsx([{
