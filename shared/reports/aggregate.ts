@@ -215,9 +215,12 @@ export class RecapBuilder {
   private readonly agencies = new Map<string, FiguresBuilder>();
   private readonly weekly: WeekFigure[];
   private readonly dayMinutes: number;
+  /** The weeks as instants (ms), compared with each case's instants without a Date per comparison. */
+  private readonly weekBounds: [number, number][];
 
   constructor(private readonly opts: { calendar: OfficeCalendar; period: Period; weeks: ReportWeek[] }) {
     this.weekly = opts.weeks.map((w) => ({ label: w.label, received: 0, ended: 0, verdicts: 0, onTime: 0 }));
+    this.weekBounds = opts.weeks.map((w) => [w.start.getTime(), w.end.getTime()]);
     this.dayMinutes = workingDayMinutes(opts.calendar);
   }
 
@@ -248,7 +251,12 @@ export class RecapBuilder {
     const agency = this.agencies.get(agencyId) ?? new FiguresBuilder();
     this.agencies.set(agencyId, agency);
     agency.add(c, ctx);
-    const week = (iso: string | undefined) => (iso ? this.weekly[this.opts.weeks.findIndex((w) => new Date(iso) >= w.start && new Date(iso) < w.end)] : undefined);
+    const week = (iso: string | undefined) => {
+      if (!iso) return undefined;
+      const at = Date.parse(iso);
+      const i = this.weekBounds.findIndex(([from, to]) => at >= from && at < to);
+      return i < 0 ? undefined : this.weekly[i];
+    };
     const receivedWeek = week(c.submittedAt);
     if (receivedWeek) receivedWeek.received++;
     const endedWeek = week(c.closedAt);
