@@ -1,5 +1,6 @@
 import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
 import type { TaskGrant, TaskRecord } from './case/task';
+import type { ReportCase } from './reports/report-case';
 import type { NotifyRequest } from './workflow/contract';
 
 /**
@@ -320,7 +321,19 @@ export interface CaseStore {
    * case id), after the position `after` when given; `next` is the position to continue after.
    */
   openCases(range: OpenCasesRange, filter: OpenCasesFilter, page: { limit: number; after?: string }): Promise<{ entries: OpenCaseEntry[]; next?: string }>;
+  /**
+   * The recap's read: the cases of one of the three lists above (`received` = casesByMonth, `ended` =
+   * casesEndedInMonth, `status` = casesByAgencyStatus), as their report summary only. With
+   * `submittedBefore` a store may leave out (some of) the cases submitted at or after it (callers still
+   * filter). A store keeps the summary on the case, so this reads no more items than the list does.
+   */
+  reportCases(list: ReportCaseList): AsyncIterable<ReportCase>;
 }
+
+export type ReportCaseList =
+  | { list: 'received'; month: string; agencyId?: string }
+  | { list: 'ended'; month: string; agencyId?: string; submittedBefore?: Date }
+  | { list: 'status'; agencyId: string; status: CaseStatus; submittedBefore?: Date };
 
 /** A one-time sign-in link, as stored: the hash of its key only. */
 export interface SignInLink {

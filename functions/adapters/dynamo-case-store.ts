@@ -11,9 +11,10 @@ import * as z from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink } from '../../shared/ports';
+import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
@@ -36,6 +37,9 @@ function indexAttributes(c: CaseRecord): Record<string, string> {
     gsi1sk: `${c.submittedAt}#${c.caseId}`,
     gsi2pk: `MONTH#${c.month}`,
     gsi2sk: `${c.agencyId}#${c.submittedAt}#${c.caseId}`,
+    // The recap's summary of the case (JSON), read alone through a projection: part of every write of
+    // the case item, never a write of its own.
+    rpt: JSON.stringify(reportCaseOf(c)),
   };
   if (OPEN_STATUSES.includes(c.status) && c.currentStep?.dueAt) {
     attrs.gsi3pk = `DUE#${c.agencyId}`;
@@ -112,7 +116,7 @@ const Cursor = z.object({ s: z.string().max(600), pk: z.string().max(300), sk: z
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
 /** The copy of an ended case that the month index of ended cases (ENDED#<month>) finds. */
-const endedCopy = (c: CaseRecord) => ({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}` });
+const endedCopy = (c: CaseRecord) => ({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}`, rpt: JSON.stringify(reportCaseOf(c)) });
 
 /**
  * The items a case is kept as for the reports' reads (the case with its index keys, and its ended
@@ -511,12 +515,47 @@ export class DynamoCaseStore implements CaseStore {
     return { entries };
   }
 
+  async *reportCases(list: ReportCaseList): AsyncIterable<ReportCase> {
+    // A bound a day late: submittedAt carries its UTC offset (at most 14 h) and compares as text.
+    const before = (at: Date | undefined) => at && new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
+    let input: Omit<QueryCommandInput, 'TableName'>;
+    if (list.list === 'status') {
+      const bound = before(list.submittedBefore);
+      input = bound
+        ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}`, ':b': bound }) }
+        : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}` }) };
+    } else {
+      const p = `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`;
+      input = list.agencyId
+        ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
+        : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': p }) };
+      // Ended cases sort by when they ended: the ones submitted too late are left on the server.
+      const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
+      if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
+    }
+    // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
+    for await (const item of this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })) {
+      const summary = item.rpt?.S;
+      if (summary !== undefined) {
+        yield JSON.parse(summary) as ReportCase;
+        continue;
+      }
+      const c = await this.getCase(String(item.pk?.S).slice('CASE#'.length));
+      if (c) yield reportCaseOf(c);
+    }
+  }
+
   /**
    * Every item, page by page; the next page is asked for before this one is handed out, so the table
    * reads while the caller works (a recap of 100,000 cases waited on each page in turn). At most two
    * pages are held.
    */
   private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
+    for await (const item of this.queryItems(input)) yield unmarshall(item);
+  }
+
+  /** As {@link query}, the items as DynamoDB gives them. */
+  private async *queryItems(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, AttributeValue>> {
     const page = (ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => {
       const pending = this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
       pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
@@ -526,7 +565,7 @@ export class DynamoCaseStore implements CaseStore {
     while (next) {
       const current: QueryCommandOutput = await next;
       next = current.LastEvaluatedKey ? page(current.LastEvaluatedKey) : undefined;
-      for (const item of current.Items ?? []) yield unmarshall(item);
+      yield* current.Items ?? [];
     }
   }
 

@@ -4,7 +4,7 @@
  * by age — with the spreadsheet attached for digging in. One column, large numbers, plain tables.
  */
 import { escapeHtml as e } from '../html';
-import type { Language } from '../i18n';
+import { channelLabel, type Language } from '../i18n';
 import type { Figures, StepFigure } from '../reports/aggregate';
 import { frame, t } from './layout';
 
@@ -98,7 +98,7 @@ function details(m: ReportEmailModel, lang: Language): { heading: string; rows: 
     });
   }
   const channels = Object.entries(a.byChannel);
-  if (channels.length) sections.push({ heading: t(lang, 'Saluran pengaduan', 'Channels'), rows: channels.map(([c, n]) => [c, String(n)]) });
+  if (channels.length) sections.push({ heading: t(lang, 'Saluran pengaduan', 'Channels'), rows: channels.map(([c, n]) => [channelLabel[c]?.[lang] ?? c, String(n)]) });
   return sections;
 }
 

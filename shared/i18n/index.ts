@@ -57,6 +57,16 @@ export const ladderTitles = {
   inspectorate: { id: 'Inspektur', en: 'the Inspector' },
 } as const;
 
+/** How a complaint came in, as the recap names it. */
+export const channelLabel: Record<string, { id: string; en: string }> = {
+  web: { id: 'Formulir web', en: 'Web form' },
+  email: { id: 'Surel', en: 'Email' },
+  box: { id: 'Kotak pengaduan', en: 'Complaint box' },
+  in_person: { id: 'Datang langsung', en: 'In person' },
+  post: { id: 'Surat pos', en: 'Letter' },
+  lapor: { id: 'SP4N-LAPOR!', en: 'SP4N-LAPOR!' },
+};
+
 /** Status names shown to people. */
 export const statusLabel: Record<string, { id: string; en: string }> = {
   received: { id: 'Diterima', en: 'Received' },

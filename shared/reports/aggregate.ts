@@ -9,7 +9,7 @@
  * report re-run a month later gives the same numbers. An event belongs to the period it happened in.
  */
 import type { OfficeCalendar } from '../calendar';
-import type { CaseRecord } from '../case/model';
+import type { ReportCase } from './report-case';
 import type { Period, ReportWeek } from './period';
 
 /** Age of the cases still open at the end of the period, in whole working days. */
@@ -133,7 +133,7 @@ class FiguresBuilder {
     };
   }
 
-  add(c: CaseRecord, ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number }): void {
+  add(c: ReportCase, ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number }): void {
     const f = this.f;
     const received = ctx.within(c.submittedAt);
     const endedAt = c.closedAt ? new Date(c.closedAt) : undefined;
@@ -215,13 +215,16 @@ export class RecapBuilder {
   private readonly agencies = new Map<string, FiguresBuilder>();
   private readonly weekly: WeekFigure[];
   private readonly dayMinutes: number;
+  /** The weeks as instants (ms), compared with each case's instants without a Date per comparison. */
+  private readonly weekBounds: [number, number][];
 
   constructor(private readonly opts: { calendar: OfficeCalendar; period: Period; weeks: ReportWeek[] }) {
     this.weekly = opts.weeks.map((w) => ({ label: w.label, received: 0, ended: 0, verdicts: 0, onTime: 0 }));
+    this.weekBounds = opts.weeks.map((w) => [w.start.getTime(), w.end.getTime()]);
     this.dayMinutes = workingDayMinutes(opts.calendar);
   }
 
-  add(c: CaseRecord): void {
+  add(c: ReportCase): void {
     const { calendar, period } = this.opts;
     const start = period.start.getTime();
     const end = period.end.getTime();
@@ -248,7 +251,12 @@ export class RecapBuilder {
     const agency = this.agencies.get(agencyId) ?? new FiguresBuilder();
     this.agencies.set(agencyId, agency);
     agency.add(c, ctx);
-    const week = (iso: string | undefined) => (iso ? this.weekly[this.opts.weeks.findIndex((w) => new Date(iso) >= w.start && new Date(iso) < w.end)] : undefined);
+    const week = (iso: string | undefined) => {
+      if (!iso) return undefined;
+      const at = Date.parse(iso);
+      const i = this.weekBounds.findIndex(([from, to]) => at >= from && at < to);
+      return i < 0 ? undefined : this.weekly[i];
+    };
     const receivedWeek = week(c.submittedAt);
     if (receivedWeek) receivedWeek.received++;
     const endedWeek = week(c.closedAt);

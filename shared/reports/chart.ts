@@ -1,18 +1,19 @@
 /**
  * The chart of the monthly and quarterly recap emails, drawn as a PNG in pure TypeScript: bars of
  * complaints received and closed per week on a count axis, and the share of SLA verdicts within
- * the time limit as a line on a 0–100 % axis. No canvas, no browser, no native module: it runs
- * wherever the report handler runs (Lambda arm64, bundled by esbuild).
+ * the time limit as a line on a 0–100 % axis. Text is drawn from the outlines of an open font
+ * (Noto Sans, OFL; see ./vector-text), anti-aliased. No canvas, no browser, no native or wasm
+ * module: it runs wherever the report handler runs (Lambda arm64, bundled by esbuild).
  *
  * The image is 1200×600 for display at 600 px wide (sharp on phone screens, where heads of office
  * and the Bupati read the recap), so every length below is in those double-density pixels.
  */
-import { fontMetrics, textBitmap, textWidth } from './bitmap-font';
 import { encodePng } from './png';
+import { fillContours, fontMetrics, textContours, textWidth } from './vector-text';
 
 // Bound once: the pixel loops below then make no global lookup per pixel, which is slow where
 // this module runs inside a vm context (as under jest).
-const { ceil, floor, max, min, round, sqrt, SQRT2 } = Math;
+const { ceil, floor, max, min, round, sqrt } = Math;
 
 /** One week of the recap period. */
 export interface WeekPoint {
@@ -112,6 +113,8 @@ const dotRadius = 9;
 const dotRing = 3;
 /** Coverage steps of anti-aliased edges: few enough that the image keeps to a 256-colour palette. */
 const coverageSteps = 4;
+/** Text edges take more steps: small letters need them to stay even (still within the palette). */
+const textCoverageSteps = 8;
 
 class Raster {
   readonly rgb: Uint8Array;
@@ -148,31 +151,12 @@ class Raster {
   }
 
   /**
-   * Draws `text` with its cap height starting at `top`, each glyph pixel a `scale`-sized square.
-   * Where two ink pixels touch only at a corner, the two empty half-cells beside that corner are
-   * filled (in the spirit of the EPX pixel-art scaler, drawn as anti-aliased triangles): diagonals
-   * and round letters come out as strokes instead of staircases.
+   * Draws `text` with its cap height starting at `top` (cap height 7 × `scale`), filled from the
+   * font's outlines with anti-aliased edges (see ./vector-text).
    */
   text(text: string, left: number, top: number, scale: number, colour: number): void {
-    const bitmap = textBitmap(text);
-    const x0 = round(left);
-    const y0 = round(top);
-    this.paint({ x0, y0, x1: x0 + bitmap.width * scale, y1: y0 + bitmap.rows * scale }, colour, (px, py) => {
-      const u = (px - x0) / scale;
-      const v = (py - y0) / scale;
-      const i = floor(u);
-      const j = floor(v);
-      if (bitmap.isInk(i, j)) return 1;
-      let cover = 0;
-      for (const [sx, sy] of diagonals) {
-        // Ink beside and above/below towards this corner, touching only there (the cell across
-        // the corner is empty): a diagonal step, not the inside of a junction.
-        if (!bitmap.isInk(i + sx, j) || !bitmap.isInk(i, j + sy) || bitmap.isInk(i + sx, j + sy)) continue;
-        const a = sx > 0 ? u - i : 1 - (u - i);
-        const b = sy > 0 ? v - j : 1 - (v - j);
-        cover = max(cover, ((a + b - 1) / SQRT2) * scale + 0.5);
-      }
-      return cover;
+    fillContours(textContours(text, round(left), round(top), scale), this.width, this.height, (x, y, coverage) => {
+      this.blend(x, y, colour, round(coverage * textCoverageSteps) / textCoverageSteps);
     });
   }
 
@@ -226,9 +210,6 @@ class Raster {
   }
 }
 
-/** The four corners of a glyph cell, as steps to the neighbours that meet there. */
-const diagonals = [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const;
-
 function distanceToSegment(x: number, y: number, a: readonly [number, number], b: readonly [number, number]): number {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
@@ -264,7 +245,7 @@ function validate(input: RecapChartInput): void {
 
 /**
  * Renders the recap chart as PNG bytes (1200×600 with a palette of a few dozen colours; about
- * 10–15 KB). The same input always gives the same bytes. A period without complaints or
+ * 15–30 KB). The same input always gives the same bytes. A period without complaints or
  * verdicts gives the title and `labels.noData` instead of the plot.
  *
  * @throws RangeError when a count is not a whole number ≥ 0 or a share is outside 0..1.

@@ -4,7 +4,7 @@
  * those who did not ask for confidentiality: the files are forwarded, printed and kept.
  */
 import type { OfficeCalendar } from '../calendar';
-import type { CaseRecord } from '../case/model';
+import type { ReportCase } from './report-case';
 import type { Period } from './period';
 
 export interface CaseRow {
@@ -54,7 +54,7 @@ export const caseRowHeaders: Record<keyof CaseRow, { id: string; en: string; csv
 export const caseRowKeys = Object.keys(caseRowHeaders) as (keyof CaseRow)[];
 
 /** The row of a case, as of the end of `period`; events after it are not counted. */
-export function caseRow(c: CaseRecord, period: Period, calendar: OfficeCalendar, workingDayMinutes: number): CaseRow {
+export function caseRow(c: ReportCase, period: Period, calendar: OfficeCalendar, workingDayMinutes: number): CaseRow {
   const asOf = (iso: string | undefined) => !!iso && new Date(iso) < period.end;
   const local = (iso: string | undefined) => (iso ? calendar.format(new Date(iso)).slice(0, 16).replace('T', ' ') : '');
   const ended = asOf(c.closedAt);

@@ -18,15 +18,32 @@
  */
 import { ZipWriter } from './zip';
 
-export type Cell = string | number | boolean | Date | null | undefined;
+/**
+ * A number with its own format, for a column whose rows mix counts, shares and averages (a summary
+ * sheet): the number is stored as a number, shown as `kind` says.
+ */
+export interface FormattedNumber {
+  value: number | null;
+  kind: 'integer' | 'decimal' | 'percent';
+}
+
+export type Cell = string | number | boolean | Date | FormattedNumber | null | undefined;
+
+type Rows = Iterable<Cell[]> | AsyncIterable<Cell[]>;
 
 /** How a column's numbers are shown; the value decides the cell type (see {@link buildXlsx}). */
 export type ColumnKind = 'text' | 'integer' | 'decimal' | 'percent' | 'date' | 'datetime';
 
 export interface Column {
   header: string;
-  /** In Excel's character widths; from the header and the kind when absent. */
+  /**
+   * In Excel's character widths. When absent the column fits its content: the longest of its first
+   * {@link FIT_SAMPLE_ROWS} cells as shown (or its header's longest word, the header wrapping onto
+   * at most three lines), capped at `maxWidth`.
+   */
   width?: number;
+  /** The widest a fitted column gets (default 50); longer text is cut off on screen and on paper. */
+  maxWidth?: number;
   kind?: ColumnKind;
 }
 
@@ -34,11 +51,26 @@ export interface SheetInput {
   /** Made valid for Excel if it is not: see {@link buildXlsx}. */
   name: string;
   columns: Column[];
-  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
+  /**
+   * The rows, read once in order. A function is called only when the sheet is written, and such a
+   * sheet is written after the sheets whose rows are given (it still shows where it stands): a summary
+   * shown first can then be computed while the detail sheet after it is streamed, in one read.
+   */
+  rows: Rows | (() => Rows | Promise<Rows>);
+  /**
+   * For a sheet written after others (its rows a function): an upper bound of its rows' XML in
+   * bytes, kept free in `maxBytes` while the earlier sheets are written (default 0).
+   */
+  reserveBytes?: number;
   /** Filter buttons on the header over the data (default true). */
   autoFilter?: boolean;
   /** The header row stays in view when scrolling (default true). */
   freezeHeader?: boolean;
+  /**
+   * Printed in the centre of each page's header (the page number and count go in its footer);
+   * the page is landscape A4 fitted to one page wide, the header row repeated on every page.
+   */
+  pageTitle?: string;
 }
 
 export interface XlsxOptions {
@@ -74,11 +106,18 @@ const MAX_COLUMNS = 16_384;
 const MAX_CELL_TEXT = 32_767;
 const MAX_SHEET_NAME = 31;
 
+/** Rows read before a sheet is begun, to fit the widths of its columns (its head holds them). */
+export const FIT_SAMPLE_ROWS = 1_000;
+/** Lines a wrapped header may take; a fitted column widens rather than take more. */
+const MAX_HEADER_LINES = 3;
+/** The default row height of 11-point Calibri, in points: the header row is this times its lines. */
+const LINE_POINTS = 15;
+
 /** XML is deflated in chunks of about this many UTF-16 units (plus at most one row). */
 const CHUNK_CHARS = 128 * 1024;
 
 // cellXfs of styles.xml, by position.
-const STYLE = { text: 0, header: 1, integer: 2, decimal: 3, percent: 4, date: 5, datetime: 6 } as const;
+const STYLE = { text: 0, header: 1, integer: 2, decimal: 3, percent: 4, date: 5, datetime: 6, headerRight: 7 } as const;
 
 const NS_MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const NS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -88,12 +127,16 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /**
  * Builds an XLSX workbook from `sheets`, reading each sheet's rows once, in order.
  *
- * - Header row bold; frozen below row 1 and under filter buttons unless the sheet says not.
+ * - Header row bold, wrapping in fitted columns; frozen below row 1 and under filter buttons unless
+ *   the sheet says not. Columns without a width fit their content (see {@link Column.width}).
+ * - Printed landscape on A4, fitted to one page wide, the header row repeated on every page, the
+ *   sheet's name and the page number in the footer, `pageTitle` in the header.
  * - A cell's type follows its value: a number is a number (NaN and ±Infinity, which a sheet cannot
  *   hold, leave the cell empty), a boolean a boolean, a Date a date; a string is text, except in a
  *   `date`/`datetime` column, where it must be a wall-clock date (the rule is in this module's
  *   header) and a date is written. null, undefined and '' leave the cell empty. The column's kind
- *   gives the number format: `integer` 0, `decimal` 0.00, `percent` 0.0 % (0.853 shows 85.3 %),
+ *   gives the number format, or the cell's own for a {@link FormattedNumber}: `integer` #,##0 (with
+ *   the reader's thousands separator), `decimal` 0.00, `percent` 0.0 % (0.853 shows 85.3 %),
  *   `date` yyyy-mm-dd, `datetime` yyyy-mm-dd hh:mm.
  * - Text loses the characters XML 1.0 cannot carry and is cut to Excel's 32,767 characters
  *   (ending in `…` when cut).
@@ -109,6 +152,9 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
   if (sheets.length === 0) throw new RangeError('A workbook needs at least one sheet');
   const names = sheetNames(sheets.map((s) => s.name));
   const layouts = sheets.map((sheet, i) => layoutOf(sheet, names[i]!, i));
+  // Sheets whose rows are given first, then those whose rows are a function (see SheetInput.rows).
+  const lazy = (i: number) => typeof sheets[i]!.rows === 'function';
+  const order = [...layouts.filter((l) => !lazy(l.index)), ...layouts.filter((l) => lazy(l.index))];
   const zip = new ZipWriter();
   zip.add('[Content_Types].xml', contentTypesXml(layouts.length));
   zip.add('_rels/.rels', rootRelsXml());
@@ -118,10 +164,16 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
   zip.add('xl/styles.xml', STYLES_XML);
 
   const rowsWritten: RowCounts = Object.fromEntries(names.map((n) => [n, 0]));
-  const budget = opts.maxBytes === undefined ? undefined : new Budget(opts.maxBytes, layouts, rowsWritten);
+  const budget = opts.maxBytes === undefined ? undefined : new Budget(opts.maxBytes, order, rowsWritten, sheets.map((s) => s.reserveBytes ?? 0));
 
-  for (const [index, layout] of layouts.entries()) {
+  for (const [position, layout] of order.entries()) {
     const name = layout.name;
+    const index = layout.index;
+    const given = sheets[index]!.rows;
+    const source = rowSource(typeof given === 'function' ? await given() : given);
+    // The widths are in the sheet's head, before its rows: fitted to the rows read ahead.
+    const ahead = layout.columns.some((c) => c.fit) ? await source.readAhead(FIT_SAMPLE_ROWS) : [];
+    fitColumns(layout, ahead);
     zip.open(entryName(index));
     let xml = sheetHeadXml(layout);
     let rows = 0;
@@ -130,10 +182,10 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
       zip.write(Buffer.from(xml, 'utf8'));
       xml = '';
       rowsWritten[name] = rows;
-      return budget ? budget.check(zip, index) : true;
+      return budget ? budget.check(zip, position) : true;
     };
     if (!flush()) return budget!.tooLarge();
-    for await (const row of layout.rows) {
+    for await (const row of source.rows()) {
       if (rows === MAX_ROWS - 1) throw new RangeError(`Sheet ${name}: more than ${MAX_ROWS - 1} rows, Excel's limit`);
       rows++;
       xml += rowXml(layout, row, rows + 1);
@@ -149,29 +201,130 @@ export async function buildXlsx(sheets: SheetInput[], opts: XlsxOptions = {}): P
   return { ok: true, bytes, rowsWritten };
 }
 
+interface LayoutColumn {
+  header: string;
+  width: number;
+  kind: ColumnKind;
+  letter: string;
+  /** Fitted to the content (no width was asked for), at most this wide. */
+  fit?: { maxWidth: number };
+}
+
 interface Layout {
   index: number;
   name: string;
-  columns: { header: string; width: number; kind: ColumnKind; letter: string }[];
-  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
+  columns: LayoutColumn[];
   autoFilter: boolean;
   freezeHeader: boolean;
+  pageTitle?: string;
+  /** Lines of the header row (its text wraps in fitted columns). */
+  headerLines: number;
 }
 
 const entryName = (index: number) => `xl/worksheets/sheet${index + 1}.xml`;
 
-const widthByKind: Record<ColumnKind, number> = { text: 12, integer: 8, decimal: 10, percent: 9, date: 11, datetime: 17 };
-
 function layoutOf(sheet: SheetInput, name: string, index: number): Layout {
   if (sheet.columns.length === 0) throw new RangeError(`Sheet ${name}: needs at least one column`);
   if (sheet.columns.length > MAX_COLUMNS) throw new RangeError(`Sheet ${name}: more than ${MAX_COLUMNS} columns, Excel's limit`);
-  const columns = sheet.columns.map((c, i) => {
+  const columns = sheet.columns.map((c, i): LayoutColumn => {
     const kind = c.kind ?? 'text';
-    // Room for the bold header and its filter button; 255 is Excel's widest column.
-    const width = Math.min(255, Math.max(1, c.width ?? Math.min(50, Math.max(widthByKind[kind], c.header.length + 4))));
-    return { header: c.header, width, kind, letter: columnLetter(i) };
+    // 255 is Excel's widest column. Whole widths: the head's length is then bounded (see Budget).
+    if (c.width !== undefined) return { header: c.header, width: Math.min(255, Math.max(1, Math.round(c.width))), kind, letter: columnLetter(i) };
+    return { header: c.header, width: 10, kind, letter: columnLetter(i), fit: { maxWidth: Math.min(255, Math.max(4, c.maxWidth ?? 50)) } };
   });
-  return { index, name, columns, rows: sheet.rows, autoFilter: sheet.autoFilter ?? true, freezeHeader: sheet.freezeHeader ?? true };
+  return { index, name, columns, autoFilter: sheet.autoFilter ?? true, freezeHeader: sheet.freezeHeader ?? true, pageTitle: sheet.pageTitle, headerLines: 1 };
+}
+
+/** A sheet's rows, with the first few readable ahead (to fit the widths) and then all in order, once. */
+function rowSource(rows: Rows): { readAhead(n: number): Promise<Cell[][]>; rows(): AsyncIterable<Cell[]> } {
+  const iterator: Iterator<Cell[]> | AsyncIterator<Cell[]> = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+  const buffered: Cell[][] = [];
+  let done = false;
+  return {
+    async readAhead(n) {
+      while (!done && buffered.length < n) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else buffered.push(next.value);
+      }
+      return buffered;
+    },
+    async *rows() {
+      while (buffered.length) yield buffered.shift()!;
+      // The row is handed out before the next is asked for: a consumer that stops early (the byte
+      // budget) reads no further, and the iterator is closed as a for-of would close it.
+      try {
+        while (!done) {
+          const next = await iterator.next();
+          if (next.done) { done = true; return; }
+          yield next.value;
+        }
+      } finally {
+        if (!done) await iterator.return?.();
+      }
+    },
+  };
+}
+
+/**
+ * Widths of the fitted columns from the rows read ahead: the longest cell as shown, plus a margin,
+ * capped; at least the header's longest word (plus the filter button), the header wrapping onto as
+ * few lines as that allows and never more than {@link MAX_HEADER_LINES}.
+ */
+function fitColumns(layout: Layout, rows: Cell[][]): void {
+  const button = layout.autoFilter ? 2 : 0;
+  let headerLines = 1;
+  layout.columns.forEach((column, i) => {
+    if (!column.fit) {
+      headerLines = Math.max(headerLines, wrappedLines(column.header, column.width - button));
+      return;
+    }
+    let longest = 0;
+    for (const row of rows) longest = Math.max(longest, shownLength(row[i], column.kind));
+    const words = Math.max(0, ...column.header.split(/\s+/).map((w) => w.length));
+    // Bold text is about a tenth wider than the width's unit (a digit of the regular font).
+    let width = Math.max(Math.min(column.fit.maxWidth, longest + 2), Math.ceil(words * 1.1) + button + 1);
+    while (wrappedLines(column.header, (width - button - 1) / 1.1) > MAX_HEADER_LINES && width < 255) width++;
+    column.width = Math.min(255, width);
+    headerLines = Math.max(headerLines, wrappedLines(column.header, (column.width - button - 1) / 1.1));
+  });
+  layout.headerLines = Math.min(MAX_HEADER_LINES, headerLines);
+}
+
+/** Lines `text` takes when wrapped at word boundaries into `width` characters. */
+function wrappedLines(text: string, width: number): number {
+  let lines = 1;
+  let line = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line === 0) line = word.length;
+    else if (line + 1 + word.length <= width) line += 1 + word.length;
+    else { lines++; line = word.length; }
+  }
+  return lines;
+}
+
+/** Characters a cell shows in its column's format (its longest line, for text). */
+function shownLength(value: Cell, kind: ColumnKind): number {
+  if (value === null || value === undefined || value === '') return 0;
+  if (typeof value === 'object' && !(value instanceof Date)) return value.value === null ? 0 : numberLength(value.value, value.kind);
+  if (typeof value === 'boolean') return 5; // TRUE / FALSE, BENAR / SALAH
+  if (kind === 'date') return 10;
+  if (kind === 'datetime' || value instanceof Date) return 16;
+  if (typeof value === 'number') return numberLength(value, kind);
+  let longest = 0;
+  for (const line of value.split('\n')) longest = Math.max(longest, [...line].length);
+  return longest;
+}
+
+function numberLength(n: number, kind: ColumnKind): number {
+  if (!Number.isFinite(n)) return 0;
+  if (kind === 'percent') return (n * 100).toFixed(1).length + 1;
+  if (kind === 'integer') {
+    const digits = Math.round(Math.abs(n)).toString().length;
+    return digits + Math.floor((digits - 1) / 3) + (n < 0 ? 1 : 0);
+  }
+  if (kind === 'decimal') return n.toFixed(2).length;
+  return String(n).length;
 }
 
 /** A: 0, Z: 25, AA: 26 … XFD: 16383. */
@@ -192,25 +345,29 @@ class Budget {
   /** Bytes that must still come after sheet i whatever its rows: headers and directory records. */
   private readonly leastAfter: number[];
 
-  constructor(readonly maxBytes: number, private readonly layouts: Layout[], private readonly rowsWritten: RowCounts) {
+  /** `layouts` in the order they are written; `reserve` by sheet index (see SheetInput.reserveBytes). */
+  constructor(readonly maxBytes: number, private readonly layouts: Layout[], private readonly rowsWritten: RowCounts, reserve: number[]) {
     this.fitted = Object.fromEntries(layouts.map((l) => [l.name, 0]));
     // The workbook with the largest row numbers is the longest it can be.
     const workbook = workbookXml(layouts, Object.fromEntries(layouts.map((l) => [l.name, MAX_ROWS - 1])));
     const workbookBytes = ZipWriter.overheadOf('xl/workbook.xml') + deflateBound(Buffer.byteLength(workbook));
+    // A later sheet's widths are fitted only when it begins: its head is bounded with the widest (3 digits).
+    const widest = (l: Layout): Layout => ({ ...l, headerLines: MAX_HEADER_LINES, columns: l.columns.map((c) => ({ ...c, width: 255 })) });
     this.closingAfter = layouts.map((_, i) => workbookBytes + layouts.slice(i + 1).reduce(
-      (n, later) => n + ZipWriter.overheadOf(entryName(later.index)) + deflateBound(Buffer.byteLength(sheetHeadXml(later) + sheetTailXml(later, 0))), 0));
+      (n, later) => n + ZipWriter.overheadOf(entryName(later.index)) + deflateBound(Buffer.byteLength(sheetHeadXml(widest(later)) + sheetTailXml(later, 0)) + reserve[later.index]!), 0));
     this.leastAfter = layouts.map((_, i) => ZipWriter.overheadOf('xl/workbook.xml') + layouts.slice(i + 1).reduce((n, later) => n + ZipWriter.overheadOf(entryName(later.index)), 0));
   }
 
   /** False when the workbook cannot fit any more; records the rows that fit when it still can. */
-  check(zip: ZipWriter, index: number): boolean {
-    const layout = this.layouts[index]!;
+  /** After a chunk of the sheet written `position`th. */
+  check(zip: ZipWriter, position: number): boolean {
+    const layout = this.layouts[position]!;
     const directory = zip.directorySize;
     const tail = deflateBound(Buffer.byteLength(sheetTailXml(layout, this.rowsWritten[layout.name]!)));
-    if (zip.size + directory + tail + this.closingAfter[index]! <= this.maxBytes) {
-      this.fitted = Object.fromEntries(this.layouts.map((l) => [l.name, l.index <= index ? this.rowsWritten[l.name]! : 0]));
+    if (zip.size + directory + tail + this.closingAfter[position]! <= this.maxBytes) {
+      this.fitted = Object.fromEntries(this.layouts.map((l, p) => [l.name, p <= position ? this.rowsWritten[l.name]! : 0]));
     }
-    return zip.size + directory + this.leastAfter[index]! <= this.maxBytes;
+    return zip.size + directory + this.leastAfter[position]! <= this.maxBytes;
   }
 
   tooLarge(): XlsxResult {
@@ -282,8 +439,11 @@ function rowXml(layout: Layout, row: Cell[], rowNumber: number): string {
   return cells === '' ? '' : `<row r="${rowNumber}">${cells}</row>`;
 }
 
-function cellXml(ref: string, value: string | number | boolean | Date, kind: ColumnKind, where: () => string): string {
+function cellXml(ref: string, value: string | number | boolean | Date | FormattedNumber, kind: ColumnKind, where: () => string): string {
   const style = (s: number) => (s === 0 ? '' : ` s="${s}"`);
+  if (typeof value === 'object' && !(value instanceof Date)) {
+    return value.value !== null && Number.isFinite(value.value) ? `<c r="${ref}"${style(STYLE[value.kind])}><v>${value.value}</v></c>` : '';
+  }
   if (typeof value === 'number') {
     return Number.isFinite(value) ? `<c r="${ref}"${style(STYLE[kind])}><v>${value}</v></c>` : '';
   }
@@ -334,22 +494,36 @@ function sheetHeadXml(layout: Layout): string {
     ? `<sheetView workbookViewId="0"${selected}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>`
     : `<sheetView workbookViewId="0"${selected}/>`;
   const cols = layout.columns.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"/>`).join('');
-  const header = layout.columns.map((c) => `<c r="${c.letter}1" s="${STYLE.header}" t="inlineStr"><is><t xml:space="preserve">${cellText(c.header)}</t></is></c>`).join('');
-  return `${XML_DECL}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><sheetViews>${view}</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData><row r="1">${header}</row>`;
+  // Over numbers and dates (right-aligned) the header is right-aligned too, so each stands over its values.
+  const header = layout.columns.map((c) => `<c r="${c.letter}1" s="${c.kind === 'text' ? STYLE.header : STYLE.headerRight}" t="inlineStr"><is><t xml:space="preserve">${cellText(c.header)}</t></is></c>`).join('');
+  // The header wraps: its height is set, as a reader does not grow a row to its wrapped text on opening.
+  const headerRow = layout.headerLines > 1 ? `<row r="1" ht="${layout.headerLines * LINE_POINTS}" customHeight="1">` : '<row r="1">';
+  // fitToPage: the page setup's fitToWidth/fitToHeight apply (rather than its scale).
+  return `${XML_DECL}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews>${view}</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>${headerRow}${header}</row>`;
 }
 
 const filterRange = (layout: Layout, rows: number, abs = '') => `${abs}A${abs}1:${abs}${layout.columns.at(-1)!.letter}${abs}${rows + 1}`;
 
 function sheetTailXml(layout: Layout, rows: number): string {
-  return `</sheetData>${layout.autoFilter ? `<autoFilter ref="${filterRange(layout, rows)}"/>` : ''}</worksheet>`;
+  // A4 landscape, one page wide and as many long as it takes (fitToHeight 0); the header row repeats
+  // (the workbook's Print_Titles); the sheet's name and the page number in the footer.
+  // In a page header `&` starts a code (&P the page number …): a literal one is doubled.
+  const header = layout.pageTitle ? `<oddHeader>${escapeXml(`&C${layout.pageTitle.replace(/&/g, '&&')}`)}</oddHeader>` : '';
+  return `</sheetData>${layout.autoFilter ? `<autoFilter ref="${filterRange(layout, rows)}"/>` : ''}`
+    + '<printOptions horizontalCentered="1"/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    + '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    + `<headerFooter>${header}<oddFooter>${escapeXml('&L&A&R&P / &N')}</oddFooter></headerFooter></worksheet>`;
 }
 
 function workbookXml(layouts: Layout[], rows: RowCounts): string {
   const sheets = layouts.map((l) => `<sheet name="${escapeXml(l.name)}" sheetId="${l.index + 1}" r:id="rId${l.index + 1}"/>`).join('');
   // Excel keeps each sheet's filter range in this hidden name too, and expects to find it.
+  const quoted = (l: Layout) => `'${l.name.replace(/'/g, "''")}'`;
   const filters = layouts.filter((l) => l.autoFilter).map((l) =>
-    `<definedName name="_xlnm._FilterDatabase" localSheetId="${l.index}" hidden="1">${escapeXml(`'${l.name.replace(/'/g, "''")}'!${filterRange(l, rows[l.name]!, '$')}`)}</definedName>`).join('');
-  return `${XML_DECL}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>${sheets}</sheets>${filters ? `<definedNames>${filters}</definedNames>` : ''}</workbook>`;
+    `<definedName name="_xlnm._FilterDatabase" localSheetId="${l.index}" hidden="1">${escapeXml(`${quoted(l)}!${filterRange(l, rows[l.name]!, '$')}`)}</definedName>`).join('');
+  // Print titles: the header row is printed at the top of every page.
+  const titles = layouts.map((l) => `<definedName name="_xlnm.Print_Titles" localSheetId="${l.index}">${escapeXml(`${quoted(l)}!$1:$1`)}</definedName>`).join('');
+  return `${XML_DECL}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>${sheets}</sheets><definedNames>${filters}${titles}</definedNames></workbook>`;
 }
 
 function contentTypesXml(sheetCount: number): string {
@@ -393,11 +567,12 @@ const STYLES_XML = `${XML_DECL}<styleSheet xmlns="${NS_MAIN}">`
   + '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
   + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
   + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-  + '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-  + '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-  + '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+  + '<cellXfs count="8"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+  + '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+  + '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
   + '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
   + '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
   + '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-  + '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+  + '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+  + '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="right" vertical="top" wrapText="1"/></xf></cellXfs>'
   + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';

@@ -17,8 +17,10 @@ import type { EmailAttachment } from '../ports';
 import { renderRecapChart } from '../reports/chart';
 import { RecapBuilder, workingDayMinutes, type Recap, type StepFigure } from '../reports/aggregate';
 import { monthsAfter, parsePeriod, periodBefore, previousPeriod, weeksOf, type Period, type PeriodKind } from '../reports/period';
+import type { ReportCase } from '../reports/report-case';
 import { caseRow, caseRowHeaders, caseRowKeys, csvHeaderLine, csvLine, type CaseRow } from '../reports/rows';
-import { buildXlsx, type Cell, type ColumnKind } from '../reports/xlsx';
+import { buildXlsx, type Cell, type Column, type ColumnKind, type FormattedNumber } from '../reports/xlsx';
+import { channelLabel, ladderTitles, statusLabel } from '../i18n';
 import type { ReportSchedule, Sop } from '../sop/schema';
 import { agencyName, type Deps } from './deps';
 
@@ -90,6 +92,28 @@ export async function* casesOfPeriod(deps: Pick<Deps, 'store' | 'directory' | 'c
   }
 }
 
+/**
+ * The cases of {@link casesOfPeriod}, each once and in the same order, as the recap reads them: their
+ * report summaries only (see `ReportCase`), the ended lists filtered by the store where it can.
+ */
+export async function* reportCasesOfPeriod(deps: Deps, period: Period, agencyId: string | undefined, now: Date): AsyncIterable<ReportCase> {
+  const before = (c: ReportCase) => new Date(c.submittedAt) < period.start;
+  const submittedBefore = period.start;
+  for (const month of period.months) yield* deps.store.reportCases({ list: 'received', month, agencyId });
+  for (const month of period.months) {
+    for await (const c of deps.store.reportCases({ list: 'ended', month, agencyId, submittedBefore })) if (before(c)) yield c;
+  }
+  const agencies = agencyId ? [agencyId] : deps.directory.agencies.map((a) => a.id);
+  for (const id of agencies) {
+    for (const status of OPEN_STATUSES) {
+      for await (const c of deps.store.reportCases({ list: 'status', agencyId: id, status, submittedBefore })) if (before(c)) yield c;
+    }
+  }
+  for (const month of monthsAfter(period, deps.calendar.localDate(now).slice(0, 7))) {
+    for await (const c of deps.store.reportCases({ list: 'ended', month, agencyId, submittedBefore })) if (before(c)) yield c;
+  }
+}
+
 export interface ReportFile {
   filename: string;
   contentType: string;
@@ -111,40 +135,60 @@ export interface BuiltReport {
 
 async function recapOf(deps: Deps, period: Period, agencyId: string | undefined, now: Date): Promise<Recap> {
   const builder = new RecapBuilder({ calendar: deps.calendar, period, weeks: weeksOf(period, offsetOf(deps)) });
-  for await (const c of casesOfPeriod(deps, period, agencyId, now)) builder.add(c);
+  for await (const c of reportCasesOfPeriod(deps, period, agencyId, now)) builder.add(c);
   return builder.result();
 }
 
-/** Computes the figures (this period and the one before) and builds the chart, the CSV and the workbook. */
-export async function buildReport(deps: Deps, spec: ReportSpec, now: Date, opts: { messageLimit?: number } = {}): Promise<BuiltReport> {
+/**
+ * Room kept in the message for the chart, whose size is known only once the figures are (a few tens
+ * of KB); a sixteenth of a small limit. A larger chart has the report built again with its size.
+ */
+const chartAllowanceFor = (limit: number) => Math.min(96 * 1024, Math.floor(limit / 16));
+
+/**
+ * More than the summary sheet's rows can take in XML: a row per fixed measure, per category, channel,
+ * step and phase and agency in scope, each label at most six times its length once escaped.
+ */
+function summaryReserve(deps: Deps, spec: ReportSpec): number {
+  const agencies = spec.report.scope === 'regency' ? deps.directory.agencies : [spec.agency];
+  const sops = [...new Set(agencies.map((a) => a.sopId))].map((id) => deps.getSop(id));
+  const labels = [
+    ...agencies.flatMap((a) => [...a.categories.map((k) => k.name.id), a.name.id]),
+    ...sops.flatMap((sop) => [...sop.steps, ...sop.phases].map((x) => x.name.id)),
+  ];
+  const rows = 40 + labels.length;
+  return rows * 400 + labels.reduce((n, l) => n + 6 * Buffer.byteLength(l), 0);
+}
+
+/**
+ * Computes the figures (this period and the one before) and builds the chart, the CSV and the workbook.
+ * The period's cases are read once: each adds to the figures as its row is written; the summary sheet,
+ * shown first, is written last. The period before is read meanwhile (only its figures are needed).
+ */
+export async function buildReport(deps: Deps, spec: ReportSpec, now: Date, opts: { messageLimit?: number; chartAllowance?: number } = {}): Promise<BuiltReport> {
   const agencyId = scopeAgency(spec);
   const offset = offsetOf(deps);
-  const recap = await recapOf(deps, spec.period, agencyId, now);
-  const previous = await recapOf(deps, previousPeriod(spec.period, offset), agencyId, now);
+  const previousRecap = recapOf(deps, previousPeriod(spec.period, offset), agencyId, now);
+  previousRecap.catch(() => undefined); // awaited below; not unhandled if this period's read fails first
   const scopeName = scopeNameOf(deps, spec);
   const base = `rekap-${agencyId ?? deps.directory.regency.id}-${spec.period.id}`;
-
-  const chart: ReportFile = {
-    filename: `${base}.png`,
-    contentType: 'image/png',
-    bytes: renderRecapChart({
-      title: `Pengaduan per minggu — ${spec.period.label.id}`,
-      weeks: recap.weekly.map((w) => ({ label: w.label, received: w.received, closed: w.ended, withinSlaShare: w.verdicts ? w.onTime / w.verdicts : null })),
-      labels: { received: 'Diterima', closed: 'Selesai', withinSla: 'Tepat waktu (%)', noData: 'Belum ada pengaduan pada periode ini' },
-    }),
-  };
+  const newBuilder = () => new RecapBuilder({ calendar: deps.calendar, period: spec.period, weeks: weeksOf(spec.period, offset) });
 
   // The attachments' share of the message: what is left after the chart, the text and the HTML.
   const limit = opts.messageLimit ?? SES_MESSAGE_LIMIT;
-  const budget = Math.max(0, Math.floor((limit - MIME_OVERHEAD - base64Size(chart.bytes.length)) / (4 / 3) / (78 / 76)));
+  const chartAllowance = opts.chartAllowance ?? chartAllowanceFor(limit);
+  const budget = Math.max(0, Math.floor((limit - MIME_OVERHEAD - base64Size(chartAllowance)) / (4 / 3) / (78 / 76)));
   const dayMinutes = workingDayMinutes(deps.calendar);
   // The CSV is kept only while it fits in the budget, so its memory is bounded by it; the workbook
   // (compressed, about a tenth of the CSV) holds every row, and is cut only past the budget itself.
   const csvChunks: string[] = [`${csvHeaderLine}\r\n`];
   let csvBytes = Buffer.byteLength(csvChunks[0]!);
   let rows = 0;
-  const firstPass = async function* () {
-    for await (const row of rowsOf()) {
+  let builder = newBuilder();
+  const onePass = async function* () {
+    for await (const c of reportCasesOfPeriod(deps, spec.period, agencyId, now)) {
+      builder.add(c);
+      const row = caseRow(c, spec.period, deps.calendar, dayMinutes);
       rows++;
       if (csvBytes <= budget) {
         const line = `${csvLine(row)}\r\n`;
@@ -155,23 +199,61 @@ export async function buildReport(deps: Deps, spec: ReportSpec, now: Date, opts:
       yield row;
     }
   };
-  const rowsOf = async function* () {
-    for await (const c of casesOfPeriod(deps, spec.period, agencyId, now)) yield caseRow(c, spec.period, deps.calendar, dayMinutes);
+  const rowsOnly = async function* () {
+    for await (const c of reportCasesOfPeriod(deps, spec.period, agencyId, now)) yield caseRow(c, spec.period, deps.calendar, dayMinutes);
   };
-  const workbookOf = (rows: AsyncIterable<CaseRow>) => buildXlsx([
-    { name: SUMMARY_SHEET, columns: [{ header: 'Ukuran', width: 52 }, { header: spec.period.label.id, width: 18, kind: 'decimal' }, { header: previous.periodId, width: 18, kind: 'decimal' }], rows: summarySheet(deps, spec, recap, previous) },
-    { name: CASES_SHEET, columns: caseRowKeys.map((k) => ({ header: caseRowHeaders[k].id, width: k === 'title' ? 60 : 18, kind: columnKind(k) })), rows: cellsOf(rows) },
-  ], { maxBytes: budget, title: `Rekapitulasi pengaduan ${scopeName} ${spec.period.label.id}`, creator: 'Tanggap' });
-  let workbook = await workbookOf(firstPass());
+  let figures: { recap: Recap; previous: Recap } | undefined;
+  const summaryRows = async () => {
+    figures = { recap: builder.result(), previous: await previousRecap };
+    return summarySheet(deps, spec, figures.recap, figures.previous);
+  };
+
+  // One label style for periods everywhere ("November 2026", "Triwulan IV 2026"): the summary's
+  // headers, the page titles, the chart and the email.
+  const title = `Rekapitulasi pengaduan ${scopeName} — ${spec.period.label.id}`;
+  const previousLabel = previousPeriod(spec.period, offset).label.id;
+  const names = workbookNames(deps, spec);
+  const workbookOf = (rows: AsyncIterable<CaseRow>, summary: Cell[][] | typeof summaryRows) => buildXlsx([
+    { name: SUMMARY_SHEET, columns: [{ header: 'Ukuran', maxWidth: 90 }, { header: spec.period.label.id }, { header: previousLabel }], rows: summary, reserveBytes: typeof summary === 'function' ? summaryReserve(deps, spec) : 0, pageTitle: title },
+    { name: CASES_SHEET, columns: caseRowKeys.map((k): Column => ({ header: caseRowHeaders[k].id, kind: columnKind(k), ...(k === 'title' ? { maxWidth: 60 } : {}) })), rows: cellsOf(rows, names), pageTitle: title },
+  ], { maxBytes: budget, title, creator: 'Tanggap' });
+  let workbook = await workbookOf(onePass(), summaryRows);
+  let csvIncluded = workbook.ok && csvBytes + workbook.bytes.length <= budget;
   if (!workbook.ok) {
-    // Too large for one email: the same workbook with the rows that fit (read once more).
-    const fit = workbook.rowsThatFit[CASES_SHEET] ?? 0;
-    workbook = await workbookOf(take(rowsOf(), fit));
-    if (!workbook.ok) throw new Error(`The ${spec.period.id} workbook does not fit in an email even when cut to ${fit} rows`);
+    // Too large for one email (or nearly, with the summary's room kept), and the read stopped there:
+    // the figures from a read of their own, the summary given first, then the rows that fit (read once
+    // or twice more: a period of well over 100,000 cases). The CSV, ten times larger, gives way.
+    builder = newBuilder();
+    rows = 0;
+    for await (const c of reportCasesOfPeriod(deps, spec.period, agencyId, now)) {
+      builder.add(c);
+      rows++;
+    }
+    const summary = await summaryRows();
+    workbook = await workbookOf(rowsOnly(), summary);
+    if (!workbook.ok) {
+      const fit = workbook.rowsThatFit[CASES_SHEET] ?? 0;
+      workbook = await workbookOf(take(rowsOnly(), fit), summary);
+      if (!workbook.ok) throw new Error(`The ${spec.period.id} workbook does not fit in an email even when cut to ${fit} rows`);
+    }
+    csvIncluded = false;
   }
+  const { recap, previous } = figures!;
+
+  const chart: ReportFile = {
+    filename: `${base}.png`,
+    contentType: 'image/png',
+    bytes: renderRecapChart({
+      title: `Pengaduan per minggu — ${spec.period.label.id}`,
+      weeks: recap.weekly.map((w) => ({ label: w.label, received: w.received, closed: w.ended, withinSlaShare: w.verdicts ? w.onTime / w.verdicts : null })),
+      labels: { received: 'Diterima', closed: 'Selesai', withinSla: 'Tepat waktu (%)', noData: 'Belum ada pengaduan pada periode ini' },
+    }),
+  };
+  // Never in practice; but then the attachments' share was too large: built again with the chart's real size.
+  if (chart.bytes.length > chartAllowance) return buildReport(deps, spec, now, { ...opts, chartAllowance: chart.bytes.length });
+
   const xlsxRows = workbook.rowsWritten[CASES_SHEET] ?? 0;
   const attachments: ReportFile[] = [{ filename: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes: workbook.bytes }];
-  const csvIncluded = csvBytes + workbook.bytes.length <= budget;
   if (csvIncluded) attachments.unshift({ filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', bytes: Buffer.from(csvChunks.join(''), 'utf8') });
   return { spec, recap, previous, chart, attachments, rows, xlsxRows, csvIncluded };
 }
@@ -188,10 +270,55 @@ async function* take<T>(items: AsyncIterable<T>, n: number): AsyncIterable<T> {
   }
 }
 
-/** A row as workbook cells: local times as the writer's wall-clock strings, everything else as it is. */
-async function* cellsOf(rows: AsyncIterable<CaseRow>): AsyncIterable<Cell[]> {
+/** How the workbook names what a case row holds as ids: agencies, categories, channels, statuses, yes and no. */
+interface WorkbookNames {
+  agency(id: string): string;
+  /** A category by the agency that received the case (two agencies may share an id, e.g. `lainnya`). */
+  category(agencyId: string, id: string): string;
+  channel(id: string): string;
+  status(id: string): string;
+}
+
+function workbookNames(deps: Deps, spec: ReportSpec): WorkbookNames {
+  // A few dozen ids at most, each named once rather than looked up per row.
+  const memo = (name: (id: string) => string) => {
+    const known = new Map<string, string>();
+    return (id: string) => {
+      let found = known.get(id);
+      if (found === undefined) known.set(id, (found = name(id)));
+      return found;
+    };
+  };
+  const categories = memo((key) => {
+    const [agencyId, id] = key.split('\u0000') as [string, string];
+    return deps.directory.agencies.find((a) => a.id === agencyId)?.categories.find((k) => k.id === id)?.name.id ?? categoryName(deps, spec, id);
+  });
+  return {
+    agency: memo((id) => agencyName(deps, id)),
+    category: (agencyId, id) => categories(`${agencyId}\u0000${id}`),
+    channel: (id) => channelLabel[id]?.id ?? id,
+    status: (id) => statusLabel[id]?.id ?? id,
+  };
+}
+
+const yesNo = (b: boolean) => (b ? 'Ya' : 'Tidak');
+
+/** A row as workbook cells: names for ids, local times as the writer's wall-clock strings, yes or no. */
+async function* cellsOf(rows: AsyncIterable<CaseRow>, names: WorkbookNames): AsyncIterable<Cell[]> {
   for await (const row of rows) {
-    yield caseRowKeys.map((k) => ((k === 'submittedAt' || k === 'endedAt') && row[k] ? row[k].replace(' ', 'T') : row[k]));
+    yield caseRowKeys.map((k): Cell => {
+      switch (k) {
+        case 'submittedAt': case 'endedAt': return row[k] ? row[k].replace(' ', 'T') : '';
+        case 'agencyId': return names.agency(row.agencyId);
+        case 'routedTo': return row.routedTo ? names.agency(row.routedTo) : '';
+        case 'category': return names.category(row.agencyId, row.category);
+        case 'channel': return names.channel(row.channel);
+        case 'statusAtPeriodEnd': return row.statusAtPeriodEnd === 'open' ? 'Masih terbuka' : names.status(row.statusAtPeriodEnd);
+        case 'statusNow': return names.status(row.statusNow);
+        case 'reprimand': case 'confidential': return yesNo(row[k]);
+        default: return row[k];
+      }
+    });
   }
 }
 
@@ -206,36 +333,47 @@ function scopeNameOf(deps: Deps, spec: ReportSpec): string {
   return spec.report.scope === 'regency' ? deps.directory.regency.name : spec.agency.name.id;
 }
 
-/** The summary sheet: one measure per row, this period beside the one before. */
-function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Recap): (string | number | null)[][] {
+/** The summary sheet: one measure per row, this period beside the one before, each in its own format. */
+function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Recap): Cell[][] {
   const a = recap.totals;
   const b = previous.totals;
-  const share = (x: number, y: number) => (y ? Math.round((1000 * x) / y) / 10 : null);
-  const rows: (string | number | null)[][] = [
-    ['Pengaduan diterima', a.received, b.received],
-    ['Selesai pada periode ini', a.closed, b.closed],
-    ['Ditolak pada periode ini', a.rejected, b.rejected],
-    ['Masih terbuka pada akhir periode', a.openAtEnd, b.openAtEnd],
-    ['Terbuka 0–5 hari kerja', a.openByAge['0-5'], b.openByAge['0-5']],
-    ['Terbuka 6–10 hari kerja', a.openByAge['6-10'], b.openByAge['6-10']],
-    ['Terbuka 11–20 hari kerja', a.openByAge['11-20'], b.openByAge['11-20']],
-    ['Terbuka lebih dari 20 hari kerja', a.openByAge['>20'], b.openByAge['>20']],
-    ['Tahap tepat waktu (%)', share(a.onTime, a.verdicts), share(b.onTime, b.verdicts)],
-    ['Pengaduan selesai sesuai batas waktu SOP', a.endedWithinLimits, b.endedWithinLimits],
-    ['Median waktu penanganan (hari kerja)', a.handling.medianWorkingDays, b.handling.medianWorkingDays],
-    ['Persentil ke-90 waktu penanganan (hari kerja)', a.handling.p90WorkingDays, b.handling.p90WorkingDays],
-    ...['1', '2', '3'].map((level) => [`Eskalasi tingkat ${level}`, a.escalationsByLevel[level] ?? 0, b.escalationsByLevel[level] ?? 0]),
-    ['Rekomendasi teguran kepada Bupati', a.reprimands, b.reprimands],
-    ['Penilaian pelapor', a.ratings.count, b.ratings.count],
-    ['Rata-rata penilaian (1–5)', a.ratings.average, b.ratings.average],
-    ['Balasan pelapor (belum puas)', a.replies, b.replies],
-    ['Pengaduan berkadar pengawasan', a.supervisory, b.supervisory],
+  const count = (value: number): FormattedNumber => ({ value, kind: 'integer' });
+  const decimal = (value: number | null): FormattedNumber => ({ value, kind: 'decimal' });
+  const share = (x: number, y: number): FormattedNumber => ({ value: y ? x / y : null, kind: 'percent' });
+  const rungs = spec.sop.escalation.rungs;
+  const rows: Cell[][] = [
+    ['Pengaduan diterima', count(a.received), count(b.received)],
+    ['Selesai pada periode ini', count(a.closed), count(b.closed)],
+    ['Ditolak pada periode ini', count(a.rejected), count(b.rejected)],
+    ['Masih terbuka pada akhir periode', count(a.openAtEnd), count(b.openAtEnd)],
+    ['Terbuka 0–5 hari kerja', count(a.openByAge['0-5']), count(b.openByAge['0-5'])],
+    ['Terbuka 6–10 hari kerja', count(a.openByAge['6-10']), count(b.openByAge['6-10'])],
+    ['Terbuka 11–20 hari kerja', count(a.openByAge['11-20']), count(b.openByAge['11-20'])],
+    ['Terbuka lebih dari 20 hari kerja', count(a.openByAge['>20']), count(b.openByAge['>20'])],
+    ['Tahap tepat waktu', share(a.onTime, a.verdicts), share(b.onTime, b.verdicts)],
+    ['Pengaduan selesai sesuai batas waktu SOP', count(a.endedWithinLimits), count(b.endedWithinLimits)],
+    ['Median waktu penanganan (hari kerja)', decimal(a.handling.medianWorkingDays), decimal(b.handling.medianWorkingDays)],
+    ['Persentil ke-90 waktu penanganan (hari kerja)', decimal(a.handling.p90WorkingDays), decimal(b.handling.p90WorkingDays)],
+    // The rungs by whom they tell (the SOP's ladder); a level past the SOP's ladder (a step's own) by number.
+    ...['1', '2', '3'].map((level) => {
+      const rung = rungs[Number(level) - 1];
+      const to = rung && rung.kind !== 'reprimand' ? ` (${ladderTitles[rung.notify].id})` : '';
+      return [`Eskalasi tingkat ${level}${to}`, count(a.escalationsByLevel[level] ?? 0), count(b.escalationsByLevel[level] ?? 0)];
+    }),
+    ['Rekomendasi teguran kepada Bupati', count(a.reprimands), count(b.reprimands)],
+    ['Penilaian pelapor', count(a.ratings.count), count(b.ratings.count)],
+    ['Rata-rata penilaian (1–5)', decimal(a.ratings.average), decimal(b.ratings.average)],
+    ['Balasan pelapor (belum puas)', count(a.replies), count(b.replies)],
+    ['Pengaduan berkadar pengawasan', count(a.supervisory), count(b.supervisory)],
   ];
-  for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, n, b.byCategory[category] ?? 0]);
-  for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channel}`, n, b.byChannel[channel] ?? 0]);
-  for (const step of a.steps) rows.push([`Tepat waktu (%): ${stepName(deps, step)}`, share(step.onTime, step.verdicts), null]);
+  for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, count(n), count(b.byCategory[category] ?? 0)]);
+  for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channelLabel[channel]?.id ?? channel}`, count(n), count(b.byChannel[channel] ?? 0)]);
+  for (const step of a.steps) {
+    const before = b.steps.find((s) => s.sopId === step.sopId && s.scope === step.scope && s.id === step.id);
+    rows.push([`Tepat waktu: ${stepName(deps, step)}`, share(step.onTime, step.verdicts), before ? share(before.onTime, before.verdicts) : null]);
+  }
   if (spec.report.scope === 'regency') {
-    for (const [id, f] of Object.entries(recap.byAgency)) rows.push([`Diterima: ${agencyName(deps, id)}`, f.received, previous.byAgency[id]?.received ?? 0]);
+    for (const [id, f] of Object.entries(recap.byAgency)) rows.push([`Diterima: ${agencyName(deps, id)}`, count(f.received), count(previous.byAgency[id]?.received ?? 0)]);
   }
   return rows;
 }

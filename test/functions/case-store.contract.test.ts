@@ -2,12 +2,13 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import type { CaseEvent, CaseRecord } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/ports';
+import { reportCaseOf } from '../../shared/reports/report-case';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
 
@@ -407,6 +408,38 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.casesEndedInMonth('2026-11', agencyId)))).toEqual([crossing.caseId, imported.caseId]);
   });
 
+  test('the recap\'s read gives each list\'s cases as their report summary, in the list\'s order, after every update', async () => {
+    // Prepare: received in October and ended in November (late verdict, escalation, rating, reply), another still open,
+    // one received in November; a title with the characters people write.
+    const agencyId = `agency-report-${counter}`;
+    const crossing = aCase({ agencyId, submittedAt: '2026-10-30T15:00:00+07:00', month: '2026-10', status: 'in_progress', title: 'Ruang "baca" <tutup> & \\ antre\n\t😠' });
+    const open = aCase({ agencyId, submittedAt: '2026-10-29T15:00:00+07:00', month: '2026-10', status: 'in_progress' });
+    const november = aCase({ agencyId, submittedAt: '2026-11-20T09:00:00+07:00', month: '2026-11', status: 'in_progress' });
+    for (const c of [crossing, open, november]) await store.createCase(c, submitted(c));
+    const verdict = { scope: 'step' as const, id: 'catat', visit: 1, startedAt: '2026-10-30T15:00:00+07:00', dueAt: '2026-10-30T16:00:00+07:00', endedAt: '2026-11-02T08:00:00+07:00', onTime: false, lateByMinutes: 30, escalationLevel: 1, escalatedTo: ['kasi'] };
+    await store.updateCase(crossing.caseId, 1, {
+      status: 'closed', closedAt: '2026-11-02T10:00:00+07:00', endedMonth: '2026-11', verdicts: [verdict], firstAnsweredAt: '2026-11-02T08:00:00+07:00',
+      escalations: [{ level: 1, to: 'kasi', at: '2026-10-30T16:00:00+07:00', stepId: 'catat', visit: 1, kind: 'escalation' }],
+      rating: { satisfied: false, rating: 2, comment: 'Kurang', at: '2026-11-02T10:00:00+07:00' }, repliedAt: ['2026-11-02T09:00:00+07:00'],
+    });
+    const closed = (await store.getCase(crossing.caseId))!;
+
+    // Act
+    const ended = await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId }));
+    const endedBefore = await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId, submittedBefore: new Date('2026-10-01T00:00:00+07:00') }));
+    const received = await collect(store.reportCases({ list: 'received', month: '2026-10', agencyId }));
+    const inProgress = await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }));
+
+    // Assess: the summary is the case's (no reporter, no description), exactly as written
+    expect(ended).toEqual([reportCaseOf(closed)]);
+    expect(ended[0]!.title).toBe(crossing.title);
+    expect(JSON.stringify(ended)).not.toContain('siti@example.com');
+    expect(JSON.stringify(ended)).not.toContain('Kurang');
+    expect(endedBefore).toEqual([]);
+    expect(received).toEqual([reportCaseOf(open), reportCaseOf(closed)]);
+    expect(inProgress.map((c) => c.caseId)).toEqual([open.caseId]);
+  });
+
   test('a person\'s inbox: their open tasks and act grants by deadline, paged; done tasks and view grants are not in it; an unindexed grant leaves it', async () => {
     const person = `official-${counter}`;
     const c = aCase();
@@ -464,6 +497,20 @@ describe.each(stores)('%s', (_name, make) => {
 });
 
 describe('DynamoCaseStore items', () => {
+  test('a case written before report summaries were kept is read whole by the recap, once', async () => {
+    // Prepare: the case item as an older version wrote it (no rpt attribute).
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase({ agencyId: `agency-legacy-${counter}`, month: '2026-11' });
+    await store.createCase(c, submitted(c));
+    const item = (await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: marshall({ pk: `CASE#${c.caseId}`, sk: 'CASE' }) }))).Item!;
+    expect(item.rpt?.S).toBeDefined();
+    delete item.rpt;
+    await table.client.send(new PutItemCommand({ TableName: table.tableName, Item: item }));
+
+    // Act and assess
+    expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(c)]);
+  });
+
   test('a grant\'s key lookup without its grant (putGrant cut short) is no key at all', async () => {
     // Prepare: the lookup is written first; the grant item never was.
     const store = new DynamoCaseStore(table.client, table.tableName);

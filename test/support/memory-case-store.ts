@@ -7,7 +7,8 @@
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
+import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -291,6 +292,14 @@ export class MemoryCaseStore implements CaseStore {
 
   async *casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
     yield* this.sorted((c) => (c.endedMonth === month && c.closedAt && (!agencyId || c.agencyId === agencyId) ? `${c.agencyId}#${c.closedAt}#${c.caseId}` : undefined));
+  }
+
+  async *reportCases(list: ReportCaseList): AsyncIterable<ReportCase> {
+    const cases = list.list === 'received' ? this.casesByMonth(list.month, list.agencyId)
+      : list.list === 'ended' ? this.casesEndedInMonth(list.month, list.agencyId)
+        : this.casesByAgencyStatus(list.agencyId, list.status, list.submittedBefore);
+    const early = (c: CaseRecord) => list.list !== 'ended' || !list.submittedBefore || Date.parse(c.submittedAt) < list.submittedBefore.getTime();
+    for await (const c of cases) if (early(c)) yield reportCaseOf(c);
   }
 
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {

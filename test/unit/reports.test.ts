@@ -11,7 +11,7 @@ import type { OutgoingEmail } from '../../shared/ports';
 import { parsePeriod } from '../../shared/reports/period';
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
-import { buildReport, casesOfPeriod, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
+import { buildReport, casesOfPeriod, onDemandReport, reportCasesOfPeriod, scheduledReport, sendReport } from '../../shared/usecases/reports';
 import { MemoryCaseStore } from '../support/memory-case-store';
 import { laporCases, libraryCases } from '../support/report-fixture';
 
@@ -59,6 +59,18 @@ describe('the cases of a period', () => {
     expect(new Set(regency).size).toBe(regency.length);
   });
 
+  test('the recap reads the same cases, in the same order, as their report summaries', async () => {
+    const { deps, store } = setup();
+    await seed(store, [...Object.values(libraryCases()), ...Object.values(laporCases())]);
+    const november = parsePeriod('2026-11', WIB);
+    for (const agencyId of ['perpus-muba', undefined]) {
+      const whole = await collect(casesOfPeriod(deps, november, agencyId, now));
+      const summaries = await collect(reportCasesOfPeriod(deps, november, agencyId, now));
+      expect(summaries.map((c) => c.caseId)).toEqual(whole.map((c) => c.caseId));
+      expect(summaries.every((c) => !('reporter' in c) && !('description' in c))).toBe(true);
+    }
+  });
+
   test('a case closed after the period is found through the month it ended in, up to now', async () => {
     const { deps, store } = setup();
     const { K } = libraryCases();
@@ -99,6 +111,65 @@ describe('the library\'s November recap', () => {
     expect(measure('Pengaduan diterima')?.slice(2, 4)).toEqual([4, 3]);
     expect(measure('Masih terbuka pada akhir periode')?.slice(2, 4)).toEqual([4, 3]);
     expect(measure('Median waktu penanganan (hari kerja)')?.[2]).toBe(0.5);
+  });
+
+  test('the workbook reads and prints well: names not ids, counts as integers and shares as percentages, one period label style, fitted widths, landscape one page wide', async () => {
+    // Prepare: a category name with markup characters and quotes, as an admin may write it.
+    const { deps, store } = setup();
+    const directory = structuredClone(demoDirectory);
+    const library = directory.agencies.find((a) => a.id === 'perpus-muba')!;
+    library.categories.find((k) => k.id === 'fasilitas')!.name.id = 'Fasilitas <gedung> & "ruang baca"';
+    deps.directory = directory;
+    await seed(store, Object.values(libraryCases()));
+    const built = await buildReport(deps, scheduledReport(deps, 'perpustakaan-muba', 'rekap-bulanan', new Date('2026-12-01T01:00:00Z')), now);
+
+    // Act
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(built.attachments.find((a) => a.filename.endsWith('.xlsx'))!.bytes) as unknown as ArrayBuffer);
+
+    // Assess: the summary
+    const summary = book.getWorksheet('Ringkasan')!;
+    expect([1, 2, 3].map((c) => summary.getRow(1).getCell(c).value)).toEqual(['Ukuran', 'November 2026', 'Oktober 2026']);
+    const row = (label: string) => summary.getRows(2, summary.rowCount - 1)!.find((r) => r.getCell(1).value === label);
+    const received = row('Pengaduan diterima')!;
+    expect([received.getCell(2).value, received.getCell(2).numFmt, received.getCell(3).numFmt]).toEqual([4, '#,##0', '#,##0']);
+    const onTime = row('Tahap tepat waktu')!;
+    expect(onTime.getCell(2).numFmt).toBe('0.0%');
+    expect(onTime.getCell(2).value).toBeGreaterThan(0);
+    expect(onTime.getCell(2).value).toBeLessThanOrEqual(1);
+    expect(row('Median waktu penanganan (hari kerja)')!.getCell(2).numFmt).toBe('0.00');
+    expect(row('Kategori: Fasilitas <gedung> & "ruang baca"')?.getCell(2).value).toBe(1);
+    expect(row('Saluran: Formulir web')).toBeDefined();
+    expect(row('Eskalasi tingkat 1 (atasan langsung)')).toBeDefined();
+    for (const r of summary.getRows(1, summary.rowCount)!) expect(String(r.getCell(1).value)).not.toMatch(/^Kategori: (layanan|fasilitas)$|^Saluran: (web|email|box)$/);
+    // The longest label fits its column; the page is landscape, one page wide, the header row repeated.
+    const labels = summary.getRows(1, summary.rowCount)!.map((r) => String(r.getCell(1).value));
+    const longest = Math.max(...labels.map((l) => l.length));
+    expect(longest).toBeLessThan(88);
+    expect(summary.getColumn(1).width).toBeGreaterThanOrEqual(longest);
+    for (const ws of [summary, book.getWorksheet('Pengaduan')!]) {
+      expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(ws.headerFooter.oddHeader).toBe('&CRekapitulasi pengaduan Dinas Perpustakaan dan Kearsipan — November 2026');
+    }
+
+    // Assess: the cases, named as people read them
+    const cases = book.getWorksheet('Pengaduan')!;
+    const header = (cases.getRow(1).values as unknown[]).slice(1);
+    const column = (name: string) => cases.getColumn(header.indexOf(name) + 1).values.slice(2);
+    expect(new Set(column('Instansi penerima'))).toEqual(new Set(['Dinas Perpustakaan dan Kearsipan']));
+    expect(new Set(column('Kategori'))).toEqual(new Set(['Layanan perpustakaan', 'Fasilitas <gedung> & "ruang baca"']));
+    expect(column('Saluran')).toContain('Formulir web');
+    expect(column('Saluran')).toContain('Kotak pengaduan');
+    expect(new Set(column('Status akhir periode'))).toEqual(new Set(['Selesai', 'Ditolak', 'Masih terbuka']));
+    expect(new Set(column('Status saat ini'))).toEqual(new Set(['Selesai', 'Ditolak', 'Sedang ditangani']));
+    expect(new Set(column('Rahasia'))).toEqual(new Set(['Ya', 'Tidak']));
+    expect(cases.autoFilter).toBeTruthy();
+    const agencyWidth = cases.getColumn(header.indexOf('Instansi penerima') + 1).width!;
+    expect(agencyWidth).toBeGreaterThanOrEqual('Dinas Perpustakaan dan Kearsipan'.length);
+    const stepsColumn = cases.getColumn(header.indexOf('Tahap tepat waktu') + 1);
+    expect(cases.getCell(2, header.indexOf('Tahap tepat waktu') + 1).numFmt).toBe('#,##0');
+    expect(stepsColumn.width).toBeLessThan(15);
   });
 
   test('the email: headline figures against October, the late step, the calendar gap; sent once to the three heads in order', async () => {

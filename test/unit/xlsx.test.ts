@@ -71,7 +71,7 @@ describe('a cases sheet', () => {
   test('stores numbers as numbers, booleans as booleans, and leaves null cells empty', () => {
     expect(ws.getCell('E2').type).toBe(ValueType.Number);
     expect(ws.getCell('E2').value).toBe(3);
-    expect(ws.getCell('E2').numFmt).toBe('0');
+    expect(ws.getCell('E2').numFmt).toBe('#,##0');
     expect(ws.getCell('F2').value).toBe(4.5);
     expect(ws.getCell('F2').numFmt).toBe('0.00');
     expect(ws.getCell('H2').type).toBe(ValueType.Boolean);
@@ -105,10 +105,26 @@ describe('a cases sheet', () => {
     expect(workbookXml).toMatch(/<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">&apos;Kasus&apos;!\$A\$1:\$I\$3<\/definedName>/);
   });
 
-  test('gives columns their width: the one asked for, else room for the header', () => {
+  test('gives columns their width: the one asked for, else fitted to the longest cell, the header wrapping', () => {
     expect(ws.getColumn(9).width).toBe(60);
-    expect(ws.getColumn(5).width).toBeGreaterThanOrEqual('Tahap tepat waktu'.length);
+    // The longest agency name, whole; a date and time as shown (16 characters).
+    expect(ws.getColumn(2).width).toBeGreaterThanOrEqual('Dinas Kependudukan dan Pencatatan Sipil'.length);
+    expect(ws.getColumn(2).width).toBeLessThanOrEqual('Dinas Kependudukan dan Pencatatan Sipil'.length + 3);
     expect(ws.getColumn(3).width).toBeGreaterThanOrEqual('2026-11-23 09:30'.length);
+    // A small count under a long header: the header's longest word sets the width, and it wraps.
+    expect(ws.getColumn(5).width).toBeGreaterThanOrEqual('Tahap'.length + 2);
+    expect(ws.getColumn(5).width).toBeLessThan('Tahap tepat waktu'.length);
+    expect(ws.getRow(1).getCell(5).alignment).toMatchObject({ wrapText: true });
+    expect(ws.getRow(1).height).toBeGreaterThanOrEqual(30);
+  });
+
+  test('prints landscape on A4, one page wide, the header row on every page', async () => {
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9, printTitlesRow: '1:1' });
+    const entries = await unzip(bytes);
+    const sheetXml = entryText(entries, 'xl/worksheets/sheet1.xml');
+    expect(sheetXml).toContain('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>');
+    expect(sheetXml).toMatch(/<pageSetup [^>]*orientation="landscape" fitToWidth="1" fitToHeight="0"\/>/);
+    expect(entryText(entries, 'xl/workbook.xml')).toContain('<definedName name="_xlnm.Print_Titles" localSheetId="0">&apos;Kasus&apos;!$1:$1</definedName>');
   });
 
   test('carries the title and the creator', async () => {
@@ -208,6 +224,101 @@ describe('text', () => {
     const value = cell!.value as string;
     expect(value.length).toBeLessThanOrEqual(32_767);
     expect(value).toBe(`${'x'.repeat(32_765)}…`);
+  });
+});
+
+describe('fitted columns', () => {
+  const widthsOf = async (sheetInput: SheetInput) => {
+    const ws = sheet(await read(built(await buildXlsx([sheetInput]))), sheetInput.name);
+    return Array.from({ length: sheetInput.columns.length }, (_, i) => ws.getColumn(i + 1).width ?? 0);
+  };
+
+  test('are capped at their maxWidth (50 by default), whatever the text', async () => {
+    const long = 'sangat panjang '.repeat(20);
+    const [first, second] = await widthsOf({ name: 'S', columns: [{ header: 'A' }, { header: 'B', maxWidth: 30 }], rows: [[long, long]] });
+    expect(first).toBe(50);
+    expect(second).toBe(30);
+  });
+
+  test('measure numbers as their format shows them: thousands separators, percentages', async () => {
+    const [count, share] = await widthsOf({ name: 'S', columns: [{ header: 'n', kind: 'integer' }, { header: 'p', kind: 'percent' }], rows: [[1234567, 0.5], [2, 0.853]] });
+    expect(count).toBeGreaterThanOrEqual('1,234,567'.length);
+    expect(share).toBeGreaterThanOrEqual('85.3%'.length);
+    expect(share).toBeLessThan(10);
+  });
+
+  test('measure the longest line of text that breaks lines, and emoji as one character', async () => {
+    const [width] = await widthsOf({ name: 'S', columns: [{ header: 'x' }], rows: [['pendek\nbaris kedua yang lebih panjang\nakhir'], ['👍'.repeat(3)]] });
+    expect(width).toBeGreaterThanOrEqual('baris kedua yang lebih panjang'.length);
+    expect(width).toBeLessThanOrEqual('baris kedua yang lebih panjang'.length + 3);
+  });
+
+  test('are measured on the rows read ahead, and every row is still written once, in order', async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i): Cell[] => [`r${i}`, i]);
+    const ws = sheet(await read(built(await buildXlsx([{ name: 'S', columns: [{ header: 'a' }, { header: 'b', kind: 'integer' }], rows: slowly(rows) }]))), 'S');
+    expect(ws.rowCount).toBe(2_501);
+    expect(rowValues(ws, 2)).toEqual(['r0', 0]);
+    expect(rowValues(ws, 2_501)).toEqual(['r2499', 2_499]);
+  });
+});
+
+describe('a sheet whose rows are a function', () => {
+  test('is written after the sheets whose rows are given, so it can summarise them, and still shows first', async () => {
+    // Prepare: the summary counts the rows the detail sheet has read so far.
+    let pulled = 0;
+    async function* details() { for (let i = 0; i < 2_500; i++) { pulled++; yield [`r${i}`, i] as Cell[]; } }
+    let pulledWhenCalled = -1;
+
+    // Act
+    const workbook = await read(built(await buildXlsx([
+      { name: 'Ringkasan', columns: [{ header: 'Ukuran' }, { header: 'Nilai', kind: 'integer' }], rows: async () => { pulledWhenCalled = pulled; return [['Baris', pulled]]; } },
+      { name: 'Kasus', columns: [{ header: 'a' }, { header: 'b', kind: 'integer' }], rows: details() },
+    ])));
+
+    // Assess
+    expect(pulledWhenCalled).toBe(2_500);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Ringkasan', 'Kasus']);
+    expect(rowValues(sheet(workbook, 'Ringkasan'), 2)).toEqual(['Baris', 2_500]);
+    expect(sheet(workbook, 'Kasus').rowCount).toBe(2_501);
+  });
+
+  test('keeps its reserve free under a byte budget: the rows that fit leave room for it', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i): Cell[] => [`TGP-${i}-${(i * 7919) % 10007}`, i]);
+    const summary = Array.from({ length: 200 }, (_, i): Cell[] => [`Ukuran ${i} ${'x'.repeat(40)}`, i]);
+    const sheets = (n: number): SheetInput[] => [
+      { name: 'Ringkasan', columns: [{ header: 'Ukuran' }, { header: 'Nilai', kind: 'integer' }], rows: () => summary, reserveBytes: 20_000 },
+      { name: 'Kasus', columns: [{ header: 'a' }, { header: 'b', kind: 'integer' }], rows: rows.slice(0, n) },
+    ];
+    const maxBytes = 60_000;
+    const refused = await buildXlsx(sheets(rows.length), { maxBytes });
+    if (refused.ok) throw new Error('expected too large');
+    const fit = refused.rowsThatFit['Kasus']!;
+    expect(fit).toBeGreaterThan(0);
+    const cut = await buildXlsx(sheets(fit), { maxBytes });
+    expect(cut.ok).toBe(true);
+  });
+});
+
+describe('a column of mixed figures', () => {
+  test('gives each number its own format: counts as integers, shares as percentages, averages with decimals', async () => {
+    const ws = sheet(await read(built(await buildXlsx([{
+      name: 'Ringkasan',
+      columns: [{ header: 'Ukuran' }, { header: 'November 2026', kind: 'decimal' }],
+      rows: [['Diterima', { value: 22, kind: 'integer' }], ['Tepat waktu', { value: 0.853, kind: 'percent' }], ['Rata-rata', { value: 4.25, kind: 'decimal' }], ['Belum ada', { value: null, kind: 'percent' }]],
+    }]))), 'Ringkasan');
+    expect([ws.getCell('B2').value, ws.getCell('B2').numFmt, ws.getCell('B2').type]).toEqual([22, '#,##0', ValueType.Number]);
+    expect([ws.getCell('B3').value, ws.getCell('B3').numFmt]).toEqual([0.853, '0.0%']);
+    expect([ws.getCell('B4').value, ws.getCell('B4').numFmt]).toEqual([4.25, '0.00']);
+    expect(ws.getCell('B5').type).toBe(ValueType.Null);
+  });
+});
+
+describe('a page title', () => {
+  test('is printed in the header, an ampersand kept as one', async () => {
+    const bytes = built(await buildXlsx([{ name: 'S', columns: [{ header: 'a' }], rows: [['x']], pageTitle: 'Rekap <Dinas> & "Kantor" 2026' }]));
+    const ws = sheet(await read(bytes), 'S');
+    expect(ws.headerFooter.oddHeader).toBe('&CRekap <Dinas> && "Kantor" 2026');
+    expect(ws.headerFooter.oddFooter).toBe('&L&A&R&P / &N');
   });
 });
 
