@@ -7,7 +7,7 @@
  * |------------------------------------|---------------------------------------------------------|
  * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
  * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
- * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#           |
+ * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#, sorted by `order` (write time); an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
  * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |

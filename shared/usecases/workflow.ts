@@ -255,17 +255,19 @@ async function sendOnce(
 }
 
 /**
- * Appends an event once: a re-run that finds the event of `once` (or, for events written before
- * they carried a key, one that `matches`) writes nothing. The event is the last write of the step it
- * records, so finding it means the step is done. `firstRun`: the caller knows that no earlier run got
- * this far (it just made the write that comes first), so there is nothing to look for.
+ * Appends an event once: the store keeps one event per `once` key (a conditional write), so a re-run
+ * that finds the event written writes nothing, without reading the history first. `matches` is for
+ * events written before they carried a key: only then is the history read (unless `firstRun`: the
+ * caller knows that no earlier run got this far, as it just made the write that comes first). The
+ * event is the last write of the step it records, so finding it means the step is done.
  */
 async function recordOnce(deps: Deps, once: string, event: Omit<CaseEvent, 'seq' | 'once'>, matches?: (e: CaseEvent) => boolean, firstRun = false): Promise<void> {
-  if (!firstRun) {
-    const events = await deps.store.listEvents(event.caseId);
-    if (events.some((e) => e.once === once || matches?.(e))) return;
+  if (matches && !firstRun && (await deps.store.listEvents(event.caseId)).some(matches)) return;
+  try {
+    await record(deps, { ...event, once });
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err; // recorded by an earlier run
   }
-  await record(deps, { ...event, once });
 }
 
 /** Whether the event of `once` was written. */
