@@ -85,7 +85,17 @@ export interface CaseRecord {
   submittedAt: string;
   /** `YYYY-MM` of submission in the regency's time zone: the reports' index. */
   month: string;
+  /**
+   * The execution working on the case, as it records itself in its first state (or as a hand-over
+   * names its successor; a case filed before this was written at intake). Absent: not started yet
+   * (the repair sweep starts it).
+   */
   executionArn?: string;
+  /**
+   * When the execution of `executionId` hands over to a successor (continue-as-new), as its first
+   * state fixed it: a retried or resumed first state keeps this instant.
+   */
+  continueBy?: { executionId: string; at: string };
   currentStep?: CurrentStep;
   responseDraft?: string;
   response?: { text: string; at: string; byPersonId: string };

@@ -590,11 +590,17 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
     case 'started': {
+      // The execution names itself on the case, with the instant it hands over by: one case write
+      // (intake does not write the case again after starting it). A retried (or, locally, resumed)
+      // Record start keeps the first instant; a successor (already named by the hand-over) fixes its own.
+      const updated = await mutateCase(deps, c.caseId, (x) => {
+        const arn = x.executionArn ? {} : { executionArn: req.executionId };
+        const lifetime = x.continueBy?.executionId === req.executionId ? {} : { continueBy: { executionId: req.executionId, at: deps.calendar.format(continueBy(new Date(req.enteredAt))) } };
+        return Object.keys(arn).length || Object.keys(lifetime).length ? { ...arn, ...lifetime } : undefined;
+      }, c);
       // Once per case (a successor execution starts again without a second event).
-      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } }, (e) => e.type === 'workflow_started');
-      // Remembered per execution: a retried (or, locally, resumed) Record start keeps the first instant.
-      const lifetime = await deps.store.remember<StartedResult>(c.caseId, `continueBy#${req.executionId}`, { continueBy: deps.calendar.format(continueBy(new Date(req.enteredAt))) });
-      return { continueBy: lifetime.continueBy };
+      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
+      return { continueBy: updated.continueBy!.at };
     }
     case 'continueAsNew':
       await continueAsNew(deps, c, req);
