@@ -448,8 +448,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
+    // gsi3 holds a case's keys only (its projection is the mail claims' attributes): each case is read by id.
     for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': `DUE#${agencyId}`, ':b': new Date(before).toISOString() }) })) {
-      yield strip<CaseRecord>(item);
+      const c = await this.getCase(String(item.caseId));
+      // Moved on since the index was read (closed, or due later): the index is eventually consistent.
+      if (c && OPEN_STATUSES.includes(c.status) && c.currentStep?.dueAt && new Date(c.currentStep.dueAt).toISOString() < new Date(before).toISOString()) yield c;
     }
   }
 

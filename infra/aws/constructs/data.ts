@@ -21,7 +21,10 @@ export class Data extends Construct {
       timeToLiveAttribute: caseTable.timeToLiveAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: caseTable.indexes.map((i) => ({ indexName: i.name, partitionKey: key(i.partitionKey), sortKey: key(i.sortKey) })),
+      globalSecondaryIndexes: caseTable.indexes.map((i) => ({
+        indexName: i.name, partitionKey: key(i.partitionKey), sortKey: key(i.sortKey),
+        ...(i.projection === 'ALL' ? { projectionType: dynamodb.ProjectionType.ALL } : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...i.projection] }),
+      })),
     });
   }
 }
