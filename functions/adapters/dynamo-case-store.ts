@@ -163,6 +163,9 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listEvents(caseId: string): Promise<CaseEvent[]> {
+    // Eventually consistent (Query's default): no write depends on this read any more. Every event
+    // with a once-key is a conditional write of its own, so a history read a moment stale can only
+    // make a handler repeat an idempotent step; the timelines people read lag by at most a second.
     const items: Record<string, unknown>[] = [];
     for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':e': 'EVENT#' }) })) {
       items.push(item);
@@ -192,7 +195,10 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }), ConsistentRead: true }));
+    // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
+    // written before the email that carries the key goes out, so by the time a person (or a mail
+    // scanner) follows the link it reads back. The task and the grant it names are read consistently.
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }) }));
     if (!out.Item) return undefined;
     const { caseId, slot, holder } = unmarshall(out.Item) as { caseId: string; slot: string; holder?: 'grant' };
     if (holder === 'grant') {
