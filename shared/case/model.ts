@@ -3,6 +3,7 @@
  * (who, what, when, from which step); the case item holds the current picture.
  */
 import * as z from 'zod';
+import type { Deadlines } from '../workflow/contract';
 
 /** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
 export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
@@ -96,6 +97,12 @@ export interface CaseRecord {
    * state fixed it: a retried or resumed first state keeps this instant.
    */
   continueBy?: { executionId: string; at: string };
+  /**
+   * The deadlines of the latest visit of each kind of clock (a step's, a phase's, the reporter's
+   * window), as first computed for it (`key`: id and visit): a retried or resumed deadlines state
+   * gets the same instants back, and the case's due fields are written in the same write.
+   */
+  deadlines?: Partial<Record<'step' | 'phase' | 'replyWindow', { key: string; value: Deadlines & { gaps: number[] } }>>;
   currentStep?: CurrentStep;
   responseDraft?: string;
   response?: { text: string; at: string; byPersonId: string };

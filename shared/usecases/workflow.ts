@@ -287,20 +287,27 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
     : req.scope === 'phase' ? (() => { const phase = sop.phases.find((p) => p.id === req.id)!; return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation }; })()
     : { limit: sop.reporterReply.window, ladder: undefined };
   const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
-  const { gaps, ...deadlines } = computed;
-  const stored = await deps.store.remember(c.caseId, `deadlines#${req.scope}#${req.id}#${req.visit}`, { ...deadlines, gaps });
-  let held = c;
+  // Remembered on the case, with the due fields they set, in one conditional write: the first
+  // computation of a visit is the one kept (a re-run, or a run that lost the race, reads it back).
+  const key = `${req.id}#${req.visit}`;
+  let stored = computed;
+  await mutateCase(deps, c.caseId, (x) => {
+    const kept = x.deadlines?.[req.scope];
+    stored = kept?.key === key ? kept.value : computed;
+    const due: Partial<CaseRecord> = req.scope === 'replyWindow'
+      ? { replyWindowEndsAt: stored.dueAt }
+      : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) };
+    const gaps = stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? {} : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] };
+    const unchanged = kept?.key === key && Object.entries(due).every(([k, v]) => x[k as keyof CaseRecord] === v) && !gaps.calendarGaps;
+    return unchanged ? undefined : { ...due, ...gaps, deadlines: { ...x.deadlines, [req.scope]: { key, value: stored } } };
+  }, c);
   if (stored.gaps.length) {
     // Loud, not silent: the regency admin must add the holiday list of these years. Each part is
     // idempotent, so a re-run finishes what a run that died began.
     deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
     await recordOnce(deps, `gap#${req.scope}#${req.id}#${req.visit}`, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
-    held = await mutateCase(deps, c.caseId, (x) => (stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? undefined : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }), held);
     await warnCalendarAdmin(deps, stored.gaps, c, req.enteredAt);
   }
-  await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
-    ? { replyWindowEndsAt: stored.dueAt }
-    : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }), held);
   const { gaps: _gaps, ...result } = stored;
   return result;
 }
