@@ -231,8 +231,12 @@ export interface CaseStore {
     patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>,
     current?: CaseRecord,
   ): Promise<CaseRecord>;
-  /** Appends an event with the next sequence number. */
+  /**
+   * Appends an event, in one write. An event with an idempotency key (`once`) is stored at most once:
+   * appending another with the same key fails with ConditionFailed and writes nothing.
+   */
   appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent>;
+  /** The case's events in the order they were appended, `seq` numbering them from 1. */
   listEvents(caseId: string): Promise<CaseEvent[]>;
 
   /** Stores a task and its key lookup; fails if the slot exists. */

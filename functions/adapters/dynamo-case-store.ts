@@ -7,6 +7,7 @@ import {
   type AttributeValue, type DynamoDBClient, type QueryCommandInput, type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
@@ -128,6 +129,18 @@ export function caseItems(c: CaseRecord): Record<string, AttributeValue>[] {
   return items;
 }
 
+let lastEventOrder = 0;
+/**
+ * The place of an event among its case's: microseconds of the wall clock, strictly increasing within
+ * a process. A case's events are written one after another (each handler awaits its write before the
+ * state machine moves on), tens of milliseconds apart at least, so clocks of different Lambda
+ * containers (kept within a millisecond of each other) order them as they were written.
+ */
+function nextEventOrder(): number {
+  lastEventOrder = Math.max(Date.now() * 1000, lastEventOrder + 1);
+  return lastEventOrder;
+}
+
 export class DynamoCaseStore implements CaseStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
@@ -186,25 +199,31 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
-    const counter = await this.client.send(new UpdateItemCommand({
-      TableName: this.tableName,
-      Key: marshall({ pk: `CASE#${event.caseId}`, sk: 'SEQ' }),
-      UpdateExpression: 'ADD seq :one',
-      ExpressionAttributeValues: marshall({ ':one': 1 }),
-      ReturnValues: 'UPDATED_NEW',
-    }));
-    const seq = Number(unmarshall(counter.Attributes ?? {}).seq);
-    const stored: CaseEvent = { ...event, seq };
-    await this.putIfAbsent({ pk: `CASE#${event.caseId}`, sk: `EVENT#${String(seq).padStart(6, '0')}`, itemType: 'event', ...stored }, 'event exists');
-    return stored;
+    // One write per event, no counter item: the event's place is its `order` (write time, see
+    // nextEventOrder) and listEvents sorts by it. An event with an idempotency key is stored under
+    // that key, conditionally: the write itself is the once-check (a conditional write is always
+    // consistent, where reading the events first was a second call and an eventually consistent one).
+    const order = nextEventOrder();
+    const sk = event.once ? `EVENT#o#${event.once}` : `EVENT#r#${order}#${randomUUID()}`;
+    await this.putIfAbsent({ pk: `CASE#${event.caseId}`, sk, itemType: 'event', ...event, order }, `event ${event.once ?? ''} exists`);
+    return { ...event, seq: order };
   }
 
   async listEvents(caseId: string): Promise<CaseEvent[]> {
-    const events: CaseEvent[] = [];
+    // Eventually consistent (Query's default): no write depends on this read any more. Every event
+    // with a once-key is a conditional write of its own, so a history read a moment stale can only
+    // make a handler repeat an idempotent step; the timelines people read lag by at most a second.
+    const items: Record<string, unknown>[] = [];
     for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':e': 'EVENT#' }) })) {
-      events.push(strip<CaseEvent>(item));
+      items.push(item);
     }
-    return events;
+    // Events written under the old counter (`EVENT#000001`, with `seq`) came before any with `order`.
+    const rank = (item: Record<string, unknown>) => (typeof item.order === 'number' ? item.order : Number(item.seq ?? 0) - Number.MAX_SAFE_INTEGER);
+    items.sort((a, b) => rank(a) - rank(b));
+    return items.map((item, i) => {
+      const { order: _order, ...event } = strip<CaseEvent & { order?: number }>(item);
+      return { ...event, seq: i + 1 };
+    });
   }
 
   async putTask(task: TaskRecord): Promise<void> {
@@ -223,7 +242,10 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }), ConsistentRead: true }));
+    // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
+    // written before the email that carries the key goes out, so by the time a person (or a mail
+    // scanner) follows the link it reads back. The task and the grant it names are read consistently.
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }) }));
     if (!out.Item) return undefined;
     const { caseId, slot, holder } = unmarshall(out.Item) as { caseId: string; slot: string; holder?: 'grant' };
     if (holder === 'grant') {
@@ -479,8 +501,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {
+    // gsi3 holds a case's keys only (its projection is the mail claims' attributes): each case is read by id.
     for await (const item of this.query({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :b', ExpressionAttributeValues: marshall({ ':p': `DUE#${agencyId}`, ':b': new Date(before).toISOString() }) })) {
-      yield strip<CaseRecord>(item);
+      const c = await this.getCase(String(item.caseId));
+      // Moved on since the index was read (closed, or due later): the index is eventually consistent.
+      if (c && OPEN_STATUSES.includes(c.status) && c.currentStep?.dueAt && new Date(c.currentStep.dueAt).toISOString() < new Date(before).toISOString()) yield c;
     }
   }
 

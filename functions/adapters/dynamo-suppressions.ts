@@ -12,6 +12,8 @@ export class DynamoSuppressionList implements SuppressionList {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async get(addressHash: string): Promise<Suppression | undefined> {
+    // Eventually consistent (half the read cost): a read a moment stale can only let one more email
+    // go to an address SES reported a second ago, which SES then suppresses itself.
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key(addressHash)) }));
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, itemType: _t, ...record } = unmarshall(out.Item) as Suppression & { pk: string; sk: string; itemType: string };

@@ -1,6 +1,6 @@
 /** CreateTable input for the single table (shared/data/table.ts): used by the local runtime and tests. */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { caseTable, projectedAttributes } from '../../shared/data/table';
+import { caseTable } from '../../shared/data/table';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const keys = new Set<string>([caseTable.partitionKey, caseTable.sortKey, ...caseTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
@@ -18,12 +18,8 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: i.partitionKey, KeyType: 'HASH' },
         { AttributeName: i.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: projectionOf(i),
+      Projection: i.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection] },
     })),
   };
 }
 
-function projectionOf(index: (typeof caseTable.indexes)[number]): NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>[number]['Projection'] {
-  const include = projectedAttributes(index);
-  return include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...include] } : { ProjectionType: 'ALL' };
-}

@@ -36,10 +36,7 @@ import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
-
-// dynalite ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+import { createDynalite } from './dynalite';
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
@@ -134,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
 
-  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
   await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
@@ -372,7 +369,7 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
   const clock = new VirtualClock({ file: join(dataDir, 'clock.json') });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
   const ses = await startLocalSes(mailbox);
-  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
   await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { AttachmentRecord } from '../attachments/files';
+import type { Deadlines } from '../workflow/contract';
 
 /** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
 export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
@@ -86,7 +87,23 @@ export interface CaseRecord {
   submittedAt: string;
   /** `YYYY-MM` of submission in the regency's time zone: the reports' index. */
   month: string;
+  /**
+   * The execution working on the case, as it records itself in its first state (or as a hand-over
+   * names its successor; a case filed before this was written at intake). Absent: not started yet
+   * (the repair sweep starts it).
+   */
   executionArn?: string;
+  /**
+   * When the execution of `executionId` hands over to a successor (continue-as-new), as its first
+   * state fixed it: a retried or resumed first state keeps this instant.
+   */
+  continueBy?: { executionId: string; at: string };
+  /**
+   * The deadlines of the latest visit of each kind of clock (a step's, a phase's, the reporter's
+   * window), as first computed for it (`key`: id and visit): a retried or resumed deadlines state
+   * gets the same instants back, and the case's due fields are written in the same write.
+   */
+  deadlines?: Partial<Record<'step' | 'phase' | 'replyWindow', { key: string; value: Deadlines & { gaps: number[] } }>>;
   currentStep?: CurrentStep;
   responseDraft?: string;
   response?: { text: string; at: string; byPersonId: string };

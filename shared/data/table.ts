@@ -7,18 +7,18 @@
  * |------------------------------------|---------------------------------------------------------|
  * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
  * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
- * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#           |
+ * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#, sorted by `order` (write time); an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
  * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |
  * | grants of a task                   | Query pk=CASE#<caseId>, sk begins_with GRANT#<slot>#    |
  * | once-only markers (emails sent...) | PutItem pk=CASE#<caseId>, sk=ONCE#<key>, if not exists  |
  * | email claims (pending, sent, failed) | pk=CASE#<caseId>, sk=ONCE#mail#<key>: PutItem if not exists, then conditional updates |
- * | emails pending (the repair sweep)  | Query gsi3: gsi3pk=MAIL#pending, gsi3sk=<attemptedAt>#<caseId>#<key>; sparse, removed when sent or failed |
+ * | emails pending (the repair sweep)  | Query gsi3: gsi3pk=MAIL#pending, gsi3sk=<attemptedAt>#<caseId>#<key>; sparse, removed when sent or failed; the claim's attributes projected (INCLUDE) |
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
- * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed |
+ * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed; keys only in the index, each case then read by id |
  * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
@@ -34,15 +34,32 @@ export const caseTable = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB TTL on AWS (dynalite ignores it: readers check it themselves). */
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * What each index copies of an item (`ALL`, or the listed attributes besides the keys): every write
+   * of an item in an index is a write of its projection too, so an index holds only what its
+   * queries read.
+   * - gsi1, gsi2: whole cases (the sweeps, the reports, the dashboards read every field).
+   * - gsi3: the pending-mail sweep reads whole mail claims; the open cases that sit in the index by
+   *   their due time are read by id from it (`openCasesDueBefore` fetches each case), so a case
+   *   write no longer copies the whole case (texts and all) into it.
+   * - gsi4: "Tugas saya" reads an entry's case, slot and kind, and a grant's fields; never a task's
+   *   texts or decision.
+   */
   indexes: [
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
+    {
+      name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk',
+      projection: ['itemType', 'caseId', 'key', 'state', 'template', 'recipientRole', 'attempts', 'attemptedAt', 'redo', 'messageId', 'sentAt', 'grant'],
+    },
+    {
+      name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk',
+      projection: ['itemType', 'caseId', 'slot', 'keyHash', 'personId', 'role', 'may', 'reason', 'level', 'phaseId', 'basis', 'grantedAt', 'status'],
+    },
     {
       name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk',
       // What a dashboard row shows and filters on (shared/case/keys.ts `openCaseIndexKeys`); never the description.
-      include: [
+      projection: [
         'caseId', 'trackingId', 'agencyId', 'sopId', 'routedAgencyId', 'title', 'category', 'channel', 'submittedAt', 'status',
         'currentStep', 'confidential', 'anonymous', 'reporter', 'gsi5sub', 'gsi5esc', 'gsi5rep',
       ],
@@ -52,7 +69,3 @@ export const caseTable = {
 
 export type CaseTableIndexName = (typeof caseTable.indexes)[number]['name'];
 
-/** The non-key attributes an index projects, when it projects only some (INCLUDE); otherwise all. */
-export function projectedAttributes(index: (typeof caseTable.indexes)[number]): readonly string[] | undefined {
-  return 'include' in index ? index.include : undefined;
-}

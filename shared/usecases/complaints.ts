@@ -99,8 +99,10 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   if (!stored.executionArn) {
     const input: ExecutionInput = { caseId, sopId: stored.sopId };
     try {
-      const { executionArn } = await deps.workflow.start(stored.sopId, caseId, input);
-      stored = await mutateCase(deps, caseId, (c) => (c.executionArn ? undefined : { executionArn }), stored);
+      // The execution names itself on the case in its first state (shared/usecases/workflow.ts,
+      // `started`): no second write of the case here. A retry before then starts it again, which
+      // Step Functions answers with the same execution (idempotent by name and input).
+      await deps.workflow.start(stored.sopId, caseId, input);
     } catch (err) {
       // The complaint is stored and safe; the start is retried by the caller with the same key.
       deps.log.warn('workflow start failed; the case is stored', { caseId, errorName: err instanceof Error ? err.name : 'unknown' });

@@ -257,17 +257,19 @@ async function sendOnce(
 }
 
 /**
- * Appends an event once: a re-run that finds the event of `once` (or, for events written before
- * they carried a key, one that `matches`) writes nothing. The event is the last write of the step it
- * records, so finding it means the step is done. `firstRun`: the caller knows that no earlier run got
- * this far (it just made the write that comes first), so there is nothing to look for.
+ * Appends an event once: the store keeps one event per `once` key (a conditional write), so a re-run
+ * that finds the event written writes nothing, without reading the history first. `matches` is for
+ * events written before they carried a key: only then is the history read (unless `firstRun`: the
+ * caller knows that no earlier run got this far, as it just made the write that comes first). The
+ * event is the last write of the step it records, so finding it means the step is done.
  */
 async function recordOnce(deps: Deps, once: string, event: Omit<CaseEvent, 'seq' | 'once'>, matches?: (e: CaseEvent) => boolean, firstRun = false): Promise<void> {
-  if (!firstRun) {
-    const events = await deps.store.listEvents(event.caseId);
-    if (events.some((e) => e.once === once || matches?.(e))) return;
+  if (matches && !firstRun && (await deps.store.listEvents(event.caseId)).some(matches)) return;
+  try {
+    await record(deps, { ...event, once });
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err; // recorded by an earlier run
   }
-  await record(deps, { ...event, once });
 }
 
 /** Whether the event of `once` was written. */
@@ -287,20 +289,27 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
     : req.scope === 'phase' ? (() => { const phase = sop.phases.find((p) => p.id === req.id)!; return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation }; })()
     : { limit: sop.reporterReply.window, ladder: undefined };
   const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
-  const { gaps, ...deadlines } = computed;
-  const stored = await deps.store.remember(c.caseId, `deadlines#${req.scope}#${req.id}#${req.visit}`, { ...deadlines, gaps });
-  let held = c;
+  // Remembered on the case, with the due fields they set, in one conditional write: the first
+  // computation of a visit is the one kept (a re-run, or a run that lost the race, reads it back).
+  const key = `${req.id}#${req.visit}`;
+  let stored = computed;
+  await mutateCase(deps, c.caseId, (x) => {
+    const kept = x.deadlines?.[req.scope];
+    stored = kept?.key === key ? kept.value : computed;
+    const due: Partial<CaseRecord> = req.scope === 'replyWindow'
+      ? { replyWindowEndsAt: stored.dueAt }
+      : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) };
+    const gaps = stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? {} : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] };
+    const unchanged = kept?.key === key && Object.entries(due).every(([k, v]) => x[k as keyof CaseRecord] === v) && !gaps.calendarGaps;
+    return unchanged ? undefined : { ...due, ...gaps, deadlines: { ...x.deadlines, [req.scope]: { key, value: stored } } };
+  }, c);
   if (stored.gaps.length) {
     // Loud, not silent: the regency admin must add the holiday list of these years. Each part is
     // idempotent, so a re-run finishes what a run that died began.
     deps.log.warn('deadline computed without a holiday list: weekdays only', { caseId: c.caseId, years: stored.gaps, admin: deps.directory.admin.id });
     await recordOnce(deps, `gap#${req.scope}#${req.id}#${req.visit}`, { caseId: c.caseId, at: req.enteredAt, type: 'calendar_gap', actor: { kind: 'system' }, data: { years: stored.gaps } });
-    held = await mutateCase(deps, c.caseId, (x) => (stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? undefined : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] }), held);
     await warnCalendarAdmin(deps, stored.gaps, c, req.enteredAt);
   }
-  await mutateCase(deps, c.caseId, () => (req.scope === 'replyWindow'
-    ? { replyWindowEndsAt: stored.dueAt }
-    : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) }), held);
   const { gaps: _gaps, ...result } = stored;
   // The visit goes back with its deadlines: the machine counts the visit with this very task.
   return { ...result, visit: req.visit };
@@ -591,11 +600,17 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
     case 'started': {
+      // The execution names itself on the case, with the instant it hands over by: one case write
+      // (intake does not write the case again after starting it). A retried (or, locally, resumed)
+      // Record start keeps the first instant; a successor (already named by the hand-over) fixes its own.
+      const updated = await mutateCase(deps, c.caseId, (x) => {
+        const arn = x.executionArn ? {} : { executionArn: req.executionId };
+        const lifetime = x.continueBy?.executionId === req.executionId ? {} : { continueBy: { executionId: req.executionId, at: deps.calendar.format(continueBy(new Date(req.enteredAt))) } };
+        return Object.keys(arn).length || Object.keys(lifetime).length ? { ...arn, ...lifetime } : undefined;
+      }, c);
       // Once per case (a successor execution starts again without a second event).
-      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } }, (e) => e.type === 'workflow_started');
-      // Remembered per execution: a retried (or, locally, resumed) Record start keeps the first instant.
-      const lifetime = await deps.store.remember<StartedResult>(c.caseId, `continueBy#${req.executionId}`, { continueBy: deps.calendar.format(continueBy(new Date(req.enteredAt))) });
-      return outcomeAnswer(req, { continueBy: lifetime.continueBy });
+      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
+      return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
     }
     case 'continueAsNew':
       await continueAsNew(deps, c, req);

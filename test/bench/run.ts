@@ -33,6 +33,7 @@ import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from '
 import { actOnNewestTask, complaint, replyKey, type TestRuntime } from '../support/runtime';
 import { bundle, checkoutRevision, functionEntries, medianInits, sdkExternalBundling, tempOutRoot, type Bundle } from './coldstart';
 import { lambdaBundling } from '../../infra/aws/constructs/bundling';
+import { countDynamoCalls } from '../support/dynamo-calls';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -314,22 +315,15 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       await runtime.engine.waitForIdle();
 
       // Every DynamoDB call the handlers make goes through their one client (the idempotency layer's too).
-      const calls = new Map<string, number>();
-      dynamoClient().middlewareStack.add((next, context) => (args) => {
-        const command = context.commandName ?? 'unknown';
-        calls.set(command, (calls.get(command) ?? 0) + 1);
-        return next(args);
-      }, { step: 'initialize', name: 'benchCallCount' });
+      const calls = countDynamoCalls(dynamoClient());
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
       print(`  POST /api/complaints  ${fmt(intake)}`);
       const backlog = performance.now();
       await runtime.engine.waitForIdle();
       print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended)`);
-      dynamoClient().middlewareStack.remove('benchCallCount');
+      calls.stop();
       const filed = intake.done + intake.failed;
-      const perComplaint = (n: number) => (n / Math.max(1, filed)).toFixed(1);
-      const byCommand = [...calls].sort(([a], [b]) => a.localeCompare(b)).map(([command, n]) => `${command.replace(/Command$/, '')} ${perComplaint(n)}`).join(', ');
-      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${perComplaint([...calls.values()].reduce((a, b) => a + b, 0))} (${byCommand})`;
+      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${(calls.total() / Math.max(1, filed)).toFixed(1)} (${calls.describe(Math.max(1, filed))})`;
 
       const dynamo = new DynamoDBClient({});
       const table = process.env.TABLE_NAME!;
@@ -363,7 +357,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
           while (next < batchEnd) if (!(await fileComplaint(runtime, next++).catch(() => false))) failed++;
         }));
         await runtime.engine.waitForIdle();
-        if (next % 1000 < BATCH) print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, heap ${mib(process.memoryUsage().heapUsed)}`);
+        if (next % 1000 < BATCH) print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, heap ${mib(process.memoryUsage().heapUsed)}, RSS ${mib(process.memoryUsage().rss)}`);
       }
       const seconds = (performance.now() - started) / 1000;
       gc();

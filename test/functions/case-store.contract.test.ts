@@ -313,6 +313,20 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.listEvents(c.caseId)).map((e) => e.once)).toEqual([undefined, 'task#official#catat#1#opened']);
   });
 
+  test('an event with an idempotency key is stored once: a second append with that key fails and writes nothing', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const opened = { caseId: c.caseId, at: c.submittedAt, type: 'step_opened' as const, actor: { kind: 'system' as const }, once: 'task#official#catat#1#opened' };
+    await store.appendEvent(opened);
+    await expect(store.appendEvent({ ...opened, at: '2026-11-11T09:00:00+07:00', to: 'someone-else' })).rejects.toBeInstanceOf(ConditionFailed);
+    // Events without a key never collide, even when everything else is the same.
+    await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type: 'email_sent', actor: { kind: 'system' } });
+    await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type: 'email_sent', actor: { kind: 'system' } });
+    const events = await store.listEvents(c.caseId);
+    expect(events.map((e) => [e.seq, e.type, e.once, e.to])).toEqual([[1, 'submitted', undefined, undefined], [2, 'step_opened', opened.once, undefined], [3, 'email_sent', undefined, undefined], [4, 'email_sent', undefined, undefined]]);
+    expect(events[1]!.at).toBe(c.submittedAt);
+  });
+
   test('index queries follow every update: agency and status, month, open cases by due time', async () => {
     const agencyId = `agency-${counter}`;
     const due = (iso: string) => ({ stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: iso });

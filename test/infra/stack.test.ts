@@ -24,12 +24,15 @@ test('the HTTP API has exactly the routes of the route table', () => {
   expect(keys).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
 });
 
-test('the table matches shared/data/table.ts: keys, three GSIs, PITR, TTL, retained', () => {
+test('the table matches shared/data/table.ts: keys, the GSIs and what each projects, PITR, TTL, retained', () => {
   template.hasResource('AWS::DynamoDB::GlobalTable', Match.objectLike({
     DeletionPolicy: 'Retain',
     Properties: Match.objectLike({
       KeySchema: [{ AttributeName: caseTable.partitionKey, KeyType: 'HASH' }, { AttributeName: caseTable.sortKey, KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: caseTable.indexes.map((i) => Match.objectLike({ IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }] })),
+      GlobalSecondaryIndexes: caseTable.indexes.map((i) => Match.objectLike({
+        IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
+        Projection: i.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection] },
+      })),
       TimeToLiveSpecification: { AttributeName: caseTable.timeToLiveAttribute, Enabled: true },
     }),
   }));

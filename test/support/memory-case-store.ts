@@ -26,8 +26,6 @@ export class MemoryCaseStore implements CaseStore {
   private readonly grants = new Map<string, TaskGrant>();
   private readonly once = new Map<string, { value?: unknown; mail?: MailClaim }>();
   private readonly quotas = new Map<string, number>();
-  /** Event sequence counters, kept apart from the events as the adapter's SEQ item is. */
-  private readonly seqs = new Map<string, number>();
   /**
    * Called between the item writes of a method that writes several (as the adapter does, one
    * conditional write at a time), so that a crash test can stop a method half-way, where a killed
@@ -77,17 +75,17 @@ export class MemoryCaseStore implements CaseStore {
   async appendEvent(event: Omit<CaseEvent, 'seq'>): Promise<CaseEvent> {
     const list = this.events.get(event.caseId) ?? [];
     this.events.set(event.caseId, list);
-    // As the adapter: the counter first (a crash after it leaves a gap in the sequence, never a duplicate).
-    const seq = (this.seqs.get(event.caseId) ?? 0) + 1;
-    this.seqs.set(event.caseId, seq);
-    this.between('appendEvent: counter');
+    // As the adapter: one conditional write; an event with an idempotency key is stored once.
+    if (event.once && list.some((e) => e.once === event.once)) throw new ConditionFailed(`event ${event.once} exists`);
+    const seq = list.length + 1;
     const stored = copy({ ...event, seq }) as CaseEvent;
     list.push(stored);
     return copy(stored);
   }
 
   async listEvents(caseId: string): Promise<CaseEvent[]> {
-    return copy(this.events.get(caseId) ?? []);
+    // Numbered in order on reading, as the adapter does.
+    return copy(this.events.get(caseId) ?? []).map((e, i) => ({ ...e, seq: i + 1 }));
   }
 
   async putTask(task: TaskRecord): Promise<void> {

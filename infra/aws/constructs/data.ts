@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { caseTable, projectedAttributes } from '../../../shared/data/table';
+import { caseTable } from '../../../shared/data/table';
 import { Naming } from '../naming';
 
 export class Data extends Construct {
@@ -21,13 +21,10 @@ export class Data extends Construct {
       timeToLiveAttribute: caseTable.timeToLiveAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: caseTable.indexes.map((i) => {
-        const include = projectedAttributes(i);
-        return {
-          indexName: i.name, partitionKey: key(i.partitionKey), sortKey: key(i.sortKey),
-          ...(include ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...include] } : {}),
-        };
-      }),
+      globalSecondaryIndexes: caseTable.indexes.map((i) => ({
+        indexName: i.name, partitionKey: key(i.partitionKey), sortKey: key(i.sortKey),
+        ...(i.projection === 'ALL' ? { projectionType: dynamodb.ProjectionType.ALL } : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...i.projection] }),
+      })),
     });
   }
 }

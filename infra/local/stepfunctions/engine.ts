@@ -255,9 +255,21 @@ export interface LocalStepFunctionsOptions {
   refreshAfterRealMs?: number;
   /** Rewrite the journal after this many appended records (default 10,000). */
   compactAfterRecords?: number;
+  /**
+   * How many function invocations run at once (default 4); the others wait their turn, in order. The
+   * engine shares its one thread with the HTTP front and dynalite: unbounded, a burst of complaints
+   * starts as many executions, whose handlers' DynamoDB calls queue in front of every request's (the
+   * intake bench's p50 was seconds). AWS runs them elsewhere; here they wait a little instead. No
+   * invocation waits on another (a handler only starts executions or answers tokens), so a queue
+   * cannot deadlock, and no plain Task state has a timeout that the wait would eat into.
+   */
+  maxConcurrentInvocations?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
+
+/** See `LocalStepFunctionsOptions.maxConcurrentInvocations`. */
+const DEFAULT_CONCURRENT_INVOCATIONS = 4;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -284,6 +296,9 @@ export class LocalStepFunctions {
   private readonly toPark = new Set<Execution>();
   private parkingScheduled = false;
   private inflight = 0;
+  /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
+  private running = 0;
+  private readonly turns: (() => void)[] = [];
   private resumed = false;
   private refreshTimer?: NodeJS.Timeout;
   private readonly refreshAfterRealMs: number;
@@ -815,13 +830,29 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for resource ${resource}`);
     this.inflight++;
     try {
-      return (await invoker(this.fillContext(payload, undefined))) as never;
+      const filled = this.fillContext(payload, undefined); // entered now, whenever its turn comes
+      return (await this.inTurn(() => invoker(filled))) as never;
     } catch (err) {
       // Lambda reports a handler's error by its name: keep it, so Retry/Catch match.
       if (err instanceof Error) throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
       throw new Error(String(err));
     } finally {
       this.inflight--;
+    }
+  }
+
+  /** Runs `call` when fewer than `maxConcurrentInvocations` run, else when one ends (first come, first served). */
+  private async inTurn<T>(call: () => Promise<T>): Promise<T> {
+    const limit = this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS;
+    if (this.running >= limit) await new Promise<void>((resolve) => this.turns.push(resolve));
+    else this.running++;
+    try {
+      return await call();
+    } finally {
+      // The turn passes straight to the next in line (`running` unchanged), or is given back.
+      const next = this.turns.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 
@@ -898,7 +929,8 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
     this.inflight++;
     try {
-      await invoker(this.fillContext(Payload, token));
+      const filled = this.fillContext(Payload, token);
+      await this.inTurn(() => invoker(filled));
     } catch (err) {
       this.callbacks.delete(token);
       throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));

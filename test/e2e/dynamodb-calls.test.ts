@@ -1,0 +1,41 @@
+/**
+ * What one complaint costs in DynamoDB calls, counted on the local runtime from the POST to its first
+ * task opened and announced (the acknowledgement, the first step's deadlines): a figure of issue 12
+ * (it was 28, 18 of them PutItem), held here so that a change that adds calls is seen. Counted by
+ * operation with an SDK middleware on the handlers' one DynamoDB client (test/support/dynamo-calls.ts).
+ */
+import { dynamoClient } from '../../functions/adapters/clients';
+import { countDynamoCalls } from '../support/dynamo-calls';
+import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') });
+});
+afterAll(async () => {
+  await rt?.dispose();
+});
+
+test('a complaint with its first steps (acknowledgement, deadlines, first task and its email) takes 25 DynamoDB calls', async () => {
+  // A first complaint warms the caches (directory, idempotency layer) as a running service has them.
+  expect((await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan'), { 'idempotency-key': 'calls-warm-0001' })).status).toBe(201);
+  await rt.engine.waitForIdle();
+
+  // The directory's pointer is read once per cache period (DIRECTORY_CACHE_SECONDS), whenever that falls: not counted.
+  const mailBefore = (await rt.mail()).length;
+  const calls = countDynamoCalls(dynamoClient(), 'callsTest', (input) => input.Key?.pk?.S === 'DIRECTORY');
+  try {
+    const filed = await rt.call('POST', '/api/complaints', { ...complaint('perpus-muba', 'layanan'), title: 'Ruang baca tutup tanpa pemberitahuan' }, { 'idempotency-key': 'calls-test-0001' });
+    expect(filed.status).toBe(201);
+    await rt.engine.waitForIdle();
+  } finally {
+    calls.stop();
+  }
+  // Both first steps really ran: the reporter's acknowledgement and the first task's email.
+  const mail = (await rt.mail()).slice(mailBefore);
+  expect(mail).toHaveLength(2);
+  expect(mail.filter((m) => /^(Tugas baru|New task):/.test(m.subject))).toHaveLength(1);
+  expect(Object.fromEntries(calls.byOperation)).toEqual({ PutItem: 15, UpdateItem: 4, GetItem: 6 });
+  // No Query: no step reads the case's history before writing its event (once-keyed events are conditional writes).
+  expect(calls.byOperation.has('Query')).toBe(false);
+});
