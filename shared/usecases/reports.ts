@@ -60,7 +60,7 @@ export function onDemandReport(deps: Deps, agencyId: string, periodId: string): 
   const sop = deps.getSop(agency.sopId);
   const period = parsePeriod(periodId, offsetOf(deps));
   const report = sop.reports.find((r) => r.period === period.kind)
-    ?? { id: `rekap-${period.kind === 'monthly' ? 'bulanan' : 'triwulan'}`, period: period.kind as PeriodKind, recipients: [sop.headRole], dayOfMonth: 1, hour: 8, scope: 'agency' as const };
+    ?? { id: `rekap-${period.kind === 'monthly' ? 'bulanan' : period.kind === 'quarterly' ? 'triwulan' : 'semester'}`, period: period.kind as PeriodKind, recipients: [sop.headRole], dayOfMonth: 1, hour: 8, scope: 'agency' as const, review: [], letters: false };
   return { sop, report, agency, period };
 }
 
