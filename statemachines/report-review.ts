@@ -32,6 +32,7 @@ const base = {
   'sopId.$': '$.sopId',
   'reportId.$': '$.reportId',
   'periodId.$': '$.periodId',
+  'startedAt.$': '$.startedAt',
   'executionId.$': '$$.Execution.Id',
   'enteredAt.$': '$$.State.EnteredTime',
 };

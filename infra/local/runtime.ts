@@ -31,6 +31,8 @@ import { createTableInput } from '../../functions/adapters/table-definition';
 import { VirtualClock } from './clock';
 import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
+import { reviewedReports } from '../../statemachines/report-review';
+import { REVIEW_FUNCTION_PLACEHOLDER, reviewMachineKey } from '../../shared/workflow/review-contract';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
@@ -152,6 +154,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const file = join(ROOT, 'statemachines', `${sop.id}.asl.json`);
     stateMachines[sop.id] = engine.createStateMachine(sop.id, readFileSync(file, 'utf8'));
   }
+  // The reports' review chains (statemachines/report-review.ts), on the same engine.
+  for (const { sop, report, stem } of reviewedReports(sops)) {
+    const file = join(ROOT, 'statemachines', `${stem}.asl.json`);
+    stateMachines[reviewMachineKey(sop.id, report.id)] = engine.createStateMachine(`${sop.id}-${report.id}-review`, readFileSync(file, 'utf8'));
+  }
   const sfn = await startSfnServer(engine);
 
   Object.assign(process.env, {
@@ -196,6 +203,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const handler = await loadHandler(reportHandler);
     invokeReport = (payload) => handler(payload, lambdaContext('report'));
+    // The review machines invoke the report function, as on AWS.
+    invokers[REVIEW_FUNCTION_PLACEHOLDER] = (payload) => handler(payload, lambdaContext('report'));
   } catch (err) {
     invokeReport = { unavailable: `${reportHandler} could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }

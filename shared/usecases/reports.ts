@@ -318,3 +318,12 @@ export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?
   }
   return { sentTo, alreadySent };
 }
+
+/** The summary measures of a built report (the workbook's summary sheet): label, this period, the period before. */
+export function reportFigures(deps: Deps, built: BuiltReport): { label: string; value: number | null; previous: number | null }[] {
+  return summarySheet(deps, built.spec, built.recap, built.previous).map(([label, value, previous]) => ({
+    label: String(label),
+    value: typeof value === 'number' ? value : null,
+    previous: typeof previous === 'number' ? previous : null,
+  }));
+}

@@ -19,7 +19,13 @@ export const reviewMachineKey = (sopId: string, reportId: string) => `${sopId}.$
 export const reviewExecutionName = (sopId: string, reportId: string, periodId: string) => `${sopId}-${reportId}-${periodId}`.slice(0, 80);
 
 /** The execution's input. */
-export const ReviewInput = z.object({ sopId: z.string().min(1), reportId: z.string().min(1), periodId: z.string().min(1) });
+export const ReviewInput = z.object({
+  sopId: z.string().min(1),
+  reportId: z.string().min(1),
+  periodId: z.string().min(1),
+  /** The schedule's instant: the first turn's deadlines count from it (a fact of the input, so a re-entered state computes the same). */
+  startedAt: z.string().min(1),
+});
 export type ReviewInput = z.infer<typeof ReviewInput>;
 
 const Base = {
