@@ -241,9 +241,11 @@ export async function openReviewTask(deps: Deps, req: Extract<ReviewRequest, { k
     if (!task.deliveredAt) await deps.store.updateTask(id, slot, task.version, { deliveredAt: deps.calendar.format(now) }).catch(ignoreConflict);
     return;
   }
-  const built = await buildReport(deps, spec, now);
+  // The report's files are built once per turn: for the first turn's figures, and for the task email.
+  let built: BuiltReport | undefined;
+  const files = async () => (built ??= await buildReport(deps, spec, now));
   if (!task) {
-    const snapshot = await snapshotOf(deps, spec, req.turn, built, now);
+    const snapshot = await snapshotOf(deps, spec, req.turn, files, now);
     const person = reviewerOf(deps, spec, turn);
     const due = await reviewDeadlines(deps, req);
     const fresh: TaskRecord = {
@@ -265,7 +267,7 @@ export async function openReviewTask(deps: Deps, req: Extract<ReviewRequest, { k
   const key = newKey(deps);
   task = await deps.store.updateTask(id, slot, task.version, { keyHash: hashKey(key) });
   const person = findPerson(deps.directory, task.assigneeId ?? '') ?? reviewerOf(deps, spec, turn);
-  await sendReviewMail(deps, built, person, reviewTaskEmail(deps, spec, task, person, `${deps.publicUrl}/reviews/${key}`, 'task'));
+  await sendReviewMail(deps, person, reviewTaskEmail(deps, spec, task, person, `${deps.publicUrl}/reviews/${key}`, 'task'), await files());
   await deps.store.claimOnce(id, `mail#${mailKey(slot, 'task')}`);
 }
 
@@ -276,11 +278,11 @@ const ignoreConflict = (err: unknown) => {
 const newKey = (deps: Deps) => Buffer.from(deps.randomBytes(32)).toString('base64url');
 
 /** What turn `turn` shows: for the first, the figures and generated letters; for the others, the turn before's snapshot with its decision applied. */
-async function snapshotOf(deps: Deps, spec: ReportSpec, turn: number, built: BuiltReport, now: Date): Promise<ReviewSnapshot> {
+async function snapshotOf(deps: Deps, spec: ReportSpec, turn: number, files: () => Promise<BuiltReport>, now: Date): Promise<ReviewSnapshot> {
   const base = { sopId: spec.sop.id, reportId: spec.report.id, periodId: spec.period.id, turn, turns: spec.report.review.length };
   if (turn === 1) {
     const extra = spec.report.letters ? await lettersAndMonitoring(deps, spec, now) : undefined;
-    return { ...base, figures: snapshotFigures(deps, built, extra?.monitoring, extra?.letters.length ?? 0), letters: extra?.letters ?? [], notes: [] };
+    return { ...base, figures: snapshotFigures(deps, await files(), extra?.monitoring, extra?.letters.length ?? 0), letters: extra?.letters ?? [], notes: [] };
   }
   const before = await deps.store.getTask(reviewId(spec.sop.id, spec.report.id, spec.period.id), slotOf(turn - 1));
   if (!before?.review || before.status !== 'done' || before.given?.kind !== 'official') throw new Error(`Review turn ${turn - 1} of ${spec.report.id} ${spec.period.id} is not decided`);
@@ -323,8 +325,8 @@ export async function reviewNotice(deps: Deps, req: Extract<ReviewRequest, { kin
     grantedAt: deps.calendar.format(new Date(req.enteredAt)), status: 'pending',
   };
   await deps.store.putGrant(grant);
-  const built = await buildReport(deps, spec, new Date(req.enteredAt));
-  await sendReviewMail(deps, built, to, reviewTaskEmail(deps, spec, task, to, `${deps.publicUrl}/reviews/${key}`, req.notice));
+  // A plain email: the files came with the task's own email (building them again costs seconds).
+  await sendReviewMail(deps, to, reviewTaskEmail(deps, spec, task, to, `${deps.publicUrl}/reviews/${key}`, req.notice));
   await deps.store.activateGrant(id, slot, grant.keyHash);
   await deps.store.claimOnce(id, `mail#${mailKey(slot, req.notice)}`);
 }
@@ -347,7 +349,7 @@ export async function deliverReview(deps: Deps, req: Extract<ReviewRequest, { ki
     const claim = `delivered#${person.id}`;
     if (!(await deps.store.claimOnce(id, claim))) continue;
     try {
-      await sendReviewMail(deps, built, person, approvedEmail(deps, spec, approved, person));
+      await sendReviewMail(deps, person, approvedEmail(deps, spec, approved, person), built);
       sentTo.push(person.id);
     } catch (err) {
       await deps.store.release(id, claim);
@@ -358,11 +360,12 @@ export async function deliverReview(deps: Deps, req: Extract<ReviewRequest, { ki
   return { sentTo };
 }
 
-async function sendReviewMail(deps: Deps, built: BuiltReport, person: Person, email: { subject: string; text: string; html: string }): Promise<void> {
-  const attachments: EmailAttachment[] = [
+/** Sends a review email; with the report's chart and files when `built` is given. */
+async function sendReviewMail(deps: Deps, person: Person, email: { subject: string; text: string; html: string }, built?: BuiltReport): Promise<void> {
+  const attachments: EmailAttachment[] = built ? [
     { filename: built.chart.filename, contentType: built.chart.contentType, content: built.chart.bytes, contentId: chartContentId(built) },
     ...built.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.bytes })),
-  ];
+  ] : [];
   await deps.mailer.send({ from: deps.mailFrom, to: [person.email], ...email, attachments, tags: { template: 'reportReview' } });
 }
 
@@ -400,10 +403,10 @@ function reviewTaskEmail(deps: Deps, spec: ReportSpec, task: TaskRecord, to: Per
     `Tahap ${review.turn} dari ${review.turns}. Angka utama:`, figuresText(review.figures),
     ...(review.letters.length ? ['', `Draf surat tindak lanjut: ${review.letters.length} (${review.letters.map((l) => l.agencyName).join(', ')}).`] : []),
     ...(review.notes.length ? ['', notesText(deps, spec, review.notes)] : []),
-    '', 'Grafik, CSV dan buku kerja (xlsx) terlampir.',
+    '', why === 'task' ? 'Grafik, CSV dan buku kerja (xlsx) terlampir.' : 'Grafik, CSV dan buku kerja (xlsx) terlampir pada email tugas yang pertama.',
   ].join('\n');
   const html = frame('id', subject, `<p>Yth. ${escapeHtml(to.name)},</p><p>${escapeHtml(lead)}</p>${due ? `<p>${escapeHtml(due)}</p>` : ''}${button(url, why === 'escalation' ? 'Lihat laporan' : 'Buka tugas')}`
-    + `<p>Tahap ${review.turn} dari ${review.turns}.</p>${figuresHtml(review.figures)}${notesHtml(deps, spec, review.notes)}<p>Grafik, CSV dan buku kerja (xlsx) terlampir.</p>`);
+    + `<p>Tahap ${review.turn} dari ${review.turns}.</p>${figuresHtml(review.figures)}${notesHtml(deps, spec, review.notes)}<p>${why === 'task' ? 'Grafik, CSV dan buku kerja (xlsx) terlampir.' : 'Grafik, CSV dan buku kerja (xlsx) terlampir pada email tugas yang pertama.'}</p>`);
   return { subject, text, html };
 }
 

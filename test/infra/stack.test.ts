@@ -4,6 +4,7 @@ import { routes, httpHandlers, workflowHandlers } from '../../functions/routes';
 import { caseTable } from '../../shared/data/table';
 import { tableName } from '../../infra/aws/names';
 import { sops } from '../../shared/sops';
+import { reviewedReports } from '../../statemachines/report-review';
 import { synthesise } from './synth';
 
 // Synthesised once. Template.fromStack refuses a template with a dependency cycle, such as a function
@@ -53,7 +54,8 @@ test('no directory of officials is in the template: no function is given one', (
 
 test('one STANDARD state machine per SOP, its placeholders replaced by the functions\' ARNs', () => {
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  expect(Object.keys(machines)).toHaveLength(sops.length);
+  // … and one per reviewed report (its review chain), tested below.
+  expect(Object.keys(machines)).toHaveLength(sops.length + reviewedReports(sops).length);
   for (const sop of sops) {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.objectLike({
       StateMachineName: `tanggap-test-${sop.id}`,
@@ -117,4 +119,17 @@ test('SES identity for the mail domain; alarms on failed executions; access logs
   template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));
   expect(json).not.toContain('$context.path');
+});
+
+test('one STANDARD state machine per reviewed report, invoking the report function, which starts it by name', () => {
+  for (const { sop, report } of reviewedReports(sops)) {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.objectLike({
+      StateMachineName: `tanggap-test-${sop.id}-${report.id}-review`,
+      StateMachineType: 'STANDARD',
+      DefinitionSubstitutions: { ReportFunctionArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportFn'), 'Arn'] }) },
+    }));
+  }
+  const [, report] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('ReportFn'))!;
+  const names = JSON.stringify((report as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables.STATE_MACHINES);
+  for (const { sop, report: r } of reviewedReports(sops)) expect(names).toContain(`${sop.id}.${r.id}.review`);
 });
