@@ -23,6 +23,8 @@ const KADIN = 'kepala@perpus.musitanggap.example.go.id';
 const BUPATI = 'bupati@musitanggap.example.go.id';
 const ADMIN = 'admin.lapor@kominfo.musitanggap.example.go.id';
 
+/** Days of the runtime's clock with the reports' files built at each turn: minutes on a loaded machine. */
+const SLOW = 180_000;
 const reviewKeyIn = (m: Pick<StoredMail, 'links'>) => m.links.find((l) => l.includes('/reviews/'))?.split('/reviews/')[1];
 
 async function reviewTask(rt: TestRuntime, to: string, subject: RegExp, since = 0): Promise<{ key: string; view: ReviewView }> {
@@ -93,7 +95,7 @@ describe('the Library recap walks Kasi → Kabid → Kepala Dinas; the semester 
     expect(delivered[0]!.text).toContain('Diterima sebagai bahan evaluasi bulan November.');
     expect(delivered[0]!.html).not.toContain('<script>alert(1)</script>');
     expect((await rt.mail()).filter((m) => /^(Pengingat|Eskalasi): (periksa )?Rekapitulasi/.test(m.subject))).toEqual([]);
-  });
+  }, SLOW);
 
   test('on 1 January the Kabid gets the semester report; the admin reviews the P4 report, edits a letter, and the Bupati receives exactly it', async () => {
     // Prepare: an SP4N-LAPOR! complaint nobody verifies (late: the admin's 2 days lapse in December),
@@ -160,5 +162,5 @@ describe('the Library recap walks Kasi → Kabid → Kepala Dinas; the semester 
     expect(p4[0]!.text).toContain('- Teguran diterbitkan Bupati: 1');
     expect(p4[0]!.html).toContain('&lt;script&gt;');
     expect(p4[0]!.html).not.toContain('<script>alert(1)</script>');
-  });
+  }, SLOW);
 });

@@ -111,6 +111,9 @@ describe('ReportScheduler', () => {
   });
 });
 
+/** A month of the runtime's clock with the recaps' review chains and every case's ladder: minutes on a loaded machine. */
+const SLOW = 180_000;
+
 describe('the runtime runs the recaps on its clock', () => {
   let rt: TestRuntime;
   beforeAll(async () => { rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') }); });
@@ -160,7 +163,7 @@ describe('the runtime runs the recaps on its clock', () => {
 
     const after = (await rt.call('GET', '/_local/reports')).body;
     expect(after.jobs.find((j: { reportId: string }) => j.reportId === 'rekap-bulanan')).toMatchObject({ lastResult: 'sent', nextRunAt: '2027-01-01T01:00:00.000Z' });
-  });
+  }, SLOW);
 
   test('past 1 January 08:00 WIB the regency admin gets the P4 report of the fourth quarter to review; the Kabid the semester report', async () => {
     // Prepare
@@ -181,5 +184,5 @@ describe('the runtime runs the recaps on its clock', () => {
     expect((await rt.mail()).slice(before).filter((m) => m.to[0] === 'bupati@musitanggap.example.go.id' && m.subject.includes('Triwulan IV 2026'))).toEqual([]);
     expect(sent.filter((m) => m.subject.includes('Desember 2026')).map((m) => m.to[0])).toEqual(['kasi.layanan@perpus.musitanggap.example.go.id']);
     expect((await recaps(before)).filter((m) => m.subject.includes('Semester II 2026')).map((m) => m.to[0])).toEqual(['kabid.layanan@perpus.musitanggap.example.go.id']);
-  });
+  }, SLOW);
 });
