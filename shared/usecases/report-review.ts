@@ -333,8 +333,9 @@ export async function reviewNotice(deps: Deps, req: Extract<ReviewRequest, { kin
 
 /**
  * Delivers the approved report to the schedule's recipients: the figures, every reviewer's notes and
- * the letters exactly as the last turn approved them, with the chart and workbook. Once per recipient
- * (a claim per recipient, released when SES refuses, so a retry sends only to those not reached).
+ * the letters exactly as the last turn approved them, with the chart and workbook. Once per recipient:
+ * each is marked once SES accepted it, so a retry (SES refused, or the process died) sends only to
+ * those not reached — at worst once more to the one whose mark the death prevented.
  */
 export async function deliverReview(deps: Deps, req: Extract<ReviewRequest, { kind: 'reviewDeliver' }>): Promise<{ sentTo: string[] }> {
   const spec = reviewSpec(deps, req.sopId, req.reportId, req.periodId);
@@ -346,15 +347,12 @@ export async function deliverReview(deps: Deps, req: Extract<ReviewRequest, { ki
   const people = spec.report.recipients.flatMap((r) => (r === 'bupati' ? [deps.directory.bupati] : holdersOf(deps.directory, spec.sop, r, { agencyId: spec.agency.id }).filter((o) => !o.acting)));
   const sentTo: string[] = [];
   for (const person of people.filter((p, i) => people.findIndex((q) => q.id === p.id) === i)) {
-    const claim = `delivered#${person.id}`;
-    if (!(await deps.store.claimOnce(id, claim))) continue;
-    try {
-      await sendReviewMail(deps, person, approvedEmail(deps, spec, approved, person), built);
-      sentTo.push(person.id);
-    } catch (err) {
-      await deps.store.release(id, claim);
-      throw err;
-    }
+    // Sent, then marked: a death in between sends it once more on the retry, never not at all.
+    const key = `review-delivered-${person.id}`;
+    if (await deps.store.getMailClaim(id, key)) continue;
+    await sendReviewMail(deps, person, approvedEmail(deps, spec, approved, person), built);
+    await deps.store.claimOnce(id, `mail#${key}`);
+    sentTo.push(person.id);
   }
   deps.log.info('reviewed report delivered', { sopId: spec.sop.id, reportId: spec.report.id, period: spec.period.id, sent: sentTo.length, letters: approved.letters.length });
   return { sentTo };
