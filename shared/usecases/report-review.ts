@@ -47,6 +47,8 @@ export const REVIEW_ACTIONS = { forward: 'teruskan', approve: 'setujui' } as con
 export const letterField = (agencyId: string) => `letter-${agencyId}`;
 const NOTES_MAX = 5_000;
 const LETTER_MAX = 20_000;
+/** What a review task item may hold of texts (snapshot and decision), under DynamoDB's 400 KB per item. */
+const TASK_ITEM_BUDGET = 350_000;
 
 /** The inspectorate's monitoring decisions (case events written by the monitoring step, SP4N-LAPOR! row 5). */
 export interface MonitoringFigures {
@@ -534,6 +536,10 @@ export async function actOnReview(deps: Deps, key: string, body: Record<string, 
     // A letter left out of the request keeps its draft; one sent empty is refused (a letter needs a text).
     if (body[letterField(letter.agencyId)] === undefined) fields[letterField(letter.agencyId)] = letter.text;
     else check(letterField(letter.agencyId), true, LETTER_MAX);
+  }
+  // The task item holds the snapshot and the decision: DynamoDB refuses an item over 400 KB.
+  if (!issues.length && Buffer.byteLength(JSON.stringify({ review, fields })) > TASK_ITEM_BUDGET) {
+    issues.push({ path: 'letters', message: opts.lang === 'id' ? 'Catatan dan surat terlalu panjang secara keseluruhan; persingkat teksnya.' : 'The notes and letters are too long altogether; shorten them.' });
   }
   if (issues.length) throw new ValidationFailed(issues);
   const decidedAt = deps.calendar.format(opts.now);
