@@ -72,6 +72,8 @@ test('report schedules: monthly for the library, quarterly P4 report to the Bupa
     Target: Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ sopId: 'perpustakaan-muba', reportId: 'rekap-bulanan' })), DeadLetterConfig: Match.anyValue() }),
   });
   template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'tanggap-test-sp4n-lapor-muara-enim-laporan-p4', ScheduleExpression: 'cron(0 8 1 1,4,7,10 ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta' });
+  // The library's semester report (row 6), in January and July.
+  template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'tanggap-test-perpustakaan-muba-dokumen-semester', ScheduleExpression: 'cron(0 8 1 1,7 ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta' });
 });
 
 test('bind helpers: each handler has its env; the link secret is a parameter name, never a value', () => {
