@@ -50,6 +50,9 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
+  // A report's review turn (shared/usecases/report-review.ts): the same links, on the task function
+  { method: 'GET', path: '/reviews/{taskKey}', handler: 'task' },
+  { method: 'POST', path: '/reviews/{taskKey}', handler: 'task' },
   // The officials' workspace: sign-in by email, "Tugas saya", dashboards (functions/officials/handler.ts)
   { method: 'GET', path: '/masuk', handler: 'officials' },
   { method: 'POST', path: '/masuk', handler: 'officials' },
@@ -69,4 +72,6 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/complaints/{trackingId}/feedback', handler: 'feedback' },
   { method: 'GET', path: '/api/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/api/tasks/{taskKey}', handler: 'task' },
+  { method: 'GET', path: '/api/reviews/{taskKey}', handler: 'task' },
+  { method: 'POST', path: '/api/reviews/{taskKey}', handler: 'task' },
 ];

@@ -1,10 +1,13 @@
 /**
- * The officials' task links: GET/POST /api/tasks/{taskKey} (JSON) and /tasks/{taskKey} (the page).
+ * The officials' task links: GET/POST /api/tasks/{taskKey} (JSON) and /tasks/{taskKey} (the page);
+ * and the links of a report's review turn, /api/reviews/{taskKey} and /reviews/{taskKey}.
  * GET and HEAD change nothing. The page's POST needs its CSRF token; the JSON POST needs
  * `Content-Type: application/json`, which a cross-site form cannot send.
  */
 import { ValidationFailed } from '../../shared/errors';
+import { actOnReview, viewReview } from '../../shared/usecases/report-review';
 import { actOnTask, viewTask } from '../../shared/usecases/tasks';
+import { renderReviewPage } from '../../shared/web/review-page';
 import { renderTaskPage } from '../../shared/web/pages';
 import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, withImagesFrom } from '../http';
@@ -19,6 +22,24 @@ export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method;
   const page = !event.rawPath.startsWith('/api/');
   const now = requestTime(event);
+  if (/^(\/api)?\/reviews\//.test(event.rawPath)) {
+    // A report's review turn: the same kind of link, its own use case and page.
+    if (method === 'GET' || method === 'HEAD') {
+      const { view, csrf } = await viewReview(deps, key, lang);
+      return page ? html(200, renderReviewPage({ view, csrfToken: csrf, lang })) : json(200, view);
+    }
+    const body = readBody(event, page ? ['form'] : ['json']).value as Record<string, unknown>;
+    if (!page) return json(200, { ok: true, ...(await actOnReview(deps, key, body, { lang, now, viaForm: false })) });
+    try {
+      await actOnReview(deps, key, body, { lang, now, csrf: String(body.csrf ?? ''), viaForm: true });
+      const { view, csrf } = await viewReview(deps, key, lang);
+      return html(200, renderReviewPage({ view, csrfToken: csrf, lang, notice: lang === 'id' ? 'Terima kasih: pemeriksaan Anda sudah dicatat.' : 'Thank you: your review is recorded.' }));
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      const { view, csrf } = await viewReview(deps, key, lang);
+      return html(400, renderReviewPage({ view, csrfToken: csrf, lang, issues: err.issues }));
+    }
+  }
   if (method === 'GET' || method === 'HEAD') {
     const { view, csrf } = await viewTask(deps, key, lang);
     // The attachments' thumbnails come from the file store's signed URLs: the page's CSP admits that origin for images.

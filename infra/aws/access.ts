@@ -40,6 +40,12 @@ export interface FunctionAccess {
    * without which S3 answers a HEAD of a missing key 403 instead of 404.
    */
   files?: { read?: FilePrefix[]; write?: FilePrefix[]; list?: boolean };
+  /**
+   * The reports' review machines (infra/aws/constructs/report-reviews.ts): `start` — STATE_MACHINES
+   * names them (instead of the SOPs'), StartExecution on them, DescribeExecution on their executions;
+   * `callback` — SendTaskSuccess on them (a reviewer's decision).
+   */
+  reviews?: 'start' | 'callback';
 }
 
 export type FilePrefix = 'uploads' | 'cases';
@@ -65,8 +71,9 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'http-officials': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi4', 'gsi5'], mail: ['SendEmail'], readsLinkSecret: true },
   'http-status': { items: ['GetItem'], queryTable: true },
   // view: task link, case, events; act: updateTask, SendTaskSuccess; hand-over: new key lookup, event, email.
-  // + the case's files: presigned GETs for the page's links and thumbnails.
-  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'] } },
+  // + the case's files: presigned GETs for the page's links and thumbnails; the review links of a report's review chain
+  // too: getTaskLink, updateTask, SendTaskSuccess on the review machines.
+  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'] }, reviews: 'callback' },
   // reply context, updateTask (and its undo when the decision cannot be delivered), SendTaskSuccess.
   'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
   // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).
@@ -78,7 +85,11 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
   'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
   // Cases of the period through gsi1 (open by agency and status) and gsi2 (by month, ended); a claim per recipient; MIME with attachments.
-  'report': { items: ['GetItem', 'PutItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi2'], mail: ['SendRawEmail'] },
+  // A reviewed report: starts its review machine, and runs the machine's side: the turns' tasks
+  // (putTask, getTask, updateTask = GetItem + PutItem), grants (putGrant, activateGrant = UpdateItem),
+  // the cases' events for the P4 monitoring figures (Query), SendTaskSuccess for a turn re-entered after its decision.
+  // A late reviewer's reminder and the escalation are plain emails (SendEmail).
+  'report': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi2'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
   // Received cases without an execution (gsi1), start, mutateCase.
   // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.

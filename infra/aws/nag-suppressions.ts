@@ -31,9 +31,9 @@ export function suppressAcceptedFindings(stack: Stack): void {
       acknowledge(c, 'AwsSolutions-IAM5[Resource::*]', XRAY);
       acknowledge(c, 'AwsSolutions-L1', RUNTIME);
       acknowledge(c, 'Serverless-LambdaLatestVersion', RUNTIME);
-      if (c.access?.startsExecutions) {
+      if (c.access?.startsExecutions || c.access?.reviews === 'start') {
         for (const arn of executionArnsIn(stack, naming)) {
-          acknowledge(c, `AwsSolutions-IAM5[Resource::${arn}]`, 'DescribeExecution on the executions of our own SOP machines: an execution is named after its case id, unknown until the case exists (sfn-workflow.ts looks up the execution a repeated start found).');
+          acknowledge(c, `AwsSolutions-IAM5[Resource::${arn}]`, 'DescribeExecution on the executions of our own SOP machines (and reports\' review machines): an execution is named after its case id (or report period), unknown until it exists (sfn-workflow.ts looks up the execution a repeated start found).');
         }
       }
       const bucket = stack.node.findAll().find((x): x is Files => x instanceof Files)?.bucket;
@@ -49,6 +49,11 @@ export function suppressAcceptedFindings(stack: Stack): void {
       acknowledge(c, 'AwsSolutions-SF1', 'Logs at ERROR level without execution data: ALL would log every state transition of cases that wait weeks, with the case input; the execution history (90 days) and the case events in the table already tell what happened.');
       for (const fn of stack.node.findAll().filter((x): x is TanggapFunction => x instanceof TanggapFunction && x.node.path.includes('/Workflow-'))) {
         acknowledge(c, `AwsSolutions-IAM5[Resource::<${logicalId(fn.fn)}.Arn>:*]`, VERSIONS('The workflow functions'));
+      }
+      if (c.node.path.includes('/ReportReviews/')) {
+        for (const fn of stack.node.findAll().filter((x): x is TanggapFunction => x instanceof TanggapFunction && x.node.path.endsWith('/Report'))) {
+          acknowledge(c, `AwsSolutions-IAM5[Resource::<${logicalId(fn.fn)}.Arn>:*]`, VERSIONS('The report function (a review chain\'s machine)'));
+        }
       }
     }
     if (c instanceof Reports) {

@@ -19,6 +19,7 @@ import { Mail } from './constructs/mail';
 import { Monitoring } from './constructs/monitoring';
 import { OperationalAlarms } from './constructs/operations';
 import { reportDeadLetters, Reports } from './constructs/reports';
+import { reviewMachinesByName, ReportReviews } from './constructs/report-reviews';
 import { TanggapFunction } from './constructs/tanggap-function';
 import { stateMachinesByName, Workflows } from './constructs/workflows';
 import { Naming } from './naming';
@@ -57,11 +58,12 @@ export class TanggapStack extends Stack {
     const publicUrlParameterName = naming.path('public-url');
 
     const byName = stateMachinesByName(this, props.sops);
+    const reviewsByName = reviewMachinesByName(this, props.sops);
     const made: Partial<Record<FunctionName | 'origin-verify', TanggapFunction>> = {};
     const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration, deadLetterQueue?: sqs.IQueue) => {
       const access = functionAccess[name];
       const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue })
-        .bindAccess(access, { table, machines: byName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
+        .bindAccess(access, { table, machines: byName, reviewMachines: reviewsByName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
       if (access.files) f.bindFiles(files.bucket, access.files);
       if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
       if (publicUrl) f.bindPublicUrl(publicUrl);
@@ -85,6 +87,7 @@ export class TanggapStack extends Stack {
     mail.routeEventsTo(mailEvents.fn);
     new events.Rule(this, 'SweepSchedule', { ruleName: naming.name('sweep'), schedule: events.Schedule.rate(Duration.minutes(5)), targets: [new targets.LambdaFunction(sweep.fn)] });
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: settings.timeZone, reportFunction: report.fn, deadLetters });
+    const reviews = new ReportReviews(this, 'ReportReviews', { sops: props.sops, reportFunction: report.fn });
 
     const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5) });
     originVerify.fn.addEnvironment('ORIGIN_SECRET_PARAMETER', `/aws/reference/secretsmanager/${originSecretName}`);
@@ -97,7 +100,7 @@ export class TanggapStack extends Stack {
     files.allowUploadsFrom(publicUrl ?? `https://${endpoint.distribution.distributionDomainName}`);
 
     new Monitoring(this, 'Monitoring', {
-      machines,
+      machines: { ...machines, ...reviews.machines },
       functions: Object.fromEntries(Object.entries(made).map(([name, f]) => [name, f.fn])),
       deadLetters: reports.deadLetters,
       httpApi: api.httpApi,

@@ -1,7 +1,7 @@
 /**
  * The SOPs' report schedules on the runtime's clock: the local stand-in for EventBridge Scheduler
  * (infra/aws/constructs/reports.ts). Monthly on `dayOfMonth` at `hour` in the regency's time zone,
- * quarterly in January, April, July and October, with the payload Scheduler sends:
+ * quarterly in January, April, July and October, half-yearly in January and July, with the payload Scheduler sends:
  * `{ sopId, reportId, scheduledTime }`.
  *
  * The last instant each job ran for is kept in DATA_DIR/reports.json, so a run that fell due while
@@ -14,7 +14,7 @@ import type { ReportSchedule, Sop } from '../../shared/sop/schema';
 import type { VirtualClock } from './clock';
 
 /** The months a report runs in (0-based), as the CDK schedule's cron expression names them. */
-const runMonths = (period: ReportSchedule['period']): readonly number[] => (period === 'monthly' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : [0, 3, 6, 9]);
+const runMonths = (period: ReportSchedule['period']): readonly number[] => (period === 'monthly' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : period === 'quarterly' ? [0, 3, 6, 9] : [0, 6]);
 
 /** The first scheduled instant of `report` strictly after `after`, for a zone `offsetMinutes` east of UTC. */
 export function nextReportRun(report: Pick<ReportSchedule, 'period' | 'dayOfMonth' | 'hour'>, after: Date, offsetMinutes: number): Date {
@@ -27,7 +27,7 @@ export function nextReportRun(report: Pick<ReportSchedule, 'period' | 'dayOfMont
     const at = new Date(Date.UTC(year, month, report.dayOfMonth, report.hour) - offsetMinutes * 60_000);
     if (at.getTime() > after.getTime()) return at;
   }
-  throw new Error('unreachable: a report runs at least once a quarter');
+  throw new Error('unreachable: a report runs at least once a half-year');
 }
 
 export interface ReportJob {

@@ -32,6 +32,8 @@ import { VirtualClock } from './clock';
 import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { startLocalS3 } from './s3';
+import { reviewedReports } from '../../statemachines/report-review';
+import { REVIEW_FUNCTION_PLACEHOLDER, reviewMachineKey } from '../../shared/workflow/review-contract';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
@@ -152,6 +154,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const file = join(ROOT, 'statemachines', `${sop.id}.asl.json`);
     stateMachines[sop.id] = engine.createStateMachine(sop.id, readFileSync(file, 'utf8'));
   }
+  // The reports' review chains (statemachines/report-review.ts), on the same engine.
+  for (const { sop, report, stem } of reviewedReports(sops)) {
+    const file = join(ROOT, 'statemachines', `${stem}.asl.json`);
+    stateMachines[reviewMachineKey(sop.id, report.id)] = engine.createStateMachine(`${sop.id}-${report.id}-review`, readFileSync(file, 'utf8'));
+  }
   const sfn = await startSfnServer(engine);
   // Attachments: an S3 stand-in under DATA_DIR/s3; the page's origin may POST uploads to it (CORS, as the bucket's rule on AWS).
   const s3 = await startLocalS3({ dir: join(dataDir, 's3'), accessKeyId: 'local', secretAccessKey: 'local', region: 'ap-southeast-3', allowedOrigins: () => [url] });
@@ -200,6 +207,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const handler = await loadHandler(reportHandler);
     invokeReport = (payload) => handler(payload, lambdaContext('report'));
+    // The review machines invoke the report function, as on AWS.
+    invokers[REVIEW_FUNCTION_PLACEHOLDER] = (payload) => handler(payload, lambdaContext('report'));
   } catch (err) {
     invokeReport = { unavailable: `${reportHandler} could not be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }

@@ -3,7 +3,8 @@
  * key (>=128 bits); only the key's hash is stored, and the key maps to the current Step
  * Functions task token, which never leaves the server.
  */
-export type TaskKind = 'official' | 'reporterReply' | 'reporterAnswer';
+/** `reportReview`: one turn of a report's review chain (its "case" is the report's review id, see shared/usecases/report-review.ts). */
+export type TaskKind = 'official' | 'reporterReply' | 'reporterAnswer' | 'reportReview';
 export type TaskStatus = 'open' | 'done' | 'superseded' | 'expired';
 
 export interface TaskRecord {
@@ -53,7 +54,42 @@ export interface TaskRecord {
   deliveredAt?: string;
   /** Key hash of the link that replaced this one (reassignment to a Plt/Plh). */
   supersededBy?: string;
+  /** For `reportReview`: what the reviewer is shown (figures, letters, the notes of the turns before), fixed when the turn opened. */
+  review?: ReviewSnapshot;
   version: number;
+}
+
+/** One draft follow-up letter of a reviewed report (SP4N-LAPOR! row 9): to one agency, about the cases listed. */
+export interface ReviewLetter {
+  agencyId: string;
+  agencyName: string;
+  /** The cases the letter is about, by tracking number: late ones, then unfollowed ones. */
+  late: string[];
+  unfollowed: string[];
+  /** The letter's text as the reviewer received it (generated for the first turn, as approved by the turn before for the others). */
+  text: string;
+}
+
+/** The notes one reviewer wrote, word for word. */
+export interface ReviewNote {
+  turn: number;
+  role: string;
+  personId: string;
+  notes: string;
+  at: string;
+}
+
+/** What a review turn shows: the report's figures as built when the chain started, the letters, the earlier notes. */
+export interface ReviewSnapshot {
+  sopId: string;
+  reportId: string;
+  periodId: string;
+  turn: number;
+  turns: number;
+  /** Measure → this period, the period before. */
+  figures: { label: string; value: number | null; previous: number | null }[];
+  letters: ReviewLetter[];
+  notes: ReviewNote[];
 }
 
 /** An official's decision as given: the action's id, its fields as typed, who took it (and for whom), when. */

@@ -5,10 +5,10 @@
  */
 import type { LocalizedText } from '../sop/schema';
 
-export type PeriodKind = 'monthly' | 'quarterly';
+export type PeriodKind = 'monthly' | 'quarterly' | 'semiannual';
 
 export interface Period {
-  /** `2026-10` or `2026-Q3`. */
+  /** `2026-10`, `2026-Q3` or `2026-S2` (a half-year). */
   id: string;
   kind: PeriodKind;
   /** The months it spans, `YYYY-MM`: the keys of the month index. */
@@ -37,18 +37,20 @@ const monthId = (year: number, month: number) => `${year}-${String(month).padSta
 const localMidnight = (year: number, month: number, day: number, offsetMinutes: number) => new Date(Date.UTC(year, month - 1, day) - offsetMinutes * 60_000);
 
 function build(kind: PeriodKind, year: number, firstMonth: number, offsetMinutes: number): Period {
-  const count = kind === 'monthly' ? 1 : 3;
+  const count = kind === 'monthly' ? 1 : kind === 'quarterly' ? 3 : 6;
   const months = Array.from({ length: count }, (_, i) => monthId(year, firstMonth + i));
   const endYear = firstMonth + count > 12 ? year + 1 : year;
   const endMonth = ((firstMonth + count - 1) % 12) + 1;
   const q = Math.floor((firstMonth - 1) / 3) + 1;
   return {
-    id: kind === 'monthly' ? months[0]! : `${year}-Q${q}`,
+    id: kind === 'monthly' ? months[0]! : kind === 'quarterly' ? `${year}-Q${q}` : `${year}-S${firstMonth === 1 ? 1 : 2}`,
     kind,
     months,
     label: kind === 'monthly'
       ? { id: `${monthNames.id[firstMonth - 1]} ${year}`, en: `${monthNames.en[firstMonth - 1]} ${year}` }
-      : { id: `Triwulan ${['I', 'II', 'III', 'IV'][q - 1]} ${year}`, en: `Q${q} ${year}` },
+      : kind === 'quarterly'
+        ? { id: `Triwulan ${['I', 'II', 'III', 'IV'][q - 1]} ${year}`, en: `Q${q} ${year}` }
+        : { id: `Semester ${firstMonth === 1 ? 'I' : 'II'} ${year}`, en: `H${firstMonth === 1 ? 1 : 2} ${year}` },
     start: localMidnight(year, firstMonth, 1, offsetMinutes),
     end: localMidnight(endYear, endMonth, 1, offsetMinutes),
   };
@@ -63,15 +65,17 @@ export function parsePeriod(id: string, offsetMinutes: number): Period {
   if (month) return build('monthly', Number(month[1]), Number(month[2]), offsetMinutes);
   const quarter = /^(\d{4})-Q([1-4])$/.exec(id);
   if (quarter) return build('quarterly', Number(quarter[1]), (Number(quarter[2]) - 1) * 3 + 1, offsetMinutes);
-  throw new RangeError(`"${id}" is not a period: write a month as 2026-10 or a quarter as 2026-Q3.`);
+  const half = /^(\d{4})-S([12])$/.exec(id);
+  if (half) return build('semiannual', Number(half[1]), half[2] === '1' ? 1 : 7, offsetMinutes);
+  throw new RangeError(`"${id}" is not a period: write a month as 2026-10, a quarter as 2026-Q3 or a half-year as 2026-S2.`);
 }
 
-/** The complete period of `kind` before the local date `YYYY-MM-DD`: last month, or last quarter. */
+/** The complete period of `kind` before the local date `YYYY-MM-DD`: last month, last quarter or last half-year. */
 export function periodBefore(kind: PeriodKind, localDate: string, offsetMinutes: number): Period {
   const year = Number(localDate.slice(0, 4));
   const month = Number(localDate.slice(5, 7));
-  const firstOfCurrent = kind === 'monthly' ? month : Math.floor((month - 1) / 3) * 3 + 1;
-  const step = kind === 'monthly' ? 1 : 3;
+  const step = kind === 'monthly' ? 1 : kind === 'quarterly' ? 3 : 6;
+  const firstOfCurrent = Math.floor((month - 1) / step) * step + 1;
   const first = firstOfCurrent - step;
   return first >= 1 ? build(kind, year, first, offsetMinutes) : build(kind, year - 1, first + 12, offsetMinutes);
 }

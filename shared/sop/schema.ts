@@ -164,9 +164,25 @@ export const Phase = z.object({
 });
 export type Phase = z.infer<typeof Phase>;
 
+/**
+ * One person's turn on a report before it is delivered (Library rows 7–9: the Kasi compiles and
+ * forwards, the Kabid forwards, the Kepala Dinas receives; SP4N-LAPOR! row 9: the admin reviews the
+ * P4 figures and draft letters). Each turn is a task with the report's figures, a notes field and,
+ * where the report has letters, the letters' texts to edit; its `limit` is an SLA like a step's.
+ */
+export const ReportReviewStep = z.object({
+  /** An SOP role of the owning agency (or the regency admin's role in SP4N-LAPOR!). */
+  role: Slug,
+  limit: TimeLimit,
+  /** What this turn expects, shown on the task page. */
+  expects: LocalizedText,
+});
+export type ReportReviewStep = z.infer<typeof ReportReviewStep>;
+
 export const ReportSchedule = z.object({
   id: Slug,
-  period: z.enum(['monthly', 'quarterly']),
+  /** `semiannual`: January–June and July–December, run in July and January. */
+  period: z.enum(['monthly', 'quarterly', 'semiannual']),
   /** SOP roles (in the owning agency) that receive it, in the SOP's order; `bupati` for the Bupati. */
   recipients: z.array(z.union([Slug, z.literal('bupati')])).min(1),
   /** Day of the month after the period, and local hour, when it is sent. */
@@ -174,6 +190,16 @@ export const ReportSchedule = z.object({
   hour: z.number().int().min(0).max(23).default(8),
   /** `agency`: this agency's cases; `regency`: every case in the regency. */
   scope: z.enum(['agency', 'regency']).default('agency'),
+  /**
+   * The chain the report walks before it is delivered to `recipients`, in order; empty = sent at once.
+   * Run as its own state machine (`statemachines/report-review.ts`), one callback task per turn.
+   */
+  review: z.array(ReportReviewStep).default([]),
+  /**
+   * Draft follow-up letters (SP4N-LAPOR! row 9): one per agency with late or unfollowed cases, generated
+   * from the figures, edited by the reviewers, delivered exactly as approved.
+   */
+  letters: z.boolean().default(false),
 });
 export type ReportSchedule = z.infer<typeof ReportSchedule>;
 

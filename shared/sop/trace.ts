@@ -119,7 +119,10 @@ export function sopTraceMarkdown(sop: Sop, lang: Language): string {
     out.push(t(lang, '**Laporan berkala**', '**Periodic reports**'), '');
     for (const r of sop.reports) {
       const to = r.recipients.map((x) => (x === 'bupati' ? 'Bupati' : roleName(sop, x, lang))).join(', ');
-      out.push(`- ${t(lang, r.period === 'monthly' ? 'Bulanan' : 'Triwulanan', r.period === 'monthly' ? 'Monthly' : 'Quarterly')}: ${mdCell(to)}`);
+      const period = { monthly: ['Bulanan', 'Monthly'], quarterly: ['Triwulanan', 'Quarterly'], semiannual: ['Semesteran', 'Half-yearly'] }[r.period];
+      // A review chain (reports[].review): each turn's role and limit, then the recipients.
+      const chain = r.review.map((turn) => `${roleName(sop, turn.role, lang)} (${limitText(turn.limit, lang)})`).join(' → ');
+      out.push(`- ${t(lang, period[0]!, period[1]!)}: ${mdCell(chain ? `${chain} → ${to}` : to)}${r.letters ? t(lang, ', dengan draf surat tindak lanjut', ', with draft follow-up letters') : ''}`);
     }
     out.push('');
   }

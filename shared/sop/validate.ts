@@ -76,6 +76,7 @@ export function crossReferenceProblems(sop: Sop): string[] {
   }
   for (const report of sop.reports) {
     for (const r of report.recipients) if (r !== 'bupati' && !roleIds.has(r)) problems.push(`report "${report.id}": recipient "${r}" is not a role`);
+    for (const turn of report.review) if (!roleIds.has(turn.role)) problems.push(`report "${report.id}": reviewer "${turn.role}" is not a role`);
   }
 
   // Reachability from the start and from the follow-up step (reached after a reporter's reply).

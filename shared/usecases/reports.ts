@@ -62,7 +62,7 @@ export function onDemandReport(deps: Deps, agencyId: string, periodId: string): 
   const sop = deps.getSop(agency.sopId);
   const period = parsePeriod(periodId, offsetOf(deps));
   const report = sop.reports.find((r) => r.period === period.kind)
-    ?? { id: `rekap-${period.kind === 'monthly' ? 'bulanan' : 'triwulan'}`, period: period.kind as PeriodKind, recipients: [sop.headRole], dayOfMonth: 1, hour: 8, scope: 'agency' as const };
+    ?? { id: `rekap-${period.kind === 'monthly' ? 'bulanan' : period.kind === 'quarterly' ? 'triwulan' : 'semester'}`, period: period.kind as PeriodKind, recipients: [sop.headRole], dayOfMonth: 1, hour: 8, scope: 'agency' as const, review: [], letters: false };
   return { sop, report, agency, period };
 }
 
@@ -455,4 +455,13 @@ export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?
     deps.log.warn('report counts deadlines computed without a holiday list', { years: recap.totals.calendarGaps.years, cases: recap.totals.calendarGaps.cases, admin: deps.directory.admin.id });
   }
   return { sentTo, alreadySent };
+}
+
+/** The summary measures of a built report (the workbook's summary sheet): label, this period, the period before. */
+export function reportFigures(deps: Deps, built: BuiltReport): { label: string; value: number | null; previous: number | null }[] {
+  return summarySheet(deps, built.spec, built.recap, built.previous).map(([label, value, previous]) => ({
+    label: String(label),
+    value: typeof value === 'number' ? value : null,
+    previous: typeof previous === 'number' ? previous : null,
+  }));
 }

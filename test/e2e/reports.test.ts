@@ -81,6 +81,7 @@ describe('ReportScheduler', () => {
     expect(calls).toEqual(['perpustakaan-muba/rekap-bulanan@2026-12-01T01:00:00.000Z']);
     expect(scheduler.jobs().map((j) => [j.reportId, j.nextRunAt, j.lastResult])).toEqual([
       ['rekap-bulanan', '2027-01-01T01:00:00.000Z', 'sent'],
+      ['dokumen-semester', '2027-01-01T01:00:00.000Z', undefined],
       ['laporan-p4', '2027-01-01T01:00:00.000Z', undefined],
     ]);
     scheduler.stop();
@@ -110,15 +111,19 @@ describe('ReportScheduler', () => {
   });
 });
 
+/** A month of the runtime's clock with the recaps' review chains and every case's ladder: minutes on a loaded machine. */
+const SLOW = 180_000;
+
 describe('the runtime runs the recaps on its clock', () => {
   let rt: TestRuntime;
   beforeAll(async () => { rt = await startTestRuntime({ clockStart: new Date('2026-11-23T02:00:00Z') }); });
   afterAll(async () => { await rt.dispose(); });
 
   const recaps = async (since = 0) => (await rt.mail()).slice(since).filter((m) => m.subject.startsWith('Rekapitulasi pengaduan'));
+  const reviews = async (since = 0) => (await rt.mail()).slice(since).filter((m) => m.subject.startsWith('Tugas baru: periksa'));
   const download = async (url: string) => Buffer.from(await (await fetch(`${rt.url}${url}`)).arrayBuffer());
 
-  test('past 1 December 08:00 WIB the library heads get the November recap: summary, inline chart, CSV and workbook', async () => {
+  test('past 1 December 08:00 WIB the library\'s November recap starts its review: the Kasi gets it with the summary, inline chart, CSV and workbook', async () => {
     // Prepare: on Monday 23 November, two library complaints (one confidential) and one to SP4N-LAPOR!.
     for (const body of [complaint('perpus-muba', 'koleksi'), complaint('perpus-muba', 'layanan', { confidential: true }), complaint('kominfo-muara-enim', 'infrastruktur')]) {
       expect((await rt.call('POST', '/api/complaints', body)).status).toBe(201);
@@ -128,15 +133,13 @@ describe('the runtime runs the recaps on its clock', () => {
     // Act: a week later, past the 1st at 08:00.
     await rt.advance('P8D');
 
-    // Assess: the three heads, in the SOP's order (Kasi, Kabid, Kepala Dinas).
-    const sent = await recaps();
-    expect(sent.map((m) => m.to[0])).toEqual([
-      'kasi.layanan@perpus.musitanggap.example.go.id', 'kabid.layanan@perpus.musitanggap.example.go.id', 'kepala@perpus.musitanggap.example.go.id',
-    ]);
+    // Assess: the first turn of its review chain (test/e2e/report-review.test.ts walks it): the Kasi.
+    const sent = await reviews();
+    expect(sent.map((m) => m.to[0])).toEqual(['kasi.layanan@perpus.musitanggap.example.go.id']);
     const mail = sent[0]!;
-    expect(mail.subject).toBe('Rekapitulasi pengaduan Dinas Perpustakaan dan Kearsipan — November 2026');
-    expect(mail.text).toContain('Pengaduan diterima: 2 (+2 dibanding Oktober 2026)');
-    expect(mail.text).toContain('Masih terbuka di akhir periode: 2');
+    expect(mail.subject).toBe('Tugas baru: periksa Rekapitulasi pengaduan Dinas Perpustakaan dan Kearsipan — November 2026');
+    expect(mail.text).toContain('- Pengaduan diterima: 2 (periode sebelumnya: 0)');
+    expect(mail.text).toContain('- Masih terbuka pada akhir periode: 2');
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
       ['rekap-perpus-muba-2026-11.png', 'image/png'],
       ['rekap-perpus-muba-2026-11.csv', 'text/csv'],
@@ -160,23 +163,26 @@ describe('the runtime runs the recaps on its clock', () => {
 
     const after = (await rt.call('GET', '/_local/reports')).body;
     expect(after.jobs.find((j: { reportId: string }) => j.reportId === 'rekap-bulanan')).toMatchObject({ lastResult: 'sent', nextRunAt: '2027-01-01T01:00:00.000Z' });
-  });
+  }, SLOW);
 
-  test('past 1 January 08:00 WIB the Bupati gets the regency-wide P4 report of the fourth quarter', async () => {
+  test('past 1 January 08:00 WIB the regency admin gets the P4 report of the fourth quarter to review; the Kabid the semester report', async () => {
     // Prepare
     const before = (await rt.mail()).length;
 
     // Act: to 1 January 2027, 08:00 WIB and a little after.
     await rt.advance('P31DT1H');
 
-    // Assess: the P4 report to the Bupati and the regency admin; the library's December recap too.
-    const sent = await recaps(before);
+    // Assess: the P4 report to the regency admin, who reviews it before the Bupati gets it
+    // (test/e2e/report-review.test.ts); the library's December recap to the Kasi; the semester report to the Kabid.
+    const sent = await reviews(before);
     const p4 = sent.filter((m) => m.subject.includes('Triwulan IV 2026'));
-    expect(p4.map((m) => m.to[0])).toEqual(['bupati@musitanggap.example.go.id', 'admin.lapor@kominfo.musitanggap.example.go.id']);
-    expect(p4[0]!.subject).toBe('Rekapitulasi pengaduan Kabupaten Musi Tanggap — Triwulan IV 2026');
-    expect(p4[0]!.text).toContain('Pengaduan diterima: 3');
-    expect(p4[0]!.text).toMatch(/Per instansi/);
+    expect(p4.map((m) => m.to[0])).toEqual(['admin.lapor@kominfo.musitanggap.example.go.id']);
+    expect(p4[0]!.subject).toBe('Tugas baru: periksa Laporan P4 Kabupaten Musi Tanggap — Triwulan IV 2026');
+    expect(p4[0]!.text).toContain('- Pengaduan diterima: 3');
+    expect(p4[0]!.text).toContain('- Diterima: Dinas Perpustakaan dan Kearsipan: 2');
     expect(p4[0]!.attachments.map((a) => a.filename)).toEqual(['rekap-musi-tanggap-2026-Q4.png', 'rekap-musi-tanggap-2026-Q4.csv', 'rekap-musi-tanggap-2026-Q4.xlsx']);
-    expect(sent.filter((m) => m.subject.includes('Desember 2026'))).toHaveLength(3);
-  });
+    expect((await rt.mail()).slice(before).filter((m) => m.to[0] === 'bupati@musitanggap.example.go.id' && m.subject.includes('Triwulan IV 2026'))).toEqual([]);
+    expect(sent.filter((m) => m.subject.includes('Desember 2026')).map((m) => m.to[0])).toEqual(['kasi.layanan@perpus.musitanggap.example.go.id']);
+    expect((await recaps(before)).filter((m) => m.subject.includes('Semester II 2026')).map((m) => m.to[0])).toEqual(['kabid.layanan@perpus.musitanggap.example.go.id']);
+  }, SLOW);
 });

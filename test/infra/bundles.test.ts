@@ -84,7 +84,7 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     const byName = Object.fromEntries(bundles.map((b) => [b.name, clients(b)]));
     expect(byName).toMatchObject({
       'http-agencies': ['DynamoDB'], 'http-status': ['DynamoDB'], 'http-pages': ['DynamoDB'],
-      'http-intake': ['DynamoDB', 'SFN'], 'workflow-notify': ['DynamoDB', 'SES'], report: ['DynamoDB', 'SES'],
+      'http-intake': ['DynamoDB', 'SFN'], 'workflow-notify': ['DynamoDB', 'SES'], report: ['DynamoDB', 'SES', 'SFN'],
       'http-task': ['DynamoDB', 'SES', 'SFN'], 'mail-events': ['DynamoDB', 'SES'], 'origin-verify': [],
     });
   });

@@ -5,10 +5,12 @@
  * Synthesised without a custom domain, so every function also reads the public URL parameter.
  */
 import { sops } from '../../shared/sops';
+import { reviewedReports } from '../../statemachines/report-review';
 import { resourcesOf, synthesise } from './synth';
 
 const { template } = synthesise({ stage: 'lp' });
 const resources = resourcesOf(template);
+const reviewed = reviewedReports(sops);
 
 const LOGS = ['logs:CreateLogStream own-log-group', 'logs:PutLogEvents own-log-group'];
 const BASE = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter public-url'];
@@ -32,8 +34,8 @@ const expected: Record<string, string[]> = {
   'http-officials': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi4', 'dynamodb:Query index/gsi5', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret'],
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
-  // + attachmentLinks: presigned GETs of the case's files.
-  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*'],
+  // + attachmentLinks: presigned GETs of the case's files; a report review link's decision: SendTaskSuccess on the review machines.
+  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'states:SendTaskSuccess review-machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*'],
   // submitFeedback: replyContext (GetItem), updateTask (GetItem + PutItem), SendTaskSuccess.
   'http-feedback': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query table', 'states:SendTaskSuccess machines'],
   // computeStepDeadlines: getCase, remember, claimOnce, appendEvent, updateCase; warnCalendarAdmin
@@ -48,7 +50,11 @@ const expected: Record<string, string[]> = {
   // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi2); sendReport:
   // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
   // asynchronous invocation that still failed into the dead-letter queue with the function's role.
-  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set'],
+  // A reviewed report (shared/usecases/report-review.ts): startReportReview (StartExecution, DescribeExecution
+  // on the review machines only); the turns' tasks (putTask, updateTask), grants (putGrant; activateGrant =
+  // UpdateItem), claims, the cases' events (Query); SendTaskSuccess for a turn re-entered after its decision;
+  // the reminder and escalation without attachments (SendEmail).
+  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution review-machines', 'states:DescribeExecution review-executions', 'states:SendTaskSuccess review-machines'],
   // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem);
   // deliverStalledDecisions: resolved/awaiting cases (gsi1), listEvents (Query), getTask, updateTask,
   // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).
@@ -98,6 +104,14 @@ function grantsOf(functionName: string): string[] {
       for (const action of [st.Action].flat()) {
         const list = [st.Resource].flat();
         const text = JSON.stringify(list);
+        if (action.startsWith('states:') && text.includes('-review')) {
+          // Every reviewed report's review machine (or its executions), nothing else.
+          const kind = text.includes(':execution:') ? 'review-executions' : 'review-machines';
+          expect(list).toHaveLength(reviewed.length);
+          for (const { sop, report } of reviewed) expect(text).toContain(kind === 'review-executions' ? `:execution:tanggap-lp-${sop.id}-${report.id}-review:*` : `:stateMachine:tanggap-lp-${sop.id}-${report.id}-review"`);
+          lines.push(`${action} ${kind}`);
+          continue;
+        }
         if (action.startsWith('states:')) {
           // Every SOP's machine (or its executions), nothing else.
           const kind = text.includes(':execution:') ? 'executions' : 'machines';
@@ -128,7 +142,7 @@ test('no role anywhere may Scan, batch, read streams, or use a wildcard action o
   }
 });
 
-test('the state machines may invoke the four workflow functions and nothing of the data or mail', () => {
+test('the state machines (the SOPs\' and the reports\' review chains) may invoke their functions and nothing of the data or mail', () => {
   for (const machine of Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')) {
     const role = (machine.Properties!.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const own = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles).includes(role)));

@@ -4,6 +4,7 @@ import { routes, httpHandlers, workflowHandlers } from '../../functions/routes';
 import { caseTable } from '../../shared/data/table';
 import { tableName } from '../../infra/aws/names';
 import { sops } from '../../shared/sops';
+import { reviewedReports } from '../../statemachines/report-review';
 import { synthesise } from './synth';
 
 // Synthesised once. Template.fromStack refuses a template with a dependency cycle, such as a function
@@ -44,8 +45,8 @@ test('the dashboards\' index (gsi5) projects only what a dashboard row shows (IN
   expect(gsi5.Projection.ProjectionType).toBe('INCLUDE');
   expect(gsi5.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(['trackingId', 'currentStep', 'confidential', 'gsi5sub']));
   expect(gsi5.Projection.NonKeyAttributes).not.toContain('description');
-  // The other indexes keep their projection (ALL).
-  expect(table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi4')!.Projection.ProjectionType).toBe('ALL');
+  // The whole-case indexes keep every attribute (ALL).
+  expect(table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi1')!.Projection.ProjectionType).toBe('ALL');
 });
 
 test('the table is named for the stage by infra/aws/names.ts, the name `npm run directory -- --stage` uses', () => {
@@ -66,7 +67,8 @@ test('no directory of officials is in the template: no function is given one', (
 
 test('one STANDARD state machine per SOP, its placeholders replaced by the functions\' ARNs', () => {
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  expect(Object.keys(machines)).toHaveLength(sops.length);
+  // … and one per reviewed report (its review chain), tested below.
+  expect(Object.keys(machines)).toHaveLength(sops.length + reviewedReports(sops).length);
   for (const sop of sops) {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.objectLike({
       StateMachineName: `tanggap-test-${sop.id}`,
@@ -83,6 +85,8 @@ test('report schedules: monthly for the library, quarterly P4 report to the Bupa
     Target: Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ sopId: 'perpustakaan-muba', reportId: 'rekap-bulanan' })), DeadLetterConfig: Match.anyValue() }),
   });
   template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'tanggap-test-sp4n-lapor-muara-enim-laporan-p4', ScheduleExpression: 'cron(0 8 1 1,4,7,10 ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta' });
+  // The library's semester report (row 6), in January and July.
+  template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'tanggap-test-perpustakaan-muba-dokumen-semester', ScheduleExpression: 'cron(0 8 1 1,7 ? *)', ScheduleExpressionTimezone: 'Asia/Jakarta' });
 });
 
 test('bind helpers: each handler has its env; the link secret is a parameter name, never a value', () => {
@@ -130,4 +134,17 @@ test('SES identity for the mail domain; alarms on failed executions; access logs
   template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', Match.objectLike({ AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('routeKey') }) }));
   expect(json).not.toContain('$context.path');
+});
+
+test('one STANDARD state machine per reviewed report, invoking the report function, which starts it by name', () => {
+  for (const { sop, report } of reviewedReports(sops)) {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.objectLike({
+      StateMachineName: `tanggap-test-${sop.id}-${report.id}-review`,
+      StateMachineType: 'STANDARD',
+      DefinitionSubstitutions: { ReportFunctionArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportFn'), 'Arn'] }) },
+    }));
+  }
+  const [, report] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('ReportFn'))!;
+  const names = JSON.stringify((report as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables.STATE_MACHINES);
+  for (const { sop, report: r } of reviewedReports(sops)) expect(names).toContain(`${sop.id}.${r.id}.review`);
 });

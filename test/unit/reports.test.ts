@@ -15,6 +15,13 @@ import { buildReport, casesOfPeriod, onDemandReport, reportCasesOfPeriod, schedu
 import { MemoryCaseStore } from '../support/memory-case-store';
 import { laporCases, libraryCases } from '../support/report-fixture';
 
+/**
+ * The library's recap now walks a review chain (test/e2e/report-review.test.ts) and is delivered to
+ * the Kepala Dinas; sending to several recipients in order is tested on the same report sent to the
+ * three heads, as an on-demand copy may be.
+ */
+const toThreeHeads = <T extends { report: { recipients: string[] } }>(spec: T): T => ({ ...spec, report: { ...spec.report, recipients: ['kasi-layanan', 'kabid-layanan', 'kepala-dinas'] } });
+
 const WIB = 7 * 60;
 const now = new Date('2026-12-05T02:00:00Z');
 
@@ -176,7 +183,7 @@ describe('the library\'s November recap', () => {
     // Prepare
     const { deps, store, sent, warnings } = setup();
     await seed(store, Object.values(libraryCases()));
-    const built = await buildReport(deps, scheduledReport(deps, 'perpustakaan-muba', 'rekap-bulanan', new Date('2026-12-01T01:00:00Z')), now);
+    const built = await buildReport(deps, toThreeHeads(scheduledReport(deps, 'perpustakaan-muba', 'rekap-bulanan', new Date('2026-12-01T01:00:00Z'))), now);
 
     // Act
     const first = await sendReport(deps, built);
@@ -210,7 +217,7 @@ describe('the library\'s November recap', () => {
       if (m.to[0]!.startsWith('kabid') && !refused) { refused = true; throw new Error('Throttling'); }
     });
     await seed(store, Object.values(libraryCases()));
-    const built = await buildReport(deps, onDemandReport(deps, 'perpus-muba', '2026-11'), now);
+    const built = await buildReport(deps, toThreeHeads(onDemandReport(deps, 'perpus-muba', '2026-11')), now);
 
     // Act and assess
     await expect(sendReport(deps, built)).rejects.toThrow('Throttling');
@@ -269,7 +276,7 @@ describe('on demand', () => {
     const spec = onDemandReport(deps, 'dinkes-muba', '2026-Q3');
     expect([spec.report.period, spec.report.scope, spec.report.recipients, spec.period.id]).toEqual(['quarterly', 'agency', ['kepala-dinas'], '2026-Q3']);
     const p4 = onDemandReport(deps, 'kominfo-muara-enim', '2026-Q3');
-    expect([p4.report.id, p4.report.scope, p4.report.recipients]).toEqual(['laporan-p4', 'regency', ['bupati', 'admin-kabupaten']]);
+    expect([p4.report.id, p4.report.scope, p4.report.recipients, p4.report.review.map((r) => r.role)]).toEqual(['laporan-p4', 'regency', ['bupati'], ['admin-kabupaten']]);
   });
 
   test.each([

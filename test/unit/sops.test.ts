@@ -70,9 +70,12 @@ describe('the four seed SOPs', () => {
     expect(sop.reports).toEqual([expect.objectContaining({ period: 'quarterly', recipients: expect.arrayContaining(['bupati']), scope: 'regency' })]);
   });
 
-  test('Library: monthly recap to Kasi, Kabid and Kepala Dinas; team decree is setup, not a step', () => {
+  test('Library: monthly recap walks Kasi → Kabid → Kepala Dinas (10 minutes each); a semester report to the Kabid; team decree is setup, not a step', () => {
     const sop = getSop('perpustakaan-muba');
-    expect(sop.reports).toEqual([expect.objectContaining({ period: 'monthly', recipients: ['kasi-layanan', 'kabid-layanan', 'kepala-dinas'] })]);
+    expect(sop.reports).toEqual([
+      expect.objectContaining({ period: 'monthly', recipients: ['kepala-dinas'], review: ['kasi-layanan', 'kabid-layanan', 'kepala-dinas'].map((role) => expect.objectContaining({ role, limit: { amount: 10, unit: 'minutes' } })) }),
+      expect.objectContaining({ id: 'dokumen-semester', period: 'semiannual', recipients: ['kabid-layanan'], review: [] }),
+    ]);
     expect(sop.setup.map((s) => s.sopNumber)).toEqual(['1', '2']);
   });
 

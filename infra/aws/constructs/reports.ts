@@ -1,6 +1,7 @@
 /**
  * The SOPs' report schedules as EventBridge Scheduler schedules, in the regency's time zone:
- * monthly on `dayOfMonth` at `hour`, quarterly in January, April, July and October.
+ * monthly on `dayOfMonth` at `hour`, quarterly in January, April, July and October, half-yearly in
+ * January and July.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,7 +33,7 @@ export class Reports extends Construct {
     this.deadLetters.grantSendMessages(role);
     for (const sop of props.sops) {
       for (const report of sop.reports) {
-        const months = report.period === 'monthly' ? '*' : '1,4,7,10';
+        const months = report.period === 'monthly' ? '*' : report.period === 'quarterly' ? '1,4,7,10' : '1,7';
         new scheduler.CfnSchedule(this, `${sop.id}-${report.id}`, {
           name: naming.name(sop.id, report.id),
           description: `${report.period} report of ${sop.id} (${report.recipients.join(', ')})`,

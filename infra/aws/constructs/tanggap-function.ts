@@ -88,12 +88,21 @@ export class TanggapFunction extends Construct {
    * only the rights this function uses: item actions and queries on the table and the named
    * indexes, sending mail, starting executions, answering task tokens.
    */
-  bindAccess(access: FunctionAccess, to: { table: ITable; machines: Record<string, IStateMachine>; mail: MailBinding }): this {
+  bindAccess(access: FunctionAccess, to: { table: ITable; machines: Record<string, IStateMachine>; reviewMachines?: Record<string, IStateMachine>; mail: MailBinding }): this {
     this.access = access;
     this.bindTable(to.table, access);
     this.nameStateMachines(to.machines);
     if (access.startsExecutions) this.bindStateMachines(to.machines);
     if (access.taskCallbacks?.length) this.bindTaskCallbacks(Object.values(to.machines), access.taskCallbacks);
+    const reviews = Object.values(to.reviewMachines ?? {});
+    if (access.reviews === 'start' && reviews.length) {
+      // The report function starts only the review machines, and answers their tokens (a turn re-entered after its decision).
+      this.bindStateMachines(to.reviewMachines!);
+      this.bindTaskCallbacks(reviews);
+      // STATE_MACHINES names the SOPs' machines too, as every function's configuration does (no right on those).
+      this.nameStateMachines({ ...to.machines, ...to.reviewMachines });
+    }
+    if (access.reviews === 'callback' && reviews.length) this.bindTaskCallbacks(reviews);
     this.bindMail(to.mail, access.mail ?? []);
     return this;
   }
