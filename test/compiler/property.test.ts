@@ -198,7 +198,10 @@ test('random walks: the machine opens exactly the tasks the SOP says, in order, 
       });
       // Assess
       expect(opened).toEqual(expected);
-      expect(outcomes.at(-1)).toMatchObject({ kind: 'closed', reason: ending });
+      // A satisfied reply is closed by the feedback's own record; every other ending by an outcome `closed`.
+      expect(outcomes.at(-1)).toMatchObject(ending === 'rated'
+        ? { kind: 'reporterFeedback', feedback: { satisfied: true }, closeWhenSatisfied: true }
+        : { kind: 'closed', reason: ending });
     }),
     { numRuns: Number(process.env.PROPERTY_RUNS ?? 10) },
   );
