@@ -88,6 +88,11 @@ export interface CaseRecord {
   executionArn?: string;
   currentStep?: CurrentStep;
   responseDraft?: string;
+  /**
+   * The approval task that holds the response as approved (its field meaning `approvedResponse`):
+   * what an action that `sends: 'approved'` sends. Cleared by a new draft, so a change goes back for approval.
+   */
+  approval?: { stepId: string; visit: number };
   response?: { text: string; at: string; byPersonId: string };
   /** When the first answer went to the reporter: the end of the agency's handling time in the reports. */
   firstAnsweredAt?: string;
@@ -143,6 +148,9 @@ export const CaseEventType = z.enum([
   'mail_bounced', 'mail_complained', 'mail_rejected', 'mail_delayed',
   // A workflow function still failed after its retries: the case waits for an operator, then resumes.
   'workflow_parked', 'workflow_resumed',
+  // Issue 13: the inspectorate's monitoring of a late step and the Bupati's reprimand (notes/events.md);
+  // a coordination with its service level; an official told of a step settled without them.
+  'monitoring_opened', 'reprimand_declined', 'reprimand_issued', 'coordination_requested', 'coordination_done', 'official_informed',
 ]);
 export type CaseEventType = z.infer<typeof CaseEventType>;
 

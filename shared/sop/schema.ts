@@ -57,7 +57,8 @@ export type Role = z.infer<typeof Role>;
 /** What a field in an action's form means to the case, beyond being recorded. */
 export const FieldMeaning = z.enum([
   'note', // recorded in the case history only
-  'responseDraft', // the answer to the reporter, as drafted so far
+  'responseDraft', // the answer to the reporter, as drafted so far (a new draft withdraws an earlier approval)
+  'approvedResponse', // the answer as the approver approved (signed) it: kept on this step's task, what an action that `sends: 'approved'` sends
   'response', // the answer sent to the reporter
   'routeAgency', // the agency the complaint is routed to (sets the case's routedAgencyId)
   'reason', // why a complaint is rejected or returned
@@ -100,6 +101,17 @@ export const Action = z.object({
   goto: ActionTarget,
   /** Routes the case to the inspectorate: its `routedAgency` roles are then the inspectorate's. */
   routeTo: z.literal('inspectorate').optional(),
+  /**
+   * `approved`: the action sends the reporter exactly the last approved response (a field meaning
+   * `approvedResponse`, stored on its approval task), shown read-only on the page; it has no response
+   * field of its own, and a revised draft withdraws the approval (it must be approved again).
+   */
+  sends: z.literal('approved').optional(),
+  /**
+   * SOP roles told by email (no task, nothing to act on) when this action is taken: e.g. the Kasi,
+   * when the staff settle a complaint themselves. The email carries what was sent to the reporter.
+   */
+  inform: z.array(Slug).default([]),
 });
 export type Action = z.infer<typeof Action>;
 

@@ -26,7 +26,7 @@ import { assertNotHandingOver, deliverDecision, isUndelivered } from './complain
 import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
 import { inboxGrantHolds } from './inbox';
-import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
+import { caseSummary, findApprovedResponse, maySeeReporter, reporterMessages } from './workflow';
 import { stepDueReading } from '../sla/reading';
 
 const REASSIGN = 'reassign';
@@ -204,6 +204,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       submittedAt: c.submittedAt,
       reporter: c.anonymous || !c.reporter ? 'anonymous' : showsReporter(l) ? { ...c.reporter } : 'hidden',
       responseDraft: c.responseDraft,
+      ...(step.actions.some((a) => a.sends === 'approved') ? { approvedResponse: (await findApprovedResponse(deps, c, sop)) ?? null } : {}),
       reporterMessages: reporterMessages(events),
       ...(c.needsAttention?.length ? { needsAttention: true as const } : {}),
       history: events.filter((ev) => ev.type in eventLabel).map((ev) => ({

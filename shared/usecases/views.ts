@@ -71,6 +71,11 @@ export interface TaskView {
     reporter: { name?: string; email?: string; phone?: string } | 'hidden' | 'anonymous';
     responseDraft?: string;
     /**
+     * On a step whose action sends the approved response: that response exactly as approved
+     * (read-only; what the reporter will receive), or null when no approval stands.
+     */
+    approvedResponse?: string | null;
+    /**
      * What the reporter wrote to the officials, oldest first: replies to the answer (what is still
      * missing) and answers to an officer's question. Shown to every official of the case (the
      * reporter's words are the complaint's content); never the reporter's name or address.

@@ -610,12 +610,14 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         const value = decision.fields[f.name]?.trim();
         if (!value) continue;
         if (f.meaning === 'routeAgency') patch.routedAgencyId = value;
-        if (f.meaning === 'responseDraft') patch.responseDraft = value;
+        if (f.meaning === 'responseDraft') Object.assign(patch, { responseDraft: value, approval: undefined });
+        if (f.meaning === 'approvedResponse') Object.assign(patch, { responseDraft: value, approval: { stepId: step.id, visit: req.visit } });
         if (f.meaning === 'response') patch.response = { text: value, at: decision.decidedAt, byPersonId: decision.actor.personId };
         if (f.meaning === 'question') patch.question = value;
         if (f.meaning === 'reason' && action?.goto === '@reject') patch.rejectionReason = value;
       }
       if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
+      if (action?.sends === 'approved') patch.response = { text: await approvedResponse(deps, c, sop), at: decision.decidedAt, byPersonId: decision.actor.personId };
       const updated = await mutateCase(deps, c.caseId, (x) => {
         const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
           ? [...x.verdicts, slaVerdict({
@@ -628,6 +630,16 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
       countBreach(deps, updated, 'step', step.id, req.visit);
+      // Before the event (the last write): a re-run informs whoever was not told yet. A refused email
+      // stays pending for the repair sweep; it never holds the case.
+      if (action?.inform.length) {
+        try {
+          await notify(deps, { caseId: c.caseId, executionId: req.executionId, enteredAt: req.enteredAt, template: 'informed', stepId: step.id, visit: req.visit });
+        } catch (err) {
+          if ((err as Error).name !== WorkflowError.deliveryFailed) throw err;
+          deps.log.warn('informing email left to the repair sweep', { caseId: c.caseId, stepId: step.id });
+        }
+      }
       // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await recordOnce(deps, once, {
@@ -685,6 +697,27 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       return;
     }
   }
+}
+
+/**
+ * The response as approved, word for word, from the approval task the case points to (issue 13
+ * item 4: what reaches the reporter is exactly what the approver signed). None means the flow let a
+ * send through without an approval: an SOP defect, raised (the case parks, the admin is told) rather
+ * than anything unapproved being sent.
+ */
+export async function approvedResponse(deps: Pick<Deps, 'store'>, c: CaseRecord, sop: Sop): Promise<string> {
+  const text = await findApprovedResponse(deps, c, sop);
+  if (text === undefined) throw new Error(`Case ${c.caseId}: no approved response to send`);
+  return text;
+}
+
+/** The approved response of a case, if one stands (undefined after a new draft withdrew it). */
+export async function findApprovedResponse(deps: Pick<Deps, 'store'>, c: CaseRecord, sop: Sop): Promise<string | undefined> {
+  if (!c.approval) return undefined;
+  const task = await deps.store.getTask(c.caseId, taskSlot('official', c.approval.stepId, c.approval.visit));
+  const given = task?.given?.kind === 'official' ? task.given : undefined;
+  const field = given && findStep(sop, c.approval.stepId).actions.find((a) => a.id === given.action)?.fields.find((f) => f.meaning === 'approvedResponse');
+  return field ? given!.fields[field.name] : undefined;
 }
 
 /**
@@ -811,6 +844,38 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
     case 'escalation':
     case 'reprimand':
       return notifyLadder(deps, c, sop, req, onceKey);
+    case 'informed':
+      return notifyInformed(deps, c, sop, req, onceKey);
+  }
+}
+
+/**
+ * The roles an action informs (`Action.inform`): each holder gets, once, an email saying who settled
+ * the step and what the reporter was sent (read from the step's task, word for word), and the case
+ * records `official_informed`. No task and no link to act: they are told, not asked.
+ */
+async function notifyInformed(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
+  const task = req.stepId && req.visit ? await deps.store.getTask(c.caseId, taskSlot('official', req.stepId, req.visit)) : undefined;
+  const given = task?.given?.kind === 'official' ? task.given : undefined;
+  const step = findStep(sop, req.stepId ?? '');
+  const action = given && step.actions.find((a) => a.id === given.action);
+  if (!given || !action) return;
+  const actor = findPerson(deps.directory, given.actor.personId);
+  const sent = action.fields.find((f) => f.meaning === 'response');
+  for (const roleId of action.inform) {
+    const person = assigneeOf(deps.directory, sop, roleId, unitsOf(c)) ?? headOf(deps.directory, sop, roleId, unitsOf(c));
+    if (!person) {
+      deps.log.warn('nobody holds a role to inform', { caseId: c.caseId, role: roleId });
+      continue;
+    }
+    const key = `${onceKey}#${roleId}`;
+    const email = renderEmail({
+      template: 'informed', recipientName: person.name, actorName: actor?.name ?? given.actor.personId, stepName: step.name[person.language], actionLabel: action.label[person.language],
+      ...(sent && given.fields[sent.name] !== undefined ? { text: given.fields[sent.name] } : {}),
+      case: caseSummary(deps, c, maySeeReporter(sop, roleId, c)), statusUrl: statusUrl(deps, c.trackingId), now: given.decidedAt,
+    }, person.language);
+    await sendOnce(deps, c, noticeMail(req, key, roleId), [person.email], email);
+    await recordOnce(deps, `${key}#event`, { caseId: c.caseId, at: given.decidedAt, type: 'official_informed', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: person.id, data: { role: roleId, action: action.id } });
   }
 }
 

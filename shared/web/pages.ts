@@ -173,7 +173,9 @@ ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.na
 <p>${escapeMultiline(c.description)}</p>
 ${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
 <p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
-${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
+${c.approvedResponse !== undefined
+    ? `<h2>${t(lang, 'Tanggapan yang disetujui (dikirim kepada pelapor apa adanya)', 'Approved response (sent to the reporter exactly as it stands)')}</h2>${c.approvedResponse === null ? `<p class="late">${t(lang, 'Belum ada tanggapan yang disetujui.', 'No response is approved yet.')}</p>` : `<p class="approved">${escapeMultiline(c.approvedResponse)}</p>`}`
+    : c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
 ${reporterMessagesCard(c.reporterMessages, lang)}
 ${forms || `<div class="card">${noForms}</div>`}
 <h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
