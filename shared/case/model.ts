@@ -93,6 +93,8 @@ export interface CaseRecord {
    * what an action that `sends: 'approved'` sends. Cleared by a new draft, so a change goes back for approval.
    */
   approval?: { stepId: string; visit: number };
+  /** Coordinations (steps marked `coordination`) done, with their service level (SLG) and whether they kept it. */
+  coordinations?: { stepId: string; visit: number; at: string; slgDays: number; onTime: boolean }[];
   response?: { text: string; at: string; byPersonId: string };
   /** When the first answer went to the reporter: the end of the agency's handling time in the reports. */
   firstAnsweredAt?: string;

@@ -69,7 +69,8 @@ export type FieldMeaning = z.infer<typeof FieldMeaning>;
 export const FieldSpec = z.object({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
   label: LocalizedText,
-  type: z.enum(['text', 'textarea', 'select', 'agency']),
+  /** `date`: a calendar date, YYYY-MM-DD (e.g. the date a reprimand letter was issued). */
+  type: z.enum(['text', 'textarea', 'select', 'agency', 'date']),
   required: z.boolean(),
   meaning: FieldMeaning.default('note'),
   maxLength: z.number().int().positive().max(20_000).default(5_000),
@@ -85,9 +86,10 @@ export type FieldSpec = z.infer<typeof FieldSpec>;
  * - `@reporter`: the response is sent to the reporter and the reply window opens;
  * - `@askReporter`: a question goes to the reporter; the same step resumes with the answer;
  * - `@reject`: the complaint is rejected (with a reason) and the reporter told so;
- * - `@close`: the case is closed.
+ * - `@close`: the case is closed;
+ * - `@end`: ends a monitoring path (see `EscalationRung.step`): the late step's own work goes on.
  */
-export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', '@reject', '@close'])]);
+export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', '@reject', '@close', '@end'])]);
 export type ActionTarget = z.infer<typeof ActionTarget>;
 
 export const Action = z.object({
@@ -112,6 +114,11 @@ export const Action = z.object({
    * when the staff settle a complaint themselves. The email carries what was sent to the reporter.
    */
   inform: z.array(Slug).default([]),
+  /**
+   * A case event this action writes besides `step_completed`, with the action's fields as its data
+   * and the official as its actor: the decisions of a monitoring path (the P4 report reads them).
+   */
+  records: z.enum(['reprimand_recommended', 'reprimand_declined', 'reprimand_issued']).optional(),
 });
 export type Action = z.infer<typeof Action>;
 
@@ -138,8 +145,15 @@ export const EscalationRung = z.object({
   notify: RungRecipient,
   /** Time after the previous rung (the first rung: after the deadline; 0 = at the deadline). */
   after: Grace,
-  /** `reprimand`: a recommendation to the Bupati to reprimand the agency (SP4N-LAPOR!, step 5). */
-  kind: z.enum(['escalation', 'reprimand']).default('escalation'),
+  /**
+   * `reprimand`: an email recommending that the Bupati reprimand the agency. `monitor`: the task of
+   * `step` opens (e.g. an inspectorate official monitoring the late follow-up, who decides whether to
+   * recommend a reprimand), while the late step's own task stays open; its actions lead to further
+   * steps of the same path or to `@end`. It is the last rung of its ladder: its path holds the clock.
+   */
+  kind: z.enum(['escalation', 'reprimand', 'monitor']).default('escalation'),
+  /** For `monitor`: the step whose task opens. Its visit is the late step's visit. */
+  step: Slug.optional(),
   /** What the person told may do through their link (see `RungGrant`); defaults by `notify` (see `defaultRungGrant`). */
   grant: RungGrant.optional(),
 });
@@ -148,6 +162,24 @@ export type EscalationRung = z.infer<typeof EscalationRung>;
 /** What the person a rung tells may do through their link: the rung's `grant`, else the default for whom it notifies. */
 export function rungGrant(rung: EscalationRung): RungGrant {
   return rung.grant ?? (rung.kind === 'reprimand' ? 'view' : defaultRungGrant[rung.notify]);
+}
+
+/**
+ * The steps of monitoring paths (`monitor` rungs): each rung's step and every step its actions lead
+ * to, short of `@end`. Keyed by step id, with the step whose lateness opened the path.
+ */
+export function monitoringSteps(sop: Pick<Sop, 'steps'>): Map<string, { lateStep: string }> {
+  const out = new Map<string, { lateStep: string }>();
+  for (const late of sop.steps) {
+    const todo = (late.escalation?.rungs ?? []).filter((r) => r.kind === 'monitor' && r.step).map((r) => r.step!);
+    while (todo.length) {
+      const id = todo.pop()!;
+      if (out.has(id)) continue;
+      out.set(id, { lateStep: late.id });
+      for (const a of sop.steps.find((x) => x.id === id)?.actions ?? []) if (!a.goto.startsWith('@')) todo.push(a.goto);
+    }
+  }
+  return out;
 }
 
 export const EscalationLadder = z.object({
@@ -173,6 +205,12 @@ export const Step = z.object({
   actions: z.array(Action).min(1),
   /** Overrides the SOP's ladder for this step. */
   escalation: EscalationLadder.optional(),
+  /**
+   * A coordination with other divisions or agencies whose limit is a follow-up service level (SLG):
+   * its opening and its end are recorded (`coordination_requested`, `coordination_done` with
+   * `{slgDays, onTime}`) and the recap counts coordinations done within it. Needs a limit in days.
+   */
+  coordination: z.boolean().default(false),
 });
 export type Step = z.infer<typeof Step>;
 

@@ -230,6 +230,9 @@ function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Reca
     ['Rata-rata penilaian (1–5)', a.ratings.average, b.ratings.average],
     ['Balasan pelapor (belum puas)', a.replies, b.replies],
     ['Pengaduan berkadar pengawasan', a.supervisory, b.supervisory],
+    // SP4N-LAPOR! row 4: coordination with its follow-up service level (SLG); a recap from before it has none.
+    ['Koordinasi tindak lanjut selesai', a.coordination?.count ?? 0, b.coordination?.count ?? 0],
+    ['Koordinasi dalam SLG (≤ 5 hari)', a.coordination?.withinSlg ?? 0, b.coordination?.withinSlg ?? 0],
   ];
   for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, n, b.byCategory[category] ?? 0]);
   for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channel}`, n, b.byChannel[channel] ?? 0]);

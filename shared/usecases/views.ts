@@ -25,7 +25,7 @@ export interface PublicStatus {
 export interface FieldView {
   name: string;
   label: string;
-  type: 'text' | 'textarea' | 'select';
+  type: 'text' | 'textarea' | 'select' | 'date';
   required: boolean;
   options?: { value: string; label: string }[];
   value?: string;

@@ -14,7 +14,7 @@ import { ladderTitles } from '../i18n';
 import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, type ReporterMessage, type StepSummary } from '../email/templates';
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { stepDueReading } from '../sla/reading';
-import { rungGrant, type Sop, type Step } from '../sop/schema';
+import { monitoringSteps, rungGrant, type Sop, type Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, StartedResult } from '../workflow/contract';
 import { WorkflowError } from '../workflow/contract';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
@@ -435,6 +435,14 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
     }, c);
     // This run stored the task (it holds its key): no earlier run got as far as the event.
     await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
+    if (findStep(sop, task.stepId).coordination) {
+      await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
+    }
+    // The task a monitor rung opens (the inspectorate's): the late step's monitoring begins.
+    const late = monitoringSteps(sop).get(task.stepId)?.lateStep;
+    if (late && findStep(sop, late).escalation?.rungs.some((r) => r.kind === 'monitor' && r.step === task.stepId)) {
+      await recordOnce(deps, `task#${task.slot}#monitoring`, { ...base, type: 'monitoring_opened', to: task.assigneeId, data: { lateStep: late } });
+    }
     if (!claim) return;
     const assignee = task.assigneeId ? findPerson(deps.directory, task.assigneeId) : undefined;
     if (!assignee) {
@@ -640,6 +648,16 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
           deps.log.warn('informing email left to the repair sweep', { caseId: c.caseId, stepId: step.id });
         }
       }
+      if (step.coordination) await recordCoordination(deps, updated, step, req.visit, decision, once);
+      if (action?.records) await recordDecisionEvent(deps, sop, updated, step, req.visit, action.records, decision, once);
+      // The late step done: its monitoring path (if one opened) has nothing left to monitor.
+      await endMonitoring(deps, sop, c.caseId, step.id, req.visit, decision.decidedAt);
+      // A monitoring path ended: the case shows the late step again, whose task is still open.
+      const late = monitoringSteps(sop).get(step.id)?.lateStep;
+      if (late && action?.goto === '@end') {
+        const lateTask = await deps.store.getTask(c.caseId, taskSlot('official', late, req.visit));
+        if (lateTask?.status === 'open') await mutateCase(deps, c.caseId, (x) => (x.currentStep?.stepId === step.id ? { currentStep: currentStepOf(lateTask) } : undefined));
+      }
       // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await recordOnce(deps, once, {
@@ -695,6 +713,64 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<St
       await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: req.enteredAt, endedMonth, closeReason: req.reason, currentStep: undefined }), c);
       await recordOnce(deps, 'outcome#closed', { caseId: c.caseId, at: req.enteredAt, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason: req.reason } });
       return;
+    }
+  }
+}
+
+/**
+ * The decision event an action names (`Action.records`: the monitoring path's reprimand recommended,
+ * declined, issued), with the official as actor and the action's fields as data. A recommendation is
+ * also kept among the case's escalations as a reprimand (to the Bupati, against the late step), as the
+ * ladder's email recommendation was: the reports count it the same way. Each once.
+ */
+async function recordDecisionEvent(deps: Deps, sop: Sop, c: CaseRecord, step: Step, visit: number, type: NonNullable<Step['actions'][number]['records']>, decision: Omit<OfficialDecision, 'kind'>, once: string): Promise<void> {
+  const late = monitoringSteps(sop).get(step.id)?.lateStep ?? step.id;
+  if (type === 'reprimand_recommended') {
+    const level = findStep(sop, late).escalation?.rungs.findIndex((r) => r.kind === 'monitor') ?? -1;
+    await mutateCase(deps, c.caseId, (x) => (x.escalations.some((e) => e.kind === 'reprimand' && e.stepId === late && e.visit === visit)
+      ? undefined
+      : { escalations: [...x.escalations, { level: level + 1, to: deps.directory.bupati.id, at: decision.decidedAt, stepId: late, visit, kind: 'reprimand' }] }), c);
+  }
+  await recordOnce(deps, `${once}#${type}`, {
+    caseId: c.caseId, at: decision.decidedAt, type, stepId: step.id, visit,
+    actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
+    ...(type === 'reprimand_issued' ? { to: deps.directory.bupati.id } : {}),
+    data: { lateStep: late, ...decision.fields },
+  });
+}
+
+/**
+ * A coordination step done: kept on the case (the recap's SLG figure) and recorded as
+ * `coordination_done {slgDays, onTime}`, on time by the step's own verdict. Each once.
+ */
+async function recordCoordination(deps: Deps, c: CaseRecord, step: Step, visit: number, decision: Omit<OfficialDecision, 'kind'>, once: string): Promise<void> {
+  const onTime = c.verdicts.find((v) => v.scope === 'step' && v.id === step.id && v.visit === visit)?.onTime ?? true;
+  const slgDays = step.limit?.amount ?? 0;
+  await mutateCase(deps, c.caseId, (x) => ((x.coordinations ?? []).some((k) => k.stepId === step.id && k.visit === visit)
+    ? undefined
+    : { coordinations: [...(x.coordinations ?? []), { stepId: step.id, visit, at: decision.decidedAt, slgDays, onTime }] }), c);
+  await recordOnce(deps, `${once}#coordination`, {
+    caseId: c.caseId, at: decision.decidedAt, type: 'coordination_done', stepId: step.id, visit,
+    actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
+    data: { slgDays, onTime },
+  });
+}
+
+/**
+ * A late step decided: the tasks of its monitoring path still open for that visit end (`expired`:
+ * their links say the task has ended), since the race that waited for them is over. A decision
+ * already taken there stands, with its events.
+ */
+async function endMonitoring(deps: Deps, sop: Sop, caseId: string, lateStep: string, visit: number, at: string): Promise<void> {
+  for (const [id, m] of monitoringSteps(sop)) {
+    if (m.lateStep !== lateStep) continue;
+    const task = await deps.store.getTask(caseId, taskSlot('official', id, visit));
+    if (task?.status !== 'open') continue;
+    try {
+      await deps.store.updateTask(caseId, task.slot, task.version, { status: 'expired', decidedAt: at });
+    } catch (err) {
+      // Decided a moment ago: its decision stands (the execution's race is over; the record is kept).
+      if (!(err instanceof ConditionFailed)) throw err;
     }
   }
 }

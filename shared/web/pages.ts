@@ -151,7 +151,7 @@ export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: 
   const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
 <h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
-${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', options: f.options, value: f.value, issues: input.issues })).join('')}
+${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', ...(f.type === 'date' ? { type: 'date' } : {}), options: f.options, value: f.value, issues: input.issues })).join('')}
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
   const assignee = view.task.assignee;
   // Without a form: a view-only link says so while the step is open; otherwise the task is over.

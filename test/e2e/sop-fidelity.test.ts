@@ -3,9 +3,15 @@
  * - Health Office rows 6–8: what reaches the reporter is exactly the response the head approved; the
  *   send step shows it read-only; a change after approval goes back to the head (item 4);
  * - Library rows 4–5: the staff settle a complaint themselves, the Kasi informed by email, not
- *   tasked (item 5, first part).
+ *   tasked (item 5, first part);
+ * - SP4N-LAPOR! row 4: the disposition sheet (the Sekdin's and the Kadin's) and the coordination with
+ *   its 5-day service level (SLG), on the case and in the recap (item 3).
  * Texts are hostile on purpose: quotes, backslashes, line breaks, tabs, emoji, markup.
  */
+import { createOfficeCalendar } from '../../shared/calendar';
+import { demoDirectory } from '../../shared/directory';
+import { RecapBuilder } from '../../shared/reports/aggregate';
+import { parsePeriod, weeksOf } from '../../shared/reports/period';
 import type { TaskView } from '../../shared/usecases/views';
 import { actOnCaseTask, atWib, file, publicStatus, rate, storedCase } from '../support/ladder';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
@@ -110,4 +116,42 @@ test('Library: the staff settle a complaint themselves; the Kasi is informed by 
   expect(events.filter((e) => e.type === 'step_opened').map((e) => e.stepId)).toEqual(['catat']);
   await rate(rt, trackingId);
   expect((await publicStatus(rt, trackingId)).status).toBe('closed');
+});
+
+test('SP4N-LAPOR! row 4: the liaison records the Sekdin\'s and the Kadin\'s dispositions and asks for coordination; its 5-day SLG is kept, recorded, and counted in the recap', async () => {
+  // Prepare: routed to the Health Office; the liaison's disposition asks for coordination.
+  const trackingId = await file(rt, complaint('kominfo-muara-enim', 'kesehatan'));
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeAgency', fields: { agencyId: 'dinkes-muba' } }))).toBe('verifikasi');
+  const sekdin = hostile('disposisi sekdin');
+  const kadin = hostile('disposisi kadin kepada Kabid');
+  const liaison = await newestTask(trackingId);
+  expect(liaison.view.actions.map((a) => a.id)).toEqual(['dispose', 'coordinate']);
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'coordinate', fields: { dispositionSekdin: sekdin, dispositionKadin: kadin, coordinateWith: 'Bidang P2P dan RSUD' } }))).toBe('verifikasi-instansi');
+
+  // Act: the coordination task (the liaison's), then done.
+  const coordination = await newestTask(trackingId);
+  expect(coordination.view.task.stepId).toBe('koordinasi');
+  // 5 plain "hari" = 5 calendar days from now (Mon 23 Nov, office hours) → Sat 28 Nov, the office
+  // shut: the close of the next working day, Mon 30 Nov 16:00 WIB.
+  expect(coordination.view.task.dueAt).toBe('2026-11-30T16:00:00+07:00');
+  expect(coordination.view.case.history.filter((h) => h.event === 'step_completed').at(-1)!.note).toBe(`${sekdin} — ${kadin} — Bidang P2P dan RSUD`);
+  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'coordinated', fields: { result: 'Disepakati pemeriksaan bersama.' } }))).toBe('koordinasi');
+
+  // Assess: on to the executing official; both coordination events, with the SLG and its verdict.
+  expect((await newestTask(trackingId)).view.task.stepId).toBe('tindak-lanjut');
+  const { record, events } = await storedCase(trackingId);
+  expect(events.filter((e) => e.type.startsWith('coordination_')).map((e) => [e.type, e.stepId, e.data])).toEqual([
+    ['coordination_requested', 'koordinasi', { slgDays: 5 }],
+    ['coordination_done', 'koordinasi', { slgDays: 5, onTime: true }],
+  ]);
+  expect(record.coordinations).toEqual([{ stepId: 'koordinasi', visit: 1, at: expect.any(String), slgDays: 5, onTime: true }]);
+  expect((await publicStatus(rt, trackingId)).timeline.map((e) => e.event)).toEqual(expect.arrayContaining(['coordination_requested', 'coordination_done']));
+  // The recap of the month counts it, within the SLG, for the agency it was routed to.
+  const calendar = createOfficeCalendar(demoDirectory.calendar);
+  const period = parsePeriod('2026-11', 7 * 60);
+  const builder = new RecapBuilder({ calendar, period, weeks: weeksOf(period, 7 * 60) });
+  builder.add(record);
+  const recap = builder.result();
+  expect(recap.totals.coordination).toEqual({ count: 1, withinSlg: 1 });
+  expect(recap.byAgency['dinkes-muba']?.coordination).toEqual({ count: 1, withinSlg: 1 });
 });
