@@ -229,7 +229,7 @@ test.each(walks.map((w) => [w.sopId, w] as const))('%s: every official field and
   expect(rated.status).toBe(200);
   await rt.engine.waitForIdle();
   const closed = await status(trackingId);
-  expect(closed).toMatchObject({ status: 'closed', rating: 4, currentStep: null, response: second.typed.filter((t) => t.meaning === 'response').at(-1)!.text });
+  expect(closed).toMatchObject({ status: 'closed', rating: 4, currentStep: null, response: second.typed.filter((t) => t.meaning === 'response' || t.meaning === 'approvedResponse').at(-1)!.text });
   expect(closed.closedAt).toBeDefined();
   const { record, events } = await storedCase(trackingId);
   expect(record.rating).toMatchObject({ satisfied: true, rating: 4, comment: thanks });
