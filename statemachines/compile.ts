@@ -30,7 +30,7 @@
  * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
  * one year an execution lives.
  */
-import type { Action, EscalationLadder, Phase, Sop, Step } from '../shared/sop/schema';
+import { monitoringSteps, type Action, type EscalationLadder, type EscalationRung, type Phase, type Sop, type Step } from '../shared/sop/schema';
 import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
 import { EXECUTION_TIMEOUT_SECONDS } from '../shared/workflow/executions';
 
@@ -162,21 +162,25 @@ class Compiler {
   private readonly resumeAt: { at: string; next: string }[] = [];
   /** Whether some Choice of the top level, or of a phase's work branch, can fall to "unknown decision". */
   private readonly unknownUsed = new Set<string>();
+  /** Steps of monitoring paths: compiled inside the clock of the step whose lateness opens them. */
+  private readonly monitoring: Map<string, { lateStep: string }>;
 
   constructor(private readonly sop: Sop) {
     this.stepById = new Map(sop.steps.map((s) => [s.id, s]));
     this.gotos = new Set(sop.steps.flatMap((st) => st.actions.map((a) => a.goto)));
     for (const phase of sop.phases) for (const id of phase.steps) this.phaseOf.set(id, phase);
+    this.monitoring = monitoringSteps(sop);
   }
 
   compile(): AslMachine {
     const sop = this.sop;
     checkIntrinsicIds(sop);
+    checkMonitoring(sop, this.monitoring);
     const start = sop.startAt ?? sop.steps[0]!.id;
     const top = this.states;
     merge(top, this.start(start));
     // Steps outside phases are top-level; a phase's steps live in its race's work branch.
-    for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id))) merge(top, this.step(step, undefined));
+    for (const step of sop.steps.filter((s) => !this.phaseOf.has(s.id) && !this.monitoring.has(s.id))) merge(top, this.step(step, undefined));
     for (const phase of sop.phases) merge(top, this.phase(phase));
     // A question to the reporter is asked outside any phase: the reporter's time is not the agency's.
     for (const step of sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter'))) merge(top, this.askReporter(step));
@@ -529,6 +533,68 @@ class Compiler {
     return [...entries];
   }
 
+  /**
+   * A `monitor` rung: the monitoring path (its step, and the steps its actions lead to, until `@end`)
+   * runs inside the late step's clock, so the late step's task stays open meanwhile and the path ends
+   * with the race when that work is done. Each step of it has the usual shape (deadlines, a race of its
+   * task against its own clock, record, route); its visit is the late step's visit (copied, not
+   * counted: the clock branch's state does not outlive the race). No hand-over branch of its own: the
+   * late step's race has one, and a successor re-enters the path through the clock.
+   */
+  private monitorPath(owner: string, rung: EscalationRung, ids: Record<string, string>): AslState {
+    const states: Record<string, AslState> = {};
+    const end = `${owner}: monitoring ended`;
+    const unknown = `${owner}: monitoring: unknown decision`;
+    for (const id of [...this.monitoring].filter(([, m]) => m.lateStep === owner).map(([sid]) => sid)) {
+      merge(states, this.monitorStep(this.stepById.get(id)!, ids['visit.$']!, end, unknown));
+    }
+    states[end] = { Type: 'Succeed' };
+    states[unknown] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision this SOP does not have.' };
+    return {
+      Type: 'Parallel',
+      Comment: `The ${rung.step} task opens; ${owner}'s own task stays open. A decision there ends this path with the race.`,
+      Branches: [{ StartAt: names.visit(rung.step!), States: states }],
+      ResultPath: null,
+    };
+  }
+
+  /**
+   * One step of a monitoring path, in the shape of any step (deadlines, a race of its task against its
+   * own clock, record, route), except that its visit is the late step's (copied, not counted): the
+   * deadlines task sets the visit and its deadlines in one go, as a counting one does.
+   */
+  private monitorStep(step: Step, ownerVisit: string, end: string, unknown: string): Record<string, AslState> {
+    const id = step.id;
+    const ids = { stepId: id, 'visit.$': visitPath(id) };
+    const s: Record<string, AslState> = {};
+    s[names.visit(id)] = step.limit
+      ? this.lambda('deadlines', { ...base, scope: 'step', id, 'visit.$': ownerVisit }, visitOf(id), names.race(id), { 'n.$': '$.visit', 'sla.$': '$' })
+      : { Type: 'Pass', Parameters: { 'n.$': ownerVisit }, ResultPath: visitOf(id), Next: names.race(id) };
+    s[names.race(id)] = {
+      Type: 'Parallel',
+      Comment: `SOP row ${step.sopNumber}: ${step.name.en}.`,
+      Branches: [
+        this.workBranch(step),
+        ...(step.limit ? [this.clock(id, slaPath(id), step.escalation ?? this.sop.escalation, ids)] : []),
+      ],
+      Catch: [{ ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.decision', Next: names.record(id) }],
+      Next: names.record(id),
+    };
+    const targetOf = (a: Action) => (a.goto === '@end' ? end : names.visit(a.goto));
+    const next = step.actions.length === 1 ? targetOf(step.actions[0]!) : names.route(id);
+    s[names.record(id)] = this.lambda('outcome', {
+      ...base, kind: 'stepDone', ...ids, decision: { 'action.$': '$.decision.Cause' }, ...(step.limit ? { 'sla.$': slaPath(id) } : {}),
+    }, null, next);
+    if (step.actions.length > 1) {
+      s[names.route(id)] = {
+        Type: 'Choice',
+        Choices: step.actions.map((a) => ({ Variable: '$.decision.Cause', StringEquals: a.id, Next: targetOf(a) })),
+        Default: unknown,
+      };
+    }
+    return s;
+  }
+
   /** The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. */
   private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
     const states: Record<string, AslState> = {};
@@ -539,6 +605,7 @@ class Compiler {
     ladder.rungs.forEach((rung, i) => {
       const level = i + 1;
       seq.push([`${owner}: wait for rung ${level}`, { Type: 'Wait', TimestampPath: `${sla}.rungs[${i}].at` }]);
+      if (rung.kind === 'monitor') return void seq.push([`${owner}: rung ${level}: monitoring`, this.monitorPath(owner, rung, ids)]);
       seq.push([
         `${owner}: rung ${level}: ${rung.kind === 'reprimand' ? 'recommend reprimand' : `escalate to ${rung.notify}`}`,
         this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
@@ -740,6 +807,33 @@ function checkIntrinsicIds(sop: Sop): void {
       if (bad(action.id)) throw new Error(`Step "${step.id}", action id ${JSON.stringify(action.id)}: ${rule}.`);
     }
   }
+}
+
+/**
+ * A monitoring path lives inside a late step's clock: its rung is the last of a step's own ladder and
+ * names a step; its steps lead only to each other or to `@end`, nothing else leads into them, and
+ * `@end` is theirs alone.
+ */
+function checkMonitoring(sop: Sop, monitoring: Map<string, { lateStep: string }>): void {
+  for (const step of sop.steps) {
+    const rungs = step.escalation?.rungs ?? [];
+    rungs.forEach((r, i) => {
+      if (r.kind !== 'monitor') return;
+      if (!r.step || !sop.steps.some((x) => x.id === r.step)) throw new Error(`Step "${step.id}": a monitor rung must name a step of this SOP.`);
+      if (i !== rungs.length - 1) throw new Error(`Step "${step.id}": a monitor rung must be the last of its ladder (its path holds the clock).`);
+    });
+    if (sop.escalation.rungs.some((r) => r.kind === 'monitor') || sop.phases.some((p) => p.escalation?.rungs.some((r) => r.kind === 'monitor'))) {
+      throw new Error('A monitor rung belongs to a step\'s own ladder, not to the SOP\'s or a phase\'s.');
+    }
+    for (const a of step.actions) {
+      const inPath = monitoring.has(step.id);
+      if (inPath && a.goto.startsWith('@') && a.goto !== '@end') throw new Error(`Step "${step.id}" is on a monitoring path: its action "${a.id}" may lead only to a step of the path or to @end.`);
+      if (!inPath && a.goto === '@end') throw new Error(`Step "${step.id}", action "${a.id}": @end ends a monitoring path, and this step is on none.`);
+      if (!inPath && monitoring.has(a.goto)) throw new Error(`Step "${step.id}", action "${a.id}": "${a.goto}" is on a monitoring path, which only its rung opens.`);
+    }
+  }
+  for (const p of sop.phases) for (const id of p.steps) if (monitoring.has(id)) throw new Error(`Step "${id}" is on a monitoring path and cannot be in phase "${p.id}".`);
+  if (monitoring.has(sop.startAt ?? sop.steps[0]!.id) || monitoring.has(sop.reporterReply.followUpStep)) throw new Error('The start and the follow-up step cannot be on a monitoring path.');
 }
 
 /** Every state name must be unique in the whole machine, branches included, and short enough for AWS. */

@@ -106,6 +106,13 @@ export interface CaseRecord {
   deadlines?: Partial<Record<'step' | 'phase' | 'replyWindow', { key: string; value: Deadlines & { gaps: number[] } }>>;
   currentStep?: CurrentStep;
   responseDraft?: string;
+  /**
+   * The approval task that holds the response as approved (its field meaning `approvedResponse`):
+   * what an action that `sends: 'approved'` sends. Cleared by a new draft, so a change goes back for approval.
+   */
+  approval?: { stepId: string; visit: number };
+  /** Coordinations (steps marked `coordination`) done, with their service level (SLG) and whether they kept it. */
+  coordinations?: { stepId: string; visit: number; at: string; slgDays: number; onTime: boolean }[];
   response?: { text: string; at: string; byPersonId: string };
   /** When the first answer went to the reporter: the end of the agency's handling time in the reports. */
   firstAnsweredAt?: string;
@@ -163,6 +170,9 @@ export const CaseEventType = z.enum([
   'mail_bounced', 'mail_complained', 'mail_rejected', 'mail_delayed',
   // A workflow function still failed after its retries: the case waits for an operator, then resumes.
   'workflow_parked', 'workflow_resumed',
+  // Issue 13: the inspectorate's monitoring of a late step and the Bupati's reprimand (notes/events.md);
+  // a coordination with its service level; an official told of a step settled without them.
+  'monitoring_opened', 'reprimand_declined', 'reprimand_issued', 'coordination_requested', 'coordination_done', 'official_informed',
 ]);
 export type CaseEventType = z.infer<typeof CaseEventType>;
 

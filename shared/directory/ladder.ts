@@ -65,7 +65,8 @@ export function rungPerson(directory: Directory, sop: Sop, roleId: string, units
  * does not have (a stale execution of an edited SOP) is resolved alone, as the Bupati's view.
  */
 export function ladderDelivery(directory: Directory, sop: Sop, step: Pick<Step, 'role'>, units: CaseUnits, ladder: EscalationLadder, level: number, assignee?: Person, reprimand = false): RungDelivery {
-  const candidates = ladder.rungs.map((r) => ({ person: rungPerson(directory, sop, step.role, units, r.notify, r.kind), kind: r.kind }));
+  // A monitoring rung opens a task rather than mailing: like a reprimand, its own message, never taken as a louder reminder.
+  const candidates = ladder.rungs.map((r): RungCandidate => ({ person: rungPerson(directory, sop, step.role, units, r.notify, r.kind === 'monitor' ? 'escalation' : r.kind), kind: r.kind === 'escalation' ? 'escalation' : 'reprimand' }));
   const rung = ladder.rungs[level - 1];
   if (!rung) {
     const alone = reprimand ? directory.bupati : superiorOf(directory, sop, step.role, units);

@@ -44,6 +44,8 @@ export function findRole(sop: Sop, roleId: string): Role {
 /** The officials who hold an SOP role for a case: the regular holders first, acting ones last. */
 export function holdersOf(directory: Directory, sop: Sop, roleId: string, units: CaseUnits): Official[] {
   const role = findRole(sop, roleId);
+  // The regency has one holder of its one role: the Bupati (a monitoring path's last step).
+  if (role.unit === 'regency') return [{ ...directory.bupati, role: role.directoryRole, acting: false }];
   const unit = unitOf(directory, role, units);
   if (!unit) return [];
   const holders = unit.officials.filter((o) => o.role === role.directoryRole);

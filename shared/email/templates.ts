@@ -77,6 +77,8 @@ export type EmailModel =
   | { template: 'workflowParked'; recipientName: string; trackingId: string; state: string; error: string; at: string; resumeHint: string }
   /** To the regency admin: an email of a case was given up after its attempts (no address: the recipient's role). */
   | { template: 'deliveryFailed'; recipientName: string; trackingId: string; failedTemplate: string; recipientRole: string; attempts: number; errorName: string; at: string }
+  /** To an official told (not tasked) that a step was settled: who did what, and the text sent. */
+  | { template: 'informed'; recipientName: string; actorName: string; stepName: string; actionLabel: string; text?: string; case: CaseSummary; statusUrl: string; now: string }
   | ({ template: 'report' } & ReportEmailModel);
 
 function caseHtml(c: CaseSummary, lang: Language, zone: Zone): string {
@@ -287,6 +289,17 @@ function render(m: EmailModel, lang: Language, zone: Zone): RenderedEmail {
         subject: t(lang, `Email tidak terkirim: pengaduan ${headerSafe(m.trackingId)}`, `Email not delivered: complaint ${headerSafe(m.trackingId)}`),
         text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', todo].join('\n'),
         html: frame(lang, t(lang, 'Email tidak terkirim', 'Email not delivered'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p><p>${e(todo)}</p>`),
+      };
+    }
+    case 'informed': {
+      const intro = t(lang,
+        `${m.actorName} menyelesaikan tahap "${m.stepName}" pada ${formatDateTime(m.now, lang, zone)}: ${m.actionLabel}. Email ini hanya pemberitahuan; tidak ada tugas untuk Anda.`,
+        `${m.actorName} settled the step "${m.stepName}" on ${formatDateTime(m.now, lang, zone)}: ${m.actionLabel}. This email is for your information; there is no task for you.`);
+      const sent = t(lang, 'Yang disampaikan kepada pelapor:', 'What the reporter was sent:');
+      return {
+        subject: t(lang, `Pemberitahuan: pengaduan ${headerSafe(m.case.trackingId)} diselesaikan`, `For your information: complaint ${headerSafe(m.case.trackingId)} settled`),
+        text: [`${t(lang, 'Yth.', 'Dear')} ${m.recipientName},`, '', intro, '', caseText(m.case, lang, zone), ...(m.text !== undefined ? ['', sent, '', m.text] : []), '', `${t(lang, 'Status', 'Status')}: ${m.statusUrl}`].join('\n'),
+        html: frame(lang, t(lang, 'Pemberitahuan penyelesaian pengaduan', 'Complaint settled: for your information'), `<p>${t(lang, 'Yth.', 'Dear')} ${e(m.recipientName)},</p><p>${e(intro)}</p>${caseHtml(m.case, lang, zone)}${m.text !== undefined ? `<p>${e(sent)}</p><p style="background:#f6f8fa;border-left:4px solid #0b5cad;padding:8px 12px">${escapeMultiline(m.text)}</p>` : ''}<p><a href="${e(m.statusUrl)}">${e(m.statusUrl)}</a></p>`),
       };
     }
     case 'calendarGap': {

@@ -101,4 +101,10 @@ export const eventLabel: Record<string, { id: string; en: string }> = {
   mail_delayed: { id: 'Email tertunda', en: 'Email delayed' },
   workflow_parked: { id: 'Proses berhenti, menunggu petugas sistem', en: 'Process stopped, waiting for an operator' },
   workflow_resumed: { id: 'Proses dilanjutkan petugas sistem', en: 'Process resumed by an operator' },
+  monitoring_opened: { id: 'Inspektorat memantau tindak lanjut yang terlambat', en: 'The inspectorate monitors the late follow-up' },
+  reprimand_declined: { id: 'Inspektorat tidak merekomendasikan teguran', en: 'The inspectorate recommended no reprimand' },
+  reprimand_issued: { id: 'Bupati memberikan teguran', en: 'The Bupati issued a reprimand' },
+  coordination_requested: { id: 'Koordinasi dimulai', en: 'Coordination started' },
+  coordination_done: { id: 'Koordinasi selesai', en: 'Coordination done' },
+  official_informed: { id: 'Atasan diberi tahu', en: 'Superior informed' },
 };

@@ -59,6 +59,8 @@ export interface Figures {
   /** Reporters' ratings given in the period, and their replies (not satisfied: the case reopens). */
   ratings: { count: number; average: number | null; byStars: [number, number, number, number, number]; satisfied: number; notSatisfied: number };
   replies: number;
+  /** Coordinations done in the period (SP4N-LAPOR! row 4), and how many within their service level (SLG ≤ 5 hari). */
+  coordination: { count: number; withinSlg: number };
   /** Cases whose deadlines were computed for a year with no holiday list (weekdays only). */
   calendarGaps: { cases: number; years: number[] };
 }
@@ -128,7 +130,7 @@ class FiguresBuilder {
     this.f = {
       received: 0, byCategory: {}, byChannel: {}, supervisory: 0, closed: 0, rejected: 0, endedWithinLimits: 0,
       openAtEnd: 0, openByAge: { '0-5': 0, '6-10': 0, '11-20': 0, '>20': 0 }, oldestOpenWorkingDays: null,
-      verdicts: 0, onTime: 0, escalationsByLevel: {}, reprimands: 0,
+      verdicts: 0, onTime: 0, escalationsByLevel: {}, reprimands: 0, coordination: { count: 0, withinSlg: 0 },
       ratingSum: 0, ratingCount: 0, byStars: [0, 0, 0, 0, 0], satisfied: 0, notSatisfied: 0, replies: 0, gapCases: 0,
     };
   }
@@ -187,6 +189,11 @@ class FiguresBuilder {
       else f.notSatisfied++;
     }
     f.replies += (c.repliedAt ?? []).filter((at) => ctx.within(at)).length;
+    for (const k of c.coordinations ?? []) {
+      if (!ctx.within(k.at)) continue;
+      f.coordination.count++;
+      if (k.onTime) f.coordination.withinSlg++;
+    }
     if (c.calendarGaps?.length) {
       f.gapCases++;
       for (const y of c.calendarGaps) this.gapYears.add(y);

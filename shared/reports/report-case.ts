@@ -13,6 +13,8 @@ export type ReportCase = Pick<CaseRecord,
   verdicts: Pick<SlaVerdict, 'scope' | 'id' | 'endedAt' | 'onTime' | 'lateByMinutes'>[];
   escalations: Pick<CaseRecord['escalations'][number], 'kind' | 'level' | 'at'>[];
   rating?: Pick<NonNullable<CaseRecord['rating']>, 'satisfied' | 'rating' | 'at'>;
+  /** SP4N-LAPOR! row 4: each coordination done, for the recap's SLG figure. */
+  coordinations?: Pick<NonNullable<CaseRecord['coordinations']>[number], 'at' | 'onTime'>[];
 };
 
 /** The recap's view of a case (a CaseRecord is one too: this drops the rest, for storing beside it). */
@@ -35,6 +37,7 @@ export function reportCaseOf(c: ReportCase): ReportCase {
     ...(c.calendarGaps?.length ? { calendarGaps: c.calendarGaps } : {}),
     verdicts: c.verdicts.map((v) => ({ scope: v.scope, id: v.id, endedAt: v.endedAt, onTime: v.onTime, lateByMinutes: v.lateByMinutes })),
     escalations: c.escalations.map((e) => ({ kind: e.kind, level: e.level, at: e.at })),
+    ...(c.coordinations?.length ? { coordinations: c.coordinations.map((k) => ({ at: k.at, onTime: k.onTime })) } : {}),
     ...(c.rating ? { rating: { satisfied: c.rating.satisfied, ...(c.rating.rating !== undefined ? { rating: c.rating.rating } : {}), at: c.rating.at } } : {}),
   };
 }

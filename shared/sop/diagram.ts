@@ -59,9 +59,11 @@ export function sopDiagramSvg(sop: Sop, lang: Language): string {
   // Every action, and the reporter's unsatisfied reply, as an edge.
   const edges: Outgoing[] = sop.steps.flatMap((s) => s.actions.map((a, i) => ({ from: s.id, label: a.label[lang], to: a.goto, normal: i === 0 })));
   edges.push({ from: REPORTER, label: t(lang, 'Tidak puas', 'Not satisfied'), to: sop.reporterReply.followUpStep, normal: false });
+  // A monitor rung: lateness opens another step's task beside this one.
+  for (const s of sop.steps) for (const r of s.escalation?.rungs ?? []) if (r.kind === 'monitor' && r.step) edges.push({ from: s.id, label: t(lang, 'Lewat batas waktu: tugas pemantauan', 'Past its deadline: a monitoring task'), to: r.step, normal: false });
   const nodeOrder = [...order, REPORTER];
   const isNext = (e: Outgoing) => nodeOrder.indexOf(e.to) === nodeOrder.indexOf(e.from) + 1 && e.normal;
-  const isEnd = (e: Outgoing) => e.to === '@reject' || e.to === '@close' || e.to === '@askReporter';
+  const isEnd = (e: Outgoing) => e.to === '@reject' || e.to === '@close' || e.to === '@askReporter' || e.to === '@end';
 
   // Boxes: height from their text and from the arrows that leave their right side.
   const boxes: Box[] = [];
@@ -139,6 +141,7 @@ export function sopDiagramSvg(sop: Sop, lang: Language): string {
       // A short arrow to an end pill holding the label and what happens.
       const what = e.to === '@reject' ? t(lang, 'Ditolak; pelapor diberi tahu alasannya', 'Rejected; the reporter is told why')
         : e.to === '@close' ? t(lang, 'Kasus ditutup', 'Case closed')
+        : e.to === '@end' ? t(lang, 'Pemantauan selesai', 'Monitoring ends')
         : t(lang, 'Pertanyaan ke pelapor; langkah ini berlanjut dengan jawabannya', 'Question to the reporter; this step resumes with the answer');
       const lines = [...wrap(e.label, 40).slice(0, 1), ...wrap(`→ ${what}`, 40).slice(0, 2)];
       const ph = 8 + lines.length * 13;
@@ -180,7 +183,7 @@ export function sopDiagramSvg(sop: Sop, lang: Language): string {
   for (const step of sop.steps.filter((s) => s.escalation)) {
     ly += 6;
     heading(t(lang, `Eskalasi sendiri: baris ${step.sopNumber}, ${step.name.id}`, `Own ladder: row ${step.sopNumber}, ${step.name.en}`));
-    ladderLines(step.escalation!, lang).forEach((l) => line(l));
+    ladderLines(step.escalation!, lang, sop).forEach((l) => line(l));
   }
   ly += 6;
   heading(t(lang, 'Cara membaca batas waktu', 'How limits read'));

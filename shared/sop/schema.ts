@@ -58,7 +58,8 @@ export type Role = z.infer<typeof Role>;
 /** What a field in an action's form means to the case, beyond being recorded. */
 export const FieldMeaning = z.enum([
   'note', // recorded in the case history only
-  'responseDraft', // the answer to the reporter, as drafted so far
+  'responseDraft', // the answer to the reporter, as drafted so far (a new draft withdraws an earlier approval)
+  'approvedResponse', // the answer as the approver approved (signed) it: kept on this step's task, what an action that `sends: 'approved'` sends
   'response', // the answer sent to the reporter
   'routeAgency', // the agency the complaint is routed to (sets the case's routedAgencyId)
   'reason', // why a complaint is rejected or returned
@@ -69,7 +70,8 @@ export type FieldMeaning = z.infer<typeof FieldMeaning>;
 export const FieldSpec = z.object({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
   label: LocalizedText,
-  type: z.enum(['text', 'textarea', 'select', 'agency']),
+  /** `date`: a calendar date, YYYY-MM-DD (e.g. the date a reprimand letter was issued). */
+  type: z.enum(['text', 'textarea', 'select', 'agency', 'date']),
   required: z.boolean(),
   meaning: FieldMeaning.default('note'),
   maxLength: z.number().int().positive().max(20_000).default(5_000),
@@ -85,9 +87,10 @@ export type FieldSpec = z.infer<typeof FieldSpec>;
  * - `@reporter`: the response is sent to the reporter and the reply window opens;
  * - `@askReporter`: a question goes to the reporter; the same step resumes with the answer;
  * - `@reject`: the complaint is rejected (with a reason) and the reporter told so;
- * - `@close`: the case is closed.
+ * - `@close`: the case is closed;
+ * - `@end`: ends a monitoring path (see `EscalationRung.step`): the late step's own work goes on.
  */
-export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', '@reject', '@close'])]);
+export const ActionTarget = z.union([Slug, z.enum(['@reporter', '@askReporter', '@reject', '@close', '@end'])]);
 export type ActionTarget = z.infer<typeof ActionTarget>;
 
 export const Action = z.object({
@@ -101,6 +104,22 @@ export const Action = z.object({
   goto: ActionTarget,
   /** Routes the case to the inspectorate: its `routedAgency` roles are then the inspectorate's. */
   routeTo: z.literal('inspectorate').optional(),
+  /**
+   * `approved`: the action sends the reporter exactly the last approved response (a field meaning
+   * `approvedResponse`, stored on its approval task), shown read-only on the page; it has no response
+   * field of its own, and a revised draft withdraws the approval (it must be approved again).
+   */
+  sends: z.literal('approved').optional(),
+  /**
+   * SOP roles told by email (no task, nothing to act on) when this action is taken: e.g. the Kasi,
+   * when the staff settle a complaint themselves. The email carries what was sent to the reporter.
+   */
+  inform: z.array(Slug).default([]),
+  /**
+   * A case event this action writes besides `step_completed`, with the action's fields as its data
+   * and the official as its actor: the decisions of a monitoring path (the P4 report reads them).
+   */
+  records: z.enum(['reprimand_recommended', 'reprimand_declined', 'reprimand_issued']).optional(),
 });
 export type Action = z.infer<typeof Action>;
 
@@ -120,13 +139,22 @@ export const EscalationRung = z.object({
   notify: RungRecipient,
   /** Time after the previous rung (the first rung: after the deadline; 0 = at the deadline). */
   after: Grace,
-  /** `reprimand`: a recommendation to the Bupati to reprimand the agency (SP4N-LAPOR!, step 5). */
-  kind: z.enum(['escalation', 'reprimand']).default('escalation'),
+  /**
+   * `reprimand`: an email recommending that the Bupati reprimand the agency. `monitor`: the task of
+   * `step` opens (e.g. an inspectorate official monitoring the late follow-up, who decides whether to
+   * recommend a reprimand), while the late step's own task stays open; its actions lead to further
+   * steps of the same path or to `@end`. It is the last rung of its ladder: its path holds the clock.
+   */
+  kind: z.enum(['escalation', 'reprimand', 'monitor']).default('escalation'),
+  /** For `monitor`: the step whose task opens. Its visit is the late step's visit. */
+  step: Slug.optional(),
   /** What the person told may do through their link (see `RungGrant`); defaults by `notify` (see `defaultRungGrant`). */
   grant: RungGrant.optional(),
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
+
+export { monitoringSteps } from './monitoring';
 
 export const EscalationLadder = z.object({
   /** Remind the assignee once this share of the time limit has passed (0 < r < 1); the reminder's link always lets them act. */
@@ -151,6 +179,12 @@ export const Step = z.object({
   actions: z.array(Action).min(1),
   /** Overrides the SOP's ladder for this step. */
   escalation: EscalationLadder.optional(),
+  /**
+   * A coordination with other divisions or agencies whose limit is a follow-up service level (SLG):
+   * its opening and its end are recorded (`coordination_requested`, `coordination_done` with
+   * `{slgDays, onTime}`) and the recap counts coordinations done within it. Needs a limit in days.
+   */
+  coordination: z.boolean().default(false),
 });
 export type Step = z.infer<typeof Step>;
 

@@ -30,13 +30,16 @@ const recipientWords: Record<RungRecipient, { id: string; en: string }> = {
 };
 
 /** The ladder in words, one line per rung, reminder first. */
-export function ladderLines(ladder: EscalationLadder, lang: Language): string[] {
+export function ladderLines(ladder: EscalationLadder, lang: Language, sop?: Pick<Sop, 'steps'>): string[] {
   const lines = [t(lang, `Pengingat kepada pelaksana pada ${Math.round(ladder.reminderAt * 100)} % batas waktu`, `Reminder to the assignee at ${Math.round(ladder.reminderAt * 100)} % of the limit`)];
   ladder.rungs.forEach((r, i) => {
     const when = r.after.amount === 0
       ? t(lang, i === 0 ? 'saat batas waktu' : 'bersamaan dengan tingkat sebelumnya', i === 0 ? 'at the deadline' : 'with the previous rung')
       : t(lang, `${graceReading(r.after, 'id')} setelah ${i === 0 ? 'batas waktu' : 'tingkat sebelumnya'}`, `${graceReading(r.after, 'en')} after ${i === 0 ? 'the deadline' : 'the previous rung'}`);
-    const what = r.kind === 'reprimand'
+    const monitored = r.kind === 'monitor' ? sop?.steps.find((s) => s.id === r.step) ?? { sopNumber: '?', name: { id: r.step ?? '?', en: r.step ?? '?' } } : undefined;
+    const what = monitored
+      ? t(lang, `tugas pemantauan: langkah ${monitored.sopNumber} «${monitored.name.id}» (tugas langkah ini tetap terbuka)`, `a monitoring task: step ${monitored.sopNumber} «${monitored.name.en}» (this step's task stays open)`)
+      : r.kind === 'reprimand'
       ? t(lang, 'rekomendasi teguran kepada Bupati', 'a recommendation to the Bupati to reprimand the agency')
       : recipientWords[r.notify][lang];
     lines.push(t(lang, `Tingkat ${i + 1}: ${what}, ${when}`, `Rung ${i + 1}: ${what}, ${when}`));
@@ -54,6 +57,7 @@ export function targetWords(sop: Sop, target: ActionTarget, lang: Language): str
     case '@askReporter': return t(lang, 'pertanyaan ke pelapor; langkah ini berlanjut dengan jawabannya', 'a question to the reporter; this step resumes with the answer');
     case '@reject': return t(lang, 'pengaduan ditolak; pelapor diberi tahu alasannya', 'complaint rejected; the reporter is told why');
     case '@close': return t(lang, 'kasus ditutup', 'case closed');
+    case '@end': return t(lang, 'pemantauan selesai; tugas langkah yang terlambat tetap berjalan', 'monitoring ends; the late step\'s own task goes on');
     default: {
       const step = sop.steps.find((s) => s.id === target);
       return step ? t(lang, `langkah ${step.sopNumber} «${step.name.id}»`, `step ${step.sopNumber} «${step.name.en}»`) : target;
@@ -113,7 +117,7 @@ export function sopTraceMarkdown(sop: Sop, lang: Language): string {
   out.push(...ladderLines(sop.escalation, lang).map((l) => `- ${mdCell(l)}`), '');
   for (const step of sop.steps.filter((s) => s.escalation)) {
     out.push(t(lang, `**Eskalasi langkah ${step.sopNumber} «${mdCell(step.name.id)}»**`, `**Ladder of step ${step.sopNumber} «${mdCell(step.name.en)}»**`), '');
-    out.push(...ladderLines(step.escalation!, lang).map((l) => `- ${mdCell(l)}`), '');
+    out.push(...ladderLines(step.escalation!, lang, sop).map((l) => `- ${mdCell(l)}`), '');
   }
   if (sop.reports.length) {
     out.push(t(lang, '**Laporan berkala**', '**Periodic reports**'), '');

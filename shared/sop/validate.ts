@@ -58,10 +58,18 @@ export function crossReferenceProblems(sop: Sop): string[] {
         problems.push(`step "${step.id}", action "${action.id}": goto "${action.goto}" is not a step`);
       }
       unique(`field of action "${step.id}.${action.id}"`, action.fields.map((f) => f.name));
+      for (const r of action.inform) if (!roleIds.has(r)) problems.push(`step "${step.id}", action "${action.id}": inform "${r}" is not a role`);
+      if (action.sends === 'approved' && !sop.steps.some((x) => x.actions.some((a) => a.fields.some((f) => f.meaning === 'approvedResponse')))) {
+        problems.push(`step "${step.id}", action "${action.id}": sends the approved response, but no action approves one (a field meaning approvedResponse)`);
+      }
       for (const field of action.fields) {
         if (field.type === 'select' && !field.options?.length) problems.push(`field "${step.id}.${action.id}.${field.name}": a select needs options`);
       }
     }
+    for (const rung of step.escalation?.rungs ?? []) {
+      if (rung.kind === 'monitor' && !(rung.step && stepById.has(rung.step))) problems.push(`step "${step.id}": a monitor rung needs "step", a step of this SOP`);
+    }
+    if (step.coordination && step.limit?.unit !== 'days' && step.limit?.unit !== 'workingDays') problems.push(`step "${step.id}": a coordination step needs a limit in days (its service level)`);
     if (step.optional && start === step.id) problems.push(`step "${step.id}" is optional and cannot be the first step`);
   }
 
@@ -87,6 +95,8 @@ export function crossReferenceProblems(sop: Sop): string[] {
     const id = queue.shift()!;
     if (reached.has(id)) continue;
     reached.add(id);
+    // A monitor rung opens its step when this one is late (its path: statemachines/compile.ts).
+    for (const rung of stepById.get(id)!.escalation?.rungs ?? []) if (rung.kind === 'monitor' && rung.step && stepById.has(rung.step)) queue.push(rung.step);
     for (const action of stepById.get(id)!.actions) {
       if (action.goto === '@reporter' || action.goto === '@close') reachesReporter = true;
       else if (stepById.has(action.goto) && !reached.has(action.goto)) queue.push(action.goto);

@@ -194,7 +194,7 @@ export async function caseByTrackingId(deps: Pick<Deps, 'store'>, typed: string)
   return found;
 }
 
-const PUBLIC_EVENTS = new Set(['submitted', 'step_opened', 'step_completed', 'escalated', 'reprimand_recommended', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied', 'rated', 'closed', 'rejected']);
+const PUBLIC_EVENTS = new Set(['submitted', 'step_opened', 'step_completed', 'escalated', 'reprimand_recommended', 'monitoring_opened', 'reprimand_declined', 'reprimand_issued', 'coordination_requested', 'coordination_done', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied', 'rated', 'closed', 'rejected']);
 
 /** The public status: where the complaint is and when it is due, never who filed it. */
 export async function publicStatus(deps: Deps, typed: string, lang: Language): Promise<PublicStatus> {

@@ -365,6 +365,9 @@ function summarySheet(deps: Deps, spec: ReportSpec, recap: Recap, previous: Reca
     ['Rata-rata penilaian (1–5)', decimal(a.ratings.average), decimal(b.ratings.average)],
     ['Balasan pelapor (belum puas)', count(a.replies), count(b.replies)],
     ['Pengaduan berkadar pengawasan', count(a.supervisory), count(b.supervisory)],
+    // SP4N-LAPOR! row 4: coordination with its follow-up service level (SLG); a recap from before it has none.
+    ['Koordinasi tindak lanjut selesai', count(a.coordination?.count ?? 0), count(b.coordination?.count ?? 0)],
+    ['Koordinasi dalam SLG (≤ 5 hari)', count(a.coordination?.withinSlg ?? 0), count(b.coordination?.withinSlg ?? 0)],
   ];
   for (const [category, n] of Object.entries(a.byCategory)) rows.push([`Kategori: ${categoryName(deps, spec, category)}`, count(n), count(b.byCategory[category] ?? 0)]);
   for (const [channel, n] of Object.entries(a.byChannel)) rows.push([`Saluran: ${channelLabel[channel]?.id ?? channel}`, count(n), count(b.byChannel[channel] ?? 0)]);

@@ -28,7 +28,7 @@ import { agencyName, record, statusUrl, type Deps } from './deps';
 import type { ActionView, LinkView, TaskView } from './views';
 import { inboxGrantHolds } from './inbox';
 import { dashboardGrantHolds } from './dashboard';
-import { caseSummary, maySeeReporter, reporterMessages } from './workflow';
+import { caseSummary, findApprovedResponse, maySeeReporter, reporterMessages } from './workflow';
 import { stepDueReading } from '../sla/reading';
 
 const REASSIGN = 'reassign';
@@ -162,7 +162,7 @@ function actionsOf(deps: Deps, l: Loaded, lang: Language): ActionView[] {
     fields: a.fields.map((f) => ({
       name: f.name,
       label: f.label[lang],
-      type: f.type === 'textarea' ? 'textarea' : f.type === 'text' ? 'text' : 'select',
+      type: f.type === 'textarea' ? 'textarea' : f.type === 'text' ? 'text' : f.type === 'date' ? 'date' : 'select',
       required: f.required,
       ...(f.type === 'agency' ? { options: agencies } : f.options ? { options: f.options.map((o) => ({ value: o.value, label: o.label[lang] })) } : {}),
       ...(f.prefill === 'responseDraft' && c.responseDraft ? { value: c.responseDraft } : {}),
@@ -210,6 +210,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
       submittedAt: c.submittedAt,
       reporter: c.anonymous || !c.reporter ? 'anonymous' : showsReporter(l) ? { ...c.reporter } : 'hidden',
       responseDraft: c.responseDraft,
+      ...(step.actions.some((a) => a.sends === 'approved') ? { approvedResponse: (await findApprovedResponse(deps, c, sop)) ?? null } : {}),
       reporterMessages: reporterMessages(events),
       ...(c.needsAttention?.length ? { needsAttention: true as const } : {}),
       ...(c.attachments?.length ? { attachments: await attachmentLinks(deps, c) } : {}),
@@ -288,10 +289,19 @@ function readFields(deps: Deps, action: Action, body: Record<string, unknown>, l
     if (!checked.ok) { issues.push({ path: f.name, message: checked.message[lang] }); continue; }
     const value = checked.value ?? '';
     if (f.type === 'agency' && value && !deps.directory.agencies.some((a) => a.id === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Instansi tidak dikenal.' : 'Unknown agency.' }); continue; }
+    if (f.type === 'date' && value && !isCalendarDate(value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Tulis tanggal sebagai TTTT-BB-HH, misalnya 2026-12-07.' : 'Write the date as YYYY-MM-DD, e.g. 2026-12-07.' }); continue; }
     if (f.type === 'select' && value && !f.options?.some((o) => o.value === value)) { issues.push({ path: f.name, message: lang === 'id' ? 'Bukan salah satu pilihan.' : 'Not one of the options.' }); continue; }
     if (value) fields[f.name] = value;
   }
   return { fields, issues };
+}
+
+/** A real calendar date written YYYY-MM-DD (not 2026-02-30). */
+function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 const sameFields = (a: Record<string, string>, b: Record<string, string>) =>

@@ -26,7 +26,7 @@ export interface PublicStatus {
 export interface FieldView {
   name: string;
   label: string;
-  type: 'text' | 'textarea' | 'select';
+  type: 'text' | 'textarea' | 'select' | 'date';
   required: boolean;
   options?: { value: string; label: string }[];
   value?: string;
@@ -73,6 +73,11 @@ export interface TaskView {
     responseDraft?: string;
     /** The reporter's files, each with a link that works for minutes (the task link is the authority). */
     attachments?: AttachmentLink[];
+    /**
+     * On a step whose action sends the approved response: that response exactly as approved
+     * (read-only; what the reporter will receive), or null when no approval stands.
+     */
+    approvedResponse?: string | null;
     /**
      * What the reporter wrote to the officials, oldest first: replies to the answer (what is still
      * missing) and answers to an officer's question. Shown to every official of the case (the

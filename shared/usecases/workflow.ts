@@ -15,6 +15,7 @@ import { renderEmail, type CaseSummary, type EmailModel, type RenderedEmail, typ
 import { computeDeadlines, slaVerdict } from '../sla/deadlines';
 import { stepDueReading } from '../sla/reading';
 import { rungGrant } from '../sop/rung-grant';
+import { monitoringSteps } from '../sop/monitoring';
 import type { Sop, Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
 import { outcomeAnswer } from '../workflow/contract';
@@ -447,6 +448,14 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
     }, c);
     // This run stored the task (it holds its key): no earlier run got as far as the event.
     await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
+    if (findStep(sop, task.stepId).coordination) {
+      await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
+    }
+    // The task a monitor rung opens (the inspectorate's): the late step's monitoring begins.
+    const late = monitoringSteps(sop).get(task.stepId)?.lateStep;
+    if (late && findStep(sop, late).escalation?.rungs.some((r) => r.kind === 'monitor' && r.step === task.stepId)) {
+      await recordOnce(deps, `task#${task.slot}#monitoring`, { ...base, type: 'monitoring_opened', to: task.assigneeId, data: { lateStep: late } });
+    }
     if (!claim) return;
     const assignee = task.assigneeId ? findPerson(deps.directory, task.assigneeId) : undefined;
     if (!assignee) {
@@ -633,12 +642,14 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         const value = decision.fields[f.name]?.trim();
         if (!value) continue;
         if (f.meaning === 'routeAgency') patch.routedAgencyId = value;
-        if (f.meaning === 'responseDraft') patch.responseDraft = value;
+        if (f.meaning === 'responseDraft') Object.assign(patch, { responseDraft: value, approval: undefined });
+        if (f.meaning === 'approvedResponse') Object.assign(patch, { responseDraft: value, approval: { stepId: step.id, visit: req.visit } });
         if (f.meaning === 'response') patch.response = { text: value, at: decision.decidedAt, byPersonId: decision.actor.personId };
         if (f.meaning === 'question') patch.question = value;
         if (f.meaning === 'reason' && action?.goto === '@reject') patch.rejectionReason = value;
       }
       if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
+      if (action?.sends === 'approved') patch.response = { text: await approvedResponse(deps, c, sop), at: decision.decidedAt, byPersonId: decision.actor.personId };
       const updated = await mutateCase(deps, c.caseId, (x) => {
         const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
           ? [...x.verdicts, slaVerdict({
@@ -651,6 +662,26 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
       countBreach(deps, updated, 'step', step.id, req.visit);
+      // Before the event (the last write): a re-run informs whoever was not told yet. A refused email
+      // stays pending for the repair sweep; it never holds the case.
+      if (action?.inform.length) {
+        try {
+          await notify(deps, { caseId: c.caseId, executionId: req.executionId, enteredAt: req.enteredAt, template: 'informed', stepId: step.id, visit: req.visit });
+        } catch (err) {
+          if ((err as Error).name !== WorkflowError.deliveryFailed) throw err;
+          deps.log.warn('informing email left to the repair sweep', { caseId: c.caseId, stepId: step.id });
+        }
+      }
+      if (step.coordination) await recordCoordination(deps, updated, step, req.visit, decision, once);
+      if (action?.records) await recordDecisionEvent(deps, sop, updated, step, req.visit, action.records, decision, once);
+      // The late step done: its monitoring path (if one opened) has nothing left to monitor.
+      await endMonitoring(deps, sop, c.caseId, step.id, req.visit, decision.decidedAt);
+      // A monitoring path ended: the case shows the late step again, whose task is still open.
+      const late = monitoringSteps(sop).get(step.id)?.lateStep;
+      if (late && action?.goto === '@end') {
+        const lateTask = await deps.store.getTask(c.caseId, taskSlot('official', late, req.visit));
+        if (lateTask?.status === 'open') await mutateCase(deps, c.caseId, (x) => (x.currentStep?.stepId === step.id ? { currentStep: currentStepOf(lateTask) } : undefined));
+      }
       // The history keeps what the officials wrote for each other, and the question put to the reporter (its answer follows it).
       const notes = Object.fromEntries((action?.fields ?? []).filter((f) => f.meaning === 'note' || f.meaning === 'reason' || f.meaning === 'question').map((f) => [f.name, decision.fields[f.name]]).filter(([, v]) => v));
       await recordOnce(deps, once, {
@@ -713,6 +744,85 @@ async function closeCase(deps: Deps, c: CaseRecord, reason: Extract<OutcomeReque
   const endedMonth = deps.calendar.localDate(new Date(at)).slice(0, 7);
   await mutateCase(deps, c.caseId, () => ({ status: rejected ? 'rejected' : 'closed', closedAt: at, endedMonth, closeReason: reason, currentStep: undefined }), c);
   await recordOnce(deps, 'outcome#closed', { caseId: c.caseId, at, type: rejected ? 'rejected' : 'closed', actor: { kind: 'system' }, data: { reason } });
+}
+
+/**
+ * The decision event an action names (`Action.records`: the monitoring path's reprimand recommended,
+ * declined, issued), with the official as actor and the action's fields as data. A recommendation is
+ * also kept among the case's escalations as a reprimand (to the Bupati, against the late step), as the
+ * ladder's email recommendation was: the reports count it the same way. Each once.
+ */
+async function recordDecisionEvent(deps: Deps, sop: Sop, c: CaseRecord, step: Step, visit: number, type: NonNullable<Step['actions'][number]['records']>, decision: Omit<OfficialDecision, 'kind'>, once: string): Promise<void> {
+  const late = monitoringSteps(sop).get(step.id)?.lateStep ?? step.id;
+  if (type === 'reprimand_recommended') {
+    const level = findStep(sop, late).escalation?.rungs.findIndex((r) => r.kind === 'monitor') ?? -1;
+    await mutateCase(deps, c.caseId, (x) => (x.escalations.some((e) => e.kind === 'reprimand' && e.stepId === late && e.visit === visit)
+      ? undefined
+      : { escalations: [...x.escalations, { level: level + 1, to: deps.directory.bupati.id, at: decision.decidedAt, stepId: late, visit, kind: 'reprimand' }] }), c);
+  }
+  await recordOnce(deps, `${once}#${type}`, {
+    caseId: c.caseId, at: decision.decidedAt, type, stepId: step.id, visit,
+    actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
+    ...(type === 'reprimand_issued' ? { to: deps.directory.bupati.id } : {}),
+    data: { lateStep: late, ...decision.fields },
+  });
+}
+
+/**
+ * A coordination step done: kept on the case (the recap's SLG figure) and recorded as
+ * `coordination_done {slgDays, onTime}`, on time by the step's own verdict. Each once.
+ */
+async function recordCoordination(deps: Deps, c: CaseRecord, step: Step, visit: number, decision: Omit<OfficialDecision, 'kind'>, once: string): Promise<void> {
+  const onTime = c.verdicts.find((v) => v.scope === 'step' && v.id === step.id && v.visit === visit)?.onTime ?? true;
+  const slgDays = step.limit?.amount ?? 0;
+  await mutateCase(deps, c.caseId, (x) => ((x.coordinations ?? []).some((k) => k.stepId === step.id && k.visit === visit)
+    ? undefined
+    : { coordinations: [...(x.coordinations ?? []), { stepId: step.id, visit, at: decision.decidedAt, slgDays, onTime }] }), c);
+  await recordOnce(deps, `${once}#coordination`, {
+    caseId: c.caseId, at: decision.decidedAt, type: 'coordination_done', stepId: step.id, visit,
+    actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
+    data: { slgDays, onTime },
+  });
+}
+
+/**
+ * A late step decided: the tasks of its monitoring path still open for that visit end (`expired`:
+ * their links say the task has ended), since the race that waited for them is over. A decision
+ * already taken there stands, with its events.
+ */
+async function endMonitoring(deps: Deps, sop: Sop, caseId: string, lateStep: string, visit: number, at: string): Promise<void> {
+  for (const [id, m] of monitoringSteps(sop)) {
+    if (m.lateStep !== lateStep) continue;
+    const task = await deps.store.getTask(caseId, taskSlot('official', id, visit));
+    if (task?.status !== 'open') continue;
+    try {
+      await deps.store.updateTask(caseId, task.slot, task.version, { status: 'expired', decidedAt: at });
+    } catch (err) {
+      // Decided a moment ago: its decision stands (the execution's race is over; the record is kept).
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
+  }
+}
+
+/**
+ * The response as approved, word for word, from the approval task the case points to (issue 13
+ * item 4: what reaches the reporter is exactly what the approver signed). None means the flow let a
+ * send through without an approval: an SOP defect, raised (the case parks, the admin is told) rather
+ * than anything unapproved being sent.
+ */
+export async function approvedResponse(deps: Pick<Deps, 'store'>, c: CaseRecord, sop: Sop): Promise<string> {
+  const text = await findApprovedResponse(deps, c, sop);
+  if (text === undefined) throw new Error(`Case ${c.caseId}: no approved response to send`);
+  return text;
+}
+
+/** The approved response of a case, if one stands (undefined after a new draft withdrew it). */
+export async function findApprovedResponse(deps: Pick<Deps, 'store'>, c: CaseRecord, sop: Sop): Promise<string | undefined> {
+  if (!c.approval) return undefined;
+  const task = await deps.store.getTask(c.caseId, taskSlot('official', c.approval.stepId, c.approval.visit));
+  const given = task?.given?.kind === 'official' ? task.given : undefined;
+  const field = given && findStep(sop, c.approval.stepId).actions.find((a) => a.id === given.action)?.fields.find((f) => f.meaning === 'approvedResponse');
+  return field ? given!.fields[field.name] : undefined;
 }
 
 /**
@@ -839,6 +949,38 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
     case 'escalation':
     case 'reprimand':
       return notifyLadder(deps, c, sop, req, onceKey);
+    case 'informed':
+      return notifyInformed(deps, c, sop, req, onceKey);
+  }
+}
+
+/**
+ * The roles an action informs (`Action.inform`): each holder gets, once, an email saying who settled
+ * the step and what the reporter was sent (read from the step's task, word for word), and the case
+ * records `official_informed`. No task and no link to act: they are told, not asked.
+ */
+async function notifyInformed(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
+  const task = req.stepId && req.visit ? await deps.store.getTask(c.caseId, taskSlot('official', req.stepId, req.visit)) : undefined;
+  const given = task?.given?.kind === 'official' ? task.given : undefined;
+  const step = findStep(sop, req.stepId ?? '');
+  const action = given && step.actions.find((a) => a.id === given.action);
+  if (!given || !action) return;
+  const actor = findPerson(deps.directory, given.actor.personId);
+  const sent = action.fields.find((f) => f.meaning === 'response');
+  for (const roleId of action.inform) {
+    const person = assigneeOf(deps.directory, sop, roleId, unitsOf(c)) ?? headOf(deps.directory, sop, roleId, unitsOf(c));
+    if (!person) {
+      deps.log.warn('nobody holds a role to inform', { caseId: c.caseId, role: roleId });
+      continue;
+    }
+    const key = `${onceKey}#${roleId}`;
+    const email = renderEmail({
+      template: 'informed', recipientName: person.name, actorName: actor?.name ?? given.actor.personId, stepName: step.name[person.language], actionLabel: action.label[person.language],
+      ...(sent && given.fields[sent.name] !== undefined ? { text: given.fields[sent.name] } : {}),
+      case: caseSummary(deps, c, maySeeReporter(sop, roleId, c)), statusUrl: statusUrl(deps, c.trackingId), now: given.decidedAt,
+    }, person.language);
+    await sendOnce(deps, c, noticeMail(req, key, roleId), [person.email], email);
+    await recordOnce(deps, `${key}#event`, { caseId: c.caseId, at: given.decidedAt, type: 'official_informed', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: person.id, data: { role: roleId, action: action.id } });
   }
 }
 

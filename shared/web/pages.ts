@@ -176,7 +176,7 @@ export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: 
   const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action="">
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
 <h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
-${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', options: f.options, value: f.value, issues: input.issues })).join('')}
+${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', ...(f.type === 'date' ? { type: 'date' } : {}), options: f.options, value: f.value, issues: input.issues })).join('')}
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
   const assignee = view.task.assignee;
   // Without a form: a view-only link says so while the step is open; otherwise the task is over.
@@ -198,7 +198,9 @@ ${assignee ? `<p>${t(lang, 'Ditugaskan kepada', 'Assigned to')}: ${e(assignee.na
 <p>${escapeMultiline(c.description)}</p>
 ${c.location ? `<p>${t(lang, 'Lokasi', 'Location')}: ${e(c.location)}</p>` : ''}${c.incidentDate ? `<p>${t(lang, 'Tanggal kejadian', 'Incident date')}: ${e(c.incidentDate)}</p>` : ''}
 <p>${t(lang, 'Pelapor', 'Reporter')}: ${reporter}</p>
-${c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
+${c.approvedResponse !== undefined
+    ? `<h2>${t(lang, 'Tanggapan yang disetujui (dikirim kepada pelapor apa adanya)', 'Approved response (sent to the reporter exactly as it stands)')}</h2>${c.approvedResponse === null ? `<p class="late">${t(lang, 'Belum ada tanggapan yang disetujui.', 'No response is approved yet.')}</p>` : `<p class="approved">${escapeMultiline(c.approvedResponse)}</p>`}`
+    : c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
 ${attachmentsCard(c.attachments ?? [], lang)}
 ${reporterMessagesCard(c.reporterMessages, lang)}
 ${forms || `<div class="card">${noForms}</div>`}

@@ -257,6 +257,7 @@ export const NotifyRequest = z.object({
     'reprimand', // recommendation to the Bupati
     'closing', // to the reporter when the case closes
     'rejection', // to the reporter when the complaint is rejected
+    'informed', // to the roles an action informs (`Action.inform`), once its step is done
   ]),
   stepId: z.string().optional(),
   /** Phase id when the clock is a phase's. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 // asl-validator is CommonJS with a default-exported function.
 import aslValidator from 'asl-validator';
 import { sops, getSop } from '../../shared/sops';
-import { Sop as SopSchema, type Sop } from '../../shared/sop/schema';
+import { monitoringSteps, Sop as SopSchema, type Sop } from '../../shared/sop/schema';
 import { compileSop, renderAsl, type AslMachine, type AslState } from '../../statemachines/compile';
 import { WorkflowFunction } from '../../shared/workflow/contract';
 import { CONTINUE_AS_NEW_AFTER_SECONDS, EXECUTION_TIMEOUT_SECONDS } from '../../shared/workflow/executions';
@@ -27,6 +27,9 @@ describe.each([
   const machine: AslMachine = compileSop(sop);
   const states = allStates(machine);
   const tasks = [...states.entries()].filter(([, s]) => s.Type === 'Task');
+  // The steps of a monitoring path run inside their late step's clock, in a shape of their own (tested below).
+  const monitoring = monitoringSteps(sop);
+  const mainSteps = sop.steps.filter((st) => !monitoring.has(st.id));
 
   test('is valid Amazon States Language', () => {
     const result = aslValidator(structuredClone(machine)); // it annotates its input
@@ -65,7 +68,7 @@ describe.each([
   });
 
   test('each human step is a callback task of the task function, with its step id, visit and a one-year timeout', () => {
-    for (const step of sop.steps) {
+    for (const step of mainSteps) {
       const k = step.id.replace(/-/g, '_');
       expect(states.get(`${step.id}: open task`)).toMatchObject({
         Type: 'Task',
@@ -95,7 +98,7 @@ describe.each([
   });
 
   test('each limited step computes its deadlines, then races its work against Wait states on absolute instants, ending on StepDone', () => {
-    for (const step of sop.steps.filter((s) => s.limit)) {
+    for (const step of mainSteps.filter((s) => s.limit)) {
       const sla = `$.run.visits.${step.id.replace(/-/g, '_')}.sla`;
       expect(states.get(`${step.id}: deadlines`)).toMatchObject({
         Resource: placeholder('deadlines'), Next: step.id,
@@ -118,7 +121,7 @@ describe.each([
   });
 
   test('once a decision is recorded, the route reads its action id from the race\'s cause; a step with one action goes straight on', () => {
-    for (const step of sop.steps) {
+    for (const step of mainSteps) {
       const record = states.get(`${step.id}: record`)!;
       if (step.actions.length === 1) {
         expect(states.get(`${step.id}: route`)).toBeUndefined();
@@ -134,7 +137,7 @@ describe.each([
   });
 
   test('steps without a limit have no deadlines and no SLA clock: their task races only the hand-over clock', () => {
-    for (const step of sop.steps.filter((s) => !s.limit)) {
+    for (const step of mainSteps.filter((s) => !s.limit)) {
       expect(states.has(`${step.id}: deadlines`)).toBe(false);
       expect(states.get(`${step.id}: visit`)!.Next).toBe(step.id);
       const race = states.get(step.id)!;
@@ -148,7 +151,8 @@ describe.each([
   test('every wait for a person also waits for the hand-over instant, then hands over the task it waits for and ends with ContinueAsNew', () => {
     const callbacks = [...states.entries()].filter(([, st]) => st.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' && !isParking(st));
     expect(callbacks.length).toBeGreaterThanOrEqual(sop.steps.length);
-    for (const [name] of callbacks) {
+    // A monitoring path's tasks hand over with their late step's race (the successor re-enters the path through its clock).
+    for (const [name] of callbacks.filter(([, st]) => !monitoring.has(String((st.Parameters as { Payload: { stepId?: string } }).Payload.stepId)))) {
       // The race whose work branch holds this callback task.
       const race = [...states.values()].find((st) => (st.Branches as Scope[] | undefined)?.[0]?.States[name])!;
       expect({ name, type: race?.Type }).toEqual({ name, type: 'Parallel' });
@@ -217,7 +221,7 @@ describe.each([
   });
 
   test('every action of every step is routed, and nothing else', () => {
-    for (const step of sop.steps.filter((st) => st.actions.length > 1)) {
+    for (const step of mainSteps.filter((st) => st.actions.length > 1)) {
       const route = states.get(`${step.id}: route`)!;
       const choices = route.Choices as Choice[];
       expect(choices.map((c) => [c.Variable, c.StringEquals])).toEqual(step.actions.map((a) => ['$.decision.Cause', a.id]));
@@ -584,9 +588,40 @@ describe('the four SOPs', () => {
     expect(s.get('pengawasan: wait until due')).toMatchObject({ TimestampPath: '$.run.visits.pengawasan.sla.dueAt' });
   });
 
-  test('SP4N-LAPOR!: the last rung of the executing official\'s ladder recommends a reprimand to the Bupati', () => {
+  test('SP4N-LAPOR!: the last rung of the executing official\'s ladder opens the inspectorate\'s monitoring path inside the clock; the official\'s task stays open', () => {
     const s = states('sp4n-lapor-muara-enim');
-    expect(s.get('tindak-lanjut: rung 3: recommend reprimand')).toMatchObject({ Parameters: expect.objectContaining({ template: 'reprimand', level: 3, stepId: 'tindak-lanjut' }) });
+    expect(s.get('tindak-lanjut: wait for rung 2')!.Next).toBe('tindak-lanjut: rung 2: monitoring');
+    const rung = s.get('tindak-lanjut: rung 2: monitoring')!;
+    expect(rung).toMatchObject({ Type: 'Parallel', ResultPath: null, Next: 'tindak-lanjut: ladder climbed' });
+    const path = (rung.Branches as { StartAt: string; States: Record<string, AslState> }[])[0]!;
+    expect(path.StartAt).toBe('pantau-apip: visit');
+    // The monitoring visit is the late step's visit, copied (the clock's state does not outlive the race), with its deadlines, in one task.
+    expect(path.States['pantau-apip: visit']).toMatchObject({
+      Type: 'Task', Parameters: { scope: 'step', id: 'pantau-apip', 'visit.$': '$.run.visits.tindak_lanjut.n' },
+      ResultSelector: { 'n.$': '$.visit', 'sla.$': '$' }, ResultPath: '$.run.visits.pantau_apip', Next: 'pantau-apip',
+    });
+    expect(path.States['pantau-apip: record']!.Next).toBe('pantau-apip: route');
+    expect(path.States['pantau-apip: route']!.Choices).toEqual([
+      { Variable: '$.decision.Cause', StringEquals: 'recommendReprimand', Next: 'teguran-bupati: visit' },
+      { Variable: '$.decision.Cause', StringEquals: 'declineReprimand', Next: 'tindak-lanjut: monitoring ended' },
+    ]);
+    // The Bupati's task has no limit: no deadlines, a race of the task alone; one action, so no route.
+    expect(path.States['teguran-bupati: visit']!.Next).toBe('teguran-bupati');
+    expect((path.States['teguran-bupati']!.Branches as unknown[]).length).toBe(1);
+    expect(path.States['teguran-bupati: route']).toBeUndefined();
+    expect(path.States['teguran-bupati: record']!.Next).toBe('tindak-lanjut: monitoring ended');
+    // Nothing mails the Bupati a reprimand recommendation any more; the monitoring steps are not top-level steps.
+    expect([...s.values()].some((st) => (st.Parameters as { template?: string } | undefined)?.template === 'reprimand')).toBe(false);
+    expect(compileSop(getSop('sp4n-lapor-muara-enim')).States['pantau-apip: visit']).toBeUndefined();
+  });
+
+  test('a monitor rung must be the last of a step\'s own ladder, and @end belongs to monitoring paths only', () => {
+    const sop = getSop('sp4n-lapor-muara-enim');
+    const late = sop.steps.find((x) => x.id === 'tindak-lanjut')!;
+    const notLast = { ...sop, steps: sop.steps.map((x) => (x.id !== late.id ? x : { ...x, escalation: { ...x.escalation!, rungs: [...x.escalation!.rungs].reverse() } })) } as Sop;
+    expect(() => compileSop(notLast)).toThrow(/must be the last of its ladder/);
+    const stray = { ...sop, steps: sop.steps.map((x) => (x.id !== 'verifikasi-instansi' ? x : { ...x, actions: [{ ...x.actions[0]!, goto: '@end' }, ...x.actions.slice(1)] })) } as Sop;
+    expect(() => compileSop(stray)).toThrow(/@end ends a monitoring path/);
   });
 
   test('Health Office: returning the draft goes back to the analysis with a new visit', () => {

@@ -284,20 +284,41 @@ describe('executing the compiled routed fixture', () => {
 describe('executing a committed machine: SP4N-LAPOR! (Muara Enim)', () => {
   const machine = compileSop(getSop('sp4n-lapor-muara-enim'));
 
-  test('the executing official ignores the 12-day limit: reminded, escalated twice, then the reprimand recommended to the Bupati; the reporter\'s silence closes the case', async () => {
+  test('the executing official ignores the 12-day limit: reminded, the liaison told, the inspectorate\'s monitoring task opens beside the official\'s; a recommended reprimand opens the Bupati\'s task; the reporter\'s silence closes the case', async () => {
     const answers: Scenario['answers'] = {
       'official verifikasi#1': () => decision('routeAgency'),
       'official verifikasi-instansi#1': () => decision('dispose'),
-      'official tindak-lanjut#1': async (j) => { await j.when('notify reprimand tindak-lanjut#1 L3'); return decision('respond'); },
+      'official pantau-apip#1': () => decision('recommendReprimand'),
+      'official teguran-bupati#1': () => decision('reprimandIssued'),
+      // The official's task stays open through the monitoring: they respond after the Bupati acted.
+      'official tindak-lanjut#1': async (j) => { await j.when('outcome stepDone teguran-bupati#1 reprimandIssued'); return decision('respond'); },
       'official tanggapi-pelapor#1': () => decision('respond'),
     };
     const { journal } = await play({ machine, answers, deadlines: { 'step tindak-lanjut#1': PAST, 'replyWindow tanggapi-pelapor#1': PAST } });
     await settle();
     expect(journal.lines.filter((l) => l.startsWith('notify'))).toEqual([
-      'notify acknowledgement',
-      'notify reminder tindak-lanjut#1', 'notify escalation tindak-lanjut#1 L1', 'notify escalation tindak-lanjut#1 L2', 'notify reprimand tindak-lanjut#1 L3',
-      'notify closing',
+      'notify acknowledgement', 'notify reminder tindak-lanjut#1', 'notify escalation tindak-lanjut#1 L1', 'notify closing',
     ]);
+    const order = ['notify escalation tindak-lanjut#1 L1', 'open official pantau-apip#1', 'outcome stepDone pantau-apip#1 recommendReprimand', 'open official teguran-bupati#1', 'outcome stepDone teguran-bupati#1 reprimandIssued', 'outcome stepDone tindak-lanjut#1 respond'];
+    expect(order.map((l) => journal.lines.indexOf(l))).toEqual([...order.map((l) => journal.lines.indexOf(l))].sort((a, b) => a - b));
+    expect(order.every((l) => journal.lines.includes(l))).toBe(true);
+    expect(journal.lines.slice(-2)).toEqual(['outcome closed reply_window_elapsed', 'notify closing']);
+  });
+
+  test('the follow-up comes while the monitoring task is open: the race ends, the monitoring path with it, and the case goes on', async () => {
+    const answers: Scenario['answers'] = {
+      'official verifikasi#1': () => decision('routeAgency'),
+      'official verifikasi-instansi#1': () => decision('dispose'),
+      // The monitoring official never decides; the executing official responds once the monitoring opened.
+      'official tindak-lanjut#1': async (j) => { await j.when('open official pantau-apip#1'); return decision('respond'); },
+      'official tanggapi-pelapor#1': () => decision('respond'),
+    };
+    const { journal } = await play({ machine, answers, deadlines: { 'step tindak-lanjut#1': PAST, 'replyWindow tanggapi-pelapor#1': PAST } });
+    await settle();
+    // No decision on the monitoring task ever reaches the machine, and the Bupati is never asked.
+    expect(journal.lines.filter((l) => l.startsWith('outcome stepDone pantau-apip') || l.includes('teguran-bupati'))).toEqual([]);
+    expect(journal.lines).toContain('open official pantau-apip#1');
+    expect(journal.lines).toContain('outcome stepDone tindak-lanjut#1 respond');
     expect(journal.lines.slice(-2)).toEqual(['outcome closed reply_window_elapsed', 'notify closing']);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitoringSteps } from '../../shared/sop/monitoring';
 import { sops, getSop } from '../../shared/sops';
 import { compileSop, type AslMachine, type AslState } from '../../statemachines/compile';
 import { chain, type Scope } from './asl';
@@ -91,9 +92,16 @@ describe.each(sops.map((s) => [s.id] as const))('%s: how many turns of a loop fi
   const machine = compileSop(getSop(sopId));
 
   test('a step visit, every rung of its ladder sent, stays under 80 events: over 300 visits fit in one execution', () => {
+    const monitoring = monitoringSteps(getSop(sopId));
     for (const step of getSop(sopId).steps) {
+      // A monitoring path runs inside its late step's visit (counted there, below).
+      if (monitoring.has(step.id)) continue;
       const events = stepVisit(machine, step.id);
-      expect({ step: step.id, events: events < 80 }).toEqual({ step: step.id, events: true });
+      // A late step whose ladder opens a monitoring path carries that path in its clock: the
+      // inspectorate's step and the Bupati's, each with its own race (SP4N-LAPOR!: the follow-up,
+      // visited once per case, as no action leads back to it).
+      const bound = step.escalation?.rungs.some((r) => r.kind === 'monitor') ? 200 : 80;
+      expect({ step: step.id, events: events < bound }).toEqual({ step: step.id, events: true });
     }
   });
 

@@ -14,6 +14,12 @@
  * | Library: the Kasi rejects a report found untrue | **here** |
  * | SP4N-LAPOR!: the admin rejects a complaint that does not meet the requirements | **here** |
  * | the reporter's window elapses → closed by the system | sla-sp4n-lapor.test.ts, task-links.test.ts |
+ * | SP4N-LAPOR! row 5: the 12 days lapse → the inspectorate's monitoring task; a reprimand recommended → the Bupati records it issued | sla-sp4n-lapor.test.ts |
+ * | SP4N-LAPOR! row 5: the inspectorate records why no reprimand; the follow-up then comes | sla-sp4n-lapor.test.ts |
+ * | SP4N-LAPOR! row 5: the follow-up comes while the monitoring task is open → that task ends (410) | sla-sp4n-lapor.test.ts |
+ * | SP4N-LAPOR! row 4: the dispositions and the coordination with its 5-day SLG (events, recap) | sop-fidelity.test.ts |
+ * | Health Office rows 6–8: the approved text sent exactly; a change after approval back to the Kadin | sop-fidelity.test.ts |
+ * | Library rows 4–5: the staff settle it themselves, the Kasi informed by email | sop-fidelity.test.ts |
  */
 import { actOnCaseTask, advanceTo, atWib, file, ladderMails, publicStatus, storedCase, wib } from '../support/ladder';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';

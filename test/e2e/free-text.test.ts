@@ -186,7 +186,8 @@ async function expectOfficialsSee(trackingId: string, message: { kind: 'reply' |
 
 /** The answer email and the public status carry the response exactly as the official typed it. */
 async function expectAnswered(trackingId: string, typed: Typed[], nth: number): Promise<void> {
-  const response = typed.filter((t) => t.meaning === 'response').at(-1)!;
+  // The Health Office sends the response as the head approved it (issue 13 item 4): that text, exactly.
+  const response = typed.filter((t) => t.meaning === 'response' || t.meaning === 'approvedResponse').at(-1)!;
   const answers = (await rt.mail()).filter((m) => m.subject === `Tanggapan atas pengaduan ${trackingId}`);
   expect(answers).toHaveLength(nth);
   const mail = answers.at(-1)!;
@@ -228,7 +229,7 @@ test.each(walks.map((w) => [w.sopId, w] as const))('%s: every official field and
   expect(rated.status).toBe(200);
   await rt.engine.waitForIdle();
   const closed = await status(trackingId);
-  expect(closed).toMatchObject({ status: 'closed', rating: 4, currentStep: null, response: second.typed.filter((t) => t.meaning === 'response').at(-1)!.text });
+  expect(closed).toMatchObject({ status: 'closed', rating: 4, currentStep: null, response: second.typed.filter((t) => t.meaning === 'response' || t.meaning === 'approvedResponse').at(-1)!.text });
   expect(closed.closedAt).toBeDefined();
   const { record, events } = await storedCase(trackingId);
   expect(record.rating).toMatchObject({ satisfied: true, rating: 4, comment: thanks });

@@ -13,8 +13,8 @@
  * superior is also the head (the regency admin's superior is the Kepala Dinas Kominfo; the auditor's
  * is the Inspektur), the second rung goes to the next distinct person, the Bupati, and the third is
  * skipped and recorded on the case. The executing official's follow-up ("tindak-lanjut", 12 days)
- * has its own: the liaison at the deadline, the agency head 1 day later, and 2 days after that the
- * inspectorate's recommendation that the Bupati reprimand the agency.
+ * has its own: the liaison at the deadline and, at the same instant, an inspectorate official's
+ * monitoring task (recommend a reprimand to the Bupati, or record why not).
  *
  * Each step starts when the previous one is decided, at the virtual clock's instant plus the
  * fraction of a second a request takes: the expected instants are to the minute.
@@ -22,7 +22,7 @@
  * The tests share one runtime and one clock, and run in time order (2026):
  *   Mon 3 Aug    (a) a case handled on time: no ladder email, ever
  *   Mon 24 Aug   the supervisory branch: the inspectorate's 60-day phase, left alone, climbs its ladder
- *   Tue 27 Oct   the executing official's 12 days pass: superior, head, reprimand recommendation to the Bupati
+ *   Tue 27 Oct   the executing official's 12 days pass: the liaison, the inspectorate's monitoring task, the Bupati's reprimand
  *   Thu 12 Nov   (17:00) the reporter's 10-day reply window passes: the case closes itself; no official is chased meanwhile
  *   Tue 24 Nov   a question to the reporter: no ladder while it waits; the admin's clock starts again on the answer
  *   Wed 23 Dec   (b) a case left alone at verification climbs the ladder over Christmas
@@ -123,43 +123,106 @@ test('supervisory branch: the inspectorate\'s 60 calendar days cover the whole p
   expect(record.calendarGaps ?? []).toEqual([]);
 });
 
-test('the executing official\'s 12 days pass without follow-up: the liaison, the agency head, then a reprimand recommendation to the Bupati', async () => {
-  // Prepare: Tue 27 Oct 2026, 09:00 WIB. The admin routes the complaint to the Health Office, whose
-  // liaison passes it to the executing official at once; the official never follows up.
+/** The task link in the newest "Tugas baru" email of a case to `to`: its key. */
+async function taskKeyTo(trackingId: string, to: string): Promise<string> {
+  const mail = (await rt.mail()).filter((m) => m.subject.startsWith('Tugas baru') && m.subject.includes(trackingId) && m.to.includes(to)).at(-1);
+  const key = mail?.links.find((l) => l.includes('/tasks/'))?.split('/tasks/')[1];
+  if (!key) throw new Error(`no task email for ${trackingId} to ${to}`);
+  return key;
+}
+
+async function actByKey(key: string, body: Record<string, string>): Promise<{ status: number; body: any }> {
+  const res = await rt.call('POST', `/api/tasks/${key}`, body);
+  await rt.engine.waitForIdle();
+  return res;
+}
+
+test('the executing official\'s 12 days pass without follow-up: the liaison is told and an inspectorate official gets a monitoring task; a recommended reprimand reaches the Bupati, who records it issued', async () => {
+  // Prepare: Tue 27 Oct 2026, 09:00 WIB. Three complaints are routed to the Health Office, whose
+  // liaison passes each to the executing official at once; the official never follows up in time.
   await advanceTo(rt, atWib('2026-10-27T09:00'));
-  const trackingId = await file(rt, lapor('kesehatan'));
-  expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeAgency', fields: { agencyId: 'dinkes-muba' } }))).toBe('verifikasi');
-  expect(await actOnCaseTask(rt, trackingId)).toBe('verifikasi-instansi');
+  const [recommended, declined, followedUp] = [await file(rt, lapor('kesehatan')), await file(rt, lapor('kesehatan')), await file(rt, lapor('kesehatan'))];
+  for (const trackingId of [recommended, declined, followedUp]) {
+    expect(await actOnCaseTask(rt, trackingId, () => ({ action: 'routeAgency', fields: { agencyId: 'dinkes-muba' } }))).toBe('verifikasi');
+    expect(await actOnCaseTask(rt, trackingId)).toBe('verifikasi-instansi');
+  }
 
   // Act + Assess: the follow-up ("tindak-lanjut") started Tue 27 Oct 09:00. 12 days → Sun 8 Nov
   // 09:00, the office shut: due at the close of the next working day, Mon 9 Nov 16:00.
-  await climb(rt, [
+  await climb(rt, [recommended, declined, followedUp].flatMap((trackingId) => [
     // 75 % of the 13 days 7 hours from the start to the deadline (319 h) = 239 h 15 → Fri 6 Nov
     // 08:15, in office hours. To the executing official of the Health Office.
     { trackingId, kind: 'Pengingat', to: who.holder('dinkes-muba', 'pelaksana'), at: '2026-11-06T08:15' },
     // At the deadline, Mon 9 Nov 16:00: the official's superior, the Health Office's liaison.
     { trackingId, kind: 'Eskalasi tingkat 1', to: who.holder('dinkes-muba', 'penghubung'), at: '2026-11-09T16:00' },
-    // 1 day later, Tue 10 Nov 16:00 (a closing minute: unmoved): the head of the agency the
-    // complaint was routed to.
-    { trackingId, kind: 'Eskalasi tingkat 2', to: who.head('dinkes-muba'), at: '2026-11-10T16:00' },
-    // 2 days after that, Thu 12 Nov 16:00: the recommendation that the Bupati reprimand the agency.
-    { trackingId, kind: 'Rekomendasi teguran', to: who.bupati, at: '2026-11-12T16:00' },
-  ]);
+  ]));
+  // At the same instant, the inspectorate's monitoring official gets a task with the case file.
+  const pemantau = who.holder('inspectorate', 'pemantau');
+  for (const trackingId of [recommended, declined, followedUp]) {
+    const mail = (await rt.mail()).filter((m) => m.subject.startsWith('Tugas baru') && m.subject.includes(trackingId) && m.to.includes(pemantau));
+    expect(mail.map((m) => wib(m.sentAt))).toEqual(['2026-11-09T16:00']);
+    const view = (await rt.call('GET', `/api/tasks/${await taskKeyTo(trackingId, pemantau)}`)).body;
+    expect(view.task).toMatchObject({ stepId: 'pantau-apip', status: 'open' });
+    // 2 working days ("hari kerja"): the task opens a few seconds after Mon 9 Nov 16:00, past the
+    // close, so its clock starts on Tue 10 Nov (day 0): due at the close of Thu 12 Nov.
+    expect(wib(view.task.dueAt)).toBe('2026-11-12T16:00');
+    expect(view.case.title).toBe('Pelayanan terlalu lama');
+    expect(view.actions.map((a: { id: string }) => a.id)).toEqual(['recommendReprimand', 'declineReprimand']);
+    expect((await publicStatus(rt, trackingId)).timeline.filter((e) => e.event === 'monitoring_opened').map((e) => wib(e.at))).toEqual(['2026-11-09T16:00']);
+  }
+  // Nobody mails the Bupati on the inspectorate's behalf any more.
+  expect((await rt.mail()).filter((m) => m.subject.startsWith('Rekomendasi teguran'))).toEqual([]);
 
-  // The Bupati's email names the case and the breach (the agency, the step left without follow-up).
-  const reprimand = (await rt.mail()).find((m) => m.subject.startsWith('Rekomendasi teguran') && m.subject.includes(trackingId))!;
-  expect(reprimand.subject).toContain('Dinas Kesehatan');
-  expect(reprimand.text).toContain('Menelaah, menindaklanjuti dan menyampaikan tanggapan');
-  // On the case: two escalations and a reprimand, against the follow-up step; public on the timeline.
-  const { record } = await storedCase(trackingId);
-  expect(record.escalations.map((e) => [e.stepId, e.level, e.to, e.kind])).toEqual([
-    ['tindak-lanjut', 1, 'dinkes-penghubung', 'escalation'],
-    ['tindak-lanjut', 2, 'dinkes-kadin', 'escalation'],
-    ['tindak-lanjut', 3, 'bupati', 'reprimand'],
+  // (1) The monitoring official recommends a reprimand, with reasons typed as people type.
+  const reasons = 'Lewat 12 hari tanpa "tindak lanjut".\nBaris dua\tC:\\berkas 😀 <b>x</b>';
+  expect((await actByKey(await taskKeyTo(recommended, pemantau), { action: 'recommendReprimand', reasons })).status).toBe(200);
+  // The Bupati gets a task: record the reprimand issued.
+  const bupatiKey = await taskKeyTo(recommended, who.bupati);
+  const bupatiView = (await rt.call('GET', `/api/tasks/${bupatiKey}`)).body;
+  expect(bupatiView.task).toMatchObject({ stepId: 'teguran-bupati', status: 'open', dueAt: null });
+  expect(bupatiView.case.history.find((h: { event: string }) => h.event === 'step_completed' && true)).toBeDefined();
+  // A date that is no date is refused, with what to fix.
+  const bad = await actByKey(bupatiKey, { action: 'reprimandIssued', reference: '800/12/2026', issuedOn: '2026-02-30' });
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(bad.body)).toContain('TTTT-BB-HH');
+  const reference = 'Nomor 800/"12"/Inspektorat\\2026';
+  expect((await actByKey(bupatiKey, { action: 'reprimandIssued', reference, issuedOn: '2026-11-10' })).status).toBe(200);
+
+  const a = await storedCase(recommended);
+  const decisions = a.events.filter((e) => ['monitoring_opened', 'reprimand_recommended', 'reprimand_declined', 'reprimand_issued'].includes(e.type));
+  expect(decisions.map((e) => [e.type, e.stepId, e.actor.kind === 'official' ? e.actor.personId : 'system', e.data])).toEqual([
+    ['monitoring_opened', 'pantau-apip', 'system', { lateStep: 'tindak-lanjut' }],
+    ['reprimand_recommended', 'pantau-apip', 'apip-pemantau', { lateStep: 'tindak-lanjut', reasons }],
+    ['reprimand_issued', 'teguran-bupati', 'bupati', { lateStep: 'tindak-lanjut', reference, issuedOn: '2026-11-10' }],
   ]);
-  const status = await publicStatus(rt, trackingId);
-  expect(status.timeline.filter((e) => e.event === 'reprimand_recommended').map((e) => [wib(e.at), e.stepId])).toEqual([['2026-11-12T16:00', 'tindak-lanjut']]);
-  expect(status.currentStep?.id).toBe('tindak-lanjut');
+  expect(a.record.escalations.map((e) => [e.stepId, e.level, e.to, e.kind])).toEqual([
+    ['tindak-lanjut', 1, 'dinkes-penghubung', 'escalation'],
+    ['tindak-lanjut', 2, 'bupati', 'reprimand'],
+  ]);
+  // The executing official's task is still theirs to do; the case shows it again.
+  expect(a.record.currentStep?.stepId).toBe('tindak-lanjut');
+  const statusA = await publicStatus(rt, recommended);
+  expect(statusA.timeline.map((e) => e.event)).toEqual(expect.arrayContaining(['monitoring_opened', 'reprimand_recommended', 'reprimand_issued']));
+  expect(statusA.currentStep?.id).toBe('tindak-lanjut');
+
+  // (2) Another monitoring official's decision: no reprimand, and why; the follow-up then comes.
+  expect((await actByKey(await taskKeyTo(declined, pemantau), { action: 'declineReprimand', reason: 'Sudah ada surat klarifikasi dari dinas.' })).status).toBe(200);
+  expect((await storedCase(declined)).events.filter((e) => e.type === 'reprimand_declined').map((e) => [e.actor.kind === 'official' && e.actor.personId, e.data])).toEqual([
+    ['apip-pemantau', { lateStep: 'tindak-lanjut', reason: 'Sudah ada surat klarifikasi dari dinas.' }],
+  ]);
+  expect((await rt.mail()).filter((m) => m.subject.includes(declined) && m.to.includes(who.bupati))).toEqual([]);
+
+  // (3) The follow-up comes while the monitoring task is open: that task ends, its link says so.
+  const pelaksana = who.holder('dinkes-muba', 'pelaksana');
+  const monitorKey = await taskKeyTo(followedUp, pemantau);
+  for (const trackingId of [declined, followedUp]) {
+    expect((await actByKey(await taskKeyTo(trackingId, pelaksana), { action: 'respond', followUp: 'Sudah ditindaklanjuti.' })).status).toBe(200);
+    expect((await publicStatus(rt, trackingId)).currentStep?.id).toBe('tanggapi-pelapor');
+  }
+  const ended = await actByKey(monitorKey, { action: 'recommendReprimand', reasons: 'terlambat' });
+  expect(ended.status).toBe(410);
+  expect((await rt.call('GET', `/api/tasks/${monitorKey}`)).body.task.status).toBe('expired');
+  expect((await storedCase(followedUp)).events.filter((e) => e.type.startsWith('reprimand_'))).toEqual([]);
 
   // Meanwhile the supervisory case of the previous test reached its third rung (Wed 28 Oct 16:00):
   // the Bupati, already told, so no email — recorded on the case instead.

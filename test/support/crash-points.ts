@@ -165,8 +165,9 @@ export class CrashWorld {
     for (const [id, m] of newest) {
       for (const key of linkKeys(m.text)) {
         const link = await this.store.getTaskLink(hashKey(key));
-        // A link of a task decided since (the official acted) answers 409 naming who: that is working too.
-        const works = !!link && (link.task.status === 'open' || link.task.status === 'done') && (link.grant ? link.grant.status === 'active' : true);
+        // A link of a task decided since (the official acted) answers 409 naming who: that is working too;
+        // so is one of a monitoring task ended by the follow-up it monitored (410, saying the task has ended).
+        const works = !!link && (link.task.status === 'open' || link.task.status === 'done' || link.task.status === 'expired') && (link.grant ? link.grant.status === 'active' : true);
         if (!works) broken.push(`${id}: ${link ? `${link.task.status}${link.grant ? ` grant ${link.grant.status}` : ''}` : 'unknown key'}`);
       }
     }

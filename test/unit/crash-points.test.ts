@@ -66,6 +66,15 @@ async function answered(deps: Deps): Promise<string> {
   await deadlines(deps, caseId, 'replyWindow', 'solusi', later);
   return caseId;
 }
+/** An SP4N-LAPOR! case routed to the Health Office, its executing official's task open (visit 1). */
+async function lateFollowUp(deps: Deps): Promise<{ caseId: string; sla: Deadlines }> {
+  const caseId = await filed(deps, 'kominfo-muara-enim', 'kesehatan');
+  const c = (await deps.store.getCase(caseId))!;
+  await deps.store.updateCase(caseId, c.version, { routedAgencyId: 'dinkes-muba' });
+  const sla = await deadlines(deps, caseId, 'step', 'tindak-lanjut');
+  await openTask(deps, { ...base(caseId), taskToken: 'token-t', kind: 'official', stepId: 'tindak-lanjut', visit: 1 });
+  return { caseId, sla };
+}
 /** A Musi Rawas civil-registry case inside its phase, at `terima`. */
 async function inPhase(deps: Deps, enteredAt = at): Promise<{ caseId: string; sla: Deadlines }> {
   const caseId = await filed(deps, 'dukcapil-mura', 'ktp-el');
@@ -152,6 +161,56 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
   ['outcome continueAsNew', async (d) => {
     const { caseId } = await waitingAt(d);
     return { outcome: { ...base(caseId, '2027-11-18T09:30:00+07:00'), kind: 'continueAsNew', task: { kind: 'official', stepId: 'catat', visit: 1 }, resume: { at: 'catat', visits: { catat: { n: 1 }, periksa: { n: 0 }, solusi: { n: 0 }, reporter: { n: 0 } } } } };
+  }],
+  // Issue 13: the paths added for fidelity to the seeds.
+  ['outcome stepDone: the library staff settle a complaint, the Kasi informed by email', async (d) => {
+    const { caseId, sla } = await waitingAt(d, 'catat');
+    await give(d, caseId, taskSlot('official', 'catat', 1), { kind: 'official', action: 'settle', fields: { response: 'Sudah "beres".\nBaris \\ 😀 <b>', registerNumber: 'R-1' }, actor: { personId: 'perpus-staf', role: 'staf' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'catat', visit: 1, sla, decision: { action: 'settle' } } };
+  }],
+  ['outcome stepDone: the Health Office sends the approved response', async (d) => {
+    const caseId = await filed(d, 'dinkes-muba', 'pelayanan');
+    const sla6 = await deadlines(d, caseId, 'step', 'persetujuan');
+    await openTask(d, { ...base(caseId), taskToken: 'token-6', kind: 'official', stepId: 'persetujuan', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'persetujuan', 1), { kind: 'official', action: 'approve', fields: { approved: 'Disetujui "apa adanya".\n\\ <b> 😀' }, actor: { personId: 'dinkes-kadin', role: 'kepala-dinas' }, decidedAt: later });
+    await recordOutcome(d, { ...base(caseId, later), kind: 'stepDone', stepId: 'persetujuan', visit: 1, sla: sla6, decision: { action: 'approve' } });
+    const sla8 = await deadlines(d, caseId, 'step', 'kirim-tanggapan', later);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-8', kind: 'official', stepId: 'kirim-tanggapan', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'kirim-tanggapan', 1), { kind: 'official', action: 'send', fields: {}, actor: { personId: 'dinkes-petugas', role: 'petugas' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'kirim-tanggapan', visit: 1, sla: sla8, decision: { action: 'send' } } };
+  }],
+  ['open task: the inspectorate\'s monitoring task of a late follow-up', async (d) => {
+    const { caseId } = await lateFollowUp(d);
+    await deadlines(d, caseId, 'step', 'pantau-apip', later);
+    return { task: { ...base(caseId, later), taskToken: 'token-m', kind: 'official', stepId: 'pantau-apip', visit: 1 } };
+  }],
+  ['outcome stepDone: the inspectorate recommends a reprimand', async (d) => {
+    const { caseId } = await lateFollowUp(d);
+    const sla = await deadlines(d, caseId, 'step', 'pantau-apip', later);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-m', kind: 'official', stepId: 'pantau-apip', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'pantau-apip', 1), { kind: 'official', action: 'recommendReprimand', fields: { reasons: 'Lewat "12 hari".\n\\ 😀' }, actor: { personId: 'apip-pemantau', role: 'apip-pemantau' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'pantau-apip', visit: 1, sla, decision: { action: 'recommendReprimand' } } };
+  }],
+  ['outcome stepDone: the Bupati records the reprimand issued', async (d) => {
+    const { caseId } = await lateFollowUp(d);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-b', kind: 'official', stepId: 'teguran-bupati', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'teguran-bupati', 1), { kind: 'official', action: 'reprimandIssued', fields: { reference: '800/"12"\\2026', issuedOn: '2026-11-23' }, actor: { personId: 'bupati', role: 'bupati' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'teguran-bupati', visit: 1, decision: { action: 'reprimandIssued' } } };
+  }],
+  ['outcome stepDone: the late follow-up comes, the open monitoring task ends', async (d) => {
+    const { caseId, sla } = await lateFollowUp(d);
+    await openTask(d, { ...base(caseId, later), taskToken: 'token-m', kind: 'official', stepId: 'pantau-apip', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'tindak-lanjut', 1), { kind: 'official', action: 'respond', fields: { followUp: 'Sudah "ditindaklanjuti".' }, actor: { personId: 'dinkes-pelaksana', role: 'pejabat-pelaksana' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'tindak-lanjut', visit: 1, sla, decision: { action: 'respond' } } };
+  }],
+  ['outcome stepDone: a coordination done within its SLG', async (d) => {
+    const caseId = await filed(d, 'kominfo-muara-enim', 'kesehatan');
+    const c = (await d.store.getCase(caseId))!;
+    await d.store.updateCase(caseId, c.version, { routedAgencyId: 'dinkes-muba' });
+    const sla = await deadlines(d, caseId, 'step', 'koordinasi');
+    await openTask(d, { ...base(caseId), taskToken: 'token-k', kind: 'official', stepId: 'koordinasi', visit: 1 });
+    await give(d, caseId, taskSlot('official', 'koordinasi', 1), { kind: 'official', action: 'coordinated', fields: { result: 'Hasil "rapat".\n\\' }, actor: { personId: 'dinkes-penghubung', role: 'penghubung-instansi' }, decidedAt: later });
+    return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'koordinasi', visit: 1, sla, decision: { action: 'coordinated' } } };
   }],
 ];
 

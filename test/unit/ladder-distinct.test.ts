@@ -72,8 +72,9 @@ describe('the four SOPs\' ladders on the demo directory', () => {
     ['dukcapil-mura', 'terima', { agencyId: 'dukcapil-mura' }, ['dukcapil-tim', 'dukcapil-kadin', 'bupati']],
     // SP4N-LAPOR!: the regency admin's superior is the Kepala Dinas Kominfo, also the head.
     ['sp4n-lapor-muara-enim', 'verifikasi', { agencyId: 'kominfo-muara-enim' }, ['kominfo-kadin', 'bupati', 'skip:alreadyTold']],
-    // The executing official: the liaison, the agency head, then the reprimand recommendation.
-    ['sp4n-lapor-muara-enim', 'tindak-lanjut', { agencyId: 'kominfo-muara-enim', routedAgencyId: 'dinkes-muba' }, ['dinkes-penghubung', 'dinkes-kadin', 'bupati']],
+    // The executing official: the liaison, then the inspectorate's monitoring rung (its task goes to the
+    // monitoring official; the rung itself names the inspectorate's head, never taken as a louder reminder).
+    ['sp4n-lapor-muara-enim', 'tindak-lanjut', { agencyId: 'kominfo-muara-enim', routedAgencyId: 'dinkes-muba' }, ['dinkes-penghubung', 'inspektur']],
     // The inspectorate's phase at the auditor's step: the Inspektur is superior and head.
     ['sp4n-lapor-muara-enim', 'periksa-apip', { agencyId: 'kominfo-muara-enim', routedAgencyId: 'inspectorate' }, ['inspektur', 'bupati', 'skip:alreadyTold']],
   ] as const)('%s %s', (sopId, stepId, units, expected) => {

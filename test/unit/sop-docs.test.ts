@@ -75,7 +75,8 @@ test('SP4N-LAPOR!\'s table reads its days one way and shows the reprimand and th
   const md = sopTraceMarkdown(getSop('sp4n-lapor-muara-enim'), 'id');
   expect(md).toContain('| 2 | Verifikasi dan distribusi laporan | Admin Kabupaten | 2 hari kalender sejak diterima; bila jatuh pada hari libur atau di luar jam kerja, akhir jam kerja hari kerja berikutnya |');
   expect(md).toContain('1 hari kerja: akhir jam kerja hari kerja ke-1 setelah hari diterima');
-  expect(md).toContain('Tingkat 3: rekomendasi teguran kepada Bupati, 2 hari kalender setelah tingkat sebelumnya');
+  expect(md).toContain('Tingkat 2: tugas pemantauan: langkah 5 «APIP memantau tindak lanjut yang melewati 12 hari» (tugas langkah ini tetap terbuka), bersamaan dengan tingkat sebelumnya');
+  expect(md).toContain('| 5 | Bupati memberikan teguran atas rekomendasi APIP | Bupati | – | **Catat teguran yang diterbitkan** → pemantauan selesai');
   expect(md).toContain('→ pengaduan ditolak; pelapor diberi tahu alasannya');
   expect(md).toContain('→ pertanyaan ke pelapor; langkah ini berlanjut dengan jawabannya');
 });

@@ -65,7 +65,11 @@ describe('the four seed SOPs', () => {
     expect(sop.phases.find((p) => p.id === 'pengawasan')?.limit).toEqual({ amount: 60, unit: 'days' });
     expect(limitOf('sp4n-lapor-muara-enim', 'tindak-lanjut')).toEqual({ amount: 12, unit: 'days' });
     const rungs = sop.steps.find((s) => s.id === 'tindak-lanjut')!.escalation!.rungs;
-    expect(rungs.at(-1)).toMatchObject({ notify: 'bupati', kind: 'reprimand' });
+    // Row 5: at the lapse the inspectorate's monitoring task opens (it recommends a reprimand, or not).
+    expect(rungs.at(-1)).toMatchObject({ notify: 'inspectorate', kind: 'monitor', step: 'pantau-apip' });
+    expect(sop.steps.find((s) => s.id === 'pantau-apip')).toMatchObject({ role: 'apip-pemantau', limit: { amount: 2, unit: 'workingDays' } });
+    expect(sop.steps.find((s) => s.id === 'pantau-apip')!.actions.map((a) => [a.goto, a.records])).toEqual([['teguran-bupati', 'reprimand_recommended'], ['@end', 'reprimand_declined']]);
+    expect(sop.steps.find((s) => s.id === 'teguran-bupati')!.actions.map((a) => [a.goto, a.records, a.fields.map((f) => f.name)])).toEqual([['@end', 'reprimand_issued', ['reference', 'issuedOn']]]);
     expect(sop.reporterReply.window).toEqual({ amount: 10, unit: 'days' });
     expect(sop.reports).toEqual([expect.objectContaining({ period: 'quarterly', recipients: expect.arrayContaining(['bupati']), scope: 'regency' })]);
   });
