@@ -18,7 +18,7 @@ import { rungGrant } from '../sop/rung-grant';
 import { monitoringSteps } from '../sop/monitoring';
 import type { Sop, Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
-import { outcomeAnswer } from '../workflow/contract';
+import { outcomeAnswer } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
 import { ConditionFailed, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';

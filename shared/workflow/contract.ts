@@ -237,15 +237,7 @@ export type StartedResult = z.infer<typeof StartedResult>;
  */
 export type OutcomeResult = StartedResult | { satisfied: boolean } | Record<string, unknown> | undefined;
 
-/** What outcome answers for a request, besides what it records: the part of the answer that needs no store. */
-export function outcomeAnswer(req: OutcomeRequest, facts: { continueBy?: string; satisfied?: boolean } = {}): OutcomeResult {
-  switch (req.kind) {
-    case 'started': return facts.continueBy === undefined ? undefined : { continueBy: facts.continueBy };
-    case 'phaseDone': return req.run;
-    case 'reporterFeedback': return { satisfied: facts.satisfied ?? req.feedback.satisfied };
-    default: return undefined;
-  }
-}
+export { outcomeAnswer } from './answers';
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
 export const NotifyRequest = z.object({

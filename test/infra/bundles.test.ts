@@ -117,14 +117,17 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
   test('no function builds the SOP schema at cold start (the SOPs come validated at build time), and only the workflow handlers build the workflow contract\'s schemas', () => {
     const holding = (file: string) => bundles.filter((b) => Object.keys(metafileOf(b).inputs).includes(file)).map((b) => b.name).sort();
     expect(holding('shared/sop/schema.ts')).toEqual([]);
-    expect(holding('shared/workflow/contract.ts')).toEqual(Object.keys(workflowHandlers).map((n) => `workflow-${n}`).sort());
+    // The report function runs the review machines' side and the task function takes a reviewer's
+    // decision: both parse the review contract, which reuses the deadlines schema.
+    expect(holding('shared/workflow/contract.ts')).toEqual([...Object.keys(workflowHandlers).map((n) => `workflow-${n}`), 'http-task', 'report'].sort());
     // Not blind: the run-time pieces that were split from them are there.
     expect(holding('shared/sop/localized-text.ts').length).toBeGreaterThan(10);
     expect(holding('shared/workflow/errors.ts')).toEqual(expect.arrayContaining(['sweep', 'workflow-outcome']));
   });
 
-  test('every bundle stays within 700 KB: a guard against a whole package or locale set coming back, not the budget (npm run bench -- coldstart)', () => {
-    // Today 240–616 KB; CommonJS output with zod's locales was 1.2 MB. The 300 KB budget is the bench's.
-    expect(bundles.filter((b) => b.bytes > 700 * 1024).map((b) => `${b.name} ${Math.round(b.bytes / 1024)} KB`)).toEqual([]);
+  test('every bundle stays within 900 KB: a guard against a whole package or locale set coming back, not the budget (npm run bench -- coldstart)', () => {
+    // Today 240–860 KB (the S3 client and its presigners in intake, uploads and task; the chart's font in
+    // report); CommonJS output with zod's locales was 1.2 MB. The 300 KB budget is the bench's.
+    expect(bundles.filter((b) => b.bytes > 900 * 1024).map((b) => `${b.name} ${Math.round(b.bytes / 1024)} KB`)).toEqual([]);
   });
 });

@@ -135,9 +135,10 @@ test('a crash between the files and the case leaves no case; the retry with the 
   const c = (await store.getCase(retried.caseId))!;
   expect(c.attachments!.map((a) => [a.n, a.contentType])).toEqual([[1, 'image/jpeg'], [2, 'application/pdf']]);
   expect(exifOf(files.objects.get(fileKeys.caseFile(retried.caseId, 1))!.bytes)?.gpsEntries).toBe(0);
-  // Once more: the same case, the same files, one execution.
+  // Once more: the same case, the same files, one execution (a retry before the execution has named
+  // itself on the case starts it again under the same name, which Step Functions treats as the same one).
   const again = await submitComplaint(deps, filed, now, 'id', 'key-crash-0001');
   expect(again.trackingId).toBe(retried.trackingId);
   expect(await caseCount(store)).toBe(1);
-  expect(starts).toEqual([retried.caseId]);
+  expect([...new Set(starts)]).toEqual([retried.caseId]);
 });
