@@ -462,9 +462,16 @@ export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?
 
 /** The summary measures of a built report (the workbook's summary sheet): label, this period, the period before. */
 export function reportFigures(deps: Deps, built: BuiltReport): { label: string; value: number | null; previous: number | null }[] {
+  // A summary cell is a number with its format: a share is shown as a percentage (one decimal), with "(%)" in its label.
+  const numberOf = (cell: Cell): number | null => {
+    if (typeof cell === 'number') return cell;
+    if (cell && typeof cell === 'object' && 'kind' in cell) return cell.value === null ? null : cell.kind === 'percent' ? Math.round(cell.value * 1000) / 10 : cell.value;
+    return null;
+  };
+  const isShare = (cell: Cell) => !!cell && typeof cell === 'object' && 'kind' in cell && cell.kind === 'percent';
   return summarySheet(deps, built.spec, built.recap, built.previous).map(([label, value, previous]) => ({
-    label: String(label),
-    value: typeof value === 'number' ? value : null,
-    previous: typeof previous === 'number' ? previous : null,
+    label: isShare(value) ? `${String(label)} (%)` : String(label),
+    value: numberOf(value),
+    previous: numberOf(previous),
   }));
 }
