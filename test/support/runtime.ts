@@ -87,7 +87,7 @@ export function fill(action: TaskView['actions'][number], overrides: Record<stri
   for (const f of action.fields) {
     if (overrides[f.name] !== undefined) body[f.name] = overrides[f.name]!;
     else if (f.value) body[f.name] = f.value;
-    else if (f.required) body[f.name] = f.options?.[0]?.value ?? `Isi ${f.name} untuk uji.`;
+    else if (f.required) body[f.name] = f.options?.[0]?.value ?? (f.type === 'date' ? '2026-12-07' : `Isi ${f.name} untuk uji.`);
   }
   return body;
 }
