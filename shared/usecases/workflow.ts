@@ -657,7 +657,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
       if (action?.sends === 'approved') patch.response = { text: await approvedResponse(deps, c, sop), at: decision.decidedAt, byPersonId: decision.actor.personId };
       // The official's file (stored before the decision) goes with the answer, and onto the case's files.
-      const file = patch.response && decision.file;
+      const file = decision.file;
       if (patch.response && file) patch.response.file = file;
       const updated = await mutateCase(deps, c.caseId, (x) => {
         const attachments = file && !x.attachments?.some((a) => a.by === 'official' && a.slot === file.slot) ? { attachments: [...(x.attachments ?? []), file] } : {};
