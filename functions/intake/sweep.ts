@@ -17,10 +17,10 @@ import * as z from 'zod';
 import { resumeParkedCase } from '../../shared/usecases/attention';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
 import { finishPendingMail } from '../../shared/usecases/workflow';
-import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { workflow: sfnWorkflow, mailer: sesMailer };
+const needs = { workflow: sfnWorkflow, mailer: sesMailer, files: s3Files };
 
 /** `at`: the operator's instant (the local runtime passes its clock's); now by default. */
 const ResumeRequest = z.object({ resume: z.string().min(1).max(64), at: z.iso.datetime({ offset: true }).optional() });

@@ -10,7 +10,40 @@ import { actOnTask, viewTask } from '../../shared/usecases/tasks';
 import { renderReviewPage } from '../../shared/web/review-page';
 import { renderTaskPage } from '../../shared/web/pages';
 import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
-import { html, httpHandler, json, languageOf, readBody, requestTime, withImagesFrom } from '../http';
+import { html, httpHandler, json, languageOf, readBody, requestTime, withImagesFrom, type HttpEvent } from '../http';
+import { boundaryOf, parseMultipart } from '../http/multipart';
+import { MAX_FORM_UPLOAD_BYTES } from '../../shared/attachments/files';
+import { PayloadTooLarge } from '../../shared/errors';
+import type { Language } from '../../shared/i18n';
+
+/**
+ * The task page's multipart POST: its text fields, and the one file (field `file`) when one was
+ * chosen. Undefined when the body is not multipart. A body beyond one file of the largest size is
+ * refused (413) before it is parsed.
+ */
+function readMultipartForm(event: HttpEvent, lang: Language): { fields: Record<string, string>; file?: { name: string; bytes: Uint8Array } } | undefined {
+  const boundary = boundaryOf(event.headers?.['content-type']);
+  if (!boundary) return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  // A function's request is at most 6 MB, base64-encoded: a form POST carries a file of 4 MB at most (as intake's form).
+  if (raw.length > MAX_FORM_UPLOAD_BYTES + 64 * 1024) {
+    const mb = MAX_FORM_UPLOAD_BYTES / 1024 / 1024;
+    throw new PayloadTooLarge({ id: `Lampiran yang dikirim dari halaman tugas paling besar ${mb} MB. Perkecil berkasnya atau pilih berkas lain.`, en: `An attachment sent from the task page may be at most ${mb} MB. Make the file smaller or choose another.` }, { maxBytes: MAX_FORM_UPLOAD_BYTES });
+  }
+  let parts;
+  try {
+    parts = parseMultipart(raw, boundary);
+  } catch {
+    throw new ValidationFailed([{ path: '(body)', message: lang === 'en' ? 'The form data could not be read; send the form again.' : 'Isi formulir tidak dapat dibaca; kirim ulang formulirnya.' }]);
+  }
+  const fields: Record<string, string> = {};
+  let file: { name: string; bytes: Uint8Array } | undefined;
+  for (const p of parts) {
+    // An empty file input sends a part with no name and no bytes: nothing was chosen.
+    if (p.filename !== undefined) { if (p.name === 'file' && (p.filename !== '' || p.data.length)) file = { name: p.filename, bytes: new Uint8Array(p.data) }; } else fields[p.name] = p.data.toString('utf8');
+  }
+  return { fields, ...(file ? { file } : {}) };
+}
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { mailer: sesMailer, workflow: sfnWorkflow, files: s3Files };
@@ -45,11 +78,12 @@ export const handler = httpHandler(async (event) => {
     // The attachments' thumbnails come from the file store's signed URLs: the page's CSP admits that origin for images.
     return page ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang }), withImagesFrom(view.case.attachments?.map((a) => a.url) ?? [])) : json(200, view);
   }
-  const body = readBody(event, page ? ['form'] : ['json']);
-  const fields = body.value as Record<string, unknown>;
   if (page) {
+    // The page's forms of actions that answer the reporter are multipart (with an optional file); the others urlencoded.
+    const multipart = readMultipartForm(event, lang);
+    const fields: Record<string, unknown> = multipart?.fields ?? (readBody(event, ['form']).value as Record<string, unknown>);
     try {
-      const result = await actOnTask(deps, key, fields, { lang, now, csrf: String(fields.csrf ?? ''), viaForm: true });
+      const result = await actOnTask(deps, key, fields, { lang, now, csrf: String(fields.csrf ?? ''), viaForm: true, ...(multipart?.file ? { file: multipart.file } : {}) });
       const { view, csrf } = await viewTask(deps, key, lang).catch(() => ({ view: undefined, csrf: '' }));
       const notice = lang === 'id' ? 'Terima kasih: keputusan Anda sudah dicatat dan proses berlanjut.' : 'Thank you: your decision is recorded and the process continues.';
       return view ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang, notice })) : html(200, `<!doctype html><p>${notice} (${result.next})</p>`);
@@ -61,6 +95,7 @@ export const handler = httpHandler(async (event) => {
       throw err;
     }
   }
+  const fields = readBody(event, ['json']).value as Record<string, unknown>;
   const result = await actOnTask(deps, key, fields, { lang, now, viaForm: false });
   return json(200, { ok: true, next: result.next });
 });

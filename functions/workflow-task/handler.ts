@@ -7,10 +7,10 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { parkFailedState } from '../../shared/usecases/attention';
 import { openTask } from '../../shared/usecases/workflow';
 import { TaskFunctionRequest } from '../../shared/workflow/contract';
-import { dependencies, sesMailer } from '../adapters/deps';
+import { dependencies, s3Files, sesMailer } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer };
+const needs = { mailer: sesMailer, files: s3Files };
 
 export const handler = middy(async (event: TaskFunctionRequest) => {
   if (event.kind === 'park') await parkFailedState(await dependencies(needs), event);

@@ -73,13 +73,15 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // view: task link, case, events; act: updateTask, SendTaskSuccess; hand-over: new key lookup, event, email.
   // + the case's files: presigned GETs for the page's links and thumbnails; the review links of a report's review chain
   // too: getTaskLink, updateTask, SendTaskSuccess on the review machines.
-  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'] }, reviews: 'callback' },
+  // + an official's file with an answer to the reporter: written to cases/<caseId>/response-<slot> before the decision.
+  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'], write: ['cases'] }, reviews: 'callback' },
   // reply context, updateTask (and its undo when the decision cannot be delivered), SendTaskSuccess.
   'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
   // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).
   'workflow-deadlines': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
   // putTask, getTask, rebind (updateTask), mutateCase, events, sendOnce (claim, send, release).
-  'workflow-task': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
+  // + the answer email carries the official's file (read from cases/, sent as MIME: SendRawEmail).
+  'workflow-task': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
   // claims, remember, events, mutateCase, the hand-over's updateTask; continue-as-new starts the successor.
   'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, startsExecutions: true },
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
@@ -94,7 +96,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.
   // Emails left pending (gsi3, MAIL#pending): another attempt (UpdateItem), a new task key, the email, or drop (DeleteItem).
-  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi3'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'], mail: ['SendEmail'] },
+  // + a pending answer email again, with the official's file (cases/, SendRawEmail).
+  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi3'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'], mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
   // SES events: once per message and recipient (claims), the case's event, the suppression record, the
   // open tasks of an official whose address bounced (gsi1), one email to the regency admin a day.
   'mail-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1'], mail: ['SendEmail'] },

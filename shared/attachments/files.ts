@@ -219,6 +219,14 @@ export interface AttachmentRecord {
   size: number;
   /** The reporter asked to keep the photo's location ("sertakan lokasi foto"). */
   locationKept: boolean;
+  /** Set on a file an official attached to their response: kept at `responseFile(caseId, slot)`, slot being the task's. */
+  by?: 'official';
+  slot?: string;
+}
+
+/** Where an attachment of a case is kept: the reporter's under its number, an official's under its task's slot. */
+export function attachmentKey(caseId: string, a: Pick<AttachmentRecord, 'n' | 'by' | 'slot'>): string {
+  return a.by === 'official' && a.slot ? fileKeys.responseFile(caseId, a.slot) : fileKeys.caseFile(caseId, a.n);
 }
 
 /** Where a case's files are kept, and where unclaimed uploads wait (expired after a day by the bucket's lifecycle). */

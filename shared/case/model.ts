@@ -113,7 +113,8 @@ export interface CaseRecord {
   approval?: { stepId: string; visit: number };
   /** Coordinations (steps marked `coordination`) done, with their service level (SLG) and whether they kept it. */
   coordinations?: { stepId: string; visit: number; at: string; slgDays: number; onTime: boolean }[];
-  response?: { text: string; at: string; byPersonId: string };
+  /** The answer to the reporter; `file`: what the official attached to it (mailed with the answer, never public). */
+  response?: { text: string; at: string; byPersonId: string; file?: AttachmentRecord };
   /** When the first answer went to the reporter: the end of the agency's handling time in the reports. */
   firstAnsweredAt?: string;
   replies: number;

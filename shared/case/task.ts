@@ -3,6 +3,7 @@
  * key (>=128 bits); only the key's hash is stored, and the key maps to the current Step
  * Functions task token, which never leaves the server.
  */
+import type { AttachmentRecord } from '../attachments/files';
 /** `reportReview`: one turn of a report's review chain (its "case" is the report's review id, see shared/usecases/report-review.ts). */
 export type TaskKind = 'official' | 'reporterReply' | 'reporterAnswer' | 'reportReview';
 export type TaskStatus = 'open' | 'done' | 'superseded' | 'expired';
@@ -99,6 +100,8 @@ export interface OfficialDecision {
   fields: Record<string, string>;
   actor: { personId: string; role: string; onBehalfOf?: string };
   decidedAt: string;
+  /** The file attached to an answer to the reporter, stored before the decision (shared/usecases/attachments.ts). */
+  file?: AttachmentRecord;
 }
 
 /** The reporter's reply to an answer, rating, or answer to a question, as given. */

@@ -8,10 +8,10 @@
  */
 import type { Complaint } from '../case/complaint';
 import type { CaseRecord } from '../case/model';
-import { checkFile, displayName, fileKeys, fileProblemMessage, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_FORM_UPLOAD_BYTES, AttachmentTypes, withoutLocation, type AttachmentRecord, type AttachmentType, type FileProblem } from '../attachments/files';
+import { attachmentKey, checkFile, displayName, fileKeys, fileProblemMessage, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_FORM_UPLOAD_BYTES, AttachmentTypes, withoutLocation, type AttachmentRecord, type AttachmentType, type FileProblem } from '../attachments/files';
 import { PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type Issue } from '../errors';
 import type { Language } from '../i18n';
-import type { FileStore, UploadTarget } from '../ports';
+import type { EmailAttachment, FileStore, UploadTarget } from '../ports';
 import type { Deps } from './deps';
 
 /** How long a presigned upload target accepts the file. */
@@ -123,6 +123,8 @@ export interface AttachmentLink {
   image: boolean;
   url: string;
   locationKept: boolean;
+  /** An official's file (attached to their response). */
+  by?: 'official';
 }
 
 /**
@@ -135,7 +137,40 @@ export async function attachmentLinks(deps: Pick<Deps, 'files'>, c: Pick<CaseRec
   const files = deps.files;
   return Promise.all(c.attachments.map(async (a) => {
     const image = a.contentType !== 'application/pdf';
-    const url = await files.readUrl(fileKeys.caseFile(c.caseId, a.n), { expiresSeconds: FILE_LINK_SECONDS, contentType: a.contentType, fileName: a.name, inline: image });
-    return { n: a.n, name: a.name, contentType: a.contentType, size: a.size, image, url, locationKept: a.locationKept };
+    const url = await files.readUrl(attachmentKey(c.caseId, a), { expiresSeconds: FILE_LINK_SECONDS, contentType: a.contentType, fileName: a.name, inline: image });
+    return { n: a.n, name: a.name, contentType: a.contentType, size: a.size, image, url, locationKept: a.locationKept, ...(a.by ? { by: a.by } : {}) };
   }));
+}
+
+/**
+ * The file an official attaches to an answer to the reporter: checked like a reporter's (size, then
+ * type from the bytes, the file whole), the photo's location removed, and written to the task's own
+ * key (`cases/<caseId>/response-<slot>`) before the decision is stored. A crash after the write
+ * leaves one orphan object that the retried POST overwrites with the same bytes. A bad file is
+ * refused (400 naming it) before anything is written.
+ */
+export async function storeResponseFile(deps: Pick<Deps, 'files'>, caseId: string, slot: string, file: { name: string; bytes: Uint8Array }, n: number, lang: Language): Promise<AttachmentRecord> {
+  const name = displayName(file.name, n);
+  const refuse = (p: FileProblem) => new ValidationFailed([{ path: 'file', message: fileProblemMessage(p, name)[lang] }], fileProblemMessage(p, name));
+  if (file.bytes.length === 0) throw refuse('empty');
+  if (file.bytes.length > MAX_ATTACHMENT_BYTES) throw refuse('too_large');
+  const verdict = checkFile(file.bytes);
+  if (!verdict.ok) throw refuse(verdict.problem);
+  const bytes = withoutLocation(file.bytes, verdict.type);
+  const record: AttachmentRecord = { n, name, contentType: verdict.type, size: bytes.length, locationKept: false, by: 'official', slot };
+  await filesOf(deps).write(attachmentKey(caseId, record), bytes, verdict.type);
+  return record;
+}
+
+/**
+ * The official's file of the case's response, as an email attachment (never a link: the answer
+ * email goes to the reporter's mailbox, a link would outlive its purpose). Undefined when the response
+ * carries none; throws when the stored object is gone (the email is then retried, not sent without it).
+ */
+export async function responseEmailAttachment(deps: Pick<Deps, 'files'>, c: Pick<CaseRecord, 'caseId' | 'response'>): Promise<EmailAttachment | undefined> {
+  const file = c.response?.file;
+  if (!file) return undefined;
+  const bytes = await filesOf(deps).read(attachmentKey(c.caseId, file));
+  if (!bytes) throw new Error(`The response file of case ${c.caseId} is missing from the file store`);
+  return { filename: file.name, contentType: file.contentType, content: bytes };
 }

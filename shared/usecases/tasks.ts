@@ -9,7 +9,7 @@
  * that may only `view` sees the case and the step, and a POST answers 403. Once the step is done,
  * every link of it answers 409, naming who acted.
  */
-import { attachmentLinks } from './attachments';
+import { attachmentLinks, storeResponseFile } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { csrfMatches, csrfToken, hashKey, isWellFormedKey } from '../case/keys';
@@ -167,6 +167,7 @@ function actionsOf(deps: Deps, l: Loaded, lang: Language): ActionView[] {
       ...(f.type === 'agency' ? { options: agencies } : f.options ? { options: f.options.map((o) => ({ value: o.value, label: o.label[lang] })) } : {}),
       ...(f.prefill === 'responseDraft' && c.responseDraft ? { value: c.responseDraft } : {}),
     })),
+    ...(answersReporter(a) ? { file: true as const } : {}),
   }));
   const candidates = reassignmentCandidates(deps.directory, sop, step.role, { agencyId: c.agencyId, routedAgencyId: c.routedAgencyId }, task.assigneeId ?? '');
   if (candidates.length) {
@@ -178,6 +179,9 @@ function actionsOf(deps: Deps, l: Loaded, lang: Language): ActionView[] {
   }
   return views;
 }
+
+/** An action whose decision answers the reporter: only such a decision may carry an official's file. */
+export const answersReporter = (a: Pick<Action, 'goto' | 'sends'>): boolean => a.goto === '@reporter' || a.sends === 'approved';
 
 /** What the holder of a task link sees; reading changes nothing. */
 export async function viewTask(deps: Deps, key: string, lang: Language): Promise<{ view: TaskView; csrf: string }> {
@@ -231,7 +235,7 @@ export async function viewTask(deps: Deps, key: string, lang: Language): Promise
  * requiring `application/json`, which no cross-site form can send. A grant holder acts on behalf of
  * the assignee; a view-only link is refused (403) with what its holder can do instead.
  */
-export async function actOnTask(deps: Deps, key: string, body: Record<string, unknown>, opts: { lang: Language; now: Date; csrf?: string; viaForm: boolean }): Promise<{ next: string }> {
+export async function actOnTask(deps: Deps, key: string, body: Record<string, unknown>, opts: { lang: Language; now: Date; csrf?: string; viaForm: boolean; file?: { name: string; bytes: Uint8Array } }): Promise<{ next: string }> {
   const l = await load(deps, key);
   const { task, step } = l;
   // A decision stored but perhaps never delivered (the process died, or Step Functions refused):
@@ -260,10 +264,15 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
   if (!action) throw new ValidationFailed([{ path: 'action', message: `${opts.lang === 'id' ? 'Pilih salah satu' : 'Choose one of'}: ${[...step.actions.map((a) => a.id), REASSIGN].join(', ')}.` }]);
   const { fields, issues } = readFields(deps, action, body, opts.lang);
   if (issues.length) throw new ValidationFailed(issues);
+  if (opts.file && !answersReporter(action)) {
+    throw new ValidationFailed([{ path: 'file', message: opts.lang === 'id' ? `Berkas "${opts.file.name}" hanya dapat dilampirkan pada jawaban kepada pelapor.` : `The file "${opts.file.name}" can only be attached to an answer to the reporter.` }]);
+  }
   assertNotHandingOver(task);
+  // The file first, under the task's own key: a crash before the decision leaves an orphan the retry overwrites.
+  const file = opts.file ? await storeResponseFile(deps, task.caseId, task.slot, opts.file, (l.case.attachments?.length ?? 0) + 1, opts.lang) : undefined;
   const actor = actorOf(l);
   // The step's role is the capacity the decision is taken in; `onBehalfOf` says it was for its assignee.
-  const given: OfficialDecision = { kind: 'official', action: action.id, fields, actor: { personId: actor.personId, role: step.role, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) }, decidedAt };
+  const given: OfficialDecision = { kind: 'official', action: action.id, fields, actor: { personId: actor.personId, role: step.role, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) }, decidedAt, ...(file ? { file } : {}) };
   let done: TaskRecord;
   try {
     // One conditional write stores the decision word for word and closes the task: a second POST loses it.

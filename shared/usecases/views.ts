@@ -36,6 +36,8 @@ export interface ActionView {
   id: string;
   label: string;
   fields: FieldView[];
+  /** The action answers the reporter: its form takes one optional file (JPEG, PNG, PDF). */
+  file?: true;
 }
 
 /**

@@ -3,6 +3,7 @@
  * idempotent, keyed by what the state machine knows (case, step or phase, visit), because Lambda
  * retries and resumed executions re-enter states.
  */
+import { responseEmailAttachment } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
 import { hashKey } from '../case/keys';
@@ -21,7 +22,7 @@ import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTa
 import { outcomeAnswer } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
-import { ConditionFailed, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
+import { ConditionFailed, type EmailAttachment, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
@@ -160,7 +161,7 @@ function deliver(deps: Deps, message: OutgoingEmail): Promise<{ messageId: strin
  * works). A refusal is recorded (`deliveryFailed`). Returns whether the email went, or is to be tried
  * again, or was given up.
  */
-async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail, grant?: GrantDraft): Promise<'sent' | 'retry' | 'given_up'> {
+async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail & { attachments?: EmailAttachment[] }, grant?: GrantDraft): Promise<'sent' | 'retry' | 'given_up'> {
   let minted: { key: string; keyHash: string } | undefined;
   let messageId: string;
   try {
@@ -490,10 +491,15 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
   if (!link) return;
   const replyUrl = `${statusUrl(deps, held.trackingId)}/reply?key=${link}${held.language === 'en' ? '&lang=en' : ''}`;
   const summary = caseSummary(deps, held, false);
+  // The official's file travels in the answer email itself, read before the claim is delivered.
+  const attached = replying ? await responseEmailAttachment(deps, held) : undefined;
   const model: EmailModel = replying
     ? { template: 'answer', case: summary, response: held.response?.text ?? '', replyUrl, statusUrl: statusUrl(deps, held.trackingId), windowEndsAt: held.replyWindowEndsAt ?? task.openedAt }
     : { template: 'question', case: summary, question: held.question ?? '', replyUrl, windowEndsAt: held.replyWindowEndsAt ?? task.openedAt };
-  await deliverClaimed(deps, held, claim, [held.reporter.email], () => renderEmail(model, held.language));
+  await deliverClaimed(deps, held, claim, [held.reporter.email], () => {
+    const email = renderEmail(model, held.language);
+    return attached ? { ...email, attachments: [attached] } : email;
+  });
 }
 
 /**
@@ -650,7 +656,11 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       }
       if (action?.routeTo === 'inspectorate') patch.routedAgencyId = 'inspectorate';
       if (action?.sends === 'approved') patch.response = { text: await approvedResponse(deps, c, sop), at: decision.decidedAt, byPersonId: decision.actor.personId };
+      // The official's file (stored before the decision) goes with the answer, and onto the case's files.
+      const file = decision.file;
+      if (patch.response && file) patch.response.file = file;
       const updated = await mutateCase(deps, c.caseId, (x) => {
+        const attachments = file && !x.attachments?.some((a) => a.by === 'official' && a.slot === file.slot) ? { attachments: [...(x.attachments ?? []), file] } : {};
         const verdicts = req.sla && !x.verdicts.some((v) => v.scope === 'step' && v.id === step.id && v.visit === req.visit)
           ? [...x.verdicts, slaVerdict({
               calendar: deps.calendar, scope: 'step', id: step.id, visit: req.visit, unit: step.limit!.unit, deadlines: req.sla,
@@ -659,7 +669,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
             })]
           : x.verdicts;
         const firstAnsweredAt = patch.response ? x.firstAnsweredAt ?? patch.response.at : x.firstAnsweredAt;
-        return { ...patch, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
+        return { ...patch, ...attachments, firstAnsweredAt, verdicts, currentStep: x.currentStep?.stepId === step.id ? { ...x.currentStep, dueAt: undefined } : x.currentStep };
       }, c);
       countBreach(deps, updated, 'step', step.id, req.visit);
       // Before the event (the last write): a re-run informs whoever was not told yet. A refused email

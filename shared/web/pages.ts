@@ -157,7 +157,7 @@ const PDF_ICON = '<svg width="64" height="80" viewBox="0 0 64 80" role="img" ari
 function attachmentsCard(files: NonNullable<TaskView['case']['attachments']>, lang: Language): string {
   if (!files.length) return '';
   const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
-  return `<section class="card attachments"><h2>${t(lang, 'Lampiran', 'Attachments')}</h2><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem">${files.map((f) => `<li class="attachment" data-type="${e(f.contentType)}" style="max-width:160px"><a href="${e(f.url)}" target="_blank" rel="noopener noreferrer">${f.image ? `<img class="thumbnail" src="${e(f.url)}" width="160" loading="lazy" alt="${e(f.name)}" style="max-width:160px;height:auto;border-radius:4px">` : PDF_ICON}<br><span style="word-break:break-all">${e(f.name)}</span></a><br><span class="muted">${e(size(f.size))}${f.image ? ` · ${f.locationKept ? t(lang, 'lokasi foto disertakan', 'photo location included') : t(lang, 'lokasi foto dihapus', 'photo location removed')}` : ''}</span></li>`).join('')}</ul><p class="muted">${t(lang, 'Tautan berkas berlaku 15 menit; muat ulang halaman untuk tautan baru.', 'File links work for 15 minutes; reload the page for new ones.')}</p></section>`;
+  return `<section class="card attachments"><h2>${t(lang, 'Lampiran', 'Attachments')}</h2><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem">${files.map((f) => `<li class="attachment" data-type="${e(f.contentType)}" style="max-width:160px"><a href="${e(f.url)}" target="_blank" rel="noopener noreferrer">${f.image ? `<img class="thumbnail" src="${e(f.url)}" width="160" loading="lazy" alt="${e(f.name)}" style="max-width:160px;height:auto;border-radius:4px">` : PDF_ICON}<br><span style="word-break:break-all">${e(f.name)}</span></a>${f.by === 'official' ? `<br><span class="muted">${t(lang, 'lampiran jawaban pejabat', "the official's answer")}</span>` : ''}<br><span class="muted">${e(size(f.size))}${f.image ? ` · ${f.locationKept ? t(lang, 'lokasi foto disertakan', 'photo location included') : t(lang, 'lokasi foto dihapus', 'photo location removed')}` : ''}</span></li>`).join('')}</ul><p class="muted">${t(lang, 'Tautan berkas berlaku 15 menit; muat ulang halaman untuk tautan baru.', 'File links work for 15 minutes; reload the page for new ones.')}</p></section>`;
 }
 
 /**
@@ -173,10 +173,11 @@ export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: 
     : [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).map(e).join(' · ') || '—';
   const open = view.task.status === 'open';
   const link = view.link;
-  const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action="">
+  const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action=""${a.file ? ' enctype="multipart/form-data"' : ''}>
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
 <h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
 ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', ...(f.type === 'date' ? { type: 'date' } : {}), options: f.options, value: f.value, issues: input.issues })).join('')}
+${a.file ? `<label for="file-${e(a.id)}">${t(lang, 'Lampiran untuk pelapor (opsional: JPEG, PNG atau PDF, paling besar 4 MB; lokasi foto dihapus)', 'Attachment for the reporter (optional: JPEG, PNG or PDF, at most 4 MB; photo location removed)')}</label><input type="file" id="file-${e(a.id)}" name="file" accept="image/jpeg,image/png,application/pdf">${(input.issues ?? []).filter((x) => x.path === 'file').map((x) => `<p class="error" role="alert">${e(x.message)}</p>`).join('')}` : ''}
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
   const assignee = view.task.assignee;
   // Without a form: a view-only link says so while the step is open; otherwise the task is over.

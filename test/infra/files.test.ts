@@ -52,5 +52,5 @@ test('the functions that handle files get FILES_BUCKET (the pages too, for the f
   const fns = withDomain.findResources('AWS::Lambda::Function');
   const withBucket = Object.values(fns).filter((f) => ((f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {}).FILES_BUCKET !== undefined)
     .map((f) => (f.Properties as { FunctionName: string }).FunctionName).sort();
-  expect(withBucket).toEqual(['tanggap-staging-http-intake', 'tanggap-staging-http-pages', 'tanggap-staging-http-task', 'tanggap-staging-http-uploads']);
+  expect(withBucket).toEqual(['tanggap-staging-http-intake', 'tanggap-staging-http-pages', 'tanggap-staging-http-task', 'tanggap-staging-http-uploads', 'tanggap-staging-sweep', 'tanggap-staging-workflow-task']);
 });

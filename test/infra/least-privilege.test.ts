@@ -35,14 +35,15 @@ const expected: Record<string, string[]> = {
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
   // + attachmentLinks: presigned GETs of the case's files; a report review link's decision: SendTaskSuccess on the review machines.
-  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'states:SendTaskSuccess review-machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*'],
+  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'states:SendTaskSuccess review-machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*', 's3:PutObject files/cases/*'],
   // submitFeedback: replyContext (GetItem), updateTask (GetItem + PutItem), SendTaskSuccess.
   'http-feedback': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query table', 'states:SendTaskSuccess machines'],
   // computeStepDeadlines: getCase, remember, claimOnce, appendEvent, updateCase; warnCalendarAdmin
   // sends and releases (DeleteItem).
   'workflow-deadlines': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // openTask: putTask, getTask, updateTask, updateCase, appendEvent, sendOnce (claim, send, release).
-  'workflow-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+  // The reporter's answer email carries the official's file: read from cases/, sent raw (MIME).
+  'workflow-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*'],
   // notify: sendOnce with grants (putGrant, activateGrant = UpdateItem), release, events, updateCase.
   'workflow-notify': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
@@ -60,7 +61,7 @@ const expected: Record<string, string[]> = {
   // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).
   // finishPendingMail: pendingMail (Query gsi3), retryMail/markMailSent/markMailFailed (UpdateItem),
   // dropMail (DeleteItem), a new task key (updateTask, key lookup), the email.
-  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi3', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
+  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi3', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
   // handleMailEvent: claimOnce per message and recipient, appendEvent, the suppression record,
   // an official's open tasks (gsi1), the admin's email (sendOnce: claim, send, release).
   'mail-events': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],

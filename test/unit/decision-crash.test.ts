@@ -23,6 +23,8 @@ import { actOnTask } from '../../shared/usecases/tasks';
 import { openTask, recordOutcome } from '../../shared/usecases/workflow';
 import type { ReporterFeedback, StepDecision } from '../../shared/workflow/contract';
 import { MemoryCaseStore } from '../support/memory-case-store';
+import { MemoryFileStore } from '../support/memory-file-store';
+import { pdf } from '../support/images';
 
 const NOW = new Date('2026-11-23T02:30:00Z'); // Monday 09:30 WIB
 const at = '2026-11-23T09:30:00+07:00';
@@ -52,15 +54,16 @@ function world() {
     },
     taskFailed: async () => undefined,
   };
+  const files = new MemoryFileStore();
   const deps: Deps = {
-    store, workflow, directory: demoDirectory, calendar: createOfficeCalendar(demoDirectory.calendar), getSop,
+    files, store, workflow, directory: demoDirectory, calendar: createOfficeCalendar(demoDirectory.calendar), getSop,
     mailer: { send: async (m) => { sent.push(m.text); return { messageId: `m-${sent.length}` }; } },
     publicUrl: 'https://tanggap.example', mailFrom: 'tanggap@musitanggap.example.go.id', linkSecret: 'x'.repeat(32),
     // Deterministic, so that every run files the same case with the same keys and the end states compare.
     randomBytes: (n) => { draws++; return Uint8Array.from({ length: n }, (_, i) => (draws * 37 + i * 11) & 255); },
     log: { info: () => undefined, warn: () => undefined },
   };
-  return { deps, store, inbox, accepted, sent };
+  return { deps, store, files, inbox, accepted, sent };
 }
 type World = ReturnType<typeof world>;
 
@@ -83,7 +86,9 @@ function crashing(w: World, crashAt: number): { deps: Deps; calls: () => number 
     },
   }) as CaseStore;
   const workflow: Workflow = { ...w.deps.workflow, taskSucceeded: (t, o) => after(w.deps.workflow.taskSucceeded(t, o)) };
-  return { deps: { ...w.deps, store, workflow }, calls: () => n };
+  // The file store's write too: an official's file is written before the decision is stored.
+  const files = { ...w.files, size: w.files.size.bind(w.files), read: w.files.read.bind(w.files), readUrl: w.files.readUrl.bind(w.files), uploadTarget: w.files.uploadTarget.bind(w.files), write: (k: string, b: Uint8Array, t: string) => after(w.files.write(k, b, t)) };
+  return { deps: { ...w.deps, store, workflow, files }, calls: () => n };
 }
 
 interface Scenario {
@@ -111,6 +116,16 @@ const official: Scenario = {
       act: (deps) => actOnTask(deps, key, { action: 'respond', response: text }, { lang: 'id', now: NOW, viaForm: false }),
       record: (d) => recordOutcome(w.deps, { caseId, executionId: 'x', enteredAt: at, kind: 'stepDone', stepId: 'solusi', visit: 1, decision: d.output as StepDecision }),
     };
+  },
+};
+
+/** The same decision with a PDF attached: written to the file store first, then the decision. */
+const officialWithFile: Scenario = {
+  name: "an official's decision with a file for the reporter",
+  async arrange(w) {
+    const arranged = await official.arrange(w);
+    const key = keyIn(w.sent.at(-1)!, /\/tasks\/([A-Za-z0-9_-]{43})/);
+    return { ...arranged, act: (deps) => actOnTask(deps, key, { action: 'respond', response: text }, { lang: 'id', now: NOW, viaForm: false, file: { name: 'balasan "resmi".pdf', bytes: pdf() } }) };
   },
 };
 
@@ -149,10 +164,11 @@ async function endState(w: World, caseId: string) {
     events,
     tasks: tasks.filter((t) => !!t).map(({ version: _v2, keyHash: _k, deliveredAt, ...t }) => ({ ...t, delivered: !!deliveredAt })),
     accepted: w.accepted.map((d) => d.output),
+    files: Object.fromEntries(await Promise.all([...(c.attachments ?? [])].map(async (a) => [a.name, Buffer.from((await w.files.read(a.by === 'official' ? `cases/${caseId}/response-${a.slot!.replace(/[^A-Za-z0-9_-]/g, '_')}` : `cases/${caseId}/${a.n}`))!).toString('base64')]))),
   };
 }
 
-describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])('crash points of $name', (scenario) => {
+describe.each([official, officialWithFile, reporter('reporterReply'), reporter('reporterAnswer')])('crash points of $name', (scenario) => {
   test('the uninterrupted run: the words are stored and recorded as typed; only ids and flags reach the execution', async () => {
     const w = world();
     const { caseId, act, record } = await scenario.arrange(w);
@@ -161,8 +177,10 @@ describe.each([official, reporter('reporterReply'), reporter('reporterAnswer')])
     const end = await endState(w, caseId);
     expect(JSON.stringify(end.accepted)).not.toContain('Baris');
     expect(end.accepted).toHaveLength(1);
-    expect(end.tasks.find((t) => t.status === 'done')).toMatchObject({ delivered: true, given: expect.objectContaining(scenario === official ? { fields: { response: text } } : { comment: text }) });
-    const recorded = scenario === official ? end.case.response?.text
+    expect(end.tasks.find((t) => t.status === 'done')).toMatchObject({ delivered: true, given: expect.objectContaining(scenario === official || scenario === officialWithFile ? { fields: { response: text } } : { comment: text }) });
+    if (scenario === officialWithFile) expect(end.case.response?.file).toMatchObject({ name: 'balasan "resmi".pdf', by: 'official' });
+    if (scenario === officialWithFile) expect(Object.keys(end.files)).toEqual(['balasan "resmi".pdf']);
+    const recorded = scenario === official || scenario === officialWithFile ? end.case.response?.text
       : scenario.name.includes('reply') ? end.events.find((ev) => ev.type === 'reporter_replied')?.data?.comment
         : end.events.find((ev) => ev.type === 'reporter_answered')?.data?.answer;
     expect(recorded).toBe(text);
