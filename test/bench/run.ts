@@ -143,6 +143,11 @@ function reportCase(n: number, rnd: () => number): CaseRecord {
 async function loadCases(dynamo: DynamoDBClient, table: string, from: number, to: number, rnd: () => number): Promise<void> {
   const items: Record<string, AttributeValue>[] = [];
   for (let n = from; n < to; n++) items.push(...caseItems(reportCase(n, rnd)));
+  await batchPut(dynamo, table, items);
+}
+
+/** Writes items with BatchWriteItem, 25 a request, 8 requests at a time, until none is left unprocessed. */
+async function batchPut(dynamo: DynamoDBClient, table: string, items: Record<string, AttributeValue>[]): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: 8 }, async () => {
     while (next < items.length) {
@@ -398,15 +403,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       const now = new Date(((await (await fetch(`${runtime.url}/_local/clock`)).json()) as { now: string }).now);
       const t0 = performance.now();
       const items = Array.from({ length: CASES }, (_, n) => caseItems(dashboardCase(n, CASES, now))).flat();
-      let next = 0;
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        while (next < items.length) {
-          const batch = items.slice(next, next + 25);
-          next += 25;
-          let request: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> | undefined = { [table]: batch.map((Item) => ({ PutRequest: { Item } })) };
-          while (request && Object.keys(request).length) request = (await dynamo.send(new BatchWriteItemCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
-        }
-      }));
+      await batchPut(dynamo, table, items);
       print(`  ${CASES} open cases of the Health Office loaded (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       const cookie = await signInOverHttp(runtime.url, 'kepala@dinkes.musitanggap.example.go.id');
       const timed = async (path: string) => {
