@@ -62,7 +62,7 @@ export class TanggapStack extends Stack {
     const made: Partial<Record<FunctionName | 'origin-verify', TanggapFunction>> = {};
     const make = (id: string, name: FunctionName, entry: string, description: string, timeout?: Duration, deadLetterQueue?: sqs.IQueue) => {
       const access = functionAccess[name];
-      const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue })
+      const f = new TanggapFunction(this, id, { entry, name, description, timeout, deadLetterQueue, readsParameters: !publicUrl || access.readsLinkSecret === true })
         .bindAccess(access, { table, machines: byName, reviewMachines: reviewsByName, mail: { mailFrom: settings.mailFrom, identityArn: mail.identityArn, configurationSetName: mail.configurationSetName } });
       if (access.files) f.bindFiles(files.bucket, access.files);
       if (access.readsLinkSecret) f.bindLinkSecret(linkSecret, linkSecretName);
@@ -89,7 +89,7 @@ export class TanggapStack extends Stack {
     const reports = new Reports(this, 'Reports', { sops: props.sops, timeZone: settings.timeZone, reportFunction: report.fn, deadLetters });
     const reviews = new ReportReviews(this, 'ReportReviews', { sops: props.sops, reportFunction: report.fn });
 
-    const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5) });
+    const originVerify = new TanggapFunction(this, 'OriginVerify', { entry: originVerifyHandler, name: 'origin-verify', description: 'API authorizer: admits only requests that came through CloudFront', timeout: Duration.seconds(5), readsParameters: true });
     originVerify.fn.addEnvironment('ORIGIN_SECRET_PARAMETER', `/aws/reference/secretsmanager/${originSecretName}`);
     originVerify.allowSecretReference(originSecret, originSecretName);
     made['origin-verify'] = originVerify;

@@ -32,6 +32,7 @@ import { VirtualClock } from './clock';
 import { createHttpFront, type RateLimit } from './http-front';
 import { ReportScheduler, type ReportInvoker } from './reports';
 import { startLocalS3 } from './s3';
+import { startLocalParameters } from './parameters';
 import { reviewedReports } from '../../statemachines/report-review';
 import { REVIEW_FUNCTION_PLACEHOLDER, reviewMachineKey } from '../../shared/workflow/review-contract';
 import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
@@ -162,11 +163,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sfn = await startSfnServer(engine);
   // Attachments: an S3 stand-in under DATA_DIR/s3; the page's origin may POST uploads to it (CORS, as the bucket's rule on AWS).
   const s3 = await startLocalS3({ dir: join(dataDir, 's3'), accessKeyId: 'local', secretAccessKey: 'local', region: 'ap-southeast-3', allowedOrigins: () => [url] });
+  // The public URL and the link secret reach the handlers as on AWS: through the Parameters and
+  // Secrets extension's HTTP API (a stand-in here), admitted with the session token.
+  const sessionToken = randomBytes(16).toString('base64url');
+  const linkSecretParameter = '/aws/reference/secretsmanager/tanggap-local/link-secret';
+  const publicUrlParameter = '/tanggap/local/public-url';
+  const linkSecret = readFileSync(secretFile, 'utf8').trim();
+  const parameterStore = await startLocalParameters({
+    token: sessionToken,
+    parameters: () => ({ [publicUrlParameter]: { value: url }, [linkSecretParameter]: { value: linkSecret, secure: true } }),
+  });
 
   Object.assign(process.env, {
     AWS_REGION: 'ap-southeast-3',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: sessionToken,
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(parameterStore.port),
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_SES: ses.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
@@ -176,16 +189,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     STATE_MACHINES: JSON.stringify(stateMachines),
     // The sender is deployment configuration (CDK context `mailFrom` on AWS), not the directory's.
     MAIL_FROM: demoDirectory.regency.mailFrom,
-    PUBLIC_URL: url,
+    PUBLIC_URL_PARAMETER: publicUrlParameter,
     // Short locally, so that `npm run directory -- import` shows at once; 60 s on AWS.
     DIRECTORY_CACHE_SECONDS: process.env.DIRECTORY_CACHE_SECONDS ?? '5',
-    LINK_SECRET: readFileSync(secretFile, 'utf8').trim(),
+    LINK_SECRET_PARAMETER: linkSecretParameter,
     POWERTOOLS_SERVICE_NAME: 'tanggap',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // No CloudWatch here: the operational counters are log lines.
     METRICS: 'log',
     STAGE: 'local',
   });
+  // Read through the parameters above; the configuration refuses both ways at once.
+  delete process.env.PUBLIC_URL;
+  delete process.env.LINK_SECRET;
 
   const tableClient = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTable(tableClient, clock.now());
@@ -309,7 +325,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sweep.stop();
       engine.close();
       clock.stop();
-      await Promise.all([http, ses.server, sfn.server, s3.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await Promise.all([http, ses.server, sfn.server, s3.server, parameterStore.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
       await mailbox.close();
       tableClient.destroy();
     },

@@ -321,7 +321,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)} ${'map'.padStart(8)}  ${'init, wall'.padStart(16)}  ${'init, CPU'.padStart(15)}${before ? `   | at ${before}: bundle, init wall, init CPU` : ''}`);
         print(`  ${'baseline'.padEnd(22)} ${cells(baseline)}  (imports only @aws-sdk/client-dynamodb)`);
         functions.forEach((b) => print(`  ${b.name.padEnd(22)} ${cells(b)}${then(b.name)}`));
-        print(`  ${'powertools'.padEnd(22)} ${cells(probe)}  (the baseline + Powertools Metrics + Parameters/SSM: what they would add)`);
+        print(`  ${'powertools'.padEnd(22)} ${cells(probe)}  (the baseline + Powertools Metrics: what it would add)`);
         const range = (bs: Bundle[], of: (b: Bundle) => number, f: (n: number) => string) => `${f(Math.min(...bs.map(of)))}–${f(Math.max(...bs.map(of)))}`;
         const summary = (bs: Bundle[]) => `bundles ${range(bs, (b) => b.bytes, kib)}; init ${range(bs, (b) => ratio(b).wall, (n) => n.toFixed(2))}× the baseline's wall time, ${range(bs, (b) => ratio(b).cpu, (n) => n.toFixed(2))}× its CPU time`;
         print(`  ${summary(functions)} (medians of ${process.env.BENCH_INIT_RUNS ?? 10} fresh processes each, interleaved); load average ${loadAverage()} (after)`);

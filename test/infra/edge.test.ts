@@ -105,6 +105,8 @@ describe('where the links in emails point', () => {
     for (const fn of fns) {
       expect(fn).toMatchObject({ Properties: { Environment: { Variables: { PUBLIC_URL_PARAMETER: '/tanggap/bare/public-url' } } } });
       expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.PUBLIC_URL).toBeUndefined();
+      // Read through the Parameters and Secrets extension, a layer on each.
+      expect((fn.Properties!.Layers as unknown[] | undefined)?.length).toBe(1);
     }
     bare.template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     bare.edgeTemplate.resourceCountIs('AWS::CertificateManager::Certificate', 0);

@@ -104,6 +104,25 @@ test('bind helpers: each handler has its env; the link secret is a parameter nam
   expect(environments.includes('{{resolve:')).toBe(false);
 });
 
+test('exactly the functions that read parameters or secrets carry the Parameters and Secrets extension, configured to cache 300 s and give up within 2 s', () => {
+  type Fn = { Properties: { FunctionName: string; Layers?: unknown[]; Environment: { Variables: Record<string, unknown> } } };
+  const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: Match.stringLikeRegexp('^tanggap-test-') } })) as Fn[];
+  const reads = (f: Fn) => Object.keys(f.Properties.Environment.Variables).some((k) => k.endsWith('_PARAMETER'));
+  const readers = functions.filter(reads);
+  // Not blind: with a custom domain, the link secret's readers and the authorizer.
+  expect(readers.map((f) => f.Properties.FunctionName)).toEqual(expect.arrayContaining(['tanggap-test-http-task', 'tanggap-test-http-intake', 'tanggap-test-origin-verify']));
+  for (const f of readers) {
+    expect({ fn: f.Properties.FunctionName, layers: JSON.stringify(f.Properties.Layers ?? []) }).toEqual({ fn: f.Properties.FunctionName, layers: expect.stringMatching(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64|ParamsAndSecrets/i) });
+    expect(f.Properties.Environment.Variables).toMatchObject({
+      PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true', SSM_PARAMETER_STORE_TTL: '300', SECRETS_MANAGER_TTL: '300',
+      SSM_PARAMETER_STORE_TIMEOUT_MILLIS: '2000', SECRETS_MANAGER_TIMEOUT_MILLIS: '2000',
+    });
+  }
+  const others = functions.filter((f) => !reads(f));
+  expect(others.length).toBeGreaterThan(0);
+  for (const f of others) expect({ fn: f.Properties.FunctionName, layers: f.Properties.Layers, port: f.Properties.Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT }).toEqual({ fn: f.Properties.FunctionName, layers: undefined, port: undefined });
+});
+
 test('every function has the STATE_MACHINES its configuration requires, naming each SOP\'s machine', () => {
   const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { TABLE_NAME: Match.anyValue() } } } });
   for (const [id, fn] of Object.entries(functions)) {

@@ -6,7 +6,7 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -32,7 +32,28 @@ export interface TanggapFunctionProps {
   timeout?: Duration;
   /** Where an asynchronous invocation that still fails after Lambda's retries is kept (scheduled functions). */
   deadLetterQueue?: IQueue;
+  /**
+   * The handler reads SSM parameters or secrets at run time (bindPublicUrlParameter, bindLinkSecret,
+   * allowSecretReference): the function gets the Parameters and Secrets extension's layer.
+   */
+  readsParameters?: boolean;
 }
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension, which functions/adapters/parameters.ts calls on
+ * localhost instead of carrying an SSM client. It caches for 300 s as the handler does (a rotated
+ * secret is seen within that), and gives up on SSM or Secrets Manager after 2 s, within the handler's
+ * own 3 s wait. It calls them with the function's role: the grants below are unchanged by it.
+ */
+export const parametersExtension = () => ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+  cacheEnabled: true,
+  cacheSize: 10,
+  parameterStoreTtl: Duration.seconds(300),
+  secretsManagerTtl: Duration.seconds(300),
+  parameterStoreTimeout: Duration.seconds(2),
+  secretsManagerTimeout: Duration.seconds(2),
+  logLevel: ParamsAndSecretsLogLevel.WARN,
+});
 
 /** The SES identity and configuration set the functions send through. */
 export interface MailBinding {
@@ -43,7 +64,7 @@ export interface MailBinding {
 
 /**
  * The name under which SSM's GetParameter returns a Secrets Manager secret: the functions read
- * secrets through Powertools Parameters (SSM provider, cached), so that one client serves both.
+ * secrets through the Parameters and Secrets extension's SSM endpoint, so that one call serves both.
  */
 export const secretReference = (secretName: string) => `/aws/reference/secretsmanager/${secretName}`;
 
@@ -80,7 +101,16 @@ export class TanggapFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: lambdaBundling,
       environment: { ...lambdaEnvironment },
+      paramsAndSecrets: props.readsParameters ? parametersExtension() : undefined,
     });
+    this.readsParameters = props.readsParameters === true;
+  }
+
+  private readonly readsParameters: boolean;
+
+  /** A parameter binding on a function built without the extension would fail only at run time: say it at synthesis. */
+  private requireParametersExtension(what: string): void {
+    if (!this.readsParameters) throw new Error(`${this.node.path}: ${what} needs the Parameters and Secrets extension; construct it with readsParameters: true`);
   }
 
   /**
@@ -162,10 +192,11 @@ export class TanggapFunction extends Construct {
   }
 
   /**
-   * LINK_SECRET_PARAMETER: the HMAC key of CSRF tokens, read at run time (Powertools Parameters,
-   * cached) through SSM's reference to the Secrets Manager secret; never in the environment.
+   * LINK_SECRET_PARAMETER: the HMAC key of CSRF tokens, read at run time (the Parameters and Secrets
+   * extension, cached) through SSM's reference to the Secrets Manager secret; never in the environment.
    */
   bindLinkSecret(secret: ISecret, secretName: string): this {
+    this.requireParametersExtension('bindLinkSecret');
     this.fn.addEnvironment('LINK_SECRET_PARAMETER', secretReference(secretName));
     this.allowSecretReference(secret, secretName);
     return this;
@@ -183,6 +214,7 @@ export class TanggapFunction extends Construct {
    * calls these functions, so its domain in their environment would be a dependency cycle.
    */
   bindPublicUrlParameter(parameterName: string): this {
+    this.requireParametersExtension('bindPublicUrlParameter');
     this.fn.addEnvironment('PUBLIC_URL_PARAMETER', parameterName);
     // The ARN from the name, not from the parameter resource: the parameter follows the distribution,
     // which follows the API, whose routes follow these functions.
@@ -192,6 +224,7 @@ export class TanggapFunction extends Construct {
 
   /** GetParameter on SSM's reference to a secret, and GetSecretValue on the secret behind it. */
   allowSecretReference(secret: ISecret, secretName: string): this {
+    this.requireParametersExtension('allowSecretReference');
     const stack = Stack.of(this);
     this.allow(['ssm:GetParameter'], [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretReference(secretName).slice(1) })]);
     this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
