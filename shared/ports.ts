@@ -390,9 +390,10 @@ export interface UploadTarget {
 export interface FileStore {
   /**
    * A presigned POST for one new object at `key`: the store itself refuses a file outside
-   * 1..`maxBytes` bytes or whose declared Content-Type is not `contentType`.
+   * 1..`maxBytes` bytes or whose declared Content-Type is not `contentType`. Each of `fields`
+   * (e.g. `success_action_redirect`) is added to the form and must come back exactly as given.
    */
-  uploadTarget(key: string, conditions: { maxBytes: number; contentType: string; expiresSeconds: number }): Promise<UploadTarget>;
+  uploadTarget(key: string, conditions: { maxBytes: number; contentType: string; expiresSeconds: number; fields?: Record<string, string> }): Promise<UploadTarget>;
   /** The size of an object, or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
   /** An object's bytes (undefined when there is none). Callers check `size` first: this reads it all. */

@@ -1,10 +1,11 @@
 /** AWS SDK clients, created once per container (never per request). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { config } from './config';
 import { injectFaults } from './faults';
+import type { S3Location } from './s3-file-store';
 
 /**
  * Keep-alive sockets, as the SDK's default, but more of them than its 50: a Lambda container has one
@@ -16,7 +17,7 @@ const requestHandler = { httpAgent: { keepAlive: true, maxSockets: 256 }, httpsA
 let dynamo: DynamoDBClient | undefined;
 let ses: SESClient | undefined;
 let sfn: SFNClient | undefined;
-let s3: S3Client | undefined;
+let s3: S3Location | undefined;
 
 /**
  * The SDK's logger middleware builds a redacted copy of every response for its logger even when the
@@ -41,7 +42,13 @@ export const dynamoClient = () => (dynamo ??= injectFaults(withoutSdkLogging(new
 export const sesClient = () => (ses ??= injectFaults(new SESClient({ requestHandler }), 'ses', faults().ses ?? 0));
 export const sfnClient = () => (sfn ??= injectFaults(new SFNClient({ requestHandler }), 'sfn', faults().sfn ?? 0));
 /**
- * S3 for attachments. Checksums only when S3 requires them: a presigned POST or GET handed to a
- * browser must not demand headers the browser does not send.
+ * Where the file store (s3-file-store.ts, S3's REST API without an SDK client) sends its calls: the
+ * region and endpoint the SDK clients read (AWS_REGION, AWS_ENDPOINT_URL_S3) and their credential
+ * chain (on Lambda, the environment: infra/aws/constructs/lambda-credentials.ts).
  */
-export const s3Client = () => (s3 ??= new S3Client({ requestHandler, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }));
+export const s3Location = (): S3Location => {
+  if (s3) return s3;
+  const cfg = config();
+  if (!cfg.AWS_REGION) throw new Error('Invalid configuration: AWS_REGION is not set for a function that handles files');
+  return (s3 = { region: cfg.AWS_REGION, endpoint: cfg.AWS_ENDPOINT_URL_S3, credentials: defaultProvider() });
+};

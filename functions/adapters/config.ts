@@ -25,7 +25,7 @@ const Config = z.object({
   PUBLIC_URL_PARAMETER: z.string().startsWith('/').optional(),
   /** The attachments bucket (functions that handle files); its endpoint, like the others, from AWS_ENDPOINT_URL_S3 locally. */
   FILES_BUCKET: z.string().min(3).optional(),
-  /** Read here only to name the store's origin in the form page's CSP (the SDK reads both itself). */
+  /** The file store's region and endpoint (s3-file-store.ts has no SDK client to read them), also the upload origin in the form page's CSP. */
   AWS_REGION: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
   /** Secret for CSRF tokens of task pages (at least 32 characters)… */

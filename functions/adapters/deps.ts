@@ -18,7 +18,7 @@ import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
 import type { FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
 import { logger } from '../http';
-import { dynamoClient, s3Client, sesClient, sfnClient } from './clients';
+import { dynamoClient, s3Location, sesClient, sfnClient } from './clients';
 import { config, type Config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
@@ -58,7 +58,7 @@ export const s3Files = (): FileStore => {
   if (!bucket) {
     return new Proxy({} as FileStore, { get: () => async () => { throw new Error('Invalid configuration: FILES_BUCKET is not set for a function that handles files'); } });
   }
-  return new S3FileStore(s3Client(), bucket);
+  return new S3FileStore(s3Location(), bucket);
 };
 
 /** A port the function did not name: a wiring mistake, said plainly at the first call. */

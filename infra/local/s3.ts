@@ -1,13 +1,14 @@
 /**
- * A local S3 endpoint for the handlers' real @aws-sdk/client-s3 (path-style: the endpoint is an IP
- * address), with the calls the file store makes — PutObject, GetObject, HeadObject, DeleteObject —
+ * A local S3 endpoint for the handlers' file store (path-style: `<endpoint>/<bucket>/<key>`), with the
+ * calls the file store makes — PutObject, GetObject, HeadObject, DeleteObject —
  * and what a browser does with what it hands out: a presigned POST (policy and signature checked,
  * with its `content-length-range` and `Content-Type` conditions, as S3 does) and a presigned GET
  * (signature and expiry checked). Objects live under DATA_DIR/s3, each written to a temporary file,
  * synced and renamed, so a `kill -9` never leaves half a file. Bound to 127.0.0.1.
  *
- * What it does not do: verify the SigV4 Authorization header of the SDK's own calls (it checks the
- * access key named in it; the runtime's credentials are fixed, `local`), versioning, multipart upload.
+ * The handlers' own calls (functions/adapters/s3-file-store.ts, S3's REST API signed with SigV4) have
+ * their Authorization header verified in full: canonical request, signed headers, the payload's hash
+ * against the body. What it does not do: versioning, multipart upload, clock-skew checks.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -40,6 +41,12 @@ const xmlError = (code: string, message: string) => `<?xml version="1.0" encodin
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 /** RFC 3986 encoding, as SigV4 canonicalises query strings. */
 const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** SigV4's canonical query string: every parameter but the signature, RFC 3986-encoded, sorted. */
+function canonicalQuery(query: URLSearchParams): string {
+  return [...query.entries()].filter(([k]) => k !== 'X-Amz-Signature').map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
+}
 
 export class LocalS3 {
   constructor(private readonly o: LocalS3Options) {
@@ -120,12 +127,36 @@ export class LocalS3 {
     if (!Number.isFinite(signedAt) || !Number.isFinite(expires) || signedAt + expires * 1000 < (this.o.now ?? Date.now)()) return 'Request has expired';
     const signedHeaders = (query.get('X-Amz-SignedHeaders') ?? '').split(';');
     if (signedHeaders.join(';') !== 'host') return 'Only the host header may be signed here';
-    const canonicalQuery = [...query.entries()].filter(([k]) => k !== 'X-Amz-Signature').map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
-      .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
-    const canonical = [method, rawPath, canonicalQuery, `host:${host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+    const canonical = [method, rawPath, canonicalQuery(query), `host:${host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
     const toSign = ['AWS4-HMAC-SHA256', amzDate, `${date}/${region}/${service}/aws4_request`, createHash('sha256').update(canonical).digest('hex')].join('\n');
     const expected = createHmac('sha256', this.signingKey(date, region)).update(toSign).digest('hex');
     return expected === signature ? undefined : 'The request signature we calculated does not match the signature you provided';
+  }
+
+  /**
+   * Checks a call's SigV4 Authorization header as S3 does: the signature over the canonical request
+   * (method, path as sent, query, the signed headers) and the payload's hash, which must be the body's.
+   */
+  checkSignedRequest(req: IncomingMessage, rawPath: string, query: URLSearchParams, body: Buffer): { code: string; message: string } | undefined {
+    const auth = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(String(req.headers.authorization ?? ''));
+    if (!auth) return { code: 'AccessDenied', message: 'Access Denied' };
+    const [accessKey, date, region, service, terminator] = auth[1]!.split('/');
+    if (accessKey !== this.o.accessKeyId) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+    if (!date || !region || service !== 's3' || terminator !== 'aws4_request') return { code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed' };
+    const signedHeaders = auth[2]!.split(';');
+    if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) return { code: 'AccessDenied', message: 'host and x-amz-date must be signed' };
+    const payloadHash = String(req.headers['x-amz-content-sha256'] ?? '');
+    if (!payloadHash) return { code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' };
+    if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== createHash('sha256').update(body).digest('hex')) {
+      return { code: 'XAmzContentSHA256Mismatch', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+    }
+    const headerLines = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}`);
+    const canonical = [req.method, rawPath, canonicalQuery(query), ...headerLines, '', signedHeaders.join(';'), payloadHash].join('\n');
+    const amzDate = String(req.headers['x-amz-date'] ?? '');
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, `${date}/${region}/${service}/aws4_request`, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const expected = createHmac('sha256', this.signingKey(date, region)).update(toSign).digest();
+    const given = Buffer.from(auth[3]!, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
   }
 
   /** Answers one request (see the module's comment for what it understands). */
@@ -176,12 +207,13 @@ export class LocalS3 {
     }
     if (!key) return fail(400, 'InvalidRequest', 'Object key required');
 
-    // A browser's presigned GET is checked in full; the SDK's own calls must at least name the local key.
+    // A browser's presigned GET and the handlers' signed calls, each checked in full.
     if (query.has('X-Amz-Signature')) {
       const problem = this.checkPresignedGet(req.method ?? 'GET', rawPath, query, req.headers.host ?? '');
       if (problem) return fail(403, problem.includes('expired') ? 'AccessDenied' : 'SignatureDoesNotMatch', problem);
-    } else if (!(req.headers.authorization ?? '').includes(`Credential=${this.o.accessKeyId}/`)) {
-      return fail(403, 'AccessDenied', 'Access Denied');
+    } else {
+      const problem = this.checkSignedRequest(req, rawPath, query, body);
+      if (problem) return fail(problem.code === 'InvalidRequest' || problem.code === 'AuthorizationHeaderMalformed' || problem.code === 'XAmzContentSHA256Mismatch' ? 400 : 403, problem.code, problem.message);
     }
     switch (req.method) {
       case 'PUT':
