@@ -74,7 +74,7 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     const clients = (b: { file: string }) => {
       const text = read(b.file, 'utf8');
       // Each client's wire namespace appears once bundled: its JSON target prefix or its XML namespace.
-      const marks = { DynamoDB: 'DynamoDB_20120810', SES: 'SimpleEmailService', SFN: 'AWSStepFunctions' };
+      const marks = { DynamoDB: 'DynamoDB_20120810', SES: 'SimpleEmailService', SFN: 'AWSStepFunctions', SSM: 'AmazonSSM', S3: 'http://s3.amazonaws.com/doc/2006-03-01/' };
       return Object.entries(marks).filter(([, mark]) => text.includes(mark)).map(([id]) => id);
     };
     for (const b of bundles) {
@@ -87,6 +87,21 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
       'http-intake': ['DynamoDB', 'SFN'], 'workflow-notify': ['DynamoDB', 'SES'], report: ['DynamoDB', 'SES', 'SFN'],
       'http-task': ['DynamoDB', 'SES', 'SFN'], 'mail-events': ['DynamoDB', 'SES'], 'origin-verify': [],
     });
+    // Parameters come through the Parameters and Secrets extension's HTTP API and files through S3's
+    // REST API (functions/adapters/parameters.ts, s3-file-store.ts): no bundle carries either client.
+    expect(Object.entries(byName).filter(([, ids]) => ids.includes('SSM') || ids.includes('S3')).map(([name, ids]) => `${name}: ${ids.join(', ')}`)).toEqual([]);
+  });
+
+  test('no bundle holds the SSM or S3 client, their presigners, S3 middleware or Powertools Parameters (by the files they were built from)', () => {
+    const banned = /node_modules\/(@aws-sdk\/(client-ssm|client-s3|s3-presigned-post|s3-request-presigner|middleware-sdk-s3|signature-v4-multi-region)|@aws-lambda-powertools\/parameters)\//;
+    for (const b of bundles) {
+      const inputs = Object.keys(metafileOf(b).inputs);
+      expect({ fn: b.name, banned: inputs.filter((i) => banned.test(i)) }).toEqual({ fn: b.name, banned: [] });
+    }
+    // Not blind: the functions that handle files carry the file store and the signer it uses.
+    const intake = Object.keys(metafileOf(bundles.find((b) => b.name === 'http-intake')!).inputs);
+    expect(intake).toContain('functions/adapters/s3-file-store.ts');
+    expect(intake.some((i) => i.includes('node_modules/@smithy/signature-v4/'))).toBe(true);
   });
 
   test('no bundle holds two copies of one package (the @aws-sdk/* and @smithy/* versions in package.json resolve to one each)', () => {
@@ -101,8 +116,8 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
       }
       const twice = [...copies].filter(([, dirs]) => dirs.size > 1).map(([name, dirs]) => `${name}: ${[...dirs].join(', ')}`);
       expect({ fn: b.name, twice }).toEqual({ fn: b.name, twice: [] });
-      // Not blind: the SDK is in every bundle, under node_modules.
-      expect(copies.has('@smithy/core')).toBe(true);
+      // Not blind: the SDK is in every bundle that builds dependencies, under node_modules (the authorizer calls no AWS API).
+      expect({ fn: b.name, sdk: copies.has('@smithy/core') }).toEqual({ fn: b.name, sdk: b.name !== 'origin-verify' });
     }
   });
 
@@ -111,6 +126,9 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     const inputs = Object.keys(metafileOf(authorizer).inputs);
     expect(inputs.filter((i) => /node_modules\/zod\/|functions\/adapters\/config\.ts$/.test(i))).toEqual([]);
     expect(inputs).toContain('functions/adapters/origin-verify-config.ts');
+    // It reads its secret through the Parameters and Secrets extension's HTTP API: no SDK at all.
+    expect(inputs).toContain('functions/adapters/parameters.ts');
+    expect(inputs.filter((i) => /node_modules\/(@aws-sdk|@smithy)\//.test(i))).toEqual([]);
     expect(authorizer.bytes).toBeLessThanOrEqual(300 * 1024);
   });
 
@@ -126,8 +144,8 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
   });
 
   test('every bundle stays within 900 KB: a guard against a whole package or locale set coming back, not the budget (npm run bench -- coldstart)', () => {
-    // Today 240–860 KB (the S3 client and its presigners in intake, uploads and task; the chart's font in
-    // report); CommonJS output with zod's locales was 1.2 MB. The 300 KB budget is the bench's.
+    // The chart's font makes report the largest; CommonJS output with zod's locales was 1.2 MB, and the S3
+    // client with its presigners added ≈ 150 KB to intake, uploads and task. The 300 KB budget is the bench's.
     expect(bundles.filter((b) => b.bytes > 900 * 1024).map((b) => `${b.name} ${Math.round(b.bytes / 1024)} KB`)).toEqual([]);
   });
 });
