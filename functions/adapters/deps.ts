@@ -3,8 +3,9 @@
  * and the current directory, read from the table and cached for DIRECTORY_CACHE_SECONDS, with its
  * office calendar. No directory is compiled into a function: until one is imported every call
  * answers 503 (DirectoryNotImported), and an import takes effect within the cache time. The values
- * read at run time (the public URL and the link secret) come from the environment or, on AWS, through
- * Powertools Parameters: one code path wherever the handlers run.
+ * read at run time (the public URL and the link secret) come from the environment or from SSM through
+ * the Parameters and Secrets extension's HTTP API (parameters.ts; the local runtime serves the same
+ * API): one code path wherever the handlers run.
  *
  * A function names the ports it uses beyond the case store (`dependencies({ mailer: sesMailer })`):
  * only the factories a handler names reach its bundle, so a function that never sends mail does not

@@ -7,7 +7,7 @@ import { config } from './config';
 
 /**
  * The origin a browser posts uploads to: the configured S3 endpoint (the local stand-in, path-style),
- * else the bucket's regional virtual-hosted name, as createPresignedPost builds its URL.
+ * else the bucket's regional virtual-hosted name, as the file store (s3-file-store.ts) builds its URL.
  */
 export function uploadOrigin(bucket: string, region: string | undefined, endpoint: string | undefined): string {
   if (endpoint) return new URL(endpoint).origin;
