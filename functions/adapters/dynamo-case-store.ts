@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
@@ -112,7 +112,7 @@ function taskItem(task: TaskRecord): Record<string, unknown> {
 }
 
 /** The inbox cursor: the last entry's keys, so that the next page starts after it (never another person's partition). */
-const Cursor = z.object({ s: z.string().max(600), pk: z.string().max(300), sk: z.string().max(600) });
+const Cursor = z.object({ s: z.string().check(z.maxLength(600)), pk: z.string().check(z.maxLength(300)), sk: z.string().check(z.maxLength(600)) });
 
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 

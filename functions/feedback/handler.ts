@@ -1,5 +1,5 @@
 /** POST /api/complaints/{trackingId}/feedback: the reporter replies to the answer or rates it, with their key. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationFailed } from '../../shared/errors';
 import { checkText } from '../../shared/text/rules';
 import { submitFeedback } from '../../shared/usecases/complaints';
@@ -11,11 +11,14 @@ import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml }
 const needs = { workflow: sfnWorkflow };
 
 const Feedback = z.object({
-  key: z.string({ error: 'key' }).min(1, { error: 'key' }),
-  satisfied: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')], { error: 'satisfied' }),
-  rating: z.union([z.number(), z.string().regex(/^[1-5]$/).transform(Number)], { error: 'rating' }).pipe(z.number({ error: 'rating' }).int({ error: 'rating' }).min(1, { error: 'rating' }).max(5, { error: 'rating' })).optional(),
+  key: z.string({ error: 'key' }).check(z.minLength(1, { error: 'key' })),
+  satisfied: z.union([z.boolean(), z.pipe(z.enum(['true', 'false']), z.transform((s) => s === 'true'))], { error: 'satisfied' }),
+  rating: z.optional(z.pipe(
+    z.union([z.number(), z.pipe(z.string().check(z.regex(/^[1-5]$/)), z.transform(Number))], { error: 'rating' }),
+    z.number({ error: 'rating' }).check(z.int({ error: 'rating' }), z.gte(1, { error: 'rating' }), z.lte(5, { error: 'rating' })),
+  )),
   // Free text: checked by the text rules below, with their own messages.
-  comment: z.unknown().optional(),
+  comment: z.optional(z.unknown()),
 });
 const commentRule = { multiline: true, required: false, max: 5000 } as const;
 

@@ -13,7 +13,7 @@
  * timeouts"), once the cause is fixed.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { resumeParkedCase } from '../../shared/usecases/attention';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
 import { finishPendingMail } from '../../shared/usecases/workflow';
@@ -23,7 +23,7 @@ import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps'
 const needs = { workflow: sfnWorkflow, mailer: sesMailer, files: s3Files };
 
 /** `at`: the operator's instant (the local runtime passes its clock's); now by default. */
-const ResumeRequest = z.object({ resume: z.string().min(1).max(64), at: z.iso.datetime({ offset: true }).optional() });
+const ResumeRequest = z.object({ resume: z.string().check(z.minLength(1), z.maxLength(64)), at: z.optional(z.iso.datetime({ offset: true })) });
 
 export async function handler(event: Pick<ScheduledEvent, 'time'> | { resume: string; at?: string }): Promise<{ started: number; delivered: number; mailFinished: number } | { resumed: string[] }> {
   const resume = ResumeRequest.safeParse(event);

@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { handleMailEvent, SesMailEvent } from '../../shared/usecases/mail-events';
 import { mailEventDependencies, sesMailer } from '../adapters/deps';
 
@@ -14,7 +14,7 @@ import { mailEventDependencies, sesMailer } from '../adapters/deps';
 const needs = { mailer: sesMailer };
 
 /** An EventBridge event from SES: only its `detail` is read. */
-export const SesEventBridgeEvent = z.object({ source: z.string().optional(), detail: SesMailEvent });
+export const SesEventBridgeEvent = z.object({ source: z.optional(z.string()), detail: SesMailEvent });
 export type SesEventBridgeEvent = z.infer<typeof SesEventBridgeEvent>;
 
 export const handler = middy(async (event: SesEventBridgeEvent) => {

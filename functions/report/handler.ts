@@ -10,7 +10,7 @@
  */
 import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deliverReview, isReviewed, openReviewTask, reviewDeadlines, reviewNotice, startReportReview } from '../../shared/usecases/report-review';
 import { buildReport, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
 import { ReviewRequest } from '../../shared/workflow/review-contract';
@@ -19,8 +19,8 @@ import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { mailer: sesMailer, workflow: sfnWorkflow };
 
-const Scheduled = z.object({ sopId: z.string().min(1), reportId: z.string().min(1), scheduledTime: z.iso.datetime({ offset: true }), resend: z.boolean().optional() });
-const OnDemand = z.object({ agencyId: z.string().min(1), period: z.string().min(1), resend: z.boolean().optional() });
+const Scheduled = z.object({ sopId: z.string().check(z.minLength(1)), reportId: z.string().check(z.minLength(1)), scheduledTime: z.iso.datetime({ offset: true }), resend: z.optional(z.boolean()) });
+const OnDemand = z.object({ agencyId: z.string().check(z.minLength(1)), period: z.string().check(z.minLength(1)), resend: z.optional(z.boolean()) });
 const ReportRequest = z.union([ReviewRequest, Scheduled, OnDemand]);
 type ReportRequest = z.infer<typeof ReportRequest>;
 

@@ -5,7 +5,7 @@
  * to `url` as multipart/form-data; the store refuses other sizes and types. Rate limited per client
  * like complaints (the WAF on AWS, the local front locally); an upload nobody claims expires after a day.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationFailed } from '../../shared/errors';
 import { requestUpload } from '../../shared/usecases/attachments';
 import { dependencies, s3Files } from '../adapters/deps';
@@ -13,7 +13,7 @@ import { httpHandler, json, languageOf, readBody } from '../http';
 
 const needs = { files: s3Files };
 
-const UploadRequest = z.object({ contentType: z.string().min(1).max(100) });
+const UploadRequest = z.object({ contentType: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies(needs);

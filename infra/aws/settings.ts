@@ -32,7 +32,7 @@ const Settings = z.object({
   owner: z.string().min(1).default('regency-it'),
   costCentre: z.string().min(1).default('tanggap'),
   /** The regency's time zone, for the report schedules (the directory's calendar names the same zone). */
-  timeZone: OfficeCalendarConfig.shape.timeZone.default('Asia/Jakarta'),
+  timeZone: z.enum(OfficeCalendarConfig.shape.timeZone.options).default('Asia/Jakarta'),
 }).superRefine((s, ctx) => {
   const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
   if (s.domainName && !s.certificateArn && !s.hostedZoneId) {

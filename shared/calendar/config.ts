@@ -3,10 +3,10 @@
  * schedule) and dated holidays (national holidays and cuti bersama from the yearly decree).
  * Holidays are never computed: an admin adds each year's list. See `calendar/` for arithmetic.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const HhMm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'));
+const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'));
 
 /** Office hours of one weekday; absent or null = closed. */
 export const OfficeHours = z.object({ open: HhMm, close: HhMm });
@@ -16,13 +16,13 @@ export type OfficeHours = z.infer<typeof OfficeHours>;
 export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof Weekday>;
 
-export const WeeklyHours = z.record(Weekday, OfficeHours.nullable());
+export const WeeklyHours = z.record(Weekday, z.nullable(OfficeHours));
 export type WeeklyHours = z.infer<typeof WeeklyHours>;
 
 export const Holiday = z.object({
   date: IsoDate,
   kind: z.enum(['national', 'cuti_bersama', 'regional']),
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
 });
 export type Holiday = z.infer<typeof Holiday>;
 
@@ -31,9 +31,9 @@ export const OfficeCalendarConfig = z.object({
   timeZone: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']),
   weeklyHours: WeeklyHours,
   /** Dated schedules that replace weeklyHours between two dates (inclusive), e.g. Ramadan. */
-  overrides: z.array(z.object({ name: z.string(), from: IsoDate, to: IsoDate, weeklyHours: WeeklyHours })).default([]),
+  overrides: z._default(z.array(z.object({ name: z.string(), from: IsoDate, to: IsoDate, weeklyHours: WeeklyHours })), []),
   /** Years whose holiday list is complete (the decree is in). Other years are flagged. */
-  holidayYears: z.array(z.number().int()).min(1),
+  holidayYears: z.array(z.int()).check(z.minLength(1)),
   holidays: z.array(Holiday),
 });
 export type OfficeCalendarConfig = z.infer<typeof OfficeCalendarConfig>;

@@ -3,7 +3,7 @@
  * citizen's language. Free text follows the one set of text rules (shared/text/rules.ts): what
  * people write is accepted as written — `<`, quotes, `=`, emoji — and escaped wherever it is shown.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fileProblemMessage, isUploadId, MAX_ATTACHMENTS } from '../attachments/files';
 import type { Directory } from '../directory/schema';
 import type { Issue, Localized } from '../errors';
@@ -42,42 +42,46 @@ const messages = {
 };
 
 /** A free-text field under the text rules; a refusal carries its problem to `message` as `text:<json>`. */
-function freeText(rule: TextRule & { required: true }): z.ZodType<string, unknown>;
-function freeText(rule: TextRule): z.ZodType<string | undefined, unknown>;
-function freeText(rule: TextRule): z.ZodType<string | undefined, unknown> {
-  return z.unknown().transform((input, ctx) => {
+function freeText(rule: TextRule & { required: true }): z.ZodMiniType<string, unknown>;
+function freeText(rule: TextRule): z.ZodMiniType<string | undefined, unknown>;
+function freeText(rule: TextRule): z.ZodMiniType<string | undefined, unknown> {
+  return z.pipe(z.unknown(), z.transform((input, ctx) => {
     const checked = checkText(input, rule);
     if (checked.ok) return checked.value;
-    ctx.addIssue({ code: 'custom', message: `text:${JSON.stringify(checked.problem)}` });
+    ctx.issues.push({ code: 'custom', message: `text:${JSON.stringify(checked.problem)}`, input });
     return z.NEVER;
-  });
+  }));
 }
 const text = (min: number, max: number, multiline = false) => freeText({ multiline, required: true, min, max });
-const optionalText = (max: number) => freeText({ multiline: false, required: false, max }).optional();
-const bool = z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((s) => s !== 'false')], { error: 'boolean' }).default(false);
+const optionalText = (max: number) => z.optional(freeText({ multiline: false, required: false, max }));
+/** A checkbox or a JSON boolean: `on` (a ticked box) and `true` are true. */
+const flag = () => z.union([z.boolean(), z.pipe(z.enum(['true', 'false', 'on']), z.transform((s) => s !== 'false'))], { error: 'boolean' });
+const bool = z._default(flag(), false);
+/** An optional field the form sends empty when it was left blank. */
+const orBlank = <T extends z.ZodMiniType>(schema: T) => z.union([z.optional(schema), z.pipe(z.literal(''), z.transform(() => undefined))]);
 
 const ComplaintShape = z.strictObject({
-  agencyId: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).min(1, { error: 'required' }),
+  agencyId: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).check(z.minLength(1, { error: 'required' })),
   title: text(5, 150),
   description: text(20, 5000, true),
-  category: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).min(1, { error: 'required' }),
+  category: z.string({ error: (i) => (i.input === undefined ? 'required' : 'text') }).check(z.minLength(1, { error: 'required' })),
   location: optionalText(200),
-  incidentDate: z.string({ error: 'date' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' }).refine(isCalendarDate, { error: 'date' }).optional().or(z.literal('').transform(() => undefined)),
-  channel: z.enum(Channel.options, { error: 'channel' }).optional(),
-  reporter: z.strictObject({
+  incidentDate: orBlank(z.string({ error: 'date' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date' }), z.refine(isCalendarDate, { error: 'date' }))),
+  channel: z.optional(z.enum(Channel.options, { error: 'channel' })),
+  reporter: z._default(z.strictObject({
     name: optionalText(120),
-    email: z.string({ error: 'text' }).trim().max(254).pipe(z.email({ error: 'email' })).optional().or(z.literal('').transform(() => undefined)),
-    phone: z.string({ error: 'text' }).trim().regex(/^\+?[0-9][0-9 .-]{6,18}[0-9]$/, { error: 'phone' }).optional().or(z.literal('').transform(() => undefined)),
-  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'reporterObject') }).default({ name: undefined }),
+    email: orBlank(z.pipe(z.string({ error: 'text' }).check(z.trim(), z.maxLength(254)), z.email({ error: 'email' }))),
+    phone: orBlank(z.string({ error: 'text' }).check(z.trim(), z.regex(/^\+?[0-9][0-9 .-]{6,18}[0-9]$/, { error: 'phone' }))),
+  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'reporterObject') }), { name: undefined }),
   anonymous: bool,
   confidential: bool,
   /** Files uploaded first (`POST /api/uploads`), claimed by their upload ids; the name is only shown. */
-  attachments: z.array(z.strictObject({
-    uploadId: z.string({ error: 'uploadId' }).refine(isUploadId, { error: 'uploadId' }),
-    name: z.string({ error: 'text' }).max(255, { error: 'text' }).optional(),
-  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'attachment') }), { error: 'attachments' }).optional(),
+  attachments: z.optional(z.array(z.strictObject({
+    uploadId: z.string({ error: 'uploadId' }).check(z.refine(isUploadId, { error: 'uploadId' })),
+    name: z.optional(z.string({ error: 'text' }).check(z.maxLength(255, { error: 'text' }))),
+  }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'attachment') }), { error: 'attachments' })),
   /** "Sertakan lokasi foto": keep where the photos were taken (their EXIF GPS); removed otherwise. */
-  includePhotoLocation: z.union([z.boolean(), z.enum(['true', 'false', 'on']).transform((s) => s !== 'false')], { error: 'boolean' }).optional(),
+  includePhotoLocation: z.optional(flag()),
 }, { error: (i) => (i.code === 'unrecognized_keys' ? 'unknown' : 'object') });
 
 export type Complaint = z.infer<typeof ComplaintShape> & { channel: Channel };

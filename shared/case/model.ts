@@ -2,7 +2,7 @@
  * The case: one complaint, from submission to closure. Every change is an appended event
  * (who, what, when, from which step); the case item holds the current picture.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AttachmentRecord } from '../attachments/files';
 import type { Deadlines } from '../workflow/contract';
 
@@ -17,9 +17,9 @@ export const Channel = z.enum(['web', 'email', 'box', 'in_person', 'post', 'lapo
 export type Channel = z.infer<typeof Channel>;
 
 export const Reporter = z.object({
-  name: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
+  name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
 });
 export type Reporter = z.infer<typeof Reporter>;
 

@@ -3,46 +3,46 @@
  * their SOP, complaint categories and the people in each role, and the office calendar.
  * It is configuration an admin maintains; validated at load.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LocalizedText } from '../sop/localized-text';
 import { OfficeCalendarConfig } from '../calendar/config';
 
 export const Person = z.object({
   /** Stable id, used in events ("who acted"). */
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  name: z.string().min(1),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
+  name: z.string().check(z.minLength(1)),
   email: z.email(),
   /** Civil-service title as printed (e.g. "Kepala Seksi Layanan"). */
-  title: z.string().min(1),
+  title: z.string().check(z.minLength(1)),
   /** Preferred language of emails. */
-  language: z.enum(['id', 'en']).default('id'),
+  language: z._default(z.enum(['id', 'en']), 'id'),
 });
 export type Person = z.infer<typeof Person>;
 
-export const Official = Person.extend({
+export const Official = z.extend(Person, {
   /** Matches `Role.directoryRole` in an SOP. */
-  role: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  role: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
   /** An acting official (Plt/Plh) who may take over this person's tasks. */
-  acting: z.boolean().default(false),
+  acting: z._default(z.boolean(), false),
 });
 export type Official = z.infer<typeof Official>;
 
 export const Unit = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
   name: LocalizedText,
   /** The head of the unit (Kepala Dinas, Inspektur): the ladder's `head` rung. */
   head: Person,
-  officials: z.array(Official).default([]),
+  officials: z._default(z.array(Official), []),
 });
 export type Unit = z.infer<typeof Unit>;
 
-export const Agency = Unit.extend({
+export const Agency = z.extend(Unit, {
   sopId: z.string(),
-  categories: z.array(z.object({ id: z.string().regex(/^[a-z][a-z0-9-]*$/), name: LocalizedText })).min(1),
+  categories: z.array(z.object({ id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)), name: LocalizedText })).check(z.minLength(1)),
   /** The decree (SK) naming the complaint team: SOP setup steps, kept as configuration. */
-  teamDecree: z.string().optional(),
+  teamDecree: z.optional(z.string()),
   /** Whether citizens may file with this agency directly from the form. */
-  acceptsComplaints: z.boolean().default(true),
+  acceptsComplaints: z._default(z.boolean(), true),
 });
 export type Agency = z.infer<typeof Agency>;
 
@@ -51,7 +51,7 @@ export const Directory = z.object({
     id: z.string(),
     name: z.string(),
     /** Public base URL of the service, used in email links. */
-    publicUrl: z.url().optional(),
+    publicUrl: z.optional(z.url()),
     /** Sender of every email. */
     mailFrom: z.email(),
   }),
@@ -59,7 +59,7 @@ export const Directory = z.object({
   /** The regency admin of SP4N-LAPOR! and whoever maintains the calendar: told of calendar gaps. */
   admin: Person,
   inspectorate: Unit,
-  agencies: z.array(Agency).min(1),
+  agencies: z.array(Agency).check(z.minLength(1)),
   calendar: OfficeCalendarConfig,
 });
 export type Directory = z.infer<typeof Directory>;

@@ -8,6 +8,7 @@
  * must see the whole list at once. The checks after the schema read the raw input defensively,
  * so a file with a malformed email AND a vacant role reports both.
  */
+import '../zod-locale';
 import { Directory } from './schema';
 import { sops } from '../sops';
 import type { Sop } from '../sop/schema';

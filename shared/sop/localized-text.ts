@@ -3,8 +3,8 @@
  * schema: the SOPs reach the functions validated at build time (shared/sops/validated.json), and the
  * SOP schema's construction (≈ 10 ms of CPU at every cold start) belongs to `npm run compile-sops`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A text in Bahasa Indonesia (`id`, the default) and English (`en`). */
-export const LocalizedText = z.object({ id: z.string().min(1), en: z.string().min(1) });
+export const LocalizedText = z.object({ id: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
 export type LocalizedText = z.infer<typeof LocalizedText>;

@@ -14,7 +14,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { hashKey, NO_DEADLINE_KEY, NO_STEP } from '../case/keys';
 import { Channel, type CaseEvent, type CaseRecord } from '../case/model';
 import { taskSlot, type TaskGrant } from '../case/task';
@@ -89,7 +89,7 @@ export interface DashboardQuery {
   search?: string;
 }
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s));
+const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/), z.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)));
 const both = (id: string, en: string) => `${id} / ${en}`;
 
 /**
@@ -213,7 +213,7 @@ const stepIdsOf = (sop: Sop) => [...sop.steps.map((s) => s.id), NO_STEP];
 
 // ------------------------------------------------------------------ cursor
 
-const CursorBody = z.object({ a: z.string(), s: ListState, f: z.string(), p: z.record(z.string(), z.string().max(200)) });
+const CursorBody = z.object({ a: z.string(), s: ListState, f: z.string(), p: z.record(z.string(), z.string().check(z.maxLength(200))) });
 type CursorBody = z.infer<typeof CursorBody>;
 const filterKey = (f: OpenCasesFilter) => JSON.stringify([f.category ?? '', f.channel ?? '', f.receivedFrom ?? '', f.receivedBefore ?? '', !!f.escalated, !!f.reprimand]);
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(`dashboard-cursor|${body}`).digest('base64url');

@@ -7,7 +7,7 @@
  * `suppressingMailer` is the other half: the Mailer every handler uses consults the list first.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CaseEventType, CaseRecord } from '../case/model';
 import type { Person } from '../directory/schema';
 import { renderEmail } from '../email/templates';
@@ -56,7 +56,7 @@ export function suppressingMailer(inner: Mailer, ports: { suppressions: Suppress
   };
 }
 
-const Recipients = z.array(z.object({ emailAddress: z.string().min(1) }));
+const Recipients = z.array(z.object({ emailAddress: z.string().check(z.minLength(1)) }));
 
 /**
  * An SES event (the `detail` of an EventBridge event from a configuration set; the same object SES
@@ -64,30 +64,30 @@ const Recipients = z.array(z.object({ emailAddress: z.string().min(1) }));
  * sender) is dropped by the parse and never logged.
  */
 export const SesMailEvent = z.object({
-  eventType: z.string().min(1),
+  eventType: z.string().check(z.minLength(1)),
   mail: z.object({
-    messageId: z.string().min(1),
-    timestamp: z.string().optional(),
+    messageId: z.string().check(z.minLength(1)),
+    timestamp: z.optional(z.string()),
     /** Message tags: each a list of values. */
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z.object({
+  bounce: z.optional(z.object({
     bounceType: z.string(),
-    bounceSubType: z.string().optional(),
+    bounceSubType: z.optional(z.string()),
     bouncedRecipients: Recipients,
     timestamp: z.string(),
-  }).optional(),
-  complaint: z.object({
+  })),
+  complaint: z.optional(z.object({
     complainedRecipients: Recipients,
-    complaintFeedbackType: z.string().optional(),
+    complaintFeedbackType: z.optional(z.string()),
     timestamp: z.string(),
-  }).optional(),
-  reject: z.object({ reason: z.string().optional() }).optional(),
-  deliveryDelay: z.object({
-    delayType: z.string().optional(),
+  })),
+  reject: z.optional(z.object({ reason: z.optional(z.string()) })),
+  deliveryDelay: z.optional(z.object({
+    delayType: z.optional(z.string()),
     delayedRecipients: Recipients,
     timestamp: z.string(),
-  }).optional(),
+  })),
 });
 export type SesMailEvent = z.infer<typeof SesMailEvent>;
 

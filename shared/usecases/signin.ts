@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { hashKey, isWellFormedKey } from '../case/keys';
 import type { Directory, Person } from '../directory/schema';
 import { findPerson } from '../directory/resolve';
@@ -39,7 +39,7 @@ export function peopleWithEmail(directory: Directory, email: string): Person[] {
   return everyone.filter((p) => p.email.toLowerCase() === wanted && !seen.has(p.id) && seen.add(p.id));
 }
 
-const EmailField = z.string().trim().max(254).pipe(z.email());
+const EmailField = z.pipe(z.string().check(z.trim(), z.maxLength(254)), z.email());
 
 /**
  * Mails a sign-in link if the address is in the directory and its hourly quota allows; otherwise

@@ -7,7 +7,7 @@
  * Every handler is idempotent, keyed by (caseId, stepId or state, visit): Lambda retries on
  * AWS and resumed executions on the local runtime re-enter states.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Placeholders in the generated ASL, substituted by CDK `definitionSubstitutions` with the
@@ -25,7 +25,7 @@ export type WorkflowFunctionName = keyof typeof WorkflowFunction;
 export { WorkflowError } from './errors';
 
 /** Every visit counter of a machine, by JSONPath-safe id (`$.run.visits`; only each counter's `n` is kept here). */
-const Visits = z.record(z.string(), z.object({ n: z.number().int().min(0) }));
+const Visits = z.record(z.string(), z.object({ n: z.int().check(z.gte(0)) }));
 
 /**
  * Where a successor execution takes a case up (continue-as-new): the visit counter id of the wait
@@ -33,9 +33,9 @@ const Visits = z.record(z.string(), z.object({ n: z.number().int().min(0) }));
  * window the step that answered. The successor enters that wait again without counting a new visit.
  */
 export const ResumePoint = z.object({
-  at: z.string().min(1),
+  at: z.string().check(z.minLength(1)),
   visits: Visits,
-  answeredBy: z.string().min(1).optional(),
+  answeredBy: z.optional(z.string().check(z.minLength(1))),
 });
 export type ResumePoint = z.infer<typeof ResumePoint>;
 
@@ -44,21 +44,21 @@ export type ResumePoint = z.infer<typeof ResumePoint>;
  * hand-over to the successor (name `<caseId>-c<n>`, with `resume`).
  */
 export const ExecutionInput = z.object({
-  caseId: z.string().min(1),
-  sopId: z.string().min(1),
-  resume: ResumePoint.optional(),
+  caseId: z.string().check(z.minLength(1)),
+  sopId: z.string().check(z.minLength(1)),
+  resume: z.optional(ResumePoint),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 const Base = {
-  caseId: z.string().min(1),
+  caseId: z.string().check(z.minLength(1)),
   /** `$$.Execution.Id` */
-  executionId: z.string().min(1),
+  executionId: z.string().check(z.minLength(1)),
   /**
    * `$$.State.EnteredTime`: the handler's "now". Time comes from the platform (on AWS the real
    * clock; on the local runtime its virtual clock), so handlers never read a clock of their own.
    */
-  enteredAt: z.string().min(1),
+  enteredAt: z.string().check(z.minLength(1)),
 };
 
 /** deadlines: computed when a step, phase or reply window starts; kept with its visit as `$.run.visits.<id>.sla`. */
@@ -67,8 +67,8 @@ export const DeadlinesRequest = z.object({
   /** `replyWindow`: the reporter's window after an answer or question (`id` = the step that sent it). */
   scope: z.enum(['step', 'phase', 'replyWindow']),
   /** Step id or phase id. */
-  id: z.string().min(1),
-  visit: z.number().int().min(1),
+  id: z.string().check(z.minLength(1)),
+  visit: z.int().check(z.gte(1)),
 });
 export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
 
@@ -78,14 +78,14 @@ export const Deadlines = z.object({
   remindAt: z.string(),
   dueAt: z.string(),
   /** One entry per rung of the ladder, in order: `rungs[i].at`. */
-  rungs: z.array(z.object({ level: z.number().int().min(1), at: z.string() })),
+  rungs: z.array(z.object({ level: z.int().check(z.gte(1)), at: z.string() })),
   calendarVersion: z.string(),
   /**
    * The visit these deadlines are for, as asked (`DeadlinesRequest.visit`). A machine counts a visit
    * with the same task that computes its deadlines, keeping `{n: visit, sla: deadlines}` by its
    * ResultSelector; a machine of the earlier shape keeps the deadlines and ignores it.
    */
-  visit: z.number().int().min(1).optional(),
+  visit: z.optional(z.int().check(z.gte(1))),
 });
 export type Deadlines = z.infer<typeof Deadlines>;
 
@@ -98,11 +98,11 @@ export type Deadlines = z.infer<typeof Deadlines>;
 export const OpenTaskRequest = z.object({
   ...Base,
   /** `$$.Task.Token` */
-  taskToken: z.string().min(1),
+  taskToken: z.string().check(z.minLength(1)),
   kind: z.enum(['official', 'reporterReply', 'reporterAnswer']),
   /** For `official`: the step; for the reporter kinds, the step that sent the response or question. */
-  stepId: z.string().min(1),
-  visit: z.number().int().min(1),
+  stepId: z.string().check(z.minLength(1)),
+  visit: z.int().check(z.gte(1)),
 });
 export type OpenTaskRequest = z.infer<typeof OpenTaskRequest>;
 
@@ -121,10 +121,10 @@ export const INTRINSIC_SAFE_ID = /^[a-z][a-zA-Z0-9-]*$/;
  */
 export const ParkRequest = z.object({
   ...Base,
-  taskToken: z.string().min(1),
+  taskToken: z.string().check(z.minLength(1)),
   kind: z.literal('park'),
-  state: z.string().min(1),
-  error: z.string().min(1).default('unknown'),
+  state: z.string().check(z.minLength(1)),
+  error: z._default(z.string().check(z.minLength(1)), 'unknown'),
 });
 export type ParkRequest = z.infer<typeof ParkRequest>;
 
@@ -142,13 +142,13 @@ export type TaskFunctionRequest = z.infer<typeof TaskFunctionRequest>;
  * back on those.
  */
 export const StepDecision = z.object({
-  action: z.string().regex(INTRINSIC_SAFE_ID),
+  action: z.string().check(z.regex(INTRINSIC_SAFE_ID)),
   /** Old shape only. */
-  fields: z.record(z.string(), z.string()).optional(),
+  fields: z.optional(z.record(z.string(), z.string())),
   /** Old shape only. */
-  actor: z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.string().optional() }).optional(),
+  actor: z.optional(z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.optional(z.string()) })),
   /** Old shape only. */
-  decidedAt: z.string().optional(),
+  decidedAt: z.optional(z.string()),
 });
 export type StepDecision = z.infer<typeof StepDecision>;
 
@@ -160,11 +160,11 @@ export type StepDecision = z.infer<typeof StepDecision>;
  */
 export const ReporterFeedback = z.object({
   satisfied: z.boolean(),
-  rating: z.number().int().min(1).max(5).optional(),
+  rating: z.optional(z.int().check(z.gte(1), z.lte(5))),
   /** Old shape only. */
-  comment: z.string().optional(),
+  comment: z.optional(z.string()),
   /** Old shape only. */
-  at: z.string().optional(),
+  at: z.optional(z.string()),
 });
 export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
@@ -182,16 +182,16 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
   z.object({
     ...Base,
     kind: z.literal('continueAsNew'),
-    task: z.object({ kind: z.enum(['official', 'reporterReply', 'reporterAnswer']), stepId: z.string().min(1), visit: z.number().int().min(1) }),
+    task: z.object({ kind: z.enum(['official', 'reporterReply', 'reporterAnswer']), stepId: z.string().check(z.minLength(1)), visit: z.int().check(z.gte(1)) }),
     resume: ResumePoint,
   }),
   z.object({
     ...Base,
     kind: z.literal('stepDone'),
     stepId: z.string(),
-    visit: z.number().int().min(1),
+    visit: z.int().check(z.gte(1)),
     decision: StepDecision,
-    sla: Deadlines.optional(),
+    sla: z.optional(Deadlines),
   }),
   /**
    * A phase's race ended. `run`: what the execution keeps of its own (`$.run`: visit counters, who
@@ -199,25 +199,25 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
    * the handler hands it back as is, to be put back in place without a Pass state. Absent from
    * executions started before (they restore it themselves and ignore the answer).
    */
-  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.number().int().min(1), sla: Deadlines, run: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.int().check(z.gte(1)), sla: Deadlines, run: z.optional(z.record(z.string(), z.unknown())) }),
   /**
    * The reporter's reply window ended with their feedback. `stepId` (the step that answered: the
    * task slot's) is absent from executions started before the texts moved to the task; the handler
    * then finds it from the `response_sent` event of that visit.
    */
   z.object({
-    ...Base, kind: z.literal('reporterFeedback'), stepId: z.string().min(1).optional(), visit: z.number().int().min(1), feedback: ReporterFeedback,
+    ...Base, kind: z.literal('reporterFeedback'), stepId: z.optional(z.string().check(z.minLength(1))), visit: z.int().check(z.gte(1)), feedback: ReporterFeedback,
     /**
      * A satisfied reply closes the case (reason `rated`) in this same call: the machine goes on straight
      * to the closing email. Absent from executions started before, which record the closure in a state of its own.
      */
-    closeWhenSatisfied: z.boolean().optional(),
+    closeWhenSatisfied: z.optional(z.boolean()),
   }),
   /**
    * The reporter answered the question of `stepId` (visit = the question's visit): the handler records
    * the answer, read from the task, on the case's history, where the officials see it.
    */
-  z.object({ ...Base, kind: z.literal('reporterAnswered'), stepId: z.string().min(1), visit: z.number().int().min(1) }),
+  z.object({ ...Base, kind: z.literal('reporterAnswered'), stepId: z.string().check(z.minLength(1)), visit: z.int().check(z.gte(1)) }),
   z.object({
     ...Base,
     kind: z.literal('closed'),
@@ -251,10 +251,10 @@ export const NotifyRequest = z.object({
     'rejection', // to the reporter when the complaint is rejected
     'informed', // to the roles an action informs (`Action.inform`), once its step is done
   ]),
-  stepId: z.string().optional(),
+  stepId: z.optional(z.string()),
   /** Phase id when the clock is a phase's. */
-  phaseId: z.string().optional(),
-  visit: z.number().int().min(1).optional(),
-  level: z.number().int().min(1).optional(),
+  phaseId: z.optional(z.string()),
+  visit: z.optional(z.int().check(z.gte(1))),
+  level: z.optional(z.int().check(z.gte(1))),
 });
 export type NotifyRequest = z.infer<typeof NotifyRequest>;

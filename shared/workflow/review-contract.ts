@@ -3,7 +3,7 @@
  * function, which runs its workflow side. The execution carries ids, the turn number and instants
  * only: the notes and letters the reviewers write stay on their task records.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Deadlines } from './contract';
 
 /** The one placeholder of a review machine: the report function (CDK substitution, or the local runtime's in-process handler). */
@@ -20,21 +20,21 @@ export const reviewExecutionName = (sopId: string, reportId: string, periodId: s
 
 /** The execution's input. */
 export const ReviewInput = z.object({
-  sopId: z.string().min(1),
-  reportId: z.string().min(1),
-  periodId: z.string().min(1),
+  sopId: z.string().check(z.minLength(1)),
+  reportId: z.string().check(z.minLength(1)),
+  periodId: z.string().check(z.minLength(1)),
   /** The schedule's instant: the first turn's deadlines count from it (a fact of the input, so a re-entered state computes the same). */
-  startedAt: z.string().min(1),
+  startedAt: z.string().check(z.minLength(1)),
 });
 export type ReviewInput = z.infer<typeof ReviewInput>;
 
 const Base = {
   ...ReviewInput.shape,
-  executionId: z.string().min(1),
+  executionId: z.string().check(z.minLength(1)),
   /** `$$.State.EnteredTime`: the handler's "now". */
-  enteredAt: z.string().min(1),
+  enteredAt: z.string().check(z.minLength(1)),
   /** 1-based turn of `report.review`. */
-  turn: z.number().int().min(1),
+  turn: z.int().check(z.gte(1)),
 };
 
 /**
@@ -46,7 +46,7 @@ const Base = {
  */
 export const ReviewRequest = z.discriminatedUnion('kind', [
   z.object({ ...Base, kind: z.literal('reviewDeadlines') }),
-  z.object({ ...Base, kind: z.literal('reviewOpen'), taskToken: z.string().min(1) }),
+  z.object({ ...Base, kind: z.literal('reviewOpen'), taskToken: z.string().check(z.minLength(1)) }),
   z.object({ ...Base, kind: z.literal('reviewNotice'), notice: z.enum(['reminder', 'escalation']) }),
   z.object({ ...Base, kind: z.literal('reviewDeliver') }),
 ]);

@@ -132,4 +132,20 @@ describe('config', () => {
     const read = load({ ...valid, ...change });
     expect(() => read()).toThrow(new RegExp(`Invalid configuration: .*${name}`));
   });
+
+  test('its messages are zod\'s English words with zod/mini alone in the process, as in a bundle (zod/mini registers no locale)', () => {
+    // A fresh node: in this one, zod's classic API (loaded by other modules) would register the locale itself.
+    const { execFileSync } = jest.requireActual<typeof import('node:child_process')>('node:child_process');
+    const probe = [
+      "const { config } = require(process.argv[1]);",
+      "try { config(); console.log('parsed'); } catch (err) { console.log(err.message); }",
+      "console.log(Object.keys(globalThis.__zod_globalConfig ?? {}).join(','));",
+    ].join('\n');
+    const env = { PATH: process.env.PATH, ...valid, MAIL_FROM: 'nobody', LINK_SECRET: 'short', DIRECTORY_CACHE_SECONDS: '1.5' };
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '-e', probe, require.resolve('../../functions/adapters/config.ts')], { env, encoding: 'utf8' });
+    expect(stdout.trim().split('\n')).toEqual([
+      'Invalid configuration: MAIL_FROM: Invalid email address; LINK_SECRET: Too small: expected string to have >=32 characters; DIRECTORY_CACHE_SECONDS: Invalid input: expected int, received number',
+      'localeError',
+    ]);
+  }, 30_000);
 });

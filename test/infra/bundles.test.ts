@@ -143,6 +143,18 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     expect(holding('shared/workflow/errors.ts')).toEqual(expect.arrayContaining(['sweep', 'workflow-outcome']));
   });
 
+  test('no function bundle holds zod\'s classic API: the run-time schemas are built with zod/mini (its `z` is ≈ 97 KB of a bundle, zod/mini ≈ 38–42 KB)', () => {
+    const zodOf = (b: { name: string }) => Object.keys(metafileOf(b).inputs).filter((i) => /node_modules\/zod\//.test(i));
+    for (const b of bundles) {
+      // Classic (`import … from 'zod'`), zod 3, or the entry that re-exports either.
+      const classic = zodOf(b).filter((i) => /node_modules\/zod\/(v4\/classic\/|v3\/|index\.js$|v4\/index\.js$)/.test(i));
+      expect({ fn: b.name, classic }).toEqual({ fn: b.name, classic: [] });
+    }
+    // Not blind: every function but the authorizer parses with zod/mini, and the check sees it.
+    const withMini = bundles.filter((b) => zodOf(b).some((i) => i.includes('node_modules/zod/v4/mini/'))).map((b) => b.name);
+    expect(withMini.sort()).toEqual(bundles.map((b) => b.name).filter((n) => n !== 'origin-verify').sort());
+  });
+
   test('every bundle stays within 900 KB: a guard against a whole package or locale set coming back, not the budget (npm run bench -- coldstart)', () => {
     // The chart's font makes report the largest; CommonJS output with zod's locales was 1.2 MB, and the S3
     // client with its presigners added ≈ 150 KB to intake, uploads and task. The 300 KB budget is the bench's.

@@ -17,8 +17,13 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
  *    packages (measured: a lazy import of the SSM reader grew every bundle by 100–200 KB, the SSM
  *    client from 77 to 166 KB). A rarely used path that is heavy belongs in a function of its own.
  *  - Nothing built at import that only some paths use: zod schemas are constructed when their module
- *    is evaluated (≈ 20–25 ms of a cold start is zod today), and `z` lands whole (≈ 97 KB).
- *    A small check (one variable, one header) is done by hand, as functions/adapters/origin-verify-config.ts.
+ *    is evaluated. A small check (one variable, one header) is done by hand, as
+ *    functions/adapters/origin-verify-config.ts.
+ *  - Schemas that run in a function are written with `zod/mini` (`import * as z from 'zod/mini'`,
+ *    checks as `.check(z.minLength(1))`): `zod`'s classic API lands whole, ≈ 97 KB of every bundle,
+ *    where zod/mini's functions tree-shake to ≈ 38–42 KB. shared/zod-locale.ts gives zod/mini the
+ *    English messages `zod` registers by itself (≈ 3 KB). Build-time schemas (shared/sop/schema.ts,
+ *    infra/) keep `zod`; test/infra/bundles.test.ts fails when a bundle holds zod's classic API.
  *  - Data validated at build time is imported as validated (shared/sops/validated.json), not parsed at init.
  *  - No second copy of a package: `@aws-sdk/*` and `@smithy/*` resolve to one version each
  *    (test/infra/bundles.test.ts fails when a bundle holds two copies of one package).
