@@ -20,12 +20,12 @@ function contentDisposition(inline: boolean, fileName: string): string {
 export class S3FileStore implements FileStore {
   constructor(private readonly client: S3Client, private readonly bucket: string) {}
 
-  async uploadTarget(key: string, c: { maxBytes: number; contentType: string; expiresSeconds: number }): Promise<UploadTarget> {
+  async uploadTarget(key: string, c: { maxBytes: number; contentType?: string; expiresSeconds: number; redirect?: string }): Promise<UploadTarget> {
     const { url, fields } = await createPresignedPost(this.client, {
       Bucket: this.bucket,
       Key: key,
-      Conditions: [['content-length-range', 1, c.maxBytes], ['eq', '$Content-Type', c.contentType]],
-      Fields: { 'Content-Type': c.contentType },
+      Conditions: [['content-length-range', 1, c.maxBytes], ...(c.contentType ? [['eq', '$Content-Type', c.contentType] as ['eq', string, string]] : []), ...(c.redirect ? [['eq', '$success_action_redirect', c.redirect] as ['eq', string, string]] : [])],
+      Fields: { ...(c.contentType ? { 'Content-Type': c.contentType } : {}), ...(c.redirect ? { success_action_redirect: c.redirect } : {}) },
       Expires: c.expiresSeconds,
     });
     return { url, fields, expiresAt: Math.floor(Date.now() / 1000) + c.expiresSeconds };
