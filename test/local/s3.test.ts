@@ -63,7 +63,7 @@ test('a redirect changed by the client, or one the policy never named, is refuse
   expect(changed.status).toBe(403);
   expect(await changed.text()).toContain('Policy Condition failed: $success_action_redirect');
   const plain = await files.uploadTarget('uploads/ud', { maxBytes: 1000, expiresSeconds: 60, contentType: 'image/jpeg' });
-  for (const extra of [{ success_action_redirect: 'https://evil.example/' }, { redirect: 'https://evil.example/' }, { success_action_status: '201' }]) {
+  for (const extra of [{ success_action_redirect: 'https://evil.example/' }, { redirect: 'https://evil.example/' }, { success_action_status: '201' }] as Record<string, string>[]) {
     const res = await post(plain.url, formOf({ ...plain.fields, ...extra }, new Uint8Array([1])));
     expect([res.status, await res.text()]).toEqual([403, expect.stringContaining(`Extra input fields: ${Object.keys(extra)[0]}`)]);
   }
