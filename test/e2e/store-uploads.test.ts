@@ -7,22 +7,15 @@
  */
 import { MAX_ATTACHMENT_BYTES } from '../../shared/attachments/files';
 import type { TaskView } from '../../shared/usecases/views';
-import { jpeg, pdf, png } from '../support/images';
+import { jpegOfSize, pdfOfSize, png } from '../support/images';
 import { complaint, fill, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
 beforeAll(async () => { rt = await startTestRuntime(); });
 afterAll(async () => { await rt.dispose(); });
 
-/** A JPEG of exactly `size` bytes (its scan padded). */
-const jpegOf = (size: number) => jpeg({ scanBytes: size - jpeg({ scanBytes: 0 }).length });
-/** A PDF of exactly `size` bytes (a comment line padded). */
-function pdfOf(size: number): Buffer {
-  const body = pdf();
-  const head = Buffer.from('%PDF-1.4\n%', 'latin1');
-  const rest = body.subarray('%PDF-1.4\n'.length);
-  return Buffer.concat([head, Buffer.alloc(size - head.length - rest.length - 1, 0x78), Buffer.from('\n'), rest]);
-}
+const jpegOf = jpegOfSize;
+const pdfOf = pdfOfSize;
 const UNDER = MAX_ATTACHMENT_BYTES - 1024;
 const OVER = MAX_ATTACHMENT_BYTES + 1024;
 
