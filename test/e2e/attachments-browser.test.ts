@@ -11,8 +11,8 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/attachments/files';
 import type { TaskView } from '../../shared/usecases/views';
-import { exifOf, exifWithGps, jpegOfSize, pdf, withExif } from '../support/images';
-import { startTestRuntime, type TestRuntime } from '../support/runtime';
+import { exifOf, exifWithGps, jpegOfSize, pdf, pdfOfSize, withExif } from '../support/images';
+import { complaint, fill, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -126,5 +126,44 @@ test('without JavaScript, a photo just under 5 MB goes to the store from the upl
   expect(view.case.trackingId).toBe(trackingId);
   expect(view.case.description).toBe('Lubang besar di jalan masuk;\nsepeda motor sering jatuh. 😟 <segera>');
   expect(view.case.attachments!.map((a) => [a.contentType, a.size])).toEqual([['image/jpeg', MAX_ATTACHMENT_BYTES - 1024]]);
+  await context.close();
+}, 90_000);
+
+test('with JavaScript, an official\'s answer carries a PDF just under 5 MB through the store; the reporter\'s email has it', async () => {
+  // Prepare: a complaint walked on its normal path to the step that answers the reporter.
+  const filed = await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan', { reporter: { name: 'Warga', email: 'warga.jawaban@example.com' } }));
+  const trackingId = filed.body.trackingId as string;
+  await rt.engine.waitForIdle();
+  let key = '';
+  let view: TaskView | undefined;
+  for (let i = 0; i < 12; i++) {
+    key = (await rt.taskKeys()).at(-1)!;
+    view = (await rt.call('GET', `/api/tasks/${key}`)).body as TaskView;
+    if (view.actions[0]!.file) break;
+    expect((await rt.call('POST', `/api/tasks/${key}`, fill(view.actions[0]!))).status).toBe(200);
+    await rt.engine.waitForIdle();
+  }
+  const action = view!.actions[0]!;
+  expect(action.file).toBe(true);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID' });
+  const page = await context.newPage();
+  const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;
+  const seen: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') seen.push(r.url().startsWith(s3Origin) ? 'store' : new URL(r.url()).pathname.replace(key, '{key}')); });
+  await page.goto(`${rt.url}/tasks/${key}`);
+  const form = page.locator(`form:has(input[name="action"][value="${action.id}"])`);
+  for (const [name, value] of Object.entries(fill(action))) {
+    if (name === 'action') continue;
+    const field = form.locator(`[name="${name}"]`);
+    if (await field.evaluate((el) => el.tagName) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await form.locator('input[type=file][name=file]').setInputFiles({ name: 'surat balasan.pdf', mimeType: 'application/pdf', buffer: pdfOfSize(MAX_ATTACHMENT_BYTES - 1024) });
+  await form.getByRole('button', { name: action.label }).click();
+  await page.waitForSelector('[role=status]', { timeout: 30_000 });
+  expect(seen).toEqual(['/api/uploads', 'store', '/tasks/{key}']);
+  await rt.engine.waitForIdle();
+  const toReporter = (await rt.mail()).filter((m) => m.to.includes('warga.jawaban@example.com') && m.text.includes(trackingId) && m.attachments.length);
+  expect(toReporter.map((m) => m.attachments.map((a) => [a.filename, a.size]))).toEqual([[['surat balasan.pdf', MAX_ATTACHMENT_BYTES - 1024]]]);
   await context.close();
 }, 90_000);
