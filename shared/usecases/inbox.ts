@@ -87,7 +87,12 @@ async function openTaskContext(deps: Deps, caseId: string, slot: string, lang: L
   if (!task || task.status !== 'open') return undefined;
   if (task.kind === 'reportReview' && task.review) {
     const r = task.review;
-    const spec = reviewSpec(deps, r.sopId, r.reportId, r.periodId);
+    let spec: ReturnType<typeof reviewSpec>;
+    try {
+      spec = reviewSpec(deps, r.sopId, r.reportId, r.periodId);
+    } catch {
+      return undefined; // its report or agency left the SOPs or the directory: nothing anyone can act on here
+    }
     const role = spec.sop.roles.find((x) => x.id === task.role)?.name[lang] ?? task.role;
     return {
       task,
