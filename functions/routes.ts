@@ -48,6 +48,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
   { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
+  // The upload page without JavaScript: a form straight to the file store, back here, then to the form
+  { method: 'GET', path: '/lampiran', handler: 'uploads' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },
   { method: 'POST', path: '/tasks/{taskKey}', handler: 'task' },
   // A report's review turn (shared/usecases/report-review.ts): the same links, on the task function

@@ -390,10 +390,14 @@ export interface UploadTarget {
 export interface FileStore {
   /**
    * A presigned POST for one new object at `key`: the store itself refuses a file outside
-   * 1..`maxBytes` bytes or whose declared Content-Type is not `contentType`. Each of `fields`
-   * (e.g. `success_action_redirect`) is added to the form and must come back exactly as given.
+   * 1..`maxBytes` bytes or whose declared Content-Type is not `contentType`. Without `contentType`
+   * (a plain HTML form cannot know the chosen file's type) any Content-Type goes: the claim reads the
+   * type from the bytes anyway. With `redirect`, the store answers a browser's successful POST with a
+   * 303 to exactly that URL (`success_action_redirect`, pinned by the policy: a client cannot change
+   * it), with `bucket`, `key` and `etag` appended, as a page without JavaScript needs. Each of `fields`
+   * is added to the form and must come back exactly as given.
    */
-  uploadTarget(key: string, conditions: { maxBytes: number; contentType: string; expiresSeconds: number; fields?: Record<string, string> }): Promise<UploadTarget>;
+  uploadTarget(key: string, conditions: { maxBytes: number; contentType?: string; expiresSeconds: number; redirect?: string; fields?: Record<string, string> }): Promise<UploadTarget>;
   /** The size of an object, or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
   /** An object's bytes (undefined when there is none). Callers check `size` first: this reads it all. */

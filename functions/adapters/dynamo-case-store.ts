@@ -101,10 +101,13 @@ function strip<T>(item: Record<string, unknown>): T {
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 const inboxDue = (dueAt: string | undefined) => (dueAt ? new Date(dueAt).toISOString() : NO_DEADLINE);
 
-/** The task item with its inbox index keys: an official's task is in its assignee's inbox while open (sparse). */
+/**
+ * The task item with its inbox index keys: an official's task, or a report's review turn, is in its
+ * assignee's inbox while open (sparse); a reporter's turn is nobody's.
+ */
 function taskItem(task: TaskRecord): Record<string, unknown> {
   const item: Record<string, unknown> = { pk: `CASE#${task.caseId}`, sk: `TASK#${task.slot}`, itemType: 'task', ...task };
-  if (task.status === 'open' && task.kind === 'official' && task.assigneeId) {
+  if (task.status === 'open' && (task.kind === 'official' || task.kind === 'reportReview') && task.assigneeId) {
     item.gsi4pk = `INBOX#${task.assigneeId}`;
     item.gsi4sk = `${inboxDue(task.dueAt)}#${task.caseId}#${task.slot}#T`;
   }

@@ -2,7 +2,7 @@
  * Where browsers send uploads, for the form page's CSP: computed from the configuration alone, so
  * the pages function needs no S3 client (nor any right on the bucket) to name it.
  */
-import { formPageHeaders } from '../http';
+import { formPageHeaders, storeFormPageHeaders } from '../http';
 import { config } from './config';
 
 /**
@@ -18,4 +18,15 @@ export function uploadOrigin(bucket: string, region: string | undefined, endpoin
 export function formPolicy(): Record<string, string> {
   const cfg = config();
   return formPageHeaders(cfg.FILES_BUCKET ? uploadOrigin(cfg.FILES_BUCKET, cfg.AWS_REGION, cfg.AWS_ENDPOINT_URL_S3) : undefined);
+}
+
+/** The store's origin for a page's CSP, when this function knows the bucket. */
+export function filesOrigin(): string | undefined {
+  const cfg = config();
+  return cfg.FILES_BUCKET ? uploadOrigin(cfg.FILES_BUCKET, cfg.AWS_REGION, cfg.AWS_ENDPOINT_URL_S3) : undefined;
+}
+
+/** A page with a form that posts to the store (and, with `script`, its script uploading with fetch). */
+export function storeFormPolicy(o: { script?: boolean; images?: string[] } = {}): Record<string, string> {
+  return storeFormPageHeaders(filesOrigin(), o);
 }

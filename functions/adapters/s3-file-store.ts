@@ -169,14 +169,15 @@ export class S3FileStore implements FileStore {
     });
   }
 
-  async uploadTarget(key: string, c: { maxBytes: number; contentType: string; expiresSeconds: number; fields?: Record<string, string> }): Promise<UploadTarget> {
+  async uploadTarget(key: string, c: { maxBytes: number; contentType?: string; expiresSeconds: number; redirect?: string; fields?: Record<string, string> }): Promise<UploadTarget> {
     const credentials: AwsCredentialIdentity = await this.at.credentials();
     const signedAt = this.now();
     const date = amzDate(signedAt);
     const shortDate = date.slice(0, 8);
     const fields: Record<string, string> = {
       ...c.fields,
-      'Content-Type': c.contentType,
+      ...(c.redirect ? { success_action_redirect: c.redirect } : {}),
+      ...(c.contentType ? { 'Content-Type': c.contentType } : {}),
       bucket: this.bucket,
       'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
       'X-Amz-Credential': `${credentials.accessKeyId}/${shortDate}/${this.at.region}/s3/aws4_request`,
@@ -184,7 +185,7 @@ export class S3FileStore implements FileStore {
       ...(credentials.sessionToken ? { 'X-Amz-Security-Token': credentials.sessionToken } : {}),
     };
     // Each field is also an exact-match condition, so nothing the policy does not name can be changed.
-    const conditions: unknown[] = [['content-length-range', 1, c.maxBytes], ['eq', '$Content-Type', c.contentType], ...Object.entries(fields).map(([k, v]) => ({ [k]: v })), { key }];
+    const conditions: unknown[] = [['content-length-range', 1, c.maxBytes], ...(c.contentType ? [['eq', '$Content-Type', c.contentType]] : []), ...Object.entries(fields).map(([k, v]) => ({ [k]: v })), { key }];
     const expiration = new Date(signedAt + c.expiresSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const policy = Buffer.from(JSON.stringify({ expiration, conditions }), 'utf8').toString('base64');
     const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, shortDate), this.at.region), 's3'), 'aws4_request');

@@ -48,6 +48,20 @@ export function formPageHeaders(filesOrigin: string | undefined): Record<string,
   return { 'content-security-policy': `${htmlHeaders['content-security-policy']}; script-src 'self'; connect-src 'self' ${filesOrigin}` };
 }
 
+/**
+ * A page that posts a form straight to the file store (a presigned POST, without JavaScript): its
+ * forms may go there (`form-action`), and with `script` its own script may upload with fetch
+ * (`connect-src`); `images` admits the store's signed URLs for thumbnails.
+ */
+export function storeFormPageHeaders(filesOrigin: string | undefined, o: { script?: boolean; images?: string[] } = {}): Record<string, string> {
+  const images = [...new Set((o.images ?? []).map((u) => new URL(u).origin))];
+  let csp = htmlHeaders['content-security-policy'];
+  if (images.length) csp = csp.replace("img-src 'self' data:", `img-src 'self' data: ${images.join(' ')}`);
+  if (filesOrigin) csp = csp.replace("form-action 'self'", `form-action 'self' ${filesOrigin}`);
+  if (o.script && filesOrigin) csp = `${csp}; script-src 'self'; connect-src 'self' ${filesOrigin}`;
+  return { 'content-security-policy': csp };
+}
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { ...baseHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }

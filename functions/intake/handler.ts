@@ -111,7 +111,11 @@ export const handler = httpHandler(async (event, context) => {
   const formAgain = (issues: Issue[]) => html(400, renderComplaintForm({ agencies: listAgencies(deps, lang), lang, values: body.value as Record<string, string>, issues }), formPolicy());
   try {
     // The form's files become uploads, claimed below like the API's (checked from their bytes).
-    if (multipart?.files.length) parsed.complaint.attachments = await storeFormFiles(deps, multipart.files, lang);
+    // A page without JavaScript may have uploaded some first (named in hidden fields): the form's own come after them.
+    if (multipart?.files.length) {
+      const named = parsed.complaint.attachments ?? [];
+      parsed.complaint.attachments = [...named, ...(await storeFormFiles(deps, multipart.files, lang, named.length))];
+    }
     return await submitted(event, context, deps, parsed.complaint, now, lang, fromForm);
   } catch (err) {
     if (fromForm && err instanceof ValidationFailed) return formAgain(err.issues);

@@ -117,8 +117,8 @@ export const handler = httpHandler(async (event) => {
       const caseId = typeof fields.caseId === 'string' ? fields.caseId : '';
       const slot = typeof fields.slot === 'string' ? fields.slot : '';
       if (!caseId || !slot) throw new ValidationFailed([{ path: 'caseId', message: lang === 'id' ? 'Pilih tugas dari daftar.' : 'Choose a task from the list.' }]);
-      const key = await openFromInbox(deps, who, { caseId, slot }, now);
-      return redirect(`/tasks/${key}${q}`);
+      const opened = await openFromInbox(deps, who, { caseId, slot }, now);
+      return redirect(`${opened.path}${q}`);
     }
     case '/dasbor':
     case '/dasbor/csv':

@@ -6,6 +6,7 @@ import { renderHowHandled } from '../../shared/web/how-handled';
 import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
 import { renderTrackingPage } from '../../shared/web/tracking';
 import { ATTACHMENTS_SCRIPT_PATH, attachmentsScript } from '../../shared/web/attachments-script';
+import { parseUploadTrail } from '../../shared/usecases/attachments';
 import { dependencies } from '../adapters/deps';
 import { formPolicy } from '../adapters/files-origin';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
@@ -21,7 +22,9 @@ export const handler = httpHandler(async (event) => {
   }
   if (!trackingId) {
     const agencies = listAgencies(deps, lang).map((a) => ({ id: a.id, name: a.name, categories: a.categories }));
-    return html(200, renderComplaintForm({ agencies, lang }), formPolicy());
+    // Back from the upload page without JavaScript (GET /lampiran): the uploads it made, by id only.
+    const uploads = parseUploadTrail(event.queryStringParameters?.lampiran);
+    return html(200, renderComplaintForm({ agencies, lang, uploads }), formPolicy());
   }
   if (trackingId === 'lookup') {
     const typed = event.queryStringParameters?.trackingId ?? '';

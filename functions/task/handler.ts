@@ -8,9 +8,14 @@ import { ValidationFailed } from '../../shared/errors';
 import { actOnReview, viewReview } from '../../shared/usecases/report-review';
 import { actOnTask, viewTask } from '../../shared/usecases/tasks';
 import { renderReviewPage } from '../../shared/web/review-page';
-import { renderTaskPage } from '../../shared/web/pages';
+import { renderTaskPage, type TaskPageUpload } from '../../shared/web/pages';
+import { displayName, fileProblemMessage } from '../../shared/attachments/files';
+import { inspectUpload, isUploadId, requestPageUpload } from '../../shared/usecases/attachments';
+import type { Deps } from '../../shared/usecases/deps';
+import type { TaskView } from '../../shared/usecases/views';
 import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
-import { html, httpHandler, json, languageOf, readBody, requestTime, withImagesFrom, type HttpEvent } from '../http';
+import { storeFormPolicy } from '../adapters/files-origin';
+import { html, httpHandler, json, languageOf, readBody, requestTime, type HttpEvent } from '../http';
 import { boundaryOf, parseMultipart } from '../http/multipart';
 import { MAX_FORM_UPLOAD_BYTES } from '../../shared/attachments/files';
 import { PayloadTooLarge } from '../../shared/errors';
@@ -45,6 +50,26 @@ function readMultipartForm(event: HttpEvent, lang: Language): { fields: Record<s
   return { fields, ...(file ? { file } : {}) };
 }
 
+/**
+ * The answer's file straight to the store, for a page whose actions may carry one: a form to the store
+ * that comes back to this task page (`?berkas=<uploadId>`, pinned by the policy), and the upload it
+ * came back with, read and checked as the decision will check it. Nothing for other pages.
+ */
+async function answerUpload(deps: Deps, key: string, view: TaskView, uploadId: unknown, lang: Language): Promise<TaskPageUpload | undefined> {
+  if (view.task.status !== 'open' || !view.actions.some((a) => a.file)) return undefined;
+  const en = lang === 'en' ? '&lang=en' : '';
+  const target = await requestPageUpload(deps, (id) => `${deps.publicUrl}/tasks/${encodeURIComponent(key)}?berkas=${id}${en}`);
+  if (!isUploadId(uploadId)) return { target: { url: target.url, fields: target.fields } };
+  const check = await inspectUpload(deps, uploadId, { read: true });
+  const typeName = (t?: string) => (t === 'application/pdf' ? 'PDF' : t === 'image/png' ? 'PNG' : t === 'image/jpeg' ? 'JPEG' : undefined);
+  if (check.ok) return { target: { url: target.url, fields: target.fields }, ready: { uploadId, size: check.size, ...(typeName(check.type) ? { type: typeName(check.type) } : {}) } };
+  const size = check.size !== undefined ? ` (${(check.size / 1024 / 1024).toFixed(1).replace('.', lang === 'id' ? ',' : '.')} MB)` : '';
+  return { target: { url: target.url, fields: target.fields }, problem: `${fileProblemMessage(check.problem, displayName(undefined, 1))[lang]}${check.problem === 'too_large' ? size : ''}` };
+}
+
+/** The task page's CSP: thumbnails from the store's signed URLs; with an answer's file, forms and the script's uploads to the store. */
+const taskPagePolicy = (view: TaskView | undefined, upload: TaskPageUpload | undefined) => storeFormPolicy({ script: !!upload, images: view?.case.attachments?.map((a) => a.url) ?? [] });
+
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { mailer: sesMailer, workflow: sfnWorkflow, files: s3Files };
 
@@ -75,8 +100,10 @@ export const handler = httpHandler(async (event) => {
   }
   if (method === 'GET' || method === 'HEAD') {
     const { view, csrf } = await viewTask(deps, key, lang);
+    if (!page) return json(200, view);
     // The attachments' thumbnails come from the file store's signed URLs: the page's CSP admits that origin for images.
-    return page ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang }), withImagesFrom(view.case.attachments?.map((a) => a.url) ?? [])) : json(200, view);
+    const upload = await answerUpload(deps, key, view, event.queryStringParameters?.berkas, lang);
+    return html(200, renderTaskPage({ view, csrfToken: csrf, now, lang, ...(upload ? { upload } : {}) }), taskPagePolicy(view, upload));
   }
   if (page) {
     // The page's forms of actions that answer the reporter are multipart (with an optional file); the others urlencoded.
@@ -86,11 +113,14 @@ export const handler = httpHandler(async (event) => {
       const result = await actOnTask(deps, key, fields, { lang, now, csrf: String(fields.csrf ?? ''), viaForm: true, ...(multipart?.file ? { file: multipart.file } : {}) });
       const { view, csrf } = await viewTask(deps, key, lang).catch(() => ({ view: undefined, csrf: '' }));
       const notice = lang === 'id' ? 'Terima kasih: keputusan Anda sudah dicatat dan proses berlanjut.' : 'Thank you: your decision is recorded and the process continues.';
-      return view ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang, notice })) : html(200, `<!doctype html><p>${notice} (${result.next})</p>`);
+      return view ? html(200, renderTaskPage({ view, csrfToken: csrf, now, lang, notice }), taskPagePolicy(view, undefined)) : html(200, `<!doctype html><p>${notice} (${result.next})</p>`);
     } catch (err) {
       if (err instanceof ValidationFailed) {
         const { view, csrf } = await viewTask(deps, key, lang);
-        return html(400, renderTaskPage({ view, csrfToken: csrf, now, lang, issues: err.issues }));
+        // The file uploaded first stays with the form sent again (unless it was the problem).
+        const again = err.issues.some((i) => i.path === 'file') ? undefined : fields.fileUploadId;
+        const upload = await answerUpload(deps, key, view, again, lang);
+        return html(400, renderTaskPage({ view, csrfToken: csrf, now, lang, issues: err.issues, ...(upload ? { upload } : {}) }), taskPagePolicy(view, upload));
       }
       throw err;
     }

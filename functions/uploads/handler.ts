@@ -1,4 +1,9 @@
 /**
+ * GET /lampiran: the upload page for a browser without JavaScript (shared/web/uploads-page.ts): a
+ * plain form posts one file straight to the store, which sends the browser back here with the upload
+ * named in the URL (`?lampiran=<ids>`, pinned by the policy); then on to the complaint form naming
+ * them (`/?lampiran=<ids>`). Rate limited like POST /api/uploads: each view mints a target.
+ *
  * POST /api/uploads: a presigned target for one attachment, before the complaint names it.
  * `{ contentType }` (image/jpeg, image/png, application/pdf) → 201 `{ uploadId, url, fields,
  * maxBytes, expiresAt, accepted }`. The client then POSTs `fields` and the file (field `file`, last)
@@ -7,9 +12,11 @@
  */
 import * as z from 'zod/mini';
 import { ValidationFailed } from '../../shared/errors';
-import { requestUpload } from '../../shared/usecases/attachments';
+import { pageUploads, requestUpload } from '../../shared/usecases/attachments';
+import { renderUploadPage } from '../../shared/web/uploads-page';
 import { dependencies, s3Files } from '../adapters/deps';
-import { httpHandler, json, languageOf, readBody } from '../http';
+import { storeFormPolicy } from '../adapters/files-origin';
+import { html, httpHandler, json, languageOf, readBody } from '../http';
 
 const needs = { files: s3Files };
 
@@ -18,6 +25,13 @@ const UploadRequest = z.object({ contentType: z.string().check(z.minLength(1), z
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies(needs);
   const lang = languageOf(event);
+  if (event.requestContext.http.method === 'GET') {
+    const params = event.queryStringParameters ?? {};
+    const en = lang === 'en' ? '&lang=en' : '';
+    const page = await pageUploads(deps, { trail: params.lampiran, returnedKey: params.key, lang }, (ids) => `${deps.publicUrl}/lampiran?lampiran=${ids.join('.')}${en}`);
+    const query = [page.keptIds.length ? `lampiran=${page.keptIds.join('.')}` : '', lang === 'en' ? 'lang=en' : ''].filter(Boolean).join('&');
+    return html(200, renderUploadPage({ lang, uploaded: page.uploaded, problems: page.problems, ...(page.target ? { target: page.target } : {}), trail: page.keptIds, continueUrl: query ? `/?${query}` : '/' }), { ...storeFormPolicy(), 'cache-control': 'no-store' });
+  }
   const body = readBody(event, ['json']);
   const parsed = UploadRequest.safeParse(body.value);
   if (!parsed.success) {

@@ -63,7 +63,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // + attachments: reads the uploads (HEAD for a missing one: ListBucket), writes the form's files as uploads and the case's copies.
   'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true, files: { read: ['uploads', 'cases'], write: ['uploads', 'cases'], list: true } },
   // Directory (GetItem, Query) for the configuration; presigns POSTs to uploads/ (the signer must be allowed PutObject there).
-  'http-uploads': { items: ['GetItem'], queryTable: true, files: { write: ['uploads'] } },
+  // + GET /lampiran (no JavaScript): reads the upload just made to check it (HEAD for a missing one: ListBucket).
+  'http-uploads': { items: ['GetItem'], queryTable: true, files: { read: ['uploads'], write: ['uploads'], list: true } },
   // Sign-in links and sessions (Put, conditional Update to consume, Delete on sign-out), the quota per
   // address (HMAC with the link secret), the inbox (Query gsi4), an inbox grant (Put), the sign-in email;
   // the dashboards (Query gsi5: counts and pages; a search by tracking id = GetItem; events = Query table;
@@ -74,7 +75,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // + the case's files: presigned GETs for the page's links and thumbnails; the review links of a report's review chain
   // too: getTaskLink, updateTask, SendTaskSuccess on the review machines.
   // + an official's file with an answer to the reporter: written to cases/<caseId>/response-<slot> before the decision.
-  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases'], write: ['cases'] }, reviews: 'callback' },
+  // + an answer's file uploaded to the store first: presigns the page's POST to uploads/ (PutObject), reads the upload (HEAD for a missing one: ListBucket).
+  'http-task': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, mail: ['SendEmail'], taskCallbacks: ['SendTaskSuccess'], readsLinkSecret: true, files: { read: ['cases', 'uploads'], write: ['cases', 'uploads'], list: true }, reviews: 'callback' },
   // reply context, updateTask (and its undo when the decision cannot be delivered), SendTaskSuccess.
   'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
   // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).

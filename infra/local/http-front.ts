@@ -109,7 +109,12 @@ export function createHttpFront(options: HttpFrontOptions): (req: IncomingMessag
   const limiters = new Map<string, { limiter: RateLimiter; message: (seconds: number) => Localized }>();
   if (options.complaintRateLimit) limiters.set('POST /api/complaints', { limiter: new RateLimiter(options.complaintRateLimit, options.realTime ?? Date.now), message: messages.tooMany });
   // Upload targets, like complaints (each complaint may claim up to 3): a stranger cannot fill the bucket in bulk.
-  if (options.complaintRateLimit) limiters.set('POST /api/uploads', { limiter: new RateLimiter({ ...options.complaintRateLimit, max: options.complaintRateLimit.max * 3 }, options.realTime ?? Date.now), message: messages.tooManyUploads });
+  if (options.complaintRateLimit) {
+    // The upload page without JavaScript mints a target on every view: the same budget, shared.
+    const uploads = { limiter: new RateLimiter({ ...options.complaintRateLimit, max: options.complaintRateLimit.max * 3 }, options.realTime ?? Date.now), message: messages.tooManyUploads };
+    limiters.set('POST /api/uploads', uploads);
+    limiters.set('GET /lampiran', uploads);
+  }
   if (options.signInRateLimit) limiters.set('POST /masuk', { limiter: new RateLimiter(options.signInRateLimit, options.realTime ?? Date.now), message: messages.tooManySignIns });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,8 +2,10 @@
  * A local S3 endpoint for the handlers' file store (path-style: `<endpoint>/<bucket>/<key>`), with the
  * calls the file store makes — PutObject, GetObject, HeadObject, DeleteObject —
  * and what a browser does with what it hands out: a presigned POST (policy and signature checked,
- * with its `content-length-range` and `Content-Type` conditions, as S3 does) and a presigned GET
- * (signature and expiry checked). Objects live under DATA_DIR/s3, each written to a temporary file,
+ * with its `content-length-range` and `Content-Type` conditions, every form field named by a
+ * condition, and S3's answers to a form: `success_action_redirect` — a 303 to that URL with `bucket`,
+ * `key` and `etag` appended — or `success_action_status` 200 / 201 (an XML PostResponse) / 204) and a
+ * presigned GET (signature and expiry checked). Objects live under DATA_DIR/s3, each written to a temporary file,
  * synced and renamed, so a `kill -9` never leaves half a file. Bound to 127.0.0.1.
  *
  * The handlers' own calls (functions/adapters/s3-file-store.ts, S3's REST API signed with SigV4) have
@@ -102,6 +104,15 @@ export class LocalS3 {
     if (!doc.expiration || Date.parse(doc.expiration) < (this.o.now ?? Date.now)()) return deny('AccessDenied', 'Invalid according to Policy: Policy expired.');
     if (!file) return deny('InvalidArgument', 'POST requires exactly one file upload per request.', 400);
     const value = (name: string) => (name === 'bucket' ? bucket : Object.entries(fields).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1]);
+    // As S3: every field of the form must be named by a condition, but the signature, the policy and
+    // x-ignore-* (and the file); so a redirect or a status no policy allowed is refused, never obeyed.
+    const named = new Set<string>();
+    for (const c of doc.conditions ?? []) {
+      if (Array.isArray(c) && (c[0] === 'eq' || c[0] === 'starts-with')) named.add(String(c[1]).replace(/^\$/, '').toLowerCase());
+      else if (c && typeof c === 'object' && !Array.isArray(c)) for (const k of Object.keys(c)) named.add(k.toLowerCase());
+    }
+    const extra = Object.keys(fields).filter((k) => !['x-amz-signature', 'policy', 'file'].includes(k.toLowerCase()) && !k.toLowerCase().startsWith('x-ignore-') && !named.has(k.toLowerCase()));
+    if (extra.length) return deny('AccessDenied', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
     for (const c of doc.conditions ?? []) {
       if (Array.isArray(c) && c[0] === 'content-length-range') {
         if (file.size < Number(c[1]) || file.size > Number(c[2])) return deny(file.size > Number(c[2]) ? 'EntityTooLarge' : 'EntityTooSmall', 'Your proposed upload is outside the allowed size', 400);
@@ -202,8 +213,10 @@ export class LocalS3 {
       if (problem) return fail(problem.status, problem.code, problem.message);
       const objectKey = fields.key ?? '';
       if (!objectKey) return fail(400, 'InvalidArgument', 'Bucket POST must contain a field named key.');
-      this.put(bucket, objectKey, file!.data, fields['Content-Type'] ?? 'binary/octet-stream');
-      return answer(204, '', { etag: `"${createHash('md5').update(file!.data).digest('hex')}"` });
+      const field = (name: string) => Object.entries(fields).find(([k]) => k.toLowerCase() === name)?.[1];
+      this.put(bucket, objectKey, file!.data, field('content-type') ?? 'binary/octet-stream');
+      const etag = `"${createHash('md5').update(file!.data).digest('hex')}"`;
+      return answerPost(answer, { bucket, key: objectKey, etag, redirect: field('success_action_redirect') ?? field('redirect'), status: field('success_action_status'), location: `http://${req.headers.host ?? '127.0.0.1'}/${encodeURIComponent(bucket)}/${objectKey.split('/').map(encodeURIComponent).join('/')}` });
     }
     if (!key) return fail(400, 'InvalidRequest', 'Object key required');
 
@@ -244,6 +257,27 @@ export class LocalS3 {
         return fail(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     }
   }
+}
+
+/**
+ * S3's answer to a stored form POST: a valid `success_action_redirect` URL gets a 303 to it with
+ * `bucket`, `key` and `etag` appended to its query; else `success_action_status` 200 or 201 (with
+ * an XML PostResponse), anything else 204. An invalid redirect URL is ignored, as S3 ignores it.
+ */
+function answerPost(answer: (status: number, body?: string, headers?: Record<string, string>) => void, o: { bucket: string; key: string; etag: string; redirect?: string; status?: string; location: string }): void {
+  let target: URL | undefined;
+  try { target = o.redirect ? new URL(o.redirect) : undefined; } catch { target = undefined; }
+  if (target && (target.protocol === 'http:' || target.protocol === 'https:')) {
+    target.searchParams.append('bucket', o.bucket);
+    target.searchParams.append('key', o.key);
+    target.searchParams.append('etag', o.etag);
+    return answer(303, '', { location: target.toString(), etag: o.etag });
+  }
+  if (o.status === '201') {
+    const x = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    return answer(201, `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${x(o.location)}</Location><Bucket>${x(o.bucket)}</Bucket><Key>${x(o.key)}</Key><ETag>${x(o.etag)}</ETag></PostResponse>`, { 'content-type': 'application/xml', etag: o.etag });
+  }
+  return answer(o.status === '200' ? 200 : 204, '', { etag: o.etag });
 }
 
 /** Starts the stand-in on 127.0.0.1 (port 0: a free one). */

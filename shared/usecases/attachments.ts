@@ -41,14 +41,122 @@ export async function requestUpload(deps: Pick<Deps, 'files' | 'randomBytes'>, i
 }
 
 /**
+ * What a page without JavaScript lets the store accept in one upload: more than a file may be, so a
+ * file too large still reaches our page, which says so plainly (the store's own refusal would be an
+ * XML error page); the file is then never claimed and expires with the uploads after a day.
+ */
+export const PAGE_UPLOAD_CEILING_BYTES = 15 * 1024 * 1024;
+
+const UPLOAD_ID = /^u[0-9a-f]{32}$/;
+/** Whether a value is an upload id as `requestUpload` mints them (never a key: a case's files cannot be named). */
+export const isUploadId = (value: unknown): value is string => typeof value === 'string' && UPLOAD_ID.test(value);
+
+/**
+ * The uploads a page without JavaScript has made so far, as its URL carries them (`u…` ids joined by
+ * `.`): only well-formed ids, each once, at most MAX_ATTACHMENTS; anything else is dropped.
+ */
+export function parseUploadTrail(raw: unknown): string[] {
+  if (typeof raw !== 'string') return [];
+  return [...new Set(raw.split('.').filter(isUploadId))].slice(0, MAX_ATTACHMENTS);
+}
+
+/**
+ * A presigned POST for a page without JavaScript: a plain HTML form posts it straight to the store,
+ * which then sends the browser back to `redirectFor(uploadId)` — a URL of ours, pinned by the
+ * policy, so the store never redirects anywhere else. No Content-Type condition (the form cannot
+ * know the type of the file chosen): the bytes decide when the file is checked.
+ */
+export async function requestPageUpload(deps: Pick<Deps, 'files' | 'randomBytes'>, redirectFor: (uploadId: string) => string): Promise<UploadTarget & { uploadId: string }> {
+  const uploadId = `u${hex(deps.randomBytes(16))}`;
+  const target = await filesOf(deps).uploadTarget(fileKeys.upload(uploadId), { maxBytes: PAGE_UPLOAD_CEILING_BYTES, expiresSeconds: UPLOAD_TARGET_SECONDS, redirect: redirectFor(uploadId) });
+  return { uploadId, ...target };
+}
+
+/** One upload as a page reports it: its size and type, or what is wrong with it. */
+export type UploadCheck = { uploadId: string; ok: true; size: number; type?: AttachmentType } | { uploadId: string; ok: false; problem: FileProblem; size?: number };
+
+/**
+ * Checks one upload for a page: its size (a HEAD; an oversized one is never read), and with `read`
+ * its bytes as a claim will (type from the magic, the file whole), so the person hears of a problem
+ * before they send the form, not after.
+ */
+export async function inspectUpload(deps: Pick<Deps, 'files'>, uploadId: string, opts: { read: boolean }): Promise<UploadCheck> {
+  const files = filesOf(deps);
+  const size = await files.size(fileKeys.upload(uploadId));
+  if (size === undefined) return { uploadId, ok: false, problem: 'missing' };
+  if (size > MAX_ATTACHMENT_BYTES) return { uploadId, ok: false, problem: 'too_large', size };
+  if (size === 0) return { uploadId, ok: false, problem: 'empty', size };
+  if (!opts.read) return { uploadId, ok: true, size };
+  const bytes = await files.read(fileKeys.upload(uploadId));
+  if (!bytes) return { uploadId, ok: false, problem: 'missing' };
+  const verdict = checkFile(bytes);
+  return verdict.ok ? { uploadId, ok: true, size, type: verdict.type } : { uploadId, ok: false, problem: verdict.problem, size };
+}
+
+/** What the upload page without JavaScript shows: the uploads kept, what went wrong, the next target, the way on. */
+export interface PageUploads {
+  uploaded: { n: number; uploadId: string; size: number; type?: AttachmentType }[];
+  problems: string[];
+  target?: UploadTarget & { uploadId: string };
+  keptIds: string[];
+}
+
+/**
+ * The upload page's state (`GET /lampiran`), from its URL alone: the trail of uploads so far and the
+ * key the store appended when it sent the browser back. Only the trail's ids are ever used — never
+ * the appended key, which only tells which upload was just made — so the page cannot be pointed at a
+ * case's files. The upload just made is read whole and checked as a claim would (so a file too
+ * large or of another type is named now, not when the complaint is sent); the earlier ones by size.
+ * A file with a problem is dropped from the trail the next links carry.
+ */
+export async function pageUploads(deps: Pick<Deps, 'files' | 'randomBytes'>, input: { trail: unknown; returnedKey: unknown; lang: Language }, backTo: (ids: string[]) => string): Promise<PageUploads> {
+  const ids = parseUploadTrail(input.trail);
+  const last = ids.at(-1);
+  const justMade = last !== undefined && input.returnedKey === fileKeys.upload(last) ? last : undefined;
+  const checks = await Promise.all(ids.map((id) => inspectUpload(deps, id, { read: id === justMade })));
+  const problems: string[] = [];
+  const uploaded: PageUploads['uploaded'] = [];
+  checks.forEach((c, i) => {
+    if (c.ok) { uploaded.push({ n: uploaded.length + 1, uploadId: c.uploadId, size: c.size, ...(c.type ? { type: c.type } : {}) }); return; }
+    const name = displayName(undefined, i + 1);
+    const mb = c.size !== undefined ? ` (${(c.size / 1024 / 1024).toFixed(1).replace('.', input.lang === 'id' ? ',' : '.')} MB)` : '';
+    problems.push(`${fileProblemMessage(c.problem, name)[input.lang]}${c.problem === 'too_large' ? mb : ''}`);
+  });
+  const keptIds = uploaded.map((u) => u.uploadId);
+  const target = keptIds.length < MAX_ATTACHMENTS ? await requestPageUpload(deps, (id) => backTo([...keptIds, id])) : undefined;
+  return { uploaded, problems, keptIds, ...(target ? { target } : {}) };
+}
+
+/**
+ * The file an official uploaded for their answer (through the store, not the page's own POST), read
+ * for `storeResponseFile`: a well-formed id of an upload that exists, at most 5 MB. 400 naming it otherwise.
+ */
+export async function uploadedFile(deps: Pick<Deps, 'files'>, uploadId: unknown, name: unknown, lang: Language): Promise<{ name: string; bytes: Uint8Array }> {
+  const shown = displayName(typeof name === 'string' ? name : undefined, 1);
+  const refuse = (p: FileProblem) => new ValidationFailed([{ path: 'file', message: fileProblemMessage(p, shown)[lang] }], fileProblemMessage(p, shown));
+  if (!isUploadId(uploadId)) throw refuse('missing');
+  const size = await filesOf(deps).size(fileKeys.upload(uploadId));
+  if (size === undefined) throw refuse('missing');
+  if (size > MAX_ATTACHMENT_BYTES) throw refuse('too_large');
+  const bytes = await filesOf(deps).read(fileKeys.upload(uploadId));
+  if (!bytes) throw refuse('missing');
+  // A page without JavaScript cannot tell the file's name: the reporter's email then names it by its type.
+  const verdict = checkFile(bytes);
+  const given = typeof name === 'string' ? name.trim() : '';
+  return { name: given || `lampiran-jawaban.${verdict.ok ? { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' }[verdict.type] : 'bin'}`, bytes };
+}
+
+/**
  * The files of the form without JavaScript, put where an upload would be: each becomes an upload
  * the complaint then claims like any other. Too many, too large in all, or one too large: refused
  * here, naming the file, before anything is written.
  */
-export async function storeFormFiles(deps: Pick<Deps, 'files' | 'randomBytes'>, files: { name: string; bytes: Uint8Array }[], lang: Language): Promise<NonNullable<Complaint['attachments']>> {
+export async function storeFormFiles(deps: Pick<Deps, 'files' | 'randomBytes'>, files: { name: string; bytes: Uint8Array }[], lang: Language, already = 0): Promise<NonNullable<Complaint['attachments']>> {
   const chosen = files.filter((f) => f.bytes.length > 0 || f.name);
   const issues: Issue[] = [];
-  chosen.forEach((f, i) => {
+  chosen.forEach((f, j) => {
+    // Numbered after the uploads the form already names (a page without JavaScript uploads first).
+    const i = already + j;
     const name = displayName(f.name, i + 1);
     if (i >= MAX_ATTACHMENTS) issues.push({ path: `attachments.${i}`, message: fileProblemMessage('too_many', name)[lang] });
     else if (f.bytes.length > MAX_ATTACHMENT_BYTES) issues.push({ path: `attachments.${i}`, message: fileProblemMessage('too_large', name)[lang] });
@@ -61,11 +169,11 @@ export async function storeFormFiles(deps: Pick<Deps, 'files' | 'randomBytes'>, 
     throw new PayloadTooLarge({ id: `Lampiran dari formulir tanpa JavaScript paling besar ${mb} MB seluruhnya. Aktifkan JavaScript (berkas diunggah satu per satu, sampai 5 MB masing-masing) atau perkecil fotonya.`, en: `Attachments sent by the form without JavaScript may total at most ${mb} MB. Enable JavaScript (files are then uploaded one by one, up to 5 MB each) or make the photos smaller.` }, { maxBytes: MAX_FORM_UPLOAD_BYTES });
   }
   const out: NonNullable<Complaint['attachments']> = [];
-  for (const [i, f] of chosen.entries()) {
+  for (const [j, f] of chosen.entries()) {
     const uploadId = `u${hex(deps.randomBytes(16))}`;
     const type = checkFile(f.bytes);
     await filesOf(deps).write(fileKeys.upload(uploadId), f.bytes, type.ok ? type.type : 'application/octet-stream');
-    out.push({ uploadId, name: displayName(f.name, i + 1) });
+    out.push({ uploadId, name: displayName(f.name, already + j + 1) });
   }
   return out;
 }

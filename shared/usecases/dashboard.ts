@@ -437,7 +437,7 @@ export async function openFromDashboard(deps: Deps, viewer: DashboardViewer, who
     throw new NotFound({ id: 'Pengaduan ini tidak sedang menunggu pejabat: lihat status publiknya.', en: 'This complaint is not waiting on an official: see its public status.' }, { trackingId: c.trackingId });
   }
   try {
-    return await openFromInbox(deps, who, { caseId, slot }, now);
+    return (await openFromInbox(deps, who, { caseId, slot }, now)).key;
   } catch (err) {
     if (!(err instanceof Forbidden)) throw err; // they may not act on it: a view of their own
   }

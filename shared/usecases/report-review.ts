@@ -18,14 +18,14 @@ import type { OfficialDecision, ReviewLetter, ReviewNote, ReviewSnapshot, TaskGr
 import { findPerson, holdersOf } from '../directory/resolve';
 import type { Person } from '../directory/schema';
 import { button, frame } from '../email/layout';
-import { Conflict, Forbidden, NotFound, ValidationFailed, type Issue } from '../errors';
+import { Conflict, Forbidden, Gone, NotFound, ValidationFailed, type Issue } from '../errors';
 import { escapeHtml, escapeMultiline } from '../html';
 import type { Language } from '../i18n';
 import { formatDateTime } from '../i18n';
 import type { EmailAttachment } from '../ports';
 import { ConditionFailed } from '../ports';
 import { workingDayMinutes } from '../reports/aggregate';
-import { parsePeriod, type Period } from '../reports/period';
+import type { Period } from '../reports/period';
 import { caseRow } from '../reports/rows';
 import { computeDeadlines } from '../sla/deadlines';
 import { limitReading } from '../sla/reading';
@@ -33,8 +33,12 @@ import type { ReportReviewStep, ReportSchedule } from '../sop/schema';
 import { checkText } from '../text/rules';
 import { reviewExecutionName, reviewMachineKey, type ReviewRequest } from '../workflow/review-contract';
 import { agencyName, type Deps } from './deps';
+import { inboxGrantHolds } from './inbox';
+import { reviewSpec, reviewTitle } from './review-spec';
 import { buildReport, casesOfPeriod, chartContentId, reportFigures, type BuiltReport, type ReportSpec } from './reports';
-import { zoneOffsetMinutes } from '../calendar';
+
+/** Re-exported: the review's callers name its spec from here. */
+export { reviewSpec };
 
 /** The id the review's task records are kept under (where a case's are under its case id). */
 export const reviewId = (sopId: string, reportId: string, periodId: string) => `report-${sopId}-${reportId}-${periodId}`;
@@ -56,16 +60,6 @@ export interface MonitoringFigures {
   recommended: number;
   declined: number;
   issued: number;
-}
-
-/** Is the review chain's report spec for (sop, report, period). */
-export function reviewSpec(deps: Deps, sopId: string, reportId: string, periodId: string): ReportSpec {
-  const sop = deps.getSop(sopId);
-  const report = sop.reports.find((r) => r.id === reportId);
-  if (!report) throw new Error(`SOP ${sop.id} has no report ${reportId}`);
-  const agency = deps.directory.agencies.find((a) => a.sopId === sop.id);
-  if (!agency) throw new Error(`No agency of the directory follows SOP ${sop.id}`);
-  return { sop, report, agency, period: parsePeriod(periodId, zoneOffsetMinutes[deps.calendar.config.timeZone]) };
 }
 
 /**
@@ -369,7 +363,7 @@ async function sendReviewMail(deps: Deps, person: Person, email: { subject: stri
   await deps.mailer.send({ from: deps.mailFrom, to: [person.email], ...email, attachments, tags: { template: 'reportReview' } });
 }
 
-const titleOf = (deps: Deps, spec: ReportSpec) => `${spec.report.letters ? 'Laporan P4' : 'Rekapitulasi pengaduan'} ${spec.report.scope === 'regency' ? deps.directory.regency.name : spec.agency.name.id} — ${spec.period.label.id}`;
+const titleOf = reviewTitle;
 
 function figuresText(figures: ReviewSnapshot['figures']): string {
   return figures.map((f) => `- ${f.label}: ${f.value ?? '–'}${f.previous !== null ? ` (periode sebelumnya: ${f.previous})` : ''}`).join('\n');
@@ -456,7 +450,12 @@ async function loadReview(deps: Deps, key: string): Promise<LoadedReview> {
   }
   if (link.grant && link.grant.status !== 'active') throw new NotFound({ id: 'Tautan ini tidak aktif.', en: 'This link is not active.' });
   const r = link.task.review;
-  return { task: link.task, grant: link.grant, keyHash, spec: reviewSpec(deps, r.sopId, r.reportId, r.periodId) };
+  const spec = reviewSpec(deps, r.sopId, r.reportId, r.periodId);
+  // Opened from "Tugas saya": as good as the ground it was minted on (still the assignee, still Plt/Plh), now.
+  if (link.grant?.reason === 'inbox' && !inboxGrantHolds(deps.directory, spec.sop, link.task, { agencyId: spec.agency.id }, link.grant)) {
+    throw new Gone({ id: 'Tautan ini sudah diganti: tugas ini tidak lagi pada Anda.', en: 'This link was replaced: the task is no longer yours.' });
+  }
+  return { task: link.task, grant: link.grant, keyHash, spec };
 }
 
 const actionOf = (review: ReviewSnapshot) => (review.turn < review.turns

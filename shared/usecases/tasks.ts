@@ -9,7 +9,7 @@
  * that may only `view` sees the case and the step, and a POST answers 403. Once the step is done,
  * every link of it answers 409, naming who acted.
  */
-import { attachmentLinks, storeResponseFile } from './attachments';
+import { attachmentLinks, storeResponseFile, uploadedFile } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
 import { csrfMatches, csrfToken, hashKey, isWellFormedKey } from '../case/keys';
@@ -264,6 +264,11 @@ export async function actOnTask(deps: Deps, key: string, body: Record<string, un
   if (!action) throw new ValidationFailed([{ path: 'action', message: `${opts.lang === 'id' ? 'Pilih salah satu' : 'Choose one of'}: ${[...step.actions.map((a) => a.id), REASSIGN].join(', ')}.` }]);
   const { fields, issues } = readFields(deps, action, body, opts.lang);
   if (issues.length) throw new ValidationFailed(issues);
+  // A file uploaded to the store first (the page's script, the page without JavaScript, or an API
+  // client through POST /api/uploads), named by its upload id: read and then checked as a posted one.
+  if (!opts.file && body.fileUploadId !== undefined && body.fileUploadId !== '') {
+    opts = { ...opts, file: await uploadedFile(deps, body.fileUploadId, body.fileName, opts.lang) };
+  }
   if (opts.file && !answersReporter(action)) {
     throw new ValidationFailed([{ path: 'file', message: opts.lang === 'id' ? `Berkas "${opts.file.name}" hanya dapat dilampirkan pada jawaban kepada pelapor.` : `The file "${opts.file.name}" can only be attached to an answer to the reporter.` }]);
   }

@@ -3,7 +3,7 @@
  * reporter's reply page, the officials' task page, error pages and the local mailbox. Simple, accessible,
  * mobile-first, no external assets, no scripts; every piece of user text escaped.
  */
-import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../attachments/files';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_FORM_UPLOAD_BYTES } from '../attachments/files';
 import { ATTACHMENTS_SCRIPT_PATH } from './attachments-script';
 import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
 import { escapeHtml as e, escapeMultiline } from '../html';
@@ -66,9 +66,19 @@ export interface FormAgency {
 }
 
 /** The complaint form (`GET /`), re-rendered with the values and per-field errors after a 400. */
-export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Language; values?: Record<string, string>; issues?: Issue[] }): string {
+export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Language; values?: Record<string, string>; issues?: Issue[]; uploads?: string[] }): string {
   const { lang, values = {}, issues } = input;
   const v = (k: string) => values[k] ?? '';
+  // Files uploaded first by the page without JavaScript (GET /lampiran), named in hidden fields; after a
+  // 400 they come back from the values sent.
+  const uploads = input.uploads ?? Object.keys(values).map((k) => /^attachments\.(\d+)\.uploadId$/.exec(k)).filter((m) => !!m).sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => values[m[0]]!);
+  const en = lang === 'en' ? '&amp;lang=en' : '';
+  const uploadPage = `/lampiran?lampiran=${e(uploads.join('.'))}${en}`;
+  const uploaded = uploads.length
+    ? `${uploads.map((id, i) => `<input type="hidden" name="attachments.${i}.uploadId" value="${e(id)}">`).join('')}
+<div class="card" role="status" data-uploaded-files>${t(lang, `Lampiran yang sudah diunggah: ${uploads.length} berkas. Terkirim bersama pengaduan ini.`, `Attachments uploaded: ${uploads.length} file${uploads.length === 1 ? '' : 's'}. They are sent with this complaint.`)}
+ <a href="${uploadPage}">${t(lang, 'Lihat atau tambah lampiran', 'See or add attachments')}</a></div>`
+    : '';
   // Without JavaScript, one select lists "agency — category" pairs; the handler splits them.
   const target = input.agencies.flatMap((a) => a.categories.map((c) => ({ value: `${a.id}/${c.id}`, label: `${a.name} — ${c.name}` })));
   const body = `<h1>${t(lang, 'Sampaikan pengaduan', 'File a complaint')}</h1>
@@ -76,7 +86,9 @@ export function renderComplaintForm(input: { agencies: FormAgency[]; lang: Langu
  <a href="?lang=${lang === 'id' ? 'en' : 'id'}">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</a></p>
 <p class="muted">${t(lang, 'Bagaimana pengaduan Anda ditangani', 'How your complaint is handled')}: ${input.agencies.map((a) => `<a href="${e(howHandledUrl(a.id, lang))}">${e(a.name)}</a>`).join(' · ')}</p>
 ${issues?.length ? `<div class="card error" role="alert">${t(lang, 'Mohon perbaiki isian yang ditandai.', 'Please fix the fields marked below.')}${issueFor(issues, HONEYPOT_FIELD).map((m) => `<p>${e(m)}</p>`).join('')}</div>` : ''}
+<noscript><div class="card"><p>${t(lang, `Punya foto atau dokumen (sampai ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB per berkas)? <a href="${uploadPage}">Unggah lampiran lebih dulu</a>, lalu isi formulir ini: mengunggah membuka halaman lain, dan isian yang belum dikirim tidak ikut tersimpan.`, `Have photos or documents (up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each)? <a href="${uploadPage}">Upload the attachments first</a>, then fill in this form: uploading opens another page, and what is typed here and not sent is not kept.`)}</p></div></noscript>
 <form class="card" method="post" action="/api/complaints${lang === 'en' ? '?lang=en' : ''}" accept-charset="utf-8" enctype="multipart/form-data" novalidate data-attachments data-max-files="${MAX_ATTACHMENTS}">
+${uploaded}
 ${field({ name: 'target', label: t(lang, 'Instansi dan kategori', 'Agency and category'), options: target, value: v('target') || (v('agencyId') && v('category') ? `${v('agencyId')}/${v('category')}` : ''), required: true, issues, path: 'agencyId' })}
 ${issueFor(issues, 'category').map((m) => `<p class="error">${e(m)}</p>`).join('')}
 ${field({ name: 'title', label: t(lang, 'Judul pengaduan', 'Title'), value: v('title'), required: true, issues })}
@@ -94,6 +106,7 @@ ${issueFor(issues, 'reporter').length && !issueFor(issues, 'reporter.').length ?
 <fieldset><legend>${t(lang, 'Lampiran (tidak wajib)', 'Attachments (optional)')}</legend>
 <label for="f-attachments">${t(lang, `Foto atau dokumen: JPEG, PNG atau PDF, paling banyak ${MAX_ATTACHMENTS} berkas, masing-masing sampai ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, `Photos or documents: JPEG, PNG or PDF, at most ${MAX_ATTACHMENTS} files, up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each`)}</label>
 <input id="f-attachments" type="file" name="attachments" multiple accept="image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf">
+<noscript><p class="hint">${t(lang, `Tanpa JavaScript, berkas yang dipilih di sini ikut terkirim bersama formulir: paling besar ${MAX_FORM_UPLOAD_BYTES / 1024 / 1024} MB seluruhnya. Berkas lebih besar (sampai ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB per berkas): <a href="${uploadPage}">unggah lebih dulu</a>.`, `Without JavaScript, files chosen here travel with the form: at most ${MAX_FORM_UPLOAD_BYTES / 1024 / 1024} MB in all. Larger files (up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB each): <a href="${uploadPage}">upload them first</a>.`)}</p></noscript>
 <p class="error" role="alert" data-attachments-status hidden></p>
 ${issues?.some((i) => i.path.startsWith('attachments')) ? `${issues.filter((i) => i.path.startsWith('attachments')).map((i) => `<p class="error" role="alert">${e(i.message)}</p>`).join('')}<p class="hint">${t(lang, 'Pilih lagi berkas yang ingin dilampirkan.', 'Choose the files to attach again.')}</p>` : ''}
 <label><input type="checkbox" name="includePhotoLocation" value="true"${v('includePhotoLocation') === 'true' ? ' checked' : ''}> ${t(lang, 'Sertakan lokasi foto', 'Include photo location')} <span class="hint">${t(lang, '— tanpa centang, data lokasi (GPS) di foto dihapus sebelum disimpan.', '— unticked, the location (GPS) data in photos is removed before they are stored.')}</span></label>
@@ -164,7 +177,18 @@ function attachmentsCard(files: NonNullable<TaskView['case']['attachments']>, la
  * The officials' task page: the case, the step, its deadline and assignee, one form per action; for a
  * link the escalation ladder sent, why it was sent and what it allows.
  */
-export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: Date; lang: Language; issues?: Issue[]; notice?: string }): string {
+/**
+ * The file of an official's answer uploaded straight to the store: without JavaScript, a form to the
+ * store (`target`) that brings the browser back to the task page with the upload (`ready`, or what
+ * is wrong with it); with JavaScript, the page's script does the same with fetch.
+ */
+export interface TaskPageUpload {
+  target?: { url: string; fields: Record<string, string> };
+  ready?: { uploadId: string; size: number; type?: string };
+  problem?: string;
+}
+
+export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: Date; lang: Language; issues?: Issue[]; notice?: string; upload?: TaskPageUpload }): string {
   const { view, lang } = input;
   const c = view.case;
   const reporter = c.reporter === 'hidden'
@@ -173,11 +197,14 @@ export function renderTaskPage(input: { view: TaskView; csrfToken: string; now: 
     : [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).map(e).join(' · ') || '—';
   const open = view.task.status === 'open';
   const link = view.link;
-  const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action=""${a.file ? ' enctype="multipart/form-data"' : ''}>
-<input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">
+  const upload = input.upload;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1).replace('.', lang === 'id' ? ',' : '.');
+  const forms = open ? view.actions.map((a, i) => `<form class="card" method="post" action=""${a.file ? ' enctype="multipart/form-data" data-upload-file' : ''}>
+<input type="hidden" name="csrf" value="${e(input.csrfToken)}"><input type="hidden" name="action" value="${e(a.id)}">${a.file && upload?.ready ? `<input type="hidden" name="fileUploadId" value="${e(upload.ready.uploadId)}">` : ''}
 <h2>${i === 0 ? '' : t(lang, 'Atau: ', 'Or: ')}${e(a.label)}</h2>
 ${a.fields.map((f) => field({ name: f.name, label: f.label, required: f.required, textarea: f.type === 'textarea', ...(f.type === 'date' ? { type: 'date' } : {}), options: f.options, value: f.value, issues: input.issues })).join('')}
-${a.file ? `<label for="file-${e(a.id)}">${t(lang, 'Lampiran untuk pelapor (opsional: JPEG, PNG atau PDF, paling besar 4 MB; lokasi foto dihapus)', 'Attachment for the reporter (optional: JPEG, PNG or PDF, at most 4 MB; photo location removed)')}</label><input type="file" id="file-${e(a.id)}" name="file" accept="image/jpeg,image/png,application/pdf">${(input.issues ?? []).filter((x) => x.path === 'file').map((x) => `<p class="error" role="alert">${e(x.message)}</p>`).join('')}` : ''}
+${a.file ? `${upload?.ready ? `<p class="card" role="status" data-file-ready>${t(lang, `Lampiran siap (${upload.ready.type ?? 'berkas'}, ${mb(upload.ready.size)} MB): terkirim bersama jawaban ini.`, `Attachment ready (${upload.ready.type ?? 'file'}, ${mb(upload.ready.size)} MB): it is sent with this answer.`)}</p>` : ''}<label for="file-${e(a.id)}">${t(lang, `Lampiran untuk pelapor (opsional: JPEG, PNG atau PDF, paling besar 5 MB; lokasi foto dihapus)`, `Attachment for the reporter (optional: JPEG, PNG or PDF, at most 5 MB; photo location removed)`)}</label><input type="file" id="file-${e(a.id)}" name="file" accept="image/jpeg,image/png,application/pdf">
+<p class="error" role="alert" data-attachments-status hidden></p><noscript><p class="hint">${t(lang, 'Tanpa JavaScript, berkas yang dipilih di sini paling besar 4 MB; berkas sampai 5 MB diunggah lebih dulu dengan formulir "Unggah lampiran jawaban" di atas.', 'Without JavaScript, a file chosen here may be at most 4 MB; a file of up to 5 MB is uploaded first with the form "Upload the answer\'s attachment" above.')}</p></noscript>${(input.issues ?? []).filter((x) => x.path === 'file').map((x) => `<p class="error" role="alert">${e(x.message)}</p>`).join('')}` : ''}
 <button type="submit"${i === 0 ? '' : ' class="secondary"'}>${e(a.label)}</button></form>`).join('') : '';
   const assignee = view.task.assignee;
   // Without a form: a view-only link says so while the step is open; otherwise the task is over.
@@ -204,8 +231,14 @@ ${c.approvedResponse !== undefined
     : c.responseDraft ? `<h2>${t(lang, 'Draft tanggapan', 'Draft response')}</h2><p>${escapeMultiline(c.responseDraft)}</p>` : ''}</div>
 ${attachmentsCard(c.attachments ?? [], lang)}
 ${reporterMessagesCard(c.reporterMessages, lang)}
+${forms && upload && (upload.target || upload.problem) ? `<noscript>${upload.problem ? `<div class="card error" role="alert">${e(upload.problem)}</div>` : ''}${upload.target ? `<form class="card" method="post" action="${e(upload.target.url)}" enctype="multipart/form-data">
+${Object.entries(upload.target.fields).map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`).join('\n')}
+<h2>${t(lang, 'Unggah lampiran jawaban', "Upload the answer's attachment")}</h2>
+<p class="hint">${t(lang, 'Tanpa JavaScript: unggah berkas (JPEG, PNG atau PDF, paling besar 5 MB) lebih dulu, lalu tulis dan kirim jawaban di bawah; halaman ini dimuat ulang.', 'Without JavaScript: upload the file (JPEG, PNG or PDF, at most 5 MB) first, then write and send the answer below; this page reloads.')}</p>
+<label for="store-file">${t(lang, 'Berkas', 'File')}</label><input id="store-file" type="file" name="file" required accept="image/jpeg,image/png,application/pdf">
+<button type="submit" class="secondary">${t(lang, 'Unggah', 'Upload')}</button></form>` : ''}</noscript>` : ''}
 ${forms || `<div class="card">${noForms}</div>`}
-<h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>`, lang);
+<h2>${t(lang, 'Riwayat', 'History')}</h2><ol class="timeline">${c.history.map((h) => `<li>${e(formatDateTime(h.at, lang))}: ${e(eventLabel[h.event]?.[lang] ?? h.event)}${h.stepId ? ` (${e(h.stepId)})` : ''}${h.by ? ` — ${e(h.by)}` : ''}${h.onBehalfOf ? ` ${t(lang, 'atas nama', 'on behalf of')} ${e(h.onBehalfOf)}` : ''}${h.note ? `<br><span class="muted">${escapeMultiline(h.note)}</span>` : ''}</li>`).join('')}</ol>${forms && upload ? `\n<script src="${ATTACHMENTS_SCRIPT_PATH}" defer></script>` : ''}`, lang);
 }
 
 /** What the reporter wrote to the officials (replies, answers to a question), oldest first, each kept as typed. */

@@ -3,12 +3,16 @@
  * 390×844): the photo is a real JPEG the browser encodes, with a GPS position written into its Exif.
  * The form posts its files; the official's task page shows the photo's thumbnail (loaded through a
  * signed link the page's CSP admits) and the PDF's icon, nothing wider than the phone; the stored
- * photo has no position; the public tracking page shows none of it.
+ * photo has no position; the public tracking page shows none of it. Without JavaScript, a file of up to
+ * 5 MB goes to the store first from the upload page (a plain form to the presigned POST), and one just
+ * over 5 MB is refused on our page in plain words.
  */
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { exifOf, exifWithGps, pdf, withExif } from '../support/images';
-import { startTestRuntime, type TestRuntime } from '../support/runtime';
+import { MAX_ATTACHMENT_BYTES } from '../../shared/attachments/files';
+import type { TaskView } from '../../shared/usecases/views';
+import { exifOf, exifWithGps, jpegOfSize, pdf, pdfOfSize, withExif } from '../support/images';
+import { complaint, fill, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
 let browser: Browser;
@@ -85,3 +89,81 @@ test.each([
   expect(await tracking.textContent('body')).not.toMatch(/atap <bocor>|surat\.pdf/);
   await context.close();
 }, 60_000);
+
+test('without JavaScript, a photo just under 5 MB goes to the store from the upload page first; one just over is refused in plain words; the complaint then carries the first', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID', javaScriptEnabled: false });
+  const page = await context.newPage();
+  const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;
+  const seen: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') seen.push(r.url().startsWith(s3Origin) ? 'store' : new URL(r.url()).pathname); });
+  await page.goto(`${rt.url}/`);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/lampiran'), page.getByRole('link', { name: 'Unggah lampiran lebih dulu' }).click()]);
+
+  const upload = async (name: string, size: number) => {
+    await page.locator('#f-file').setInputFiles({ name, mimeType: 'image/jpeg', buffer: jpegOfSize(size) });
+    await Promise.all([page.waitForURL((u) => u.pathname === '/lampiran' && u.searchParams.has('key'), { timeout: 30_000 }), page.getByRole('button', { name: 'Unggah' }).click()]);
+  };
+  await upload('jalan.jpg', MAX_ATTACHMENT_BYTES - 1024);
+  await expect(page.locator('body').textContent()).resolves.toContain('Lampiran 1 · JPEG · 5,0 MB');
+  await upload('terlalu-besar.jpg', MAX_ATTACHMENT_BYTES + 1024);
+  await expect(page.getByRole('alert').textContent()).resolves.toMatch(/lebih besar dari 5 MB\. .*\(5,0 MB\)/);
+  await expect(page.locator('body').textContent()).resolves.toContain('Sudah diunggah (1/3)');
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+  await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('link', { name: 'Lanjut mengisi pengaduan →' }).click()]);
+  await expect(page.getByRole('status').textContent()).resolves.toContain('Lampiran yang sudah diunggah: 1 berkas.');
+  await page.locator('select[name="target"]').selectOption('perpus-muba/layanan');
+  await page.locator('[name="title"]').fill('Jalan "berlubang" di depan perpustakaan');
+  await page.locator('[name="description"]').fill('Lubang besar di jalan masuk;\nsepeda motor sering jatuh. 😟 <segera>');
+  await page.locator('[name="reporter.email"]').fill('warga.tanpa.js@example.com');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/api/complaints'), page.getByRole('button', { name: 'Kirim pengaduan' }).click()]);
+  const trackingId = /TGP-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]/.exec((await page.textContent('body')) ?? '')?.[0];
+  expect(trackingId).toBeDefined();
+  expect(seen).toEqual(['store', 'store', '/api/complaints']);
+  await rt.engine.waitForIdle();
+  const key = (await rt.taskKeys()).at(-1)!;
+  const view = (await rt.call('GET', `/api/tasks/${key}`)).body as TaskView;
+  expect(view.case.trackingId).toBe(trackingId);
+  expect(view.case.description).toBe('Lubang besar di jalan masuk;\nsepeda motor sering jatuh. 😟 <segera>');
+  expect(view.case.attachments!.map((a) => [a.contentType, a.size])).toEqual([['image/jpeg', MAX_ATTACHMENT_BYTES - 1024]]);
+  await context.close();
+}, 90_000);
+
+test('with JavaScript, an official\'s answer carries a PDF just under 5 MB through the store; the reporter\'s email has it', async () => {
+  // Prepare: a complaint walked on its normal path to the step that answers the reporter.
+  const filed = await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan', { reporter: { name: 'Warga', email: 'warga.jawaban@example.com' } }));
+  const trackingId = filed.body.trackingId as string;
+  await rt.engine.waitForIdle();
+  let key = '';
+  let view: TaskView | undefined;
+  for (let i = 0; i < 12; i++) {
+    key = (await rt.taskKeys()).at(-1)!;
+    view = (await rt.call('GET', `/api/tasks/${key}`)).body as TaskView;
+    if (view.actions[0]!.file) break;
+    expect((await rt.call('POST', `/api/tasks/${key}`, fill(view.actions[0]!))).status).toBe(200);
+    await rt.engine.waitForIdle();
+  }
+  const action = view!.actions[0]!;
+  expect(action.file).toBe(true);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID' });
+  const page = await context.newPage();
+  const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;
+  const seen: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') seen.push(r.url().startsWith(s3Origin) ? 'store' : new URL(r.url()).pathname.replace(key, '{key}')); });
+  await page.goto(`${rt.url}/tasks/${key}`);
+  const form = page.locator(`form:has(input[name="action"][value="${action.id}"])`);
+  for (const [name, value] of Object.entries(fill(action))) {
+    if (name === 'action') continue;
+    const field = form.locator(`[name="${name}"]`);
+    if (await field.evaluate((el) => el.tagName) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await form.locator('input[type=file][name=file]').setInputFiles({ name: 'surat balasan.pdf', mimeType: 'application/pdf', buffer: pdfOfSize(MAX_ATTACHMENT_BYTES - 1024) });
+  await form.getByRole('button', { name: action.label }).click();
+  await page.waitForSelector('[role=status]', { timeout: 30_000 });
+  expect(seen).toEqual(['/api/uploads', 'store', '/tasks/{key}']);
+  await rt.engine.waitForIdle();
+  const toReporter = (await rt.mail()).filter((m) => m.to.includes('warga.jawaban@example.com') && m.text.includes(trackingId) && m.attachments.length);
+  expect(toReporter.map((m) => m.attachments.map((a) => [a.filename, a.size]))).toEqual([[['surat balasan.pdf', MAX_ATTACHMENT_BYTES - 1024]]]);
+  await context.close();
+}, 90_000);

@@ -12,6 +12,7 @@ import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import { TABLE_NAME } from '../../infra/local/runtime';
 import type { StoredMail } from '../../infra/local/ses';
 import type { ReviewView } from '../../shared/usecases/report-review';
+import { inboxRows, openRow, signInAs } from '../support/officials';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 const HOSTILE = 'Catatan "penting" \\ C:\\arsip\\n bukan baris baru\nbaris kedua\r\n\tberindentasi <script>alert(1)</script> & 🙏🏽 selesai';
@@ -19,6 +20,7 @@ const HOSTILE = 'Catatan "penting" \\ C:\\arsip\\n bukan baris baru\nbaris kedua
 const HOSTILE_KEPT = HOSTILE.replace(/\r\n/g, '\n');
 const KASI = 'kasi.layanan@perpus.musitanggap.example.go.id';
 const KABID = 'kabid.layanan@perpus.musitanggap.example.go.id';
+const PLH_KABID = 'plh.kabid@perpus.musitanggap.example.go.id';
 const KADIN = 'kepala@perpus.musitanggap.example.go.id';
 const BUPATI = 'bupati@musitanggap.example.go.id';
 const ADMIN = 'admin.lapor@kominfo.musitanggap.example.go.id';
@@ -73,6 +75,19 @@ describe('the Library recap walks Kasi → Kabid → Kepala Dinas; the semester 
 
     const kabid = await reviewTask(rt, KABID, /^Tugas baru: periksa/);
     expect(kabid.view.task).toMatchObject({ turn: 2, turns: 3 });
+    // The turn is in the Kabid's "Tugas saya" (and their Plh's), by its deadline, and opens the review page.
+    for (const email of [KABID, PLH_KABID]) {
+      const cookie = await signInAs(rt, email);
+      const rows = (await inboxRows(rt, cookie)).filter((r) => r.slot.startsWith('reportReview#'));
+      expect(rows.map((r) => [r.state, r.slot])).toEqual([['due_soon', 'reportReview#turn-2#1']]);
+      expect(rows[0]!.text).toMatch(/Periksa laporan: Kepala Bidang Layanan.*\(tahap 2 dari 3\).*Rekapitulasi pengaduan Dinas Perpustakaan.*November 2026.*10 menit kerja lagi/);
+      const opened = await openRow(rt, cookie, rows[0]!);
+      expect(opened).toMatch(/^\/reviews\/[A-Za-z0-9_-]{43}$/);
+      const page = await rt.call('GET', opened, undefined, { accept: 'text/html' });
+      expect([page.status, page.text]).toEqual([200, expect.stringContaining('Teruskan dengan catatan')]);
+    }
+    // The Kasi's turn, done, is in nobody's list any more.
+    expect((await inboxRows(rt, await signInAs(rt, KASI))).filter((r) => r.slot.startsWith('reportReview#'))).toEqual([]);
     expect(kabid.view.notes).toEqual([expect.objectContaining({ role: 'Kepala Seksi Layanan', notes: HOSTILE_KEPT })]);
     const kabidNotes = 'Setuju.\n\n— "Kabid" \\ catatan kedua';
     await act(rt, kabid.key, { action: 'teruskan', notes: kabidNotes });
@@ -128,6 +143,12 @@ describe('the Library recap walks Kasi → Kabid → Kepala Dinas; the semester 
     expect((await rt.mail()).slice(since).filter((m) => m.to[0] === BUPATI && m.subject.startsWith('Laporan P4'))).toEqual([]);
     const admin = await reviewTask(rt, ADMIN, /^Tugas baru: periksa Laporan P4 Kabupaten Musi Tanggap — Triwulan IV 2026$/, since);
     expect(admin.view.task).toMatchObject({ turn: 1, turns: 1, role: 'Admin Kabupaten', dueReading: 'akhir jam kerja hari kerja ke-2 setelah hari diterima' });
+    // The regency admin's "Tugas saya" holds the review, on time (2 working days), opening its page.
+    const adminCookie = await signInAs(rt, ADMIN);
+    const adminRows = (await inboxRows(rt, adminCookie)).filter((r) => r.slot.startsWith('reportReview#'));
+    expect(adminRows.map((r) => [r.state, r.caseId])).toEqual([['on_time', 'report-sp4n-lapor-muara-enim-laporan-p4-2026-Q4']]);
+    expect(adminRows[0]!.text).toContain('Laporan P4 Kabupaten Musi Tanggap — Triwulan IV 2026');
+    expect(await openRow(rt, adminCookie, adminRows[0]!)).toMatch(/^\/reviews\//);
     expect(admin.view.figures).toEqual(expect.arrayContaining([
       { label: 'Pengaduan diterima', value: 3, previous: 0 },
       { label: 'Pemantauan APIP dibuka', value: 1, previous: null },

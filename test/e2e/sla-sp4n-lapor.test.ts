@@ -30,6 +30,7 @@
  */
 import { captureLogs } from '../support/logs';
 import { actOnCaseTask, advanceTo, answerQuestion, atWib, climb, directory, file, gapWarnings, ladderMails, publicStatus, rate, storedCase, walkToAnswer, wib } from '../support/ladder';
+import { inboxRows, openRow, signInAs } from '../support/officials';
 import { complaint, startTestRuntime, type TestRuntime } from '../support/runtime';
 
 let rt: TestRuntime;
@@ -170,7 +171,11 @@ test('the executing official\'s 12 days pass without follow-up: the liaison is t
     expect(view.actions.map((a: { id: string }) => a.id)).toEqual(['recommendReprimand', 'declineReprimand']);
     expect((await publicStatus(rt, trackingId)).timeline.filter((e) => e.event === 'monitoring_opened').map((e) => wib(e.at))).toEqual(['2026-11-09T16:00']);
   }
-  // Nobody mails the Bupati on the inspectorate's behalf any more.
+  // The monitoring tasks are in the monitoring official's "Tugas saya", by their deadline (Thu 12 Nov 16:00).
+  const pemantauRows = (await inboxRows(rt, await signInAs(rt, pemantau))).filter((r) => r.slot === 'official#pantau-apip#1');
+  expect(pemantauRows).toHaveLength(3);
+  for (const trackingId of [recommended, declined, followedUp]) expect(pemantauRows.some((r) => r.text.includes(trackingId))).toBe(true);
+    // Nobody mails the Bupati on the inspectorate's behalf any more.
   expect((await rt.mail()).filter((m) => m.subject.startsWith('Rekomendasi teguran'))).toEqual([]);
 
   // (1) The monitoring official recommends a reprimand, with reasons typed as people type.
@@ -180,6 +185,11 @@ test('the executing official\'s 12 days pass without follow-up: the liaison is t
   const bupatiKey = await taskKeyTo(recommended, who.bupati);
   const bupatiView = (await rt.call('GET', `/api/tasks/${bupatiKey}`)).body;
   expect(bupatiView.task).toMatchObject({ stepId: 'teguran-bupati', status: 'open', dueAt: null });
+  // The Bupati's "Tugas saya" holds it too (no deadline), and it opens the task page.
+  const bupatiCookie = await signInAs(rt, who.bupati);
+  const bupatiRows = (await inboxRows(rt, bupatiCookie)).filter((r) => r.slot === 'official#teguran-bupati#1');
+  expect(bupatiRows.map((r) => [r.state, r.text.includes(recommended)])).toEqual([['none', true]]);
+  expect(await openRow(rt, bupatiCookie, bupatiRows[0]!)).toMatch(/^\/tasks\/[A-Za-z0-9_-]{43}$/);
   expect(bupatiView.case.history.find((h: { event: string }) => h.event === 'step_completed' && true)).toBeDefined();
   // A date that is no date is refused, with what to fix.
   const bad = await actByKey(bupatiKey, { action: 'reprimandIssued', reference: '800/12/2026', issuedOn: '2026-02-30' });

@@ -27,7 +27,8 @@ const expected: Record<string, string[]> = {
   // and read of uploads (or of a retry's copies), the copy to cases/; storeFormFiles writes uploads/.
   'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/uploads/*', 's3:GetObject files/cases/*', 's3:PutObject files/uploads/*', 's3:PutObject files/cases/*', 's3:ListBucket files'],
   // requestUpload: the directory for the configuration; a presigned POST to uploads/ (PutObject there).
-  'http-uploads': ['dynamodb:GetItem table', 'dynamodb:Query table', 's3:PutObject files/uploads/*'],
+  // GET /lampiran: the upload just made is read and checked (HEAD of a missing one: ListBucket).
+  'http-uploads': ['dynamodb:GetItem table', 'dynamodb:Query table', 's3:GetObject files/uploads/*', 's3:PutObject files/uploads/*', 's3:ListBucket files'],
   // requestSignIn (takeQuota, putSignInLink, the email), consumeSignIn (UpdateItem), sessions (Put/Get/
   // Delete), the inbox (Query gsi4; unindexGrant = UpdateItem), openFromInbox (putGrant); HMACs with the link secret;
   // the dashboards (Query gsi5; their events = Query table; openFromDashboard = putGrant).
@@ -35,7 +36,7 @@ const expected: Record<string, string[]> = {
   // viewTask/actOnTask/reassign: getTaskLink, getCase, listEvents, updateTask, putKeyLookup,
   // appendEvent, mail to the new holder, SendTaskSuccess; the CSRF key.
   // + attachmentLinks: presigned GETs of the case's files; a report review link's decision: SendTaskSuccess on the review machines.
-  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'states:SendTaskSuccess review-machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*', 's3:PutObject files/cases/*'],
+  'http-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:SendTaskSuccess machines', 'states:SendTaskSuccess review-machines', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/cases/*', 's3:GetObject files/uploads/*', 's3:PutObject files/cases/*', 's3:PutObject files/uploads/*', 's3:ListBucket files'],
   // submitFeedback: replyContext (GetItem), updateTask (GetItem + PutItem), SendTaskSuccess.
   'http-feedback': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:Query table', 'states:SendTaskSuccess machines'],
   // computeStepDeadlines: getCase, remember, claimOnce, appendEvent, updateCase; warnCalendarAdmin

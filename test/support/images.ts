@@ -93,3 +93,15 @@ export function png(): Buffer {
 export function pdf(): Buffer {
   return Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 }
+
+/** A JPEG of exactly `size` bytes (its scan padded): for the limits of 5 MB. */
+export function jpegOfSize(size: number): Buffer {
+  return jpeg({ scanBytes: size - jpeg({ scanBytes: 0 }).length });
+}
+
+/** A PDF of exactly `size` bytes (a comment line after the header padded). */
+export function pdfOfSize(size: number): Buffer {
+  const head = Buffer.from('%PDF-1.4\n%', 'latin1');
+  const rest = pdf().subarray('%PDF-1.4\n'.length);
+  return Buffer.concat([head, Buffer.alloc(size - head.length - rest.length - 1, 0x78), Buffer.from('\n'), rest]);
+}

@@ -152,7 +152,7 @@ export class MemoryCaseStore implements CaseStore {
     // The same entries in the same order as the adapter's gsi4: open official tasks by assignee, indexed act grants.
     const hits: [string, InboxEntry][] = [];
     for (const t of this.tasks.values()) {
-      if (t.status === 'open' && t.kind === 'official' && t.assigneeId === personId) {
+      if (t.status === 'open' && (t.kind === 'official' || t.kind === 'reportReview') && t.assigneeId === personId) {
         hits.push([`${inboxDue(t.dueAt)}#${t.caseId}#${t.slot}#T`, { caseId: t.caseId, slot: t.slot, ...(t.dueAt ? { dueAt: new Date(t.dueAt).toISOString() } : {}), via: 'assignee' }]);
       }
     }

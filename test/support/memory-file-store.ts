@@ -6,8 +6,8 @@ export class MemoryFileStore implements FileStore {
   /** Throws on the write whose key matches, once. */
   failWrite?: RegExp;
 
-  async uploadTarget(key: string, c: { maxBytes: number; contentType: string; expiresSeconds: number }): Promise<UploadTarget> {
-    return { url: 'https://files.example/upload', fields: { key, 'Content-Type': c.contentType }, expiresAt: 0 };
+  async uploadTarget(key: string, c: { maxBytes: number; contentType?: string; expiresSeconds: number; redirect?: string }): Promise<UploadTarget> {
+    return { url: 'https://files.example/upload', fields: { key, ...(c.contentType ? { 'Content-Type': c.contentType } : {}), ...(c.redirect ? { success_action_redirect: c.redirect } : {}) }, expiresAt: 0 };
   }
   async size(key: string) { return this.objects.get(key)?.bytes.length; }
   async read(key: string) { return this.objects.get(key)?.bytes; }

@@ -14,6 +14,7 @@ import type { OutgoingEmail } from '../../shared/ports';
 import { getSop } from '../../shared/sops';
 import { listInbox, openFromInbox } from '../../shared/usecases/inbox';
 import { completeSignIn, currentOfficial, requestSignIn, SIGN_IN_LINKS_PER_HOUR, signOut, type SignedIn, type SignInDeps } from '../../shared/usecases/signin';
+import { viewReview } from '../../shared/usecases/report-review';
 import { viewTask } from '../../shared/usecases/tasks';
 import { MemoryCaseStore, MemorySessionStore } from '../support/memory-case-store';
 
@@ -180,8 +181,9 @@ describe('Tugas saya', () => {
     const { deps, sent } = setup();
     const me = await signedIn(deps, sent, staf);
     const { c, task } = await aCaseWithTask(deps, { dueAt: '2026-12-08T10:00:00+07:00' });
-    const key = await openFromInbox(deps, me, { caseId: c.caseId, slot: task.slot }, monday);
-    expect(await openFromInbox(deps, me, { caseId: c.caseId, slot: task.slot }, monday)).toBe(key);
+    const { key, path } = await openFromInbox(deps, me, { caseId: c.caseId, slot: task.slot }, monday);
+    expect(path).toBe(`/tasks/${key}`);
+    expect((await openFromInbox(deps, me, { caseId: c.caseId, slot: task.slot }, monday)).key).toBe(key);
     expect(await deps.store.listGrants(c.caseId, task.slot)).toEqual([expect.objectContaining({ personId: 'perpus-staf', reason: 'inbox', basis: 'assignee', may: 'act', status: 'active' })]);
     const { view } = await viewTask(deps, key, 'id');
     expect(view.actions.map((a) => a.id)[0]).toBe('recorded');
@@ -193,6 +195,53 @@ describe('Tugas saya', () => {
     // Handed over to someone else: the inbox grant of the former assignee answers 410, as their own link does.
     await deps.store.updateTask(c.caseId, task.slot, 1, { assigneeId: 'perpus-kasi', keyHash: 'own-new' });
     await expect(viewTask(deps, key, 'id')).rejects.toBeInstanceOf(Gone);
+  });
+
+  /** A report's review turn as openReviewTask stores it: under the review's id, no case. */
+  async function aReviewTurn(deps: SignInDeps, over: Partial<TaskRecord> & { turn: number }): Promise<TaskRecord> {
+    const { turn, ...rest } = over;
+    const roles = ['kasi-layanan', 'kabid-layanan', 'kepala-dinas'];
+    const task: TaskRecord = {
+      caseId: 'report-perpustakaan-muba-rekap-bulanan-2026-11', slot: `reportReview#turn-${turn}#1`, kind: 'reportReview', stepId: `turn-${turn}`, visit: 1,
+      keyHash: `review-own-${turn}`, taskToken: `rt-${turn}`, status: 'open', role: roles[turn - 1]!, assigneeId: ['perpus-kasi', 'perpus-kabid', 'perpus-kadin'][turn - 1]!,
+      openedAt: '2026-12-01T08:00:00+07:00', dueAt: '2026-12-07T09:10:00+07:00', version: 1,
+      review: { sopId: 'perpustakaan-muba', reportId: 'rekap-bulanan', periodId: '2026-11', turn, turns: 3, figures: [{ label: 'Diterima', value: 4, previous: 2 }], letters: [], notes: [] },
+      ...rest,
+    };
+    await deps.store.putTask(task);
+    return task;
+  }
+
+  test('a report\'s review turn is listed for its reviewer and their Plh, by deadline among the cases\' tasks, and opens the review page', async () => {
+    const { deps, sent } = setup();
+    const kabid = await signedIn(deps, sent, 'kabid.layanan@perpus.musitanggap.example.go.id');
+    const plh = await signedIn(deps, sent, 'plh.kabid@perpus.musitanggap.example.go.id');
+    const kasi = await signedIn(deps, sent, 'kasi.layanan@perpus.musitanggap.example.go.id');
+    const step = await aCaseWithTask(deps, { stepId: 'solusi', role: 'kabid-layanan', assigneeId: 'perpus-kabid', dueAt: '2026-12-10T10:00:00+07:00' });
+    const review = await aReviewTurn(deps, { turn: 2 });
+    await aReviewTurn(deps, { turn: 1, status: 'done' });
+    const { items } = await listInbox(deps, kabid, monday, 'id');
+    expect(items.map((i) => [i.kind, i.trackingId, i.state, i.basis])).toEqual([
+      ['review', 'November 2026', 'due_soon', 'assignee'],
+      ['case', step.c.trackingId, 'on_time', 'assignee'],
+    ]);
+    expect(items[0]).toMatchObject({ title: 'Rekapitulasi pengaduan Dinas Perpustakaan dan Kearsipan — November 2026', stepName: expect.stringContaining('tahap 2 dari 3'), timeLeft: '10 menit kerja lagi' });
+    const forPlh = await listInbox(deps, plh, monday, 'en');
+    expect(forPlh.items.map((i) => [i.kind, i.basis, i.onBehalfOf])).toEqual([['review', 'acting', expect.any(String)], ['case', 'acting', expect.any(String)]]);
+    expect((await listInbox(deps, kasi, monday, 'id')).items).toEqual([]);
+    // Opening it: an inbox grant that the review page takes, with the action to forward.
+    const opened = await openFromInbox(deps, plh, { caseId: review.caseId, slot: review.slot }, monday);
+    expect(opened.path).toBe(`/reviews/${opened.key}`);
+    const { view } = await viewReview(deps, opened.key, 'id');
+    expect(view.link).toMatchObject({ holder: 'grant', may: 'act', reason: 'inbox' });
+    expect(view.actions.map((a) => a.id)).toEqual(['teruskan']);
+    await expect(openFromInbox(deps, kasi, { caseId: review.caseId, slot: review.slot }, monday)).rejects.toBeInstanceOf(Forbidden);
+    // The Plh leaves the directory's role: the grant no longer opens the review.
+    const without: Directory = { ...demoDirectory, agencies: demoDirectory.agencies.map((a) => ({ ...a, officials: a.officials.filter((o) => o.id !== 'perpus-plh-kabid') })) };
+    await expect(viewReview({ ...deps, directory: without }, opened.key, 'id')).rejects.toBeInstanceOf(Gone);
+    // Decided: it leaves the list.
+    await deps.store.updateTask(review.caseId, review.slot, 1, { status: 'done' });
+    expect((await listInbox(deps, kabid, monday, 'id')).items.map((i) => i.kind)).toEqual(['case']);
   });
 
   test('the inbox form refuses what is not a task id with a 404, never a 500', async () => {

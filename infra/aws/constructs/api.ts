@@ -28,6 +28,7 @@ export const stageThrottle = { throttlingBurstLimit: 200, throttlingRateLimit: 1
 export const routeThrottles: Record<string, { throttlingBurstLimit: number; throttlingRateLimit: number }> = {
   'POST /api/complaints': { throttlingBurstLimit: 40, throttlingRateLimit: 20 },
   'POST /api/uploads': { throttlingBurstLimit: 60, throttlingRateLimit: 30 },
+  'GET /lampiran': { throttlingBurstLimit: 60, throttlingRateLimit: 30 },
   'POST /api/complaints/{trackingId}/feedback': { throttlingBurstLimit: 20, throttlingRateLimit: 10 },
   'POST /api/tasks/{taskKey}': { throttlingBurstLimit: 20, throttlingRateLimit: 10 },
   'POST /tasks/{taskKey}': { throttlingBurstLimit: 20, throttlingRateLimit: 10 },

@@ -129,7 +129,8 @@ export class EdgeStack extends Stack {
               limit: wafLimits.uploadsPerIp,
               evaluationWindowSec: wafLimits.evaluationWindowSec,
               aggregateKeyType: 'IP',
-              scopeDownStatement: { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString: '/api/uploads', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+              // POST /api/uploads and the upload page without JavaScript (GET /lampiran): each mints a target.
+              scopeDownStatement: { orStatement: { statements: ['/api/uploads', '/lampiran'].map((searchString) => ({ byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'EXACTLY', searchString, textTransformations: [{ priority: 0, type: 'NONE' }] } })) } },
             },
           },
           visibilityConfig: visibility('uploads-per-ip'),
