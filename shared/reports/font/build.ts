@@ -39,7 +39,7 @@ function outlineOf(codePoint: number, glyph: opentype.Glyph): Outline {
     if (c.type === 'L' && px === x && py === y) continue;
     if (c.type === 'M') ops.push(0);
     else if (c.type === 'L') ops.push(1);
-    else { ops.push(2); points.push(r(c.x1), r(-c.y1)); }
+    else if (c.type === 'Q') { ops.push(2); points.push(r(c.x1), r(-c.y1)); }
     points.push(px, py);
     [x, y] = [px, py];
   }
