@@ -444,6 +444,9 @@ function rowXml(layout: Layout, row: Cell[], rowNumber: number): string {
   return cells === '' ? '' : `<row r="${rowNumber}">${cells}</row>`;
 }
 
+/** Whitespace an XML reader may collapse or trim unless told to preserve it. */
+const LOOSE_WHITESPACE = /^\s|\s$|[\t\n\r]| {2}/;
+
 const style = (s: number) => (s === 0 ? '' : ` s="${s}"`);
 
 /** `layout` and `column` only name the cell in an error. */
@@ -459,7 +462,10 @@ function cellXml(ref: string, value: string | number | boolean | Date | Formatte
     // An inline string, not the shared-strings table: that table would hold every distinct text of
     // the workbook in memory until the end. And an inline string is never a formula (those are in
     // <f>), so text starting with = + - @ stays text; the CSV export neutralises it its own way.
-    return `<c r="${ref}"${style(STYLE[kind])} t="inlineStr"><is><t xml:space="preserve">${cellText(value)}</t></is></c>`;
+    // xml:space="preserve" only where a reader could drop whitespace (at an end, a tab, a line break, a
+    // run of spaces): most cells are then 19 bytes shorter, which the deflate of 100,000 rows feels.
+    const preserve = LOOSE_WHITESPACE.test(value) ? ' xml:space="preserve"' : '';
+    return `<c r="${ref}"${style(STYLE[kind])} t="inlineStr"><is><t${preserve}>${cellText(value)}</t></is></c>`;
   }
   const serial = excelSerial(value, () => `Sheet ${layout.name}, cell ${ref} (${layout.columns[column]!.header})`);
   // A Date outside a date column still shows as a date and time, never as a bare serial number.
