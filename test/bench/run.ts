@@ -468,6 +468,14 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', ...profile, join(__dirname, 'report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
         const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; baseHeap: number; peakHeap: number; peakLive: number; baseRss: number; peakRss: number; rows: number; xlsxRows: number; csvIncluded: boolean; attachments: { name: string; bytes: number }[]; chartBytes: number };
         print(`  ${String(size).padStart(7)} cases: report in ${r.seconds.toFixed(1)} s (${(size / r.seconds).toFixed(0)} cases/s); live heap ${mib(r.baseHeap)} → peak ${mib(r.peakLive)} after GC (heap peak ${mib(r.peakHeap)} with garbage), RSS ${mib(r.baseRss)} → ${mib(r.peakRss)}`);
+        // BENCH_REPORT_BASELINE=<another checkout>: its report build against the same table, in the same run (a
+        // baseline on a loaded machine; the checkout must read the table through indexes this one still has).
+        const baselineDir = process.env.BENCH_REPORT_BASELINE;
+        if (baselineDir) {
+          const { stdout: out } = await execFileAsync(process.execPath, ['--import', 'tsx', '--expose-gc', join(baselineDir, 'test/bench/report-build.ts'), process.env.AWS_ENDPOINT_URL_DYNAMODB!], { cwd: baselineDir, env: process.env, maxBuffer: 16 * 1024 * 1024 });
+          const b = JSON.parse(out.trim().split('\n').at(-1)!) as typeof r;
+          print(`           baseline ${baselineDir}: report in ${b.seconds.toFixed(1)} s (${(size / b.seconds).toFixed(0)} cases/s), live heap peak ${mib(b.peakLive)}; this checkout ${(b.seconds / r.seconds).toFixed(1)}× as fast`);
+        }
         const bareClient = withoutSdkLogging(new DynamoDBClient({}));
         const bare = await bareQueryRate(bareClient, process.env.TABLE_NAME!);
         const summaries = await bareQueryRate(bareClient, process.env.TABLE_NAME!, 'rpt, pk');
