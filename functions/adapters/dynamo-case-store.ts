@@ -15,7 +15,7 @@ import { openCaseIndexKeys } from '../../shared/case/keys';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'gsi6pk', 'gsi6sk', 'itemType', 'rpt'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
@@ -49,9 +49,6 @@ function indexAttributes(c: CaseRecord): Record<string, string> {
     // The recap's summary of the case (JSON), read alone through a projection: part of every write of
     // the case item, never a write of its own.
     rpt: JSON.stringify(reportCaseOf(c)),
-    // The recap's index of summaries (gsi6): the month keys of gsi2, on a small projection.
-    gsi6pk: `MONTH#${c.month}`,
-    gsi6sk: `${c.agencyId}#${c.submittedAt}#${c.caseId}`,
   };
   if (OPEN_STATUSES.includes(c.status) && c.currentStep?.dueAt) {
     attrs.gsi3pk = `DUE#${c.agencyId}`;
@@ -128,7 +125,7 @@ const Cursor = z.object({ s: z.string().max(600), pk: z.string().max(300), sk: z
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
 /** The copy of an ended case that the month index of ended cases (ENDED#<month>) finds. */
-const endedCopy = (c: CaseRecord) => ({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}`, rpt: JSON.stringify(reportCaseOf(c)), gsi6pk: `ENDED#${c.endedMonth}`, gsi6sk: `${c.agencyId}#${c.closedAt}#${c.caseId}` });
+const endedCopy = (c: CaseRecord) => ({ ...c, pk: `CASE#${c.caseId}`, sk: 'ENDED', itemType: 'ended', gsi2pk: `ENDED#${c.endedMonth}`, gsi2sk: `${c.agencyId}#${c.closedAt}#${c.caseId}`, rpt: JSON.stringify(reportCaseOf(c)) });
 
 /**
  * The items a case is kept as for the reports' reads (the case with its index keys, and its ended
@@ -564,13 +561,13 @@ export class DynamoCaseStore implements CaseStore {
         ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}`, ':b': bound }) }
         : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}` }) };
     } else {
-      // The months through the index of summaries (gsi6: small items), or gsi2 (whole cases, the same
-      // keys) while gsi6 cannot be read: a table that predates it, or the index still being built.
+      // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
+      // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
       const index = this.summaryIndex;
       const p = `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`;
       input = list.agencyId
-        ? { IndexName: index, KeyConditionExpression: `${index}pk = :p AND begins_with(${index}sk, :a)`, ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
-        : { IndexName: index, KeyConditionExpression: `${index}pk = :p`, ExpressionAttributeValues: marshall({ ':p': p }) };
+        ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
+        : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': p }) };
       // Ended cases sort by when they ended: the ones submitted too late are left on the server.
       const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
       if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };

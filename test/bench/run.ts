@@ -193,7 +193,7 @@ async function bareQueryRate(dynamo: DynamoDBClient, table: string, projection?:
   for (const partition of ['MONTH#2026-11', 'ENDED#2026-11', 'MONTH#2026-10']) {
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await dynamo.send(new QueryCommand({ TableName: table, IndexName: index, KeyConditionExpression: `${index}pk = :p AND begins_with(${index}sk, :a)`, ExpressionAttributeValues: { ':p': { S: partition }, ':a': { S: 'perpus-muba#' } }, ...(projection ? { ProjectionExpression: projection } : {}), ExclusiveStartKey }));
+      const page = await dynamo.send(new QueryCommand({ TableName: table, IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: { ':p': { S: partition }, ':a': { S: 'perpus-muba#' } }, ...(projection ? { ProjectionExpression: projection } : {}), ExclusiveStartKey }));
       items += page.Items?.length ?? 0;
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

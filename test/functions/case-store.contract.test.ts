@@ -536,14 +536,14 @@ describe('DynamoCaseStore items', () => {
     const closed = (await store.getCase(c.caseId))!;
 
     // Act: the index read bare, as the store reads it (no projection asked for).
-    const query = (pk: string) => table.client.send(new QueryCommand({ TableName: table.tableName, IndexName: 'gsi6', KeyConditionExpression: 'gsi6pk = :p AND begins_with(gsi6sk, :a)', ExpressionAttributeValues: marshall({ ':p': pk, ':a': `${agencyId}#` }) }));
+    const query = (pk: string) => table.client.send(new QueryCommand({ TableName: table.tableName, IndexName: 'gsi6', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': pk, ':a': `${agencyId}#` }) }));
     const received = (await query('MONTH#2026-11')).Items!.map((i) => unmarshall(i));
     const ended = (await query('ENDED#2026-11')).Items!.map((i) => unmarshall(i));
 
     // Assess: one index item for the case and one for its ended copy, each only keys, rpt and submittedAt;
     // and the store's lists give the summaries.
-    expect(received.map((i) => Object.keys(i).sort())).toEqual([['gsi6pk', 'gsi6sk', 'pk', 'rpt', 'sk', 'submittedAt']]);
-    expect(ended.map((i) => [i.sk, i.gsi6sk])).toEqual([['ENDED', `${agencyId}#2026-11-04T10:00:00+07:00#${c.caseId}`]]);
+    expect(received.map((i) => Object.keys(i).sort())).toEqual([['gsi2pk', 'gsi2sk', 'pk', 'rpt', 'sk', 'submittedAt']]);
+    expect(ended.map((i) => [i.sk, i.gsi2sk])).toEqual([['ENDED', `${agencyId}#2026-11-04T10:00:00+07:00#${c.caseId}`]]);
     expect(JSON.parse(String(received[0]!.rpt))).toEqual(reportCaseOf(closed));
     expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId }))).toEqual([reportCaseOf(closed)]);
@@ -553,7 +553,7 @@ describe('DynamoCaseStore items', () => {
     // Prepare: a table without gsi6 (dynalite cannot add one; on AWS the index is unreadable while it is built).
     const older = `${table.tableName}-before-gsi6-${counter}`;
     const input = createTableInput(older);
-    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), AttributeDefinitions: input.AttributeDefinitions!.filter((a) => !a.AttributeName!.startsWith('gsi6')) }));
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), }));
     for (let i = 0; (await table.client.send(new DescribeTableCommand({ TableName: older }))).Table?.TableStatus !== 'ACTIVE' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
     const store = new DynamoCaseStore(table.client, older);
     const c = aCase({ agencyId: `agency-before-gsi6-${counter}`, month: '2026-11', submittedAt: '2026-10-30T09:00:00+07:00', status: 'in_progress' });
