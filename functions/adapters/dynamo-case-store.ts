@@ -31,6 +31,14 @@ function mailClaimOf(caseId: string, key: string, item: Record<string, unknown>)
   return { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
 }
 
+/**
+ * Whether a Query failed because its index cannot be read: not on the table (a local table created
+ * before the index was added, which dynalite cannot alter) or, on AWS, still backfilling after a deploy.
+ */
+function unreadableIndex(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ValidationException' && /specified index|backfilling/i.test(err.message);
+}
+
 /** The index attributes of a case: kept in step with the record on every write. */
 function indexAttributes(c: CaseRecord): Record<string, string> {
   const attrs: Record<string, string> = {
@@ -145,6 +153,9 @@ function nextEventOrder(): number {
 }
 
 export class DynamoCaseStore implements CaseStore {
+  /** The index the recap's month lists are read from: gsi6 until it turns out not to be readable (see `reportCases`). */
+  private summaryIndex: 'gsi6' | 'gsi2' = 'gsi6';
+
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
@@ -553,22 +564,35 @@ export class DynamoCaseStore implements CaseStore {
         ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}`, ':b': bound }) }
         : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}` }) };
     } else {
+      // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
+      // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
+      const index = this.summaryIndex;
       const p = `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`;
       input = list.agencyId
-        ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
-        : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': p }) };
+        ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
+        : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': p }) };
       // Ended cases sort by when they ended: the ones submitted too late are left on the server.
       const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
       if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
     }
     // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
-    for await (const item of this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })) {
-      const summary = item.rpt?.S;
+    const items = this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, AttributeValue>>;
+    try {
+      first = await items.next();
+    } catch (err) {
+      if (input.IndexName !== 'gsi6' || !unreadableIndex(err)) throw err;
+      this.summaryIndex = 'gsi2';
+      yield* this.reportCases(list);
+      return;
+    }
+    for (let next = first; !next.done; next = await items.next()) {
+      const summary = next.value.rpt?.S;
       if (summary !== undefined) {
         yield JSON.parse(summary) as ReportCase;
         continue;
       }
-      const c = await this.getCase(String(item.pk?.S).slice('CASE#'.length));
+      const c = await this.getCase(String(next.value.pk?.S).slice('CASE#'.length));
       if (c) yield reportCaseOf(c);
     }
   }

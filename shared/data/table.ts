@@ -18,6 +18,7 @@
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
  * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
  * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
+ * | the recap's summaries by month, received or ended | Query gsi6: keyed on gsi2pk/gsi2sk like gsi2 (so every case and ended copy ever written is in it, none to backfill); INCLUDE projection of `rpt` and `submittedAt` (the summary, 0.5–1 KB, not the whole case) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed; keys only in the index, each case then read by id |
  * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
  * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
@@ -44,6 +45,10 @@ export const caseTable = {
    *   write no longer copies the whole case (texts and all) into it.
    * - gsi4: "Tugas saya" reads an entry's case, slot and kind, and a grant's fields; never a task's
    *   texts or decision.
+   * - gsi6: the recap reads a month's report summaries only (`rpt`, and `submittedAt` for the filter on
+   *   the ended list): a small item per case instead of the whole case that gsi2 holds. Its keys are
+   *   gsi2's own attributes, so the items written before it existed are in it too; DynamoDB writes the
+   *   index only when a write changes `rpt`, `submittedAt` or the keys (a write unit per KB of summary).
    */
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
@@ -64,6 +69,7 @@ export const caseTable = {
         'currentStep', 'confidential', 'anonymous', 'reporter', 'gsi5sub', 'gsi5esc', 'gsi5rep',
       ],
     },
+    { name: 'gsi6', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: ['rpt', 'submittedAt'] },
   ],
 } as const;
 

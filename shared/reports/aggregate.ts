@@ -140,7 +140,7 @@ class FiguresBuilder {
     const received = ctx.within(c.submittedAt);
     const endedAt = c.closedAt ? new Date(c.closedAt) : undefined;
     const endedInPeriod = ctx.within(c.closedAt);
-    const openAtEnd = new Date(c.submittedAt) < ctx.end && !(endedAt && endedAt < ctx.end);
+    const openAtEnd = Date.parse(c.submittedAt) < ctx.end.getTime() && !(endedAt && endedAt < ctx.end);
     if (!received && !endedInPeriod && !openAtEnd) return;
 
     if (received) {
@@ -224,56 +224,70 @@ export class RecapBuilder {
   private readonly dayMinutes: number;
   /** The weeks as instants (ms), compared with each case's instants without a Date per comparison. */
   private readonly weekBounds: [number, number][];
+  /**
+   * What the totals and the case's agency share while one case is added (made once, not per case: a
+   * recap adds 100,000 cases and more): its working-day spans, each computed once per case.
+   */
+  private readonly ctx: { within: (iso: string | undefined) => boolean; end: Date; ageWorkingDays: (from: string) => number; handlingWorkingDays: (from: string, to: string) => number };
+  private age: number | undefined;
+  private handlingTo: string | undefined;
+  private handling = 0;
 
   constructor(private readonly opts: { calendar: OfficeCalendar; period: Period; weeks: ReportWeek[] }) {
     this.weekly = opts.weeks.map((w) => ({ label: w.label, received: 0, ended: 0, verdicts: 0, onTime: 0 }));
     this.weekBounds = opts.weeks.map((w) => [w.start.getTime(), w.end.getTime()]);
     this.dayMinutes = workingDayMinutes(opts.calendar);
-  }
-
-  add(c: ReportCase): void {
-    const { calendar, period } = this.opts;
+    const { calendar, period } = opts;
     const start = period.start.getTime();
     const end = period.end.getTime();
-    // The totals and the case's agency ask the same working-day spans: each is counted once per case.
-    const spans = new Map<string, number>();
-    const workingDays = (from: string, to: Date) => {
-      const key = `${from}|${to.getTime()}`;
-      let days = spans.get(key);
-      if (days === undefined) spans.set(key, (days = calendar.officeMinutesBetween(new Date(from), to) / this.dayMinutes));
-      return days;
-    };
-    const ctx = {
-      within: (iso: string | undefined) => {
+    // `from` is the case's submittedAt in both: the spans are reset by `add` for each case.
+    this.ctx = {
+      within: (iso) => {
         if (!iso) return false;
         const at = Date.parse(iso);
         return at >= start && at < end;
       },
       end: period.end,
-      ageWorkingDays: (from: string) => workingDays(from, period.end),
-      handlingWorkingDays: (from: string, to: string) => workingDays(from, new Date(to)),
+      ageWorkingDays: (from) => (this.age ??= calendar.officeMinutesBetween(new Date(from), period.end) / this.dayMinutes),
+      handlingWorkingDays: (from, to) => {
+        if (this.handlingTo !== to) {
+          this.handling = calendar.officeMinutesBetween(new Date(from), new Date(to)) / this.dayMinutes;
+          this.handlingTo = to;
+        }
+        return this.handling;
+      },
     };
+  }
+
+  add(c: ReportCase): void {
+    // The totals and the case's agency ask the same working-day spans: each is counted once per case.
+    this.age = undefined;
+    this.handlingTo = undefined;
+    const ctx = this.ctx;
     this.totals.add(c, ctx);
     const agencyId = c.routedAgencyId ?? c.agencyId;
-    const agency = this.agencies.get(agencyId) ?? new FiguresBuilder();
-    this.agencies.set(agencyId, agency);
+    let agency = this.agencies.get(agencyId);
+    if (!agency) this.agencies.set(agencyId, (agency = new FiguresBuilder()));
     agency.add(c, ctx);
-    const week = (iso: string | undefined) => {
-      if (!iso) return undefined;
-      const at = Date.parse(iso);
-      const i = this.weekBounds.findIndex(([from, to]) => at >= from && at < to);
-      return i < 0 ? undefined : this.weekly[i];
-    };
-    const receivedWeek = week(c.submittedAt);
+    const receivedWeek = this.week(c.submittedAt);
     if (receivedWeek) receivedWeek.received++;
-    const endedWeek = week(c.closedAt);
+    const endedWeek = this.week(c.closedAt);
     if (endedWeek) endedWeek.ended++;
     for (const v of c.verdicts) {
-      const w = week(v.endedAt);
+      const w = this.week(v.endedAt);
       if (!w) continue;
       w.verdicts++;
       if (v.onTime) w.onTime++;
     }
+  }
+
+  /** The week an instant falls in, if in the period. */
+  private week(iso: string | undefined): WeekFigure | undefined {
+    if (!iso) return undefined;
+    const at = Date.parse(iso);
+    const bounds = this.weekBounds;
+    for (let i = 0; i < bounds.length; i++) if (at >= bounds[i]![0] && at < bounds[i]![1]) return this.weekly[i];
+    return undefined;
   }
 
   result(): Recap {

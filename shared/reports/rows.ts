@@ -55,12 +55,27 @@ export const caseRowKeys = Object.keys(caseRowHeaders) as (keyof CaseRow)[];
 
 /** The row of a case, as of the end of `period`; events after it are not counted. */
 export function caseRow(c: ReportCase, period: Period, calendar: OfficeCalendar, workingDayMinutes: number): CaseRow {
-  const asOf = (iso: string | undefined) => !!iso && new Date(iso) < period.end;
+  const end = period.end.getTime();
+  const asOf = (iso: string | undefined) => !!iso && Date.parse(iso) < end;
   const local = (iso: string | undefined) => (iso ? calendar.format(new Date(iso)).slice(0, 16).replace('T', ' ') : '');
   const ended = asOf(c.closedAt);
   const handlingEnd = c.firstAnsweredAt ?? (c.status === 'rejected' || c.status === 'closed' ? c.closedAt : undefined);
-  const verdicts = c.verdicts.filter((v) => asOf(v.endedAt));
-  const escalations = c.escalations.filter((e) => asOf(e.at));
+  let stepsOnTime = 0;
+  let stepsLate = 0;
+  for (const v of c.verdicts) {
+    if (!asOf(v.endedAt)) continue;
+    if (v.onTime) stepsOnTime++;
+    else stepsLate++;
+  }
+  let escalationLevel = 0;
+  let reprimand = false;
+  for (const e of c.escalations) {
+    if (!asOf(e.at)) continue;
+    if (e.kind === 'reprimand') reprimand = true;
+    else if (e.kind === 'escalation') escalationLevel = Math.max(escalationLevel, e.level);
+  }
+  let replies = 0;
+  for (const at of c.repliedAt ?? []) if (asOf(at)) replies++;
   return {
     trackingId: c.trackingId,
     agencyId: c.agencyId,
@@ -74,12 +89,12 @@ export function caseRow(c: ReportCase, period: Period, calendar: OfficeCalendar,
     handlingWorkingDays: handlingEnd && asOf(handlingEnd)
       ? Math.round((calendar.officeMinutesBetween(new Date(c.submittedAt), new Date(handlingEnd)) / workingDayMinutes) * 10) / 10
       : null,
-    stepsOnTime: verdicts.filter((v) => v.onTime).length,
-    stepsLate: verdicts.filter((v) => !v.onTime).length,
-    escalationLevel: Math.max(0, ...escalations.filter((e) => e.kind === 'escalation').map((e) => e.level)),
-    reprimand: escalations.some((e) => e.kind === 'reprimand'),
+    stepsOnTime,
+    stepsLate,
+    escalationLevel,
+    reprimand,
     rating: c.rating?.rating && asOf(c.rating.at) ? c.rating.rating : null,
-    replies: (c.repliedAt ?? []).filter(asOf).length,
+    replies,
     confidential: c.confidential,
     title: c.title,
   };

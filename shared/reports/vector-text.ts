@@ -8,7 +8,9 @@
  * Sizes follow the bitmap font this replaced: a `scale` of 1 is a cap height of 7 px, so the
  * chart's layout (in those units) is unchanged.
  */
+import { inflateRawSync } from 'node:zlib';
 import { notoSans } from './font/noto-sans';
+import { decodeOutlines, type Outline } from './font/outlines';
 
 /** In units of a cap height of 7 (the chart multiplies by its scale). */
 export const fontMetrics = { capHeight: 7, descent: 2, rows: 9 } as const;
@@ -16,23 +18,28 @@ export const fontMetrics = { capHeight: 7, descent: 2, rows: 9 } as const;
 const { abs, ceil, floor, max, min, sqrt } = Math;
 const unitsPerCap = notoSans.capHeight / fontMetrics.capHeight;
 
-interface Glyph {
-  advance: number;
-  path: string;
-}
+type Glyph = Outline;
 
-const glyphs = new Map<string, Glyph>(Object.entries(notoSans.glyphs).map(([ch, [advance, path]]) => [ch, { advance, path }]));
-const notdef: Glyph = { advance: notoSans.notdef[0], path: notoSans.notdef[1] };
+/** The font's glyphs by character and its .notdef, inflated on first use (a few ms, once per process). */
+let font: { glyphs: Map<string, Glyph>; notdef: Glyph } | undefined;
+function loaded(): { glyphs: Map<string, Glyph>; notdef: Glyph } {
+  if (!font) {
+    const [notdef, ...glyphs] = decodeOutlines(inflateRawSync(Buffer.from(notoSans.outlines, 'base64')));
+    font = { notdef: notdef!, glyphs: new Map(glyphs.map((g) => [String.fromCodePoint(g.codePoint), g])) };
+  }
+  return font;
+}
 /** Characters printed as another that the font has. */
 const lookalikes: Record<string, string> = { '\t': ' ', '\u2009': ' ', '\u202f': ' ', '\u2010': '-', '\u2011': '-' };
 
 /** Whether the font draws `ch` (else it shows as an empty box). */
 export function hasGlyph(ch: string): boolean {
-  return glyphs.has(lookalikes[ch] ?? ch);
+  return loaded().glyphs.has(lookalikes[ch] ?? ch);
 }
 
 /** The characters of `text` as the font draws them: composed (NFC), one per code point. */
 function glyphsOf(text: string): Glyph[] {
+  const { glyphs, notdef } = loaded();
   return [...text.normalize('NFC')].map((ch) => glyphs.get(lookalikes[ch] ?? ch) ?? notdef);
 }
 
@@ -57,32 +64,27 @@ export function textContours(text: string, left: number, top: number, scale: num
   for (const glyph of glyphsOf(text)) {
     const toPixel = (x: number, y: number): Point => [penX + x * px, baseline - y * px];
     let contour: Point[] | undefined;
-    let x = 0;
-    let y = 0;
-    const numbers = (s: string) => (s.match(/-?\d+/g) ?? []).map(Number);
-    for (const [, command, args] of glyph.path.matchAll(/([mlq])([^mlq]*)/g)) {
-      const n = numbers(args!);
-      if (command === 'm') {
-        x += n[0]!;
-        y += n[1]!;
-        contour = [toPixel(x, y)];
+    const { ops, points } = glyph;
+    let p = 0;
+    for (let i = 0; i < ops.length; i++) {
+      if (ops[i] === 0) {
+        contour = [toPixel(points[p]!, points[p + 1]!)];
         contours.push(contour);
-      } else if (command === 'l') {
-        x += n[0]!;
-        y += n[1]!;
-        contour!.push(toPixel(x, y));
+        p += 2;
+      } else if (ops[i] === 1) {
+        contour!.push(toPixel(points[p]!, points[p + 1]!));
+        p += 2;
       } else {
         const from = contour!.at(-1)!;
-        const control = toPixel(x + n[0]!, y + n[1]!);
-        x += n[2]!;
-        y += n[3]!;
-        const to = toPixel(x, y);
+        const control = toPixel(points[p]!, points[p + 1]!);
+        const to = toPixel(points[p + 2]!, points[p + 3]!);
+        p += 4;
         // Segments from the curve's deviation (as font-rs does): a tenth of a pixel at most off the curve.
         const ddx = from[0] - 2 * control[0] + to[0];
         const ddy = from[1] - 2 * control[1] + to[1];
         const steps = max(1, ceil(sqrt(sqrt(ddx * ddx + ddy * ddy) * 3)));
-        for (let i = 1; i <= steps; i++) {
-          const t = i / steps;
+        for (let k = 1; k <= steps; k++) {
+          const t = k / steps;
           const u = 1 - t;
           contour!.push([u * u * from[0] + 2 * u * t * control[0] + t * t * to[0], u * u * from[1] + 2 * u * t * control[1] + t * t * to[1]]);
         }

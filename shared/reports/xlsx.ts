@@ -420,10 +420,15 @@ function escapeXml(s: string): string {
  * U+HHHH, so the underscore of a literal `_x0041_` is itself written `_x005F_`.
  */
 function cellText(s: string): string {
+  // Most cells have nothing to drop or escape: one test instead of two replacements.
+  if (s.length <= MAX_CELL_TEXT && !NEEDS_CARE.test(s)) return s;
   let text = withoutInvalidXml(s);
   if (text.length > MAX_CELL_TEXT) text = `${cut(text, MAX_CELL_TEXT - 1)}…`;
   return text.replace(/[&<>"'\r]|_(?=x[0-9A-Fa-f]{4}_)/g, (c) => ENTITIES[c]!);
 }
+
+/** What {@link cellText} may have to change: XML's invalid characters, surrogates, what is escaped, `_`. */
+const NEEDS_CARE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF&<>"'\r_]/;
 
 function rowXml(layout: Layout, row: Cell[], rowNumber: number): string {
   if (row.length > layout.columns.length) {
@@ -434,13 +439,18 @@ function rowXml(layout: Layout, row: Cell[], rowNumber: number): string {
     const value = row[i];
     if (value === null || value === undefined || value === '') continue;
     const column = layout.columns[i]!;
-    cells += cellXml(`${column.letter}${rowNumber}`, value, column.kind, () => `Sheet ${layout.name}, cell ${column.letter}${rowNumber} (${column.header})`);
+    cells += cellXml(`${column.letter}${rowNumber}`, value, column.kind, layout, i);
   }
   return cells === '' ? '' : `<row r="${rowNumber}">${cells}</row>`;
 }
 
-function cellXml(ref: string, value: string | number | boolean | Date | FormattedNumber, kind: ColumnKind, where: () => string): string {
-  const style = (s: number) => (s === 0 ? '' : ` s="${s}"`);
+/** Whitespace an XML reader may collapse or trim unless told to preserve it. */
+const LOOSE_WHITESPACE = /^\s|\s$|[\t\n\r]| {2}/;
+
+const style = (s: number) => (s === 0 ? '' : ` s="${s}"`);
+
+/** `layout` and `column` only name the cell in an error. */
+function cellXml(ref: string, value: string | number | boolean | Date | FormattedNumber, kind: ColumnKind, layout: Layout, column: number): string {
   if (typeof value === 'object' && !(value instanceof Date)) {
     return value.value !== null && Number.isFinite(value.value) ? `<c r="${ref}"${style(STYLE[value.kind])}><v>${value.value}</v></c>` : '';
   }
@@ -452,9 +462,12 @@ function cellXml(ref: string, value: string | number | boolean | Date | Formatte
     // An inline string, not the shared-strings table: that table would hold every distinct text of
     // the workbook in memory until the end. And an inline string is never a formula (those are in
     // <f>), so text starting with = + - @ stays text; the CSV export neutralises it its own way.
-    return `<c r="${ref}"${style(STYLE[kind])} t="inlineStr"><is><t xml:space="preserve">${cellText(value)}</t></is></c>`;
+    // xml:space="preserve" only where a reader could drop whitespace (at an end, a tab, a line break, a
+    // run of spaces): most cells are then 19 bytes shorter, which the deflate of 100,000 rows feels.
+    const preserve = LOOSE_WHITESPACE.test(value) ? ' xml:space="preserve"' : '';
+    return `<c r="${ref}"${style(STYLE[kind])} t="inlineStr"><is><t${preserve}>${cellText(value)}</t></is></c>`;
   }
-  const serial = excelSerial(value, where);
+  const serial = excelSerial(value, () => `Sheet ${layout.name}, cell ${ref} (${layout.columns[column]!.header})`);
   // A Date outside a date column still shows as a date and time, never as a bare serial number.
   return kind === 'date' ? `<c r="${ref}" s="${STYLE.date}"><v>${Math.floor(serial)}</v></c>` : `<c r="${ref}" s="${STYLE.datetime}"><v>${serial}</v></c>`;
 }

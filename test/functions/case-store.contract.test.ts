@@ -2,8 +2,9 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { createTableInput } from '../../functions/adapters/table-definition';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import type { CaseEvent, CaseRecord } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
@@ -523,6 +524,46 @@ describe('DynamoCaseStore items', () => {
 
     // Act and assess
     expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(c)]);
+  });
+
+  test('the recap\'s months are read from its own index (gsi6), whose items are the summary and the keys, not the case', async () => {
+    // Prepare: a case received in November and closed in November, with a long description.
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const agencyId = `agency-gsi6-${counter}`;
+    const c = aCase({ agencyId, month: '2026-11', submittedAt: '2026-11-03T09:00:00+07:00', status: 'in_progress', description: 'Uraian panjang. '.repeat(200) });
+    await store.createCase(c, submitted(c));
+    await store.updateCase(c.caseId, 1, { status: 'closed', closedAt: '2026-11-04T10:00:00+07:00', endedMonth: '2026-11' });
+    const closed = (await store.getCase(c.caseId))!;
+
+    // Act: the index read bare, as the store reads it (no projection asked for).
+    const query = (pk: string) => table.client.send(new QueryCommand({ TableName: table.tableName, IndexName: 'gsi6', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': pk, ':a': `${agencyId}#` }) }));
+    const received = (await query('MONTH#2026-11')).Items!.map((i) => unmarshall(i));
+    const ended = (await query('ENDED#2026-11')).Items!.map((i) => unmarshall(i));
+
+    // Assess: one index item for the case and one for its ended copy, each only keys, rpt and submittedAt;
+    // and the store's lists give the summaries.
+    expect(received.map((i) => Object.keys(i).sort())).toEqual([['gsi2pk', 'gsi2sk', 'pk', 'rpt', 'sk', 'submittedAt']]);
+    expect(ended.map((i) => [i.sk, i.gsi2sk])).toEqual([['ENDED', `${agencyId}#2026-11-04T10:00:00+07:00#${c.caseId}`]]);
+    expect(JSON.parse(String(received[0]!.rpt))).toEqual(reportCaseOf(closed));
+    expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId }))).toEqual([reportCaseOf(closed)]);
+    expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId }))).toEqual([reportCaseOf(closed)]);
+  });
+
+  test('on a table made before the recap\'s index (gsi6), the months are read through gsi2, with the same result', async () => {
+    // Prepare: a table without gsi6 (dynalite cannot add one; on AWS the index is unreadable while it is built).
+    const older = `${table.tableName}-before-gsi6-${counter}`;
+    const input = createTableInput(older);
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), }));
+    for (let i = 0; (await table.client.send(new DescribeTableCommand({ TableName: older }))).Table?.TableStatus !== 'ACTIVE' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
+    const store = new DynamoCaseStore(table.client, older);
+    const c = aCase({ agencyId: `agency-before-gsi6-${counter}`, month: '2026-11', submittedAt: '2026-10-30T09:00:00+07:00', status: 'in_progress' });
+    await store.createCase(c, submitted(c));
+    await store.updateCase(c.caseId, 1, { status: 'closed', closedAt: '2026-11-04T10:00:00+07:00', endedMonth: '2026-11' });
+    const closed = (await store.getCase(c.caseId))!;
+
+    // Act and assess
+    expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(closed)]);
+    expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
   });
 
   test('a grant\'s key lookup without its grant (putGrant cut short) is no key at all', async () => {

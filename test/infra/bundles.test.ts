@@ -23,8 +23,8 @@ test('the 13 function bundles read the directory from the table and hold no dire
     if (!meta.entryPoint) continue;
     const inputs = Object.keys(meta.inputs);
     expect({ out, demo: inputs.filter((i) => /shared\/directory\/(demo\.json|index\.ts)$/.test(i)) }).toEqual({ out, demo: [] });
-    // The check sees JSON modules (the SOPs are bundled) and the directory store: it is not blind.
-    expect(inputs).toContain("shared/sops/validated.json");
+    // The check sees the SOPs (bundled packed) and the directory store: it is not blind.
+    expect(inputs).toContain('shared/sops/validated-packed.ts');
     expect(inputs).toContain('functions/adapters/dynamo-directory-store.ts');
   }
 });

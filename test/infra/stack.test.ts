@@ -49,6 +49,14 @@ test('the dashboards\' index (gsi5) projects only what a dashboard row shows (IN
   expect(table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi1')!.Projection.ProjectionType).toBe('ALL');
 });
 
+test('the recap\'s index (gsi6) holds the report summary and the submission time only (INCLUDE), never the case\'s texts or reporter', () => {
+  const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string }[]; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] } };
+  const gsi6 = table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi6')!;
+  // gsi2's keys: every case and ended copy written before the index existed is in it once built.
+  expect(gsi6.KeySchema.map((k) => k.AttributeName)).toEqual(['gsi2pk', 'gsi2sk']);
+  expect(gsi6.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['rpt', 'submittedAt'] });
+});
+
 test('the table is named for the stage by infra/aws/names.ts, the name `npm run directory -- --stage` uses', () => {
   template.hasResourceProperties('AWS::DynamoDB::GlobalTable', Match.objectLike({ TableName: 'tanggap-test-cases' }));
   expect(tableName('test')).toBe('tanggap-test-cases');

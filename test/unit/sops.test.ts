@@ -3,7 +3,9 @@ import { parseSop, InvalidSop } from '../../shared/sop/validate';
 import { EscalationRung, rungGrant, type SopInput } from '../../shared/sop/schema';
 import lapor from '../../shared/sops/sp4n-lapor-muara-enim.sop.json';
 import { readFileSync } from 'node:fs';
-import { validatedJson, validatedPath } from '../../shared/sops/build';
+import { packedModule, packedPath, validatedJson, validatedPath } from '../../shared/sops/build';
+import { packedSops } from '../../shared/sops/validated-packed';
+import { inflateRawSync } from 'node:zlib';
 import { sopSources } from '../../shared/sops/sources';
 
 const limitOf = (sopId: string, stepId: string) => getSop(sopId).steps.find((s) => s.id === stepId)?.limit;
@@ -140,6 +142,12 @@ describe('what an escalated official may do through their link', () => {
 describe('the pre-validated SOPs the handlers load (shared/sops/validated.json)', () => {
   test('are exactly what validating the SOP sources gives (else: npm run compile-sops)', () => {
     expect(readFileSync(validatedPath, 'utf8')).toBe(validatedJson());
+  });
+
+  test('the packed copy the bundles carry (validated-packed.ts) is validated.json, and is what `sops` gives', () => {
+    expect(readFileSync(packedPath, 'utf8')).toBe(packedModule());
+    expect(JSON.parse(inflateRawSync(Buffer.from(packedSops, 'base64')).toString('utf8'))).toEqual(JSON.parse(validatedJson()));
+    expect(sops.map((s) => s.id)).toEqual((JSON.parse(validatedJson()) as { id: string }[]).map((s) => s.id));
   });
 
   test('every shipped SOP source passes the schema and the cross-checks', () => {

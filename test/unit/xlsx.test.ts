@@ -504,3 +504,13 @@ test('property: rows of text and numbers read back as written', async () => {
     });
   }), { numRuns: 60 });
 });
+
+test('text keeps xml:space="preserve" where a reader could drop whitespace (an end, a tab, a line break, a run of spaces), and only there', async () => {
+  const texts = [' di depan', 'di belakang ', 'dua  spasi', 'tab\tdi tengah', 'baris\nbaru', 'biasa saja', 'Ruang "baca" <tutup> & _x0041_'];
+  const bytes = built(await buildXlsx([{ name: 'Teks', columns: [{ header: 'Teks', width: 30 }], rows: texts.map((t) => [t]), autoFilter: false }]));
+  const xml = entryText(await unzip(bytes), 'xl/worksheets/sheet1.xml');
+  const cells = [...xml.matchAll(/<c r="A(\d+)"[^>]*><is><t( xml:space="preserve")?>/g)].filter((m) => m[1] !== '1').map((m) => !!m[2]);
+  expect(cells).toEqual([true, true, true, true, true, false, false]);
+  const ws = sheet(await read(bytes), 'Teks');
+  expect(texts.map((_, i) => asExcelReadsIt(ws.getRow(i + 2).getCell(1).value))).toEqual(texts);
+});
