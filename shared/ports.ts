@@ -98,6 +98,26 @@ export interface Workflow {
   taskFailed(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
+/**
+ * A tracking id's lookup: the case it names; for a complaint filed with an Idempotency-Key, the key's
+ * hash (HMAC with the link secret) and when the key was first used (its record expires after a day).
+ */
+export interface TrackingClaim {
+  trackingId: string;
+  caseId: string;
+  keyHash?: string;
+  claimedAt?: string;
+}
+
+/** What `recordStart` writes. */
+export interface ExecutionStart {
+  executionId: string;
+  /** When the execution hands over to a successor (absolute instant). */
+  continueByAt: string;
+  /** The start's event, recorded once per case (its `once` key). */
+  event: Omit<CaseEvent, 'seq'> & { once: string };
+}
+
 /** Thrown by CaseStore when a conditional write loses (the item changed or already exists). */
 export class ConditionFailed extends Error {
   constructor(message: string) {
@@ -216,8 +236,24 @@ export interface OpenCasesFilter {
  * conditional single-item write; no method scans.
  */
 export interface CaseStore {
-  /** Writes the case, its tracking-id lookup and its first event; fails if either id exists. */
+  /** Writes the case, its tracking-id lookup and its first event (`claimTracking`, then `putCase`); fails if either id exists. */
   createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void>;
+  /**
+   * Writes the lookup of a tracking id unless the id is taken: undefined when written, the lookup
+   * that holds it otherwise (read only then). With an Idempotency-Key the lookup is the key's record.
+   */
+  claimTracking(claim: TrackingClaim): Promise<TrackingClaim | undefined>;
+  /**
+   * Writes the case with its first event (one write) unless the case id exists: undefined when
+   * written, the stored case otherwise (read only then).
+   */
+  putCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<CaseRecord | undefined>;
+  /**
+   * The execution's start, in one write: names it on the case (`executionArn`, unless the case has
+   * one), sets its hand-over instant (`continueBy`, unless this execution set it already) and records
+   * the start's event once per case. Returns the case as stored; undefined when there is none.
+   */
+  recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
   /**

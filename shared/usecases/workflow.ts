@@ -610,23 +610,23 @@ async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): 
  * machine keeps: when this execution is to hand over.
  */
 export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<OutcomeResult> {
+  if (req.kind === 'started') {
+    // The execution names itself on the case, with the instant it hands over by, and the start's event:
+    // one write (intake does not write the case again after starting it). A retried (or, locally,
+    // resumed) Record start keeps the first instant; a successor (already named by the hand-over)
+    // fixes its own; the event is once per case (a successor adds none).
+    const updated = await deps.store.recordStart(req.caseId, {
+      executionId: req.executionId,
+      continueByAt: deps.calendar.format(continueBy(new Date(req.enteredAt))),
+      event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId }, once: 'outcome#started' },
+    });
+    if (!updated) throw new Error(`Case ${req.caseId} does not exist`);
+    return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
+  }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
-    case 'started': {
-      // The execution names itself on the case, with the instant it hands over by: one case write
-      // (intake does not write the case again after starting it). A retried (or, locally, resumed)
-      // Record start keeps the first instant; a successor (already named by the hand-over) fixes its own.
-      const updated = await mutateCase(deps, c.caseId, (x) => {
-        const arn = x.executionArn ? {} : { executionArn: req.executionId };
-        const lifetime = x.continueBy?.executionId === req.executionId ? {} : { continueBy: { executionId: req.executionId, at: deps.calendar.format(continueBy(new Date(req.enteredAt))) } };
-        return Object.keys(arn).length || Object.keys(lifetime).length ? { ...arn, ...lifetime } : undefined;
-      }, c);
-      // Once per case (a successor execution starts again without a second event).
-      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
-      return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
-    }
     case 'continueAsNew':
       await continueAsNew(deps, c, req);
       return;
