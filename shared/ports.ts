@@ -170,6 +170,8 @@ export interface MailClaim {
   sentAt?: string;
   /** The grant whose link the sent email carries (ladder emails): activated after the mark, by whoever finds it sent. */
   grant?: { slot: string; keyHash: string };
+  /** Whether its `email_sent` event was recorded with the mark (claims marked before that was so: recorded apart). */
+  eventRecorded?: boolean;
 }
 
 /**
@@ -316,8 +318,12 @@ export interface CaseStore {
    * pending with `seenAttempts` (else ConditionFailed: another run has taken it, or it was settled).
    */
   retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim>;
-  /** SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the pending index. */
-  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void>;
+  /**
+   * SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the
+   * pending index. With `event` (its `email_sent`), the event is recorded in the same write: the
+   * claim carries it (`eventRecorded`) and `listEvents` lists it.
+   */
+  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void>;
   /** Given up after its attempts: `failed`; it leaves the pending index. */
   markMailFailed(caseId: string, key: string): Promise<void>;
   /** Forgets a pending claim whose email became moot (the step it was about is done); no-op otherwise. */

@@ -27,7 +27,10 @@ const pendingSortKey = (attemptedAt: string, caseId: string, key: string) => `${
 
 /** A claim item as read back; a marker of `claimOnce` (claims before they had states: at most once) reads as sent. */
 function mailClaimOf(caseId: string, key: string, item: Record<string, unknown>): MailClaim {
-  if (typeof item.state === 'string') return strip<MailClaim>(item);
+  if (typeof item.state === 'string') {
+    const { sentEvent, ...claim } = strip<MailClaim & { sentEvent?: unknown }>(item);
+    return sentEvent ? { ...claim, eventRecorded: true } : claim;
+  }
   return { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
 }
 
@@ -286,21 +289,26 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listEvents(caseId: string): Promise<CaseEvent[]> {
-    // One Query from the case item to the last event item (sk CASE < ENDED < EVENT#… < 'EVENT$'): the
-    // events kept inside the case item and those of their own. Eventually consistent (Query's default):
-    // no write depends on this read. Every event with a once-key is a conditional write, so a history
-    // read a moment stale can only make a handler repeat an idempotent step; the timelines people read
-    // lag by at most a second.
+    // One Query from the case item to the last once-marker (sk CASE < ENDED < EVENT#… < GRANT#… <
+    // ONCE#… < 'ONCE$'; the tasks, after, are not read): the events kept inside the case item, those of
+    // their own, and the `email_sent` events kept on their mail claims. Eventually consistent (Query's
+    // default): no write depends on this read. Every event with a once-key is a conditional write, so a
+    // history read a moment stale can only make a handler repeat an idempotent step; the timelines
+    // people read lag by at most a second.
     const byKey = new Map<string, Record<string, unknown>>();
-    const embedded = new Map<string, Record<string, unknown>>();
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':from': 'CASE', ':to': 'EVENT$' }) })) {
+    const kept = new Map<string, Record<string, unknown>>();
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':from': 'CASE', ':to': 'ONCE$' }) })) {
       if (item.itemType === 'case') {
-        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) embedded.set(name, { ...(value as Record<string, unknown>) });
+        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) kept.set(name, { ...(value as Record<string, unknown>) });
       } else if (item.itemType === 'event') byKey.set(String(item.sk), item);
+      else if (item.itemType === 'mail' && item.sentEvent) {
+        const event = item.sentEvent as Record<string, unknown>;
+        kept.set(`EVENT#o#${String(event.once)}`, { ...event });
+      }
     }
-    // An event of its own item wins over one kept in the case under the same key (a case written before
-    // the start's event moved into the case item, whose successor execution started after).
-    for (const [name, event] of embedded) if (!byKey.has(name)) byKey.set(name, event);
+    // An event of its own item wins over one kept elsewhere under the same key (a case begun before
+    // the event moved into the case item or the claim, whose step ran again after).
+    for (const [name, event] of kept) if (!byKey.has(name)) byKey.set(name, event);
     const items = [...byKey.values()];
     // Events written under the old counter (`EVENT#000001`, with `seq`) came before any with `order`.
     const rank = (item: Record<string, unknown>) => (typeof item.order === 'number' ? item.order : Number(item.seq ?? 0) - Number.MAX_SAFE_INTEGER);
@@ -449,9 +457,13 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void> {
+    // The email's event is an attribute of its claim (`sentEvent`), written with the mark: listEvents lists it.
     const withGrant = grant ? ', #grant = :g' : '';
-    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant} REMOVE gsi3pk, gsi3sk`, { ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}) }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
+    const withEvent = event ? ', sentEvent = :ev' : '';
+    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant}${withEvent} REMOVE gsi3pk, gsi3sk`, {
+      ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}), ...(event ? { ':ev': { ...event, order: nextEventOrder() } } : {}),
+    }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {
@@ -480,7 +492,7 @@ export class DynamoCaseStore implements CaseStore {
       await this.client.send(new UpdateItemCommand({
         TableName: this.tableName, Key: marshall(mailKey(caseId, key)), UpdateExpression: update, ConditionExpression: condition,
         ExpressionAttributeNames: { '#state': 'state', ...names },
-        ExpressionAttributeValues: marshall(values),
+        ExpressionAttributeValues: toItem(values),
       }));
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`mail ${key} is not pending`);

@@ -8,7 +8,7 @@
  * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
  * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
  * | Idempotency-Key of a complaint     | the tracking lookup: trackingId from an HMAC of the key, PutItem if not exists -> caseId, keyHash, claimedAt |
- * | events of a case, in order         | Query pk=CASE#<caseId>, sk BETWEEN 'CASE' AND 'EVENT$', sorted by `order` (write time): the first events are attributes of the case item (EVENT#first, EVENT#o#outcome#started), the others items; an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
+ * | events of a case, in order         | Query pk=CASE#<caseId>, sk BETWEEN 'CASE' AND 'ONCE$', sorted by `order` (write time): the first events are attributes of the case item (EVENT#first, EVENT#o#outcome#started), an email's email_sent the attribute sentEvent of its claim (ONCE#mail#<key>), the others items; an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
  * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |

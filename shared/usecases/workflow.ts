@@ -174,21 +174,25 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
     return (await deliveryFailed(deps, c, claim, err)) ? 'given_up' : 'retry';
   }
   const sentGrant = grant && minted ? { slot: grant.slot, keyHash: minted.keyHash } : undefined;
-  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant);
-  // A claim this run created (attempt 1) and sent has no event yet: none need be looked for.
-  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant }, claim.attempts === 1);
+  // The mark records the email's event in the same write (the claim carries it).
+  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant, { ...sentEvent(c.caseId, claim), once: `mail#${claim.key}#sent` });
+  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant, eventRecorded: true });
   return 'sent';
 }
 
+/** The event of an email sent: its template, never its address. */
+const sentEvent = (caseId: string, claim: MailClaim): Omit<CaseEvent, 'seq' | 'once'> => ({ caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } });
+
 /**
- * What follows an email marked sent: its grant activated, `email_sent` recorded; each idempotent, so
- * a run that finds the claim sent finishes what a run that died after the mark began. (A claim of the
- * old at-most-once rule, with no `sentAt`, has nothing to finish.)
+ * What follows an email marked sent: its grant activated (idempotent), so a run that finds the claim
+ * sent finishes what a run that died after the mark began. A claim marked before the mark carried its
+ * event gets its `email_sent` recorded apart, once. (A claim of the old at-most-once rule, with no
+ * `sentAt`, has nothing to finish.)
  */
-async function afterSent(deps: Deps, caseId: string, claim: MailClaim, firstRun = false): Promise<void> {
+async function afterSent(deps: Deps, caseId: string, claim: MailClaim): Promise<void> {
   if (!claim.sentAt) return;
   if (claim.grant) await deps.store.activateGrant(caseId, claim.grant.slot, claim.grant.keyHash);
-  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } }, undefined, firstRun);
+  if (!claim.eventRecorded) await recordOnce(deps, `mail#${claim.key}#sent`, sentEvent(caseId, claim));
 }
 
 const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknown');

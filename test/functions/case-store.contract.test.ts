@@ -333,6 +333,28 @@ describe.each(stores)('%s', (_name, make) => {
     await store.dropMail(c.caseId, 'never-claimed');
   });
 
+  test('a mark with its event records the email_sent event in the same write: the claim says so, the events list it once', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const claim: MailClaim = { caseId: c.caseId, key: 'task#official#catat#1', state: 'pending', template: 'newTask', recipientRole: 'staf', attempts: 1, attemptedAt: '2026-11-10T09:10:00+07:00', redo: { kind: 'task', slot: 'official#catat#1' } };
+    await store.claimMail(claim);
+    const event = { caseId: c.caseId, at: claim.attemptedAt, type: 'email_sent' as const, actor: { kind: 'system' as const }, data: { template: 'newTask' }, once: `mail#${claim.key}#sent` };
+    await store.markMailSent(c.caseId, claim.key, 'ses-1', claim.attemptedAt, undefined, event);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent', messageId: 'ses-1', eventRecorded: true });
+    await store.markMailSent(c.caseId, claim.key, 'ses-1', claim.attemptedAt, undefined, event);
+    // A later event with the same once-key (a run that did not know) is refused or listed once.
+    await store.appendEvent(event).catch((err: unknown) => { if (!(err instanceof ConditionFailed)) throw err; });
+    await store.appendEvent({ caseId: c.caseId, at: '2026-11-10T09:11:00+07:00', type: 'step_opened', actor: { kind: 'system' }, once: 'task#official#catat#1#opened' });
+    expect((await store.listEvents(c.caseId)).map((e) => [e.seq, e.type, e.once, e.data])).toEqual([
+      [1, 'submitted', undefined, undefined], [2, 'email_sent', event.once, { template: 'newTask' }], [3, 'step_opened', 'task#official#catat#1#opened', undefined],
+    ]);
+    // A mark without an event (the regency's calendar warning) says nothing of one.
+    const plain = { ...claim, key: 'calendar-gap#2027' };
+    await store.claimMail(plain);
+    await store.markMailSent(c.caseId, plain.key, 'ses-2', claim.attemptedAt);
+    expect(await store.getMailClaim(c.caseId, plain.key)).not.toHaveProperty('eventRecorded');
+  });
+
   test('a claimOnce marker of an email (the rule before claims had states) reads as sent', async () => {
     const c = aCase();
     expect(await store.claimOnce(c.caseId, 'mail#notify#acknowledgement#-#0#0')).toBe(true);

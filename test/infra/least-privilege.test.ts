@@ -21,7 +21,7 @@ const expected: Record<string, string[]> = {
   'http-pages': ['dynamodb:GetItem table', 'dynamodb:Query table'],
   'http-status': ['dynamodb:GetItem table', 'dynamodb:Query table'],
   // submitComplaint: putIfAbsent, appendEvent (UpdateItem), getCase, updateCase; Powertools
-  // idempotency (Get/Put/Update/DeleteItem); SfnWorkflow.start (StartExecution, DescribeExecution).
+  // claimTracking, putCase (Put, Get when taken); SfnWorkflow.start (StartExecution, DescribeExecution).
   // takeQuota of the acknowledgements (UpdateItem), its key an HMAC of the address with the link secret.
   // claimAttachments: size (HeadObject: GetObject, and ListBucket so a missing upload is 404, not 403)
   // and read of uploads (or of a retry's copies), the copy to cases/; storeFormFiles writes uploads/.

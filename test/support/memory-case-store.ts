@@ -249,10 +249,16 @@ export class MemoryCaseStore implements CaseStore {
     return copy(mail);
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void> {
     const stored = this.once.get(`${caseId}|mail#${key}`);
     if (!stored) throw new ConditionFailed(`mail ${key} is not claimed`);
-    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {});
+    // One write, as the adapter's: the mark and, with `event`, the email's event (once by its key).
+    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {}, event ? { eventRecorded: true } : {});
+    if (event) {
+      const list = this.events.get(event.caseId) ?? [];
+      this.events.set(event.caseId, list);
+      if (!list.some((e) => e.once === event.once)) list.push(copy({ ...event, seq: list.length + 1 }) as CaseEvent);
+    }
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {
