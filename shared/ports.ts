@@ -109,6 +109,9 @@ export interface TrackingClaim {
   claimedAt?: string;
 }
 
+/** Where a case keeps deadlines (`CaseRecord.deadlines`). */
+export type DeadlineScope = 'step' | 'phase' | 'replyWindow';
+
 /** What `recordStart` writes. */
 export interface ExecutionStart {
   executionId: string;
@@ -256,6 +259,13 @@ export interface CaseStore {
    * the start's event once per case. Returns the case as stored; undefined when there is none.
    */
   recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined>;
+  /**
+   * Remembers the deadlines of a visit (`remembered.key`) on the case with the due fields they set, in
+   * one conditional write, if the case keeps its deadlines (`deadlines` set) and none for this visit of
+   * `scope` yet: the case as written; undefined when not written (already remembered, or a case written
+   * before every case kept them: the caller then reads the case).
+   */
+  rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
   /**

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
-import { ConditionFailed, type CaseStore, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
@@ -219,6 +219,35 @@ export class DynamoCaseStore implements CaseStore {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
     return this.getCase(caseId);
+  }
+
+  async rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined> {
+    // The due fields (stepDueAt, phaseDueAt, replyWindowEndsAt, calendarVersion) feed no index attribute
+    // (indexAttributes), so they are set alone. Only when the case keeps a `deadlines` map (every case
+    // since intake wrote it) and holds nothing for this visit: a re-run reads the remembered value back.
+    const names: Record<string, string> = { '#d': 'deadlines', '#scope': scope, '#key': 'key' };
+    const values: Record<string, unknown> = { ':kept': remembered, ':key': remembered.key, ':one': 1 };
+    const sets = Object.entries(due).filter(([, v]) => v !== undefined).map(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    try {
+      const out = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(caseKey(caseId)),
+        UpdateExpression: `SET #d.#scope = :kept${sets.map((x) => `, ${x}`).join('')} ADD version :one`,
+        ConditionExpression: 'attribute_exists(#d) AND (attribute_not_exists(#d.#scope) OR #d.#scope.#key <> :key)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toItem(values),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return strip<CaseRecord>(unmarshall(out.Attributes!));
+    } catch (err) {
+      // Remembered already, or no map to remember into (a case written before, or none: the reader says which).
+      if (err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ValidationException')) return undefined;
+      throw err;
+    }
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {

@@ -111,6 +111,8 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       verdicts: [],
       escalations: [],
       deliveryFailures: 0,
+      // The deadlines of its visits are remembered here, each in the write that sets its due fields.
+      deadlines: {},
       directoryVersion: deps.directoryVersion,
       ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
       ...(attachments.length ? { attachments } : {}),

@@ -287,24 +287,31 @@ async function hasEvent(deps: Deps, caseId: string, once: string): Promise<boole
 
 /** Computes (once per step/phase visit) when to remind, when the work is due, and each rung. */
 export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): Promise<Deadlines> {
+  const key = `${req.id}#${req.visit}`;
+  const dueFields = (d: Deadlines & { gaps: number[] }): Partial<CaseRecord> => (req.scope === 'replyWindow'
+    ? { replyWindowEndsAt: d.dueAt }
+    : { calendarVersion: d.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: d.dueAt } : { stepDueAt: d.dueAt }) });
+  // Told its SOP (machines compiled since), the handler computes first and remembers the visit's
+  // deadlines with their due fields in one conditional write, without reading the case: when the visit
+  // has none yet and no calendar gap is to be recorded (the rare path below reads the case).
+  if (req.sopId) {
+    const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(deps.getSop(req.sopId), req), startedAt: new Date(req.enteredAt) });
+    if (!computed.gaps.length && await deps.store.rememberDeadlines(req.caseId, req.scope, { key, value: computed }, dueFields(computed))) {
+      const { gaps: _gaps, ...result } = computed;
+      return { ...result, visit: req.visit };
+    }
+  }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
-  const { limit, ladder } =
-    req.scope === 'step' ? (() => { const step = findStep(sop, req.id); return { limit: step.limit!, ladder: step.escalation ?? sop.escalation }; })()
-    : req.scope === 'phase' ? (() => { const phase = sop.phases.find((p) => p.id === req.id)!; return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation }; })()
-    : { limit: sop.reporterReply.window, ladder: undefined };
-  const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
+  const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(sop, req), startedAt: new Date(req.enteredAt) });
   // Remembered on the case, with the due fields they set, in one conditional write: the first
   // computation of a visit is the one kept (a re-run, or a run that lost the race, reads it back).
-  const key = `${req.id}#${req.visit}`;
   let stored = computed;
   await mutateCase(deps, c.caseId, (x) => {
     const kept = x.deadlines?.[req.scope];
     stored = kept?.key === key ? kept.value : computed;
-    const due: Partial<CaseRecord> = req.scope === 'replyWindow'
-      ? { replyWindowEndsAt: stored.dueAt }
-      : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) };
+    const due = dueFields(stored);
     const gaps = stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? {} : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] };
     const unchanged = kept?.key === key && Object.entries(due).every(([k, v]) => x[k as keyof CaseRecord] === v) && !gaps.calendarGaps;
     return unchanged ? undefined : { ...due, ...gaps, deadlines: { ...x.deadlines, [req.scope]: { key, value: stored } } };
@@ -319,6 +326,19 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   const { gaps: _gaps, ...result } = stored;
   // The visit goes back with its deadlines: the machine counts the visit with this very task.
   return { ...result, visit: req.visit };
+}
+
+/** The limit and escalation ladder of a deadlines request's step, phase or reply window. */
+function limitOf(sop: Sop, req: DeadlinesRequest) {
+  if (req.scope === 'step') {
+    const step = findStep(sop, req.id);
+    return { limit: step.limit!, ladder: step.escalation ?? sop.escalation };
+  }
+  if (req.scope === 'phase') {
+    const phase = sop.phases.find((p) => p.id === req.id)!;
+    return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation };
+  }
+  return { limit: sop.reporterReply.window, ladder: undefined };
 }
 
 const regencyScope = (deps: Deps) => `regency-${deps.directory.regency.id}`;

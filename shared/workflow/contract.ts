@@ -69,6 +69,11 @@ export const DeadlinesRequest = z.object({
   /** Step id or phase id. */
   id: z.string().min(1),
   visit: z.number().int().min(1),
+  /**
+   * The SOP the machine was compiled from (a literal of its ASL): the deadlines are computed before the
+   * case is read, and remembered in one conditional write. Absent from machines compiled before: the case is read first.
+   */
+  sopId: z.string().min(1).optional(),
 });
 export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
 

@@ -163,6 +163,26 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.recordStart('c-nobody', start('exec-9', '2027-01-01T00:00:00+07:00'))).toBeUndefined();
   });
 
+  test('rememberDeadlines writes a visit\'s deadlines and due fields once, into a case that keeps them; otherwise undefined', async () => {
+    const value = { startedAt: '2026-11-10T09:00:00+07:00', remindAt: '2026-11-11T09:00:00+07:00', dueAt: '2026-11-12T09:00:00+07:00', rungs: [], calendarVersion: 'v1', gaps: [] };
+    const c = aCase({ deadlines: {} });
+    await store.createCase(c, submitted(c));
+    const written = await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt, calendarVersion: 'v1', phaseDueAt: undefined });
+    expect(written).toEqual({ ...c, stepDueAt: value.dueAt, calendarVersion: 'v1', deadlines: { step: { key: 'verify#1', value } }, version: 2 });
+    expect(await store.getCase(c.caseId)).toEqual(written);
+    // The same visit again: nothing written (the caller reads the remembered value back).
+    expect(await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#1', value: { ...value, dueAt: '2027-01-01T09:00:00+07:00' } }, { stepDueAt: '2027-01-01T09:00:00+07:00' })).toBeUndefined();
+    // Another scope, and the next visit of the same one, beside it.
+    await store.rememberDeadlines(c.caseId, 'replyWindow', { key: 'solusi#1', value }, { replyWindowEndsAt: value.dueAt });
+    expect(await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#2', value }, { stepDueAt: value.dueAt })).toMatchObject({ version: 4, deadlines: { step: { key: 'verify#2' }, replyWindow: { key: 'solusi#1' } } });
+    // A case written before cases kept a deadlines map, and no case at all: not written.
+    const older = aCase();
+    await store.createCase(older, submitted(older));
+    expect(await store.rememberDeadlines(older.caseId, 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt })).toBeUndefined();
+    expect(await store.getCase(older.caseId)).toEqual(older);
+    expect(await store.rememberDeadlines('c-nobody', 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt })).toBeUndefined();
+  });
+
   test('events get consecutive sequence numbers and list in order', async () => {
     const c = aCase();
     await store.createCase(c, submitted(c));

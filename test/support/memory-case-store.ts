@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from 
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -76,6 +76,16 @@ export class MemoryCaseStore implements CaseStore {
     const list = this.events.get(caseId) ?? [];
     this.events.set(caseId, list);
     if (!list.some((e) => e.once === start.event.once)) list.push(copy({ ...start.event, seq: list.length + 1 }) as CaseEvent);
+    return copy(next);
+  }
+
+  async rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined> {
+    const stored = this.cases.get(caseId);
+    // As the adapter: only into a case that keeps its deadlines, and not over this visit's.
+    if (!stored?.deadlines || stored.deadlines[scope]?.key === remembered.key) return undefined;
+    const defined = Object.fromEntries(Object.entries(due).filter(([, v]) => v !== undefined));
+    const next = { ...stored, ...defined, deadlines: { ...stored.deadlines, [scope]: copy(remembered) }, version: stored.version + 1 } as CaseRecord;
+    this.cases.set(caseId, copy(next));
     return copy(next);
   }
 

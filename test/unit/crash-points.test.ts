@@ -95,6 +95,9 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
   ['outcome started', async (d) => ({ outcome: { ...base(await filedWithoutStart(d)), kind: 'started' } })],
   ['notify acknowledgement', async (d) => ({ notify: { ...base(await filed(d)), template: 'acknowledgement' } })],
   ['deadlines of a step', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1 } })],
+  // Told its SOP (machines compiled since): computed first, remembered with the due fields in one write.
+  ['deadlines of a step, told its SOP', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1, sopId: 'perpustakaan-muba' } })],
+  ['deadlines of a phase, told its SOP, reaching a year without holidays', async (d) => ({ deadlines: { ...base(await filed(d, 'dukcapil-mura', 'ktp-el'), '2026-12-29T09:30:00+07:00'), scope: 'phase', id: 'penanganan', visit: 1, sopId: 'dukcapil-mura' } })],
   ['deadlines of a phase reaching a year without holidays (the admin is warned)', async (d) => ({ deadlines: { ...base(await filed(d, 'dukcapil-mura', 'ktp-el'), '2026-12-29T09:30:00+07:00'), scope: 'phase', id: 'penanganan', visit: 1 } })],
   ['open task: the new task of an official', async (d) => {
     const caseId = await filed(d);
