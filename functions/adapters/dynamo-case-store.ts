@@ -108,8 +108,7 @@ function strip<T>(item: Record<string, unknown>): T {
  */
 const EMBEDDED_EVENT = 'EVENT#';
 const FIRST_EVENT = 'EVENT#first';
-/** The case's index attributes: set from the record on each write, removed when the record no longer yields them. */
-const CASE_INDEX_ATTRIBUTES = KEY_ATTRIBUTES.filter((k) => k !== 'pk' && k !== 'sk' && k !== 'itemType' && !k.startsWith('gsi4'));
+
 
 /** Where an entry without a deadline sorts in the inbox index: after every real instant. */
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -141,6 +140,16 @@ export function caseItems(c: CaseRecord): Record<string, AttributeValue>[] {
   const items = [toItem({ ...caseKey(c.caseId), itemType: 'case', ...c, ...indexAttributes(c) })];
   if (c.endedMonth && c.closedAt) items.push(toItem(endedCopy(c)));
   return items;
+}
+
+/**
+ * An event kept inside another item (the case's, a mail claim's), with its place among the case's
+ * events: without its case id, which the item's key carries (every byte of the case item is written
+ * again, into each index that copies it, at each change of the case).
+ */
+function keptEvent(event: Omit<CaseEvent, 'seq'>): Record<string, unknown> {
+  const { caseId: _caseId, ...rest } = event;
+  return { ...rest, order: nextEventOrder() };
 }
 
 let lastEventOrder = 0;
@@ -187,7 +196,7 @@ export class DynamoCaseStore implements CaseStore {
 
   async putCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<CaseRecord | undefined> {
     if (record.endedMonth && record.closedAt) await this.putEndedCopy(record); // cases imported already ended
-    const firstEvent = { ...first, order: nextEventOrder() };
+    const firstEvent = keptEvent(first);
     try {
       await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record), [first.once ? `EVENT#o#${first.once}` : FIRST_EVENT]: firstEvent }, `case ${record.caseId} exists`);
       return undefined;
@@ -211,7 +220,7 @@ export class DynamoCaseStore implements CaseStore {
         UpdateExpression: 'SET executionArn = if_not_exists(executionArn, :arn), continueBy = :cb, #ev = if_not_exists(#ev, :ev) ADD version :one',
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(continueBy) OR continueBy.executionId <> :arn)',
         ExpressionAttributeNames: { '#ev': `EVENT#o#${event.once}` },
-        ExpressionAttributeValues: toItem({ ':arn': executionId, ':cb': { executionId, at: continueByAt }, ':ev': { ...event, order: nextEventOrder() }, ':one': 1 }),
+        ExpressionAttributeValues: toItem({ ':arn': executionId, ':cb': { executionId, at: continueByAt }, ':ev': keptEvent(event), ':one': 1 }),
         ReturnValues: 'ALL_NEW',
       }));
       return strip<CaseRecord>(unmarshall(out.Attributes!));
@@ -285,7 +294,9 @@ export class DynamoCaseStore implements CaseStore {
       values[`:s${i}`] = value;
       return `#s${i} = :s${i}`;
     });
-    const removes = [...new Set([...Object.keys(current), ...CASE_INDEX_ATTRIBUTES])].filter((name) => !(name in written)).map((name, i) => {
+    // Only what the item has (the record's fields, the index attributes it yields): removing an absent
+    // attribute writes nothing, but naming an index key would read as an index write.
+    const removes = [...new Set([...Object.keys(current), ...Object.keys(indexAttributes(current))])].filter((name) => !(name in written)).map((name, i) => {
       names[`#r${i}`] = name;
       return `#r${i}`;
     });
@@ -328,11 +339,11 @@ export class DynamoCaseStore implements CaseStore {
     const kept = new Map<string, Record<string, unknown>>();
     for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':from': 'CASE', ':to': 'ONCE$' }) })) {
       if (item.itemType === 'case') {
-        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) kept.set(name, { ...(value as Record<string, unknown>) });
+        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) kept.set(name, { caseId, ...(value as Record<string, unknown>) });
       } else if (item.itemType === 'event') byKey.set(String(item.sk), item);
       else if (item.itemType === 'mail' && item.sentEvent) {
         const event = item.sentEvent as Record<string, unknown>;
-        kept.set(`EVENT#o#${String(event.once)}`, { ...event });
+        kept.set(`EVENT#o#${String(event.once)}`, { caseId, ...event });
       }
     }
     // An event of its own item wins over one kept elsewhere under the same key (a case begun before
@@ -491,7 +502,7 @@ export class DynamoCaseStore implements CaseStore {
     const withGrant = grant ? ', #grant = :g' : '';
     const withEvent = event ? ', sentEvent = :ev' : '';
     await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant}${withEvent} REMOVE gsi3pk, gsi3sk`, {
-      ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}), ...(event ? { ':ev': { ...event, order: nextEventOrder() } } : {}),
+      ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}), ...(event ? { ':ev': keptEvent(event) } : {}),
     }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
   }
 
