@@ -98,6 +98,29 @@ export interface Workflow {
   taskFailed(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
+/**
+ * A tracking id's lookup: the case it names; for a complaint filed with an Idempotency-Key, the key's
+ * hash (HMAC with the link secret) and when the key was first used (its record expires after a day).
+ */
+export interface TrackingClaim {
+  trackingId: string;
+  caseId: string;
+  keyHash?: string;
+  claimedAt?: string;
+}
+
+/** Where a case keeps deadlines (`CaseRecord.deadlines`). */
+export type DeadlineScope = 'step' | 'phase' | 'replyWindow';
+
+/** What `recordStart` writes. */
+export interface ExecutionStart {
+  executionId: string;
+  /** When the execution hands over to a successor (absolute instant). */
+  continueByAt: string;
+  /** The start's event, recorded once per case (its `once` key). */
+  event: Omit<CaseEvent, 'seq'> & { once: string };
+}
+
 /** Thrown by CaseStore when a conditional write loses (the item changed or already exists). */
 export class ConditionFailed extends Error {
   constructor(message: string) {
@@ -150,6 +173,8 @@ export interface MailClaim {
   sentAt?: string;
   /** The grant whose link the sent email carries (ladder emails): activated after the mark, by whoever finds it sent. */
   grant?: { slot: string; keyHash: string };
+  /** Whether its `email_sent` event was recorded with the mark (claims marked before that was so: recorded apart). */
+  eventRecorded?: boolean;
 }
 
 /**
@@ -216,8 +241,31 @@ export interface OpenCasesFilter {
  * conditional single-item write; no method scans.
  */
 export interface CaseStore {
-  /** Writes the case, its tracking-id lookup and its first event; fails if either id exists. */
+  /** Writes the case, its tracking-id lookup and its first event (`claimTracking`, then `putCase`); fails if either id exists. */
   createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void>;
+  /**
+   * Writes the lookup of a tracking id unless the id is taken: undefined when written, the lookup
+   * that holds it otherwise (read only then). With an Idempotency-Key the lookup is the key's record.
+   */
+  claimTracking(claim: TrackingClaim): Promise<TrackingClaim | undefined>;
+  /**
+   * Writes the case with its first event (one write) unless the case id exists: undefined when
+   * written, the stored case otherwise (read only then).
+   */
+  putCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<CaseRecord | undefined>;
+  /**
+   * The execution's start, in one write: names it on the case (`executionArn`, unless the case has
+   * one), sets its hand-over instant (`continueBy`, unless this execution set it already) and records
+   * the start's event once per case. Returns the case as stored; undefined when there is none.
+   */
+  recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined>;
+  /**
+   * Remembers the deadlines of a visit (`remembered.key`) on the case with the due fields they set, in
+   * one conditional write, if the case keeps its deadlines (`deadlines` set) and none for this visit of
+   * `scope` yet: the case as written; undefined when not written (already remembered, or a case written
+   * before every case kept them: the caller then reads the case).
+   */
+  rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
   /**
@@ -280,8 +328,12 @@ export interface CaseStore {
    * pending with `seenAttempts` (else ConditionFailed: another run has taken it, or it was settled).
    */
   retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim>;
-  /** SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the pending index. */
-  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void>;
+  /**
+   * SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the
+   * pending index. With `event` (its `email_sent`), the event is recorded in the same write: the
+   * claim carries it (`eventRecorded`) and `listEvents` lists it.
+   */
+  markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void>;
   /** Given up after its attempts: `failed`; it leaves the pending index. */
   markMailFailed(caseId: string, key: string): Promise<void>;
   /** Forgets a pending claim whose email became moot (the step it was about is done); no-op otherwise. */

@@ -738,8 +738,10 @@ class Compiler {
   }
 
   private lambda(name: keyof typeof WorkflowFunction, payload: Record<string, unknown>, resultPath: string | null, next: string, resultSelector?: Record<string, unknown>): AslState {
+    // The deadlines handler computes before it reads the case: it is told the SOP (DeadlinesRequest.sopId).
+    const parameters = name === 'deadlines' ? { ...payload, sopId: this.sop.id } : payload;
     return {
-      Type: 'Task', Resource: fn(name), Parameters: payload, ...(resultSelector ? { ResultSelector: resultSelector } : {}),
+      Type: 'Task', Resource: fn(name), Parameters: parameters, ...(resultSelector ? { ResultSelector: resultSelector } : {}),
       ResultPath: resultPath, Retry: [lambdaRetry, handlerRetry], Next: next,
     };
   }

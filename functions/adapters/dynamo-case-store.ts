@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
@@ -27,7 +27,10 @@ const pendingSortKey = (attemptedAt: string, caseId: string, key: string) => `${
 
 /** A claim item as read back; a marker of `claimOnce` (claims before they had states: at most once) reads as sent. */
 function mailClaimOf(caseId: string, key: string, item: Record<string, unknown>): MailClaim {
-  if (typeof item.state === 'string') return strip<MailClaim>(item);
+  if (typeof item.state === 'string') {
+    const { sentEvent, ...claim } = strip<MailClaim & { sentEvent?: unknown }>(item);
+    return sentEvent ? { ...claim, eventRecorded: true } : claim;
+  }
   return { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
 }
 
@@ -102,8 +105,18 @@ function openCaseEntry(item: Record<string, unknown>): OpenCaseEntry {
 function strip<T>(item: Record<string, unknown>): T {
   const copy = { ...item };
   for (const k of KEY_ATTRIBUTES) delete copy[k];
+  for (const k of Object.keys(copy)) if (k.startsWith(EMBEDDED_EVENT)) delete copy[k];
   return copy as T;
 }
+
+/**
+ * Events kept inside the case item (its first ones: `submitted`, `workflow_started`), each as an
+ * attribute named like the sort key its own item would have (`EVENT#first`, `EVENT#o#<once>`): they
+ * are written by the case's own writes, no item of their own. listEvents reads them with the rest.
+ */
+const EMBEDDED_EVENT = 'EVENT#';
+const FIRST_EVENT = 'EVENT#first';
+
 
 /** Where an entry without a deadline sorts in the inbox index: after every real instant. */
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -140,6 +153,16 @@ export function caseItems(c: CaseRecord): Record<string, AttributeValue>[] {
   return items;
 }
 
+/**
+ * An event kept inside another item (the case's, a mail claim's), with its place among the case's
+ * events: without its case id, which the item's key carries (every byte of the case item is written
+ * again, into each index that copies it, at each change of the case).
+ */
+function keptEvent(event: Omit<CaseEvent, 'seq'>): Record<string, unknown> {
+  const { caseId: _caseId, ...rest } = event;
+  return { ...rest, order: nextEventOrder() };
+}
+
 let lastEventOrder = 0;
 /**
  * The place of an event among its case's: microseconds of the wall clock, strictly increasing within
@@ -160,18 +183,94 @@ export class DynamoCaseStore implements CaseStore {
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // Order matters without transactions. Every reader reaches a case through the tracking lookup
-    // (citizens) or the case id (the workflow, which only starts after createCase returned), and
+    // (citizens) or the case id (the workflow, which only starts after the case is written), and
     // getCaseByTrackingId answers only when the case item exists AND names that tracking id. So:
     // - lookup written, then a crash: the id answers "not found"; nothing half-written shows;
     // - lookup written, case id taken (a racing retry): the lookup names a case with another
-    //   tracking id and stays invisible; the caller reads the winner's case instead;
-    // - case written, then a crash before the first event: the case item alone is the full
-    //   picture (status, submittedAt); only the timeline lacks its first line.
+    //   tracking id and stays invisible; the caller reads the winner's case instead.
+    // The first event is part of the case item: no moment when the case exists without it.
     // A taken tracking id fails the first write, before anything else exists.
-    await this.putIfAbsent({ pk: `TRACK#${record.trackingId}`, sk: 'TRACK', itemType: 'tracking', caseId: record.caseId }, `tracking id ${record.trackingId} exists`);
+    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
+  }
+
+  async claimTracking(claim: TrackingClaim): Promise<TrackingClaim | undefined> {
+    const key = { pk: `TRACK#${claim.trackingId}`, sk: 'TRACK' };
+    try {
+      await this.putIfAbsent({ ...key, itemType: 'tracking', ...claim }, `tracking id ${claim.trackingId} exists`);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }));
+    // Deleted in between (never, today): read as taken by nobody in particular, so the caller moves on.
+    const { caseId, keyHash, claimedAt } = (out.Item ? unmarshall(out.Item) : { caseId: '' }) as Partial<TrackingClaim>;
+    return { trackingId: claim.trackingId, caseId: caseId ?? '', ...(keyHash ? { keyHash } : {}), ...(claimedAt ? { claimedAt } : {}) };
+  }
+
+  async putCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<CaseRecord | undefined> {
     if (record.endedMonth && record.closedAt) await this.putEndedCopy(record); // cases imported already ended
-    await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record) }, `case ${record.caseId} exists`);
-    await this.appendEvent(first);
+    const firstEvent = keptEvent(first);
+    try {
+      await this.putIfAbsent({ ...caseKey(record.caseId), itemType: 'case', ...record, ...indexAttributes(record), [first.once ? `EVENT#o#${first.once}` : FIRST_EVENT]: firstEvent }, `case ${record.caseId} exists`);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionFailed)) throw err;
+    }
+    const found = await this.getCase(record.caseId);
+    if (!found) throw new ConditionFailed(`case ${record.caseId} exists`);
+    return found;
+  }
+
+  async recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined> {
+    // One write: the execution's name (kept if the case has one), its hand-over instant (unless this
+    // execution set it already: then nothing changes and the case is read back), and the start's event
+    // inside the case item (if_not_exists: once per case, a successor execution adds none).
+    const { event, executionId, continueByAt } = start;
+    try {
+      const out = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(caseKey(caseId)),
+        UpdateExpression: 'SET executionArn = if_not_exists(executionArn, :arn), continueBy = :cb, #ev = if_not_exists(#ev, :ev) ADD version :one',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(continueBy) OR continueBy.executionId <> :arn)',
+        ExpressionAttributeNames: { '#ev': `EVENT#o#${event.once}` },
+        ExpressionAttributeValues: toItem({ ':arn': executionId, ':cb': { executionId, at: continueByAt }, ':ev': keptEvent(event), ':one': 1 }),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return strip<CaseRecord>(unmarshall(out.Attributes!));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    return this.getCase(caseId);
+  }
+
+  async rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined> {
+    // The due fields (stepDueAt, phaseDueAt, replyWindowEndsAt, calendarVersion) feed no index attribute
+    // (indexAttributes), so they are set alone. Only when the case keeps a `deadlines` map (every case
+    // since intake wrote it) and holds nothing for this visit: a re-run reads the remembered value back.
+    const names: Record<string, string> = { '#d': 'deadlines', '#scope': scope, '#key': 'key' };
+    const values: Record<string, unknown> = { ':kept': remembered, ':key': remembered.key, ':one': 1 };
+    const sets = Object.entries(due).filter(([, v]) => v !== undefined).map(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    try {
+      const out = await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(caseKey(caseId)),
+        UpdateExpression: `SET #d.#scope = :kept${sets.map((x) => `, ${x}`).join('')} ADD version :one`,
+        ConditionExpression: 'attribute_exists(#d) AND (attribute_not_exists(#d.#scope) OR #d.#scope.#key <> :key)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toItem(values),
+        ReturnValues: 'ALL_NEW',
+      }));
+      return strip<CaseRecord>(unmarshall(out.Attributes!));
+    } catch (err) {
+      // Remembered already, or no map to remember into (a case written before, or none: the reader says which).
+      if (err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ValidationException')) return undefined;
+      throw err;
+    }
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
@@ -198,12 +297,32 @@ export class DynamoCaseStore implements CaseStore {
     // The ended-case copy goes first: a crash in between leaves a copy ahead of the case (the next
     // attempt rewrites it), never an ended case missing from its month's report.
     if (next.endedMonth && next.closedAt) await this.putEndedCopy(next);
+    // An update of the record's attributes (not a put of the whole item): the events kept inside the
+    // case item stay as they are. Attributes the record no longer has (a field patched to undefined, an
+    // index the case left) are removed.
+    const written = toItem({ itemType: 'case', ...next, ...indexAttributes(next) });
+    const names: Record<string, string> = {};
+    const values: Record<string, AttributeValue> = { ':expected': { N: String(expectedVersion) } };
+    const sets = Object.entries(written).map(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    // Only what the item has (the record's fields, the index attributes it yields): removing an absent
+    // attribute writes nothing, but naming an index key would read as an index write.
+    const removes = [...new Set([...Object.keys(current), ...Object.keys(indexAttributes(current))])].filter((name) => !(name in written)).map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    names['#version'] = 'version';
     try {
-      await this.client.send(new PutItemCommand({
+      await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
-        Item: toItem({ ...caseKey(caseId), itemType: 'case', ...next, ...indexAttributes(next) }),
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: marshall({ ':v': expectedVersion }),
+        Key: marshall(caseKey(caseId)),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }));
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`case ${caseId} changed meanwhile`);
@@ -224,13 +343,27 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listEvents(caseId: string): Promise<CaseEvent[]> {
-    // Eventually consistent (Query's default): no write depends on this read any more. Every event
-    // with a once-key is a conditional write of its own, so a history read a moment stale can only
-    // make a handler repeat an idempotent step; the timelines people read lag by at most a second.
-    const items: Record<string, unknown>[] = [];
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':e': 'EVENT#' }) })) {
-      items.push(item);
+    // One Query from the case item to the last once-marker (sk CASE < ENDED < EVENT#… < GRANT#… <
+    // ONCE#… < 'ONCE$'; the tasks, after, are not read): the events kept inside the case item, those of
+    // their own, and the `email_sent` events kept on their mail claims. Eventually consistent (Query's
+    // default): no write depends on this read. Every event with a once-key is a conditional write, so a
+    // history read a moment stale can only make a handler repeat an idempotent step; the timelines
+    // people read lag by at most a second.
+    const byKey = new Map<string, Record<string, unknown>>();
+    const kept = new Map<string, Record<string, unknown>>();
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':from': 'CASE', ':to': 'ONCE$' }) })) {
+      if (item.itemType === 'case') {
+        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) kept.set(name, { caseId, ...(value as Record<string, unknown>) });
+      } else if (item.itemType === 'event') byKey.set(String(item.sk), item);
+      else if (item.itemType === 'mail' && item.sentEvent) {
+        const event = item.sentEvent as Record<string, unknown>;
+        kept.set(`EVENT#o#${String(event.once)}`, { caseId, ...event });
+      }
     }
+    // An event of its own item wins over one kept elsewhere under the same key (a case begun before
+    // the event moved into the case item or the claim, whose step ran again after).
+    for (const [name, event] of kept) if (!byKey.has(name)) byKey.set(name, event);
+    const items = [...byKey.values()];
     // Events written under the old counter (`EVENT#000001`, with `seq`) came before any with `order`.
     const rank = (item: Record<string, unknown>) => (typeof item.order === 'number' ? item.order : Number(item.seq ?? 0) - Number.MAX_SAFE_INTEGER);
     items.sort((a, b) => rank(a) - rank(b));
@@ -378,9 +511,13 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void> {
+    // The email's event is an attribute of its claim (`sentEvent`), written with the mark: listEvents lists it.
     const withGrant = grant ? ', #grant = :g' : '';
-    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant} REMOVE gsi3pk, gsi3sk`, { ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}) }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
+    const withEvent = event ? ', sentEvent = :ev' : '';
+    await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant}${withEvent} REMOVE gsi3pk, gsi3sk`, {
+      ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}), ...(event ? { ':ev': keptEvent(event) } : {}),
+    }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {
@@ -409,7 +546,7 @@ export class DynamoCaseStore implements CaseStore {
       await this.client.send(new UpdateItemCommand({
         TableName: this.tableName, Key: marshall(mailKey(caseId, key)), UpdateExpression: update, ConditionExpression: condition,
         ExpressionAttributeNames: { '#state': 'state', ...names },
-        ExpressionAttributeValues: marshall(values),
+        ExpressionAttributeValues: toItem(values),
       }));
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw new ConditionFailed(`mail ${key} is not pending`);

@@ -1,16 +1,10 @@
 /** POST /api/complaints: file a complaint (JSON, or the form without JavaScript). */
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { Context } from 'aws-lambda';
 import { acknowledgementWithheldNotice, complaintFromForm, honeypotIssues, HONEYPOT_FIELD, parseComplaint, type Complaint } from '../../shared/case/complaint';
-import { caseTable } from '../../shared/data/table';
 import { MAX_FORM_UPLOAD_BYTES } from '../../shared/attachments/files';
-import { PayloadTooLarge, TooManyRequests, ValidationFailed, type Issue } from '../../shared/errors';
+import { PayloadTooLarge, ValidationFailed, type Issue } from '../../shared/errors';
 import type { Language } from '../../shared/i18n';
-import { listAgencies, submitComplaint, type Submitted } from '../../shared/usecases/complaints';
+import { listAgencies, submitComplaint } from '../../shared/usecases/complaints';
 import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
-import { dynamoClient } from '../adapters/clients';
-import { config } from '../adapters/config';
 import { dependencies, s3Files, sfnWorkflow } from '../adapters/deps';
 import { formPolicy } from '../adapters/files-origin';
 import { storeFormFiles } from '../../shared/usecases/attachments';
@@ -21,42 +15,7 @@ import { boundaryOf, parseMultipart } from '../http/multipart';
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { workflow: sfnWorkflow, files: s3Files };
 
-type SubmitRequest = { idempotencyKey: string; complaint: Complaint; at: string; lang: Language };
-
-/**
- * A retried request with the same Idempotency-Key returns the first answer (Powertools idempotency
- * over the same table, under one static partition key, expiring through the table's TTL
- * attribute). The complaint itself is the payload that must match: the same key with another
- * complaint is refused. The Lambda context is passed so that a record left "in progress" by a
- * timed-out invocation expires with it instead of blocking the key for a day.
- */
-let idempotentSubmit: ((req: SubmitRequest, context: Context) => Promise<Submitted>) | undefined;
-function submitIdempotently() {
-  idempotentSubmit ??= makeIdempotent(
-    async (req: SubmitRequest, _context: Context) => submitComplaint(await dependencies(needs), req.complaint, new Date(req.at), req.lang, req.idempotencyKey),
-    {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().TABLE_NAME, keyAttr: 'pk', sortKeyAttr: 'sk', staticPkValue: 'IDEMPOTENCY#intake', expiryAttr: caseTable.timeToLiveAttribute, awsSdkV3Client: dynamoClient() }),
-      config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', payloadValidationJmesPath: 'complaint', expiresAfterSeconds: 24 * 3600 }),
-    },
-  );
-  return idempotentSubmit;
-}
-
-const keyMessages = {
-  format: { id: 'Gunakan 8 sampai 128 huruf, angka, atau - _ . :', en: 'Use 8 to 128 letters, digits, or - _ . :' },
-  reused: { id: 'Kunci ini sudah dipakai untuk pengaduan lain; buat kunci baru untuk pengaduan baru.', en: 'This key was used for another complaint; use a new key for a new complaint.' },
-  busy: { id: 'Pengaduan dengan kunci ini sedang diproses; coba lagi sebentar lagi.', en: 'A complaint with this key is being processed; try again in a moment.' },
-};
-
-async function submitWithKey(req: SubmitRequest, context: Context): Promise<Submitted> {
-  try {
-    return await submitIdempotently()(req, context);
-  } catch (err) {
-    if (err instanceof IdempotencyValidationError) throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyMessages.reused[req.lang] }]);
-    if (err instanceof IdempotencyAlreadyInProgressError) throw new TooManyRequests(keyMessages.busy[req.lang], 1);
-    throw err;
-  }
-}
+const keyFormat = { id: 'Gunakan 8 sampai 128 huruf, angka, atau - _ . :', en: 'Use 8 to 128 letters, digits, or - _ . :' };
 
 /**
  * The form's own POST (multipart/form-data: the form without JavaScript sends its files with it):
@@ -88,7 +47,7 @@ function readMultipart(event: HttpEvent, lang: Language): { kind: 'form'; value:
   return { kind: 'form', value, files };
 }
 
-export const handler = httpHandler(async (event, context) => {
+export const handler = httpHandler(async (event) => {
   const deps = await dependencies(needs);
   const lang = languageOf(event);
   const now = requestTime(event);
@@ -116,23 +75,24 @@ export const handler = httpHandler(async (event, context) => {
       const named = parsed.complaint.attachments ?? [];
       parsed.complaint.attachments = [...named, ...(await storeFormFiles(deps, multipart.files, lang, named.length))];
     }
-    return await submitted(event, context, deps, parsed.complaint, now, lang, fromForm);
+    return await submitted(event, deps, parsed.complaint, now, lang, fromForm);
   } catch (err) {
     if (fromForm && err instanceof ValidationFailed) return formAgain(err.issues);
     throw err;
   }
 });
 
-async function submitted(event: HttpEvent, context: Context, deps: Deps, complaint: Complaint, now: Date, lang: Language, fromForm: boolean) {
+/**
+ * Files the complaint; with an Idempotency-Key, a retry answers as the first time (the case's own
+ * writes hold the key: shared/usecases/complaints.ts `submitComplaint`).
+ */
+async function submitted(event: HttpEvent, deps: Deps, complaint: Complaint, now: Date, lang: Language, fromForm: boolean) {
   const key = event.headers?.['idempotency-key']?.trim();
   if (key !== undefined && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
-    throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyMessages.format[lang] }]);
+    throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyFormat[lang] }]);
   }
-  const submitted = key
-    ? await submitWithKey({ idempotencyKey: key, complaint, at: now.toISOString(), lang }, context)
-    : await submitComplaint(deps, complaint, now, lang);
-  // Answers cached by the idempotency layer before `acknowledgement` existed read as `sending` or `none`.
-  const acknowledgement = submitted.acknowledgement ?? (submitted.hasEmail ? 'sending' : 'none');
+  const submitted = await submitComplaint(deps, complaint, now, lang, key);
+  const acknowledgement = submitted.acknowledgement;
   if (fromForm) return html(201, renderSubmitted({ trackingId: submitted.trackingId, statusUrl: submitted.statusUrl, acknowledgement, lang }));
   return json(201, {
     trackingId: submitted.trackingId, status: submitted.status, statusUrl: submitted.statusUrl, submittedAt: submitted.submittedAt,

@@ -7,10 +7,10 @@
  * How the adapters' calls map to DynamoDB actions (functions/adapters/dynamo-case-store.ts):
  * getCase, getCaseByTrackingId, getTask, getTaskLink → GetItem; createCase, putTask, putGrant,
  * claimOnce, remember → PutItem (conditional); appendEvent, activateGrant → UpdateItem (+ PutItem);
- * updateCase, updateTask → GetItem + PutItem (conditional); release → DeleteItem; listEvents,
+ * updateTask → GetItem + PutItem (conditional); updateCase, recordStart → (GetItem +) UpdateItem
+ * (conditional); claimTracking, putCase → PutItem (conditional; GetItem when taken); release → DeleteItem; listEvents,
  * listGrants → Query on the table; casesByAgencyStatus → Query gsi1; casesByMonth,
- * casesEndedInMonth → Query gsi2; openCasesDueBefore → Query gsi3. Powertools idempotency (intake):
- * GetItem, PutItem, UpdateItem, DeleteItem. Every function that builds the use cases' dependencies
+ * casesEndedInMonth → Query gsi2; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
  * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
  * Nothing Scans, batches or reads streams.
  */
@@ -58,10 +58,10 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'http-pages': { items: ['GetItem'], queryTable: true, files: {} },
   // The agencies come from the directory: its pointer (GetItem) and, when it moved, its version (Query).
   'http-agencies': { items: ['GetItem'], queryTable: true },
-  // createCase, getCase, updateCase (executionArn), the idempotency records; starts the execution.
+  // claimTracking (the Idempotency-Key's record too), putCase, their reads when taken; starts the execution.
   // + the acknowledgement quota per address (UpdateItem), keyed with an HMAC of the address (the link secret).
   // + attachments: reads the uploads (HEAD for a missing one: ListBucket), writes the form's files as uploads and the case's copies.
-  'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true, files: { read: ['uploads', 'cases'], write: ['uploads', 'cases'], list: true } },
+  'http-intake': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, startsExecutions: true, readsLinkSecret: true, files: { read: ['uploads', 'cases'], write: ['uploads', 'cases'], list: true } },
   // Directory (GetItem, Query) for the configuration; presigns POSTs to uploads/ (the signer must be allowed PutObject there).
   // + GET /lampiran (no JavaScript): reads the upload just made to check it (HEAD for a missing one: ListBucket).
   'http-uploads': { items: ['GetItem'], queryTable: true, files: { read: ['uploads'], write: ['uploads'], list: true } },

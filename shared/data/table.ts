@@ -7,7 +7,8 @@
  * |------------------------------------|---------------------------------------------------------|
  * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
  * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
- * | events of a case, in order         | Query pk=CASE#<caseId>, sk begins_with EVENT#, sorted by `order` (write time); an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
+ * | Idempotency-Key of a complaint     | the tracking lookup: trackingId from an HMAC of the key, PutItem if not exists -> caseId, keyHash, claimedAt |
+ * | events of a case, in order         | Query pk=CASE#<caseId>, sk BETWEEN 'CASE' AND 'ONCE$', sorted by `order` (write time): the first events are attributes of the case item (EVENT#first, EVENT#o#outcome#started), an email's email_sent the attribute sentEvent of its claim (ONCE#mail#<key>), the others items; an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
  * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |
@@ -21,7 +22,6 @@
  * | the recap's summaries by month, received or ended | Query gsi6: keyed on gsi2pk/gsi2sk like gsi2 (so every case and ended copy ever written is in it, none to backfill); INCLUDE projection of `rpt` and `submittedAt` (the summary, 0.5–1 KB, not the whole case) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed; keys only in the index, each case then read by id |
  * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
- * | idempotency records (Powertools)   | pk=IDEMPOTENCY#intake, sk=<hash of the key>, expiresAt |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
  * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |
  * | daily quotas (acknowledgements)    | UpdateItem pk=QUOTA#<name>#<day>, sk=QUOTA: ADD used if used < limit; expiresAt |

@@ -36,33 +36,62 @@ async function mayAcknowledge(deps: Deps, email: string, now: Date): Promise<boo
   return deps.store.takeQuota(`ack#${mailbox}#${deps.calendar.localDate(now)}`, ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, expiresAt);
 }
 
+/** How long an Idempotency-Key holds its complaint: after a day the key may file another one. */
+const KEY_HOLDS_MS = 24 * 3600_000;
+
+const keyReused = {
+  id: 'Kunci ini sudah dipakai untuk pengaduan lain; buat kunci baru untuk pengaduan baru.',
+  en: 'This key was used for another complaint; use a new key for a new complaint.',
+};
+
 /**
  * Stores the complaint and starts its SOP's execution (named after the case id, so a second start
- * is the same execution). With an idempotency key the case id derives from the key and the
- * complaint: a retry after a failure finds the stored case and finishes the start instead of filing
- * a second complaint, while another complaint that happens to reuse a key (after the idempotency
- * record expired) is a case of its own, never someone else's.
+ * is the same execution).
+ *
+ * With an Idempotency-Key, the case's own writes are the key's record (no record of its own): the
+ * case id derives from the key and the complaint, and the tracking id from the key alone (a keyed
+ * hash, `attempt` 0, 1, …), so the tracking lookup, written first and conditionally, is where the key
+ * is claimed. It holds the key's hash and the case id. A retry finds its own lookup (same key, same
+ * case id: the same complaint) and finishes what is missing — the case, the start — answering as the
+ * first time; the same key with another complaint within a day is refused (400, nothing stored);
+ * after a day it files a case of its own under the key's next tracking id. A lookup held by another
+ * key (a tracking-id collision) moves on to the next attempt, which a retry walks the same way.
  */
 export async function submitComplaint(deps: Deps, complaint: Complaint, now: Date, lang: Language, idempotencyKey?: string): Promise<Submitted> {
   const agency = deps.directory.agencies.find((a) => a.id === complaint.agencyId)!;
   const caseId = idempotencyKey
     ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26)}`
     : `c${Buffer.from(deps.randomBytes(13)).toString('hex')}`;
+  const keyHash = idempotencyKey && createHmac('sha256', deps.linkSecret).update(`idempotency-key\n${idempotencyKey}`).digest('base64url').slice(0, 32);
+  const trackingIdOf = (attempt: number) => (idempotencyKey
+    ? trackingIdFrom(createHmac('sha256', deps.linkSecret).update(`idempotency-tracking\n${idempotencyKey}\n${attempt}`).digest().subarray(0, 5))
+    : trackingIdFrom(deps.randomBytes(5)));
   const reporter = complaint.anonymous ? undefined : { name: complaint.reporter.name, email: complaint.reporter.email, phone: complaint.reporter.phone };
+  // Attachments are checked and copied to the case's keys before the case exists (never a case without
+  // its files). The case id is this complaint's own, so a refused reuse of a key touches no other case's files.
+  const attachments = await claimAttachments(deps, caseId, complaint, lang);
   // Decided before the case is written, so the case carries it from its first version (the workflow's
   // acknowledgement reads it). A retry whose case exists spends one more count and keeps the stored
   // decision: the error is always toward fewer emails.
-  // Attachments are checked and copied to the case's keys before the case exists (never a case without its files).
-  const attachments = await claimAttachments(deps, caseId, complaint, lang);
   const withheld = !!reporter?.email && !(await mayAcknowledge(deps, reporter.email, now));
-  // Created first, read only when that fails: a new complaint (nearly every one) costs no read, and a
-  // retry whose case exists loses the race on the case item (its tracking lookup stays unreachable).
+  const submittedAt = deps.calendar.format(now);
   let stored: CaseRecord | undefined;
   for (let attempt = 0; !stored; attempt++) {
-    const submittedAt = deps.calendar.format(now);
+    const trackingId = trackingIdOf(attempt);
+    const holder = await deps.store.claimTracking({ trackingId, caseId, ...(keyHash ? { keyHash, claimedAt: now.toISOString() } : {}) });
+    if (holder && !(keyHash && holder.keyHash === keyHash && holder.caseId === caseId)) {
+      // The key's own lookup for another complaint, within its day: refused, nothing stored.
+      if (keyHash && holder.keyHash === keyHash && now.getTime() - Date.parse(holder.claimedAt ?? '') < KEY_HOLDS_MS) {
+        throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyReused[lang] }]);
+      }
+      // Another case's tracking id (or the key's expired use): the next one.
+      if (attempt >= 4) throw new ConditionFailed(`no free tracking id for case ${caseId}`);
+      continue;
+    }
+    // The lookup is this complaint's (written now, or by a run before): the case, unless it exists.
     const candidate: CaseRecord = {
       caseId,
-      trackingId: trackingIdFrom(deps.randomBytes(5)),
+      trackingId,
       agencyId: agency.id,
       sopId: agency.sopId,
       status: 'received',
@@ -82,19 +111,15 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
       verdicts: [],
       escalations: [],
       deliveryFailures: 0,
+      // The deadlines of its visits are remembered here, each in the write that sets its due fields.
+      deadlines: {},
       directoryVersion: deps.directoryVersion,
       ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
       ...(attachments.length ? { attachments } : {}),
       version: 1,
     };
-    try {
-      await deps.store.createCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel, ...(withheld ? { acknowledgement: 'withheld' } : {}) } });
-      stored = candidate;
-    } catch (err) {
-      if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;
-      // A tracking-id collision (try another), or the case exists: a retry with the same key (read it).
-      stored = await deps.store.getCase(caseId);
-    }
+    // A case filed before tracking ids derived from the key has a tracking id of its own: it answers.
+    stored = (await deps.store.putCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel, ...(withheld ? { acknowledgement: 'withheld' } : {}) } })) ?? candidate;
   }
   if (!stored.executionArn) {
     const input: ExecutionInput = { caseId, sopId: stored.sopId };
@@ -116,7 +141,8 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   return {
     caseId,
     trackingId: stored.trackingId,
-    status: stored.status,
+    // The answer to the submission, the same on every retry: every case is received first.
+    status: 'received',
     statusUrl: statusUrl(deps, stored.trackingId),
     submittedAt: stored.submittedAt,
     hasEmail: !!stored.reporter?.email,

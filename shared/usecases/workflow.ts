@@ -174,21 +174,25 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
     return (await deliveryFailed(deps, c, claim, err)) ? 'given_up' : 'retry';
   }
   const sentGrant = grant && minted ? { slot: grant.slot, keyHash: minted.keyHash } : undefined;
-  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant);
-  // A claim this run created (attempt 1) and sent has no event yet: none need be looked for.
-  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant }, claim.attempts === 1);
+  // The mark records the email's event in the same write (the claim carries it).
+  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt, sentGrant, { ...sentEvent(c.caseId, claim), once: `mail#${claim.key}#sent` });
+  await afterSent(deps, c.caseId, { ...claim, state: 'sent', messageId, sentAt: claim.attemptedAt, grant: sentGrant, eventRecorded: true });
   return 'sent';
 }
 
+/** The event of an email sent: its template, never its address. */
+const sentEvent = (caseId: string, claim: MailClaim): Omit<CaseEvent, 'seq' | 'once'> => ({ caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } });
+
 /**
- * What follows an email marked sent: its grant activated, `email_sent` recorded; each idempotent, so
- * a run that finds the claim sent finishes what a run that died after the mark began. (A claim of the
- * old at-most-once rule, with no `sentAt`, has nothing to finish.)
+ * What follows an email marked sent: its grant activated (idempotent), so a run that finds the claim
+ * sent finishes what a run that died after the mark began. A claim marked before the mark carried its
+ * event gets its `email_sent` recorded apart, once. (A claim of the old at-most-once rule, with no
+ * `sentAt`, has nothing to finish.)
  */
-async function afterSent(deps: Deps, caseId: string, claim: MailClaim, firstRun = false): Promise<void> {
+async function afterSent(deps: Deps, caseId: string, claim: MailClaim): Promise<void> {
   if (!claim.sentAt) return;
   if (claim.grant) await deps.store.activateGrant(caseId, claim.grant.slot, claim.grant.keyHash);
-  await recordOnce(deps, `mail#${claim.key}#sent`, { caseId, at: claim.attemptedAt, type: 'email_sent', actor: { kind: 'system' }, data: { template: claim.template } }, undefined, firstRun);
+  if (!claim.eventRecorded) await recordOnce(deps, `mail#${claim.key}#sent`, sentEvent(caseId, claim));
 }
 
 const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknown');
@@ -283,24 +287,31 @@ async function hasEvent(deps: Deps, caseId: string, once: string): Promise<boole
 
 /** Computes (once per step/phase visit) when to remind, when the work is due, and each rung. */
 export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): Promise<Deadlines> {
+  const key = `${req.id}#${req.visit}`;
+  const dueFields = (d: Deadlines & { gaps: number[] }): Partial<CaseRecord> => (req.scope === 'replyWindow'
+    ? { replyWindowEndsAt: d.dueAt }
+    : { calendarVersion: d.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: d.dueAt } : { stepDueAt: d.dueAt }) });
+  // Told its SOP (machines compiled since), the handler computes first and remembers the visit's
+  // deadlines with their due fields in one conditional write, without reading the case: when the visit
+  // has none yet and no calendar gap is to be recorded (the rare path below reads the case).
+  if (req.sopId) {
+    const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(deps.getSop(req.sopId), req), startedAt: new Date(req.enteredAt) });
+    if (!computed.gaps.length && await deps.store.rememberDeadlines(req.caseId, req.scope, { key, value: computed }, dueFields(computed))) {
+      const { gaps: _gaps, ...result } = computed;
+      return { ...result, visit: req.visit };
+    }
+  }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
-  const { limit, ladder } =
-    req.scope === 'step' ? (() => { const step = findStep(sop, req.id); return { limit: step.limit!, ladder: step.escalation ?? sop.escalation }; })()
-    : req.scope === 'phase' ? (() => { const phase = sop.phases.find((p) => p.id === req.id)!; return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation }; })()
-    : { limit: sop.reporterReply.window, ladder: undefined };
-  const computed = computeDeadlines({ calendar: deps.calendar, limit, ladder, startedAt: new Date(req.enteredAt) });
+  const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(sop, req), startedAt: new Date(req.enteredAt) });
   // Remembered on the case, with the due fields they set, in one conditional write: the first
   // computation of a visit is the one kept (a re-run, or a run that lost the race, reads it back).
-  const key = `${req.id}#${req.visit}`;
   let stored = computed;
   await mutateCase(deps, c.caseId, (x) => {
     const kept = x.deadlines?.[req.scope];
     stored = kept?.key === key ? kept.value : computed;
-    const due: Partial<CaseRecord> = req.scope === 'replyWindow'
-      ? { replyWindowEndsAt: stored.dueAt }
-      : { calendarVersion: stored.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: stored.dueAt } : { stepDueAt: stored.dueAt }) };
+    const due = dueFields(stored);
     const gaps = stored.gaps.every((y) => x.calendarGaps?.includes(y)) ? {} : { calendarGaps: [...new Set([...(x.calendarGaps ?? []), ...stored.gaps])] };
     const unchanged = kept?.key === key && Object.entries(due).every(([k, v]) => x[k as keyof CaseRecord] === v) && !gaps.calendarGaps;
     return unchanged ? undefined : { ...due, ...gaps, deadlines: { ...x.deadlines, [req.scope]: { key, value: stored } } };
@@ -315,6 +326,19 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   const { gaps: _gaps, ...result } = stored;
   // The visit goes back with its deadlines: the machine counts the visit with this very task.
   return { ...result, visit: req.visit };
+}
+
+/** The limit and escalation ladder of a deadlines request's step, phase or reply window. */
+function limitOf(sop: Sop, req: DeadlinesRequest) {
+  if (req.scope === 'step') {
+    const step = findStep(sop, req.id);
+    return { limit: step.limit!, ladder: step.escalation ?? sop.escalation };
+  }
+  if (req.scope === 'phase') {
+    const phase = sop.phases.find((p) => p.id === req.id)!;
+    return { limit: phase.limit, ladder: phase.escalation ?? sop.escalation };
+  }
+  return { limit: sop.reporterReply.window, ladder: undefined };
 }
 
 const regencyScope = (deps: Deps) => `regency-${deps.directory.regency.id}`;
@@ -610,23 +634,23 @@ async function rebindTask(deps: Deps, found: TaskRecord, req: OpenTaskRequest): 
  * machine keeps: when this execution is to hand over.
  */
 export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<OutcomeResult> {
+  if (req.kind === 'started') {
+    // The execution names itself on the case, with the instant it hands over by, and the start's event:
+    // one write (intake does not write the case again after starting it). A retried (or, locally,
+    // resumed) Record start keeps the first instant; a successor (already named by the hand-over)
+    // fixes its own; the event is once per case (a successor adds none).
+    const updated = await deps.store.recordStart(req.caseId, {
+      executionId: req.executionId,
+      continueByAt: deps.calendar.format(continueBy(new Date(req.enteredAt))),
+      event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId }, once: 'outcome#started' },
+    });
+    if (!updated) throw new Error(`Case ${req.caseId} does not exist`);
+    return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
+  }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
   switch (req.kind) {
-    case 'started': {
-      // The execution names itself on the case, with the instant it hands over by: one case write
-      // (intake does not write the case again after starting it). A retried (or, locally, resumed)
-      // Record start keeps the first instant; a successor (already named by the hand-over) fixes its own.
-      const updated = await mutateCase(deps, c.caseId, (x) => {
-        const arn = x.executionArn ? {} : { executionArn: req.executionId };
-        const lifetime = x.continueBy?.executionId === req.executionId ? {} : { continueBy: { executionId: req.executionId, at: deps.calendar.format(continueBy(new Date(req.enteredAt))) } };
-        return Object.keys(arn).length || Object.keys(lifetime).length ? { ...arn, ...lifetime } : undefined;
-      }, c);
-      // Once per case (a successor execution starts again without a second event).
-      await recordOnce(deps, 'outcome#started', { caseId: c.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId } });
-      return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
-    }
     case 'continueAsNew':
       await continueAsNew(deps, c, req);
       return;

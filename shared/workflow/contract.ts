@@ -69,6 +69,11 @@ export const DeadlinesRequest = z.object({
   /** Step id or phase id. */
   id: z.string().check(z.minLength(1)),
   visit: z.int().check(z.gte(1)),
+  /**
+   * The SOP the machine was compiled from (a literal of its ASL): the deadlines are computed before the
+   * case is read, and remembered in one conditional write. Absent from machines compiled before: the case is read first.
+   */
+  sopId: z.optional(z.string().check(z.minLength(1))),
 });
 export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
 

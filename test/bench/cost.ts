@@ -47,6 +47,10 @@ export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
     const input = args.input as Record<string, any>;
     const command = context.commandName ?? '';
     if (/^(Put|Update|Delete)Item/.test(command)) input.ReturnConsumedCapacity = 'TOTAL';
+    // The item as written, to see which indexes it is in (an update need not name an index key to be
+    // copied into an index that holds the item): asked for where the caller asks for nothing.
+    const sawItem = command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE' || input.ReturnValues === 'ALL_NEW');
+    if (sawItem) input.ReturnValues = 'ALL_NEW';
     const out = await next(args);
     const output = out.output as Record<string, any>;
     meter.calls++;
@@ -55,7 +59,7 @@ export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
     else if (command === 'PutItemCommand') meter.writeUnits += writes(itemSize(input.Item)) * (1 + gsisOf(Object.keys(input.Item).join(' ')));
     else if (command === 'UpdateItemCommand' || command === 'DeleteItemCommand') {
       const units = output.ConsumedCapacity?.CapacityUnits ?? 1;
-      const named = `${input.UpdateExpression ?? ''} ${Object.values(input.ExpressionAttributeNames ?? {}).join(' ')}`;
+      const named = `${input.UpdateExpression ?? ''} ${Object.values(input.ExpressionAttributeNames ?? {}).join(' ')} ${sawItem ? Object.keys(output.Attributes ?? {}).join(' ') : ''}`;
       meter.writeUnits += units * (1 + (command === 'DeleteItemCommand' ? GSI_KEYS.length : gsisOf(named)));
     }
     return out;

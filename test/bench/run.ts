@@ -349,7 +349,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
       await runtime.engine.waitForIdle();
 
-      // Every DynamoDB call the handlers make goes through their one client (the idempotency layer's too).
+      // Every DynamoDB call the handlers make goes through their one client.
       const calls = countDynamoCalls(dynamoClient());
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
       print(`  POST /api/complaints  ${fmt(intake)}`);

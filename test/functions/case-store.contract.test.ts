@@ -129,6 +129,61 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getCase(c.caseId)).not.toHaveProperty('question');
   });
 
+  test('claimTracking writes a free tracking id and answers the holder of a taken one; putCase answers the stored case of a taken case id', async () => {
+    const c = aCase();
+    const claim = { trackingId: c.trackingId, caseId: c.caseId, keyHash: 'kh-1', claimedAt: '2026-11-10T02:00:00.000Z' };
+    expect(await store.claimTracking(claim)).toBeUndefined();
+    expect(await store.claimTracking({ trackingId: c.trackingId, caseId: 'c-other' })).toEqual(claim);
+    // A lookup alone is no way in: the case is not there yet.
+    expect(await store.getCaseByTrackingId(c.trackingId)).toBeUndefined();
+    expect(await store.putCase(c, submitted(c))).toBeUndefined();
+    expect(await store.getCaseByTrackingId(c.trackingId)).toEqual(c);
+    // The first event came with the case, in the same write.
+    expect((await store.listEvents(c.caseId)).map((e) => [e.seq, e.type])).toEqual([[1, 'submitted']]);
+    // A second put of the case id writes nothing and answers what is stored.
+    expect(await store.putCase({ ...c, title: 'Lain' }, submitted(c))).toEqual(c);
+    expect((await store.listEvents(c.caseId))).toHaveLength(1);
+  });
+
+  test('recordStart names the execution, sets its hand-over instant and records the event once; a retry of the same execution changes nothing', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const start = (executionId: string, at: string) => ({ executionId, continueByAt: at, event: { caseId: c.caseId, at: c.submittedAt, type: 'workflow_started' as const, actor: { kind: 'system' as const }, data: { executionId }, once: 'outcome#started' } });
+    const first = await store.recordStart(c.caseId, start('exec-1', '2027-01-01T00:00:00+07:00'));
+    expect(first).toMatchObject({ executionArn: 'exec-1', continueBy: { executionId: 'exec-1', at: '2027-01-01T00:00:00+07:00' }, version: 2 });
+    // A retried start of the same execution keeps the first instant and writes nothing.
+    expect(await store.recordStart(c.caseId, start('exec-1', '2027-02-01T00:00:00+07:00'))).toEqual(first);
+    // A successor keeps the case's execution name, sets its own instant, and adds no second event.
+    const successor = await store.recordStart(c.caseId, start('exec-2', '2027-03-01T00:00:00+07:00'));
+    expect(successor).toMatchObject({ executionArn: 'exec-1', continueBy: { executionId: 'exec-2', at: '2027-03-01T00:00:00+07:00' }, version: 3 });
+    expect((await store.listEvents(c.caseId)).map((e) => [e.seq, e.type, e.once])).toEqual([[1, 'submitted', undefined], [2, 'workflow_started', 'outcome#started']]);
+    // A later update keeps the events that came with the case's own writes.
+    await store.updateCase(c.caseId, 3, { status: 'in_progress' });
+    expect((await store.listEvents(c.caseId)).map((e) => e.type)).toEqual(['submitted', 'workflow_started']);
+    expect(await store.getCase(c.caseId)).toEqual({ ...successor, status: 'in_progress', version: 4 });
+    expect(await store.recordStart('c-nobody', start('exec-9', '2027-01-01T00:00:00+07:00'))).toBeUndefined();
+  });
+
+  test('rememberDeadlines writes a visit\'s deadlines and due fields once, into a case that keeps them; otherwise undefined', async () => {
+    const value = { startedAt: '2026-11-10T09:00:00+07:00', remindAt: '2026-11-11T09:00:00+07:00', dueAt: '2026-11-12T09:00:00+07:00', rungs: [], calendarVersion: 'v1', gaps: [] };
+    const c = aCase({ deadlines: {} });
+    await store.createCase(c, submitted(c));
+    const written = await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt, calendarVersion: 'v1', phaseDueAt: undefined });
+    expect(written).toEqual({ ...c, stepDueAt: value.dueAt, calendarVersion: 'v1', deadlines: { step: { key: 'verify#1', value } }, version: 2 });
+    expect(await store.getCase(c.caseId)).toEqual(written);
+    // The same visit again: nothing written (the caller reads the remembered value back).
+    expect(await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#1', value: { ...value, dueAt: '2027-01-01T09:00:00+07:00' } }, { stepDueAt: '2027-01-01T09:00:00+07:00' })).toBeUndefined();
+    // Another scope, and the next visit of the same one, beside it.
+    await store.rememberDeadlines(c.caseId, 'replyWindow', { key: 'solusi#1', value }, { replyWindowEndsAt: value.dueAt });
+    expect(await store.rememberDeadlines(c.caseId, 'step', { key: 'verify#2', value }, { stepDueAt: value.dueAt })).toMatchObject({ version: 4, deadlines: { step: { key: 'verify#2' }, replyWindow: { key: 'solusi#1' } } });
+    // A case written before cases kept a deadlines map, and no case at all: not written.
+    const older = aCase();
+    await store.createCase(older, submitted(older));
+    expect(await store.rememberDeadlines(older.caseId, 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt })).toBeUndefined();
+    expect(await store.getCase(older.caseId)).toEqual(older);
+    expect(await store.rememberDeadlines('c-nobody', 'step', { key: 'verify#1', value }, { stepDueAt: value.dueAt })).toBeUndefined();
+  });
+
   test('events get consecutive sequence numbers and list in order', async () => {
     const c = aCase();
     await store.createCase(c, submitted(c));
@@ -297,6 +352,28 @@ describe.each(stores)('%s', (_name, make) => {
     await store.dropMail(c.caseId, third.key);
     expect(await store.getMailClaim(c.caseId, third.key)).toBeUndefined();
     await store.dropMail(c.caseId, 'never-claimed');
+  });
+
+  test('a mark with its event records the email_sent event in the same write: the claim says so, the events list it once', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const claim: MailClaim = { caseId: c.caseId, key: 'task#official#catat#1', state: 'pending', template: 'newTask', recipientRole: 'staf', attempts: 1, attemptedAt: '2026-11-10T09:10:00+07:00', redo: { kind: 'task', slot: 'official#catat#1' } };
+    await store.claimMail(claim);
+    const event = { caseId: c.caseId, at: claim.attemptedAt, type: 'email_sent' as const, actor: { kind: 'system' as const }, data: { template: 'newTask' }, once: `mail#${claim.key}#sent` };
+    await store.markMailSent(c.caseId, claim.key, 'ses-1', claim.attemptedAt, undefined, event);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent', messageId: 'ses-1', eventRecorded: true });
+    await store.markMailSent(c.caseId, claim.key, 'ses-1', claim.attemptedAt, undefined, event);
+    // A later event with the same once-key (a run that did not know) is refused or listed once.
+    await store.appendEvent(event).catch((err: unknown) => { if (!(err instanceof ConditionFailed)) throw err; });
+    await store.appendEvent({ caseId: c.caseId, at: '2026-11-10T09:11:00+07:00', type: 'step_opened', actor: { kind: 'system' }, once: 'task#official#catat#1#opened' });
+    expect((await store.listEvents(c.caseId)).map((e) => [e.seq, e.type, e.once, e.data])).toEqual([
+      [1, 'submitted', undefined, undefined], [2, 'email_sent', event.once, { template: 'newTask' }], [3, 'step_opened', 'task#official#catat#1#opened', undefined],
+    ]);
+    // A mark without an event (the regency's calendar warning) says nothing of one.
+    const plain = { ...claim, key: 'calendar-gap#2027' };
+    await store.claimMail(plain);
+    await store.markMailSent(c.caseId, plain.key, 'ses-2', claim.attemptedAt);
+    expect(await store.getMailClaim(c.caseId, plain.key)).not.toHaveProperty('eventRecorded');
   });
 
   test('a claimOnce marker of an email (the rule before claims had states) reads as sent', async () => {
@@ -564,6 +641,25 @@ describe('DynamoCaseStore items', () => {
     // Act and assess
     expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
+  });
+
+  test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    await store.recordStart(c.caseId, { executionId: 'exec-1', continueByAt: '2027-01-01T00:00:00+07:00', event: { caseId: c.caseId, at: c.submittedAt, type: 'workflow_started', actor: { kind: 'system' }, once: 'outcome#started' } });
+    const items = (await table.items()).filter((i) => i.pk === `CASE#${c.caseId}`);
+    expect(items.map((i) => i.sk)).toEqual(['CASE']);
+    expect(items[0]).toMatchObject({ 'EVENT#first': { type: 'submitted' }, 'EVENT#o#outcome#started': { type: 'workflow_started', once: 'outcome#started' } });
+    expect(Object.keys((await store.getCase(c.caseId))!).filter((k) => k.startsWith('EVENT'))).toEqual([]);
+    // An event item of its own under the same key (a case begun before the start's event moved into the case item) lists once.
+    await table.client.send(new PutItemCommand({ TableName: table.tableName, Item: marshall({ pk: `CASE#${c.caseId}`, sk: 'EVENT#o#outcome#started', itemType: 'event', caseId: c.caseId, at: c.submittedAt, type: 'workflow_started', actor: { kind: 'system' }, once: 'outcome#started', order: 1 }) }));
+    await store.appendEvent({ caseId: c.caseId, at: c.submittedAt, type: 'step_opened', actor: { kind: 'system' }, once: 'task#x#opened' });
+    expect((await store.listEvents(c.caseId)).map((e) => e.type)).toEqual(['workflow_started', 'submitted', 'step_opened']);
+    // An ended case's copy (sk ENDED, between the case and its events) is not read as events.
+    const ended = await store.updateCase(c.caseId, 2, { status: 'closed', closedAt: '2026-11-20T09:00:00+07:00', endedMonth: '2026-11' });
+    expect(ended.status).toBe('closed');
+    expect((await store.listEvents(c.caseId)).map((e) => e.type)).toEqual(['workflow_started', 'submitted', 'step_opened']);
   });
 
   test('a grant\'s key lookup without its grant (putGrant cut short) is no key at all', async () => {

@@ -21,11 +21,11 @@ const expected: Record<string, string[]> = {
   'http-pages': ['dynamodb:GetItem table', 'dynamodb:Query table'],
   'http-status': ['dynamodb:GetItem table', 'dynamodb:Query table'],
   // submitComplaint: putIfAbsent, appendEvent (UpdateItem), getCase, updateCase; Powertools
-  // idempotency (Get/Put/Update/DeleteItem); SfnWorkflow.start (StartExecution, DescribeExecution).
+  // claimTracking, putCase (Put, Get when taken); SfnWorkflow.start (StartExecution, DescribeExecution).
   // takeQuota of the acknowledgements (UpdateItem), its key an HMAC of the address with the link secret.
   // claimAttachments: size (HeadObject: GetObject, and ListBucket so a missing upload is 404, not 403)
   // and read of uploads (or of a retry's copies), the copy to cases/; storeFormFiles writes uploads/.
-  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/uploads/*', 's3:GetObject files/cases/*', 's3:PutObject files/uploads/*', 's3:PutObject files/cases/*', 's3:ListBucket files'],
+  'http-intake': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions', 'ssm:GetParameter link-secret-reference', 'secretsmanager:GetSecretValue link-secret', 's3:GetObject files/uploads/*', 's3:GetObject files/cases/*', 's3:PutObject files/uploads/*', 's3:PutObject files/cases/*', 's3:ListBucket files'],
   // requestUpload: the directory for the configuration; a presigned POST to uploads/ (PutObject there).
   // GET /lampiran: the upload just made is read and checked (HEAD of a missing one: ListBucket).
   'http-uploads': ['dynamodb:GetItem table', 'dynamodb:Query table', 's3:GetObject files/uploads/*', 's3:PutObject files/uploads/*', 's3:ListBucket files'],

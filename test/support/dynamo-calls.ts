@@ -1,6 +1,6 @@
 /**
  * Counts the DynamoDB calls the handlers make, by operation: an SDK middleware on the one client every
- * handler uses (functions/adapters/clients.ts; the idempotency layer's calls go through it too), as
+ * handler uses (functions/adapters/clients.ts), as
  * functions/adapters/faults.ts hooks its faults in. For the bench and the tests of what a complaint costs.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

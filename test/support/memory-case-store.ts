@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from 
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -20,6 +20,7 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 export class MemoryCaseStore implements CaseStore {
   private readonly cases = new Map<string, CaseRecord>();
   private readonly tracking = new Map<string, string>();
+  private readonly trackingClaims = new Map<string, TrackingClaim>();
   private readonly events = new Map<string, CaseEvent[]>();
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly keys = new Map<string, { caseId: string; slot: string; holder?: 'grant' }>();
@@ -40,14 +41,52 @@ export class MemoryCaseStore implements CaseStore {
   private readonly grantIndex = new Map<string, { personId: string; sortKey: string }>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Same order and conditions as the DynamoDB adapter: tracking lookup, case, first event.
-    if (this.tracking.has(record.trackingId)) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
-    this.tracking.set(record.trackingId, record.caseId);
+    // Same order and conditions as the DynamoDB adapter: tracking lookup, then the case with its first event.
+    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
     this.between('createCase: tracking lookup');
-    if (this.cases.has(record.caseId)) throw new ConditionFailed(`case ${record.caseId} exists`);
+    if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
+  }
+
+  async claimTracking(claim: TrackingClaim): Promise<TrackingClaim | undefined> {
+    const held = this.trackingClaims.get(claim.trackingId);
+    if (held) return copy(held);
+    this.tracking.set(claim.trackingId, claim.caseId);
+    this.trackingClaims.set(claim.trackingId, copy(claim));
+    return undefined;
+  }
+
+  async putCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<CaseRecord | undefined> {
+    const stored = this.cases.get(record.caseId);
+    if (stored) return copy(stored);
+    // One write, as the adapter's: the case and its first event together.
     this.cases.set(record.caseId, copy(record));
-    this.between('createCase: case');
-    await this.appendEvent(first);
+    const list = this.events.get(record.caseId) ?? [];
+    this.events.set(record.caseId, list);
+    list.push(copy({ ...first, seq: list.length + 1 }) as CaseEvent);
+    return undefined;
+  }
+
+  async recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined> {
+    const stored = this.cases.get(caseId);
+    if (!stored) return undefined;
+    if (stored.continueBy?.executionId === start.executionId) return copy(stored);
+    // One write, as the adapter's: the case's fields and the event (once per case by its key).
+    const next = { ...stored, executionArn: stored.executionArn ?? start.executionId, continueBy: { executionId: start.executionId, at: start.continueByAt }, version: stored.version + 1 };
+    this.cases.set(caseId, copy(next));
+    const list = this.events.get(caseId) ?? [];
+    this.events.set(caseId, list);
+    if (!list.some((e) => e.once === start.event.once)) list.push(copy({ ...start.event, seq: list.length + 1 }) as CaseEvent);
+    return copy(next);
+  }
+
+  async rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined> {
+    const stored = this.cases.get(caseId);
+    // As the adapter: only into a case that keeps its deadlines, and not over this visit's.
+    if (!stored?.deadlines || stored.deadlines[scope]?.key === remembered.key) return undefined;
+    const defined = Object.fromEntries(Object.entries(due).filter(([, v]) => v !== undefined));
+    const next = { ...stored, ...defined, deadlines: { ...stored.deadlines, [scope]: copy(remembered) }, version: stored.version + 1 } as CaseRecord;
+    this.cases.set(caseId, copy(next));
+    return copy(next);
   }
 
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
@@ -220,10 +259,16 @@ export class MemoryCaseStore implements CaseStore {
     return copy(mail);
   }
 
-  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }): Promise<void> {
+  async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void> {
     const stored = this.once.get(`${caseId}|mail#${key}`);
     if (!stored) throw new ConditionFailed(`mail ${key} is not claimed`);
-    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {});
+    // One write, as the adapter's: the mark and, with `event`, the email's event (once by its key).
+    if (stored.mail) Object.assign(stored.mail, { state: 'sent', messageId, sentAt: at }, grant ? { grant: copy(grant) } : {}, event ? { eventRecorded: true } : {});
+    if (event) {
+      const list = this.events.get(event.caseId) ?? [];
+      this.events.set(event.caseId, list);
+      if (!list.some((e) => e.once === event.once)) list.push(copy({ ...event, seq: list.length + 1 }) as CaseEvent);
+    }
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { parseComplaint, type Complaint } from '../../shared/case/complaint';
 import { createOfficeCalendar } from '../../shared/calendar';
 import { demoDirectory } from '../../shared/directory';
-import { Unavailable } from '../../shared/errors';
+import { Unavailable, ValidationFailed } from '../../shared/errors';
 import type { Workflow } from '../../shared/ports';
 import { getSop } from '../../shared/sops';
 import { resumeStalledSubmissions, submitComplaint } from '../../shared/usecases/complaints';
@@ -62,28 +62,56 @@ test('a complaint is stored as received in the regency\'s month, with its first 
   expect(out).toEqual({ caseId: stored.caseId, trackingId: stored.trackingId, status: 'received', statusUrl: `https://tanggap.example/complaints/${stored.trackingId}`, submittedAt: stored.submittedAt, hasEmail: true, acknowledgement: 'sending' });
 });
 
-test('with a key: the same complaint is the same case; another complaint under the same key is its own case', async () => {
-  const { workflow, deps } = setup();
+test('with a key: the same complaint is the same case; another complaint under the same key is refused within a day, its own case after', async () => {
+  const { store, workflow, deps } = setup();
   const first = await submitComplaint(deps, complaint(), at, 'id', 'key-12345678');
   const again = await submitComplaint(deps, complaint(), at, 'id', 'key-12345678');
-  const other = await submitComplaint(deps, complaint({ title: 'Akta kelahiran salah nama' }), at, 'id', 'key-12345678');
   expect(again).toEqual(first);
-  expect(other.caseId).not.toBe(first.caseId);
-  expect(other.trackingId).not.toBe(first.trackingId);
   // The retry came before the execution named itself on the case, so it starts it again: the same
   // name and input, which Step Functions answers with the same execution.
-  expect(workflow.starts.map((s) => s.name)).toEqual([first.caseId, first.caseId, other.caseId]);
+  expect(workflow.starts.map((s) => s.name)).toEqual([first.caseId, first.caseId]);
   expect(workflow.starts[1]).toEqual(workflow.starts[0]);
+
+  // Another complaint under the key within its day: 400 on the key, nothing stored, nothing started.
+  const casesBefore = store.snapshot().cases.length;
+  const refused = await submitComplaint(deps, complaint({ title: 'Akta kelahiran salah nama' }), new Date(at.getTime() + 23 * 3600_000), 'en', 'key-12345678').catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(ValidationFailed);
+  expect((refused as ValidationFailed).issues).toEqual([{ path: 'Idempotency-Key', message: 'This key was used for another complaint; use a new key for a new complaint.' }]);
+  expect(store.snapshot().cases).toHaveLength(casesBefore);
+  expect(workflow.starts).toHaveLength(2);
+
+  // After a day the key is free again: a case of its own, under the key's next tracking id; its retry is the same.
+  const nextDay = new Date(at.getTime() + 25 * 3600_000);
+  const other = await submitComplaint(deps, complaint({ title: 'Akta kelahiran salah nama' }), nextDay, 'id', 'key-12345678');
+  expect(other.caseId).not.toBe(first.caseId);
+  expect(other.trackingId).not.toBe(first.trackingId);
+  expect(await submitComplaint(deps, complaint({ title: 'Akta kelahiran salah nama' }), nextDay, 'id', 'key-12345678')).toEqual(other);
+  // The first complaint still answers its own retries.
+  expect(await submitComplaint(deps, complaint(), nextDay, 'id', 'key-12345678')).toEqual(first);
+  // The lookup holds a keyed hash of the key, never the key.
+  expect(JSON.stringify(store.snapshot())).not.toContain('key-12345678');
 });
 
-test('a tracking id that is taken is drawn again', async () => {
-  const draws = [new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(7), new Uint8Array(16).fill(9)];
+test('a tracking id that is taken is drawn again: at random without a key, the key\'s next one with a key (and its retry walks the same way)', async () => {
+  const draws = [1, 7, 2, 7, 9].map((n) => new Uint8Array(16).fill(n));
   let i = 0;
-  // With a key the case id comes from the key; only tracking ids are drawn: 7s, 7s (taken), 7s (taken), 9s.
-  const { deps } = setup(() => (i < draws.length ? draws[i++]! : crypto.getRandomValues(new Uint8Array(16))));
-  const a = await submitComplaint(deps, complaint(), at, 'id', 'key-aaaaaaaa');
-  const b = await submitComplaint(deps, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id', 'key-bbbbbbbb');
+  // Without a key the case id and the tracking id are drawn: 1s (case), 7s (tracking); then 2s (case), 7s (taken), 9s.
+  const { store, deps } = setup(() => (i < draws.length ? draws[i++]! : crypto.getRandomValues(new Uint8Array(16))));
+  const a = await submitComplaint(deps, complaint(), at, 'id');
+  const b = await submitComplaint(deps, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id');
   expect(a.trackingId).not.toBe(b.trackingId);
+  expect((await store.getCaseByTrackingId(b.trackingId))?.caseId).toBe(b.caseId);
+
+  // With a key: the key's first tracking id is taken by another case (learnt from a first filing in
+  // another world with the same secret); the complaint takes the key's second one, and so does its retry.
+  const probe = setup();
+  const firstChoice = (await submitComplaint(probe.deps, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id', 'key-cccccccc')).trackingId;
+  const { store: taken, deps: keyed } = setup();
+  expect(await taken.claimTracking({ trackingId: firstChoice, caseId: 'c-someone-else' })).toBeUndefined();
+  const c = await submitComplaint(keyed, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id', 'key-cccccccc');
+  expect(c.trackingId).not.toBe(firstChoice);
+  expect(await submitComplaint(keyed, complaint({ title: 'Kartu keluarga belum diperbarui' }), at, 'id', 'key-cccccccc')).toEqual(c);
+  expect((await taken.getCaseByTrackingId(c.trackingId))?.caseId).toBe(c.caseId);
 });
 
 test('when the workflow is unreachable the complaint is kept (503), and the sweep starts it once the grace period has passed', async () => {

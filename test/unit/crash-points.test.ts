@@ -8,7 +8,7 @@
  * and only where the README's email rule says: a death between SES accepting an email and its claim
  * being marked sent sends that email once more — with links that work.
  */
-import { parseComplaint } from '../../shared/case/complaint';
+import { parseComplaint, type Complaint } from '../../shared/case/complaint';
 import { taskSlot, type GivenDecision } from '../../shared/case/task';
 import type { Deps } from '../../shared/usecases/deps';
 import { submitComplaint } from '../../shared/usecases/complaints';
@@ -25,9 +25,11 @@ type Handler =
   | { deadlines: DeadlinesRequest }
   | { task: OpenTaskRequest }
   | { notify: NotifyRequest }
-  | { outcome: OutcomeRequest };
+  | { outcome: OutcomeRequest }
+  | { intake: { complaint: Complaint; idempotencyKey: string } };
 
 function run(deps: Deps, h: Handler): Promise<unknown> {
+  if ('intake' in h) return submitComplaint(deps, h.intake.complaint, NOW, 'id', h.intake.idempotencyKey);
   if ('deadlines' in h) return computeStepDeadlines(deps, h.deadlines);
   if ('task' in h) return openTask(deps, h.task);
   if ('notify' in h) return notify(deps, h.notify);
@@ -84,9 +86,18 @@ async function inPhase(deps: Deps, enteredAt = at): Promise<{ caseId: string; sl
 }
 
 const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
+  // Intake with an Idempotency-Key: the key's tracking lookup, the case with its first event, the start.
+  ['intake with an Idempotency-Key', async (d) => {
+    const parsed = parseComplaint({ agencyId: 'perpus-muba', category: 'layanan', title: 'Buku hilang "lagi"', description: 'Buku yang saya pinjam\ntercatat belum kembali padahal sudah \\ dua kali.', reporter: { name: 'Siti "Ina" Rahma', email: 'siti@example.com' } }, d.directory, 'id', '2026-11-23');
+    if (!parsed.ok) throw new Error('fixture');
+    return { intake: { complaint: parsed.complaint, idempotencyKey: 'crash-intake-0001' } };
+  }],
   ['outcome started', async (d) => ({ outcome: { ...base(await filedWithoutStart(d)), kind: 'started' } })],
   ['notify acknowledgement', async (d) => ({ notify: { ...base(await filed(d)), template: 'acknowledgement' } })],
   ['deadlines of a step', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1 } })],
+  // Told its SOP (machines compiled since): computed first, remembered with the due fields in one write.
+  ['deadlines of a step, told its SOP', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1, sopId: 'perpustakaan-muba' } })],
+  ['deadlines of a phase, told its SOP, reaching a year without holidays', async (d) => ({ deadlines: { ...base(await filed(d, 'dukcapil-mura', 'ktp-el'), '2026-12-29T09:30:00+07:00'), scope: 'phase', id: 'penanganan', visit: 1, sopId: 'dukcapil-mura' } })],
   ['deadlines of a phase reaching a year without holidays (the admin is warned)', async (d) => ({ deadlines: { ...base(await filed(d, 'dukcapil-mura', 'ktp-el'), '2026-12-29T09:30:00+07:00'), scope: 'phase', id: 'penanganan', visit: 1 } })],
   ['open task: the new task of an official', async (d) => {
     const caseId = await filed(d);
@@ -234,7 +245,8 @@ test.each(scenarios)('%s: a death at any point, then a re-run, ends as the unint
   const counting = new CrashPlan();
   const expected = await run(reference.deps(counting), request);
   const points = counting.count;
-  expect(points).toBeGreaterThan(2);
+  // At least the points around one write (the execution's start is one write of the case).
+  expect(points).toBeGreaterThanOrEqual(2);
   expect(await reference.brokenLinks()).toEqual([]);
   // Where a death leaves an email accepted by SES but its claim not yet marked sent.
   const window = new Set<number>();

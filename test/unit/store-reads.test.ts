@@ -56,7 +56,7 @@ async function filed(deps: Deps) {
   return submitComplaint(deps, parsed.complaint, new Date('2026-11-23T02:00:00Z'), 'id', 'key-reads-1');
 }
 
-test('a complaint and its first steps read the case once per step, and a new task not at all', async () => {
+test('a complaint and its first steps read the case once per step (the start and the deadlines none: each one write), and a new task not at all', async () => {
   const { memory, deps, reads, sent } = setup();
   const sop = getSop('dinkes-muba');
   const first = sop.startAt ?? sop.steps[0]!.id;
@@ -65,11 +65,12 @@ test('a complaint and its first steps read the case once per step, and a new tas
   expect(reads()).toEqual([]);
   const base = { caseId, executionId: `arn:aws:states:local:0:execution:dinkes-muba:${caseId}`, enteredAt };
   await recordOutcome(deps, { ...base, kind: 'started' });
-  expect(reads()).toEqual(['getCase']);
+  expect(reads()).toEqual([]);
   await notify(deps, { ...base, template: 'acknowledgement' });
   expect(reads()).toEqual(['getCase']);
-  await computeStepDeadlines(deps, { ...base, scope: 'step', id: first, visit: 1 });
-  expect(reads()).toEqual(['getCase']);
+  // Told its SOP, the deadlines state reads nothing: one conditional write remembers them.
+  await computeStepDeadlines(deps, { ...base, scope: 'step', id: first, visit: 1, sopId: 'dinkes-muba' });
+  expect(reads()).toEqual([]);
   await openTask(deps, { ...base, taskToken: 'token-1', kind: 'official', stepId: first, visit: 1 });
   expect(reads()).toEqual(['getCase']);
 
