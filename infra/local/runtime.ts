@@ -38,7 +38,7 @@ import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
-import { createDynalite } from './dynalite';
+import { startDynalite } from './dynalite';
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
@@ -133,9 +133,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
 
-  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
-  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+  const dynamoUrl = dynamo.url;
 
   const secretFile = join(dataDir, 'link-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
@@ -309,9 +308,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sweep.stop();
       engine.close();
       clock.stop();
-      await Promise.all([http, ses.server, sfn.server, s3.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
-      await mailbox.close();
+      await Promise.all([http, ses.server, sfn.server, s3.server].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
       tableClient.destroy();
+      await dynamo.close();
+      await mailbox.close();
     },
   };
 }
@@ -378,9 +378,8 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
   const clock = new VirtualClock({ file: join(dataDir, 'clock.json') });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
   const ses = await startLocalSes(mailbox);
-  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
-  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'), { thread: false });
+  const dynamoUrl = dynamo.url;
   const client = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTable(client, clock.now());
   client.destroy();
@@ -388,7 +387,7 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
     dynamodb: dynamoUrl, ses: ses.url, now: () => clock.now(),
     async close() {
       clock.stop();
-      await Promise.all([ses.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await Promise.all([new Promise<void>((res) => { ses.server.closeAllConnections(); ses.server.close(() => res()); }), dynamo.close()]);
       await mailbox.close();
     },
   };
