@@ -88,3 +88,52 @@ describe('local Step Functions engine on a generated machine (Health Office)', (
     await expect(engine.sendTaskSuccess(token, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
   });
 });
+
+describe('run slots: a burst of executions waking at once keeps at most maxActiveRuns library runs in memory', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  /**
+   * 40 Health Office cases wait on their first task; the engine is closed and another opens the same
+   * journal (a restart): every execution resumes at once, as after a `kill -9` with 40 open cases.
+   * Returns the most library runs seen in memory while a handler ran, and what the handlers saw.
+   */
+  async function restartWith(maxActiveRuns: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'tanggap-slots-'));
+    dirs.push(dir);
+    const clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const first = stubs(clock);
+    const before = new LocalStepFunctions({ clock, invokers: first.invokers, dataDir: dir });
+    const arn = before.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    before.resume();
+    for (let i = 0; i < 40; i++) await before.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+    await before.waitForIdle();
+    expect(before.parkedExecutions()).toBe(40);
+    before.close();
+
+    const again = stubs(clock);
+    let peak = 0;
+    const sampled = Object.fromEntries(Object.entries(again.invokers).map(([name, invoke]) => [name, async (payload: unknown) => {
+      peak = Math.max(peak, after.runSlots().active);
+      return invoke(payload);
+    }]));
+    const after: LocalStepFunctions = new LocalStepFunctions({ clock, invokers: sampled, dataDir: dir, maxActiveRuns });
+    after.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    const { resumed } = after.resume();
+    await after.waitForIdle();
+    const result = { resumed, peak, rebound: new Set(again.calls.tasks.map((t) => t.stepId + t.visit)).size, tasks: again.calls.tasks.length, parked: after.parkedExecutions(), slots: after.runSlots() };
+    after.close();
+    clock.stop();
+    return result;
+  }
+
+  test('40 resumed executions, 3 slots: never more than 3 runs at once, and every one re-binds its task and parks again', async () => {
+    const bounded = await restartWith(3);
+    expect(bounded).toMatchObject({ resumed: 40, tasks: 40, rebound: 1, parked: 40, slots: { active: 0, waiting: 0 } });
+    expect(bounded.peak).toBeLessThanOrEqual(3);
+    // The same restart with room for all: they all wake together (what the bound prevents).
+    const unbounded = await restartWith(1000);
+    expect(unbounded).toMatchObject({ resumed: 40, tasks: 40, parked: 40 });
+    expect(unbounded.peak).toBeGreaterThan(10);
+  });
+});

@@ -169,6 +169,8 @@ interface Execution {
   history: HistoryEntry[];
   /** The library run driving the execution; none while it is parked. */
   run?: Run;
+  /** Parked, with an outcome to take, waiting for a run slot (see `maxActiveRuns`). */
+  waking?: boolean;
   /** When the execution last started a run from its start or its journal (real ms); see refreshLongRuns. */
   runStartedRealMs?: number;
   /** The top-level state it is in and that state's input as JSON: what a parked execution replays, and what the journal keeps. */
@@ -264,12 +266,26 @@ export interface LocalStepFunctionsOptions {
    * cannot deadlock, and no plain Task state has a timeout that the wait would eat into.
    */
   maxConcurrentInvocations?: number;
+  /**
+   * How many executions may have a run of the library in memory at once (default 16); the others
+   * wait their turn, parked, in order. A run holds tens of KiB (promises, event targets, the state's
+   * data) until its execution waits again and is parked; without a bound, every timer that falls due
+   * at once (10,000 open cases' reminders, a runtime started after a night off, `advance("P3D")`) and
+   * every execution resumed after a restart unparked its execution, and all of them waited in memory
+   * for one of the few invocation turns: the memory bench's heap went from ~200 MiB to 920 MiB when
+   * the first cases' 7.5-minute reminders began to fire. Waiting for a slot costs nothing but a place
+   * in a queue. Machines that are never parked (see `replaysAlike`) are not counted: they would hold a
+   * slot while they wait for an answer.
+   */
+  maxActiveRuns?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
 
 /** See `LocalStepFunctionsOptions.maxConcurrentInvocations`. */
 const DEFAULT_CONCURRENT_INVOCATIONS = 4;
+/** See `LocalStepFunctionsOptions.maxActiveRuns`. */
+const DEFAULT_ACTIVE_RUNS = 16;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -301,6 +317,10 @@ export class LocalStepFunctions {
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
   private readonly turns: (() => void)[] = [];
+  /** Library runs in memory (of parkable machines), and the executions waiting for one (see `maxActiveRuns`). */
+  private readonly activeRuns = new Set<Run>();
+  private readonly waitingForRun = new RunQueue();
+  private wakeScheduled = false;
   private resumed = false;
   private refreshTimer?: NodeJS.Timeout;
   private readonly refreshAfterRealMs: number;
@@ -432,7 +452,9 @@ export class LocalStepFunctions {
     const answers = this.doneSinceEnter.get(e.arn);
     if (answers?.length) this.replay.set(e.arn, [...answers]);
     if (from) this.resumingFrom.set(e.arn, from.state);
-    this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+    this.whenRunSlot(e, () => {
+      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+    });
   }
 
   /**
@@ -476,7 +498,11 @@ export class LocalStepFunctions {
     };
     this.executions.set(arn, execution);
     const durable = this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
-    this.run(execution, undefined, parsed, false);
+    // The input is parsed again when the run starts: a start waiting for its turn holds only the text.
+    if (this.mayRunNow(execution)) this.run(execution, undefined, parsed, false);
+    else this.whenRunSlot(execution, () => {
+      if (execution.status === 'RUNNING' && !execution.run) this.run(execution, undefined, JSON.parse(input) as Json, false);
+    });
     this.armExecutionTimeout(execution);
     await durable;
     return { executionArn: arn, startDate: execution.startDate };
@@ -541,6 +567,11 @@ export class LocalStepFunctions {
     return parked;
   }
 
+  /** Library runs in memory, and executions waiting for a slot to get one (see `maxActiveRuns`; for the bench). */
+  runSlots(): { active: number; waiting: number } {
+    return { active: this.activeRuns.size, waiting: this.waitingForRun.length };
+  }
+
   /** Names of the executions that are still running. */
   runningExecutions(): string[] {
     return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.arn);
@@ -551,7 +582,7 @@ export class LocalStepFunctions {
     let quiet = 0;
     while (quiet < 5) {
       await new Promise((r) => setImmediate(r));
-      quiet = this.inflight === 0 ? quiet + 1 : 0;
+      quiet = this.inflight === 0 && this.waitingForRun.length === 0 ? quiet + 1 : 0;
     }
   }
 
@@ -560,6 +591,7 @@ export class LocalStepFunctions {
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const e of this.executions.values()) this.detach(e);
+    this.waitingForRun.clear();
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
     if (this.journalFd !== undefined) {
@@ -607,6 +639,7 @@ export class LocalStepFunctions {
     }
     // Before the library starts: it reaches the first task synchronously.
     execution.run = run;
+    if (machine.parkable) this.activeRuns.add(run);
     const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const library = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: Object.create(machine.handlersView, own) as never },
@@ -622,11 +655,11 @@ export class LocalStepFunctions {
     void this.follow(run, machine, library.eventLogs as AsyncIterable<LibraryEvent>);
     library.result.then(
       (output) => {
-        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== run) return;
+        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== run) return this.releaseRun(run);
         this.end(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) });
       },
       (err: unknown) => {
-        if (this.closed || execution.status !== 'RUNNING' || execution.run !== run) return;
+        if (this.closed || execution.status !== 'RUNNING' || execution.run !== run) return this.releaseRun(run);
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         const name = cause instanceof Error ? cause.name : 'States.Runtime';
         const timedOut = name === 'ExecutionTimeoutError';
@@ -777,8 +810,13 @@ export class LocalStepFunctions {
       invocation.waiter = undefined;
       if (outcome.ok) waiter.resolve(outcome.value as never);
       else waiter.reject(outcome.error);
-    } else if (!execution.run && invocation.generation === execution.generation && execution.status === 'RUNNING' && !this.closed && execution.top) {
-      this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+    } else if (!execution.run && !execution.waking && invocation.generation === execution.generation && execution.status === 'RUNNING' && !this.closed && execution.top) {
+      // Parked: replay its state, now or when a run slot frees (the outcome waits on the invocation).
+      execution.waking = true;
+      this.whenRunSlot(execution, () => {
+        execution.waking = false;
+        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+      });
     }
     this.parkWhenQuiet(execution);
   }
@@ -829,6 +867,32 @@ export class LocalStepFunctions {
     execution.run = undefined;
     run.abort();
     endWaits(execution.invocations);
+    this.releaseRun(run);
+  }
+
+  /** Whether a run of this execution may start at once (a free slot and nobody waiting for one, or a machine never parked). */
+  private mayRunNow(execution: Execution): boolean {
+    if (!this.machines.get(execution.stateMachineArn)!.parkable) return true;
+    return this.activeRuns.size < (this.options.maxActiveRuns ?? DEFAULT_ACTIVE_RUNS) && this.waitingForRun.length === 0;
+  }
+
+  /** Calls `start` (which starts a run of `execution`, if it still should) now if a run slot is free, else in its turn. */
+  private whenRunSlot(execution: Execution, start: () => void): void {
+    if (this.closed) return;
+    if (this.mayRunNow(execution)) return start();
+    this.waitingForRun.push(start);
+  }
+
+  /** A run is over in memory (parked, ended, let go of): its slot goes to the next in line, after this turn. */
+  private releaseRun(run: Run): void {
+    if (!this.activeRuns.delete(run) || this.wakeScheduled || this.waitingForRun.length === 0 || this.closed) return;
+    this.wakeScheduled = true;
+    // Not from inside the library's or the engine's own callbacks: a new run starts on a clean stack.
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      const limit = this.options.maxActiveRuns ?? DEFAULT_ACTIVE_RUNS;
+      while (!this.closed && this.activeRuns.size < limit && this.waitingForRun.length) this.waitingForRun.shift()!();
+    });
   }
 
   private async invoke(resource: string, payload: unknown): Promise<never> {
@@ -1117,6 +1181,32 @@ export class LocalStepFunctions {
   /** How many records the journal holds since it was last rewritten (for tests and the bench). */
   journalRecordsSinceCompaction(): number {
     return this.appendedSinceCompaction;
+  }
+}
+
+/** A first-in first-out queue that stays O(1) per item with thousands waiting (Array#shift is O(n)). */
+class RunQueue {
+  private items: (() => void)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: () => void): void {
+    this.items.push(item);
+  }
+  shift(): (() => void) | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  clear(): void {
+    this.items = [];
+    this.head = 0;
   }
 }
 
