@@ -227,7 +227,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     routes,
     now: () => clock.now(),
     log,
-    invoke: async (name, event) => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2,
+    // A person's request goes before the workflow's background invocations; one that may start or
+    // move executions first waits while the background backlog is at its bound (engine.admit).
+    invoke: async (name, event) => {
+      const method = event.requestContext.http.method;
+      if (method !== 'GET' && method !== 'HEAD') await engine.admit();
+      return engine.foreground(async () => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2);
+    },
     local,
     complaintRateLimit: options.complaintRateLimit === 'off' ? undefined : options.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT,
     signInRateLimit: options.signInRateLimit === 'off' ? undefined : options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT,

@@ -278,6 +278,12 @@ export interface LocalStepFunctionsOptions {
    * slot while they wait for an answer.
    */
   maxActiveRuns?: number;
+  /**
+   * The background backlog (executions waiting for a run slot, invocations waiting for a turn) at
+   * which `admit` holds requests that would add to it (default 1,000: a minute or two of work here;
+   * each waiting execution costs a place in a queue, its data being in memory anyway).
+   */
+  maxBacklog?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
@@ -286,6 +292,8 @@ export interface LocalStepFunctionsOptions {
 const DEFAULT_CONCURRENT_INVOCATIONS = 4;
 /** See `LocalStepFunctionsOptions.maxActiveRuns`. */
 const DEFAULT_ACTIVE_RUNS = 16;
+/** See `LocalStepFunctionsOptions.maxBacklog`. */
+const DEFAULT_MAX_BACKLOG = 1_000;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -316,7 +324,10 @@ export class LocalStepFunctions {
   private inflight = 0;
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
-  private readonly turns: (() => void)[] = [];
+  private readonly turns = new RunQueue();
+  /** Requests the runtime's HTTP front is handling (see `foreground`), and the requests waiting to be admitted (see `admit`). */
+  private foregroundRequests = 0;
+  private admissions: (() => void)[] = [];
   /** Library runs in memory (of parkable machines), and the executions waiting for one (see `maxActiveRuns`). */
   private readonly activeRuns = new Set<Run>();
   private readonly waitingForRun = new RunQueue();
@@ -592,6 +603,7 @@ export class LocalStepFunctions {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const e of this.executions.values()) this.detach(e);
     this.waitingForRun.clear();
+    this.admitWaiting();
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
     if (this.journalFd !== undefined) {
@@ -892,6 +904,7 @@ export class LocalStepFunctions {
       this.wakeScheduled = false;
       const limit = this.options.maxActiveRuns ?? DEFAULT_ACTIVE_RUNS;
       while (!this.closed && this.activeRuns.size < limit && this.waitingForRun.length) this.waitingForRun.shift()!();
+      this.admitWaiting();
     });
   }
 
@@ -912,19 +925,73 @@ export class LocalStepFunctions {
     }
   }
 
-  /** Runs `call` when fewer than `maxConcurrentInvocations` run, else when one ends (first come, first served). */
-  private async inTurn<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work`, a request of the runtime's HTTP front, in the foreground: while any runs, the
+   * workflow's function invocations run one at a time rather than `maxConcurrentInvocations`, so a
+   * person's request waits behind one background call at most instead of several (they share the
+   * runtime's one thread). The background never stops: one invocation always runs when any waits.
+   */
+  async foreground<T>(work: () => Promise<T>): Promise<T> {
+    this.foregroundRequests++;
+    try {
+      return await work();
+    } finally {
+      this.foregroundRequests--;
+      if (this.foregroundRequests === 0) this.giveTurns();
+    }
+  }
+
+  /**
+   * Back-pressure for requests that start or move executions: resolves at once while the background
+   * backlog (executions waiting for a run slot, invocations waiting for a turn) is under `maxBacklog`,
+   * else when it falls under it. The front admits such requests through here, so a burst is taken at
+   * full speed up to the bound and then at the pace the workflow keeps; nothing queues without bound
+   * and nothing is refused or lost (the request waits, as on a busy server).
+   */
+  admit(): Promise<void> {
+    if (this.backlog() < (this.options.maxBacklog ?? DEFAULT_MAX_BACKLOG) || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.admissions.push(resolve));
+  }
+
+  /** Executions waiting for a run slot and invocations waiting for a turn. */
+  backlog(): number {
+    return this.waitingForRun.length + this.turns.length;
+  }
+
+  private admitWaiting(): void {
+    if (!this.admissions.length || (this.backlog() >= (this.options.maxBacklog ?? DEFAULT_MAX_BACKLOG) && !this.closed)) return;
+    const admitted = this.admissions;
+    this.admissions = [];
+    for (const resolve of admitted) resolve();
+  }
+
+  /** How many invocations may run now: one while the front handles a request, else `maxConcurrentInvocations`. */
+  private invocationLimit(): number {
     const limit = this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS;
-    if (this.running >= limit) await new Promise<void>((resolve) => this.turns.push(resolve));
+    return this.foregroundRequests > 0 ? Math.min(1, limit) : limit;
+  }
+
+  /** Runs `call` when fewer than the invocation limit run, else when its turn comes (first come, first served). */
+  private async inTurn<T>(call: () => Promise<T>): Promise<T> {
+    if (this.running >= this.invocationLimit() || this.turns.length) await new Promise<void>((resolve) => this.turns.push(resolve));
     else this.running++;
     try {
       return await call();
     } finally {
       // The turn passes straight to the next in line (`running` unchanged), or is given back.
-      const next = this.turns.shift();
-      if (next) next();
+      if (this.running <= this.invocationLimit() && this.turns.length) this.turns.shift()!();
       else this.running--;
+      this.giveTurns();
     }
+  }
+
+  /** Starts waiting invocations while under the limit (it rises when the foreground is over). */
+  private giveTurns(): void {
+    while (this.running < this.invocationLimit() && this.turns.length) {
+      this.running++;
+      this.turns.shift()!();
+    }
+    this.admitWaiting();
   }
 
   /**
