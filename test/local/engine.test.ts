@@ -137,3 +137,61 @@ describe('run slots: a burst of executions waking at once keeps at most maxActiv
     expect(unbounded.peak).toBeGreaterThan(10);
   });
 });
+
+describe('the foreground first: requests of the HTTP front before background invocations, with a bounded backlog', () => {
+  let dir: string;
+  let clock: VirtualClock;
+  afterEach(() => { clock.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  /** An engine whose handlers each take a few turns of the event loop (as I/O does), counting how many run at once. */
+  function engineWith(options: { maxActiveRuns?: number; maxBacklog?: number }) {
+    dir = mkdtempSync(join(tmpdir(), 'tanggap-foreground-'));
+    clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const s = stubs(clock);
+    const concurrency = { now: 0, peak: 0 };
+    const io = () => new Promise((r) => setTimeout(r, 2));
+    const invokers = Object.fromEntries(Object.entries(s.invokers).map(([name, invoke]) => [name, async (payload: unknown) => {
+      concurrency.now++;
+      concurrency.peak = Math.max(concurrency.peak, concurrency.now);
+      try { await io(); return await invoke(payload); } finally { concurrency.now--; }
+    }]));
+    const engine = new LocalStepFunctions({ clock, invokers, dataDir: dir, ...options });
+    const arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume();
+    const start = (i: number) => engine.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+    return { engine, concurrency, start };
+  }
+
+  test('while a request is handled, one background invocation runs at a time; after it, up to four', async () => {
+    const { engine, concurrency, start } = engineWith({});
+    const duringRequest = await engine.foreground(async () => {
+      for (let i = 0; i < 12; i++) await start(i);
+      await new Promise((r) => setTimeout(r, 30));
+      return concurrency.peak;
+    });
+    expect(duringRequest).toBe(1);
+    await engine.waitForIdle();
+    expect(concurrency.peak).toBeGreaterThan(1);
+    expect(concurrency.peak).toBeLessThanOrEqual(4);
+    expect(engine.parkedExecutions()).toBe(12); // every one reached its first task
+    engine.close();
+  });
+
+  test('admit holds a request while the backlog is at its bound, and lets it in once the backlog drains', async () => {
+    const { engine, start } = engineWith({ maxActiveRuns: 1, maxBacklog: 3 });
+    await expect(engine.admit()).resolves.toBeUndefined();
+    // Eight StartExecution calls at once (as eight requests would make): one runs, the others wait for the slot.
+    const started = Promise.all(Array.from({ length: 8 }, (_, i) => start(i)));
+    expect(engine.backlog()).toBe(7);
+    let admitted = false;
+    const admission = engine.admit().then(() => { admitted = true; });
+    await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    await admission;
+    expect(engine.backlog()).toBeLessThan(3);
+    await started;
+    await engine.waitForIdle();
+    expect(engine.parkedExecutions()).toBe(8);
+    engine.close();
+  });
+});
