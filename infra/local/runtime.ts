@@ -227,12 +227,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     routes,
     now: () => clock.now(),
     log,
-    // A person's request goes before the workflow's background invocations; one that may start or
-    // move executions first waits while the background backlog is at its bound (engine.admit).
+    // A request that may start or move executions (a complaint, an official's decision: anything but
+    // GET/HEAD) first waits while the background backlog is at its bound (engine.admit), then goes
+    // before the workflow's background invocations (engine.foreground). Reads are not given that
+    // priority: a page polled in a loop would otherwise hold the workflow to one invocation at a time.
     invoke: async (name, event) => {
+      const call = async () => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2;
       const method = event.requestContext.http.method;
-      if (method !== 'GET' && method !== 'HEAD') await engine.admit();
-      return engine.foreground(async () => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2);
+      if (method === 'GET' || method === 'HEAD') return call();
+      await engine.admit();
+      return engine.foreground(call);
     },
     local,
     complaintRateLimit: options.complaintRateLimit === 'off' ? undefined : options.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT,
