@@ -272,8 +272,8 @@ export interface LocalStepFunctionsOptions {
    * data) until its execution waits again and is parked; without a bound, every timer that falls due
    * at once (10,000 open cases' reminders, a runtime started after a night off, `advance("P3D")`) and
    * every execution resumed after a restart unparked its execution, and all of them waited in memory
-   * for one of the few invocation turns (the memory bench's heap jumped to 920 MiB at 9,000 cases about
-   * 8 minutes in, when the first cases' 7.5-minute reminders began to fire). Waiting for a slot costs nothing but a place
+   * for one of the few invocation turns (a restart with 490 open cases held 490 runs at once).
+   * Waiting for a slot costs nothing but a place
    * in a queue. Machines that are never parked (see `replaysAlike`) are not counted: they would hold a
    * slot while they wait for an answer.
    */
