@@ -195,3 +195,43 @@ describe('the foreground first: requests of the HTTP front before background inv
     engine.close();
   });
 });
+
+describe('the journal: starts acknowledged after a background fsync that covers them (group commit)', () => {
+  let dir: string;
+  let clock: VirtualClock;
+  afterEach(() => { jest.restoreAllMocks(); clock.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  test('20 starts at once: none acknowledged before an fsync covering it has completed, far fewer fsyncs than starts, none synchronous', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tanggap-group-commit-'));
+    clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const engine = new LocalStepFunctions({ clock, invokers: stubs(clock).invokers, dataDir: dir });
+    const arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume(); // rewrites the journal (synchronously, once) before anything is appended
+    const journal = join(dir, 'executions.jsonl');
+    // Each fsync completes 30 ms after it is asked for; what was in the file when it began is then durable.
+    const durable = new Set<string>();
+    // The module object itself (an `import * as` gets a copy that the engine's calls never reach).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const realFsync = fs.fsync;
+    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => {
+      const covered = readFileSync(journal, 'utf8');
+      realFsync(fd, (err) => setTimeout(() => {
+        for (const line of covered.split('\n')) if (line.includes('"t":"start"')) durable.add((JSON.parse(line) as { name: string }).name);
+        callback(err);
+      }, 30));
+    }) as typeof fs.fsync);
+    const fsyncSync = jest.spyOn(fs, 'fsyncSync');
+    const acknowledgedEarly: string[] = [];
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      await engine.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+      if (!durable.has(`case-${i}`)) acknowledgedEarly.push(`case-${i}`);
+    }));
+    expect(acknowledgedEarly).toEqual([]);
+    expect(fsyncSync).not.toHaveBeenCalled();
+    expect(fsync.mock.calls.length).toBeGreaterThan(0);
+    expect(fsync.mock.calls.length).toBeLessThan(10);
+    await engine.waitForIdle();
+    engine.close();
+  });
+});
