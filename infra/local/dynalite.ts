@@ -82,9 +82,10 @@ export async function startDynalite(path: string, options: { thread?: boolean } 
   }
   // TypeScript in the thread through tsx's require hook (the thread is started from plain JavaScript,
   // so that it loads alike under `node --import tsx`, jest and the bench), with no inherited flags.
-  // A young generation of 8 MiB rather than V8's default: dynalite's garbage is short-lived and small,
-  // and the default's semi-spaces cost the process ~110 MiB more RSS at 1,000 open cases (the memory
-  // bench: 200 → 253 MiB with it, 206 → 371 MiB without), for no intake rate the bench could see.
+  // A young generation of 8 MiB rather than V8's default: dynalite's garbage is short-lived and small.
+  // What it saves is not established: at 1,000 open cases the memory bench showed 253 MiB of RSS with
+  // it and 371 without, but 349–390 MiB in later runs with it (RSS varies that much between runs here).
+  // The thread does cost RSS: ~110 MiB more than main at 3,000 open cases (README, Bench).
   const entry = join(__dirname, 'dynalite-thread.ts');
   const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData: { path }, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const port = await new Promise<number>((res, rej) => {
