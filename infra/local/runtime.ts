@@ -39,7 +39,7 @@ import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
-import { createDynalite } from './dynalite';
+import { startDynalite } from './dynalite';
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
@@ -134,9 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
 
-  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
-  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+  const dynamoUrl = dynamo.url;
 
   const secretFile = join(dataDir, 'link-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
@@ -244,7 +243,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     routes,
     now: () => clock.now(),
     log,
-    invoke: async (name, event) => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2,
+    // A request that may start or move executions (a complaint, an official's decision: anything but
+    // GET/HEAD) first waits while the background backlog is at its bound (engine.admit), then goes
+    // before the workflow's background invocations (engine.foreground). Reads are not given that
+    // priority: a page polled in a loop would otherwise hold the workflow to one invocation at a time.
+    invoke: async (name, event) => {
+      const call = async () => (await httpLambdas.get(name)!(event, lambdaContext(name))) as APIGatewayProxyStructuredResultV2;
+      const method = event.requestContext.http.method;
+      if (method === 'GET' || method === 'HEAD') return call();
+      await engine.admit();
+      return engine.foreground(call);
+    },
     local,
     complaintRateLimit: options.complaintRateLimit === 'off' ? undefined : options.complaintRateLimit ?? DEFAULT_COMPLAINT_RATE_LIMIT,
     signInRateLimit: options.signInRateLimit === 'off' ? undefined : options.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT,
@@ -325,9 +334,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sweep.stop();
       engine.close();
       clock.stop();
-      await Promise.all([http, ses.server, sfn.server, s3.server, parameterStore.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
-      await mailbox.close();
+      await Promise.all([http, ses.server, sfn.server, s3.server, parameterStore.server].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
       tableClient.destroy();
+      await dynamo.close();
+      await mailbox.close();
     },
   };
 }
@@ -394,9 +404,8 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
   const clock = new VirtualClock({ file: join(dataDir, 'clock.json') });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
   const ses = await startLocalSes(mailbox);
-  const dynamo = createDynalite(join(dataDir, 'dynamodb'));
-  await new Promise<void>((res) => dynamo.listen(0, '127.0.0.1', () => res()));
-  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'), { thread: false });
+  const dynamoUrl = dynamo.url;
   const client = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTable(client, clock.now());
   client.destroy();
@@ -404,7 +413,7 @@ export async function openLocalData(dataDirInput: string): Promise<LocalData> {
     dynamodb: dynamoUrl, ses: ses.url, now: () => clock.now(),
     async close() {
       clock.stop();
-      await Promise.all([ses.server, dynamo].map((s) => new Promise<void>((res) => { s.closeAllConnections?.(); s.close(() => res()); })));
+      await Promise.all([new Promise<void>((res) => { ses.server.closeAllConnections(); ses.server.close(() => res()); }), dynamo.close()]);
       await mailbox.close();
     },
   };

@@ -351,11 +351,16 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
 
       // Every DynamoDB call the handlers make goes through their one client.
       const calls = countDynamoCalls(dynamoClient());
+      // The workflow's backlog (executions waiting for a run slot, invocations for a turn), sampled: the work deferred behind the requests.
+      let peakBacklog = 0;
+      const sampler = setInterval(() => { peakBacklog = Math.max(peakBacklog, runtime.engine.backlog()); }, 50);
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
+      clearInterval(sampler);
       print(`  POST /api/complaints  ${fmt(intake)}`);
       const backlog = performance.now();
+      const left = runtime.engine.backlog();
       await runtime.engine.waitForIdle();
-      print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended)`);
+      print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended; workflow backlog ${left} at its end, at most ${peakBacklog}; load average ${loadAverage()})`);
       calls.stop();
       const filed = intake.done + intake.failed;
       const callsLine = `  DynamoDB calls per complaint, its first steps included: ${(calls.total() / Math.max(1, filed)).toFixed(1)} (${calls.describe(Math.max(1, filed))})`;
@@ -392,7 +397,11 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
           while (next < batchEnd) if (!(await fileComplaint(runtime, next++).catch(() => false))) failed++;
         }));
         await runtime.engine.waitForIdle();
-        if (next % 1000 < BATCH) print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, heap ${mib(process.memoryUsage().heapUsed)}, RSS ${mib(process.memoryUsage().rss)}`);
+        if (next % 1000 < BATCH) {
+          gc(); // the live heap, not what a collection has yet to free
+          const slots = runtime.engine.runSlots();
+          print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, live heap ${mib(process.memoryUsage().heapUsed)}, RSS ${mib(process.memoryUsage().rss)}; parked ${runtime.engine.parkedExecutions()}, runs ${slots.active} (+${slots.waiting} waiting), ${runtime.clock.pendingTimers().length} timers; load average ${loadAverage()}`);
+        }
       }
       const seconds = (performance.now() - started) / 1000;
       gc();

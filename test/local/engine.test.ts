@@ -88,3 +88,150 @@ describe('local Step Functions engine on a generated machine (Health Office)', (
     await expect(engine.sendTaskSuccess(token, '{}')).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
   });
 });
+
+describe('run slots: a burst of executions waking at once keeps at most maxActiveRuns library runs in memory', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  /**
+   * 40 Health Office cases wait on their first task; the engine is closed and another opens the same
+   * journal (a restart): every execution resumes at once, as after a `kill -9` with 40 open cases.
+   * Returns the most library runs seen in memory while a handler ran, and what the handlers saw.
+   */
+  async function restartWith(maxActiveRuns: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'tanggap-slots-'));
+    dirs.push(dir);
+    const clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const first = stubs(clock);
+    const before = new LocalStepFunctions({ clock, invokers: first.invokers, dataDir: dir });
+    const arn = before.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    before.resume();
+    for (let i = 0; i < 40; i++) await before.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+    await before.waitForIdle();
+    expect(before.parkedExecutions()).toBe(40);
+    before.close();
+
+    const again = stubs(clock);
+    let peak = 0;
+    const sampled = Object.fromEntries(Object.entries(again.invokers).map(([name, invoke]) => [name, async (payload: unknown) => {
+      peak = Math.max(peak, after.runSlots().active);
+      return invoke(payload);
+    }]));
+    const after: LocalStepFunctions = new LocalStepFunctions({ clock, invokers: sampled, dataDir: dir, maxActiveRuns });
+    after.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    const { resumed } = after.resume();
+    await after.waitForIdle();
+    const result = { resumed, peak, rebound: new Set(again.calls.tasks.map((t) => t.stepId + t.visit)).size, tasks: again.calls.tasks.length, parked: after.parkedExecutions(), slots: after.runSlots() };
+    after.close();
+    clock.stop();
+    return result;
+  }
+
+  test('40 resumed executions, 3 slots: never more than 3 runs at once, and every one re-binds its task and parks again', async () => {
+    const bounded = await restartWith(3);
+    expect(bounded).toMatchObject({ resumed: 40, tasks: 40, rebound: 1, parked: 40, slots: { active: 0, waiting: 0 } });
+    expect(bounded.peak).toBeLessThanOrEqual(3);
+    // The same restart with room for all: they all wake together (what the bound prevents).
+    const unbounded = await restartWith(1000);
+    expect(unbounded).toMatchObject({ resumed: 40, tasks: 40, parked: 40 });
+    expect(unbounded.peak).toBeGreaterThan(10);
+  });
+});
+
+describe('the foreground first: requests of the HTTP front before background invocations, with a bounded backlog', () => {
+  let dir: string;
+  let clock: VirtualClock;
+  afterEach(() => { clock.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  /** An engine whose handlers each take a few turns of the event loop (as I/O does), counting how many run at once. */
+  function engineWith(options: { maxActiveRuns?: number; maxBacklog?: number }) {
+    dir = mkdtempSync(join(tmpdir(), 'tanggap-foreground-'));
+    clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const s = stubs(clock);
+    const concurrency = { now: 0, peak: 0 };
+    const io = () => new Promise((r) => setTimeout(r, 2));
+    const invokers = Object.fromEntries(Object.entries(s.invokers).map(([name, invoke]) => [name, async (payload: unknown) => {
+      concurrency.now++;
+      concurrency.peak = Math.max(concurrency.peak, concurrency.now);
+      try { await io(); return await invoke(payload); } finally { concurrency.now--; }
+    }]));
+    const engine = new LocalStepFunctions({ clock, invokers, dataDir: dir, ...options });
+    const arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume();
+    const start = (i: number) => engine.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+    return { engine, concurrency, start };
+  }
+
+  test('while a request is handled, one background invocation runs at a time; after it, up to four', async () => {
+    const { engine, concurrency, start } = engineWith({});
+    const duringRequest = await engine.foreground(async () => {
+      for (let i = 0; i < 12; i++) await start(i);
+      await new Promise((r) => setTimeout(r, 30));
+      return concurrency.peak;
+    });
+    expect(duringRequest).toBe(1);
+    await engine.waitForIdle();
+    expect(concurrency.peak).toBeGreaterThan(1);
+    expect(concurrency.peak).toBeLessThanOrEqual(4);
+    expect(engine.parkedExecutions()).toBe(12); // every one reached its first task
+    engine.close();
+  });
+
+  test('admit holds a request while the backlog is at its bound, and lets it in once the backlog drains', async () => {
+    const { engine, start } = engineWith({ maxActiveRuns: 1, maxBacklog: 3 });
+    await expect(engine.admit()).resolves.toBeUndefined();
+    // Eight StartExecution calls at once (as eight requests would make): one runs, the others wait for the slot.
+    const started = Promise.all(Array.from({ length: 8 }, (_, i) => start(i)));
+    expect(engine.backlog()).toBe(7);
+    let admitted = false;
+    const admission = engine.admit().then(() => { admitted = true; });
+    await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    await admission;
+    expect(engine.backlog()).toBeLessThan(3);
+    await started;
+    await engine.waitForIdle();
+    expect(engine.parkedExecutions()).toBe(8);
+    engine.close();
+  });
+});
+
+describe('the journal: starts acknowledged after a background fsync that covers them (group commit)', () => {
+  let dir: string;
+  let clock: VirtualClock;
+  afterEach(() => { jest.restoreAllMocks(); clock.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  test('20 starts at once: none acknowledged before an fsync covering it has completed, far fewer fsyncs than starts, none synchronous', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tanggap-group-commit-'));
+    clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
+    const engine = new LocalStepFunctions({ clock, invokers: stubs(clock).invokers, dataDir: dir });
+    const arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume(); // rewrites the journal (synchronously, once) before anything is appended
+    const journal = join(dir, 'executions.jsonl');
+    // Each fsync completes 30 ms after it is asked for; what was in the file when it began is then durable.
+    const durable = new Set<string>();
+    // The module object itself (an `import * as` gets a copy that the engine's calls never reach).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const realFsync = fs.fsync;
+    const fsync = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => {
+      const covered = readFileSync(journal, 'utf8');
+      realFsync(fd, (err) => setTimeout(() => {
+        for (const line of covered.split('\n')) if (line.includes('"t":"start"')) durable.add((JSON.parse(line) as { name: string }).name);
+        callback(err);
+      }, 30));
+    }) as typeof fs.fsync);
+    const fsyncSync = jest.spyOn(fs, 'fsyncSync');
+    const acknowledgedEarly: string[] = [];
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      await engine.startExecution({ stateMachineArn: arn, name: `case-${i}`, input: JSON.stringify({ caseId: `c${i}`, sopId: 'dinkes-muba' }) });
+      if (!durable.has(`case-${i}`)) acknowledgedEarly.push(`case-${i}`);
+    }));
+    expect(acknowledgedEarly).toEqual([]);
+    expect(fsyncSync).not.toHaveBeenCalled();
+    expect(fsync.mock.calls.length).toBeGreaterThan(0);
+    expect(fsync.mock.calls.length).toBeLessThan(10);
+    await engine.waitForIdle();
+    engine.close();
+  });
+});

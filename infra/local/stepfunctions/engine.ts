@@ -169,6 +169,8 @@ interface Execution {
   history: HistoryEntry[];
   /** The library run driving the execution; none while it is parked. */
   run?: Run;
+  /** Parked, with an outcome to take, waiting for a run slot (see `maxActiveRuns`). */
+  waking?: boolean;
   /** When the execution last started a run from its start or its journal (real ms); see refreshLongRuns. */
   runStartedRealMs?: number;
   /** The top-level state it is in and that state's input as JSON: what a parked execution replays, and what the journal keeps. */
@@ -264,12 +266,34 @@ export interface LocalStepFunctionsOptions {
    * cannot deadlock, and no plain Task state has a timeout that the wait would eat into.
    */
   maxConcurrentInvocations?: number;
+  /**
+   * How many executions may have a run of the library in memory at once (default 16); the others
+   * wait their turn, parked, in order. A run holds tens of KiB (promises, event targets, the state's
+   * data) until its execution waits again and is parked; without a bound, every timer that falls due
+   * at once (10,000 open cases' reminders, a runtime started after a night off, `advance("P3D")`) and
+   * every execution resumed after a restart unparked its execution, and all of them waited in memory
+   * for one of the few invocation turns (a restart with 490 open cases held 490 runs at once).
+   * Waiting for a slot costs nothing but a place
+   * in a queue. Machines that are never parked (see `replaysAlike`) are not counted: they would hold a
+   * slot while they wait for an answer.
+   */
+  maxActiveRuns?: number;
+  /**
+   * The background backlog (executions waiting for a run slot, invocations waiting for a turn) at
+   * which `admit` holds requests that would add to it (default 1,000: a minute or two of work here;
+   * each waiting execution costs a place in a queue, its data being in memory anyway).
+   */
+  maxBacklog?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
 
 /** See `LocalStepFunctionsOptions.maxConcurrentInvocations`. */
 const DEFAULT_CONCURRENT_INVOCATIONS = 4;
+/** See `LocalStepFunctionsOptions.maxActiveRuns`. */
+const DEFAULT_ACTIVE_RUNS = 16;
+/** See `LocalStepFunctionsOptions.maxBacklog`. */
+const DEFAULT_MAX_BACKLOG = 1_000;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -284,6 +308,8 @@ export class LocalStepFunctions {
   private synced = 0;
   /** Whether a background fsync is under way, and on which opening of the file (a rewrite reopens it). */
   private syncing = false;
+  /** Starts and answers waiting for an fsync before they are acknowledged (see append). */
+  private durableWaiters: { record: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private opened = 0;
   private appendedSinceCompaction = 0;
   /** Callback answers journalled since each running execution's last top-level entry. */
@@ -298,7 +324,14 @@ export class LocalStepFunctions {
   private inflight = 0;
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
-  private readonly turns: (() => void)[] = [];
+  private readonly turns = new RunQueue();
+  /** Requests the runtime's HTTP front is handling (see `foreground`), and the requests waiting to be admitted (see `admit`). */
+  private foregroundRequests = 0;
+  private admissions: (() => void)[] = [];
+  /** Library runs in memory (of parkable machines), and the executions waiting for one (see `maxActiveRuns`). */
+  private readonly activeRuns = new Set<Run>();
+  private readonly waitingForRun = new RunQueue();
+  private wakeScheduled = false;
   private resumed = false;
   private refreshTimer?: NodeJS.Timeout;
   private readonly refreshAfterRealMs: number;
@@ -430,7 +463,9 @@ export class LocalStepFunctions {
     const answers = this.doneSinceEnter.get(e.arn);
     if (answers?.length) this.replay.set(e.arn, [...answers]);
     if (from) this.resumingFrom.set(e.arn, from.state);
-    this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+    this.whenRunSlot(e, () => {
+      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+    });
   }
 
   /**
@@ -473,9 +508,14 @@ export class LocalStepFunctions {
       status: 'RUNNING', epoch: 0, history: [], generation: 0, invocations: new Map(), entered: new Map(),
     };
     this.executions.set(arn, execution);
-    this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
-    this.run(execution, undefined, parsed, false);
+    const durable = this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
+    // The input is parsed again when the run starts: a start waiting for its turn holds only the text.
+    if (this.mayRunNow(execution)) this.run(execution, undefined, parsed, false);
+    else this.whenRunSlot(execution, () => {
+      if (execution.status === 'RUNNING' && !execution.run) this.run(execution, undefined, JSON.parse(input) as Json, false);
+    });
     this.armExecutionTimeout(execution);
+    await durable;
     return { executionArn: arn, startDate: execution.startDate };
   }
 
@@ -484,15 +524,17 @@ export class LocalStepFunctions {
     let parsed: unknown;
     try { parsed = JSON.parse(output); } catch { throw new SfnError('InvalidOutput', 'Task output is not JSON'); }
     this.callbacks.delete(taskToken);
-    this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, output });
+    const durable = this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, output });
     callback.resolve(parsed);
+    await durable;
   }
 
   async sendTaskFailure(taskToken: string, error = 'TaskFailed', cause = ''): Promise<void> {
     const callback = this.liveCallback(taskToken);
     this.callbacks.delete(taskToken);
-    this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, error, cause });
+    const durable = this.journal({ t: 'done', arn: callback.executionArn, state: callback.stateName, error, cause });
     callback.reject(Object.assign(new Error(cause), { name: error }));
+    await durable;
   }
 
   async sendTaskHeartbeat(taskToken: string): Promise<void> {
@@ -536,6 +578,11 @@ export class LocalStepFunctions {
     return parked;
   }
 
+  /** Library runs in memory, and executions waiting for a slot to get one (see `maxActiveRuns`; for the bench). */
+  runSlots(): { active: number; waiting: number } {
+    return { active: this.activeRuns.size, waiting: this.waitingForRun.length };
+  }
+
   /** Names of the executions that are still running. */
   runningExecutions(): string[] {
     return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.arn);
@@ -546,7 +593,7 @@ export class LocalStepFunctions {
     let quiet = 0;
     while (quiet < 5) {
       await new Promise((r) => setImmediate(r));
-      quiet = this.inflight === 0 ? quiet + 1 : 0;
+      quiet = this.inflight === 0 && this.waitingForRun.length === 0 ? quiet + 1 : 0;
     }
   }
 
@@ -555,10 +602,14 @@ export class LocalStepFunctions {
     this.closed = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const e of this.executions.values()) this.detach(e);
+    this.waitingForRun.clear();
+    this.admitWaiting();
     for (const c of this.callbacks.values()) c.reject(new SfnError('EngineClosed', 'closed'));
     this.callbacks.clear();
     if (this.journalFd !== undefined) {
       if (this.synced < this.written) fsyncSync(this.journalFd);
+      this.synced = this.written;
+      this.releaseDurable();
       closeSync(this.journalFd);
     }
     this.journalFd = undefined;
@@ -600,6 +651,7 @@ export class LocalStepFunctions {
     }
     // Before the library starts: it reaches the first task synchronously.
     execution.run = run;
+    if (machine.parkable) this.activeRuns.add(run);
     const stateMachine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const library = stateMachine.run(input as never, {
       overrides: { taskResourceLocalHandlers: Object.create(machine.handlersView, own) as never },
@@ -615,11 +667,11 @@ export class LocalStepFunctions {
     void this.follow(run, machine, library.eventLogs as AsyncIterable<LibraryEvent>);
     library.result.then(
       (output) => {
-        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== run) return;
+        if (this.closed || execution.status !== 'RUNNING' || output === null || execution.run !== run) return this.releaseRun(run);
         this.end(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) });
       },
       (err: unknown) => {
-        if (this.closed || execution.status !== 'RUNNING' || execution.run !== run) return;
+        if (this.closed || execution.status !== 'RUNNING' || execution.run !== run) return this.releaseRun(run);
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         const name = cause instanceof Error ? cause.name : 'States.Runtime';
         const timedOut = name === 'ExecutionTimeoutError';
@@ -770,8 +822,13 @@ export class LocalStepFunctions {
       invocation.waiter = undefined;
       if (outcome.ok) waiter.resolve(outcome.value as never);
       else waiter.reject(outcome.error);
-    } else if (!execution.run && invocation.generation === execution.generation && execution.status === 'RUNNING' && !this.closed && execution.top) {
-      this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+    } else if (!execution.run && !execution.waking && invocation.generation === execution.generation && execution.status === 'RUNNING' && !this.closed && execution.top) {
+      // Parked: replay its state, now or when a run slot frees (the outcome waits on the invocation).
+      execution.waking = true;
+      this.whenRunSlot(execution, () => {
+        execution.waking = false;
+        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+      });
     }
     this.parkWhenQuiet(execution);
   }
@@ -822,6 +879,33 @@ export class LocalStepFunctions {
     execution.run = undefined;
     run.abort();
     endWaits(execution.invocations);
+    this.releaseRun(run);
+  }
+
+  /** Whether a run of this execution may start at once (a free slot and nobody waiting for one, or a machine never parked). */
+  private mayRunNow(execution: Execution): boolean {
+    if (!this.machines.get(execution.stateMachineArn)!.parkable) return true;
+    return this.activeRuns.size < (this.options.maxActiveRuns ?? DEFAULT_ACTIVE_RUNS) && this.waitingForRun.length === 0;
+  }
+
+  /** Calls `start` (which starts a run of `execution`, if it still should) now if a run slot is free, else in its turn. */
+  private whenRunSlot(execution: Execution, start: () => void): void {
+    if (this.closed) return;
+    if (this.mayRunNow(execution)) return start();
+    this.waitingForRun.push(start);
+  }
+
+  /** A run is over in memory (parked, ended, let go of): its slot goes to the next in line, after this turn. */
+  private releaseRun(run: Run): void {
+    if (!this.activeRuns.delete(run) || this.wakeScheduled || this.waitingForRun.length === 0 || this.closed) return;
+    this.wakeScheduled = true;
+    // Not from inside the library's or the engine's own callbacks: a new run starts on a clean stack.
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      const limit = this.options.maxActiveRuns ?? DEFAULT_ACTIVE_RUNS;
+      while (!this.closed && this.activeRuns.size < limit && this.waitingForRun.length) this.waitingForRun.shift()!();
+      this.admitWaiting();
+    });
   }
 
   private async invoke(resource: string, payload: unknown): Promise<never> {
@@ -841,19 +925,73 @@ export class LocalStepFunctions {
     }
   }
 
-  /** Runs `call` when fewer than `maxConcurrentInvocations` run, else when one ends (first come, first served). */
-  private async inTurn<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work`, a request of the runtime's HTTP front, in the foreground: while any runs, the
+   * workflow's function invocations run one at a time rather than `maxConcurrentInvocations`, so a
+   * person's request waits behind one background call at most instead of several (they share the
+   * runtime's one thread). The background never stops: one invocation always runs when any waits.
+   */
+  async foreground<T>(work: () => Promise<T>): Promise<T> {
+    this.foregroundRequests++;
+    try {
+      return await work();
+    } finally {
+      this.foregroundRequests--;
+      if (this.foregroundRequests === 0) this.giveTurns();
+    }
+  }
+
+  /**
+   * Back-pressure for requests that start or move executions: resolves at once while the background
+   * backlog (executions waiting for a run slot, invocations waiting for a turn) is under `maxBacklog`,
+   * else when it falls under it. The front admits such requests through here, so a burst is taken at
+   * full speed up to the bound and then at the pace the workflow keeps; nothing queues without bound
+   * and nothing is refused or lost (the request waits, as on a busy server).
+   */
+  admit(): Promise<void> {
+    if (this.backlog() < (this.options.maxBacklog ?? DEFAULT_MAX_BACKLOG) || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.admissions.push(resolve));
+  }
+
+  /** Executions waiting for a run slot and invocations waiting for a turn. */
+  backlog(): number {
+    return this.waitingForRun.length + this.turns.length;
+  }
+
+  private admitWaiting(): void {
+    if (!this.admissions.length || (this.backlog() >= (this.options.maxBacklog ?? DEFAULT_MAX_BACKLOG) && !this.closed)) return;
+    const admitted = this.admissions;
+    this.admissions = [];
+    for (const resolve of admitted) resolve();
+  }
+
+  /** How many invocations may run now: one while the front handles a request, else `maxConcurrentInvocations`. */
+  private invocationLimit(): number {
     const limit = this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS;
-    if (this.running >= limit) await new Promise<void>((resolve) => this.turns.push(resolve));
+    return this.foregroundRequests > 0 ? Math.min(1, limit) : limit;
+  }
+
+  /** Runs `call` when fewer than the invocation limit run, else when its turn comes (first come, first served). */
+  private async inTurn<T>(call: () => Promise<T>): Promise<T> {
+    if (this.running >= this.invocationLimit() || this.turns.length) await new Promise<void>((resolve) => this.turns.push(resolve));
     else this.running++;
     try {
       return await call();
     } finally {
       // The turn passes straight to the next in line (`running` unchanged), or is given back.
-      const next = this.turns.shift();
-      if (next) next();
+      if (this.running <= this.invocationLimit() && this.turns.length) this.turns.shift()!();
       else this.running--;
+      this.giveTurns();
     }
+  }
+
+  /** Starts waiting invocations while under the limit (it rises when the foreground is over). */
+  private giveTurns(): void {
+    while (this.running < this.invocationLimit() && this.turns.length) {
+      this.running++;
+      this.turns.shift()!();
+    }
+    this.admitWaiting();
   }
 
   /**
@@ -1011,36 +1149,38 @@ export class LocalStepFunctions {
     this.append(enterLine(arn, state, input), false);
   }
 
-  private journal(record: Exclude<JournalRecord, { t: 'enter' }>): void {
-    if (!this.journalFile) return;
+  /** Journals a record; for a start or an answer, resolves once it is on disk (see append). */
+  private journal(record: Exclude<JournalRecord, { t: 'enter' }>): Promise<void> | undefined {
+    if (!this.journalFile) return undefined;
     if (record.t === 'done') this.doneSinceEnter.set(record.arn, [...(this.doneSinceEnter.get(record.arn) ?? []), record]);
     if (record.t === 'end') {
       this.doneSinceEnter.delete(record.arn);
       this.replay.delete(record.arn);
     }
-    this.append(JSON.stringify(record), record.t === 'start' || record.t === 'done');
+    return this.append(JSON.stringify(record), record.t === 'start' || record.t === 'done');
   }
 
   /**
    * Appends a record. Each is written at once, before anything it records happens, so a `kill -9`
-   * (which leaves the OS's page cache alone) loses none. A start or an answer is fsync'd before it is
-   * acknowledged; an entry or an end, which nobody is told of, is fsync'd in the background with the
-   * others written meanwhile: a per-state fsync held the runtime's one thread (dynalite's included)
-   * at every step. Should the machine itself crash before that, the execution resumes from an
-   * earlier state, which the idempotent handlers allow.
+   * (which leaves the OS's page cache alone) loses none. A start or an answer is on disk before it is
+   * acknowledged: the promise returned for it resolves after an fsync that covers it. fsyncs run in
+   * the background, one at a time, each covering every record written before it began, so the
+   * starts and answers of many requests share one (group commit) and none holds the runtime's thread
+   * (an fsyncSync per StartExecution was 5 % of the intake bench's profile, more on a busy disk). An
+   * entry or an end, which nobody is told of, rides along with them; should the machine itself crash
+   * before, the execution resumes from an earlier state, which the idempotent handlers allow.
    */
-  private append(line: string, acknowledged: boolean): void {
+  private append(line: string, acknowledged: boolean): Promise<void> | undefined {
     if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile!, 'a');
     writeSync(this.journalFd, `${line}\n`);
-    this.written++;
-    if (acknowledged) {
-      fsyncSync(this.journalFd);
-      this.synced = this.written;
-    } else this.syncSoon();
+    const record = ++this.written;
+    const durable = acknowledged ? new Promise<void>((resolve, reject) => this.durableWaiters.push({ record, resolve, reject })) : undefined;
+    this.syncSoon();
     // A long-running runtime appends an entry per state: rewrite the journal now and then so that it
     // stays proportional to the executions, not to their steps.
     const threshold = this.options.compactAfterRecords ?? COMPACT_AFTER_RECORDS;
     if (++this.appendedSinceCompaction >= threshold && this.executions.size * 2 < this.appendedSinceCompaction) this.compactJournal();
+    return durable;
   }
 
   /** One background fsync at a time, covering every record written before it began. */
@@ -1051,12 +1191,29 @@ export class LocalStepFunctions {
     const opening = this.opened;
     fsync(this.journalFd, (err) => {
       this.syncing = false;
-      // A rewrite meanwhile synced all of it and closed this descriptor. After an error the records
-      // stay unsynced: the next append tries again, and an acknowledged one fails loudly.
-      if (err) return;
-      if (opening === this.opened) this.synced = Math.max(this.synced, covered);
+      // A rewrite meanwhile synced all of it and closed this descriptor.
+      if (opening !== this.opened) return this.syncSoon();
+      if (err) {
+        // Those records may not be on disk: whoever waits to acknowledge one is told (the caller
+        // gets an error, as from a failed StartExecution); later records try again.
+        this.releaseDurable(covered, err);
+      } else {
+        this.synced = Math.max(this.synced, covered);
+        this.releaseDurable();
+      }
       if (!this.closed) this.syncSoon();
     });
+  }
+
+  /** Resolves the acknowledgements of the records on disk; with an error, rejects those up to `failedUpTo`. */
+  private releaseDurable(failedUpTo?: number, error?: Error): void {
+    let kept = 0;
+    for (const waiter of this.durableWaiters) {
+      if (waiter.record <= this.synced) waiter.resolve();
+      else if (failedUpTo !== undefined && waiter.record <= failedUpTo) waiter.reject(error);
+      else this.durableWaiters[kept++] = waiter;
+    }
+    this.durableWaiters.length = kept;
   }
 
   /**
@@ -1085,11 +1242,38 @@ export class LocalStepFunctions {
     this.appendedSinceCompaction = 0;
     this.opened++;
     this.synced = this.written; // all of it is in the file just synced
+    this.releaseDurable();
   }
 
   /** How many records the journal holds since it was last rewritten (for tests and the bench). */
   journalRecordsSinceCompaction(): number {
     return this.appendedSinceCompaction;
+  }
+}
+
+/** A first-in first-out queue that stays O(1) per item with thousands waiting (Array#shift is O(n)). */
+class RunQueue {
+  private items: (() => void)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: () => void): void {
+    this.items.push(item);
+  }
+  shift(): (() => void) | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  clear(): void {
+    this.items = [];
+    this.head = 0;
   }
 }
 
