@@ -125,6 +125,11 @@ test('kill -9 twice during 450 submissions retried with their Idempotency-Keys: 
       copies.set(`${m.to.join()}|${m.subject}`, [...(copies.get(`${m.to.join()}|${m.subject}`) ?? []), m]);
     }
     const twice = [...copies.entries()].filter(([, ms]) => ms.length > 1);
+    // "Moments before": SES accepted the copy, and the kill came before its claim was marked sent. That gap
+    // is one DynamoDB write, but under CI's load, 450 submissions queue in front of it on dynalite's
+    // thread: once it exceeded 5 s (CI, session 5). The figures each copy was sent at, relative to the
+    // kills, are printed on failure, so a copy that is not near a kill shows as such.
+    const WINDOW_MS = 15_000;
     for (const [what, ms] of twice) {
       // The window: the same email, each copy but the last accepted moments before a kill, the next one
       // after the restart — so at most one copy more per kill (a copy resent after the first restart can
@@ -133,7 +138,7 @@ test('kill -9 twice during 450 submissions retried with their Idempotency-Keys: 
       const sentAt = ms.map((m) => Date.parse(m.sentAt));
       for (let i = 1; i < sentAt.length; i++) {
         const [before, after] = [sentAt[i - 1]!, sentAt[i]!];
-        expect({ what, copy: i + 1, acrossAKill: kills.some((k) => before <= k && k - before < 5_000 && after > k) }).toEqual({ what, copy: i + 1, acrossAKill: true });
+        expect({ what, copy: i + 1, acrossAKill: kills.some((k) => before <= k && k - before < WINDOW_MS && after > k), sentMsAfterKills: [before, after].map((t) => kills.map((k) => t - k)) }).toEqual({ what, copy: i + 1, acrossAKill: true, sentMsAfterKills: expect.anything() });
       }
       // The same email (but for the link key, and the runtime's port, which changed with the restart).
       const same = (text: string) => text.replace(/\/tasks\/[\w-]{43}/g, '/tasks/KEY').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'URL');
