@@ -1,6 +1,6 @@
 /**
  * A text in both languages, on its own so that the directory's schema can use it without the SOP
- * schema: the SOPs reach the functions validated at build time (shared/sops/validated.json), and the
+ * schema: the SOPs reach the functions validated at build time (shared/sops/validated-packed.ts), and the
  * SOP schema's construction (≈ 10 ms of CPU at every cold start) belongs to `npm run compile-sops`.
  */
 import * as z from 'zod/mini';

@@ -23,6 +23,7 @@ import { buildXlsx, type Cell, type Column, type ColumnKind, type FormattedNumbe
 import { channelLabel, ladderTitles, statusLabel } from '../i18n';
 import type { ReportSchedule, Sop } from '../sop/schema';
 import { agencyName, type Deps } from './deps';
+import { reportSubject } from './report-subject';
 
 
 /**
@@ -44,12 +45,8 @@ export interface ReportSpec {
 
 /** The report a schedule (EventBridge Scheduler or the local clock) runs at `scheduledTime`: the period just ended. */
 export function scheduledReport(deps: Deps, sopId: string, reportId: string, scheduledTime: Date): ReportSpec {
-  const sop = deps.getSop(sopId);
-  const report = sop.reports.find((r) => r.id === reportId);
-  if (!report) throw new Error(`SOP ${sop.id} has no report ${reportId}`);
-  const agency = deps.directory.agencies.find((a) => a.sopId === sop.id);
-  if (!agency) throw new Error(`No agency of the directory follows SOP ${sop.id}`);
-  return { sop, report, agency, period: periodBefore(report.period, deps.calendar.localDate(scheduledTime), offsetOf(deps)) };
+  const subject = reportSubject(deps, sopId, reportId);
+  return { ...subject, period: periodBefore(subject.report.period, deps.calendar.localDate(scheduledTime), offsetOf(deps)) };
 }
 
 /**

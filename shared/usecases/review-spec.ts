@@ -6,16 +6,12 @@
 import { zoneOffsetMinutes } from '../calendar';
 import { parsePeriod } from '../reports/period';
 import type { Deps } from './deps';
+import { reportSubject } from './report-subject';
 import type { ReportSpec } from './reports';
 
 /** Is the review chain's report spec for (sop, report, period). */
 export function reviewSpec(deps: Deps, sopId: string, reportId: string, periodId: string): ReportSpec {
-  const sop = deps.getSop(sopId);
-  const report = sop.reports.find((r) => r.id === reportId);
-  if (!report) throw new Error(`SOP ${sop.id} has no report ${reportId}`);
-  const agency = deps.directory.agencies.find((a) => a.sopId === sop.id);
-  if (!agency) throw new Error(`No agency of the directory follows SOP ${sop.id}`);
-  return { sop, report, agency, period: parsePeriod(periodId, zoneOffsetMinutes[deps.calendar.config.timeZone]) };
+  return { ...reportSubject(deps, sopId, reportId), period: parsePeriod(periodId, zoneOffsetMinutes[deps.calendar.config.timeZone]) };
 }
 
 /** The title of a reviewed report, as its emails and pages name it (Bahasa Indonesia: the regency's language). */

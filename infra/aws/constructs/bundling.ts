@@ -24,7 +24,7 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
  *    where zod/mini's functions tree-shake to ≈ 38–42 KB. shared/zod-locale.ts gives zod/mini the
  *    English messages `zod` registers by itself (≈ 3 KB). Build-time schemas (shared/sop/schema.ts,
  *    infra/) keep `zod`; test/infra/bundles.test.ts fails when a bundle holds zod's classic API.
- *  - Data validated at build time is imported as validated (shared/sops/validated.json), not parsed at init.
+ *  - Data validated at build time is imported as validated (shared/sops/validated-packed.ts, validated.json deflated), not parsed at init.
  *  - No second copy of a package: `@aws-sdk/*` and `@smithy/*` resolve to one version each
  *    (test/infra/bundles.test.ts fails when a bundle holds two copies of one package).
  *
