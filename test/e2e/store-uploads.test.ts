@@ -102,20 +102,23 @@ test('a citizen without JavaScript uploads files of up to 5 MB to the store, is 
 
 /**
  * The emails about `trackingId` that carry a file, once the engine is idle and the answer is there.
- * Once in CI (session 5) the answer with its 5 MB file was not among the mail right after the engine
- * went idle, and it never was in runs here: so this waits up to 5 s more for it, and a failure then
- * lists what the case's emails were, not only that none had a file.
+ * Twice in CI (session 5) the answer with its file was not among the mail right after the engine went
+ * idle, once still not 5 s later; never in runs here. The engine's idle check counts invocations, not
+ * a Task's Retry backoff, which waits on the runtime's clock (2–10 s at first): a failed first attempt
+ * under load would look like this. So this waits up to 30 s, and a failure then lists the case's
+ * emails and its public status, not only that no email had a file.
  */
 async function mailWithAttachments(trackingId: string, to: (m: StoredMail) => boolean = () => true): Promise<StoredMail[]> {
   await rt.engine.waitForIdle();
   let about: StoredMail[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 120; i++) {
     about = (await rt.mail()).filter((m) => m.text.includes(trackingId) && to(m));
     if (about.some((m) => m.attachments.length)) return about.filter((m) => m.attachments.length);
     await new Promise((r) => setTimeout(r, 250));
     await rt.engine.waitForIdle();
   }
-  throw new Error(`no email about ${trackingId} carries a file; its emails: ${JSON.stringify(about.map((m) => [m.subject, m.attachments.length]))}`);
+  const status = (await rt.call('GET', `/api/complaints/${trackingId}`)).body as { status?: string; currentStep?: unknown };
+  throw new Error(`no email about ${trackingId} carries a file; its emails: ${JSON.stringify(about.map((m) => [m.subject, m.attachments.length]))}; its status: ${JSON.stringify({ status: status.status, currentStep: status.currentStep })}`);
 }
 
 /** Acts on the normal path (actions[0]) until the step whose first action answers the reporter. */
