@@ -129,7 +129,7 @@ test('kill -9 twice during 450 submissions retried with their Idempotency-Keys: 
     // is one DynamoDB write, but under CI's load, 450 submissions queue in front of it on dynalite's
     // thread. With a 5 s window the check failed once in CI (session 5) and never in runs at low load; a
     // longer gap is the likely reason, not proven: the failure did not say when the copies were sent.
-    // Now it prints when each copy was sent relative to the kills, so a copy far from any kill shows.
+    // Now its diff shows when each copy was sent relative to the kills, so a copy far from any kill shows.
     const WINDOW_MS = 15_000;
     for (const [what, ms] of twice) {
       // The window: the same email, each copy but the last accepted moments before a kill, the next one
@@ -139,7 +139,9 @@ test('kill -9 twice during 450 submissions retried with their Idempotency-Keys: 
       const sentAt = ms.map((m) => Date.parse(m.sentAt));
       for (let i = 1; i < sentAt.length; i++) {
         const [before, after] = [sentAt[i - 1]!, sentAt[i]!];
-        expect({ what, copy: i + 1, acrossAKill: kills.some((k) => before <= k && k - before < WINDOW_MS && after > k), sentMsAfterKills: [before, after].map((t) => kills.map((k) => t - k)) }).toEqual({ what, copy: i + 1, acrossAKill: true, sentMsAfterKills: expect.anything() });
+        // `when` is on both sides, so a failure's diff shows it: each copy's ms after each kill.
+        const when = `copies sent ${[before, after].map((t) => kills.map((k) => t - k).join('/')).join(' and ')} ms after the kills`;
+        expect({ what, when, copy: i + 1, acrossAKill: kills.some((k) => before <= k && k - before < WINDOW_MS && after > k) }).toEqual({ what, when, copy: i + 1, acrossAKill: true });
       }
       // The same email (but for the link key, and the runtime's port, which changed with the restart).
       const same = (text: string) => text.replace(/\/tasks\/[\w-]{43}/g, '/tasks/KEY').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'URL');
