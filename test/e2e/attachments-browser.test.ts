@@ -73,7 +73,9 @@ test.each([
   const thumbnail = taskPage.locator('img.thumbnail');
   await expect(thumbnail.count()).resolves.toBe(1);
   await thumbnail.scrollIntoViewIfNeeded();
-  await taskPage.waitForFunction(`(() => { const img = document.querySelector('img.thumbnail'); return !!img && img.complete && img.naturalWidth > 0; })()`);
+  // Not waitForFunction: when its first check fails it polls by evaluating a string in the page, which the page's
+  // CSP (script-src 'self', no 'unsafe-eval') refuses. decode() settles once the image is loaded, or rejects if it cannot be.
+  await taskPage.evaluate(`document.querySelector('img.thumbnail').decode().then(() => true)`);
   // 240 wide, not 320: the browser turns the photo by its Exif orientation (6), which the removal kept.
   expect(await taskPage.evaluate(`(() => { const img = document.querySelector('img.thumbnail'); return [img.naturalWidth, img.naturalHeight, img.getBoundingClientRect().width]; })()`)).toEqual([240, 320, 160]);
   await expect(taskPage.locator('li.attachment[data-type="application/pdf"] svg[aria-label="PDF"]').count()).resolves.toBe(1);
