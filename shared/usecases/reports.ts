@@ -12,7 +12,9 @@ import { zoneOffsetMinutes } from '../calendar';
 import { OPEN_STATUSES, type CaseRecord } from '../case/model';
 import { holdersOf } from '../directory/resolve';
 import type { Agency, Person } from '../directory/schema';
-import { renderEmail, type RenderedEmail } from '../email/templates';
+// The recap's own template, not the registry of every email (templates.ts): only it reaches the report bundle.
+import { renderReport } from '../email/report';
+import type { RenderedEmail } from '../email/templates';
 import type { EmailAttachment } from '../ports';
 import { renderRecapChart } from '../reports/chart';
 import { RecapBuilder, workingDayMinutes, type Recap, type StepFigure } from '../reports/aggregate';
@@ -400,8 +402,7 @@ export function reportRecipients(deps: Deps, spec: ReportSpec): Person[] {
 /** The recap email for one recipient, in their language; the chart is the inline image `chartContentId(built)`. */
 export function renderReportEmail(deps: Deps, built: BuiltReport, person: Person): RenderedEmail {
   const { spec, recap, previous } = built;
-  return renderEmail({
-    template: 'report',
+  return renderReport({
     recipientName: person.name,
     periodLabel: spec.period.label[person.language],
     previousLabel: previousPeriod(spec.period, offsetOf(deps)).label[person.language],
