@@ -32,6 +32,7 @@ import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
 import { complaint, fill, replyKey, type TestRuntime } from '../support/runtime';
 import type { TaskView } from '../../shared/usecases/views';
+import { beyond, bundleFloors, bundleWithComposition, KINDS, type Composition } from './bundle-composition';
 import { bundle, checkoutRevision, functionEntries, medianInits, sdkExternalBundling, tempOutRoot, type Bundle } from './coldstart';
 import { lambdaBundling } from '../../infra/aws/constructs/bundling';
 import { countDynamoCalls } from '../support/dynamo-calls';
@@ -467,6 +468,48 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       print(`  with three filters: median ${filtered[2]!.toFixed(0)} ms of 5`);
       print(`  baselines in this run: GET /tugas median ${inbox[5]!.toFixed(0)} ms; a bare Query of 25 index items median ${bare[5]!.toFixed(1)} ms; a bare Select COUNT of the agency's ${CASES} index items median ${floor[2]!.toFixed(0)} ms; load average ${loadAverage()}`);
       dynamo.destroy();
+    },
+  },
+  'bundle-report': {
+    title: 'what fills each function\'s bundle (esbuild metafile of the deploy options), by kind, beside the floors of its SDK clients alone and through functions/adapters/deps.ts; BENCH_BUNDLE (report) is listed file by file beyond its floor',
+    runtime: false,
+    async run({ print }) {
+      const out = tempOutRoot(true); // inside the project: the floor probes import the SDK from node_modules
+      try {
+        const kb = (bytes: number) => (bytes / 1024).toFixed(1).padStart(6);
+        const row = (name: string, c: Composition, bytes: number) => `  ${name.padEnd(24)} ${kb(bytes)} ${KINDS.map((k) => kb(c.byKind[k])).join(' ')} ${kb(bytes - c.byKind.powertools)}   ${c.clients.join('+') || '-'}`;
+        const header = `  ${'bundle (KB)'.padEnd(24)} ${'file'.padStart(6)} ${KINDS.map((k) => k.slice(0, 6).padStart(6)).join(' ')} ${'-pwrt'.padStart(6)}   clients`;
+        const functions = functionEntries().map(({ name, entry }) => ({ name, ...bundleWithComposition(name, entry, out.dir) }));
+        print(header);
+        for (const f of functions) print(row(f.name, f.composition, f.bundle.bytes));
+        const clientSets = [...new Set(functions.filter((f) => f.composition.clients.length).map((f) => f.composition.clients.join('+')))].sort();
+        const floors = new Map(clientSets.map((set) => [set, bundleFloors(set.split('+'), out.dir)]));
+        print('  floors: the clients alone (each sending one command), and through functions/adapters/deps.ts (dependencies() with those ports, nothing else called)');
+        for (const [set, floor] of floors) {
+          print(row(`sdk ${set}`, floor.sdk, floor.sdk.bytes));
+          print(row(`deps.ts ${set}`, floor.deps, floor.deps.bytes));
+        }
+        print('  (-pwrt: the file less Powertools; kinds: sdk = @aws-sdk/*, @smithy/* and the packages they import; packages = the other node_modules; ours = functions/, shared/, infra/)');
+        for (const name of (process.env.BENCH_BUNDLE ?? 'report').split(',')) {
+          const f = functions.find((x) => x.name === name);
+          if (!f) throw new Error(`No function "${name}"; there are: ${functions.map((x) => x.name).join(', ')}`);
+          const floor = floors.get(f.composition.clients.join('+'));
+          if (!floor) { print(`  ${name}: no SDK client, no floor`); continue; }
+          const extra = beyond(f.composition, floor.deps);
+          const sum = (units: { bytes: number }[]) => units.reduce((n, u) => n + u.bytes, 0);
+          print(`  ${name} beyond the deps.ts floor of ${f.composition.clients.join('+')} (${kb(floor.deps.total).trim()} KB of inputs), by package and by our file:`);
+          for (const u of extra.filter((x) => x.bytes >= 512)) print(`    ${kb(u.bytes)}  ${u.kind.padEnd(10)} ${u.unit}`);
+          const small = extra.filter((x) => x.bytes < 512);
+          print(`    ${kb(sum(small))}  ${String(small.length).padEnd(10)} smaller inputs`);
+          const budget = 300 * 1024;
+          const own = sum(extra);
+          const less = (c: Composition) => c.total - c.byKind.powertools;
+          print(`  ${name}: floor ${kb(floor.deps.total).trim()} + its own ${kb(own).trim()} = ${kb(f.composition.total).trim()} KB of inputs (file ${kb(f.bundle.bytes).trim()} KB); budget 300 KB: over by ${kb(f.bundle.bytes - budget).trim()} KB`);
+          print(`  ${name} without Powertools: floor ${kb(less(floor.deps)).trim()} + its own ${kb(own - (f.composition.byKind.powertools - floor.deps.byKind.powertools)).trim()} = ${kb(less(f.composition)).trim()} KB; the SDK alone with these clients ${kb(floor.sdk.bytes).trim()} KB leaves ${kb(budget - floor.sdk.bytes).trim()} KB for everything else`);
+        }
+      } finally {
+        out.remove();
+      }
     },
   },
   report: {
