@@ -32,7 +32,7 @@
  */
 import { monitoringSteps, type Action, type EscalationLadder, type EscalationRung, type Phase, type Sop, type Step } from '../shared/sop/schema';
 import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
-import { EXECUTION_TIMEOUT_SECONDS } from '../shared/workflow/executions';
+import { EXECUTION_TIMEOUT_SECONDS, visitKey } from '../shared/workflow/executions';
 
 /** An ASL state, as plain JSON. */
 export type AslState = Record<string, unknown> & { Type: string };
@@ -86,8 +86,8 @@ const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
 const MAX_STATE_NAME = 80;
 
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
-/** JSONPath-safe key of an id (step ids carry dashes). */
-const key = (id: string) => id.replace(/-/g, '_');
+/** JSONPath-safe key of an id (step ids carry dashes): the handlers name a successor's counters alike. */
+const key = visitKey;
 /**
  * What an execution keeps of its own (`$.run`): when it hands over (`continueBy`), the latest visit
  * of every step, phase and reply window (`visits.<id>`: its number `n`, its deadlines `sla`, a
@@ -140,6 +140,9 @@ const names = {
   waitToContinue: (owner: string) => `${owner}: wait to continue`,
   continueAsNew: (owner: string) => `${owner}: continue as new`,
   continued: (owner: string) => `${owner}: continued`,
+  /** A visit whose ladder would outlast the execution's hand-over instant: handed over before it begins. */
+  handOverFirst: (owner: string) => `${owner}: hand over first`,
+  handedOver: (owner: string) => `${owner}: handed over`,
   parked: (state: string) => `${state}: parked`,
 };
 const REPORTER = 'reporter';
@@ -277,22 +280,30 @@ class Compiler {
     const s: Record<string, AslState> = {};
     const id = step.id;
     const hasClock = !!step.limit;
+    const ladder = step.escalation ?? this.sop.escalation;
+    const slot = { kind: 'official', stepId: id, 'visit.$': visitPath(id) };
+    // The clock hands over after its last rung (one Wait fewer per visit than a branch of its own),
+    // unless a rung opens a monitoring path, whose people may outlast the execution's year.
+    const clockHandsOver = hasClock && !ladder.rungs.some((r) => r.kind === 'monitor');
     if (hasClock) {
-      s[names.deadlines(id)] = this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
+      s[names.deadlines(id)] = clockHandsOver ? this.handingOverDeadlines(id) : this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
       s[names.resumeVisit(id)] = this.uncount(id, names.deadlines(id));
     } else {
       s[names.visit(id)] = this.increment(id, names.race(id));
     }
+    if (clockHandsOver) merge(s, this.handOverFirst(id, phase));
     // A step without a limit still races: its task against the hand-over clock alone.
     s[names.race(id)] = {
       Type: 'Parallel',
-      Comment: hasClock
-        ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
-        : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
+      Comment: clockHandsOver
+        ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock, which hands over after its last rung.`
+        : hasClock
+          ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
+          : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
       Branches: [
         this.workBranch(step),
-        ...(hasClock ? [this.clock(id, slaPath(id), step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) })] : []),
-        this.continueBranch(id, { kind: 'official', stepId: id, 'visit.$': visitPath(id) }, { at: id }),
+        ...(hasClock ? [this.clock(id, slaPath(id), ladder, { stepId: id, 'visit.$': visitPath(id) }, clockHandsOver ? { task: slot, resume: { at: id } } : undefined)] : []),
+        ...(clockHandsOver ? [] : [this.continueBranch(id, slot, { at: id })]),
       ],
       // Inside a phase, ContinueAsNew goes on up to the phase's race, which the top level catches.
       Catch: [
@@ -595,8 +606,12 @@ class Compiler {
     return s;
   }
 
-  /** The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. */
-  private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
+  /**
+   * The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. With
+   * `handOver`, a step's clock then waits for `$.run.continueBy` and hands the case over (the states of
+   * `continueBranch`): its deadlines task saw to it that the last rung comes before that instant.
+   */
+  private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>, handOver?: { task: Record<string, unknown>; resume: Record<string, unknown> }): AslBranch {
     const states: Record<string, AslState> = {};
     const seq: [string, AslState][] = [];
     seq.push([`${owner}: wait to remind`, { Type: 'Wait', TimestampPath: `${sla}.remindAt` }]);
@@ -611,10 +626,11 @@ class Compiler {
         this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
       ]);
     });
-    seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
+    const tail = handOver ? this.continueBranch(owner, handOver.task, handOver.resume) : undefined;
+    if (!tail) seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
     seq.forEach(([name, state], i) => {
       if (name in states) throw new Error(`Two states would be named "${name}"`);
-      const next = seq[i + 1]?.[0];
+      const next = seq[i + 1]?.[0] ?? tail?.StartAt;
       if (state.Type === 'Succeed') states[name] = state;
       else {
         const withNext: AslState = { ...state, Next: next! };
@@ -623,6 +639,7 @@ class Compiler {
         states[name] = withNext;
       }
     });
+    if (tail) merge(states, tail.States);
     return { StartAt: seq[0]![0], States: states };
   }
 
@@ -729,6 +746,44 @@ class Compiler {
   }
 
   /**
+   * The deadlines task of a step whose clock hands over (`clock`'s `handOver`): told `$.run.continueBy`,
+   * the handler raises ContinueDue when this visit's last rung would come after it, never retried, and
+   * caught into `handOverFirst`. Any other failure parks as usual (`parkFailedTasks` adds its Catch after).
+   */
+  private handingOverDeadlines(id: string): AslState {
+    const task = this.countingDeadlines(id, { scope: 'step', id, 'continueBy.$': `${RUN}.continueBy` }, names.race(id));
+    return {
+      ...task,
+      Retry: [{ ErrorEquals: [WorkflowError.continueDue], MaxAttempts: 0 }, ...(task.Retry as unknown[])],
+      Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: names.handOverFirst(id) }],
+    };
+  }
+
+  /**
+   * A visit handed over before it begins: no task is open to hold (`beforeVisit`), so the outcome
+   * handler only starts the successor, giving it this visit counted; the successor's resume uncounts
+   * it and its deadlines task counts it again, as for any other hand-over. Inside a phase the
+   * ContinueAsNew goes up through the phase's race.
+   */
+  private handOverFirst(id: string, phase: Phase | undefined): Record<string, AslState> {
+    return {
+      [names.handOverFirst(id)]: {
+        Type: 'Task',
+        Resource: fn('outcome'),
+        Parameters: {
+          ...base, kind: 'continueAsNew', beforeVisit: true,
+          task: { kind: 'official', stepId: id, 'visit.$': nextVisit(id) },
+          resume: { at: id, 'visits.$': `${RUN}.visits` },
+        },
+        ResultPath: null,
+        Retry: [lambdaRetry, continueRetry, handlerRetry],
+        Next: phase ? names.handedOver(id) : CONTINUED,
+      },
+      ...(phase ? { [names.handedOver(id)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' } } : {}),
+    };
+  }
+
+  /**
    * A successor goes back into a visit its predecessor had counted (`resume.visits` holds it, as it
    * always has, so a hand-over between machine versions agrees): one less, for the counting task to
    * count the same visit again and find its deadlines, task and claims.
@@ -774,9 +829,11 @@ class Compiler {
 function parkFailedTasks(states: Record<string, AslState>): void {
   for (const [name, state] of Object.entries(states)) {
     for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) parkFailedTasks(branch.States);
-    if (state.Type !== 'Task' || state.Catch) continue;
+    const catches = (state.Catch as { ErrorEquals: string[] }[] | undefined) ?? [];
+    if (state.Type !== 'Task' || catches.some((c) => c.ErrorEquals.includes('States.ALL'))) continue;
     const parked = names.parked(name);
-    state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: parked }];
+    // After a task's own named catches (a deadlines task's ContinueDue): States.ALL must come last.
+    state.Catch = [...catches, { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: parked }];
     states[parked] = {
       Type: 'Task',
       Comment: `"${name}" failed after its retries: the case waits here for an operator, then "${name}" runs again.`,
