@@ -3,15 +3,16 @@
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
  * Shape, per human step S with a limit (statemachines/README.md has every shape: phases, the
- * reporter, closing) — eight states entered per visit decided in time, every one of them doing work:
+ * reporter, closing) — seven states entered per visit decided in time, every one of them doing work:
  *
  *   S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
  *                           (`States.MathAdd` in its Parameters; it answers {visit, …deadlines}, kept as
  *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency)
- *   S             Parallel  race of three branches:
+ *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken; ResultSelector keeps only the action id) → S: finish (Fail StepDone, cause = the action id)
- *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
- *                   hand over: Wait $.run.continueBy → continue as new
+ *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → the last rung
+ *                          → Wait $.run.continueBy → continue as new (the deadlines task, told that
+ *                          instant, raised ContinueDue instead if the last rung would come after it)
  *                 Catch StepDone → $.decision ({Error, Cause}: the cause is the action id itself)
  *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
  *   S: route      Choice    on $.decision.Cause → the action's target (a step with one action has none:
@@ -24,9 +25,9 @@
  * with PhaseDone carrying where to go next.
  *
  * Continue-as-new: every wait for a person (each step's race, the reporter's question and reply
- * window) has one more branch that waits for `$.run.continueBy` (360 days after the execution
- * started), hands the case over to a successor execution and fails with ContinueAsNew, caught at the
- * top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
+ * window) waits for `$.run.continueBy` (360 days after the execution started) — a limited step at the
+ * end of its clock, every other race in one more branch — hands the case over to a successor
+ * execution and fails with ContinueAsNew, caught at the top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
  * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
  * one year an execution lives.
  */
