@@ -25,9 +25,10 @@
  * with PhaseDone carrying where to go next.
  *
  * Continue-as-new: every wait for a person (each step's race, the reporter's question and reply
- * window) waits for `$.run.continueBy` (360 days after the execution started) — a limited step at the
- * end of its clock, every other race in one more branch — hands the case over to a successor
- * execution and fails with ContinueAsNew, caught at the top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
+ * window) hands over by `$.run.continueBy` (360 days after the execution started) — a limited step at
+ * the end of its clock; a reply window ends before it, or is handed over before it opens; every other
+ * race in one more branch — to a successor execution, and fails with ContinueAsNew, caught at the top
+ * level into `Continued as new`. The successor starts with `$.resume` and goes straight back
  * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
  * one year an execution lives.
  */
@@ -287,12 +288,14 @@ class Compiler {
     // unless a rung opens a monitoring path, whose people may outlast the execution's year.
     const clockHandsOver = hasClock && !ladder.rungs.some((r) => r.kind === 'monitor');
     if (hasClock) {
-      s[names.deadlines(id)] = clockHandsOver ? this.handingOverDeadlines(id) : this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
+      s[names.deadlines(id)] = clockHandsOver
+        ? this.handingOverDeadlines(id, { scope: 'step', id }, names.race(id), id)
+        : this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
       s[names.resumeVisit(id)] = this.uncount(id, names.deadlines(id));
     } else {
       s[names.visit(id)] = this.increment(id, names.race(id));
     }
-    if (clockHandsOver) merge(s, this.handOverFirst(id, phase));
+    if (clockHandsOver) merge(s, this.handOverFirst(id, { kind: 'official', stepId: id, 'visit.$': nextVisit(id) }, { at: id }, phase));
     // A step without a limit still races: its task against the hand-over clock alone.
     s[names.race(id)] = {
       Type: 'Parallel',
@@ -384,7 +387,9 @@ class Compiler {
     const back = this.entry(step.id, undefined);
     this.resumeAt.push({ at: askId, next: names.resumeVisit(race) });
     return {
-      [window]: this.countingDeadlines(askId, { scope: 'replyWindow', id: step.id }, race),
+      // The window ends the race, before the hand-over instant (else its deadlines hand it over first): no hand-over branch.
+      [window]: this.handingOverDeadlines(askId, { scope: 'replyWindow', id: step.id }, race, race),
+      ...this.handOverFirst(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': nextVisit(askId) }, { at: askId }, undefined),
       [names.resumeVisit(race)]: this.uncount(askId, window),
       [race]: {
         Type: 'Parallel',
@@ -392,13 +397,11 @@ class Compiler {
         Branches: [
           this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, null),
           this.windowBranch(race, slaPath(askId)),
-          this.continueBranch(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, { at: askId }),
         ],
         // Either way back to the same step, as a new visit.
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: record answer` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: back },
-          this.continuedCatch(),
         ],
         Next: back,
       },
@@ -417,19 +420,19 @@ class Compiler {
       // A successor goes back into the window of the step that answered, the same visit.
       [`${race}: resume`]: { Type: 'Pass', Parameters: { 'stepId.$': '$.resume.answeredBy' }, ResultPath: `${RUN}.answered`, Next: names.resumeVisit(REPORTER) },
       [names.resumeVisit(REPORTER)]: this.uncount(REPORTER, REPORTER_DEADLINE),
-      [REPORTER_DEADLINE]: this.countingDeadlines(REPORTER, { scope: 'replyWindow', 'id.$': ANSWERED }, race),
+      // The window ends the race, before the hand-over instant (else its deadlines hand it over first): no hand-over branch.
+      [REPORTER_DEADLINE]: this.handingOverDeadlines(REPORTER, { scope: 'replyWindow', 'id.$': ANSWERED }, race, race),
+      ...this.handOverFirst(race, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': nextVisit(REPORTER) }, { at: REPORTER, 'answeredBy.$': ANSWERED }, undefined),
       [race]: {
         Type: 'Parallel',
         Comment: `The reporter may reply within ${this.sop.reporterReply.window.amount} ${this.sop.reporterReply.window.unit}; silence closes the case.`,
         Branches: [
           this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, '$.feedback'),
           this.windowBranch(race, slaPath(REPORTER)),
-          this.continueBranch(race, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, { at: REPORTER, 'answeredBy.$': ANSWERED }),
         ],
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: record` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
-          this.continuedCatch(),
         ],
         Next: `${race}: record`,
       },
@@ -747,40 +750,38 @@ class Compiler {
   }
 
   /**
-   * The deadlines task of a step whose clock hands over (`clock`'s `handOver`): told `$.run.continueBy`,
-   * the handler raises ContinueDue when this visit's last rung would come after it, never retried, and
-   * caught into `handOverFirst`. Any other failure parks as usual (`parkFailedTasks` adds its Catch after).
+   * The deadlines task that begins a visit whose race hands over no later than its clock ends (a
+   * limited step, whose clock hands over after its last rung; a reply window, which ends the race):
+   * told `$.run.continueBy`, the handler raises ContinueDue when the visit's last instant would come
+   * after it, never retried, caught into `handOverFirst`. Any other failure parks as usual
+   * (`parkFailedTasks` adds its Catch after).
    */
-  private handingOverDeadlines(id: string): AslState {
-    const task = this.countingDeadlines(id, { scope: 'step', id, 'continueBy.$': `${RUN}.continueBy` }, names.race(id));
+  private handingOverDeadlines(counter: string, request: Record<string, unknown>, next: string, owner: string): AslState {
+    const task = this.countingDeadlines(counter, { ...request, 'continueBy.$': `${RUN}.continueBy` }, next);
     return {
       ...task,
       Retry: [{ ErrorEquals: [WorkflowError.continueDue], MaxAttempts: 0 }, ...(task.Retry as unknown[])],
-      Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: names.handOverFirst(id) }],
+      Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: names.handOverFirst(owner) }],
     };
   }
 
   /**
    * A visit handed over before it begins: no task is open to hold (`beforeVisit`), so the outcome
-   * handler only starts the successor, giving it this visit counted; the successor's resume uncounts
-   * it and its deadlines task counts it again, as for any other hand-over. Inside a phase the
-   * ContinueAsNew goes up through the phase's race.
+   * handler only starts the successor, giving it this visit counted (`task.visit`); the successor's
+   * resume uncounts it and its deadlines task counts it again, as for any other hand-over. Inside a
+   * phase the ContinueAsNew goes up through the phase's race.
    */
-  private handOverFirst(id: string, phase: Phase | undefined): Record<string, AslState> {
+  private handOverFirst(owner: string, task: Record<string, unknown>, resume: Record<string, unknown>, phase: Phase | undefined): Record<string, AslState> {
     return {
-      [names.handOverFirst(id)]: {
+      [names.handOverFirst(owner)]: {
         Type: 'Task',
         Resource: fn('outcome'),
-        Parameters: {
-          ...base, kind: 'continueAsNew', beforeVisit: true,
-          task: { kind: 'official', stepId: id, 'visit.$': nextVisit(id) },
-          resume: { at: id, 'visits.$': `${RUN}.visits` },
-        },
+        Parameters: { ...base, kind: 'continueAsNew', beforeVisit: true, task, resume: { ...resume, 'visits.$': `${RUN}.visits` } },
         ResultPath: null,
         Retry: [lambdaRetry, continueRetry, handlerRetry],
-        Next: phase ? names.handedOver(id) : CONTINUED,
+        Next: phase ? names.handedOver(owner) : CONTINUED,
       },
-      ...(phase ? { [names.handedOver(id)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' } } : {}),
+      ...(phase ? { [names.handedOver(owner)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' } } : {}),
     };
   }
 

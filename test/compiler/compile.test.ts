@@ -162,20 +162,31 @@ describe.each([
       // The race whose work branch holds this callback task.
       const race = [...states.values()].find((st) => (st.Branches as Scope[] | undefined)?.[0]?.States[name])!;
       expect({ name, type: race?.Type }).toEqual({ name, type: 'Parallel' });
-      // Its own hand-over branch, or, for a step whose clock hands over, the clock's end (after its last rung).
+      const payload = (states.get(name)!.Parameters as { Payload: Record<string, unknown> }).Payload;
+      const slot = Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k)));
+      // The counting deadlines task that began this visit, in the race's scope.
+      const counting = [...states.values()].find((st) => st.Next && states.get(st.Next as string) === race && st.Resource === placeholder('deadlines'));
       const handOver = (race.Branches as Scope[]).at(-1)!;
-      const waitName = chain(handOver, handOver.StartAt).find((n) => handOver.States[n]!.TimestampPath === '$.run.continueBy')!;
+      const waitName = chain(handOver, handOver.StartAt).find((n) => handOver.States[n]!.TimestampPath === '$.run.continueBy');
+      if (!waitName) {
+        // A reply window ends its race itself: its deadlines hand the visit over before it begins, when the window would outlast the execution.
+        expect({ name, continueBy: (counting!.Parameters as Record<string, unknown>)['continueBy.$'] }).toEqual({ name, continueBy: '$.run.continueBy' });
+        const first = states.get((counting!.Catch as { ErrorEquals: string[]; Next: string }[]).find((c) => c.ErrorEquals.includes('ContinueDue'))!.Next)!;
+        const visitOfSlot = Object.fromEntries(Object.entries(slot).map(([k, v]) => [k, k === 'visit.$' ? `States.MathAdd(${String(v)}, 1)` : v]));
+        expect(first).toMatchObject({ Type: 'Task', Resource: placeholder('outcome'), Next: 'Continued as new', Parameters: { kind: 'continueAsNew', beforeVisit: true, task: visitOfSlot, resume: expect.objectContaining({ 'visits.$': '$.run.visits' }) } });
+        continue;
+      }
+      // Its own hand-over branch, or, for a step whose clock hands over, the clock's end (after its last rung).
       const wait = handOver.States[waitName]!;
       expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.run.continueBy' });
       if (waitName !== handOver.StartAt) expect(chain(handOver, handOver.StartAt).filter((n) => handOver.States[n]!.Type === 'Wait').at(-1)).toBe(waitName);
       const task = handOver.States[wait.Next as string]!;
-      const payload = (states.get(name)!.Parameters as { Payload: Record<string, unknown> }).Payload;
       // The task it hands over is the slot this callback opened: same kind, step and visit.
       expect(task).toMatchObject({
         Type: 'Task', Resource: placeholder('outcome'), ResultPath: null,
         Parameters: {
           kind: 'continueAsNew', 'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id',
-          task: Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k))),
+          task: slot,
           resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.run.visits' }),
         },
       });
@@ -264,12 +275,13 @@ describe.each([
         expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: onwards }]);
         if (s.End === true) expect(states.get(onwards)).toMatchObject({ Type: 'Succeed' });
         expect(s.ResultPath).toBeNull();
-      } else if (name.endsWith(': deadlines') && (s.Parameters as Record<string, unknown>)['continueBy.$']) {
+      } else if ((s.Parameters as Record<string, unknown>)['continueBy.$']) {
         // ContinueDue is never retried and hands the visit over before it begins; any other failure parks.
+        expect(s.Resource).toBe(placeholder('deadlines'));
         expect(retry[0]).toEqual({ ErrorEquals: ['ContinueDue'], MaxAttempts: 0 });
         expect(retry[1]!.ErrorEquals).toEqual(LAMBDA_ERRORS);
         expect(s.Catch).toEqual([
-          { ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: `${name.slice(0, -': deadlines'.length)}: hand over first` },
+          { ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: expect.stringMatching(/: hand over first$/) },
           { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${name}: parked` },
         ]);
       } else if (isParking(s)) {
@@ -389,8 +401,13 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'terima: ask reporter: record answer'],
       [['ReplyWindowElapsed'], 'terima: deadlines'],
-      [['ContinueAsNew'], 'Continued as new'],
     ]);
+    // The window ends the race: no hand-over branch; a window that would outlast the execution is handed over before it opens.
+    expect((race.Branches as Scope[]).length).toBe(2);
+    expect(s.get('terima: ask reporter: window')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'terima: ask reporter: hand over first' });
+    expect(s.get('terima: ask reporter: hand over first')).toMatchObject({
+      Next: 'Continued as new', Parameters: { beforeVisit: true, task: { kind: 'reporterAnswer', stepId: 'terima', 'visit.$': 'States.MathAdd($.run.visits.terima_ask.n, 1)' }, resume: { at: 'terima-ask' } },
+    });
     const [work, clock] = race.Branches as Scope[];
     // The answer never enters the execution: the feedback use case stored it on the task, and outcome
     // `reporterAnswered` records it on the case (read from the task) before the step resumes.
@@ -443,8 +460,12 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'Reporter window: record'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
-      [['ContinueAsNew'], 'Continued as new'],
     ]);
+    expect((race.Branches as Scope[]).length).toBe(2);
+    expect(s.get('Reporter window: hand over first')).toMatchObject({
+      Next: 'Continued as new',
+      Parameters: { beforeVisit: true, task: { kind: 'reporterReply', 'stepId.$': '$.run.answered.stepId', 'visit.$': 'States.MathAdd($.run.visits.reporter.n, 1)' }, resume: { at: 'reporter', 'answeredBy.$': '$.run.answered.stepId' } },
+    });
     // A successor goes back into the window of the step that answered, the same visit.
     const back = (m.States['Resume: route']!.Choices as Choice[]).find((c) => c.StringEquals === 'reporter')!;
     expect(chain(m, back.Next)).toEqual(['Reporter window: resume', 'reporter: resume', 'Reporter window: deadline', 'Reporter window', 'Reporter window: record', 'Reporter window: route']);
@@ -687,7 +708,6 @@ describe('the four SOPs', () => {
     expect(s.get('Reporter window')!.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: record' }),
       expect.objectContaining({ ErrorEquals: ['ReplyWindowElapsed'], Next: 'Closed: window elapsed' }),
-      expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' }),
     ]);
     expect(s.get('Reporter window: route')).toMatchObject({ Default: 'tindak-lanjut-balasan: deadlines' });
   });

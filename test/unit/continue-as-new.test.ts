@@ -154,6 +154,10 @@ test('a visit whose last rung would come after the hand-over instant is refused 
   // Assess: refused by name (the machine hands the visit over before it begins); the remembered instants are the visit's either way.
   expect(err.name).toBe('ContinueDue');
   expect(atRung).toEqual(fits);
+  // A reply window likewise: its end is its last instant.
+  const window = { ...request, scope: 'replyWindow' as const, id: 'solusi' };
+  const end = (await computeStepDeadlines(w.deps, window)).dueAt;
+  expect((await refusal(computeStepDeadlines(w.deps, { ...window, continueBy: new Date(Date.parse(end) - 1).toISOString() }))).name).toBe('ContinueDue');
   expect((await w.store.getCase(caseId))!.deadlines?.step).toMatchObject({ key: 'periksa#1', value: expect.objectContaining({ dueAt: fits.dueAt }) });
 });
 
