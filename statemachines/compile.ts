@@ -3,15 +3,16 @@
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
  * Shape, per human step S with a limit (statemachines/README.md has every shape: phases, the
- * reporter, closing) — eight states entered per visit decided in time, every one of them doing work:
+ * reporter, closing) — seven states entered per visit decided in time, every one of them doing work:
  *
  *   S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
  *                           (`States.MathAdd` in its Parameters; it answers {visit, …deadlines}, kept as
  *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency)
- *   S             Parallel  race of three branches:
+ *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken; ResultSelector keeps only the action id) → S: finish (Fail StepDone, cause = the action id)
- *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → end
- *                   hand over: Wait $.run.continueBy → continue as new
+ *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → the last rung
+ *                          → Wait $.run.continueBy → continue as new (the deadlines task, told that
+ *                          instant, raised ContinueDue instead if the last rung would come after it)
  *                 Catch StepDone → $.decision ({Error, Cause}: the cause is the action id itself)
  *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
  *   S: route      Choice    on $.decision.Cause → the action's target (a step with one action has none:
@@ -24,15 +25,16 @@
  * with PhaseDone carrying where to go next.
  *
  * Continue-as-new: every wait for a person (each step's race, the reporter's question and reply
- * window) has one more branch that waits for `$.run.continueBy` (360 days after the execution
- * started), hands the case over to a successor execution and fails with ContinueAsNew, caught at the
- * top level into `Continued as new`. The successor starts with `$.resume` and goes straight back
+ * window) hands over by `$.run.continueBy` (360 days after the execution started) — a limited step at
+ * the end of its clock; a reply window ends before it, or is handed over before it opens; every other
+ * race in one more branch — to a successor execution, and fails with ContinueAsNew, caught at the top
+ * level into `Continued as new`. The successor starts with `$.resume` and goes straight back
  * into that wait with the same visit counters (`Resume: route`), so a case may wait longer than the
  * one year an execution lives.
  */
 import { monitoringSteps, type Action, type EscalationLadder, type EscalationRung, type Phase, type Sop, type Step } from '../shared/sop/schema';
 import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
-import { EXECUTION_TIMEOUT_SECONDS } from '../shared/workflow/executions';
+import { EXECUTION_TIMEOUT_SECONDS, visitKey } from '../shared/workflow/executions';
 
 /** An ASL state, as plain JSON. */
 export type AslState = Record<string, unknown> & { Type: string };
@@ -86,8 +88,8 @@ const CALLBACK_TIMEOUT_SECONDS = EXECUTION_TIMEOUT_SECONDS;
 const MAX_STATE_NAME = 80;
 
 const fn = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
-/** JSONPath-safe key of an id (step ids carry dashes). */
-const key = (id: string) => id.replace(/-/g, '_');
+/** JSONPath-safe key of an id (step ids carry dashes): the handlers name a successor's counters alike. */
+const key = visitKey;
 /**
  * What an execution keeps of its own (`$.run`): when it hands over (`continueBy`), the latest visit
  * of every step, phase and reply window (`visits.<id>`: its number `n`, its deadlines `sla`, a
@@ -140,6 +142,9 @@ const names = {
   waitToContinue: (owner: string) => `${owner}: wait to continue`,
   continueAsNew: (owner: string) => `${owner}: continue as new`,
   continued: (owner: string) => `${owner}: continued`,
+  /** A visit whose ladder would outlast the execution's hand-over instant: handed over before it begins. */
+  handOverFirst: (owner: string) => `${owner}: hand over first`,
+  handedOver: (owner: string) => `${owner}: handed over`,
   parked: (state: string) => `${state}: parked`,
 };
 const REPORTER = 'reporter';
@@ -277,22 +282,32 @@ class Compiler {
     const s: Record<string, AslState> = {};
     const id = step.id;
     const hasClock = !!step.limit;
+    const ladder = step.escalation ?? this.sop.escalation;
+    const slot = { kind: 'official', stepId: id, 'visit.$': visitPath(id) };
+    // The clock hands over after its last rung (one Wait fewer per visit than a branch of its own),
+    // unless a rung opens a monitoring path, whose people may outlast the execution's year.
+    const clockHandsOver = hasClock && !ladder.rungs.some((r) => r.kind === 'monitor');
     if (hasClock) {
-      s[names.deadlines(id)] = this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
+      s[names.deadlines(id)] = clockHandsOver
+        ? this.handingOverDeadlines(id, { scope: 'step', id }, names.race(id), id)
+        : this.countingDeadlines(id, { scope: 'step', id }, names.race(id));
       s[names.resumeVisit(id)] = this.uncount(id, names.deadlines(id));
     } else {
       s[names.visit(id)] = this.increment(id, names.race(id));
     }
+    if (clockHandsOver) merge(s, this.handOverFirst(id, { kind: 'official', stepId: id, 'visit.$': nextVisit(id) }, { at: id }, phase));
     // A step without a limit still races: its task against the hand-over clock alone.
     s[names.race(id)] = {
       Type: 'Parallel',
-      Comment: hasClock
-        ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
-        : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
+      Comment: clockHandsOver
+        ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock, which hands over after its last rung.`
+        : hasClock
+          ? `Due in ${step.limit!.amount} ${step.limit!.unit}: the work races the SLA clock (and the hand-over clock).`
+          : `No limit of its own${phase ? ` (its phase has one)` : ''}: the work races only the hand-over clock.`,
       Branches: [
         this.workBranch(step),
-        ...(hasClock ? [this.clock(id, slaPath(id), step.escalation ?? this.sop.escalation, { stepId: id, 'visit.$': visitPath(id) })] : []),
-        this.continueBranch(id, { kind: 'official', stepId: id, 'visit.$': visitPath(id) }, { at: id }),
+        ...(hasClock ? [this.clock(id, slaPath(id), ladder, { stepId: id, 'visit.$': visitPath(id) }, clockHandsOver ? { task: slot, resume: { at: id } } : undefined)] : []),
+        ...(clockHandsOver ? [] : [this.continueBranch(id, slot, { at: id })]),
       ],
       // Inside a phase, ContinueAsNew goes on up to the phase's race, which the top level catches.
       Catch: [
@@ -372,7 +387,9 @@ class Compiler {
     const back = this.entry(step.id, undefined);
     this.resumeAt.push({ at: askId, next: names.resumeVisit(race) });
     return {
-      [window]: this.countingDeadlines(askId, { scope: 'replyWindow', id: step.id }, race),
+      // The window ends the race, before the hand-over instant (else its deadlines hand it over first): no hand-over branch.
+      [window]: this.handingOverDeadlines(askId, { scope: 'replyWindow', id: step.id }, race, race),
+      ...this.handOverFirst(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': nextVisit(askId) }, { at: askId }, undefined),
       [names.resumeVisit(race)]: this.uncount(askId, window),
       [race]: {
         Type: 'Parallel',
@@ -380,13 +397,11 @@ class Compiler {
         Branches: [
           this.callbackBranch(`${race}: wait for answer`, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, null),
           this.windowBranch(race, slaPath(askId)),
-          this.continueBranch(race, { kind: 'reporterAnswer', stepId: step.id, 'visit.$': visitPath(askId) }, { at: askId }),
         ],
         // Either way back to the same step, as a new visit.
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.done', Next: `${race}: record answer` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.done', Next: back },
-          this.continuedCatch(),
         ],
         Next: back,
       },
@@ -405,19 +420,19 @@ class Compiler {
       // A successor goes back into the window of the step that answered, the same visit.
       [`${race}: resume`]: { Type: 'Pass', Parameters: { 'stepId.$': '$.resume.answeredBy' }, ResultPath: `${RUN}.answered`, Next: names.resumeVisit(REPORTER) },
       [names.resumeVisit(REPORTER)]: this.uncount(REPORTER, REPORTER_DEADLINE),
-      [REPORTER_DEADLINE]: this.countingDeadlines(REPORTER, { scope: 'replyWindow', 'id.$': ANSWERED }, race),
+      // The window ends the race, before the hand-over instant (else its deadlines hand it over first): no hand-over branch.
+      [REPORTER_DEADLINE]: this.handingOverDeadlines(REPORTER, { scope: 'replyWindow', 'id.$': ANSWERED }, race, race),
+      ...this.handOverFirst(race, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': nextVisit(REPORTER) }, { at: REPORTER, 'answeredBy.$': ANSWERED }, undefined),
       [race]: {
         Type: 'Parallel',
         Comment: `The reporter may reply within ${this.sop.reporterReply.window.amount} ${this.sop.reporterReply.window.unit}; silence closes the case.`,
         Branches: [
           this.callbackBranch(`${race}: wait for feedback`, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, '$.feedback'),
           this.windowBranch(race, slaPath(REPORTER)),
-          this.continueBranch(race, { kind: 'reporterReply', 'stepId.$': ANSWERED, 'visit.$': visit }, { at: REPORTER, 'answeredBy.$': ANSWERED }),
         ],
         Catch: [
           { ErrorEquals: [WorkflowError.stepDone], ResultPath: '$.feedback', Next: `${race}: record` },
           { ErrorEquals: [WorkflowError.replyWindowElapsed], ResultPath: '$.elapsed', Next: 'Closed: window elapsed' },
-          this.continuedCatch(),
         ],
         Next: `${race}: record`,
       },
@@ -595,8 +610,12 @@ class Compiler {
     return s;
   }
 
-  /** The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. */
-  private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>): AslBranch {
+  /**
+   * The SLA clock branch: reminder, then each rung of the ladder, on absolute instants. With
+   * `handOver`, a step's clock then waits for `$.run.continueBy` and hands the case over (the states of
+   * `continueBranch`): its deadlines task saw to it that the last rung comes before that instant.
+   */
+  private clock(owner: string, sla: string, ladder: EscalationLadder, ids: Record<string, string>, handOver?: { task: Record<string, unknown>; resume: Record<string, unknown> }): AslBranch {
     const states: Record<string, AslState> = {};
     const seq: [string, AslState][] = [];
     seq.push([`${owner}: wait to remind`, { Type: 'Wait', TimestampPath: `${sla}.remindAt` }]);
@@ -611,10 +630,11 @@ class Compiler {
         this.notify({ template: rung.kind === 'reprimand' ? 'reprimand' : 'escalation', ...ids, level }, ''),
       ]);
     });
-    seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
+    const tail = handOver ? this.continueBranch(owner, handOver.task, handOver.resume) : undefined;
+    if (!tail) seq.push([`${owner}: ladder climbed`, { Type: 'Succeed' }]);
     seq.forEach(([name, state], i) => {
       if (name in states) throw new Error(`Two states would be named "${name}"`);
-      const next = seq[i + 1]?.[0];
+      const next = seq[i + 1]?.[0] ?? tail?.StartAt;
       if (state.Type === 'Succeed') states[name] = state;
       else {
         const withNext: AslState = { ...state, Next: next! };
@@ -623,6 +643,7 @@ class Compiler {
         states[name] = withNext;
       }
     });
+    if (tail) merge(states, tail.States);
     return { StartAt: seq[0]![0], States: states };
   }
 
@@ -729,6 +750,42 @@ class Compiler {
   }
 
   /**
+   * The deadlines task that begins a visit whose race hands over no later than its clock ends (a
+   * limited step, whose clock hands over after its last rung; a reply window, which ends the race):
+   * told `$.run.continueBy`, the handler raises ContinueDue when the visit's last instant would come
+   * after it, never retried, caught into `handOverFirst`. Any other failure parks as usual
+   * (`parkFailedTasks` adds its Catch after).
+   */
+  private handingOverDeadlines(counter: string, request: Record<string, unknown>, next: string, owner: string): AslState {
+    const task = this.countingDeadlines(counter, { ...request, 'continueBy.$': `${RUN}.continueBy` }, next);
+    return {
+      ...task,
+      Retry: [{ ErrorEquals: [WorkflowError.continueDue], MaxAttempts: 0 }, ...(task.Retry as unknown[])],
+      Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: names.handOverFirst(owner) }],
+    };
+  }
+
+  /**
+   * A visit handed over before it begins: no task is open to hold (`beforeVisit`), so the outcome
+   * handler only starts the successor, giving it this visit counted (`task.visit`); the successor's
+   * resume uncounts it and its deadlines task counts it again, as for any other hand-over. Inside a
+   * phase the ContinueAsNew goes up through the phase's race.
+   */
+  private handOverFirst(owner: string, task: Record<string, unknown>, resume: Record<string, unknown>, phase: Phase | undefined): Record<string, AslState> {
+    return {
+      [names.handOverFirst(owner)]: {
+        Type: 'Task',
+        Resource: fn('outcome'),
+        Parameters: { ...base, kind: 'continueAsNew', beforeVisit: true, task, resume: { ...resume, 'visits.$': `${RUN}.visits` } },
+        ResultPath: null,
+        Retry: [lambdaRetry, continueRetry, handlerRetry],
+        Next: phase ? names.handedOver(owner) : CONTINUED,
+      },
+      ...(phase ? { [names.handedOver(owner)]: { Type: 'Fail', Error: WorkflowError.continueAsNew, Cause: 'A successor execution has taken the case over.' } } : {}),
+    };
+  }
+
+  /**
    * A successor goes back into a visit its predecessor had counted (`resume.visits` holds it, as it
    * always has, so a hand-over between machine versions agrees): one less, for the counting task to
    * count the same visit again and find its deadlines, task and claims.
@@ -774,9 +831,11 @@ class Compiler {
 function parkFailedTasks(states: Record<string, AslState>): void {
   for (const [name, state] of Object.entries(states)) {
     for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) parkFailedTasks(branch.States);
-    if (state.Type !== 'Task' || state.Catch) continue;
+    const catches = (state.Catch as { ErrorEquals: string[] }[] | undefined) ?? [];
+    if (state.Type !== 'Task' || catches.some((c) => c.ErrorEquals.includes('States.ALL'))) continue;
     const parked = names.parked(name);
-    state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: parked }];
+    // After a task's own named catches (a deadlines task's ContinueDue): States.ALL must come last.
+    state.Catch = [...catches, { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: parked }];
     states[parked] = {
       Type: 'Task',
       Comment: `"${name}" failed after its retries: the case waits here for an operator, then "${name}" runs again.`,

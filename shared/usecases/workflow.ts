@@ -21,7 +21,7 @@ import type { Sop, Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
 import { outcomeAnswer } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
-import { continueBy, isLaterExecution, successorName } from '../workflow/executions';
+import { continueBy, isLaterExecution, successorName, visitKey } from '../workflow/executions';
 import { ConditionFailed, type EmailAttachment, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
@@ -298,7 +298,7 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
     const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(deps.getSop(req.sopId), req), startedAt: new Date(req.enteredAt) });
     if (!computed.gaps.length && await deps.store.rememberDeadlines(req.caseId, req.scope, { key, value: computed }, dueFields(computed))) {
       const { gaps: _gaps, ...result } = computed;
-      return { ...result, visit: req.visit };
+      return beforeHandOver(req, { ...result, visit: req.visit });
     }
   }
   const c = await deps.store.getCase(req.caseId);
@@ -325,7 +325,19 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   }
   const { gaps: _gaps, ...result } = stored;
   // The visit goes back with its deadlines: the machine counts the visit with this very task.
-  return { ...result, visit: req.visit };
+  return beforeHandOver(req, { ...result, visit: req.visit });
+}
+
+/**
+ * A step whose clock hands over after its last rung (`req.continueBy`) must not begin a visit whose
+ * ladder outlasts that instant: its hand-over would come after the execution's year. ContinueDue then
+ * hands the visit over before it begins; the deadlines stay remembered, so the successor's visit keeps them.
+ */
+function beforeHandOver(req: DeadlinesRequest, deadlines: Deadlines): Deadlines {
+  if (!req.continueBy) return deadlines;
+  const last = Math.max(...[deadlines.remindAt, deadlines.dueAt, ...deadlines.rungs.map((r) => r.at)].map((at) => Date.parse(at)));
+  if (last <= Date.parse(req.continueBy)) return deadlines;
+  throw Object.assign(new Error(`Visit ${req.visit} of ${req.id} would outlast the hand-over at ${req.continueBy}: handed over first`), { name: WorkflowError.continueDue });
 }
 
 /** The limit and escalation ladder of a deadlines request's step, phase or reply window. */
@@ -921,10 +933,12 @@ const continuePending = (why: string) => Object.assign(new Error(`Cannot hand ov
 async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequest, { kind: 'continueAsNew' }>): Promise<void> {
   const successor = successorName(c.caseId, req.executionId);
   const slot = taskSlot(req.task.kind, req.task.stepId, req.task.visit);
-  const task = await deps.store.getTask(c.caseId, slot);
+  // Before the visit began (its deadlines raised ContinueDue) there is no task to hold, and none can
+  // open here: this execution goes no further than this state.
+  const task = req.beforeVisit ? undefined : await deps.store.getTask(c.caseId, slot);
   // A retry after the successor re-bound the task: the hold is over, the start below is a repeat.
   const takenUp = !!task?.executionId && isLaterExecution(c.caseId, task.executionId, req.executionId);
-  if (!takenUp) {
+  if (!takenUp && !req.beforeVisit) {
     if (!task) throw continuePending(`task ${slot} is not open yet`);
     if (task.status !== 'open') throw continuePending(`task ${slot} was just decided`);
     if (task.handingOverTo !== successor) {
@@ -936,7 +950,12 @@ async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequ
       }
     }
   }
-  const input: ExecutionInput = { caseId: c.caseId, sopId: c.sopId, resume: req.resume };
+  // The successor takes a visit up by uncounting it and counting it again: a visit not begun here is
+  // given to it counted (the machine's counter of `resume.at` is the step's: JSONPath-safe, dashes as `_`).
+  const resume = req.beforeVisit
+    ? { ...req.resume, visits: { ...req.resume.visits, [visitKey(req.resume.at)]: { n: req.task.visit } } }
+    : req.resume;
+  const input: ExecutionInput = { caseId: c.caseId, sopId: c.sopId, resume };
   let executionArn: string;
   try {
     ({ executionArn } = await deps.workflow.start(c.sopId, successor, input));

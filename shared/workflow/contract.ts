@@ -74,6 +74,12 @@ export const DeadlinesRequest = z.object({
    * case is read, and remembered in one conditional write. Absent from machines compiled before: the case is read first.
    */
   sopId: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * `$.run.continueBy`, given by a step whose clock hands over after its last rung: when this visit's
+   * last instant would fall after it, the handler raises ContinueDue and the machine hands the visit
+   * over before it begins. Absent (phases, reply windows, machines compiled before): no check.
+   */
+  continueBy: z.optional(z.string().check(z.minLength(1))),
 });
 export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
 
@@ -189,6 +195,11 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
     kind: z.literal('continueAsNew'),
     task: z.object({ kind: z.enum(['official', 'reporterReply', 'reporterAnswer']), stepId: z.string().check(z.minLength(1)), visit: z.int().check(z.gte(1)) }),
     resume: ResumePoint,
+    /**
+     * Handed over before the visit of `task` began (its deadlines raised ContinueDue): there is no task
+     * to hold yet, and the successor counts that visit itself, so `resume.visits` gets it counted.
+     */
+    beforeVisit: z.optional(z.boolean()),
   }),
   z.object({
     ...Base,

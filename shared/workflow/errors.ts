@@ -20,4 +20,10 @@ export const WorkflowError = {
   continueAsNew: 'ContinueAsNew',
   /** Raised by outcome `continueAsNew` when it cannot hand over yet; the state machine retries it. */
   continuePending: 'ContinuePending',
+  /**
+   * Raised by a step's deadlines when its ladder would outlast the execution's hand-over instant
+   * (`DeadlinesRequest.continueBy`): the visit is handed over before it begins (the clock of a step
+   * hands over only after its last rung), never retried.
+   */
+  continueDue: 'ContinueDue',
 } as const;

@@ -56,3 +56,11 @@ export function successorName(caseId: string, executionArn: string): string {
 export function continueBy(startedAt: Date): Date {
   return new Date(startedAt.getTime() + CONTINUE_AS_NEW_AFTER_SECONDS * 1000);
 }
+
+/**
+ * The key of a visit counter in `$.run.visits` and in a successor's `resume.visits`: the step,
+ * phase or window id made JSONPath-safe (step ids carry dashes). The compiler names them so.
+ */
+export function visitKey(id: string): string {
+  return id.replace(/-/g, '_');
+}

@@ -250,13 +250,18 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
     title: `what one case costs on AWS, per SOP, counted on the local runtime along the normal path and the fully escalated one; priced at ${PRICES.region} list prices (${PRICES.asOf})`,
     async run({ runtime, print }) {
       const rt = asTestRuntime(runtime);
+      // Only what the cases cost: the recaps the clock's 40-day leaps fall on (their emails, review
+      // executions and reads) and the repair sweep's queries are the regency's, not a case's.
+      runtime.reports.stop();
+      await runtime.reports.idle();
+      await runtime.sweep.stop();
       const meter: Meter = { readUnits: 0, writeUnits: 0, calls: 0 };
       const stop = meterDynamo(dynamoClient(), meter);
       const started: string[] = [];
       const start = runtime.engine.startExecution.bind(runtime.engine);
       runtime.engine.startExecution = async (params) => { const r = await start(params); started.push(r.executionArn); return r; };
       const paths: [string, string, string][] = [['perpus-muba', 'layanan', 'perpustakaan-muba'], ['dukcapil-mura', 'ktp-el', 'dukcapil-mura'], ['kominfo-muara-enim', 'pelayanan-publik', 'sp4n-lapor-muara-enim'], ['dinkes-muba', 'pelayanan', 'dinkes-muba']];
-      print(`  ${'SOP'.padEnd(22)} ${'path'.padEnd(9)} transitions  lambdas  RRU    WRU    emails  $/1,000 cases (Step Functions)`);
+      print(`  ${'SOP'.padEnd(22)} ${'path'.padEnd(9)} transitions  lambdas  RRU    WRU    emails  $/1,000 cases = Step Functions + Lambda + DynamoDB + SES`);
       for (const [agencyId, category, sopId] of paths) {
         for (const escalated of [false, true]) {
           started.length = 0;
@@ -283,12 +288,16 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
             readUnits: meter.readUnits, writeUnits: meter.writeUnits,
             emails: (await rt.mail()).length - mailBefore,
           };
+          if (process.env.BENCH_COST_MAIL) {
+            // Which emails the path sent, to whom: the figures' emails column, itemised.
+            for (const m of (await rt.mail()).slice(mailBefore)) print(`      mail → ${[...m.to, ...m.cc].join(', ')}: ${m.subject}`);
+          }
           const $ = dollarsPer1000(cost);
-          print(`  ${sopId.padEnd(22)} ${(escalated ? 'escalated' : 'normal').padEnd(9)} ${String(cost.transitions).padStart(11)}  ${String(cost.lambdas).padStart(7)}  ${cost.readUnits.toFixed(1).padStart(5)}  ${cost.writeUnits.toFixed(0).padStart(5)}  ${String(cost.emails).padStart(6)}  $${$.total.toFixed(2)} ($${$.stepFunctions.toFixed(2)}, ${((100 * $.stepFunctions) / $.total).toFixed(0)} %)`);
+          print(`  ${sopId.padEnd(22)} ${(escalated ? 'escalated' : 'normal').padEnd(9)} ${String(cost.transitions).padStart(11)}  ${String(cost.lambdas).padStart(7)}  ${cost.readUnits.toFixed(1).padStart(5)}  ${cost.writeUnits.toFixed(0).padStart(5)}  ${String(cost.emails).padStart(6)}  $${$.total.toFixed(2)} = ${$.stepFunctions.toFixed(3)} (${((100 * $.stepFunctions) / $.total).toFixed(0)} %) + ${$.lambda.toFixed(3)} + ${$.dynamo.toFixed(3)} + ${$.ses.toFixed(3)}`);
         }
       }
       stop();
-      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on; load average ${loadAverage()})`);
+      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make, each at ${PRICES.lambdaMemoryGb * 1024} MB for an assumed ${PRICES.lambdaAssumedSecondsPerInvocation * 1000} ms; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on, the recaps and the repair sweep stopped; BENCH_COST_MAIL=1 lists each path's emails; load average ${loadAverage()})`);
     },
   },
   coldstart: {

@@ -18,6 +18,8 @@ const LAMBDA_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.Service
 /** A parking state: the callback that holds a failed state until an operator resumes it. */
 const isParking = (s: AslState) => (s.Parameters as { Payload?: { kind?: string } } | undefined)?.Payload?.kind === 'park';
 const placeholder = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunction[name]}}`;
+/** A limited step whose ladder opens no monitoring path: its SLA clock hands over after its last rung (no hand-over branch of its own). */
+const clockHandsOver = (sop: Sop, step: Sop['steps'][number]) => !!step.limit && !(step.escalation ?? sop.escalation).rungs.some((r) => r.kind === 'monitor');
 type Choice = { Variable: string; StringEquals?: string; BooleanEquals?: boolean; Next: string };
 
 describe.each([
@@ -104,6 +106,9 @@ describe.each([
         Resource: placeholder('deadlines'), Next: step.id,
         Parameters: { scope: 'step', id: step.id, 'visit.$': expect.stringMatching(/^States\.MathAdd\(\$\.run\.visits\./) },
       });
+      const handsOver = clockHandsOver(sop, step);
+      // The hand-over instant goes with the deadlines of a step whose clock hands over: a ladder outlasting it hands the visit over first.
+      expect((states.get(`${step.id}: deadlines`)!.Parameters as Record<string, unknown>)['continueBy.$']).toBe(handsOver ? '$.run.continueBy' : undefined);
       const race = states.get(step.id)!;
       expect(race.Type).toBe('Parallel');
       expect((race.Catch as Scope[])[0]).toEqual(expect.objectContaining({ ErrorEquals: ['StepDone'], ResultPath: '$.decision', Next: `${step.id}: record` }));
@@ -114,7 +119,8 @@ describe.each([
       expect(work!.States[`${step.id}: finish`]).toEqual({ Type: 'Fail', Error: 'StepDone', CausePath: '$.decision.cause' });
       const ladder = step.escalation ?? sop.escalation;
       const waits = chain(clock!, clock!.StartAt).map((n) => clock!.States[n]!).filter((s) => s.Type === 'Wait');
-      expect(waits.map((s) => s.TimestampPath)).toEqual([`${sla}.remindAt`, `${sla}.dueAt`, ...ladder.rungs.map((_, i) => `${sla}.rungs[${i}].at`)]);
+      expect(waits.map((s) => s.TimestampPath)).toEqual([`${sla}.remindAt`, `${sla}.dueAt`, ...ladder.rungs.map((_, i) => `${sla}.rungs[${i}].at`), ...(handsOver ? ['$.run.continueBy'] : [])]);
+      expect((race.Branches as Scope[]).length).toBe(handsOver ? 2 : 3);
       expect(race.Next).toBe(`${step.id}: record`);
       expect(states.get(`${step.id}: record`)).toMatchObject({ Parameters: { kind: 'stepDone', stepId: step.id, decision: { 'action.$': '$.decision.Cause' }, 'sla.$': sla } });
     }
@@ -156,17 +162,31 @@ describe.each([
       // The race whose work branch holds this callback task.
       const race = [...states.values()].find((st) => (st.Branches as Scope[] | undefined)?.[0]?.States[name])!;
       expect({ name, type: race?.Type }).toEqual({ name, type: 'Parallel' });
-      const handOver = (race.Branches as Scope[]).at(-1)!;
-      const wait = handOver.States[handOver.StartAt]!;
-      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.run.continueBy' });
-      const task = handOver.States[wait.Next as string]!;
       const payload = (states.get(name)!.Parameters as { Payload: Record<string, unknown> }).Payload;
+      const slot = Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k)));
+      // The counting deadlines task that began this visit, in the race's scope.
+      const counting = [...states.values()].find((st) => st.Next && states.get(st.Next as string) === race && st.Resource === placeholder('deadlines'));
+      const handOver = (race.Branches as Scope[]).at(-1)!;
+      const waitName = chain(handOver, handOver.StartAt).find((n) => handOver.States[n]!.TimestampPath === '$.run.continueBy');
+      if (!waitName) {
+        // A reply window ends its race itself: its deadlines hand the visit over before it begins, when the window would outlast the execution.
+        expect({ name, continueBy: (counting!.Parameters as Record<string, unknown>)['continueBy.$'] }).toEqual({ name, continueBy: '$.run.continueBy' });
+        const first = states.get((counting!.Catch as { ErrorEquals: string[]; Next: string }[]).find((c) => c.ErrorEquals.includes('ContinueDue'))!.Next)!;
+        const visitOfSlot = Object.fromEntries(Object.entries(slot).map(([k, v]) => [k, k === 'visit.$' ? `States.MathAdd(${String(v)}, 1)` : v]));
+        expect(first).toMatchObject({ Type: 'Task', Resource: placeholder('outcome'), Next: 'Continued as new', Parameters: { kind: 'continueAsNew', beforeVisit: true, task: visitOfSlot, resume: expect.objectContaining({ 'visits.$': '$.run.visits' }) } });
+        continue;
+      }
+      // Its own hand-over branch, or, for a step whose clock hands over, the clock's end (after its last rung).
+      const wait = handOver.States[waitName]!;
+      expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.run.continueBy' });
+      if (waitName !== handOver.StartAt) expect(chain(handOver, handOver.StartAt).filter((n) => handOver.States[n]!.Type === 'Wait').at(-1)).toBe(waitName);
+      const task = handOver.States[wait.Next as string]!;
       // The task it hands over is the slot this callback opened: same kind, step and visit.
       expect(task).toMatchObject({
         Type: 'Task', Resource: placeholder('outcome'), ResultPath: null,
         Parameters: {
           kind: 'continueAsNew', 'caseId.$': '$.caseId', 'executionId.$': '$$.Execution.Id',
-          task: Object.fromEntries(Object.entries(payload).filter(([k]) => ['kind', 'stepId', 'stepId.$', 'visit.$'].includes(k))),
+          task: slot,
           resume: expect.objectContaining({ at: expect.any(String), 'visits.$': '$.run.visits' }),
         },
       });
@@ -244,8 +264,9 @@ describe.each([
       const resource = s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken' ? (s.Parameters as { FunctionName: string }).FunctionName : s.Resource;
       expect(Object.values(WorkflowFunction).map((f) => `\${${f}}`)).toContain(resource);
       const retry = s.Retry as { ErrorEquals: string[]; BackoffRate: number; MaxAttempts: number }[];
-      expect({ name, errors: retry[0]!.ErrorEquals }).toEqual({ name, errors: LAMBDA_ERRORS });
-      expect(retry[0]!.BackoffRate).toBeGreaterThan(1);
+      const lambdaRetrier = retry.find((r) => r.ErrorEquals.includes('Lambda.ServiceException'))!;
+      expect({ name, errors: lambdaRetrier.ErrorEquals }).toEqual({ name, errors: LAMBDA_ERRORS });
+      expect(lambdaRetrier.BackoffRate).toBeGreaterThan(1);
       expect(retry.at(-1)).toMatchObject({ ErrorEquals: HANDLER_ERRORS, MaxAttempts: 3 });
       if (resource === placeholder('notify')) {
         expect(retry[1]).toMatchObject({ ErrorEquals: ['MailDeliveryFailed'], MaxAttempts: 5, IntervalSeconds: 10, BackoffRate: 2 });
@@ -254,6 +275,15 @@ describe.each([
         expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.deliveryError', Next: onwards }]);
         if (s.End === true) expect(states.get(onwards)).toMatchObject({ Type: 'Succeed' });
         expect(s.ResultPath).toBeNull();
+      } else if ((s.Parameters as Record<string, unknown>)['continueBy.$']) {
+        // ContinueDue is never retried and hands the visit over before it begins; any other failure parks.
+        expect(s.Resource).toBe(placeholder('deadlines'));
+        expect(retry[0]).toEqual({ ErrorEquals: ['ContinueDue'], MaxAttempts: 0 });
+        expect(retry[1]!.ErrorEquals).toEqual(LAMBDA_ERRORS);
+        expect(s.Catch).toEqual([
+          { ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: expect.stringMatching(/: hand over first$/) },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${name}: parked` },
+        ]);
       } else if (isParking(s)) {
         // A parking state waits for an operator, then runs the failed state again; it does not park itself.
         expect(name).toBe(`${s.Next as string}: parked`);
@@ -327,12 +357,34 @@ describe('the fixture shapes', () => {
     const steps = chain(clock, clock.StartAt);
     expect(steps).toEqual([
       'telaah: wait to remind', 'telaah: remind', 'telaah: wait until due',
-      'telaah: wait for rung 1', 'telaah: rung 1: escalate to superior', 'telaah: wait for rung 2', 'telaah: rung 2: recommend reprimand', 'telaah: ladder climbed',
+      'telaah: wait for rung 1', 'telaah: rung 1: escalate to superior', 'telaah: wait for rung 2', 'telaah: rung 2: recommend reprimand',
+      // Its last rung sent, the clock waits for the hand-over instant: the race has no third branch for it.
+      'telaah: wait to continue', 'telaah: continue as new', 'telaah: continued',
     ]);
+    expect((m.States['telaah']!.Branches as Scope[]).length).toBe(2);
     expect(clock.States['telaah: remind']).toMatchObject({ Parameters: { template: 'reminder', stepId: 'telaah', 'visit.$': '$.run.visits.telaah.n' } });
     expect(clock.States['telaah: rung 1: escalate to superior']).toMatchObject({ Parameters: { template: 'escalation', level: 1, stepId: 'telaah' } });
     expect(clock.States['telaah: rung 2: recommend reprimand']).toMatchObject({ Parameters: { template: 'reprimand', level: 2, stepId: 'telaah' } });
-    expect(clock.States['telaah: ladder climbed']).toEqual({ Type: 'Succeed' });
+    expect(clock.States['telaah: continued']).toEqual({ Type: 'Fail', Error: 'ContinueAsNew', Cause: expect.any(String) });
+  });
+
+  test('a visit whose ladder would outlast the hand-over instant is handed over before it begins, with no task to hold', () => {
+    const m = machineOf('fixture-desk');
+    const s = allStates(m);
+    expect(s.get('telaah: deadlines')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'telaah: hand over first' });
+    expect(s.get('telaah: hand over first')).toMatchObject({
+      Type: 'Task', Resource: placeholder('outcome'), ResultPath: null, Next: 'Continued as new',
+      Parameters: {
+        kind: 'continueAsNew', beforeVisit: true,
+        task: { kind: 'official', stepId: 'telaah', 'visit.$': 'States.MathAdd($.run.visits.telaah.n, 1)' },
+        resume: { at: 'telaah', 'visits.$': '$.run.visits' },
+      },
+    });
+    expect((s.get('telaah: hand over first')!.Retry as { ErrorEquals: string[] }[]).map((r) => r.ErrorEquals)).toEqual([LAMBDA_ERRORS, ['ContinuePending'], HANDLER_ERRORS]);
+    // Inside a phase, the ContinueAsNew goes up through the phase's race.
+    const work = (machineOf('fixture-routed').States['pengawasan']!.Branches as Scope[])[0]!;
+    expect(work.States['apip-periksa: hand over first']!.Next).toBe('apip-periksa: handed over');
+    expect(work.States['apip-periksa: handed over']).toEqual({ Type: 'Fail', Error: 'ContinueAsNew', Cause: expect.any(String) });
   });
 
   test('@askReporter: the question races the reply window, and either way the same step resumes with a new visit', () => {
@@ -349,8 +401,13 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'terima: ask reporter: record answer'],
       [['ReplyWindowElapsed'], 'terima: deadlines'],
-      [['ContinueAsNew'], 'Continued as new'],
     ]);
+    // The window ends the race: no hand-over branch; a window that would outlast the execution is handed over before it opens.
+    expect((race.Branches as Scope[]).length).toBe(2);
+    expect(s.get('terima: ask reporter: window')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'terima: ask reporter: hand over first' });
+    expect(s.get('terima: ask reporter: hand over first')).toMatchObject({
+      Next: 'Continued as new', Parameters: { beforeVisit: true, task: { kind: 'reporterAnswer', stepId: 'terima', 'visit.$': 'States.MathAdd($.run.visits.terima_ask.n, 1)' }, resume: { at: 'terima-ask' } },
+    });
     const [work, clock] = race.Branches as Scope[];
     // The answer never enters the execution: the feedback use case stored it on the task, and outcome
     // `reporterAnswered` records it on the case (read from the task) before the step resumes.
@@ -403,8 +460,12 @@ describe('the fixture shapes', () => {
     expect((race.Catch as { ErrorEquals: string[]; Next: string }[]).map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['StepDone'], 'Reporter window: record'],
       [['ReplyWindowElapsed'], 'Closed: window elapsed'],
-      [['ContinueAsNew'], 'Continued as new'],
     ]);
+    expect((race.Branches as Scope[]).length).toBe(2);
+    expect(s.get('Reporter window: hand over first')).toMatchObject({
+      Next: 'Continued as new',
+      Parameters: { beforeVisit: true, task: { kind: 'reporterReply', 'stepId.$': '$.run.answered.stepId', 'visit.$': 'States.MathAdd($.run.visits.reporter.n, 1)' }, resume: { at: 'reporter', 'answeredBy.$': '$.run.answered.stepId' } },
+    });
     // A successor goes back into the window of the step that answered, the same visit.
     const back = (m.States['Resume: route']!.Choices as Choice[]).find((c) => c.StringEquals === 'reporter')!;
     expect(chain(m, back.Next)).toEqual(['Reporter window: resume', 'reporter: resume', 'Reporter window: deadline', 'Reporter window', 'Reporter window: record', 'Reporter window: route']);
@@ -453,7 +514,7 @@ describe('the fixture shapes', () => {
     const m = machineOf('fixture-routed');
     const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
     expect(work.States['apip-periksa']).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['StepDone'] })] });
-    expect((work.States['apip-periksa']!.Branches as Scope[]).map((b) => b.StartAt)).toEqual(['apip-periksa: open task', 'apip-periksa: wait to remind', 'apip-periksa: wait to continue']);
+    expect((work.States['apip-periksa']!.Branches as Scope[]).map((b) => b.StartAt)).toEqual(['apip-periksa: open task', 'apip-periksa: wait to remind']);
     // Without a limit of its own, a step of the phase races only the hand-over clock.
     expect((work.States['apip-terima']!.Branches as Scope[]).map((b) => b.StartAt)).toEqual(['apip-terima: open task', 'apip-terima: wait to continue']);
   });
@@ -647,7 +708,6 @@ describe('the four SOPs', () => {
     expect(s.get('Reporter window')!.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['StepDone'], Next: 'Reporter window: record' }),
       expect.objectContaining({ ErrorEquals: ['ReplyWindowElapsed'], Next: 'Closed: window elapsed' }),
-      expect.objectContaining({ ErrorEquals: ['ContinueAsNew'], Next: 'Continued as new' }),
     ]);
     expect(s.get('Reporter window: route')).toMatchObject({ Default: 'tindak-lanjut-balasan: deadlines' });
   });

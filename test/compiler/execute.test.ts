@@ -47,7 +47,7 @@ const describeOutcome = (r: OutcomeRequest) => {
     case 'reporterFeedback': return `outcome feedback ${r.stepId}#${r.visit} ${r.feedback.satisfied ? 'satisfied' : 'unsatisfied'}`;
     case 'reporterAnswered': return `outcome answered ${r.stepId}#${r.visit}`;
     case 'closed': return `outcome closed ${r.reason}`;
-    case 'continueAsNew': return `hand over ${r.task.kind} ${r.task.stepId}#${r.task.visit}`;
+    case 'continueAsNew': return `hand over ${r.task.kind} ${r.task.stepId}#${r.task.visit}${r.beforeVisit ? ' before it begins' : ''}`;
   }
 };
 
@@ -67,6 +67,8 @@ interface Scenario {
    * test runs (`never`). Without it the hand-over instant is an hour away, which no test reaches.
    */
   handOver?: (slot: string, attempt: number) => 'now' | 'pending' | 'never';
+  /** Deadlines (`${scope} ${id}#${visit}`) whose last rung would come after the hand-over instant: the handler raises ContinueDue. */
+  continueDue?: string[];
 }
 
 /** Runs a scenario; resolves with the journal and everything the outcome handler received. */
@@ -83,6 +85,10 @@ async function play(s: Scenario): Promise<{ journal: Journal; outcomes: OutcomeR
       requests.push(req);
       const key = `${req.scope} ${req.id}#${req.visit}`;
       journal.add(`deadlines ${key}`);
+      if (s.continueDue?.includes(key)) {
+        expect(req.continueBy).toEqual(expect.any(String));
+        throw Object.assign(new Error('the ladder would outlast the hand-over'), { name: 'ContinueDue' });
+      }
       return deadlinesAt(rungs(req), s.deadlines?.[key] ?? IN_AN_HOUR);
     },
     task: async (req) => {
@@ -333,7 +339,10 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     const handOvers = outcomes.filter((o): o is Extract<OutcomeRequest, { kind: 'continueAsNew' }> => o.kind === 'continueAsNew');
     expect(handOvers).toHaveLength(1);
     // Parsed as the outcome handler parses it: the counters only (the machine's `$.run.visits` also holds each visit's deadlines).
-    const resume = ResumePoint.parse(handOvers[0]!.resume);
+    const parsed = ResumePoint.parse(handOvers[0]!.resume);
+    // Handed over before its visit began, the visit is given to the successor counted, as the handler does.
+    const h = handOvers[0]!;
+    const resume = h.beforeVisit ? { ...parsed, visits: { ...parsed.visits, [h.resume.at.replace(/-/g, '_')]: { n: h.task.visit } } } : parsed;
     return { resume, input: { caseId: 'case-1', sopId: 'fixture', resume } };
   }
 
@@ -342,13 +351,15 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     const first = await play({
       machine: desk,
       answers: { 'official terima#1': () => decision('forward'), 'official telaah#1': () => decision('draft'), 'official setuju#1': () => decision('return') },
+      // Its ladder all past: the clock sends every rung, then hands over (a limited step's clock does, after its last rung).
+      deadlines: { 'step telaah#2': PAST },
       handOver: only('official telaah#2', 2),
     });
     // Assess: the predecessor ended (successfully) at the hand-over, with nothing decided at telaah#2.
-    expect(first.journal.lines.slice(-5)).toEqual([
-      'deadlines step telaah#2', 'open official telaah#2',
-      'hand over official telaah#2: pending', 'hand over official telaah#2: pending', 'hand over official telaah#2',
-    ]);
+    expect(first.journal.lines.slice(-3)).toEqual(['hand over official telaah#2: pending', 'hand over official telaah#2: pending', 'hand over official telaah#2']);
+    const visit2 = first.journal.lines.slice(first.journal.lines.indexOf('deadlines step telaah#2'));
+    expect(visit2.filter((l) => l.startsWith('notify'))).toEqual(['notify reminder telaah#2', 'notify escalation telaah#2 L1', 'notify reprimand telaah#2 L2']);
+    expect(visit2).toContain('open official telaah#2');
     const { resume, input } = handedOver(first.outcomes);
     expect(resume).toEqual({ at: 'telaah', visits: expect.objectContaining({ terima: { n: 1 }, telaah: { n: 2 }, setuju: { n: 1 }, kirim: { n: 0 } }) });
 
@@ -376,6 +387,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     const first = await play({
       machine: routed,
       answers: { 'official verifikasi#1': () => decision('toInspectorate'), 'official apip-terima#1': () => decision('forward') },
+      deadlines: { 'step apip-periksa#1': PAST },
       handOver: only('official apip-periksa#1'),
     });
     const { resume, input } = handedOver(first.outcomes);
@@ -413,9 +425,12 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
       successor: ['outcome started', 'deadlines replyWindow terima#1', 'open reporterAnswer terima#1', 'outcome answered terima#1', 'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject', 'outcome closed rejected', 'notify rejection'],
     },
   ];
-  test.each(windows)('$wait is handed over and taken up again in the same window', async ({ answers, slot, resume: expected, then, successor }) => {
-    const first = await play({ machine: desk, answers, handOver: only(slot) });
-    expect(first.journal.lines.at(-1)).toBe(`hand over ${slot}`);
+  test.each(windows)('$wait that would outlast the execution is handed over before it opens, and the successor opens that same window', async ({ answers, slot, resume: expected, then, successor }) => {
+    // The window ends its race itself: one that would end after the hand-over instant is handed over by its deadlines task.
+    const window = `replyWindow ${slot.split(' ')[1]!}`;
+    const first = await play({ machine: desk, answers, continueDue: [window], handOver: only(slot) });
+    expect(first.journal.lines.slice(-2)).toEqual([`deadlines ${window}`, `hand over ${slot} before it begins`]);
+    expect(first.journal.lines).not.toContain(`open ${slot}`);
     const { resume, input } = handedOver(first.outcomes);
     expect(resume).toMatchObject(expected);
     const next = await play({ machine: desk, input, executionName: 'case-1-c2', answers: then });
@@ -426,13 +441,36 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     const { journal, outcomes } = await play({
       machine: desk,
       answers: { 'official terima#1': async (j) => { await j.when('hand over official terima#1: pending'); return decision('reject'); } },
+      deadlines: { 'step terima#1': PAST },
       handOver: (slot, attempt) => (slot === 'official terima#1' && attempt === 0 ? 'pending' : 'never'),
     });
-    expect(journal.lines).toEqual([
+    // The clock's rungs (sent before it reached the hand-over) aside, in the order the machine took them.
+    expect(journal.lines.filter((l) => !/^notify (reminder|escalation|reprimand) /.test(l))).toEqual([
       'outcome started', 'notify acknowledgement', 'deadlines step terima#1', 'open official terima#1',
       'hand over official terima#1: pending', 'outcome stepDone terima#1 reject', 'outcome closed rejected', 'notify rejection',
     ]);
     expect(outcomes.map((o) => o.kind)).not.toContain('continueAsNew');
+  });
+
+  test('a visit whose ladder would outlast the hand-over instant is handed over before it begins: no task opens here, and the successor begins that visit', async () => {
+    // Prepare: the draft was returned, and the drafting step's second visit would end its ladder after the hand-over instant.
+    const first = await play({
+      machine: desk,
+      answers: { 'official terima#1': () => decision('forward'), 'official telaah#1': () => decision('draft'), 'official setuju#1': () => decision('return') },
+      continueDue: ['step telaah#2'],
+      handOver: only('official telaah#2'),
+    });
+    // Assess: the predecessor went no further than the deadlines of that visit, and handed it over without a task to hold.
+    expect(first.journal.lines.slice(-2)).toEqual(['deadlines step telaah#2', 'hand over official telaah#2 before it begins']);
+    expect(first.journal.lines).not.toContain('open official telaah#2');
+    const { resume, input } = handedOver(first.outcomes);
+    expect(resume).toEqual({ at: 'telaah', visits: expect.objectContaining({ telaah: { n: 2 }, setuju: { n: 1 } }) });
+
+    // Act: the successor takes the visit up as any other hand-over: uncounted, then counted by its deadlines.
+    const next = await play({ machine: desk, input, executionName: 'case-1-c2', answers: {
+      'official telaah#2': () => decision('draft'), 'official setuju#2': () => decision('approve'), 'official kirim#1': () => decision('send'), 'reporterReply kirim#1': () => feedback(true),
+    } });
+    expect(next.journal.lines.slice(0, 4)).toEqual(['outcome started', 'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft']);
   });
 });
 

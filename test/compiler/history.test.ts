@@ -32,6 +32,10 @@ function ownEvents(state: AslState): number {
 function branchEvents(branch: Scope): number {
   const first = branch.States[branch.StartAt]!;
   if (first.Type === 'Wait' && first.TimestampPath === '$.run.continueBy') return 2;
+  // A step's clock that hands over after its last rung: at its worst every rung is sent, then it is
+  // left at the hand-over Wait (entered, aborted) like a hand-over branch of its own.
+  const handOver = chain(branch, branch.StartAt).find((n) => branch.States[n]!.TimestampPath === '$.run.continueBy');
+  if (handOver) return eventsAlong(branch, branch.StartAt, handOver);
   if (first.Type === 'Choice') {
     // A phase's way out: noted (`leave to …`, when it has several), packed, finished.
     const exit = Object.keys(branch.States).find((n) => n.includes(': leave to ')) ?? Object.keys(branch.States).find((n) => n.endsWith(': pack'))!;

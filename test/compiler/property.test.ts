@@ -102,10 +102,16 @@ test('every valid SOP compiles to valid ASL: unique names, every state reachable
           expect(states.get(`${step.id}: route`)).toBeUndefined();
           expect(states.get(`${step.id}: record`)!.Next).toEqual(expect.any(String));
         }
-        // Every step races: its work, its SLA clock when it has a limit, and the hand-over clock.
+        // Every step races: its work, and its SLA clock when it has a limit, which hands over after its
+        // last rung (the deadlines task is told the hand-over instant); without a limit, the hand-over clock.
         expect((states.get(step.id)!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([
-          `${step.id}: open task`, ...(step.limit ? [`${step.id}: wait to remind`] : []), `${step.id}: wait to continue`,
+          `${step.id}: open task`, step.limit ? `${step.id}: wait to remind` : `${step.id}: wait to continue`,
         ]);
+        if (step.limit) {
+          const clock = (states.get(step.id)!.Branches as Scope[])[1]!;
+          expect(clock.States[`${step.id}: wait to continue`]).toMatchObject({ Type: 'Wait', TimestampPath: '$.run.continueBy', Next: `${step.id}: continue as new` });
+          expect((states.get(`${step.id}: deadlines`)!.Parameters as Record<string, unknown>)['continueBy.$']).toBe('$.run.continueBy');
+        }
       }
       // A phase's steps live in its work branch, and nowhere else.
       for (const phase of sop.phases) {

@@ -14,7 +14,7 @@ import { getSop } from '../../shared/sops';
 import { submitComplaint } from '../../shared/usecases/complaints';
 import type { Deps } from '../../shared/usecases/deps';
 import { actOnTask } from '../../shared/usecases/tasks';
-import { openTask, recordOutcome } from '../../shared/usecases/workflow';
+import { computeStepDeadlines, openTask, recordOutcome } from '../../shared/usecases/workflow';
 import type { ExecutionInput, OutcomeRequest, StepDecision } from '../../shared/workflow/contract';
 import { CONTINUE_AS_NEW_AFTER_SECONDS, EXECUTION_TIMEOUT_SECONDS, executionName, generationOf, isLaterExecution, successorName } from '../../shared/workflow/executions';
 import { MemoryCaseStore } from '../support/memory-case-store';
@@ -137,6 +137,50 @@ test('a hand-over holds the task, starts the successor once with where to go bac
   expect((await w.store.listEvents(caseId)).filter((e) => e.type === 'workflow_continued')).toEqual([
     expect.objectContaining({ data: { from: arn(caseId), to: arn(`${caseId}-c2`), at: 'catat' } }),
   ]);
+});
+
+test('a visit whose last rung would come after the hand-over instant is refused by its deadlines (ContinueDue), its instants remembered; one that fits is answered', async () => {
+  // Prepare: the library's next step (periksa) begins; its ladder's last rung is days after its start.
+  const w = world();
+  const { caseId } = await waitingCase(w);
+  const request = { caseId, executionId: arn(caseId), enteredAt: at, scope: 'step' as const, id: 'periksa', visit: 1, sopId: 'perpustakaan-muba' };
+  const fits = await computeStepDeadlines(w.deps, request);
+  const last = fits.rungs.at(-1)!.at;
+
+  // Act: the same visit, told a hand-over instant a minute before that rung, and one at that rung.
+  const err = await refusal(computeStepDeadlines(w.deps, { ...request, continueBy: new Date(Date.parse(last) - 60_000).toISOString() }));
+  const atRung = await computeStepDeadlines(w.deps, { ...request, continueBy: last });
+
+  // Assess: refused by name (the machine hands the visit over before it begins); the remembered instants are the visit's either way.
+  expect(err.name).toBe('ContinueDue');
+  expect(atRung).toEqual(fits);
+  // A reply window likewise: its end is its last instant.
+  const window = { ...request, scope: 'replyWindow' as const, id: 'solusi' };
+  const end = (await computeStepDeadlines(w.deps, window)).dueAt;
+  expect((await refusal(computeStepDeadlines(w.deps, { ...window, continueBy: new Date(Date.parse(end) - 1).toISOString() }))).name).toBe('ContinueDue');
+  expect((await w.store.getCase(caseId))!.deadlines?.step).toMatchObject({ key: 'periksa#1', value: expect.objectContaining({ dueAt: fits.dueAt }) });
+});
+
+test('a visit handed over before it begins: nothing to hold, the successor is given the visit counted, and a retry starts the same successor', async () => {
+  // Prepare: catat was decided (visit 1 closed); periksa's deadlines raised ContinueDue before its task opened.
+  const w = world();
+  const { caseId, key } = await waitingCase(w);
+  await act(w, key);
+  const request: HandOver = {
+    ...handOver(caseId, 'periksa'), beforeVisit: true,
+    resume: { at: 'periksa', visits: { catat: { n: 1 }, periksa: { n: 0 }, solusi: { n: 0 }, reporter: { n: 0 } } },
+  };
+
+  // Act: the hand-over, and its retry.
+  await recordOutcome(w.deps, request);
+  await recordOutcome(w.deps, request);
+
+  // Assess: no task was opened or held; the successor's resume holds periksa's visit 1, which its resume uncounts and counts again.
+  const resume = { at: 'periksa', visits: { catat: { n: 1 }, periksa: { n: 1 }, solusi: { n: 0 }, reporter: { n: 0 } } };
+  expect(w.started.slice(1)).toEqual([{ name: `${caseId}-c2`, input: { caseId, sopId: 'perpustakaan-muba', resume } }, { name: `${caseId}-c2`, input: { caseId, sopId: 'perpustakaan-muba', resume } }]);
+  expect(await w.store.getTask(caseId, taskSlot('official', 'periksa', 1))).toBeUndefined();
+  expect(await w.store.getTask(caseId, taskSlot('official', 'catat', 1))).not.toHaveProperty('handingOverTo');
+  expect((await w.store.getCase(caseId))!.executionArn).toBe(arn(`${caseId}-c2`));
 });
 
 test.each([

@@ -23,6 +23,13 @@ import { lambdaBundling, lambdaEnvironment } from './bundling';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 
+/**
+ * Every function's size and processor, in one place: the cost bench (test/bench/cost.ts) prices its
+ * Lambda line with these. Graviton (arm64) costs a fifth less per GB-second than x86 at the same memory.
+ */
+export const FUNCTION_MEMORY_MB = 512;
+export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+
 export interface TanggapFunctionProps {
   /** Repository-relative entry file, from functions/routes.ts. */
   entry: string;
@@ -90,8 +97,8 @@ export class TanggapFunction extends Construct {
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(20),
       tracing: Tracing.ACTIVE,
       // Powertools writes JSON lines already; JSON format lets Lambda add its own fields beside them.
