@@ -11,7 +11,7 @@
  *
  * It reads three variables itself, at cold start, rather than through config(): a configuration that
  * does not parse must still be logged. `POWERTOOLS_LOG_LEVEL` keeps its Powertools name: deployments,
- * the local runtime and the tests set it. `_X_AMZN_TRACE_ID` is Lambda's, and changes per invocation.
+ * the local runtime and the tests set it. The trace header is Lambda's, and changes per invocation.
  */
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -90,9 +90,15 @@ export class Logger {
   }
 }
 
+/**
+ * The X-Ray trace header of the current invocation: from the Lambda runtime's per-invocation store
+ * when it has one (a runtime that runs several invocations at once cannot keep it in the environment),
+ * else `_X_AMZN_TRACE_ID`; where Powertools read it.
+ */
+export function lambdaTraceHeader(): string | undefined {
+  const store = (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId(): string | undefined } } }).awslambda?.InvokeStore;
+  return store?.getXRayTraceId() ?? process.env._X_AMZN_TRACE_ID;
+}
+
 /** Logs chosen fields only: never whole events, bodies, or paths (task keys live in paths). */
-export const logger = new Logger({
-  service: 'tanggap',
-  level: process.env.POWERTOOLS_LOG_LEVEL,
-  traceHeader: () => process.env._X_AMZN_TRACE_ID,
-});
+export const logger = new Logger({ service: 'tanggap', level: process.env.POWERTOOLS_LOG_LEVEL, traceHeader: lambdaTraceHeader });

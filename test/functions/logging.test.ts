@@ -5,7 +5,7 @@
  */
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { Logger, redactText, type LogLevel } from '../../functions/adapters/logger';
+import { lambdaTraceHeader, Logger, redactText, type LogLevel } from '../../functions/adapters/logger';
 import { EmfMetrics, emfCount } from '../../functions/adapters/metrics';
 import { parseEvent, ParseError } from '../../functions/adapters/event-parser';
 import { App, Stack } from 'aws-cdk-lib';
@@ -40,6 +40,20 @@ describe('Logger', () => {
     const { logger, lines } = capturing(undefined, 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
     logger.warn('mail delivery failed', { caseId: 'c-1' });
     expect(lines[0]!.entry).toMatchObject({ level: 'WARN', xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793', caseId: 'c-1' });
+  });
+
+  test('the trace header comes from the Lambda runtime\'s invocation store when it has one, else from _X_AMZN_TRACE_ID', () => {
+    const saved = { env: process.env._X_AMZN_TRACE_ID, awslambda: (globalThis as { awslambda?: unknown }).awslambda };
+    try {
+      process.env._X_AMZN_TRACE_ID = 'Root=1-env';
+      delete (globalThis as { awslambda?: unknown }).awslambda;
+      expect(lambdaTraceHeader()).toBe('Root=1-env');
+      (globalThis as { awslambda?: unknown }).awslambda = { InvokeStore: { getXRayTraceId: () => 'Root=1-store;Sampled=1' } };
+      expect(lambdaTraceHeader()).toBe('Root=1-store;Sampled=1');
+    } finally {
+      if (saved.env === undefined) delete process.env._X_AMZN_TRACE_ID; else process.env._X_AMZN_TRACE_ID = saved.env;
+      (globalThis as { awslambda?: unknown }).awslambda = saved.awslambda;
+    }
   });
 
   test.each([
