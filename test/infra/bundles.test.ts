@@ -116,6 +116,14 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     expect(holding('functions/adapters/metrics.ts')).toEqual(withDeps);
   });
 
+  test('only intake carries the complaint schemas (shared/case/complaint.ts builds them at import): the status, pages and emails read its limits and notices from shared/case/intake-limits.ts', () => {
+    const output = (b: { name: string }) => metafileOf(b) as { inputs: Record<string, { bytesInOutput: number }> };
+    const holding = (file: string) => bundles.filter((b) => (output(b).inputs[file]?.bytesInOutput ?? 0) > 0).map((b) => b.name).sort();
+    expect(holding('shared/case/complaint.ts')).toEqual(['http-intake']);
+    // Not blind: the light module is where the others read them.
+    expect(holding('shared/case/intake-limits.ts')).toEqual(expect.arrayContaining(['http-status', 'http-pages', 'workflow-notify']));
+  });
+
   test('no bundle holds two copies of one package (the @aws-sdk/* and @smithy/* versions in package.json resolve to one each)', () => {
     for (const b of bundles) {
       const copies = new Map<string, Set<string>>();
