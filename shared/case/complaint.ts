@@ -154,12 +154,8 @@ export function complaintFromForm(form: Record<string, string>): Record<string, 
   };
 }
 
-
 /** The issue of a filled honeypot, or none. */
 export function honeypotIssues(form: Record<string, string>, lang: Language): Issue[] {
   const value = form[HONEYPOT_FIELD];
   return value ? [{ path: HONEYPOT_FIELD, message: messages.honeypot[lang] }] : [];
 }
-
-
-
