@@ -69,9 +69,11 @@ export const sdkExternalBundling = {
   esbuildArgs: { '--tree-shaking': 'true', '--legal-comments': 'none' },
 } satisfies BundlingOptions;
 
-/** The environment every function gets: no `--enable-source-maps` (see above). */
+/**
+ * The environment every function gets: no `--enable-source-maps` (see above). The log level keeps its
+ * Powertools name (functions/adapters/logger.ts reads it); the service name is fixed in the logger.
+ */
 export const lambdaEnvironment = {
-  POWERTOOLS_SERVICE_NAME: 'tanggap',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 } as const;
 
