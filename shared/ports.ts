@@ -66,7 +66,7 @@ export type MetricName = (typeof OperationalMetrics)[number];
 export const METRICS_NAMESPACE = 'Tanggap';
 export const METRICS_SERVICE = 'tanggap';
 
-/** Counts operational events (Powertools Metrics on AWS; a log line on the local runtime). */
+/** Counts operational events (CloudWatch metrics through EMF log lines on AWS; a log line on the local runtime). */
 export interface Metrics {
   count(name: MetricName, n?: number): void;
 }

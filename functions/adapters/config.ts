@@ -39,7 +39,7 @@ const Config = z.object({
    */
   DIRECTORY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 60),
   /**
-   * Where the operational counters go: CloudWatch (Powertools Metrics, EMF) on AWS, a log line on the
+   * Where the operational counters go: CloudWatch (EMF lines, functions/adapters/metrics.ts) on AWS, a log line on the
    * local runtime, which has no CloudWatch.
    */
   METRICS: z._default(z.enum(['cloudwatch', 'log']), 'cloudwatch'),

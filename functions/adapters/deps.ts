@@ -18,7 +18,7 @@ import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
 import type { FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
-import { logger } from '../http';
+import { logger } from './logger';
 import { dynamoClient, s3Location, sesClient, sfnClient } from './clients';
 import { config, type Config } from './config';
 import { DynamoCaseStore } from './dynamo-case-store';

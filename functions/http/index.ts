@@ -4,18 +4,18 @@
  * language of the requester, the platform's clock, and responses with security headers.
  */
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, type Localized } from '../../shared/errors';
 import { renderErrorPage } from '../../shared/web/pages';
+import { logger, redactText } from '../adapters/logger';
 import { metrics } from '../adapters/metrics';
 import type { Language } from '../../shared/i18n';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-/** Logs chosen fields only: never whole events, bodies, or paths (task keys live in paths). */
-export const logger = new Logger({ serviceName: 'tanggap' });
+/** The functions' logger (functions/adapters/logger.ts): chosen fields only, never events, bodies or paths. */
+export { logger, redactText };
 
 const baseHeaders = {
   'cache-control': 'no-store',
@@ -145,14 +145,6 @@ export function redactPath(path: string): string {
     .replace(/\/tasks\/[^/?#]+/g, '/tasks/{taskKey}')
     .replace(/\/complaints\/[^/?#]+/g, '/complaints/{trackingId}')
     .replace(/([?&])(key|trackingId)=[^&#]*/g, '$1$2=…');
-}
-
-/**
- * An error's text fit for a log line: an email address or a long number (a phone) that a library
- * put in its message becomes a placeholder; ids and the stack's file names stay.
- */
-export function redactText(text: string): string {
-  return text.replace(/[^\s@"'<>(),;]+@[^\s@"'<>(),;]+/g, '<email>').replace(/\+?\d[\d -]{7,}\d/g, '<number>');
 }
 
 /** The fields every log line of a request may carry: the route template and ids, never the raw path. */

@@ -5,7 +5,7 @@
  * logged whole (it carries addresses). A failure is retried by EventBridge, then kept in its DLQ.
  */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import * as z from 'zod/mini';
 import { handleMailEvent, SesMailEvent } from '../../shared/usecases/mail-events';
 import { mailEventDependencies, sesMailer } from '../adapters/deps';
@@ -20,4 +20,4 @@ export type SesEventBridgeEvent = z.infer<typeof SesEventBridgeEvent>;
 export const handler = middy(async (event: SesEventBridgeEvent) => {
   await handleMailEvent(await mailEventDependencies(needs), event.detail);
   return {};
-}).use(parser({ schema: SesEventBridgeEvent }));
+}).use(parseEvent(SesEventBridgeEvent));

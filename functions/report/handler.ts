@@ -9,7 +9,7 @@
  * deadlines, its task, the reminder and escalation, the delivery of the approved report.
  */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import * as z from 'zod/mini';
 import { deliverReview, isReviewed, openReviewTask, reviewDeadlines, reviewNotice, startReportReview } from '../../shared/usecases/report-review';
 import { buildReport, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
@@ -45,4 +45,4 @@ export const handler = middy(async (event: ReportRequest) => {
   const built = await buildReport(deps, spec, 'sopId' in event ? new Date(event.scheduledTime) : now);
   const { sentTo, alreadySent } = await sendReport(deps, built, { resend: event.resend });
   return { sent: sentTo.length > 0, sentTo, alreadySent, period: spec.period.id, cases: built.rows, attachments: built.attachments.map((a) => ({ filename: a.filename, size: a.bytes.length })) };
-}).use(parser({ schema: ReportRequest }));
+}).use(parseEvent(ReportRequest));

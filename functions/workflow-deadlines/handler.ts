@@ -1,6 +1,6 @@
 /** Invoked by the state machines: the SLA deadlines of a step, a phase or the reporter's window. */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import { computeStepDeadlines } from '../../shared/usecases/workflow';
 import { DeadlinesRequest } from '../../shared/workflow/contract';
 import { dependencies, sesMailer } from '../adapters/deps';
@@ -8,4 +8,4 @@ import { dependencies, sesMailer } from '../adapters/deps';
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { mailer: sesMailer };
 
-export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(await dependencies(needs), event)).use(parser({ schema: DeadlinesRequest }));
+export const handler = middy(async (event: DeadlinesRequest) => computeStepDeadlines(await dependencies(needs), event)).use(parseEvent(DeadlinesRequest));

@@ -4,7 +4,7 @@
  * machine to retry with backoff.
  */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import { notify } from '../../shared/usecases/workflow';
 import { NotifyRequest } from '../../shared/workflow/contract';
 import { dependencies, sesMailer } from '../adapters/deps';
@@ -15,4 +15,4 @@ const needs = { mailer: sesMailer };
 export const handler = middy(async (event: NotifyRequest) => {
   await notify(await dependencies(needs), event);
   return {};
-}).use(parser({ schema: NotifyRequest }));
+}).use(parseEvent(NotifyRequest));

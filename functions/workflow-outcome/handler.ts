@@ -3,7 +3,7 @@
  * closure; the execution's start (answering when it hands over) and the hand-over itself.
  */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import { recordOutcome } from '../../shared/usecases/workflow';
 import { OutcomeRequest } from '../../shared/workflow/contract';
 import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
@@ -11,4 +11,4 @@ import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 /** The ports this function uses besides the case store (only these clients are bundled). */
 const needs = { mailer: sesMailer, workflow: sfnWorkflow };
 
-export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(needs), event)) ?? {}).use(parser({ schema: OutcomeRequest }));
+export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(needs), event)) ?? {}).use(parseEvent(OutcomeRequest));

@@ -3,7 +3,7 @@
  * link; or park a state that failed after its retries, until an operator resumes it.
  */
 import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { parseEvent } from '../adapters/event-parser';
 import { parkFailedState } from '../../shared/usecases/attention';
 import { openTask } from '../../shared/usecases/workflow';
 import { TaskFunctionRequest } from '../../shared/workflow/contract';
@@ -16,4 +16,4 @@ export const handler = middy(async (event: TaskFunctionRequest) => {
   if (event.kind === 'park') await parkFailedState(await dependencies(needs), event);
   else await openTask(await dependencies(needs), event);
   return {};
-}).use(parser({ schema: TaskFunctionRequest }));
+}).use(parseEvent(TaskFunctionRequest));

@@ -3,7 +3,7 @@
  * English, rendered from a typed model with shared partials. User text is escaped in the HTML and
  * stripped of CR/LF before it reaches a subject. Links come in the model: templates build no secrets.
  */
-import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY } from '../case/complaint';
+import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY } from '../case/intake-limits';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { formatDateTime, timeLeft, type Language, type Zone, WIB } from '../i18n';
 import { button, frame, t } from './layout';

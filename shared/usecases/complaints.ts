@@ -2,7 +2,8 @@
  * The citizen's side: file a complaint, follow it, list where a complaint can go, reply and rate.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, acknowledgementWithheldNotice, mailboxOf, type Complaint } from '../case/complaint';
+import type { Complaint } from '../case/complaint';
+import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, acknowledgementWithheldNotice, mailboxOf } from '../case/intake-limits';
 import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
 import { hashKey, isWellFormedKey } from '../case/keys';

@@ -5,7 +5,7 @@
  */
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_FORM_UPLOAD_BYTES } from '../attachments/files';
 import { ATTACHMENTS_SCRIPT_PATH } from './attachments-script';
-import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/complaint';
+import { acknowledgementWithheldNotice, HONEYPOT_FIELD } from '../case/intake-limits';
 import { escapeHtml as e, escapeMultiline } from '../html';
 import { eventLabel, formatDateTime, timeLeft, type Language } from '../i18n';
 import type { Issue } from '../errors';

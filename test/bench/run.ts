@@ -33,7 +33,7 @@ import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from '
 import { complaint, fill, replyKey, type TestRuntime } from '../support/runtime';
 import type { TaskView } from '../../shared/usecases/views';
 import { beyond, bundleFloors, bundleWithComposition, KINDS, type Composition } from './bundle-composition';
-import { bundle, checkoutRevision, functionEntries, medianInits, sdkExternalBundling, tempOutRoot, type Bundle } from './coldstart';
+import { bundle, checkoutRevision, clientsIn, functionEntries, medianInits, sdkExternalBundling, sdkFloorEntry, tempOutRoot, withMetafile, type Bundle, type SdkClient } from './coldstart';
 import { lambdaBundling } from '../../infra/aws/constructs/bundling';
 import { countDynamoCalls } from '../support/dynamo-calls';
 
@@ -301,7 +301,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
     },
   },
   coldstart: {
-    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init (wall and CPU time) over 10 fresh processes, beside a DynamoDB-client-only handler',
+    title: 'each function bundled as NodejsFunction bundles it (infra/aws/constructs/bundling.ts): size, source map, median module init (wall and CPU time) over 10 fresh processes, beside a DynamoDB-client-only handler and the SDK floor of the function\'s own clients',
     runtime: false,
     async run({ print }) {
       // BENCH_SDK=external: every bundle, the baseline's too, with `@aws-sdk/*` left to the runtime (node_modules here).
@@ -310,14 +310,20 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       // BENCH_BEFORE=<git revision>: that revision's handlers bundled the same way, measured in the same rounds.
       const before = process.env.BENCH_BEFORE;
       const out = tempOutRoot(external);
+      // The SDK floor probes are generated sources: inside the project, so that they resolve the SDK from node_modules.
+      const probes = tempOutRoot(true);
       const revision = before ? checkoutRevision(before) : undefined;
       try {
         const baseline = bundle('baseline', 'test/bench/baseline-dynamodb-handler.ts', out.dir, bundling);
-        const probe = bundle('powertools', 'test/bench/powertools-probe-handler.ts', out.dir, bundling);
-        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir, bundling));
+        const functions = functionEntries().map(({ name, entry }) => bundle(name, entry, out.dir, withMetafile(bundling, out.dir, name)));
+        // Each function's SDK floor: a handler with exactly the clients its bundle carries, one command through each.
+        const clientsOf = new Map(functions.map((b) => [b.name, clientsIn(out.dir, b.name)]));
+        const floorName = (clients: SdkClient[]) => `floor-${clients.join('+') || 'none'}`;
+        const floors = [...new Map([...clientsOf.values()].filter((c) => c.length).map((c) => [floorName(c), c])).entries()]
+          .map(([name, clients]) => ({ ...bundle(name, sdkFloorEntry(clients, probes.dir), out.dir, bundling), clients }));
         // A revision that imports a package since removed from package.json (the S3 and SSM clients before
-        // 853f644) cannot be bundled against today's node_modules: said, and that function left out of the
-        // comparison (`npm install --no-save <package>@<version>` for the run brings it back).
+        // 853f644, Powertools after e6de2c1) cannot be bundled against today's node_modules: said, and that
+        // function left out of the comparison (`npm install --no-save <package>@<version>` for the run brings it back).
         const earlier = revision ? functionEntries().filter(({ entry }) => revision.existsIn(entry)).flatMap(({ name, entry }) => {
           try {
             return [bundle(`before-${name}`, entry, out.dir, bundling, revision.dir)];
@@ -328,26 +334,37 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         }) : [];
         if (external) print('  @aws-sdk/* external in every bundle and in the baseline (imported from node_modules, as Lambda would from its runtime)');
         print(`  load average ${loadAverage()} (before)`);
-        const all = [baseline, ...functions, probe, ...earlier];
+        const all = [baseline, ...functions, ...floors, ...earlier];
         const inits = await medianInits(all.map((b) => b.file), Number(process.env.BENCH_INIT_RUNS ?? 10));
         const base = inits[0]!;
         const initOf = new Map(all.map((b, i) => [b.name, inits[i]!]));
         const ratio = (b: Bundle) => ({ wall: initOf.get(b.name)!.wall / base.wall, cpu: initOf.get(b.name)!.cpu / base.cpu });
         const cells = (b: Bundle) => `${kib(b.bytes).padStart(7)} ${kib(b.mapBytes).padStart(8)}  ${initOf.get(b.name)!.wall.toFixed(1).padStart(6)} ms ${ratio(b).wall.toFixed(2)}×  ${initOf.get(b.name)!.cpu.toFixed(1).padStart(6)} ms ${ratio(b).cpu.toFixed(2)}×`;
+        const floorOf = (b: Bundle) => { const c = clientsOf.get(b.name) ?? []; return c.length ? floors.find((f) => f.name === floorName(c)) : undefined; };
+        // What is the SDK's and what is ours: the floor of the function's clients, and the function above it.
+        const split = (b: Bundle) => {
+          const f = floorOf(b);
+          if (!f) return `   | ${'no SDK client'.padEnd(34)} ours ${kib(b.bytes).padStart(6)}`;
+          const cpuAbove = initOf.get(b.name)!.cpu - initOf.get(f.name)!.cpu;
+          return `   | ${(clientsOf.get(b.name) ?? []).join('+').padEnd(18)} ${kib(f.bytes).padStart(6)} ${ratio(f).cpu.toFixed(2)}×   ours ${kib(b.bytes - f.bytes).padStart(6)} ${cpuAbove >= 0 ? '+' : ''}${cpuAbove.toFixed(1)} ms CPU`;
+        };
         const then = (name: string) => {
           const b = earlier.find((e) => e.name === `before-${name}`);
           return b ? `   | ${kib(b.bytes).padStart(7)}  ${initOf.get(b.name)!.wall.toFixed(1).padStart(6)} ms ${ratio(b).wall.toFixed(2)}×  ${initOf.get(b.name)!.cpu.toFixed(1).padStart(6)} ms ${ratio(b).cpu.toFixed(2)}×` : '';
         };
-        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)} ${'map'.padStart(8)}  ${'init, wall'.padStart(16)}  ${'init, CPU'.padStart(15)}${before ? `   | at ${before}: bundle, init wall, init CPU` : ''}`);
+        print(`  ${'function'.padEnd(22)} ${'bundle'.padStart(7)} ${'map'.padStart(8)}  ${'init, wall'.padStart(16)}  ${'init, CPU'.padStart(15)}   | SDK floor: clients, bundle, CPU   above it: bundle, CPU${before ? `   | at ${before}: bundle, init wall, init CPU` : ''}`);
         print(`  ${'baseline'.padEnd(22)} ${cells(baseline)}  (imports only @aws-sdk/client-dynamodb)`);
-        functions.forEach((b) => print(`  ${b.name.padEnd(22)} ${cells(b)}${then(b.name)}`));
-        print(`  ${'powertools'.padEnd(22)} ${cells(probe)}  (the baseline + Powertools Metrics: what it would add)`);
+        functions.forEach((b) => print(`  ${b.name.padEnd(22)} ${cells(b)}${split(b)}${then(b.name)}`));
+        floors.forEach((f) => print(`  ${f.name.padEnd(22)} ${cells(f)}  (the SDK floor: ${f.clients.join(', ')} clients made at init, one command each)`));
         const range = (bs: Bundle[], of: (b: Bundle) => number, f: (n: number) => string) => `${f(Math.min(...bs.map(of)))}–${f(Math.max(...bs.map(of)))}`;
         const summary = (bs: Bundle[]) => `bundles ${range(bs, (b) => b.bytes, kib)}; init ${range(bs, (b) => ratio(b).wall, (n) => n.toFixed(2))}× the baseline's wall time, ${range(bs, (b) => ratio(b).cpu, (n) => n.toFixed(2))}× its CPU time`;
         print(`  ${summary(functions)} (medians of ${process.env.BENCH_INIT_RUNS ?? 10} fresh processes each, interleaved); load average ${loadAverage()} (after)`);
+        const withFloor = functions.filter((b) => floorOf(b));
+        if (withFloor.length) print(`  above the SDK floor of their own clients: ${range(withFloor, (b) => b.bytes - floorOf(b)!.bytes, kib)} of bundle, ${range(withFloor, (b) => initOf.get(b.name)!.cpu - initOf.get(floorOf(b)!.name)!.cpu, (n) => n.toFixed(1))} ms of init CPU`);
         if (earlier.length) print(`  at ${before}: ${summary(earlier)}, beside the same baseline`);
       } finally {
         out.remove();
+        probes.remove();
         revision?.remove();
       }
     },

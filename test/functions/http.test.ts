@@ -179,7 +179,7 @@ describe('logging', () => {
 });
 
 describe('a 500 is never invisible', () => {
-  /** The JSON lines a handler wrote (Powertools Logger and Metrics both write one object per line). */
+  /** The JSON lines a handler wrote (its logger and its EMF metrics both write one object per line). */
   const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
   test('a handler that throws answers 500, logs the error (name, message, stack) without personal data, and counts HttpServerError', async () => {

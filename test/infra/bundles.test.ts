@@ -104,6 +104,26 @@ describe('the bundles as NodejsFunction builds them (infra/aws/constructs/bundli
     expect(intake.some((i) => i.includes('node_modules/@smithy/signature-v4/'))).toBe(true);
   });
 
+  test('no bundle holds Powertools: the functions log and count with their own logger and EMF writer (Logger 17 KB + Metrics 12 KB + commons 4 KB of every bundle)', () => {
+    for (const b of bundles) {
+      const powertools = Object.keys(metafileOf(b).inputs).filter((i) => i.includes('node_modules/@aws-lambda-powertools/'));
+      expect({ fn: b.name, powertools }).toEqual({ fn: b.name, powertools: [] });
+    }
+    // Not blind: every function that builds dependencies logs through our logger and counts through our EMF writer.
+    const holding = (file: string) => bundles.filter((b) => Object.keys(metafileOf(b).inputs).includes(file)).map((b) => b.name).sort();
+    const withDeps = bundles.map((b) => b.name).filter((n) => n !== 'origin-verify').sort();
+    expect(holding('functions/adapters/logger.ts')).toEqual(withDeps);
+    expect(holding('functions/adapters/metrics.ts')).toEqual(withDeps);
+  });
+
+  test('only intake carries the complaint schemas (shared/case/complaint.ts builds them at import): the status, pages and emails read its limits and notices from shared/case/intake-limits.ts', () => {
+    const output = (b: { name: string }) => metafileOf(b) as { inputs: Record<string, { bytesInOutput: number }> };
+    const holding = (file: string) => bundles.filter((b) => (output(b).inputs[file]?.bytesInOutput ?? 0) > 0).map((b) => b.name).sort();
+    expect(holding('shared/case/complaint.ts')).toEqual(['http-intake']);
+    // Not blind: the light module is where the others read them.
+    expect(holding('shared/case/intake-limits.ts')).toEqual(expect.arrayContaining(['http-status', 'http-pages', 'workflow-notify']));
+  });
+
   test('no bundle holds two copies of one package (the @aws-sdk/* and @smithy/* versions in package.json resolve to one each)', () => {
     for (const b of bundles) {
       const copies = new Map<string, Set<string>>();

@@ -170,7 +170,7 @@ export async function storedCase(trackingId: string): Promise<{ record: CaseReco
 }
 
 /**
- * The calendar-gap warnings logged for a case (Powertools JSON lines, as captured by captureLogs),
+ * The calendar-gap warnings logged for a case (the functions' JSON log lines, as captured by captureLogs),
  * with the fields that matter: the years without a holiday list and the admin who must add them.
  */
 export function gapWarnings(logText: string, caseId: string): { years: unknown; admin: unknown }[] {

@@ -25,6 +25,9 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
  *    English messages `zod` registers by itself (≈ 3 KB). Build-time schemas (shared/sop/schema.ts,
  *    infra/) keep `zod`; test/infra/bundles.test.ts fails when a bundle holds zod's classic API.
  *  - Data validated at build time is imported as validated (shared/sops/validated-packed.ts, validated.json deflated), not parsed at init.
+ *  - Logs and metrics through functions/adapters/logger.ts and metrics.ts (JSON lines, EMF), not a
+ *    logging library: Powertools Logger and Metrics were ≈ 33 KB of every bundle and their classes ran
+ *    at every cold start (test/infra/bundles.test.ts fails when a bundle holds Powertools again).
  *  - No second copy of a package: `@aws-sdk/*` and `@smithy/*` resolve to one version each
  *    (test/infra/bundles.test.ts fails when a bundle holds two copies of one package).
  *
@@ -66,9 +69,11 @@ export const sdkExternalBundling = {
   esbuildArgs: { '--tree-shaking': 'true', '--legal-comments': 'none' },
 } satisfies BundlingOptions;
 
-/** The environment every function gets: no `--enable-source-maps` (see above). */
+/**
+ * The environment every function gets: no `--enable-source-maps` (see above). The log level keeps its
+ * Powertools name (functions/adapters/logger.ts reads it); the service name is fixed in the logger.
+ */
 export const lambdaEnvironment = {
-  POWERTOOLS_SERVICE_NAME: 'tanggap',
   POWERTOOLS_LOG_LEVEL: 'INFO',
 } as const;
 

@@ -1,6 +1,6 @@
 /**
- * Alarms on the service's own counters (the Metrics port, shared/ports.ts; Powertools Metrics in the
- * functions: namespace `Tanggap`, dimensions service and stage). In one place, one alarm per counter
+ * Alarms on the service's own counters (the Metrics port, shared/ports.ts; EMF lines written by the
+ * functions, functions/adapters/metrics.ts: namespace `Tanggap`, dimensions service and stage). In one place, one alarm per counter
  * that someone must act on; the stack's alarm topic is attached to every alarm generically.
  */
 import { Duration } from 'aws-cdk-lib';

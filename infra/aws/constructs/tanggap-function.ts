@@ -101,7 +101,7 @@ export class TanggapFunction extends Construct {
       memorySize: FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(20),
       tracing: Tracing.ACTIVE,
-      // Powertools writes JSON lines already; JSON format lets Lambda add its own fields beside them.
+      // Our logger writes JSON lines already (functions/adapters/logger.ts); JSON format lets Lambda add its own fields beside them.
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       projectRoot: REPO_ROOT,
