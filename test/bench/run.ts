@@ -28,6 +28,7 @@ import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, ty
 import { dynamoClient, withoutSdkLogging } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
+import { RUNTIME_NODE_FLAGS } from '../../infra/local/node-flags';
 import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
 import { complaint, fill, replyKey, type TestRuntime } from '../support/runtime';
@@ -536,7 +537,9 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(sections);
   console.log(`Tanggap local runtime bench (node ${process.version}, ${(await import('node:os')).cpus().length} CPUs); figures, not assertions.`);
   for (const section of wanted) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--section', section], { stdio: 'inherit', env: process.env });
+    // A section that starts the runtime runs it in a process started as `npm start` starts it.
+    const flags = sections[section]?.runtime === false ? [] : RUNTIME_NODE_FLAGS;
+    const child = spawnSync(process.execPath, [...flags, ...process.execArgv, __filename, '--section', section], { stdio: 'inherit', env: process.env });
     if (child.status !== 0) process.exitCode = 1;
   }
 }
