@@ -54,6 +54,11 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Start the clock at this instant on first start (the clock persists afterwards). */
   clockStart?: Date;
+  /**
+   * Time moves only by `POST /_local/clock` (the clock's `frozen` mode): a benchmark that files
+   * thousands of cases measures them waiting, not the reminders that real time fires meanwhile.
+   */
+  clockFrozen?: boolean;
   /** Where the runtime's own notices go (a report that failed, a handler that could not load); console by default. */
   log?: (line: string) => void;
   /**
@@ -129,7 +134,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   await options.onListening?.(url);
 
-  const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart });
+  const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart, frozen: options.clockFrozen });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
   // SES's events (the mailbox simulator's bounces and complaints) go to the mail-events handler, as EventBridge delivers them on AWS.
   let onMailEvent: ((event: unknown) => Promise<unknown>) | undefined;
