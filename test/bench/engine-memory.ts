@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const after = process.memoryUsage().heapUsed;
   const perExecutionKiB = (after - before) / n / 1024;
   if (process.env.ENGINE_MEMORY_JSON) console.log(JSON.stringify({ parked: engine.parkedExecutions(), perExecutionKiB }));
-  else console.log(`${n} executions started in ${((performance.now() - t0) / 1000).toFixed(1)} s; parked ${engine.parkedExecutions()}, ${clock.pendingTimers().length} timers; live heap +${((after - before) / 1048576).toFixed(1)} MiB, ${((after - before) / n / 1024).toFixed(2)} KiB per parked execution`);
+  else console.log(`heap committed ${(process.memoryUsage().heapTotal / 1048576).toFixed(1)} MiB, RSS ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB; ${n} executions started in ${((performance.now() - t0) / 1000).toFixed(1)} s; parked ${engine.parkedExecutions()}, ${clock.pendingTimers().length} timers; live heap +${((after - before) / 1048576).toFixed(1)} MiB, ${((after - before) / n / 1024).toFixed(2)} KiB per parked execution`);
   if (process.env.SNAP) (await import('node:v8')).writeHeapSnapshot(process.env.SNAP);
   engine.close();
   clock.stop();
