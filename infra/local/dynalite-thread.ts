@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { createDynalite } from './dynalite';
 
 const { path } = workerData as { path: string };
@@ -13,6 +14,8 @@ const server = createDynalite(path);
 server.listen(0, '127.0.0.1', () => port.postMessage({ listening: (server.address() as AddressInfo).port }));
 server.on('error', (err) => port.postMessage({ error: err.message }));
 port.on('message', (message: unknown) => {
+  // The thread's own heap, for the memory bench (process.memoryUsage in a worker reports its isolate's heap).
+  if (message === 'stats') return port.postMessage({ stats: { ...process.memoryUsage(), ...getHeapStatistics() } });
   if (message !== 'close') return;
   server.closeAllConnections();
   // dynalite's close closes its LevelDB too; then nothing is left and the thread ends.

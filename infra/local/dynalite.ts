@@ -47,6 +47,38 @@ export function closeIteratorsOnReturn(): void {
   }
 }
 
+/**
+ * LevelDB options for the local table, smaller than classic-level's defaults (an 8 MiB block cache,
+ * a 4 MiB memtable — two while one is flushed): the local table is read mostly through items
+ * recently written, which the memtable and the OS page cache hold anyway, and every MiB here is
+ * resident memory of the one process that also runs the engine and the handlers.
+ */
+export const LOCAL_LEVELDB_OPTIONS = { cacheSize: 2 << 20, writeBufferSize: 1 << 20 } as const;
+
+/** The classic-level class dynalite opens its LevelDB with (resolved as abstractLevelOfDynalite). */
+function classicLevelOfDynalite(): { prototype: { _open(options: Record<string, unknown>): Promise<void> } } {
+  const from = (id: string, module: string) => require.resolve(id, { paths: [dirname(module)] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(from('classic-level', from('level', require.resolve('dynalite')))) as { ClassicLevel: never }).ClassicLevel;
+}
+
+let sized = false;
+
+/**
+ * Opens dynalite's LevelDB with LOCAL_LEVELDB_OPTIONS, once per process: dynalite constructs its
+ * `Level` itself with no way to pass them, so they are given where classic-level opens the database
+ * (an option the caller did pass still wins).
+ */
+export function sizeLevelDb(): void {
+  if (sized) return;
+  sized = true;
+  const proto = classicLevelOfDynalite().prototype;
+  const open = proto._open;
+  proto._open = function (this: unknown, options: Record<string, unknown>) {
+    return open.call(this, { ...LOCAL_LEVELDB_OPTIONS, ...options });
+  };
+}
+
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
@@ -54,6 +86,7 @@ const dynalite = require('dynalite') as (options: Record<string, unknown>) => Se
 /** A dynalite server on the LevelDB files under `path` (not listening yet), its iterators closed when done. */
 export function createDynalite(path: string): Server {
   closeIteratorsOnReturn();
+  sizeLevelDb();
   return dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 }
 
@@ -62,6 +95,16 @@ export interface DynaliteServer {
   url: string;
   /** Closes its connections and its LevelDB (and its thread, when it has one). */
   close(): Promise<void>;
+  /** Its thread's heap (V8's statistics and `process.memoryUsage()` there), for the memory bench; undefined without a thread. */
+  stats(): Promise<DynaliteThreadStats | undefined>;
+}
+
+/** What dynalite's thread reports of its memory: its isolate's heap (RSS is the process's). */
+export interface DynaliteThreadStats {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  malloced_memory: number;
 }
 
 /**
@@ -78,6 +121,7 @@ export async function startDynalite(path: string, options: { thread?: boolean } 
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       close: () => new Promise<void>((res) => { server.closeAllConnections(); server.close(() => res()); }),
+      stats: async () => undefined,
     };
   }
   // TypeScript in the thread through tsx's require hook (the thread is started from plain JavaScript,
@@ -88,13 +132,15 @@ export async function startDynalite(path: string, options: { thread?: boolean } 
   // The thread does cost RSS: ~110 MiB more than main at 3,000 open cases (README, Bench).
   const entry = join(__dirname, 'dynalite-thread.ts');
   const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData: { path }, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const statsWaiters: ((stats: DynaliteThreadStats) => void)[] = [];
   const port = await new Promise<number>((res, rej) => {
     const fail = (err: Error) => rej(err);
     worker.once('error', fail);
     worker.once('exit', (code) => rej(new Error(`dynalite's thread exited (${code}) before listening`)));
-    worker.on('message', (m: { listening?: number; error?: string }) => {
+    worker.on('message', (m: { listening?: number; error?: string; stats?: DynaliteThreadStats }) => {
       if (m.listening) res(m.listening);
       else if (m.error) rej(new Error(`dynalite: ${m.error}`));
+      else if (m.stats) statsWaiters.shift()?.(m.stats);
     });
   });
   worker.removeAllListeners('exit');
@@ -108,5 +154,9 @@ export async function startDynalite(path: string, options: { thread?: boolean } 
       worker.postMessage('close');
       await exited;
     },
+    stats: () => new Promise<DynaliteThreadStats>((res) => {
+      statsWaiters.push(res);
+      worker.postMessage('stats');
+    }),
   };
 }

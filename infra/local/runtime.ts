@@ -39,7 +39,7 @@ import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
-import { startDynalite } from './dynalite';
+import { startDynalite, type DynaliteThreadStats } from './dynalite';
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
@@ -54,6 +54,11 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Start the clock at this instant on first start (the clock persists afterwards). */
   clockStart?: Date;
+  /**
+   * Time moves only by `POST /_local/clock` (the clock's `frozen` mode): a benchmark that files
+   * thousands of cases measures them waiting, not the reminders that real time fires meanwhile.
+   */
+  clockFrozen?: boolean;
   /** Where the runtime's own notices go (a report that failed, a handler that could not load); console by default. */
   log?: (line: string) => void;
   /**
@@ -68,9 +73,16 @@ export interface RuntimeOptions {
    * then every request is answered 503 with Retry-After.
    */
   onListening?: (url: string) => Promise<void> | void;
-  /** Real-time interval of the repair sweep (infra/local/sweep.ts); 60 s by default, 0 runs it only at start and on `sweep.runNow()`. */
+  /**
+   * Real-time interval of the repair sweep (infra/local/sweep.ts); 5 minutes by default, as the
+   * EventBridge rule on AWS (each run reads every open case: at 10,000 open cases a run each minute
+   * kept dynalite and the heap busy with copies of them); 0 runs it only at start and on `sweep.runNow()`.
+   */
   sweepIntervalMs?: number;
 }
+
+/** The repair sweep's real-time interval: every 5 minutes, as on AWS (`SweepSchedule` in infra/aws/stack.ts). */
+export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 /** 20 complaints per client per 10 minutes: a family at one address files a few; a script is stopped. */
 export const DEFAULT_COMPLAINT_RATE_LIMIT: RateLimit = { max: 20, windowMs: 10 * 60_000 };
@@ -87,6 +99,8 @@ export interface Runtime {
   sweep: LocalSweep;
   engine: LocalStepFunctions;
   mailbox: LocalMailbox;
+  /** The heap of dynalite's thread (for the memory bench). */
+  dynaliteStats(): Promise<DynaliteThreadStats | undefined>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +134,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   await options.onListening?.(url);
 
-  const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart });
+  const clock = new VirtualClock({ file: join(dataDir, 'clock.json'), startAt: options.clockStart, frozen: options.clockFrozen });
   const mailbox = new LocalMailbox(join(dataDir, 'mail'), () => clock.now());
   // SES's events (the mailbox simulator's bounces and complaints) go to the mail-events handler, as EventBridge delivers them on AWS.
   let onMailEvent: ((event: unknown) => Promise<unknown>) | undefined;
@@ -235,7 +249,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   engine.resume();
   // The repair sweep: at once (what a killed process left pending), then on its interval.
   const sweepLambda = await loadHandler(sweepHandler);
-  const sweep = new LocalSweep({ clock, invoke: (event) => sweepLambda(event, lambdaContext('sweep')), intervalMs: options.sweepIntervalMs ?? 60_000, log });
+  const sweep = new LocalSweep({ clock, invoke: (event) => sweepLambda(event, lambdaContext('sweep')), intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, log });
   sweep.start();
   const runtimeFile = join(dataDir, RUNTIME_FILE);
   writeFileSync(runtimeFile, JSON.stringify({ pid: process.pid, url, dynamodb: dynamoUrl, ses: ses.url } satisfies RuntimeEndpoints));
@@ -328,6 +342,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     engine,
     mailbox,
+    dynaliteStats: () => dynamo.stats(),
     async stop() {
       rmSync(runtimeFile, { force: true });
       reports!.stop();

@@ -28,6 +28,7 @@ import { BatchWriteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand, ty
 import { dynamoClient, withoutSdkLogging } from '../../functions/adapters/clients';
 import { caseItems } from '../../functions/adapters/dynamo-case-store';
 import { startRuntime, type Runtime } from '../../infra/local/runtime';
+import { RUNTIME_NODE_FLAGS } from '../../infra/local/node-flags';
 import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
 import { complaint, fill, replyKey, type TestRuntime } from '../support/runtime';
@@ -245,7 +246,7 @@ async function actOnNewestOpenTask(rt: TestRuntime): Promise<number> {
   throw new Error('no open task to act on');
 }
 
-export const sections: Record<string, { title: string; runtime?: false; run(ctx: BenchContext): Promise<void> }> = {
+export const sections: Record<string, { title: string; runtime?: false; clockFrozen?: true; run(ctx: BenchContext): Promise<void> }> = {
   cost: {
     title: `what one case costs on AWS, per SOP, counted on the local runtime along the normal path and the fully escalated one; priced at ${PRICES.region} list prices (${PRICES.asOf})`,
     async run({ runtime, print }) {
@@ -406,11 +407,17 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
   },
   memory: {
     title: `memory held with ${CASES} open cases waiting on timers`,
+    // The clock stands still while the cases are filed: every case waits on its timers, whatever the
+    // machine's speed. With real time, a loaded machine filing for half an hour saw its first cases'
+    // reminders and escalations fire meanwhile (and the filing rate collapse), and measured that.
+    clockFrozen: true,
     async run({ runtime, print }) {
       for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
       await runtime.engine.waitForIdle();
       gc();
       const before = process.memoryUsage();
+      let peakRss = before.rss;
+      let peakAt = 0;
       const timersBefore = runtime.clock.pendingTimers().length;
 
       // Filed in batches, letting the executions settle after each: filing faster than the engine
@@ -418,6 +425,7 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
       let next = 0;
       let failed = 0;
       const started = performance.now();
+      const sampler = setInterval(() => { const rss = process.memoryUsage().rss; if (rss > peakRss) { peakRss = rss; peakAt = next; } }, 100);
       while (next < CASES) {
         const batchEnd = Math.min(CASES, next + BATCH);
         await Promise.all(Array.from({ length: CLIENTS }, async () => {
@@ -427,17 +435,25 @@ export const sections: Record<string, { title: string; runtime?: false; run(ctx:
         if (next % 1000 < BATCH) {
           gc(); // the live heap, not what a collection has yet to free
           const slots = runtime.engine.runSlots();
-          print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, live heap ${mib(process.memoryUsage().heapUsed)}, RSS ${mib(process.memoryUsage().rss)}; parked ${runtime.engine.parkedExecutions()}, runs ${slots.active} (+${slots.waiting} waiting), ${runtime.clock.pendingTimers().length} timers; load average ${loadAverage()}`);
+          const thread = await runtime.dynaliteStats();
+          print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, live heap ${mib(process.memoryUsage().heapUsed)} (of ${mib(process.memoryUsage().heapTotal)}), dynalite's thread ${thread ? `${mib(thread.heapUsed)} (of ${mib(thread.heapTotal)})` : '-'}, RSS ${mib(process.memoryUsage().rss)}; parked ${runtime.engine.parkedExecutions()}, runs ${slots.active} (+${slots.waiting} waiting), ${runtime.clock.pendingTimers().length} timers; load average ${loadAverage()}`);
         }
       }
       const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
       gc();
       const after = process.memoryUsage();
+      // V8 gives back the pages a collection emptied a little later (its sweeping runs in the background).
+      await new Promise((r) => setTimeout(r, 3000));
+      gc();
+      const settled = process.memoryUsage();
+      const thread = await runtime.dynaliteStats();
       const timers = runtime.clock.pendingTimers().length - timersBefore;
 
       print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
       print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
-      print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}   (process: runtime, dynalite and the load generator)`);
+      print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}, ${mib(settled.rss)} 3 s later (heap ${mib(settled.heapUsed)} of ${mib(settled.heapTotal)}); at most ${mib(peakRss)} (at ${peakAt} filed)   (process: runtime, dynalite and the load generator)`);
+      if (thread) print(`  dynalite's thread: heap ${mib(thread.heapUsed)} of ${mib(thread.heapTotal)}`);
       print(`  parked      ${runtime.engine.parkedExecutions()} of ${runtime.engine.runningExecutions().length} running executions (waiting with no library run in memory)`);
     },
   },
@@ -589,7 +605,7 @@ async function runSection(name: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), `tanggap-bench-${name}-`));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   // The intake bench files thousands of complaints from loopback: one client to the rate limit.
-  const runtime = await startRuntime({ port: 0, dataDir, clockStart: new Date('2026-11-23T02:00:00Z'), log: () => undefined, complaintRateLimit: 'off' });
+  const runtime = await startRuntime({ port: 0, dataDir, clockStart: new Date('2026-11-23T02:00:00Z'), clockFrozen: section.clockFrozen, log: () => undefined, complaintRateLimit: 'off' });
   try {
     console.log(`\n## ${name}: ${section.title}`);
     await section.run({ runtime, print: (line) => console.log(line) });
@@ -605,7 +621,9 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(sections);
   console.log(`Tanggap local runtime bench (node ${process.version}, ${(await import('node:os')).cpus().length} CPUs); figures, not assertions.`);
   for (const section of wanted) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--section', section], { stdio: 'inherit', env: process.env });
+    // A section that starts the runtime runs it in a process started as `npm start` starts it.
+    const flags = sections[section]?.runtime === false ? [] : RUNTIME_NODE_FLAGS;
+    const child = spawnSync(process.execPath, [...flags, ...process.execArgv, __filename, '--section', section], { stdio: 'inherit', env: process.env });
     if (child.status !== 0) process.exitCode = 1;
   }
 }

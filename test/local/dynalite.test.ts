@@ -6,7 +6,7 @@
  * it comes show the leak, so the test can fail.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,4 +28,30 @@ test('Queries, read to the end or stopped at their Limit, leave no LevelDB itera
   const fixed = await openIterators('fixed');
   expect(unfixed.after - unfixed.before).toBeGreaterThanOrEqual(unfixed.queries);
   expect(fixed.after - fixed.before).toBeLessThan(5);
+});
+
+test('the local LevelDB flushes its memtable to a table file after about 1 MiB of writes, not 4 (LOCAL_LEVELDB_OPTIONS: resident memory)', async () => {
+  const { startDynalite } = await import('../../infra/local/dynalite');
+  const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tanggap-dynalite-'));
+  dirs.push(dataDir);
+  const path = join(dataDir, 'db');
+  const server = await startDynalite(path, { thread: false });
+  const client = new DynamoDBClient({ endpoint: server.url, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new CreateTableCommand({ TableName: 'tbl', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    // 2 MiB of items: past a 1 MiB memtable, well short of classic-level's default 4 MiB.
+    const body = 'x'.repeat(8 * 1024);
+    for (let i = 0; i < 256; i++) await client.send(new PutItemCommand({ TableName: 'tbl', Item: { pk: { S: `item-${i}` }, body: { S: body } } }));
+    // The flush runs on LevelDB's background thread.
+    let tables: string[] = [];
+    for (let i = 0; i < 100 && !tables.length; i++) {
+      tables = readdirSync(path).filter((f) => f.endsWith('.ldb'));
+      if (!tables.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(tables.length).toBeGreaterThan(0);
+  } finally {
+    client.destroy();
+    await server.close();
+  }
 });

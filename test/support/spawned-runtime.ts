@@ -1,9 +1,10 @@
 /**
- * The local runtime as a process of its own (`node --import tsx infra/local/main.ts`: one process,
+ * The local runtime as a process of its own (`npm start`'s `node <RUNTIME_NODE_FLAGS> --import tsx infra/local/main.ts`: one process,
  * not the tsx CLI that forks, so that SIGKILL hits the runtime itself), for tests that kill it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { RUNTIME_NODE_FLAGS } from '../../infra/local/node-flags';
 
 const ROOT = join(__dirname, '../..');
 
@@ -14,7 +15,7 @@ export interface SpawnedRuntime {
 
 /** Starts the runtime on `dataDir` (port 0) and resolves once it prints its URL. */
 export function spawnRuntime(dataDir: string, env: Record<string, string> = {}): Promise<SpawnedRuntime> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'infra/local/main.ts')], {
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'infra/local/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env, PORT: '0', DATA_DIR: dataDir, CLOCK_START: '2026-11-23T02:00:00Z', POWERTOOLS_LOG_LEVEL: 'ERROR',

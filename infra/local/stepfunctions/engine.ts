@@ -36,7 +36,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { VirtualClock } from '../clock';
+import type { TimerTarget, VirtualClock } from '../clock';
 
 /** An in-process stand-in for a Lambda function: payload in, result out (throws named errors). */
 export type Invoker = (payload: unknown) => Promise<unknown>;
@@ -430,7 +430,7 @@ export class LocalStepFunctions {
         });
       } else if (r.t === 'enter') {
         const e = this.executions.get(r.arn);
-        if (e) e.top = { state: r.state, input: JSON.stringify(r.input) };
+        if (e) e.top = { state: r.state, input: flatJson(r.input) };
         this.doneSinceEnter.delete(r.arn);
       } else if (r.t === 'done') {
         this.doneSinceEnter.set(r.arn, [...(this.doneSinceEnter.get(r.arn) ?? []), r]);
@@ -710,7 +710,7 @@ export class LocalStepFunctions {
       if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
       if (current && topLevel) {
         execution.currentState = name;
-        execution.top = { state: name, input: JSON.stringify(event.state.input) };
+        execution.top = { state: name, input: flatJson(event.state.input) };
         this.journalEntry(execution.arn, name, execution.top.input);
       }
     }
@@ -752,13 +752,18 @@ export class LocalStepFunctions {
   private armExecutionTimeout(execution: Execution): void {
     const { timeoutSeconds } = this.machines.get(execution.stateMachineArn)!;
     if (timeoutSeconds === undefined) return;
-    const timeoutAt = new Date(execution.startDate.getTime() + timeoutSeconds * 1000);
-    // Unnamed callbacks, here and for other long-lived timers: tsx keeps function names by defining
-    // `name` on each named closure, which costs a property store (~250 B) per waiting execution.
-    this.options.clock.schedule(timeoutAt, () => queueMicrotask(() => {
-      if (execution.status !== 'RUNNING' || this.closed) return;
-      this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${timeoutSeconds} seconds` });
-    }), () => execution.status === 'RUNNING' && !this.closed);
+    this.options.clock.scheduleTarget(execution.startDate.getTime() + timeoutSeconds * 1000, new ExecutionTimeout(this, execution, timeoutSeconds));
+  }
+
+  /** @internal An execution's TimeoutSeconds fell due (see ExecutionTimeout). */
+  executionTimedOut(execution: Execution, timeoutSeconds: number): void {
+    if (execution.status !== 'RUNNING' || this.closed) return;
+    this.end(execution, { status: 'TIMED_OUT', error: 'States.Timeout', cause: `The execution ran longer than ${timeoutSeconds} seconds` });
+  }
+
+  /** @internal Whether the engine still runs (for its timer objects). */
+  isOpen(): boolean {
+    return !this.closed;
   }
 
   /**
@@ -814,7 +819,8 @@ export class LocalStepFunctions {
   }
 
   /** A Task's work is over: the run waiting for it goes on, or a parked execution runs again to take it. */
-  private settle(execution: Execution, invocation: Invocation, outcome: NonNullable<Invocation['outcome']>): void {
+  /** @internal */
+  settle(execution: Execution, invocation: Invocation, outcome: NonNullable<Invocation['outcome']>): void {
     invocation.outcome = outcome;
     invocation.waiting = false;
     const { waiter } = invocation;
@@ -1025,24 +1031,25 @@ export class LocalStepFunctions {
 
   /** Applies a Task's `TimeoutSeconds` on the virtual clock (the whole task, callback wait included). */
   private withTimeout(execution: Execution, policy: TaskPolicy, run: (registerToken: (token: string) => void) => Promise<never>): Promise<never> {
-    let token: string | undefined;
-    const work = run((t) => { token = t; });
-    if (!policy.timeoutSeconds) return work;
-    work.catch(() => undefined); // when the timeout wins, the abandoned work may still reject
-    let settled = false;
-    const epoch = execution.epoch;
-    const timeout = this.options.clock
-      .sleepUntil(new Date(this.options.clock.now().getTime() + policy.timeoutSeconds * 1000), () => !settled && execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed)
-      .then(() => {
-        const callback = token ? this.callbacks.get(token) : undefined;
-        if (token && callback) {
-          this.callbacks.delete(token);
-          this.timedOutTokens.add(token);
-          callback.reject(statesError('States.Timeout', 'timed out'));
-        }
-        throw statesError('States.Timeout', `Task timed out after ${policy.timeoutSeconds} seconds`);
-      });
-    return Promise.race([work, timeout]).finally(() => { settled = true; });
+    if (!policy.timeoutSeconds) return run(ignore);
+    // A timer object rather than a sleep raced against the work: a callback's timeout (a year) waits
+    // as long as the execution, and a promise race with its closures cost ~1 KiB per waiting task.
+    const timeout = new TaskTimeout(this, execution, policy.timeoutSeconds);
+    const result = new Promise<never>((resolve, reject) => { timeout.resolve = resolve; timeout.reject = reject; });
+    // When the timeout wins, the abandoned work may still settle: it is then ignored.
+    run((token) => { timeout.token = token; }).then((value) => timeout.settle(true, value), (error: unknown) => timeout.settle(false, error));
+    this.options.clock.scheduleTarget(this.options.clock.now().getTime() + policy.timeoutSeconds * 1000, timeout);
+    return result;
+  }
+
+  /** @internal A Task's TimeoutSeconds fell due (see TaskTimeout): its callback token, if any, times out too. */
+  taskTimedOut(token: string | undefined): void {
+    const callback = token ? this.callbacks.get(token) : undefined;
+    if (token && callback) {
+      this.callbacks.delete(token);
+      this.timedOutTokens.add(token);
+      callback.reject(statesError('States.Timeout', 'timed out'));
+    }
   }
 
   private async callback(execution: Execution, stateName: string, input: unknown, registerToken: (token: string) => void, invocation: Invocation): Promise<never> {
@@ -1057,7 +1064,7 @@ export class LocalStepFunctions {
     });
     // close() rejects every waiting callback, including those of executions it aborted, which no
     // longer await them: that rejection is expected, never an unhandled one.
-    result.catch(() => undefined);
+    result.catch(ignore);
     const answers = this.replay.get(execution.arn);
     const recorded = answers?.findIndex((a) => a.state === stateName) ?? -1;
     const answer = recorded >= 0 ? answers!.splice(recorded, 1)[0] : undefined;
@@ -1113,14 +1120,8 @@ export class LocalStepFunctions {
       const error = new SfnError('States.Runtime', `Wait: not a timestamp: ${String(until)}`);
       return queueMicrotask(() => this.settle(execution, invocation, { ok: false, error }));
     }
-    const epoch = execution.epoch;
     this.markWaiting(execution, invocation);
-    this.options.clock.schedule(
-      at,
-      () => queueMicrotask(() => this.settle(execution, invocation, { ok: true, value: null })),
-      () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed,
-      (error) => queueMicrotask(() => this.settle(execution, invocation, { ok: false, error })),
-    );
+    this.options.clock.scheduleTarget(at.getTime(), new WaitTimer(this, execution, invocation));
   }
 
   /** Replaces the context placeholders with this task's token and the clock's now. */
@@ -1248,6 +1249,87 @@ export class LocalStepFunctions {
   /** How many records the journal holds since it was last rewritten (for tests and the bench). */
   journalRecordsSinceCompaction(): number {
     return this.appendedSinceCompaction;
+  }
+}
+
+const ignore = () => undefined;
+
+/**
+ * JSON text as one flat string. V8's JSON.stringify builds a longer text as a chain of concatenated
+ * pieces (a cons string per piece); a parked execution keeps its state's input for weeks, and the
+ * chain cost ~200 B more than the text (`npx tsx test/bench/engine-memory.ts`).
+ */
+function flatJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('utf8');
+}
+
+/**
+ * The timers a waiting execution keeps for weeks are small objects, their methods on the prototype,
+ * not closures: three closures and their context per timer were ~1 KiB of every parked execution's
+ * ~7 KiB (`npx tsx test/bench/engine-memory.ts`).
+ */
+
+/** An execution's TimeoutSeconds (a year in the generated machines), from its first start. */
+class ExecutionTimeout implements TimerTarget {
+  constructor(private readonly engine: LocalStepFunctions, private readonly execution: Execution, private readonly seconds: number) {}
+  isLive(): boolean {
+    return this.execution.status === 'RUNNING' && this.engine.isOpen();
+  }
+  fire(): void {
+    queueMicrotask(() => this.engine.executionTimedOut(this.execution, this.seconds));
+  }
+  cancel(): void {}
+}
+
+/** A Wait state's instant: settles its invocation (an error when the clock stops first). */
+class WaitTimer implements TimerTarget {
+  private readonly epoch: number;
+  constructor(private readonly engine: LocalStepFunctions, private readonly execution: Execution, private readonly invocation: Invocation) {
+    this.epoch = execution.epoch;
+  }
+  isLive(): boolean {
+    return this.execution.status === 'RUNNING' && this.execution.epoch === this.epoch && this.engine.isOpen();
+  }
+  fire(): void {
+    queueMicrotask(() => this.engine.settle(this.execution, this.invocation, { ok: true, value: null }));
+  }
+  cancel(error: Error): void {
+    queueMicrotask(() => this.engine.settle(this.execution, this.invocation, { ok: false, error }));
+  }
+}
+
+/**
+ * A Task's TimeoutSeconds: whichever settles first, the task's work or this timer, settles the task;
+ * the other is ignored. Dropped (stale, or the clock stopped), it fails the task with the reason.
+ */
+class TaskTimeout implements TimerTarget {
+  token?: string;
+  resolve!: (value: never) => void;
+  reject!: (error: unknown) => void;
+  private settled = false;
+  private readonly epoch: number;
+  constructor(private readonly engine: LocalStepFunctions, private readonly execution: Execution, private readonly seconds: number) {
+    this.epoch = execution.epoch;
+  }
+  settle(ok: boolean, value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (ok) this.resolve(value as never);
+    else this.reject(value);
+  }
+  isLive(): boolean {
+    return !this.settled && this.execution.status === 'RUNNING' && this.execution.epoch === this.epoch && this.engine.isOpen();
+  }
+  fire(): void {
+    // As the sleep it replaces: its continuation ran on a microtask after the clock fired it.
+    queueMicrotask(() => {
+      if (this.settled) return;
+      this.engine.taskTimedOut(this.token);
+      this.settle(false, statesError('States.Timeout', `Task timed out after ${this.seconds} seconds`));
+    });
+  }
+  cancel(reason: Error): void {
+    queueMicrotask(() => this.settle(false, reason));
   }
 }
 
