@@ -12,6 +12,7 @@ import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
+import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
@@ -182,15 +183,15 @@ export class DynamoCaseStore implements CaseStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Order matters without transactions. Every reader reaches a case through the tracking lookup
-    // (citizens) or the case id (the workflow, which only starts after the case is written), and
-    // getCaseByTrackingId answers only when the case item exists AND names that tracking id. So:
-    // - lookup written, then a crash: the id answers "not found"; nothing half-written shows;
-    // - lookup written, case id taken (a racing retry): the lookup names a case with another
-    //   tracking id and stays invisible; the caller reads the winner's case instead.
-    // The first event is part of the case item: no moment when the case exists without it.
-    // A taken tracking id fails the first write, before anything else exists.
-    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    // A case under the id of its tracking id (caseIdOfTracking, as intake stores every case) is its
+    // tracking id's record: one conditional write. Another pairing (a case written by hand, or before)
+    // needs its lookup, written first: every reader reaches such a case through the lookup (citizens)
+    // or the case id (the workflow, which only starts after the case is written), and
+    // getCaseByTrackingId answers only when the case item exists AND names that tracking id, so a
+    // lookup left by a crash (or by a lost race for the case id) shows nothing half-written.
+    if (record.caseId !== caseIdOfTracking(record.trackingId) && await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) {
+      throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    }
     if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
   }
 
@@ -279,6 +280,10 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    // The case stored under the id of its tracking id (every case intake files now): one read.
+    const own = await this.getCase(caseIdOfTracking(trackingId));
+    if (own?.trackingId === trackingId) return own;
+    // A case filed before, found through its lookup item.
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TRACK#${trackingId}`, sk: 'TRACK' }), ConsistentRead: true }));
     const caseId = out.Item ? (unmarshall(out.Item).caseId as string) : undefined;
     const found = caseId ? await this.getCase(caseId) : undefined;

@@ -9,6 +9,7 @@ import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
+import { caseIdOfTracking } from '../../shared/case/tracking-id';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -41,9 +42,12 @@ export class MemoryCaseStore implements CaseStore {
   private readonly grantIndex = new Map<string, { personId: string; sortKey: string }>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Same order and conditions as the DynamoDB adapter: tracking lookup, then the case with its first event.
-    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
-    this.between('createCase: tracking lookup');
+    // Same order and conditions as the DynamoDB adapter: a case under the id of its tracking id is one
+    // write; another pairing writes its tracking lookup first.
+    if (record.caseId !== caseIdOfTracking(record.trackingId)) {
+      if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+      this.between('createCase: tracking lookup');
+    }
     if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
   }
 
@@ -95,6 +99,9 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    // As the adapter: the case under the id of its tracking id, else the lookup of a case filed before.
+    const own = this.cases.get(caseIdOfTracking(trackingId));
+    if (own?.trackingId === trackingId) return copy(own);
     const caseId = this.tracking.get(trackingId);
     const c = caseId ? this.cases.get(caseId) : undefined;
     return c && c.trackingId === trackingId ? copy(c) : undefined;
