@@ -2,6 +2,7 @@ import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
 import type { TaskGrant, TaskRecord } from './case/task';
 import type { ReportCase } from './reports/report-case';
 import type { NotifyRequest } from './workflow/contract';
+import type { KeyLocator } from './case/keys';
 
 /**
  * Ports: what the domain needs from the outside world. Their AWS SDK adapters live in
@@ -287,14 +288,20 @@ export interface CaseStore {
   /** The case's events in the order they were appended, `seq` numbering them from 1. */
   listEvents(caseId: string): Promise<CaseEvent[]>;
 
-  /** Stores a task and its key lookup; fails if the slot exists. */
+  /** Stores a task, and its key's lookup unless the key is located (`keyLocated`); fails if the slot exists. */
   putTask(task: TaskRecord): Promise<void>;
   getTask(caseId: string, slot: string): Promise<TaskRecord | undefined>;
   /** The task of one of its own keys (a replaced key sees it as superseded); undefined for a grant's key. */
-  getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined>;
-  /** The task of any of its keys, with the grant when the key is one; undefined when unknown (or half-written). */
-  getTaskLink(keyHash: string): Promise<TaskLink | undefined>;
-  /** Optimistic update of a task; a new `keyHash` also writes its lookup item. */
+  getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined>;
+  /**
+   * The task of any of its keys, with the grant when the key is one; undefined when unknown (or
+   * half-written). `at`: the place a located key names (its task read there, no lookup).
+   */
+  getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined>;
+  /**
+   * Optimistic update of a task; a new `keyHash` also writes its lookup item, unless the patch says
+   * the new key is located (`keyLocated`); the key it replaces is kept among `formerKeyHashes`.
+   */
   updateTask(
     caseId: string,
     slot: string,

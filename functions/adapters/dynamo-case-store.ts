@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { openCaseIndexKeys } from '../../shared/case/keys';
+import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
@@ -380,7 +380,8 @@ export class DynamoCaseStore implements CaseStore {
 
   async putTask(task: TaskRecord): Promise<void> {
     await this.putIfAbsent(taskItem(task), `task ${task.slot} exists`);
-    await this.putKeyLookup(task);
+    // A located key names its task: no lookup item.
+    if (!task.keyLocated) await this.putKeyLookup(task);
   }
 
   async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
@@ -388,12 +389,20 @@ export class DynamoCaseStore implements CaseStore {
     return out.Item ? strip<TaskRecord>(unmarshall(out.Item)) : undefined;
   }
 
-  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
-    const link = await this.getTaskLink(keyHash);
+  async getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash, at);
     return link && !link.grant ? link.task : undefined;
   }
 
-  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
+  async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
+    if (at) {
+      // A located key: its task, read where the key says, is the key's only if it holds the key's hash
+      // (now, or among those it had: superseded). Any other key naming that place is unknown.
+      const task = await this.getTask(at.caseId, at.slot);
+      if (!task) return undefined;
+      if (task.keyHash === keyHash) return { task };
+      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+    }
     // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
     // written before the email that carries the key goes out, so by the time a person (or a mail
     // scanner) follows the link it reads back. The task and the grant it names are read consistently.
@@ -418,7 +427,16 @@ export class DynamoCaseStore implements CaseStore {
     if (!current) throw new ConditionFailed(`task ${slot} does not exist`);
     if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
     const next: TaskRecord = { ...current, ...patch, caseId, slot, version: expectedVersion + 1 };
-    if (patch.keyHash && patch.keyHash !== current.keyHash) await this.putKeyLookup(next);
+    if (patch.keyHash && patch.keyHash !== current.keyHash) {
+      // The key it replaces answers 410 (superseded): a key of the earlier shape through its lookup, a
+      // located one through this list (the last few are enough: a task is re-keyed a handful of times).
+      next.formerKeyHashes = [...(current.formerKeyHashes ?? []), current.keyHash].slice(-16);
+      if (patch.keyLocated) next.keyLocated = true;
+      else {
+        delete next.keyLocated;
+        await this.putKeyLookup(next);
+      }
+    }
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,

@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, acknowledgementWithheldNotice, mailboxOf, type Complaint } from '../case/complaint';
 import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
-import { hashKey, isWellFormedKey } from '../case/keys';
+import { hashKey, isWellFormedLinkKey, keyLocator } from '../case/keys';
 import { caseIdOfTracking, trackingIdFrom, parseTrackingId } from '../case/tracking-id';
 import { Conflict, Gone, NotFound, Unavailable, ValidationFailed } from '../errors';
 import type { Language } from '../i18n';
@@ -278,7 +278,7 @@ export function howHandled(deps: Pick<Deps, 'directory' | 'getSop'>, agencyId: s
 /** The reporter's reply window, as their link shows it. */
 export async function replyContext(deps: Deps, typed: string, key: string) {
   const c = await caseByTrackingId(deps, typed);
-  const task = isWellFormedKey(key) ? await deps.store.getTaskByKeyHash(hashKey(key)) : undefined;
+  const task = isWellFormedLinkKey(key) ? await deps.store.getTaskByKeyHash(hashKey(key), keyLocator(key)) : undefined;
   if (!task || task.caseId !== c.caseId || task.kind === 'official') throw new NotFound({ id: 'Tautan balasan ini tidak dikenal. Buka tautan lengkap dari email Anda.', en: 'This reply link is not known. Open the whole link from your email.' });
   return { case: c, task };
 }

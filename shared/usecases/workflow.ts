@@ -6,7 +6,7 @@
 import { responseEmailAttachment } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
-import { hashKey } from '../case/keys';
+import { hashKey, locatedKey, type KeyLocator } from '../case/keys';
 import { taskSlot, type OfficialDecision, type ReporterDecision, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy } from '../directory/resolve';
 import { ladderDelivery, type RungDelivery } from '../directory/ladder';
@@ -376,9 +376,10 @@ async function sendCalendarGap(deps: Deps, claim: MailClaim, year: number, track
 
 // ---------------------------------------------------------------- tasks
 
-/** Creates a random link key and its hash. */
-function newKey(deps: Deps): { key: string; keyHash: string } {
-  const key = Buffer.from(deps.randomBytes(32)).toString('base64url');
+/** Creates a random link key and its hash; with `at`, a key that names its task (a task's own key: no lookup item). */
+function newKey(deps: Deps, at?: KeyLocator): { key: string; keyHash: string } {
+  const random = Buffer.from(deps.randomBytes(32)).toString('base64url');
+  const key = at ? locatedKey(random, at) : random;
   return { key, keyHash: hashKey(key) };
 }
 
@@ -424,8 +425,8 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
     : undefined;
   // The put comes first (it is conditional on the slot): a state is entered far more often than re-entered.
-  const { key, keyHash } = newKey(deps);
-  let task: TaskRecord | undefined = { ...draft, keyHash, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
+  const { key, keyHash } = newKey(deps, { caseId: c.caseId, slot });
+  let task: TaskRecord | undefined = { ...draft, keyHash, keyLocated: true, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
   let ownKey: string | undefined = key;
   try {
     await deps.store.putTask(task);
@@ -534,9 +535,9 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
 async function newTaskKey(deps: Deps, task: TaskRecord): Promise<string | undefined> {
   let current: TaskRecord | undefined = task;
   for (let attempt = 0; current?.status === 'open'; attempt++) {
-    const { key, keyHash } = newKey(deps);
+    const { key, keyHash } = newKey(deps, { caseId: current.caseId, slot: current.slot });
     try {
-      await deps.store.updateTask(current.caseId, current.slot, current.version, { keyHash });
+      await deps.store.updateTask(current.caseId, current.slot, current.version, { keyHash, keyLocated: true });
       return key;
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;

@@ -12,6 +12,7 @@ import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/po
 import { reportCaseOf } from '../../shared/reports/report-case';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
+import { hashKey, keyLocator, locatedKey } from '../../shared/case/keys';
 
 let counter = 0;
 /** A case with unique ids; `over` changes what a test is about. */
@@ -209,6 +210,31 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getTaskByKeyHash(t.keyHash)).toMatchObject({ status: 'superseded', supersededBy: `${t.keyHash}-plt`, keyHash: t.keyHash });
     await expect(store.updateTask(c.caseId, t.slot, 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
     await expect(store.updateTask(c.caseId, 'official#none#1', 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
+  });
+
+  test('a located key finds its task where it says, with no lookup item; a replaced one answers as superseded, a forged one as unknown', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const slot = 'official#catat#1';
+    const first = locatedKey('A'.repeat(43), { caseId: c.caseId, slot });
+    const t = { ...aTask(c.caseId), slot, keyHash: hashKey(first), keyLocated: true as const };
+    await store.putTask(t);
+    const at = keyLocator(first);
+    expect(at).toEqual({ caseId: c.caseId, slot });
+    expect(await store.getTaskLink(hashKey(first), at)).toEqual({ task: t });
+    // No lookup item: the key is found only where it says.
+    expect(await store.getTaskLink(hashKey(first))).toBeUndefined();
+    const second = locatedKey('B'.repeat(43), { caseId: c.caseId, slot });
+    const moved = await store.updateTask(c.caseId, slot, 1, { keyHash: hashKey(second), keyLocated: true });
+    expect(await store.getTaskLink(hashKey(second), keyLocator(second))).toEqual({ task: moved });
+    expect(await store.getTaskLink(hashKey(first), at)).toEqual({ task: { ...moved, keyHash: hashKey(first), status: 'superseded', supersededBy: hashKey(second) } });
+    const forged = locatedKey('C'.repeat(43), { caseId: c.caseId, slot });
+    expect(await store.getTaskLink(hashKey(forged), keyLocator(forged))).toBeUndefined();
+    expect(await store.getTaskLink(hashKey(first), { caseId: c.caseId, slot: 'official#none#1' })).toBeUndefined();
+    // A key of the earlier shape given to the task (a hand-over) gets its lookup again.
+    const legacy = await store.updateTask(c.caseId, slot, 2, { keyHash: 'hash-legacy', assigneeId: 'plt' });
+    expect(legacy.keyLocated).toBeUndefined();
+    expect(await store.getTaskByKeyHash('hash-legacy')).toEqual(legacy);
   });
 
   test('grants: a key of their own to a task slot, pending until activated, listed with their task', async () => {

@@ -10,6 +10,7 @@ import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
+import type { KeyLocator } from '../../shared/case/keys';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -139,7 +140,7 @@ export class MemoryCaseStore implements CaseStore {
     if (this.tasks.has(id)) throw new ConditionFailed(`task ${task.slot} exists`);
     this.tasks.set(id, copy(task));
     this.between('putTask: task');
-    this.putKeyLookup(task);
+    if (!task.keyLocated) this.putKeyLookup(task);
   }
 
   async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
@@ -147,12 +148,19 @@ export class MemoryCaseStore implements CaseStore {
     return t && copy(t);
   }
 
-  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
-    const link = await this.getTaskLink(keyHash);
+  async getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash, at);
     return link && !link.grant ? link.task : undefined;
   }
 
-  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
+  async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
+    if (at) {
+      // As the adapter: the task where a located key says, if it holds the key's hash (or held it).
+      const task = await this.getTask(at.caseId, at.slot);
+      if (!task) return undefined;
+      if (task.keyHash === keyHash) return { task };
+      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+    }
     const ref = this.keys.get(keyHash);
     if (!ref) return undefined;
     if (ref.holder === 'grant') {
@@ -173,8 +181,14 @@ export class MemoryCaseStore implements CaseStore {
     if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
     const next = copy({ ...current, ...patch, caseId, slot, version: expectedVersion + 1 }) as TaskRecord;
     if (patch.keyHash && patch.keyHash !== current.keyHash) {
-      this.putKeyLookup(next);
-      this.between('updateTask: key lookup');
+      // As the adapter: the replaced key is kept for its 410; a key of the earlier shape gets its lookup.
+      next.formerKeyHashes = [...(current.formerKeyHashes ?? []), current.keyHash].slice(-16);
+      if (patch.keyLocated) next.keyLocated = true;
+      else {
+        delete next.keyLocated;
+        this.putKeyLookup(next);
+        this.between('updateTask: key lookup');
+      }
     }
     this.tasks.set(id, next);
     return copy(next);
