@@ -661,17 +661,55 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
-    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
-      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}`, ':a': `${agencyId}#` }) }
-      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}` }) };
-    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+    yield* this.casesOfMonthList(`MONTH#${month}`, agencyId);
   }
 
   async *casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
-    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
-      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}`, ':a': `${agencyId}#` }) }
-      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}` }) };
-    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+    yield* this.casesOfMonthList(`ENDED#${month}`, agencyId);
+  }
+
+  /**
+   * The whole cases (or ended copies) of a month list: their keys from the summaries' index (gsi6, keyed
+   * like the months), then each item by its key. No index copies whole cases any more (gsi2 did, at the
+   * cost of a copy of every case write); these lists are read by the review's letters, a few times a
+   * quarter. A table that predates gsi6 (a local one: dynalite cannot add an index) still has gsi2.
+   */
+  private async *casesOfMonthList(partition: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    const query = (index: 'gsi6' | 'gsi2'): Omit<QueryCommandInput, 'TableName'> => (agencyId
+      ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
+      : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) });
+    const keys = this.queryItems({ ...query(this.summaryIndex), ...(this.summaryIndex === 'gsi6' ? { ProjectionExpression: 'pk, sk' } : {}) })[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, AttributeValue>>;
+    try {
+      first = await keys.next();
+    } catch (err) {
+      if (this.summaryIndex !== 'gsi6' || !unreadableIndex(err)) throw err;
+      this.summaryIndex = 'gsi2';
+      yield* this.casesOfMonthList(partition, agencyId);
+      return;
+    }
+    if (this.summaryIndex === 'gsi2') {
+      for (let next = first; !next.done; next = await keys.next()) yield strip<CaseRecord>(unmarshall(next.value));
+      return;
+    }
+    // Read a few items ahead (eventually consistent: a report's list is as of its Query anyway), in order.
+    const ahead: Promise<Record<string, AttributeValue> | undefined>[] = [];
+    const fetch = (key: Record<string, AttributeValue>) => {
+      const pending = this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: key.pk!, sk: key.sk! } })).then((out) => out.Item);
+      pending.catch(() => undefined); // awaited below
+      return pending;
+    };
+    for (let next = first; !next.done; next = await keys.next()) {
+      ahead.push(fetch(next.value));
+      if (ahead.length >= 16) {
+        const item = await ahead.shift()!;
+        if (item) yield strip<CaseRecord>(unmarshall(item));
+      }
+    }
+    for (const pending of ahead) {
+      const item = await pending;
+      if (item) yield strip<CaseRecord>(unmarshall(item));
+    }
   }
 
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {

@@ -656,7 +656,9 @@ describe('DynamoCaseStore items', () => {
     // Prepare: a table without gsi6 (dynalite cannot add one; on AWS the index is unreadable while it is built).
     const older = `${table.tableName}-before-gsi6-${counter}`;
     const input = createTableInput(older);
-    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), }));
+    // Such a table has gsi2 (whole cases, keyed like gsi6), which the tables made since no longer have.
+    const gsi2 = { IndexName: 'gsi2', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const }], Projection: { ProjectionType: 'ALL' as const } };
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: [...input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), gsi2] }));
     for (let i = 0; (await table.client.send(new DescribeTableCommand({ TableName: older }))).Table?.TableStatus !== 'ACTIVE' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
     const store = new DynamoCaseStore(table.client, older);
     const c = aCase({ agencyId: `agency-before-gsi6-${counter}`, month: '2026-11', submittedAt: '2026-10-30T09:00:00+07:00', status: 'in_progress' });
@@ -667,6 +669,8 @@ describe('DynamoCaseStore items', () => {
     // Act and assess
     expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
+    expect(await collect(store.casesByMonth('2026-11', c.agencyId))).toEqual([closed]);
+    expect((await collect(store.casesEndedInMonth('2026-11', c.agencyId))).map((x) => x.caseId)).toEqual([c.caseId]);
   });
 
   test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {
