@@ -279,6 +279,12 @@ export interface CaseStore {
     expectedVersion: number,
     patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>,
     current?: CaseRecord,
+    /**
+     * An event written with the update, inside the case item, unless its once-key is there (the case's
+     * first events live there): listed by `listEvents` as any other. Only for events a case has a
+     * bounded few of (every case item write copies them).
+     */
+    event?: Omit<CaseEvent, 'seq'> & { once: string },
   ): Promise<CaseRecord>;
   /**
    * Appends an event, in one write. An event with an idempotency key (`once`) is stored at most once:

@@ -292,7 +292,7 @@ export class DynamoCaseStore implements CaseStore {
     return found?.trackingId === trackingId ? found : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<CaseRecord> {
     // The whole item is written (its index attributes follow from all of it), so it is read first,
     // unless the caller holds it at that version; the conditional put refuses it if it moved on.
     const current = held?.caseId === caseId && held.version === expectedVersion ? held : await this.getCase(caseId);
@@ -320,6 +320,12 @@ export class DynamoCaseStore implements CaseStore {
       return `#r${i}`;
     });
     names['#version'] = 'version';
+    // An event kept inside the case item, once (as the first events are).
+    if (event) {
+      names['#ev'] = `EVENT#o#${event.once}`;
+      values[':ev'] = { M: toItem(keptEvent(event)) };
+      sets.push('#ev = if_not_exists(#ev, :ev)');
+    }
     try {
       await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,

@@ -468,12 +468,17 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
   const base = { caseId: c.caseId, at: task.openedAt, actor: { kind: 'system' as const }, stepId: task.stepId, visit: task.visit };
   if (task.kind === 'official') {
     const step = currentStepOf(task);
+    const opened = { ...base, type: 'step_opened' as const, to: task.assigneeId };
+    // The case's first step (a case still `received`): its opening is one of the case's first events,
+    // written inside the case item by the write that shows the step (one write, a bounded one per case).
+    let embedded = false;
+    const first = c.status === 'received' && !c.currentStep ? { event: { ...opened, once: `task#${task.slot}#opened` }, written: () => { embedded = true; } } : undefined;
     const held = await mutateCase(deps, c.caseId, (x) => {
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
       return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
-    }, c);
+    }, c, first);
     // This run stored the task (it holds its key): no earlier run got as far as the event.
-    await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
+    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, undefined, key !== undefined);
     if (findStep(sop, task.stepId).coordination) {
       await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
     }

@@ -123,6 +123,20 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getCase(c.caseId)).toMatchObject({ status: 'in_progress', version: 2 });
   });
 
+  test('an update may write an event with the case, once by its key; it lists with the events, never in the record', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const opened = { caseId: c.caseId, at: c.submittedAt, type: 'step_opened' as const, actor: { kind: 'system' as const }, stepId: 'catat', visit: 1, once: 'task#official#catat#1#opened' };
+    const v2 = await store.updateCase(c.caseId, 1, { status: 'in_progress' }, undefined, opened);
+    await store.updateCase(c.caseId, 2, { title: 'Judul baru "dengan" kutip\\ dan\nbaris' }, v2, { ...opened, at: '2026-12-31T00:00:00+07:00' });
+    const events = await store.listEvents(c.caseId);
+    expect(events.map((e) => [e.type, e.once])).toEqual([['submitted', undefined], ['step_opened', opened.once]]);
+    expect(events[1]).toMatchObject({ at: c.submittedAt, stepId: 'catat', visit: 1 });
+    const stored = (await store.getCase(c.caseId))!;
+    expect(Object.keys(stored).filter((k) => k.startsWith('EVENT'))).toEqual([]);
+    expect(stored.title).toBe('Judul baru "dengan" kutip\\ dan\nbaris');
+  });
+
   test('a field patched to undefined is removed', async () => {
     const c = aCase({ question: 'Di puskesmas mana?' });
     await store.createCase(c, submitted(c));

@@ -108,7 +108,7 @@ export class MemoryCaseStore implements CaseStore {
     return c && c.trackingId === trackingId ? copy(c) : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<CaseRecord> {
     const stored = this.cases.get(caseId);
     if (!stored) throw new ConditionFailed(`case ${caseId} does not exist`);
     if (stored.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${stored.version}, not ${expectedVersion}`);
@@ -116,6 +116,12 @@ export class MemoryCaseStore implements CaseStore {
     const current = held?.caseId === caseId && held.version === expectedVersion ? held : stored;
     const next = copy({ ...current, ...patch, caseId, version: expectedVersion + 1 }) as CaseRecord;
     this.cases.set(caseId, next);
+    // As the adapter: the event in the same write, once by its key.
+    if (event) {
+      const list = this.events.get(caseId) ?? [];
+      this.events.set(caseId, list);
+      if (!list.some((e) => e.once === event.once)) list.push(copy({ ...event, seq: list.length + 1 }) as CaseEvent);
+    }
     return copy(next);
   }
 
