@@ -2,6 +2,7 @@ import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
 import type { TaskGrant, TaskRecord } from './case/task';
 import type { ReportCase } from './reports/report-case';
 import type { NotifyRequest } from './workflow/contract';
+import type { KeyLocator } from './case/keys';
 
 /**
  * Ports: what the domain needs from the outside world. Their AWS SDK adapters live in
@@ -278,6 +279,12 @@ export interface CaseStore {
     expectedVersion: number,
     patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>,
     current?: CaseRecord,
+    /**
+     * An event written with the update, inside the case item, unless its once-key is there (the case's
+     * first events live there): listed by `listEvents` as any other. Only for events a case has a
+     * bounded few of (every case item write copies them).
+     */
+    event?: Omit<CaseEvent, 'seq'> & { once: string },
   ): Promise<CaseRecord>;
   /**
    * Appends an event, in one write. An event with an idempotency key (`once`) is stored at most once:
@@ -287,14 +294,20 @@ export interface CaseStore {
   /** The case's events in the order they were appended, `seq` numbering them from 1. */
   listEvents(caseId: string): Promise<CaseEvent[]>;
 
-  /** Stores a task and its key lookup; fails if the slot exists. */
+  /** Stores a task, and its key's lookup unless the key is located (`keyLocated`); fails if the slot exists. */
   putTask(task: TaskRecord): Promise<void>;
   getTask(caseId: string, slot: string): Promise<TaskRecord | undefined>;
   /** The task of one of its own keys (a replaced key sees it as superseded); undefined for a grant's key. */
-  getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined>;
-  /** The task of any of its keys, with the grant when the key is one; undefined when unknown (or half-written). */
-  getTaskLink(keyHash: string): Promise<TaskLink | undefined>;
-  /** Optimistic update of a task; a new `keyHash` also writes its lookup item. */
+  getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined>;
+  /**
+   * The task of any of its keys, with the grant when the key is one; undefined when unknown (or
+   * half-written). `at`: the place a located key names (its task read there, no lookup).
+   */
+  getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined>;
+  /**
+   * Optimistic update of a task; a new `keyHash` also writes its lookup item, unless the patch says
+   * the new key is located (`keyLocated`); the key it replaces is kept among `formerKeyHashes`.
+   */
   updateTask(
     caseId: string,
     slot: string,

@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { openCaseIndexKeys } from '../../shared/case/keys';
+import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
+import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
@@ -182,15 +183,15 @@ export class DynamoCaseStore implements CaseStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Order matters without transactions. Every reader reaches a case through the tracking lookup
-    // (citizens) or the case id (the workflow, which only starts after the case is written), and
-    // getCaseByTrackingId answers only when the case item exists AND names that tracking id. So:
-    // - lookup written, then a crash: the id answers "not found"; nothing half-written shows;
-    // - lookup written, case id taken (a racing retry): the lookup names a case with another
-    //   tracking id and stays invisible; the caller reads the winner's case instead.
-    // The first event is part of the case item: no moment when the case exists without it.
-    // A taken tracking id fails the first write, before anything else exists.
-    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    // A case under the id of its tracking id (caseIdOfTracking, as intake stores every case) is its
+    // tracking id's record: one conditional write. Another pairing (a case written by hand, or before)
+    // needs its lookup, written first: every reader reaches such a case through the lookup (citizens)
+    // or the case id (the workflow, which only starts after the case is written), and
+    // getCaseByTrackingId answers only when the case item exists AND names that tracking id, so a
+    // lookup left by a crash (or by a lost race for the case id) shows nothing half-written.
+    if (record.caseId !== caseIdOfTracking(record.trackingId) && await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) {
+      throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+    }
     if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
   }
 
@@ -279,6 +280,10 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    // The case stored under the id of its tracking id (every case intake files now): one read.
+    const own = await this.getCase(caseIdOfTracking(trackingId));
+    if (own?.trackingId === trackingId) return own;
+    // A case filed before, found through its lookup item.
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TRACK#${trackingId}`, sk: 'TRACK' }), ConsistentRead: true }));
     const caseId = out.Item ? (unmarshall(out.Item).caseId as string) : undefined;
     const found = caseId ? await this.getCase(caseId) : undefined;
@@ -287,7 +292,7 @@ export class DynamoCaseStore implements CaseStore {
     return found?.trackingId === trackingId ? found : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<CaseRecord> {
     // The whole item is written (its index attributes follow from all of it), so it is read first,
     // unless the caller holds it at that version; the conditional put refuses it if it moved on.
     const current = held?.caseId === caseId && held.version === expectedVersion ? held : await this.getCase(caseId);
@@ -315,6 +320,12 @@ export class DynamoCaseStore implements CaseStore {
       return `#r${i}`;
     });
     names['#version'] = 'version';
+    // An event kept inside the case item, once (as the first events are).
+    if (event) {
+      names['#ev'] = `EVENT#o#${event.once}`;
+      values[':ev'] = { M: toItem(keptEvent(event)) };
+      sets.push('#ev = if_not_exists(#ev, :ev)');
+    }
     try {
       await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
@@ -375,7 +386,8 @@ export class DynamoCaseStore implements CaseStore {
 
   async putTask(task: TaskRecord): Promise<void> {
     await this.putIfAbsent(taskItem(task), `task ${task.slot} exists`);
-    await this.putKeyLookup(task);
+    // A located key names its task: no lookup item.
+    if (!task.keyLocated) await this.putKeyLookup(task);
   }
 
   async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
@@ -383,12 +395,20 @@ export class DynamoCaseStore implements CaseStore {
     return out.Item ? strip<TaskRecord>(unmarshall(out.Item)) : undefined;
   }
 
-  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
-    const link = await this.getTaskLink(keyHash);
+  async getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash, at);
     return link && !link.grant ? link.task : undefined;
   }
 
-  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
+  async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
+    if (at) {
+      // A located key: its task, read where the key says, is the key's only if it holds the key's hash
+      // (now, or among those it had: superseded). Any other key naming that place is unknown.
+      const task = await this.getTask(at.caseId, at.slot);
+      if (!task) return undefined;
+      if (task.keyHash === keyHash) return { task };
+      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+    }
     // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
     // written before the email that carries the key goes out, so by the time a person (or a mail
     // scanner) follows the link it reads back. The task and the grant it names are read consistently.
@@ -413,7 +433,16 @@ export class DynamoCaseStore implements CaseStore {
     if (!current) throw new ConditionFailed(`task ${slot} does not exist`);
     if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
     const next: TaskRecord = { ...current, ...patch, caseId, slot, version: expectedVersion + 1 };
-    if (patch.keyHash && patch.keyHash !== current.keyHash) await this.putKeyLookup(next);
+    if (patch.keyHash && patch.keyHash !== current.keyHash) {
+      // The key it replaces answers 410 (superseded): a key of the earlier shape through its lookup, a
+      // located one through this list (the last few are enough: a task is re-keyed a handful of times).
+      next.formerKeyHashes = [...(current.formerKeyHashes ?? []), current.keyHash].slice(-16);
+      if (patch.keyLocated) next.keyLocated = true;
+      else {
+        delete next.keyLocated;
+        await this.putKeyLookup(next);
+      }
+    }
     try {
       await this.client.send(new PutItemCommand({
         TableName: this.tableName,
@@ -638,17 +667,55 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
-    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
-      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}`, ':a': `${agencyId}#` }) }
-      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `MONTH#${month}` }) };
-    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+    yield* this.casesOfMonthList(`MONTH#${month}`, agencyId);
   }
 
   async *casesEndedInMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
-    const input: Omit<QueryCommandInput, 'TableName'> = agencyId
-      ? { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}`, ':a': `${agencyId}#` }) }
-      : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': `ENDED#${month}` }) };
-    for await (const item of this.query(input)) yield strip<CaseRecord>(item);
+    yield* this.casesOfMonthList(`ENDED#${month}`, agencyId);
+  }
+
+  /**
+   * The whole cases (or ended copies) of a month list: their keys from the summaries' index (gsi6, keyed
+   * like the months), then each item by its key. No index copies whole cases any more (gsi2 did, at the
+   * cost of a copy of every case write); these lists are read by the review's letters, a few times a
+   * quarter. A table that predates gsi6 (a local one: dynalite cannot add an index) still has gsi2.
+   */
+  private async *casesOfMonthList(partition: string, agencyId?: string): AsyncIterable<CaseRecord> {
+    const query = (index: 'gsi6' | 'gsi2'): Omit<QueryCommandInput, 'TableName'> => (agencyId
+      ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
+      : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) });
+    const keys = this.queryItems({ ...query(this.summaryIndex), ...(this.summaryIndex === 'gsi6' ? { ProjectionExpression: 'pk, sk' } : {}) })[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, AttributeValue>>;
+    try {
+      first = await keys.next();
+    } catch (err) {
+      if (this.summaryIndex !== 'gsi6' || !unreadableIndex(err)) throw err;
+      this.summaryIndex = 'gsi2';
+      yield* this.casesOfMonthList(partition, agencyId);
+      return;
+    }
+    if (this.summaryIndex === 'gsi2') {
+      for (let next = first; !next.done; next = await keys.next()) yield strip<CaseRecord>(unmarshall(next.value));
+      return;
+    }
+    // Read a few items ahead (eventually consistent: a report's list is as of its Query anyway), in order.
+    const ahead: Promise<Record<string, AttributeValue> | undefined>[] = [];
+    const fetch = (key: Record<string, AttributeValue>) => {
+      const pending = this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: key.pk!, sk: key.sk! } })).then((out) => out.Item);
+      pending.catch(() => undefined); // awaited below
+      return pending;
+    };
+    for (let next = first; !next.done; next = await keys.next()) {
+      ahead.push(fetch(next.value));
+      if (ahead.length >= 16) {
+        const item = await ahead.shift()!;
+        if (item) yield strip<CaseRecord>(unmarshall(item));
+      }
+    }
+    for (const pending of ahead) {
+      const item = await pending;
+      if (item) yield strip<CaseRecord>(unmarshall(item));
+    }
   }
 
   async *openCasesDueBefore(agencyId: string, before: string): AsyncIterable<CaseRecord> {

@@ -10,7 +10,7 @@
  * updateTask → GetItem + PutItem (conditional); updateCase, recordStart → (GetItem +) UpdateItem
  * (conditional); claimTracking, putCase → PutItem (conditional; GetItem when taken); release → DeleteItem; listEvents,
  * listGrants → Query on the table; casesByAgencyStatus → Query gsi1; casesByMonth,
- * casesEndedInMonth → Query gsi2; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
+ * casesEndedInMonth → Query gsi6 (keys), GetItem of each; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
  * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
  * Nothing Scans, batches or reads streams.
  */
@@ -88,13 +88,13 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, startsExecutions: true },
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
   'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
-  // Cases of the period through gsi1 (open by agency and status), gsi6 (their summaries by month, received and ended) and gsi2
-  // (whole cases by month: the review's figures, and the summaries while gsi6 is being built); a claim per recipient; MIME with attachments.
+  // Cases of the period through gsi1 (open by agency and status) and gsi6 (their summaries by month, received and ended;
+  // the review's whole cases by month: their keys, then GetItem); a claim per recipient; MIME with attachments.
   // A reviewed report: starts its review machine, and runs the machine's side: the turns' tasks
   // (putTask, getTask, updateTask = GetItem + PutItem), grants (putGrant, activateGrant = UpdateItem),
   // the cases' events for the P4 monitoring figures (Query), SendTaskSuccess for a turn re-entered after its decision.
   // A late reviewer's reminder and the escalation are plain emails (SendEmail).
-  'report': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi2', 'gsi6'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
+  'report': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi6'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
   // Received cases without an execution (gsi1), start, mutateCase.
   // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.

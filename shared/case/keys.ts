@@ -2,6 +2,7 @@
  * Capability keys of task and reply links: 32 random bytes (256 bits), base64url in the link;
  * only their SHA-256 is stored. Hashing is computation, not I/O, so it lives in shared.
  */
+import { Buffer } from 'node:buffer';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { OPEN_STATUSES, type CaseRecord } from './model';
 
@@ -12,6 +13,37 @@ export function hashKey(key: string): string {
 /** A link key must look like one before we spend a database read on it. */
 export function isWellFormedKey(key: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(key);
+}
+
+/** Where a located link key's task is: its case and slot. */
+export interface KeyLocator {
+  caseId: string;
+  slot: string;
+}
+
+const LOCATED_KEY = /^t\.([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * A task's link key that says where its task is: `t.<case id and slot, base64url>.<32 random bytes>`.
+ * The task is then read by its own key (case, slot) and the key's hash compared with the task's, so
+ * no lookup item is written for it and a link costs one read. The random part alone is the capability
+ * (256 bits, as every key's); the place is no secret: the official it goes to sees the case.
+ */
+export function locatedKey(random: string, at: KeyLocator): string {
+  return `t.${Buffer.from(`${at.caseId}\n${at.slot}`, 'utf8').toString('base64url')}.${random}`;
+}
+
+/** The place a located key names; undefined for a key of the earlier shape (found through its lookup). */
+export function keyLocator(key: string): KeyLocator | undefined {
+  const m = LOCATED_KEY.exec(key);
+  if (!m) return undefined;
+  const [caseId, slot, ...rest] = Buffer.from(m[1]!, 'base64url').toString('utf8').split('\n');
+  return caseId && slot && !rest.length ? { caseId, slot } : undefined;
+}
+
+/** A task or reply link's key: 43 base64url characters, or a located key (`locatedKey`). */
+export function isWellFormedLinkKey(key: string): boolean {
+  return isWellFormedKey(key) || keyLocator(key) !== undefined;
 }
 
 /** CSRF token of a task page: HMAC of the key hash and the task version, with the service secret. */

@@ -139,6 +139,12 @@ export interface CaseRecord {
    * the day's acknowledgements (`daily_limit`). The complaint is handled all the same.
    */
   acknowledgementWithheld?: 'daily_limit';
+  /**
+   * Filed with an Idempotency-Key: the key's keyed hash and the complaint's fingerprint. The case item
+   * is the key's record (its id derives from the key's tracking id), so a retry finds it and the same
+   * key with another complaint is told apart, without a record of its own.
+   */
+  submission?: { keyHash: string; fingerprint: string };
   /** The reporter's files (shared/attachments/files.ts), stored before the case: never on the public status. */
   attachments?: AttachmentRecord[];
   closedAt?: string;

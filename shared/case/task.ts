@@ -17,6 +17,13 @@ export interface TaskRecord {
   visit: number;
   /** SHA-256 (hex) of the link key. */
   keyHash: string;
+  /**
+   * The key names its task (shared/case/keys.ts `locatedKey`): no lookup item is kept for it. Absent:
+   * a key of the earlier shape, found through its lookup.
+   */
+  keyLocated?: true;
+  /** Hashes of the located keys this task had before its current one: each answers 410 (superseded), not 404. */
+  formerKeyHashes?: string[];
   /** The current Step Functions task token (re-bound when a resumed state re-enters). */
   taskToken: string;
   /**

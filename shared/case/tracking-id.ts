@@ -5,6 +5,8 @@
  * The check character is Luhn mod 32: it catches every single mistyped character and every swap
  * of two neighbours except 0↔Z, the mistakes people make when reading an id aloud or typing it.
  */
+import { createHash } from 'node:crypto';
+
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const N = ALPHABET.length;
 
@@ -45,4 +47,14 @@ export function parseTrackingId(input: string): string | undefined {
   const m = /^([0-9A-HJKMNP-TV-Z]{8})([0-9A-HJKMNP-TV-Z])$/.exec(cleaned);
   if (!m || checkChar(m[1]!) !== m[2]) return undefined;
   return `TGP-${m[1]!.slice(0, 4)}-${m[1]!.slice(4)}-${m[2]}`;
+}
+
+/**
+ * The case id of a tracking id: a hash of it (`c` and 26 hex digits, the shape of every case id). A case
+ * is stored under the id of its tracking id, so the case item is its tracking id's record: no lookup
+ * item is written, and a status page reads one item. Cases filed before kept a lookup (`TRACK#`), which
+ * the store still reads when the derived id holds no case of that tracking id.
+ */
+export function caseIdOfTracking(trackingId: string): string {
+  return `c${createHash('sha256').update(`case-of-tracking\n${trackingId}`).digest('hex').slice(0, 26)}`;
 }

@@ -6,20 +6,20 @@
  * | access pattern                     | how                                                     |
  * |------------------------------------|---------------------------------------------------------|
  * | case by id                         | GetItem pk=CASE#<caseId>, sk=CASE                       |
- * | case by tracking id                | GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId        |
- * | Idempotency-Key of a complaint     | the tracking lookup: trackingId from an HMAC of the key, PutItem if not exists -> caseId, keyHash, claimedAt |
+ * | case by tracking id                | GetItem pk=CASE#<hash of the trackingId>, sk=CASE (the case is its tracking id's record); a case filed before: GetItem pk=TRACK#<trackingId>, sk=TRACK -> caseId |
+ * | Idempotency-Key of a complaint     | the case item: trackingId from an HMAC of the key, its case id from the trackingId, PutItem if not exists; `submission` holds the key's hash and the complaint's fingerprint |
  * | events of a case, in order         | Query pk=CASE#<caseId>, sk BETWEEN 'CASE' AND 'ONCE$', sorted by `order` (write time): the first events are attributes of the case item (EVENT#first, EVENT#o#outcome#started), an email's email_sent the attribute sentEvent of its claim (ONCE#mail#<key>), the others items; an event with a once-key at EVENT#o#<key>, PutItem if not exists (its own once-marker), others at EVENT#r#<order>#<uuid> |
  * | task of a case by slot             | GetItem pk=CASE#<caseId>, sk=TASK#<slot>                |
- * | task by link key (hash)            | GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
+ * | task by link key                   | a task's own key names its case and slot (`t.<…>.<random>`): GetItem of the task, keyHash compared (or among formerKeyHashes: superseded); a grant's key or an older key: GetItem pk=TASKKEY#<keyHash>, sk=TASKKEY -> caseId, slot (+ holder=grant) |
  * | grant of a link key                | GetItem pk=CASE#<caseId>, sk=GRANT#<slot>#<keyHash>     |
  * | grants of a task                   | Query pk=CASE#<caseId>, sk begins_with GRANT#<slot>#    |
  * | once-only markers (emails sent...) | PutItem pk=CASE#<caseId>, sk=ONCE#<key>, if not exists  |
  * | email claims (pending, sent, failed) | pk=CASE#<caseId>, sk=ONCE#mail#<key>: PutItem if not exists, then conditional updates |
  * | emails pending (the repair sweep)  | Query gsi3: gsi3pk=MAIL#pending, gsi3sk=<attemptedAt>#<caseId>#<key>; sparse, removed when sent or failed; the claim's attributes projected (INCLUDE) |
  * | cases by agency and status         | Query gsi1: gsi1pk=AGENCY#<agencyId>#<status>, gsi1sk=submittedAt |
- * | cases by month (reports)           | Query gsi2: gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId> |
- * | cases ended in a month (reports)   | Query gsi2: gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
- * | the recap's summaries by month, received or ended | Query gsi6: keyed on gsi2pk/gsi2sk like gsi2 (so every case and ended copy ever written is in it, none to backfill); INCLUDE projection of `rpt` and `submittedAt` (the summary, 0.5–1 KB, not the whole case) |
+ * | cases by month (reports)           | Query gsi6 (keys gsi2pk=MONTH#<yyyy-mm>, gsi2sk=<agencyId>#<submittedAt>#<caseId>), then each case by its key |
+ * | cases ended in a month (reports)   | Query gsi6 (keys gsi2pk=ENDED#<yyyy-mm>, gsi2sk=<agencyId>#<closedAt>#<caseId>), then each item by its key; on a copy of the ended case (pk=CASE#<caseId>, sk=ENDED) |
+ * | the recap's summaries by month, received or ended | Query gsi6: keyed on gsi2pk/gsi2sk (every case and ended copy ever written is in it, none to backfill); INCLUDE projection of `rpt` and `submittedAt` (the summary, 0.5–1 KB, not the whole case) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed; keys only in the index, each case then read by id |
  * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
@@ -39,20 +39,21 @@ export const caseTable = {
    * What each index copies of an item (`ALL`, or the listed attributes besides the keys): every write
    * of an item in an index is a write of its projection too, so an index holds only what its
    * queries read.
-   * - gsi1, gsi2: whole cases (the sweeps, the reports, the dashboards read every field).
+   * - gsi1: whole cases (the sweeps and the recap's list of open cases read them by agency and status).
+   * - gsi2 is gone: it copied every case whole into a second index at each write, for the review's
+   *   month lists, which now read the keys from gsi6 (same key attributes) and each case by its key.
    * - gsi3: the pending-mail sweep reads whole mail claims; the open cases that sit in the index by
    *   their due time are read by id from it (`openCasesDueBefore` fetches each case), so a case
    *   write no longer copies the whole case (texts and all) into it.
    * - gsi4: "Tugas saya" reads an entry's case, slot and kind, and a grant's fields; never a task's
    *   texts or decision.
    * - gsi6: the recap reads a month's report summaries only (`rpt`, and `submittedAt` for the filter on
-   *   the ended list): a small item per case instead of the whole case that gsi2 holds. Its keys are
-   *   gsi2's own attributes, so the items written before it existed are in it too; DynamoDB writes the
+   *   the ended list): a small item per case instead of the whole case. Its keys are the attributes
+   *   gsi2pk/gsi2sk (once gsi2's), so the items written before it existed are in it too; DynamoDB writes the
    *   index only when a write changes `rpt`, `submittedAt` or the keys (a write unit per KB of summary).
    */
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
     {
       name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk',
       projection: ['itemType', 'caseId', 'key', 'state', 'template', 'recipientRole', 'attempts', 'attemptedAt', 'redo', 'messageId', 'sentAt', 'grant'],

@@ -6,8 +6,8 @@ import type { Complaint } from '../case/complaint';
 import { ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY, acknowledgementWithheldNotice, mailboxOf } from '../case/intake-limits';
 import { taskSlot, type GivenDecision, type ReporterDecision, type TaskRecord } from '../case/task';
 import type { CaseRecord } from '../case/model';
-import { hashKey, isWellFormedKey } from '../case/keys';
-import { trackingIdFrom, parseTrackingId } from '../case/tracking-id';
+import { hashKey, isWellFormedLinkKey, keyLocator } from '../case/keys';
+import { caseIdOfTracking, trackingIdFrom, parseTrackingId } from '../case/tracking-id';
 import { Conflict, Gone, NotFound, Unavailable, ValidationFailed } from '../errors';
 import type { Language } from '../i18n';
 import { ConditionFailed } from '../ports';
@@ -49,28 +49,28 @@ const keyReused = {
  * Stores the complaint and starts its SOP's execution (named after the case id, so a second start
  * is the same execution).
  *
- * With an Idempotency-Key, the case's own writes are the key's record (no record of its own): the
- * case id derives from the key and the complaint, and the tracking id from the key alone (a keyed
- * hash, `attempt` 0, 1, …), so the tracking lookup, written first and conditionally, is where the key
- * is claimed. It holds the key's hash and the case id. A retry finds its own lookup (same key, same
- * case id: the same complaint) and finishes what is missing — the case, the start — answering as the
- * first time; the same key with another complaint within a day is refused (400, nothing stored);
- * after a day it files a case of its own under the key's next tracking id. A lookup held by another
- * key (a tracking-id collision) moves on to the next attempt, which a retry walks the same way.
+ * The case is stored under the id of its tracking id (`caseIdOfTracking`), so the case item is the
+ * tracking id's record and the first write of a complaint is the case itself, conditionally (no
+ * lookup item). With an Idempotency-Key the case item is also the key's record: the tracking id is a
+ * keyed hash of the key (`attempt` 0, 1, …), and the case keeps the key's hash and the complaint's
+ * fingerprint (`submission`). A retry finds its own case (same key, same complaint) and finishes what
+ * is missing — the start — answering as the first time; the same key with another complaint within a
+ * day is refused (400, nothing stored); after a day it files a case of its own under the key's next
+ * tracking id. A tracking id held by another case (a collision) moves on to the next attempt, which a
+ * retry walks the same way.
  */
 export async function submitComplaint(deps: Deps, complaint: Complaint, now: Date, lang: Language, idempotencyKey?: string): Promise<Submitted> {
   const agency = deps.directory.agencies.find((a) => a.id === complaint.agencyId)!;
-  const caseId = idempotencyKey
-    ? `c${createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26)}`
-    : `c${Buffer.from(deps.randomBytes(13)).toString('hex')}`;
-  const keyHash = idempotencyKey && createHmac('sha256', deps.linkSecret).update(`idempotency-key\n${idempotencyKey}`).digest('base64url').slice(0, 32);
+  const submission = idempotencyKey
+    ? {
+        keyHash: createHmac('sha256', deps.linkSecret).update(`idempotency-key\n${idempotencyKey}`).digest('base64url').slice(0, 32),
+        fingerprint: createHash('sha256').update(`idempotency:${idempotencyKey}\n${JSON.stringify(complaint)}`).digest('hex').slice(0, 26),
+      }
+    : undefined;
   const trackingIdOf = (attempt: number) => (idempotencyKey
     ? trackingIdFrom(createHmac('sha256', deps.linkSecret).update(`idempotency-tracking\n${idempotencyKey}\n${attempt}`).digest().subarray(0, 5))
     : trackingIdFrom(deps.randomBytes(5)));
   const reporter = complaint.anonymous ? undefined : { name: complaint.reporter.name, email: complaint.reporter.email, phone: complaint.reporter.phone };
-  // Attachments are checked and copied to the case's keys before the case exists (never a case without
-  // its files). The case id is this complaint's own, so a refused reuse of a key touches no other case's files.
-  const attachments = await claimAttachments(deps, caseId, complaint, lang);
   // Decided before the case is written, so the case carries it from its first version (the workflow's
   // acknowledgement reads it). A retry whose case exists spends one more count and keeps the stored
   // decision: the error is always toward fewer emails.
@@ -78,50 +78,65 @@ export async function submitComplaint(deps: Deps, complaint: Complaint, now: Dat
   const submittedAt = deps.calendar.format(now);
   let stored: CaseRecord | undefined;
   for (let attempt = 0; !stored; attempt++) {
+    if (attempt > 4) throw new ConditionFailed('no free tracking id for the complaint');
     const trackingId = trackingIdOf(attempt);
-    const holder = await deps.store.claimTracking({ trackingId, caseId, ...(keyHash ? { keyHash, claimedAt: now.toISOString() } : {}) });
-    if (holder && !(keyHash && holder.keyHash === keyHash && holder.caseId === caseId)) {
-      // The key's own lookup for another complaint, within its day: refused, nothing stored.
-      if (keyHash && holder.keyHash === keyHash && now.getTime() - Date.parse(holder.claimedAt ?? '') < KEY_HOLDS_MS) {
-        throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyReused[lang] }]);
+    const caseId = caseIdOfTracking(trackingId);
+    // Attachments are checked and copied to the case's keys before the case exists (never a case
+    // without its files); a refusal (400) comes at the first attempt, before anything is stored. A
+    // complaint with files reads its id first, so that its copies never land under another case's id
+    // (the same key's earlier complaint, a retry's own case: found, nothing copied).
+    let holder = complaint.attachments?.length ? await deps.store.getCase(caseId) : undefined;
+    if (!holder) {
+      const attachments = await claimAttachments(deps, caseId, complaint, lang);
+      const candidate: CaseRecord = {
+        caseId,
+        trackingId,
+        agencyId: agency.id,
+        sopId: agency.sopId,
+        status: 'received',
+        channel: complaint.channel,
+        language: lang,
+        title: complaint.title,
+        description: complaint.description,
+        category: complaint.category,
+        location: complaint.location,
+        incidentDate: complaint.incidentDate,
+        reporter,
+        anonymous: complaint.anonymous,
+        confidential: complaint.confidential,
+        submittedAt,
+        month: deps.calendar.localDate(now).slice(0, 7),
+        replies: 0,
+        verdicts: [],
+        escalations: [],
+        deliveryFailures: 0,
+        // The deadlines of its visits are remembered here, each in the write that sets its due fields.
+        deadlines: {},
+        directoryVersion: deps.directoryVersion,
+        ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
+        ...(attachments.length ? { attachments } : {}),
+        ...(submission ? { submission } : {}),
+        version: 1,
+      };
+      holder = await deps.store.putCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel, ...(withheld ? { acknowledgement: 'withheld' } : {}) } });
+      if (!holder) {
+        stored = candidate;
+        break;
       }
-      // Another case's tracking id (or the key's expired use): the next one.
-      if (attempt >= 4) throw new ConditionFailed(`no free tracking id for case ${caseId}`);
-      continue;
     }
-    // The lookup is this complaint's (written now, or by a run before): the case, unless it exists.
-    const candidate: CaseRecord = {
-      caseId,
-      trackingId,
-      agencyId: agency.id,
-      sopId: agency.sopId,
-      status: 'received',
-      channel: complaint.channel,
-      language: lang,
-      title: complaint.title,
-      description: complaint.description,
-      category: complaint.category,
-      location: complaint.location,
-      incidentDate: complaint.incidentDate,
-      reporter,
-      anonymous: complaint.anonymous,
-      confidential: complaint.confidential,
-      submittedAt,
-      month: deps.calendar.localDate(now).slice(0, 7),
-      replies: 0,
-      verdicts: [],
-      escalations: [],
-      deliveryFailures: 0,
-      // The deadlines of its visits are remembered here, each in the write that sets its due fields.
-      deadlines: {},
-      directoryVersion: deps.directoryVersion,
-      ...(withheld ? { acknowledgementWithheld: 'daily_limit' as const } : {}),
-      ...(attachments.length ? { attachments } : {}),
-      version: 1,
-    };
-    // A case filed before tracking ids derived from the key has a tracking id of its own: it answers.
-    stored = (await deps.store.putCase(candidate, { caseId, at: submittedAt, type: 'submitted', actor: { kind: 'reporter' }, data: { channel: complaint.channel, ...(withheld ? { acknowledgement: 'withheld' } : {}) } })) ?? candidate;
+    const sameKey = !!submission && holder.trackingId === trackingId && holder.submission?.keyHash === submission.keyHash;
+    // This complaint, stored by a run before (a retry): it answers as the first time.
+    if (sameKey && holder.submission!.fingerprint === submission!.fingerprint) {
+      stored = holder;
+      break;
+    }
+    // The key's own case for another complaint, within its day: refused, nothing stored.
+    if (sameKey && now.getTime() - Date.parse(holder.submittedAt) < KEY_HOLDS_MS) {
+      throw new ValidationFailed([{ path: 'Idempotency-Key', message: keyReused[lang] }]);
+    }
+    // Another case's tracking id (or the key's expired use): the next one.
   }
+  const caseId = stored.caseId;
   if (!stored.executionArn) {
     const input: ExecutionInput = { caseId, sopId: stored.sopId };
     try {
@@ -264,7 +279,7 @@ export function howHandled(deps: Pick<Deps, 'directory' | 'getSop'>, agencyId: s
 /** The reporter's reply window, as their link shows it. */
 export async function replyContext(deps: Deps, typed: string, key: string) {
   const c = await caseByTrackingId(deps, typed);
-  const task = isWellFormedKey(key) ? await deps.store.getTaskByKeyHash(hashKey(key)) : undefined;
+  const task = isWellFormedLinkKey(key) ? await deps.store.getTaskByKeyHash(hashKey(key), keyLocator(key)) : undefined;
   if (!task || task.caseId !== c.caseId || task.kind === 'official') throw new NotFound({ id: 'Tautan balasan ini tidak dikenal. Buka tautan lengkap dari email Anda.', en: 'This reply link is not known. Open the whole link from your email.' });
   return { case: c, task };
 }

@@ -37,18 +37,26 @@ export interface Deps {
  * a few times. `change` returns the patch, or undefined to leave the case as it is; it may be called
  * more than once. `held` is the case as the caller last read or wrote it: the first attempt applies
  * `change` to it without reading the case again (the write is conditional on its version), and only
- * a fresh read decides that there is nothing to change.
+ * a fresh read decides that there is nothing to change. `withEvent`: an event written inside the case
+ * item by the update (see `CaseStore.updateCase`); `written` is called when it was (not when the case
+ * needed no change: the caller then records the event apart).
  */
 export async function mutateCase(
   deps: Pick<Deps, 'store'>,
   caseId: string,
   change: (current: CaseRecord) => Partial<CaseRecord> | undefined,
   held?: CaseRecord,
+  withEvent?: { event: Omit<CaseEvent, 'seq'> & { once: string }; written(): void },
 ): Promise<CaseRecord> {
+  const update = async (current: CaseRecord, patch: Partial<CaseRecord>) => {
+    const next = await deps.store.updateCase(caseId, current.version, patch, current, withEvent?.event);
+    withEvent?.written();
+    return next;
+  };
   const patch = held && change(held);
   if (held && patch) {
     try {
-      return await deps.store.updateCase(caseId, held.version, patch, held);
+      return await update(held, patch);
     } catch (err) {
       if (!(err instanceof ConditionFailed)) throw err; // the case moved on since: read it
     }
@@ -59,7 +67,7 @@ export async function mutateCase(
     const patch = change(current);
     if (!patch) return current;
     try {
-      return await deps.store.updateCase(caseId, current.version, patch, current);
+      return await update(current, patch);
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 8) throw err;
     }

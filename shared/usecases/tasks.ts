@@ -12,7 +12,7 @@
 import { attachmentLinks, storeResponseFile, uploadedFile } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseRecord } from '../case/model';
-import { csrfMatches, csrfToken, hashKey, isWellFormedKey } from '../case/keys';
+import { csrfMatches, csrfToken, hashKey, isWellFormedLinkKey, keyLocator, locatedKey } from '../case/keys';
 import type { OfficialDecision, TaskGrant, TaskRecord } from '../case/task';
 import { findPerson, headOf, reassignmentCandidates } from '../directory/resolve';
 import { renderEmail } from '../email/templates';
@@ -47,8 +47,8 @@ interface Loaded {
 
 /** Finds the task of a link key: 404 when the key is unknown. */
 async function load(deps: Deps, key: string): Promise<Loaded> {
-  const keyHash = isWellFormedKey(key) ? hashKey(key) : undefined;
-  const link = keyHash ? await deps.store.getTaskLink(keyHash) : undefined;
+  const keyHash = isWellFormedLinkKey(key) ? hashKey(key) : undefined;
+  const link = keyHash ? await deps.store.getTaskLink(keyHash, keyLocator(key)) : undefined;
   if (!keyHash || !link || link.task.kind !== 'official') {
     throw new NotFound({ id: 'Tautan tugas ini tidak dikenal. Pastikan Anda membuka tautan lengkap dari email Anda.', en: 'This task link is not known. Check that you opened the whole link from your email.' });
   }
@@ -329,10 +329,10 @@ async function reassign(deps: Deps, l: Loaded, toId: string, opts: { lang: Langu
   const { task, case: c, sop, step } = l;
   const to = reassignmentCandidates(deps.directory, sop, step.role, { agencyId: c.agencyId, routedAgencyId: c.routedAgencyId }, task.assigneeId ?? '').find((p) => p.id === toId);
   if (!to) throw new ValidationFailed([{ path: 'to', message: opts.lang === 'id' ? 'Pilih pejabat dari daftar.' : 'Choose an acting official from the list.' }]);
-  const key = Buffer.from(deps.randomBytes(32)).toString('base64url');
+  const key = locatedKey(Buffer.from(deps.randomBytes(32)).toString('base64url'), { caseId: task.caseId, slot: task.slot });
   const at = deps.calendar.format(opts.now);
   try {
-    await deps.store.updateTask(task.caseId, task.slot, task.version, { keyHash: hashKey(key), assigneeId: to.id });
+    await deps.store.updateTask(task.caseId, task.slot, task.version, { keyHash: hashKey(key), keyLocated: true, assigneeId: to.id });
   } catch (err) {
     if (err instanceof ConditionFailed) throw new Conflict({ id: 'Tugas ini baru saja berubah; buka tautan lagi.', en: 'This task changed a moment ago; open the link again.' });
     throw err;

@@ -6,7 +6,7 @@
 import { responseEmailAttachment } from './attachments';
 import { Buffer } from 'node:buffer';
 import type { CaseEvent, CaseRecord, CurrentStep } from '../case/model';
-import { hashKey } from '../case/keys';
+import { hashKey, locatedKey, type KeyLocator } from '../case/keys';
 import { taskSlot, type OfficialDecision, type ReporterDecision, type TaskGrant, type TaskRecord } from '../case/task';
 import { assigneeOf, findPerson, findRole, headOf, roleHeldBy } from '../directory/resolve';
 import { ladderDelivery, type RungDelivery } from '../directory/ladder';
@@ -388,9 +388,10 @@ async function sendCalendarGap(deps: Deps, claim: MailClaim, year: number, track
 
 // ---------------------------------------------------------------- tasks
 
-/** Creates a random link key and its hash. */
-function newKey(deps: Deps): { key: string; keyHash: string } {
-  const key = Buffer.from(deps.randomBytes(32)).toString('base64url');
+/** Creates a random link key and its hash; with `at`, a key that names its task (a task's own key: no lookup item). */
+function newKey(deps: Deps, at?: KeyLocator): { key: string; keyHash: string } {
+  const random = Buffer.from(deps.randomBytes(32)).toString('base64url');
+  const key = at ? locatedKey(random, at) : random;
   return { key, keyHash: hashKey(key) };
 }
 
@@ -436,8 +437,8 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
     : undefined;
   // The put comes first (it is conditional on the slot): a state is entered far more often than re-entered.
-  const { key, keyHash } = newKey(deps);
-  let task: TaskRecord | undefined = { ...draft, keyHash, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
+  const { key, keyHash } = newKey(deps, { caseId: c.caseId, slot });
+  let task: TaskRecord | undefined = { ...draft, keyHash, keyLocated: true, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
   let ownKey: string | undefined = key;
   try {
     await deps.store.putTask(task);
@@ -479,12 +480,17 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
   const base = { caseId: c.caseId, at: task.openedAt, actor: { kind: 'system' as const }, stepId: task.stepId, visit: task.visit };
   if (task.kind === 'official') {
     const step = currentStepOf(task);
+    const opened = { ...base, type: 'step_opened' as const, to: task.assigneeId };
+    // The case's first step (a case still `received`): its opening is one of the case's first events,
+    // written inside the case item by the write that shows the step (one write, a bounded one per case).
+    let embedded = false;
+    const first = c.status === 'received' && !c.currentStep ? { event: { ...opened, once: `task#${task.slot}#opened` }, written: () => { embedded = true; } } : undefined;
     const held = await mutateCase(deps, c.caseId, (x) => {
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
       return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
-    }, c);
+    }, c, first);
     // This run stored the task (it holds its key): no earlier run got as far as the event.
-    await recordOnce(deps, `task#${task.slot}#opened`, { ...base, type: 'step_opened', to: task.assigneeId }, undefined, key !== undefined);
+    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, undefined, key !== undefined);
     if (findStep(sop, task.stepId).coordination) {
       await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
     }
@@ -546,9 +552,9 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
 async function newTaskKey(deps: Deps, task: TaskRecord): Promise<string | undefined> {
   let current: TaskRecord | undefined = task;
   for (let attempt = 0; current?.status === 'open'; attempt++) {
-    const { key, keyHash } = newKey(deps);
+    const { key, keyHash } = newKey(deps, { caseId: current.caseId, slot: current.slot });
     try {
-      await deps.store.updateTask(current.caseId, current.slot, current.version, { keyHash });
+      await deps.store.updateTask(current.caseId, current.slot, current.version, { keyHash, keyLocated: true });
       return key;
     } catch (err) {
       if (!(err instanceof ConditionFailed) || attempt >= 4) throw err;

@@ -3,7 +3,7 @@
  * (Step Functions transitions from the engine's history, Lambda invocations, DynamoDB request units
  * with the GSI writes, emails) and priced with the one table of list prices below.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FUNCTION_ARCHITECTURE, FUNCTION_MEMORY_MB } from '../../infra/aws/constructs/tanggap-function';
 import { caseTable } from '../../shared/data/table';
 
@@ -50,42 +50,66 @@ export interface Meter {
   calls: number;
 }
 
-const GSI_KEYS = caseTable.indexes.map((i) => i.partitionKey);
-
 /**
- * Counts request units on the handlers' one DynamoDB client the way DynamoDB bills them on demand:
- * reads per 4 KB (half when eventually consistent), writes per 1 KB, and one more write per GSI whose
- * key the written item carries (all indexes project ALL). Item sizes by dynalite's own itemSize.
- * Overwrites are counted at the new item's size (DynamoDB takes the larger of old and new).
+ * Counts request units on the handlers' one DynamoDB client the way DynamoDB bills them on demand.
+ * Reads per 4 KB (half when eventually consistent). A write of the table per 1 KB of the larger of
+ * the old and new item (a refused conditional write too, at the old item's size); then each index the
+ * item is in, before or after, by what the index holds of it (its projection: ALL, or the keys and
+ * listed attributes): an index entry added or removed is a write of its size, one whose keys changed
+ * is both, one whose projected attributes changed is a write of the new entry, and one unchanged is no
+ * write at all. The old and new items are read beside the call with a client of their own (not
+ * counted). Item sizes by dynalite's own itemSize.
  */
 export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { itemSize } = require('dynalite/db') as { itemSize(item: unknown): number };
   const reads = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
   const writes = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
-  const gsisOf = (names: string) => GSI_KEYS.filter((k) => names.includes(k)).length;
+  const side = new DynamoDBClient({});
+  type Item = Record<string, AttributeValue>;
+  const itemAt = async (TableName: string, Key: Item): Promise<Item | undefined> => (await side.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
+  const entryOf = (index: (typeof caseTable.indexes)[number], item: Item | undefined): Item | undefined => {
+    if (!item || !item[index.partitionKey] || !item[index.sortKey]) return undefined;
+    const kept = index.projection === 'ALL' ? Object.keys(item) : [caseTable.partitionKey, caseTable.sortKey, index.partitionKey, index.sortKey, ...index.projection];
+    return Object.fromEntries(kept.filter((k) => item[k] !== undefined).sort().map((k) => [k, item[k]!]));
+  };
+  const indexWrites = (before: Item | undefined, after: Item | undefined) => caseTable.indexes.reduce((units, index) => {
+    const [was, is] = [entryOf(index, before), entryOf(index, after)];
+    if (!was && !is) return units;
+    if (!was || !is) return units + writes(itemSize(was ?? is));
+    const moved = JSON.stringify([was[index.partitionKey], was[index.sortKey]]) !== JSON.stringify([is[index.partitionKey], is[index.sortKey]]);
+    if (moved) return units + writes(itemSize(was)) + writes(itemSize(is));
+    return JSON.stringify(was) === JSON.stringify(is) ? units : units + writes(itemSize(is));
+  }, 0);
   client.middlewareStack.add((next, context) => async (args) => {
     const input = args.input as Record<string, any>;
     const command = context.commandName ?? '';
-    if (/^(Put|Update|Delete)Item/.test(command)) input.ReturnConsumedCapacity = 'TOTAL';
-    // The item as written, to see which indexes it is in (an update need not name an index key to be
-    // copied into an index that holds the item): asked for where the caller asks for nothing.
-    const sawItem = command === 'UpdateItemCommand' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE' || input.ReturnValues === 'ALL_NEW');
-    if (sawItem) input.ReturnValues = 'ALL_NEW';
-    const out = await next(args);
+    const writing = /^(Put|Update|Delete)Item/.test(command);
+    const key: Item | undefined = writing ? (command === 'PutItemCommand' ? { pk: input.Item.pk, sk: input.Item.sk } : input.Key) : undefined;
+    const before = key ? await itemAt(input.TableName, key) : undefined;
+    let out;
+    try {
+      out = await next(args);
+    } catch (err) {
+      meter.calls++;
+      // A refused conditional write is billed at the existing item's size; nothing reaches an index.
+      if (writing) meter.writeUnits += writes(before ? itemSize(before) : 0);
+      throw err;
+    }
     const output = out.output as Record<string, any>;
     meter.calls++;
     if (command === 'GetItemCommand') meter.readUnits += reads(output.Item ? itemSize(output.Item) : 0, !!input.ConsistentRead);
     else if (command === 'QueryCommand') meter.readUnits += reads((output.Items ?? []).reduce((n: number, i: unknown) => n + itemSize(i), 0), !!input.ConsistentRead);
-    else if (command === 'PutItemCommand') meter.writeUnits += writes(itemSize(input.Item)) * (1 + gsisOf(Object.keys(input.Item).join(' ')));
-    else if (command === 'UpdateItemCommand' || command === 'DeleteItemCommand') {
-      const units = output.ConsumedCapacity?.CapacityUnits ?? 1;
-      const named = `${input.UpdateExpression ?? ''} ${Object.values(input.ExpressionAttributeNames ?? {}).join(' ')} ${sawItem ? Object.keys(output.Attributes ?? {}).join(' ') : ''}`;
-      meter.writeUnits += units * (1 + (command === 'DeleteItemCommand' ? GSI_KEYS.length : gsisOf(named)));
+    else if (writing) {
+      const after = command === 'PutItemCommand' ? input.Item as Item : command === 'UpdateItemCommand' ? await itemAt(input.TableName, key!) : undefined;
+      meter.writeUnits += writes(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)) + indexWrites(before, after);
     }
     return out;
   }, { step: 'initialize', name: 'benchCostMeter' });
-  return () => client.middlewareStack.remove('benchCostMeter');
+  return () => {
+    client.middlewareStack.remove('benchCostMeter');
+    side.destroy();
+  };
 }
 
 export interface CaseCost {

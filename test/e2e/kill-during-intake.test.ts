@@ -144,7 +144,7 @@ test('kill -9 twice during 450 submissions retried with their Idempotency-Keys: 
         expect({ what, when, copy: i + 1, acrossAKill: kills.some((k) => before <= k && k - before < WINDOW_MS && after > k) }).toEqual({ what, when, copy: i + 1, acrossAKill: true });
       }
       // The same email (but for the link key, and the runtime's port, which changed with the restart).
-      const same = (text: string) => text.replace(/\/tasks\/[\w-]{43}/g, '/tasks/KEY').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'URL');
+      const same = (text: string) => text.replace(/\/tasks\/(?:t\.[\w-]+\.)?[\w-]{43}/g, '/tasks/KEY').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'URL');
       for (const m of ms.slice(1)) expect(same(m.text)).toBe(same(ms[0]!.text));
     }
     const extra = twice.reduce((n, [, ms]) => n + ms.length - 1, 0);

@@ -85,7 +85,7 @@ test('Tugas saya lists a new task, opens it on the task page, and drops it once 
   const opened = await rt.call('POST', '/tugas/buka', form({ caseId, slot }), formHeaders({ cookie }));
   expect(opened.status).toBe(303);
   const taskPath = opened.headers.get('location')!;
-  expect(taskPath).toMatch(/^\/tasks\/[A-Za-z0-9_-]{43}$/);
+  expect(taskPath).toMatch(/^\/tasks\/(?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43}$/);
   const key = taskPath.split('/').pop()!;
   const view = await rt.call('GET', `/api/tasks/${key}`);
   expect(view.status).toBe(200);

@@ -189,7 +189,7 @@ test('the executing official\'s 12 days pass without follow-up: the liaison is t
   const bupatiCookie = await signInAs(rt, who.bupati);
   const bupatiRows = (await inboxRows(rt, bupatiCookie)).filter((r) => r.slot === 'official#teguran-bupati#1');
   expect(bupatiRows.map((r) => [r.state, r.text.includes(recommended)])).toEqual([['none', true]]);
-  expect(await openRow(rt, bupatiCookie, bupatiRows[0]!)).toMatch(/^\/tasks\/[A-Za-z0-9_-]{43}$/);
+  expect(await openRow(rt, bupatiCookie, bupatiRows[0]!)).toMatch(/^\/tasks\/(?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43}$/);
   expect(bupatiView.case.history.find((h: { event: string }) => h.event === 'step_completed' && true)).toBeDefined();
   // A date that is no date is refused, with what to fix.
   const bad = await actByKey(bupatiKey, { action: 'reprimandIssued', reference: '800/12/2026', issuedOn: '2026-02-30' });

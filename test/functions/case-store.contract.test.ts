@@ -12,6 +12,7 @@ import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/po
 import { reportCaseOf } from '../../shared/reports/report-case';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
+import { hashKey, keyLocator, locatedKey } from '../../shared/case/keys';
 
 let counter = 0;
 /** A case with unique ids; `over` changes what a test is about. */
@@ -122,6 +123,20 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getCase(c.caseId)).toMatchObject({ status: 'in_progress', version: 2 });
   });
 
+  test('an update may write an event with the case, once by its key; it lists with the events, never in the record', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const opened = { caseId: c.caseId, at: c.submittedAt, type: 'step_opened' as const, actor: { kind: 'system' as const }, stepId: 'catat', visit: 1, once: 'task#official#catat#1#opened' };
+    const v2 = await store.updateCase(c.caseId, 1, { status: 'in_progress' }, undefined, opened);
+    await store.updateCase(c.caseId, 2, { title: 'Judul baru "dengan" kutip\\ dan\nbaris' }, v2, { ...opened, at: '2026-12-31T00:00:00+07:00' });
+    const events = await store.listEvents(c.caseId);
+    expect(events.map((e) => [e.type, e.once])).toEqual([['submitted', undefined], ['step_opened', opened.once]]);
+    expect(events[1]).toMatchObject({ at: c.submittedAt, stepId: 'catat', visit: 1 });
+    const stored = (await store.getCase(c.caseId))!;
+    expect(Object.keys(stored).filter((k) => k.startsWith('EVENT'))).toEqual([]);
+    expect(stored.title).toBe('Judul baru "dengan" kutip\\ dan\nbaris');
+  });
+
   test('a field patched to undefined is removed', async () => {
     const c = aCase({ question: 'Di puskesmas mana?' });
     await store.createCase(c, submitted(c));
@@ -209,6 +224,31 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.getTaskByKeyHash(t.keyHash)).toMatchObject({ status: 'superseded', supersededBy: `${t.keyHash}-plt`, keyHash: t.keyHash });
     await expect(store.updateTask(c.caseId, t.slot, 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
     await expect(store.updateTask(c.caseId, 'official#none#1', 1, { status: 'done' })).rejects.toBeInstanceOf(ConditionFailed);
+  });
+
+  test('a located key finds its task where it says, with no lookup item; a replaced one answers as superseded, a forged one as unknown', async () => {
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const slot = 'official#catat#1';
+    const first = locatedKey('A'.repeat(43), { caseId: c.caseId, slot });
+    const t = { ...aTask(c.caseId), slot, keyHash: hashKey(first), keyLocated: true as const };
+    await store.putTask(t);
+    const at = keyLocator(first);
+    expect(at).toEqual({ caseId: c.caseId, slot });
+    expect(await store.getTaskLink(hashKey(first), at)).toEqual({ task: t });
+    // No lookup item: the key is found only where it says.
+    expect(await store.getTaskLink(hashKey(first))).toBeUndefined();
+    const second = locatedKey('B'.repeat(43), { caseId: c.caseId, slot });
+    const moved = await store.updateTask(c.caseId, slot, 1, { keyHash: hashKey(second), keyLocated: true });
+    expect(await store.getTaskLink(hashKey(second), keyLocator(second))).toEqual({ task: moved });
+    expect(await store.getTaskLink(hashKey(first), at)).toEqual({ task: { ...moved, keyHash: hashKey(first), status: 'superseded', supersededBy: hashKey(second) } });
+    const forged = locatedKey('C'.repeat(43), { caseId: c.caseId, slot });
+    expect(await store.getTaskLink(hashKey(forged), keyLocator(forged))).toBeUndefined();
+    expect(await store.getTaskLink(hashKey(first), { caseId: c.caseId, slot: 'official#none#1' })).toBeUndefined();
+    // A key of the earlier shape given to the task (a hand-over) gets its lookup again.
+    const legacy = await store.updateTask(c.caseId, slot, 2, { keyHash: 'hash-legacy', assigneeId: 'plt' });
+    expect(legacy.keyLocated).toBeUndefined();
+    expect(await store.getTaskByKeyHash('hash-legacy')).toEqual(legacy);
   });
 
   test('grants: a key of their own to a task slot, pending until activated, listed with their task', async () => {
@@ -630,7 +670,9 @@ describe('DynamoCaseStore items', () => {
     // Prepare: a table without gsi6 (dynalite cannot add one; on AWS the index is unreadable while it is built).
     const older = `${table.tableName}-before-gsi6-${counter}`;
     const input = createTableInput(older);
-    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), }));
+    // Such a table has gsi2 (whole cases, keyed like gsi6), which the tables made since no longer have.
+    const gsi2 = { IndexName: 'gsi2', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const }], Projection: { ProjectionType: 'ALL' as const } };
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: [...input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), gsi2] }));
     for (let i = 0; (await table.client.send(new DescribeTableCommand({ TableName: older }))).Table?.TableStatus !== 'ACTIVE' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
     const store = new DynamoCaseStore(table.client, older);
     const c = aCase({ agencyId: `agency-before-gsi6-${counter}`, month: '2026-11', submittedAt: '2026-10-30T09:00:00+07:00', status: 'in_progress' });
@@ -641,6 +683,8 @@ describe('DynamoCaseStore items', () => {
     // Act and assess
     expect(await collect(store.reportCases({ list: 'received', month: '2026-11', agencyId: c.agencyId }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
+    expect(await collect(store.casesByMonth('2026-11', c.agencyId))).toEqual([closed]);
+    expect((await collect(store.casesEndedInMonth('2026-11', c.agencyId))).map((x) => x.caseId)).toEqual([c.caseId]);
   });
 
   test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {

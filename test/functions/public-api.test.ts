@@ -15,6 +15,7 @@ import { taskSlot, type TaskRecord } from '../../shared/case/task';
 import { codePointLength, normaliseText } from '../../shared/text/rules';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { startFakeSfn, type FakeSfn } from '../support/fake-sfn';
+import { caseIdOfTracking } from '../../shared/case/tracking-id';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const handlers: Record<'intake' | 'status' | 'agencies' | 'feedback' | 'pages', Handler> = {} as never;
@@ -235,9 +236,12 @@ describe('POST /api/complaints', () => {
     const named = starts().filter((c) => c.body.name === caseId);
     expect(named.length).toBeGreaterThanOrEqual(1);
     for (const s of named) expect(s).toEqual(named[0]);
-    // The key's record is the case's own tracking lookup: a keyed hash of the key, never the key; no record of its own.
-    const lookup = (await table.items()).find((i) => i.pk === `TRACK#${bodyOf(first).trackingId}`)!;
-    expect(lookup).toMatchObject({ caseId, keyHash: expect.any(String) });
+    // The key's record is the case item itself, stored under the id of its tracking id: a keyed hash of
+    // the key, never the key; no lookup item, no record of its own.
+    expect(caseId).toBe(caseIdOfTracking(bodyOf(first).trackingId));
+    const caseItem = (await table.items()).find((i) => i.pk === `CASE#${caseId}` && i.sk === 'CASE')!;
+    expect(caseItem.submission).toEqual({ keyHash: expect.any(String), fingerprint: expect.any(String) });
+    expect((await table.items()).filter((i) => String(i.pk).startsWith('TRACK#'))).toEqual([]);
     expect(JSON.stringify(await table.items())).not.toContain(key);
     expect((await table.items()).filter((i) => String(i.pk).startsWith('IDEMPOTENCY#'))).toEqual([]);
   });

@@ -49,14 +49,14 @@ const expected: Record<string, string[]> = {
   'workflow-notify': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
   'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
-  // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi2), reportCases' months (gsi6); sendReport:
+  // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi6 keys, then GetItem), reportCases' months (gsi6); sendReport:
   // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
   // asynchronous invocation that still failed into the dead-letter queue with the function's role.
   // A reviewed report (shared/usecases/report-review.ts): startReportReview (StartExecution, DescribeExecution
   // on the review machines only); the turns' tasks (putTask, updateTask), grants (putGrant; activateGrant =
   // UpdateItem), claims, the cases' events (Query); SendTaskSuccess for a turn re-entered after its decision;
   // the reminder and escalation without attachments (SendEmail).
-  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi2', 'dynamodb:Query index/gsi6', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution review-machines', 'states:DescribeExecution review-executions', 'states:SendTaskSuccess review-machines'],
+  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi6', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution review-machines', 'states:DescribeExecution review-executions', 'states:SendTaskSuccess review-machines'],
   // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem);
   // deliverStalledDecisions: resolved/awaiting cases (gsi1), listEvents (Query), getTask, updateTask,
   // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).

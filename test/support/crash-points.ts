@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createOfficeCalendar } from '../../shared/calendar';
-import { hashKey } from '../../shared/case/keys';
+import { hashKey, keyLocator } from '../../shared/case/keys';
 import { demoDirectory } from '../../shared/directory';
 import type { Directory } from '../../shared/directory/schema';
 import type { CaseStore, Mailer, OutgoingEmail, Workflow } from '../../shared/ports';
@@ -135,7 +135,8 @@ export class CrashWorld {
     return {
       cases: s.cases.map(({ version: _v, ...c }) => c),
       events: s.events.map(({ seq: _s, ...e }) => e),
-      tasks: s.tasks.map(({ version: _v, keyHash: _k, ...t }) => t),
+      // A task re-keyed by a re-run (its first key lost with the run) keeps the replaced hash for its 410.
+      tasks: s.tasks.map(({ version: _v, keyHash: _k, formerKeyHashes: _f, ...t }) => t),
       // A ladder email resent in the duplicate window activates a grant of its own beside the first (both went out).
       grants: dedupeJson(s.grants.filter((g) => g.status === 'active').map(({ keyHash: _k, ...g }) => g)),
       once: s.once.map(({ id, value, mail }) => ({ id, value, mail: mail && { ...mail, attempts: undefined, messageId: undefined, grant: mail.grant && { ...mail.grant, keyHash: 'KEY' } } })),
@@ -164,7 +165,7 @@ export class CrashWorld {
     const broken: string[] = [];
     for (const [id, m] of newest) {
       for (const key of linkKeys(m.text)) {
-        const link = await this.store.getTaskLink(hashKey(key));
+        const link = await this.store.getTaskLink(hashKey(key), keyLocator(key));
         // A link of a task decided since (the official acted) answers 409 naming who: that is working too;
         // so is one of a monitoring task ended by the follow-up it monitored (410, saying the task has ended).
         const works = !!link && (link.task.status === 'open' || link.task.status === 'done' || link.task.status === 'expired') && (link.grant ? link.grant.status === 'active' : true);
@@ -177,6 +178,6 @@ export class CrashWorld {
 
 const dedupeJson = <T>(items: T[]): T[] => [...new Map(items.map((x) => [JSON.stringify(x), x])).values()];
 
-const KEY = /(\/tasks\/|[?&]key=)([A-Za-z0-9_-]{43})/g;
+const KEY = /(\/tasks\/|[?&]key=)((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/g;
 export const normaliseKeys = (text: string) => text.replace(KEY, '$1KEY');
 const linkKeys = (text: string) => [...new Set([...text.matchAll(KEY)].map((m) => m[2]!))];

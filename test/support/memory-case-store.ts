@@ -9,6 +9,8 @@ import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
+import { caseIdOfTracking } from '../../shared/case/tracking-id';
+import type { KeyLocator } from '../../shared/case/keys';
 
 
 const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -41,9 +43,12 @@ export class MemoryCaseStore implements CaseStore {
   private readonly grantIndex = new Map<string, { personId: string; sortKey: string }>();
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
-    // Same order and conditions as the DynamoDB adapter: tracking lookup, then the case with its first event.
-    if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
-    this.between('createCase: tracking lookup');
+    // Same order and conditions as the DynamoDB adapter: a case under the id of its tracking id is one
+    // write; another pairing writes its tracking lookup first.
+    if (record.caseId !== caseIdOfTracking(record.trackingId)) {
+      if (await this.claimTracking({ trackingId: record.trackingId, caseId: record.caseId })) throw new ConditionFailed(`tracking id ${record.trackingId} exists`);
+      this.between('createCase: tracking lookup');
+    }
     if (await this.putCase(record, first)) throw new ConditionFailed(`case ${record.caseId} exists`);
   }
 
@@ -95,12 +100,15 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
+    // As the adapter: the case under the id of its tracking id, else the lookup of a case filed before.
+    const own = this.cases.get(caseIdOfTracking(trackingId));
+    if (own?.trackingId === trackingId) return copy(own);
     const caseId = this.tracking.get(trackingId);
     const c = caseId ? this.cases.get(caseId) : undefined;
     return c && c.trackingId === trackingId ? copy(c) : undefined;
   }
 
-  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord): Promise<CaseRecord> {
+  async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<CaseRecord> {
     const stored = this.cases.get(caseId);
     if (!stored) throw new ConditionFailed(`case ${caseId} does not exist`);
     if (stored.version !== expectedVersion) throw new ConditionFailed(`case ${caseId} is at version ${stored.version}, not ${expectedVersion}`);
@@ -108,6 +116,12 @@ export class MemoryCaseStore implements CaseStore {
     const current = held?.caseId === caseId && held.version === expectedVersion ? held : stored;
     const next = copy({ ...current, ...patch, caseId, version: expectedVersion + 1 }) as CaseRecord;
     this.cases.set(caseId, next);
+    // As the adapter: the event in the same write, once by its key.
+    if (event) {
+      const list = this.events.get(caseId) ?? [];
+      this.events.set(caseId, list);
+      if (!list.some((e) => e.once === event.once)) list.push(copy({ ...event, seq: list.length + 1 }) as CaseEvent);
+    }
     return copy(next);
   }
 
@@ -132,7 +146,7 @@ export class MemoryCaseStore implements CaseStore {
     if (this.tasks.has(id)) throw new ConditionFailed(`task ${task.slot} exists`);
     this.tasks.set(id, copy(task));
     this.between('putTask: task');
-    this.putKeyLookup(task);
+    if (!task.keyLocated) this.putKeyLookup(task);
   }
 
   async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
@@ -140,12 +154,19 @@ export class MemoryCaseStore implements CaseStore {
     return t && copy(t);
   }
 
-  async getTaskByKeyHash(keyHash: string): Promise<TaskRecord | undefined> {
-    const link = await this.getTaskLink(keyHash);
+  async getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined> {
+    const link = await this.getTaskLink(keyHash, at);
     return link && !link.grant ? link.task : undefined;
   }
 
-  async getTaskLink(keyHash: string): Promise<TaskLink | undefined> {
+  async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
+    if (at) {
+      // As the adapter: the task where a located key says, if it holds the key's hash (or held it).
+      const task = await this.getTask(at.caseId, at.slot);
+      if (!task) return undefined;
+      if (task.keyHash === keyHash) return { task };
+      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+    }
     const ref = this.keys.get(keyHash);
     if (!ref) return undefined;
     if (ref.holder === 'grant') {
@@ -166,8 +187,14 @@ export class MemoryCaseStore implements CaseStore {
     if (current.version !== expectedVersion) throw new ConditionFailed(`task ${slot} changed meanwhile`);
     const next = copy({ ...current, ...patch, caseId, slot, version: expectedVersion + 1 }) as TaskRecord;
     if (patch.keyHash && patch.keyHash !== current.keyHash) {
-      this.putKeyLookup(next);
-      this.between('updateTask: key lookup');
+      // As the adapter: the replaced key is kept for its 410; a key of the earlier shape gets its lookup.
+      next.formerKeyHashes = [...(current.formerKeyHashes ?? []), current.keyHash].slice(-16);
+      if (patch.keyLocated) next.keyLocated = true;
+      else {
+        delete next.keyLocated;
+        this.putKeyLookup(next);
+        this.between('updateTask: key lookup');
+      }
     }
     this.tasks.set(id, next);
     return copy(next);

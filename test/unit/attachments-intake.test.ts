@@ -142,3 +142,20 @@ test('a crash between the files and the case leaves no case; the retry with the 
   expect(await caseCount(store)).toBe(1);
   expect([...new Set(starts)]).toEqual([retried.caseId]);
 });
+
+test('the same Idempotency-Key with another complaint and other files is refused and leaves the first case\'s files as they were', async () => {
+  // Prepare: a complaint with a photo, filed with a key (its case id derives from the key's tracking id).
+  const { deps, store, files } = setup();
+  const photo = await upload(deps, 'jalan.jpg', jpeg());
+  const first = await submitComplaint(deps, complaint({ attachments: [photo] }), now, 'id', 'key-with-files-1');
+  const kept = await files.read(fileKeys.caseFile(first.caseId, 1));
+
+  // Act: the same key, another complaint naming another file.
+  const other = await upload(deps, 'lain.png', png());
+  await expect(submitComplaint(deps, complaint({ title: 'Pengaduan lain sama sekali', attachments: [other] }), now, 'id', 'key-with-files-1')).rejects.toBeInstanceOf(ValidationFailed);
+
+  // Assess: one case, and its file is still the first photo (nothing was copied under its id).
+  expect(await caseCount(store)).toBe(1);
+  expect(await files.read(fileKeys.caseFile(first.caseId, 1))).toEqual(kept);
+  expect((await store.getCase(first.caseId))!.attachments).toEqual([expect.objectContaining({ n: 1, contentType: 'image/jpeg' })]);
+});

@@ -62,7 +62,7 @@ async function waitingCase(w: World): Promise<{ caseId: string; key: string }> {
   if (!parsed.ok) throw new Error('fixture');
   const { caseId } = await submitComplaint(w.deps, parsed.complaint, NOW, 'id');
   await openTask(w.deps, { caseId, executionId: arn(caseId), enteredAt: at, taskToken: 'token-1', kind: 'official', stepId: 'catat', visit: 1 });
-  return { caseId, key: /\/tasks\/([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!.text)![1]! };
+  return { caseId, key: /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!.text)![1]! };
 }
 
 type HandOver = Extract<OutcomeRequest, { kind: 'continueAsNew' }>;

@@ -110,7 +110,7 @@ const official: Scenario = {
   async arrange(w) {
     const caseId = await fileCase(w);
     await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: 'token-solusi', kind: 'official', stepId: 'solusi', visit: 1 });
-    const key = keyIn(w.sent.at(-1)!, /\/tasks\/([A-Za-z0-9_-]{43})/);
+    const key = keyIn(w.sent.at(-1)!, /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/);
     return {
       caseId,
       act: (deps) => actOnTask(deps, key, { action: 'respond', response: text }, { lang: 'id', now: NOW, viaForm: false }),
@@ -124,7 +124,7 @@ const officialWithFile: Scenario = {
   name: "an official's decision with a file for the reporter",
   async arrange(w) {
     const arranged = await official.arrange(w);
-    const key = keyIn(w.sent.at(-1)!, /\/tasks\/([A-Za-z0-9_-]{43})/);
+    const key = keyIn(w.sent.at(-1)!, /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/);
     return { ...arranged, act: (deps) => actOnTask(deps, key, { action: 'respond', response: text }, { lang: 'id', now: NOW, viaForm: false, file: { name: 'balasan "resmi".pdf', bytes: pdf() } }) };
   },
 };
@@ -136,7 +136,7 @@ const reporter = (kind: Extract<TaskKind, 'reporterReply' | 'reporterAnswer'>): 
     const c = (await w.store.getCase(caseId))!;
     await w.store.updateCase(caseId, c.version, { response: { text: 'Jawaban', at, byPersonId: 'perpus-kabid' }, question: 'Kapan?' });
     await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: `token-${kind}`, kind, stepId: 'solusi', visit: 1 });
-    const key = keyIn(w.sent.at(-1)!, /reply\?key=([A-Za-z0-9_-]{43})/);
+    const key = keyIn(w.sent.at(-1)!, /reply\?key=((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/);
     const trackingId = c.trackingId;
     return {
       caseId,
@@ -231,7 +231,7 @@ test('Step Functions refusing an official\'s decision: 503, the decision stays s
   // Prepare
   const w = world();
   const { caseId, record } = await official.arrange(w);
-  const key = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
+  const key = /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
   const refusing: Deps = { ...w.deps, workflow: { ...w.deps.workflow, taskSucceeded: async () => { throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' }); } } };
   const post = (deps: Deps, response: string) => actOnTask(deps, key, { action: 'respond', response }, { lang: 'id', now: NOW, viaForm: false });
 
@@ -252,7 +252,7 @@ test('Step Functions refusing an official\'s decision: 503, the decision stays s
 test('the same decision sent again after a refusal is answered as done (200) and delivered once', async () => {
   const w = world();
   const { caseId, record } = await official.arrange(w);
-  const key = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
+  const key = /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!)![1]!;
   const refusing: Deps = { ...w.deps, workflow: { ...w.deps.workflow, taskSucceeded: async () => { throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' }); } } };
   const body = { action: 'respond', response: `  ${text}  ` };
   await expect(actOnTask(refusing, key, body, { lang: 'id', now: NOW, viaForm: false })).rejects.toBeInstanceOf(Unavailable);

@@ -67,7 +67,7 @@ async function caseAt(w: World, stepId: string, extra: Record<string, unknown> =
   return { caseId, assigneeKey: keyIn(w.sent.at(-1)!) };
 }
 
-const keyIn = (m: OutgoingEmail) => /\/tasks\/([A-Za-z0-9_-]{43})/.exec(m.text)![1]!;
+const keyIn = (m: OutgoingEmail) => /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(m.text)![1]!;
 const ladder = (caseId: string, stepId: string, template: NotifyRequest['template'], level?: number, phaseId?: string): NotifyRequest =>
   ({ caseId, executionId: 'x', enteredAt: at, template, stepId, visit: 1, ...(level ? { level } : {}), ...(phaseId ? { phaseId } : {}) });
 /** Notifies and returns the key of the email it sent. */

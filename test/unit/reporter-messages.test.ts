@@ -45,7 +45,7 @@ test('a confidential reporter\'s unsatisfied reply: the follow-up official reads
   if (!parsed.ok) throw new Error('fixture');
   const { caseId, trackingId } = await submitComplaint(w.deps, parsed.complaint, NOW, 'id');
   await openTask(w.deps, { caseId, executionId: 'x', enteredAt: at, taskToken: 't-reply', kind: 'reporterReply', stepId: 'solusi', visit: 1 });
-  const replyKey = /reply\?key=([A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!.text)![1]!;
+  const replyKey = /reply\?key=((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(w.sent.at(-1)!.text)![1]!;
 
   // Act: the reporter replies; the execution records it and opens the follow-up step (visit 2).
   await submitFeedback(w.deps, trackingId, { key: replyKey, satisfied: false, rating: 2, comment: reply }, NOW);
@@ -58,7 +58,7 @@ test('a confidential reporter\'s unsatisfied reply: the follow-up official reads
   expect(taskMail.subject).toMatch(/^Tugas baru/);
   expect(taskMail.text).toContain(`Balasan pelapor (belum puas), Senin, 23 November 2026 pukul 09.30 WIB · nilai 2/5:\n${reply}`);
   expect(taskMail.html).toContain('Belum: &quot;nomor antrean&quot; tidak ada.<br>Baris dua\tdengan tab \\ 😀 &lt;b&gt;x&lt;/b&gt; &amp;amp; \u200Fع');
-  const assigneeKey = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(taskMail.text)![1]!;
+  const assigneeKey = /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(taskMail.text)![1]!;
   const assigneeView = (await viewTask(w.deps, assigneeKey, 'id')).view;
   expect(assigneeView.case.reporterMessages).toEqual([{ at, kind: 'reply', text: reply, satisfied: false, rating: 2 }]);
   // The head of the library service sees reporters (SOP role data); the Bupati holds no SOP role.
@@ -68,7 +68,7 @@ test('a confidential reporter\'s unsatisfied reply: the follow-up official reads
   await notify(w.deps, { caseId, executionId: 'x', enteredAt: at, template: 'escalation', stepId: 'solusi', visit: 2, level: 2 });
   const bupatiMail = w.sent.at(-1)!;
   expect(bupatiMail.to).toEqual([demoDirectory.bupati.email]);
-  const bupatiKey = /\/tasks\/([A-Za-z0-9_-]{43})/.exec(bupatiMail.text)![1]!;
+  const bupatiKey = /\/tasks\/((?:t\.[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]{43})/.exec(bupatiMail.text)![1]!;
   const bupatiView = (await viewTask(w.deps, bupatiKey, 'id')).view;
   expect(bupatiView.case.reporter).toBe('hidden');
   expect(bupatiView.case.reporterMessages).toEqual([{ at, kind: 'reply', text: reply, satisfied: false, rating: 2 }]);
