@@ -967,7 +967,10 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       if (!reporterEmail || c.acknowledgementWithheld) return;
       const first = findStep(sop, sop.startAt ?? sop.steps[0]!.id);
       const limit = first.limit ?? sop.phases.find((p) => p.steps.includes(first.id))?.limit;
-      const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(req.enteredAt), limit).at) : undefined;
+      // From the stored filing instant, not this attempt's: every attempt (a re-run after a death, a
+      // resumed execution, the sweep) renders the same email. The first step's own deadlines are not
+      // computed yet: the machine acknowledges before it enters that step.
+      const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(c.submittedAt), limit).at) : undefined;
       const email = renderEmail({ template: 'acknowledgement', case: caseSummary(deps, c, false), statusUrl: statusUrl(deps, c.trackingId), firstStep: stepSummary(sop, first, firstDue, c.language), sopTitle: sop.title[c.language] }, c.language);
       return sendOnce(deps, c, reporterMail(req, onceKey), [reporterEmail], email);
     }
