@@ -941,8 +941,9 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for resource ${resource}`);
     this.inflight++;
     try {
-      const filled = this.fillContext(payload, undefined); // entered now, whenever its turn comes
-      return (await this.inTurn(() => invoker(filled))) as never;
+      // Stamped when its turn comes, not before waiting for it: under load the wait lasts minutes, and
+      // the handler's now (an email attempt's lease starts there) must be when it really runs.
+      return (await this.inTurn(() => invoker(this.fillContext(payload, undefined)))) as never;
     } catch (err) {
       // Lambda reports a handler's error by its name: keep it, so Retry/Catch match.
       if (err instanceof Error) throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
@@ -1101,8 +1102,7 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
     this.inflight++;
     try {
-      const filled = this.fillContext(Payload, token);
-      await this.inTurn(() => invoker(filled));
+      await this.inTurn(() => invoker(this.fillContext(Payload, token))); // stamped when its turn comes, as above
     } catch (err) {
       this.callbacks.delete(token);
       throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));
