@@ -110,6 +110,32 @@ describe('local Step Functions engine on a generated machine (Health Office)', (
     expect(s.calls.tasks.map((t) => t.stepId)).toEqual(['registrasi']);
   });
 
+  test('a task\'s entered time is when its invocation\'s turn comes, not when it began to wait for one', async () => {
+    // Prepare: one invocation at a time (as while the HTTP front handles a request); the first holds its turn.
+    engine.close();
+    engine = new LocalStepFunctions({ clock, invokers: s.invokers, dataDir: dir, maxConcurrentInvocations: 1 });
+    arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume();
+    const outcomeOk = s.invokers.OutcomeFunctionArn;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let first = true;
+    s.invokers.OutcomeFunctionArn = async (p: unknown) => {
+      if (first) { first = false; await held; }
+      return outcomeOk(p);
+    };
+    // Act: the second execution's first task waits 300 ms for its turn.
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-t1', input: JSON.stringify({ caseId: 't1', sopId: 'dinkes-muba' }) });
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-t2', input: JSON.stringify({ caseId: 't2', sopId: 'dinkes-muba' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    const released = clock.now().getTime();
+    release();
+    await engine.waitForIdle();
+    // Assess: its handler was told the instant its turn came.
+    const started = s.calls.outcome.find((o) => o.caseId === 't2' && o.kind === 'started')!;
+    expect(Date.parse(started.enteredAt as string)).toBeGreaterThanOrEqual(released);
+  });
+
   test('a stale token is refused; the same name and input starts nothing new', async () => {
     const first = await engine.startExecution({ stateMachineArn: arn, name: 'case-3', input: JSON.stringify({ caseId: 'c3', sopId: 'dinkes-muba' }) });
     const again = await engine.startExecution({ stateMachineArn: arn, name: 'case-3', input: JSON.stringify({ caseId: 'c3', sopId: 'dinkes-muba' }) });
