@@ -85,7 +85,7 @@ type GrantDraft = Omit<TaskGrant, 'keyHash' | 'status'>;
 
 /**
  * How many attempts one email gets before it is given up: the state machine's attempts of a notice
- * (compile.ts `mailRetry`: the first and up to 5 retries; test/unit/mail-claims.test.ts holds the
+ * (compile.ts `mailRetry`: the first and up to 5 retries; test/unit/repair-sweep.test.ts holds the
  * two together), and the repair sweep's of a task's announcement.
  */
 export const MAIL_ATTEMPTS = 5;
