@@ -169,6 +169,14 @@ export interface MailClaim {
   attempts: number;
   /** When the latest attempt began (the handler's time): the sweep retries a claim pending for longer than its grace. */
   attemptedAt: string;
+  /**
+   * Until when the latest attempt may still be in flight (its lease: `attemptedAt` + the in-flight
+   * window, longer than any run lasts). Nobody else takes the claim before then; an attempt that
+   * ends without sending (SES refused, an error before SES) releases it (absent). A pending claim's
+   * lease outlives its attempt only when that run died. Not in gsi3's projection: the sweep's grace
+   * is longer than the window.
+   */
+  leaseUntil?: string;
   redo: MailRedo;
   messageId?: string;
   sentAt?: string;
@@ -337,10 +345,17 @@ export interface CaseStore {
   /** The claim of an email; a marker written by `claimOnce` under `mail#<key>` (before claims had states) reads as sent. */
   getMailClaim(caseId: string, key: string): Promise<MailClaim | undefined>;
   /**
-   * Begins another attempt of a pending claim: `attempts` + 1 and `attemptedAt` = `at`, if it is still
-   * pending with `seenAttempts` (else ConditionFailed: another run has taken it, or it was settled).
+   * Begins another attempt of a pending claim: `attempts` + 1, `attemptedAt` = `at` and its lease
+   * `leaseUntil`, if it is still pending with `seenAttempts` (else ConditionFailed: another run has
+   * taken it, or it was settled).
    */
-  retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim>;
+  retryMail(caseId: string, key: string, seenAttempts: number, at: string, leaseUntil: string): Promise<MailClaim>;
+  /**
+   * Ends the lease of attempt `attempts` of a pending claim that did not send (refused, or failed
+   * before SES), so that the next attempt need not wait for it; nothing when the claim was taken
+   * again or settled meanwhile.
+   */
+  releaseMail(caseId: string, key: string, attempts: number): Promise<void>;
   /**
    * SES accepted the email: `sent`, with its message id (and the grant its link opens); it leaves the
    * pending index. With `event` (its `email_sent`), the event is recorded in the same write: the

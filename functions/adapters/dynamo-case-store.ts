@@ -522,15 +522,15 @@ export class DynamoCaseStore implements CaseStore {
     return out.Item ? mailClaimOf(caseId, key, unmarshall(out.Item)) : undefined;
   }
 
-  async retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim> {
+  async retryMail(caseId: string, key: string, seenAttempts: number, at: string, leaseUntil: string): Promise<MailClaim> {
     try {
       const out = await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall(mailKey(caseId, key)),
-        UpdateExpression: 'SET attempts = :next, attemptedAt = :at, gsi3sk = :sk',
+        UpdateExpression: 'SET attempts = :next, attemptedAt = :at, leaseUntil = :lease, gsi3sk = :sk',
         ConditionExpression: '#state = :pending AND attempts = :seen',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: marshall({ ':next': seenAttempts + 1, ':at': at, ':sk': pendingSortKey(at, caseId, key), ':pending': 'pending', ':seen': seenAttempts }),
+        ExpressionAttributeValues: marshall({ ':next': seenAttempts + 1, ':at': at, ':lease': leaseUntil, ':sk': pendingSortKey(at, caseId, key), ':pending': 'pending', ':seen': seenAttempts }),
         ReturnValues: 'ALL_NEW',
       }));
       return mailClaimOf(caseId, key, unmarshall(out.Attributes!));
@@ -547,6 +547,18 @@ export class DynamoCaseStore implements CaseStore {
     await this.settleMail(caseId, key, `SET #state = :sent, messageId = :id, sentAt = :at${withGrant}${withEvent} REMOVE gsi3pk, gsi3sk`, {
       ':sent': 'sent', ':id': messageId, ':at': at, ...(grant ? { ':g': grant } : {}), ...(event ? { ':ev': keptEvent(event) } : {}),
     }, 'attribute_exists(pk)', grant ? { '#grant': 'grant' } : {});
+  }
+
+  async releaseMail(caseId: string, key: string, attempts: number): Promise<void> {
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName, Key: marshall(mailKey(caseId, key)), UpdateExpression: 'REMOVE leaseUntil',
+        ConditionExpression: '#state = :pending AND attempts = :seen', ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: marshall({ ':pending': 'pending', ':seen': attempts }),
+      }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken again, or settled: not this attempt's any more
+    }
   }
 
   async markMailFailed(caseId: string, key: string): Promise<void> {

@@ -21,6 +21,8 @@ import { demoDirectory } from '../../shared/directory';
 import type { Directory } from '../../shared/directory/schema';
 import type { DirectoryVersion } from '../../shared/directory/store';
 import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
+import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
+import { releaseInFlightMail } from '../../shared/usecases/workflow';
 import { ConditionFailed } from '../../shared/ports';
 import { sops } from '../../shared/sops';
 import { WorkflowFunction } from '../../shared/workflow/contract';
@@ -218,6 +220,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const tableClient = new DynamoDBClient({ endpoint: dynamoUrl, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTable(tableClient, clock.now());
+  // This process runs every attempt to send an email, and none has begun yet: whatever a killed
+  // process left in flight is over, so its leases end now and the resumed executions send at once.
+  await releaseInFlightMail({ store: new DynamoCaseStore(tableClient, TABLE_NAME) });
   const directories = new DynamoDirectoryStore(tableClient, TABLE_NAME);
 
   // The workflow functions, invoked in-process by the engine, as Lambda would invoke them.

@@ -85,10 +85,23 @@ type GrantDraft = Omit<TaskGrant, 'keyHash' | 'status'>;
 
 /**
  * How many attempts one email gets before it is given up: the state machine's attempts of a notice
- * (compile.ts `mailRetry`: the first and up to 5 retries; test/unit/mail-claims.test.ts holds the
+ * (compile.ts `mailRetry`: the first and up to 5 retries; test/unit/repair-sweep.test.ts holds the
  * two together), and the repair sweep's of a task's announcement.
  */
 export const MAIL_ATTEMPTS = 5;
+
+/**
+ * How long an attempt to send an email may be in flight: longer than any run that sends lasts (the
+ * workflow functions' Lambda timeout is 20 s, the sweep's 2 minutes). While an attempt's lease runs,
+ * nobody else takes its claim — a Task retry or a duplicate invocation racing it, the sweep, another
+ * execution — so one attempt at most calls SES for an email at a time. An attempt that ends without
+ * sending releases its lease; only one that died leaves it to run out, after which the re-run or the
+ * repair sweep sends (the local runtime, which knows its dead process's attempts are over, ends
+ * them at start: `releaseInFlightMail`).
+ */
+export const MAIL_LEASE_MS = 3 * 60_000;
+
+const leaseFrom = (at: string) => new Date(Date.parse(at) + MAIL_LEASE_MS).toISOString();
 
 /** One email, as it is claimed. */
 interface MailSpec {
@@ -112,11 +125,13 @@ type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimSta
 /**
  * The email rule. A claim is recorded `pending` before SES is called and `sent` (with SES's message
  * id) after; a run that finds it pending — the run before died, or SES refused — sends again, as
- * another attempt; a `sent` claim is never sent again, nor a `failed` one (given up and reported).
- * So the only way an email goes twice is a death between SES accepting it and the mark.
+ * another attempt, once no attempt may be in flight any more (its lease, `MAIL_LEASE_MS`, released or
+ * run out); a `sent` claim is never sent again, nor a `failed` one (given up and reported). Taking
+ * the claim is a conditional write on its attempt count, so of runs that find it free at once one
+ * wins. So the only way an email goes twice is a death between SES accepting it and the mark.
  */
 async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Claimed> {
-  const fresh: MailClaim = { caseId: owner, key: spec.key, state: 'pending', template: spec.template, recipientRole: spec.recipientRole, attempts: 1, attemptedAt: spec.at, redo: spec.redo };
+  const fresh: MailClaim = { caseId: owner, key: spec.key, state: 'pending', template: spec.template, recipientRole: spec.recipientRole, attempts: 1, attemptedAt: spec.at, leaseUntil: leaseFrom(spec.at), redo: spec.redo };
   try {
     await deps.store.claimMail(fresh);
     return { go: true, claim: fresh };
@@ -132,14 +147,37 @@ async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Cla
   return retakeMail(deps, found, spec.at);
 }
 
-/** Another attempt of a claim a run left pending; whoever loses the conditional write leaves it to the winner. */
+/**
+ * Another attempt of a claim a run left pending, unless an attempt may still be in flight (its lease
+ * runs: own runs included, as a Task retry or a duplicate invocation may overlap the attempt it
+ * repeats); whoever loses the conditional write leaves it to the winner. A claim read from the
+ * sweep's index carries no lease: the sweep's grace is longer than any lease.
+ */
 async function retakeMail(deps: Deps, found: MailClaim, at: string): Promise<Claimed> {
   if (found.state !== 'pending') return { go: false, state: found.state, ...(found.state === 'sent' ? { sent: found } : {}) };
+  if (found.leaseUntil && Date.parse(at) < Date.parse(found.leaseUntil)) {
+    deps.log.info('email left to the attempt in flight', { caseId: found.caseId, template: found.template, attempt: found.attempts });
+    return { go: false, state: 'busy' };
+  }
   try {
-    return { go: true, claim: await deps.store.retryMail(found.caseId, found.key, found.attempts, at) };
+    return { go: true, claim: await deps.store.retryMail(found.caseId, found.key, found.attempts, at, leaseFrom(at)) };
   } catch (err) {
     if (err instanceof ConditionFailed) return { go: false, state: 'busy' };
     throw err;
+  }
+}
+
+/**
+ * Ends this attempt's lease when it failed before SES could accept the email (or without knowing):
+ * the next attempt (a Task retry, the re-run) need not wait for the lease to run out. Best effort:
+ * a run that cannot write leaves the lease to run out, and the email to the re-run after it or to
+ * the sweep. (A failure after SES accepted, the mark's, is the email rule's one window either way.)
+ */
+async function releaseAfterFailure(deps: Deps, claim: MailClaim): Promise<void> {
+  try {
+    await deps.store.releaseMail(claim.caseId, claim.key, claim.attempts);
+  } catch {
+    // The error that ended the attempt is the one to raise.
   }
 }
 
@@ -215,6 +253,8 @@ async function deliveryFailed(deps: Deps, c: CaseRecord, claim: MailClaim, err: 
   await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
   if (claim.attempts < MAIL_ATTEMPTS && errorName !== RECIPIENT_SUPPRESSED) {
     deps.log.warn('mail attempt failed; retried', fields);
+    // Refused, so not in flight: the state machine's retry takes it at once.
+    await deps.store.releaseMail(c.caseId, claim.key, claim.attempts);
     return false;
   }
   deps.log.warn('mail delivery failed', fields);
@@ -256,7 +296,13 @@ async function sendOnce(
     if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
     return;
   }
-  const outcome = await deliverClaimed(deps, c, claimed.claim, to, typeof compose === 'function' ? compose : () => compose, grant);
+  let outcome: Awaited<ReturnType<typeof deliverClaimed>>;
+  try {
+    outcome = await deliverClaimed(deps, c, claimed.claim, to, typeof compose === 'function' ? compose : () => compose, grant);
+  } catch (err) {
+    await releaseAfterFailure(deps, claimed.claim);
+    throw err;
+  }
   if (outcome === 'retry') {
     throw Object.assign(new Error(`Email ${spec.template} could not be sent`), { name: WorkflowError.deliveryFailed });
   }
@@ -436,6 +482,19 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   const claimed = req.kind === 'official' || c.reporter?.email
     ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
     : undefined;
+  try {
+    await storeAndAnnounce(deps, req, c, sop, slot, draft, claimed);
+  } catch (err) {
+    if (claimed?.go) await releaseAfterFailure(deps, claimed.claim);
+    throw err;
+  }
+}
+
+/** `openTask` once its announcement is claimed: the task stored or re-bound, then announced. */
+async function storeAndAnnounce(
+  deps: Deps, req: OpenTaskRequest, c: CaseRecord, sop: Sop, slot: string,
+  draft: Omit<TaskRecord, 'keyHash' | 'taskToken' | 'executionId' | 'version'>, claimed: Claimed | undefined,
+): Promise<void> {
   // The put comes first (it is conditional on the slot): a state is entered far more often than re-entered.
   const { key, keyHash } = newKey(deps, { caseId: c.caseId, slot });
   let task: TaskRecord | undefined = { ...draft, keyHash, keyLocated: true, taskToken: req.taskToken, executionId: req.executionId, version: 1 };
@@ -572,7 +631,8 @@ async function newTaskKey(deps: Deps, task: TaskRecord): Promise<string | undefi
  * email up, recorded and reported. Returns the claims it sent.
  */
 export async function finishPendingMail(deps: Deps, now: Date, graceMinutes = 10): Promise<string[]> {
-  const before = new Date(now.getTime() - graceMinutes * 60_000).toISOString();
+  // Never within an attempt's lease: the index carries no lease, the grace stands for it.
+  const before = new Date(now.getTime() - Math.max(graceMinutes * 60_000, MAIL_LEASE_MS)).toISOString();
   const at = deps.calendar.format(now);
   const finished: string[] = [];
   for await (const claim of deps.store.pendingMail(before)) {
@@ -587,6 +647,22 @@ export async function finishPendingMail(deps: Deps, now: Date, graceMinutes = 10
   return finished;
 }
 
+/**
+ * Ends the lease of every pending email: for a host that has just started and runs every attempt
+ * itself — the local runtime after a restart, a `kill -9` included — no attempt begun before it is
+ * in flight, so what its dead process left pending is sent by the re-runs at once rather than after
+ * the leases run out. Call before anything can send. (Never on AWS, where runs overlap: there a lease
+ * ends with its window.) Returns how many claims were pending.
+ */
+export async function releaseInFlightMail(deps: Pick<Deps, 'store'>): Promise<number> {
+  let pending = 0;
+  for await (const claim of deps.store.pendingMail('9999-12-31T23:59:59.999Z')) {
+    await deps.store.releaseMail(claim.caseId, claim.key, claim.attempts);
+    pending++;
+  }
+  return pending;
+}
+
 async function finishClaim(deps: Deps, claim: MailClaim, at: string): Promise<boolean> {
   const redo = claim.redo;
   if (redo.kind === 'calendarGap') {
@@ -598,8 +674,8 @@ async function finishClaim(deps: Deps, claim: MailClaim, at: string): Promise<bo
   const c = await deps.store.getCase(claim.caseId);
   if (!c) return false;
   if (redo.kind === 'notify') {
-    // The notice itself decides again: moot (its step is done) drops the claim; else another attempt.
-    await notify(deps, redo.request);
+    // The notice itself decides again: moot (its step is done) drops the claim; else another attempt, begun now.
+    await notify(deps, redo.request, at);
     return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
   }
   const task = await deps.store.getTask(c.caseId, redo.slot);
@@ -979,8 +1055,12 @@ async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequ
 
 // ---------------------------------------------------------------- notifications
 
-/** Sends the email a state asks for, to the right people, once per (template, step/phase, visit, level). */
-export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
+/**
+ * Sends the email a state asks for, to the right people, once per (template, step/phase, visit, level).
+ * `attemptAt` is when this attempt begins: the state's entry, or the repair sweep's now when it sends
+ * a notice again from its claim (whose request keeps the entry it was first made at).
+ */
+export async function notify(deps: Deps, req: NotifyRequest, attemptAt = req.enteredAt): Promise<void> {
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
@@ -992,9 +1072,12 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       if (!reporterEmail || c.acknowledgementWithheld) return;
       const first = findStep(sop, sop.startAt ?? sop.steps[0]!.id);
       const limit = first.limit ?? sop.phases.find((p) => p.steps.includes(first.id))?.limit;
-      const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(req.enteredAt), limit).at) : undefined;
+      // From the stored filing instant, not this attempt's: every attempt (a re-run after a death, a
+      // resumed execution, the sweep) renders the same email. The first step's own deadlines are not
+      // computed yet: the machine acknowledges before it enters that step.
+      const firstDue = limit ? deps.calendar.format(deps.calendar.addLimit(new Date(c.submittedAt), limit).at) : undefined;
       const email = renderEmail({ template: 'acknowledgement', case: caseSummary(deps, c, false), statusUrl: statusUrl(deps, c.trackingId), firstStep: stepSummary(sop, first, firstDue, c.language), sopTitle: sop.title[c.language] }, c.language);
-      return sendOnce(deps, c, reporterMail(req, onceKey), [reporterEmail], email);
+      return sendOnce(deps, c, reporterMail(req, onceKey, attemptAt), [reporterEmail], email);
     }
     case 'closing':
     case 'rejection': {
@@ -1002,14 +1085,14 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
       const model: EmailModel = req.template === 'closing'
         ? { template: 'closing', case: caseSummary(deps, c, false), reason: c.closeReason ?? 'closed_by_official', statusUrl: statusUrl(deps, c.trackingId) }
         : { template: 'rejection', case: caseSummary(deps, c, false), reason: c.rejectionReason ?? '', statusUrl: statusUrl(deps, c.trackingId) };
-      return sendOnce(deps, c, reporterMail(req, onceKey), [reporterEmail], renderEmail(model, c.language));
+      return sendOnce(deps, c, reporterMail(req, onceKey, attemptAt), [reporterEmail], renderEmail(model, c.language));
     }
     case 'reminder':
     case 'escalation':
     case 'reprimand':
-      return notifyLadder(deps, c, sop, req, onceKey);
+      return notifyLadder(deps, c, sop, req, onceKey, attemptAt);
     case 'informed':
-      return notifyInformed(deps, c, sop, req, onceKey);
+      return notifyInformed(deps, c, sop, req, onceKey, attemptAt);
   }
 }
 
@@ -1018,7 +1101,7 @@ export async function notify(deps: Deps, req: NotifyRequest): Promise<void> {
  * the step and what the reporter was sent (read from the step's task, word for word), and the case
  * records `official_informed`. No task and no link to act: they are told, not asked.
  */
-async function notifyInformed(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
+async function notifyInformed(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string, attemptAt: string): Promise<void> {
   const task = req.stepId && req.visit ? await deps.store.getTask(c.caseId, taskSlot('official', req.stepId, req.visit)) : undefined;
   const given = task?.given?.kind === 'official' ? task.given : undefined;
   const step = findStep(sop, req.stepId ?? '');
@@ -1038,21 +1121,21 @@ async function notifyInformed(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRe
       ...(sent && given.fields[sent.name] !== undefined ? { text: given.fields[sent.name] } : {}),
       case: caseSummary(deps, c, maySeeReporter(sop, roleId, c)), statusUrl: statusUrl(deps, c.trackingId), now: given.decidedAt,
     }, person.language);
-    await sendOnce(deps, c, noticeMail(req, key, roleId), [person.email], email);
+    await sendOnce(deps, c, noticeMail(req, key, roleId, attemptAt), [person.email], email);
     await recordOnce(deps, `${key}#event`, { caseId: c.caseId, at: given.decidedAt, type: 'official_informed', actor: { kind: 'system' }, stepId: step.id, visit: req.visit, to: person.id, data: { role: roleId, action: action.id } });
   }
 }
 
 /** The claim of a notice: its request is what the repair sweep sends it again with. */
-const noticeMail = (req: NotifyRequest, key: string, recipientRole: string) => ({ key, template: req.template, recipientRole, redo: { kind: 'notify' as const, request: req }, at: req.enteredAt });
-const reporterMail = (req: NotifyRequest, key: string) => noticeMail(req, key, 'reporter');
+const noticeMail = (req: NotifyRequest, key: string, recipientRole: string, at: string) => ({ key, template: req.template, recipientRole, redo: { kind: 'notify' as const, request: req }, at });
+const reporterMail = (req: NotifyRequest, key: string, at: string) => noticeMail(req, key, 'reporter', at);
 
 /**
  * The ladder's emails: the reminder to the assignee, each rung, the reprimand recommendation. Each
  * carries a link of the recipient's own to the current task (a grant): the reminder's lets the
  * assignee act; a rung's lets its recipient act or only view, as the SOP says (`rungGrant`).
  */
-async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string): Promise<void> {
+async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequest, onceKey: string, attemptAt: string): Promise<void> {
   // The work may have ended while this state waited: then nobody is reminded or escalated.
   const current = c.currentStep;
   const phase = req.phaseId ? sop.phases.find((p) => p.id === req.phaseId) : undefined;
@@ -1091,7 +1174,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       template: 'reminder', recipientName: assignee.name, case: summaryFor(maySeeReporter(sop, step.role, c)), step: stepSummary(sop, step, dueAt, assignee.language),
       taskUrl: taskUrl ?? publicStatus, statusUrl: publicStatus, now: req.enteredAt,
     }, assignee.language);
-    await sendOnce(deps, c, noticeMail(req, onceKey, step.role), [assignee.email], compose, grantFor(assignee, 'act', 'reminder', step.role));
+    await sendOnce(deps, c, noticeMail(req, onceKey, step.role, attemptAt), [assignee.email], compose, grantFor(assignee, 'act', 'reminder', step.role));
     await recordOnce(deps, `${onceKey}#event`, { caseId: c.caseId, at: req.enteredAt, type: 'reminder_sent', actor: { kind: 'system' }, stepId: step.id, visit: current!.visit, to: assignee.id });
     return;
   }
@@ -1114,7 +1197,7 @@ async function notifyLadder(deps: Deps, c: CaseRecord, sop: Sop, req: NotifyRequ
       : renderEmail({ template: 'escalation', level, ladderTitle, ...common }, lang);
   };
   const via = rung?.notify === 'superior' ? findRole(sop, step.role).superior : rung?.notify === 'head' ? sop.headRole : undefined;
-  await sendOnce(deps, c, noticeMail(req, onceKey, kind === 'reprimand' ? 'bupati' : via ?? rung?.notify ?? 'inspectorate'), [recipient.email], compose, grantFor(recipient, may, kind, via, level));
+  await sendOnce(deps, c, noticeMail(req, onceKey, kind === 'reprimand' ? 'bupati' : via ?? rung?.notify ?? 'inspectorate', attemptAt), [recipient.email], compose, grantFor(recipient, may, kind, via, level));
   const owner = phase?.id ?? step.id;
   const visit = req.visit ?? current!.visit;
   // The rung on the case, then its event: each once (a re-run finds them).

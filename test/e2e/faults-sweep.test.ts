@@ -34,8 +34,8 @@ test('new-task emails refused at the opening are sent by the sweep, once each, w
     trackingIds.push(res.body.trackingId);
   }
   // Five minutes on: the state machines' retries of refused acknowledgements have run, so every
-  // execution has opened its first task (still within the sweep's grace of ten minutes).
-  await rt.engine.waitForIdle();
+  // execution has opened its first task (still within the sweep's grace of ten minutes). The advance
+  // settles first and fires the retries' backoffs in order (engine.waitForIdle would wait them out in real time).
   await rt.advance('PT5M');
   await rt.engine.waitForIdle();
   const newTasks = async () => (await rt.mail()).filter((m) => m.subject.startsWith('Tugas baru'));

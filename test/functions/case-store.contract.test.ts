@@ -347,11 +347,11 @@ describe.each(stores)('%s', (_name, make) => {
     expect(taken.filter(Boolean)).toHaveLength(5);
   });
 
-  test('mail claims: pending once, another attempt only from the attempt seen, sent or failed for good, listed while pending', async () => {
+  test('mail claims: pending once, another attempt only from the attempt seen, its lease released only by that attempt, sent or failed for good, listed while pending', async () => {
     const c = aCase();
     const claim: MailClaim = {
       caseId: c.caseId, key: 'task#official#catat#1', state: 'pending', template: 'newTask', recipientRole: 'petugas',
-      attempts: 1, attemptedAt: '2026-11-10T09:00:00+07:00', redo: { kind: 'task', slot: 'official#catat#1' },
+      attempts: 1, attemptedAt: '2026-11-10T09:00:00+07:00', leaseUntil: '2026-11-10T02:03:00.000Z', redo: { kind: 'task', slot: 'official#catat#1' },
     };
     const other: MailClaim = { ...claim, key: 'notify#acknowledgement#-#0#0', template: 'acknowledgement', recipientRole: 'reporter', attemptedAt: '2026-11-10T09:05:00+07:00', redo: { kind: 'notify', request: { caseId: c.caseId, executionId: 'x', enteredAt: '2026-11-10T09:05:00+07:00', template: 'acknowledgement' } } };
     await store.claimMail(claim);
@@ -363,15 +363,24 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await pending('2026-11-10T02:05:00Z')).toEqual([claim.key]);
     expect(await pending('2026-11-10T03:00:00Z')).toEqual([claim.key, other.key]);
 
-    // Two runs that saw attempt 1: one takes attempt 2, the other loses.
-    const retried = await store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00');
-    expect(retried).toMatchObject({ state: 'pending', attempts: 2, attemptedAt: '2026-11-10T09:10:00+07:00' });
-    await expect(store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00')).rejects.toBeInstanceOf(ConditionFailed);
+    // Two runs that saw attempt 1: one takes attempt 2 (with its lease), the other loses.
+    const retried = await store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00', '2026-11-10T02:13:00.000Z');
+    expect(retried).toMatchObject({ state: 'pending', attempts: 2, attemptedAt: '2026-11-10T09:10:00+07:00', leaseUntil: '2026-11-10T02:13:00.000Z' });
+    await expect(store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00', '2026-11-10T02:13:00.000Z')).rejects.toBeInstanceOf(ConditionFailed);
     expect(await pending('2026-11-10T03:00:00Z')).toEqual([other.key, claim.key]);
+    // Attempt 1 (taken over) cannot end attempt 2's lease; attempt 2 can, once, and the claim stays pending.
+    await store.releaseMail(c.caseId, claim.key, 1);
+    expect((await store.getMailClaim(c.caseId, claim.key))?.leaseUntil).toBe('2026-11-10T02:13:00.000Z');
+    await store.releaseMail(c.caseId, claim.key, 2);
+    await store.releaseMail(c.caseId, claim.key, 2);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'pending', attempts: 2 });
+    expect((await store.getMailClaim(c.caseId, claim.key))?.leaseUntil).toBeUndefined();
 
     await store.markMailSent(c.caseId, claim.key, 'ses-1', '2026-11-10T09:10:01+07:00');
     expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent', messageId: 'ses-1', attempts: 2 });
-    await expect(store.retryMail(c.caseId, claim.key, 2, '2026-11-10T09:20:00+07:00')).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.retryMail(c.caseId, claim.key, 2, '2026-11-10T09:20:00+07:00', '2026-11-10T02:23:00.000Z')).rejects.toBeInstanceOf(ConditionFailed);
+    await store.releaseMail(c.caseId, claim.key, 2); // a settled claim is left as it is
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent' });
     await store.dropMail(c.caseId, claim.key); // a sent claim is never dropped
     expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'sent' });
 

@@ -77,6 +77,65 @@ describe('local Step Functions engine on a generated machine (Health Office)', (
     expect(s.calls.tasks.at(-1)).toMatchObject({ stepId: 'analisa', visit: 2 });
   });
 
+  test('idle waits for a Task\'s Retry backoff, which the clock fires by itself (a notice refused once is retried 2 s later)', async () => {
+    // Prepare: the acknowledgement's first attempt fails as Lambda's service would (retried after 2 s).
+    const notifyOk = s.invokers.NotifyFunctionArn;
+    let failures = 1;
+    s.invokers.NotifyFunctionArn = async (p: unknown) => {
+      if (failures-- > 0) throw Object.assign(new Error('service hiccup'), { name: 'Lambda.ServiceException' });
+      return notifyOk(p);
+    };
+    // Act
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-r', input: JSON.stringify({ caseId: 'cr', sopId: 'dinkes-muba' }) });
+    await engine.waitForIdle();
+    // Assess: idle came after the retry and what followed it (the first task open), not in the backoff.
+    expect(s.calls.notify.map((n) => n.template)).toEqual(['acknowledgement']);
+    expect(s.calls.tasks.map((t) => t.stepId)).toEqual(['registrasi']);
+    expect(engine.getExecutionHistory(`${arn.replace(':stateMachine:', ':execution:')}:case-r`).filter((h) => h.type === 'TaskFailed')).toHaveLength(1);
+  });
+
+  test('while the clock is advanced, a Retry backoff is fired by the advance in its turn, not waited for in real time', async () => {
+    const notifyOk = s.invokers.NotifyFunctionArn;
+    let failures = 1;
+    s.invokers.NotifyFunctionArn = async (p: unknown) => {
+      if (failures-- > 0) throw Object.assign(new Error('refused'), { name: 'MailDeliveryFailed' });
+      return notifyOk(p);
+    };
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-a', input: JSON.stringify({ caseId: 'ca', sopId: 'dinkes-muba' }) });
+    // The retry is due in 10 s of clock time; the advance (whose settle is waitForIdle) takes it in order.
+    const started = Date.now();
+    await clock.advance('PT1M');
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(s.calls.notify.map((n) => n.template)).toEqual(['acknowledgement']);
+    expect(s.calls.tasks.map((t) => t.stepId)).toEqual(['registrasi']);
+  });
+
+  test('a task\'s entered time is when its invocation\'s turn comes, not when it began to wait for one', async () => {
+    // Prepare: one invocation at a time (as while the HTTP front handles a request); the first holds its turn.
+    engine.close();
+    engine = new LocalStepFunctions({ clock, invokers: s.invokers, dataDir: dir, maxConcurrentInvocations: 1 });
+    arn = engine.createStateMachine('dinkes-muba', asl('dinkes-muba'));
+    engine.resume();
+    const outcomeOk = s.invokers.OutcomeFunctionArn;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let first = true;
+    s.invokers.OutcomeFunctionArn = async (p: unknown) => {
+      if (first) { first = false; await held; }
+      return outcomeOk(p);
+    };
+    // Act: the second execution's first task waits 300 ms for its turn.
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-t1', input: JSON.stringify({ caseId: 't1', sopId: 'dinkes-muba' }) });
+    await engine.startExecution({ stateMachineArn: arn, name: 'case-t2', input: JSON.stringify({ caseId: 't2', sopId: 'dinkes-muba' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    const released = clock.now().getTime();
+    release();
+    await engine.waitForIdle();
+    // Assess: its handler was told the instant its turn came.
+    const started = s.calls.outcome.find((o) => o.caseId === 't2' && o.kind === 'started')!;
+    expect(Date.parse(started.enteredAt as string)).toBeGreaterThanOrEqual(released);
+  });
+
   test('a stale token is refused; the same name and input starts nothing new', async () => {
     const first = await engine.startExecution({ stateMachineArn: arn, name: 'case-3', input: JSON.stringify({ caseId: 'c3', sopId: 'dinkes-muba' }) });
     const again = await engine.startExecution({ stateMachineArn: arn, name: 'case-3', input: JSON.stringify({ caseId: 'c3', sopId: 'dinkes-muba' }) });

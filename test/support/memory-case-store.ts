@@ -278,12 +278,18 @@ export class MemoryCaseStore implements CaseStore {
     return stored.mail ? copy(stored.mail) : { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
   }
 
-  async retryMail(caseId: string, key: string, seenAttempts: number, at: string): Promise<MailClaim> {
+  async retryMail(caseId: string, key: string, seenAttempts: number, at: string, leaseUntil: string): Promise<MailClaim> {
     const mail = this.once.get(`${caseId}|mail#${key}`)?.mail;
     if (!mail || mail.state !== 'pending' || mail.attempts !== seenAttempts) throw new ConditionFailed(`mail ${key} is not pending at attempt ${seenAttempts}`);
     mail.attempts = seenAttempts + 1;
     mail.attemptedAt = at;
+    mail.leaseUntil = leaseUntil;
     return copy(mail);
+  }
+
+  async releaseMail(caseId: string, key: string, attempts: number): Promise<void> {
+    const mail = this.once.get(`${caseId}|mail#${key}`)?.mail;
+    if (mail?.state === 'pending' && mail.attempts === attempts) delete mail.leaseUntil;
   }
 
   async markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void> {
@@ -318,7 +324,8 @@ export class MemoryCaseStore implements CaseStore {
       if (key < limit) hits.push([key, mail]);
     }
     hits.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [, mail] of hits) yield copy(mail);
+    // As gsi3 projects them: without the lease (MailClaim.leaseUntil).
+    for (const [, { leaseUntil: _lease, ...mail }] of hits) yield copy(mail);
   }
 
   /**

@@ -80,6 +80,14 @@ export class VirtualClock {
     return new Date(this.frozenAtMs ?? Date.now() + this.offsetMs);
   }
 
+  /**
+   * Whether timers fall due by themselves, in real time: not while `advance` moves the clock (it fires
+   * them itself, in order), nor on a frozen clock (only `advance` moves it).
+   */
+  runsByItself(): boolean {
+    return !this.advancing && this.frozenAtMs === undefined;
+  }
+
   /** Resolves when the clock reaches `at` (at once if it has). `isLive` lets a stale timer be dropped. */
   sleepUntil(at: Date, isLive: () => boolean = alwaysLive): Promise<void> {
     return new Promise((resolve, reject) => this.schedule(at, resolve, isLive, reject));

@@ -322,6 +322,12 @@ export class LocalStepFunctions {
   private readonly toPark = new Set<Execution>();
   private parkingScheduled = false;
   private inflight = 0;
+  /**
+   * Task Retry backoffs under way (see `retrying`), and the `waitForIdle` calls waiting for one to end:
+   * a retry due in a few seconds is work still to come, not idleness.
+   */
+  private backoffs = 0;
+  private backoffEnded: (() => void)[] = [];
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
   private readonly turns = new RunQueue();
@@ -588,18 +594,39 @@ export class LocalStepFunctions {
     return [...this.executions.values()].filter((e) => e.status === 'RUNNING').map((e) => e.arn);
   }
 
-  /** Resolves when no handler is running: every execution waits on a callback, a timer, or has ended. */
+  /**
+   * Resolves when no handler is running and none is about to: every execution waits on a callback,
+   * a Wait's timer, or has ended. A Task's Retry backoff counts as work to come while the clock runs
+   * by itself (it fires in real time, seconds away); while the clock is advancing, or frozen, the
+   * advance fires it in its turn, so it is not waited for (the clock's `settle` calls this).
+   */
   async waitForIdle(): Promise<void> {
     let quiet = 0;
-    while (quiet < 5) {
+    while (quiet < 5 && !this.closed) {
+      if (this.inflight === 0 && this.waitingForRun.length === 0 && this.awaitingBackoff()) {
+        await new Promise<void>((resolve) => this.backoffEnded.push(resolve));
+        quiet = 0;
+        continue;
+      }
       await new Promise((r) => setImmediate(r));
-      quiet = this.inflight === 0 && this.waitingForRun.length === 0 ? quiet + 1 : 0;
+      quiet = this.inflight === 0 && this.waitingForRun.length === 0 && !this.awaitingBackoff() ? quiet + 1 : 0;
     }
+  }
+
+  /** Whether a Retry backoff is under way that the clock will fire by itself. */
+  private awaitingBackoff(): boolean {
+    return this.backoffs > 0 && this.options.clock.runsByItself();
+  }
+
+  private backoffOver(): void {
+    this.backoffs--;
+    for (const resolve of this.backoffEnded.splice(0)) resolve();
   }
 
   /** Stops running without recording an end: a restart on the same data dir resumes everything. */
   close(): void {
     this.closed = true;
+    for (const resolve of this.backoffEnded.splice(0)) resolve();
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const e of this.executions.values()) this.detach(e);
     this.waitingForRun.clear();
@@ -920,8 +947,9 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for resource ${resource}`);
     this.inflight++;
     try {
-      const filled = this.fillContext(payload, undefined); // entered now, whenever its turn comes
-      return (await this.inTurn(() => invoker(filled))) as never;
+      // Stamped when its turn comes, not before waiting for it: under load the wait lasts minutes, and
+      // the handler's now (an email attempt's lease starts there) must be when it really runs.
+      return (await this.inTurn(() => invoker(this.fillContext(payload, undefined)))) as never;
     } catch (err) {
       // Lambda reports a handler's error by its name: keep it, so Retry/Catch match.
       if (err instanceof Error) throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
@@ -1022,9 +1050,16 @@ export class LocalStepFunctions {
       attempts[i]!++;
       const retryAt = new Date(this.options.clock.now().getTime() + delaySeconds * 1000);
       this.markWaiting(execution, invocation);
+      this.backoffs++;
       return this.options.clock.sleepUntil(retryAt, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => {
         invocation.waiting = false;
-        return this.retrying(execution, stateName, policy, invocation, attempt, attempts, epoch);
+        // The next attempt is under way (counted in flight) before the backoff ends: no idle moment between.
+        const next = this.retrying(execution, stateName, policy, invocation, attempt, attempts, epoch);
+        this.backoffOver();
+        return next;
+      }, (err: unknown) => {
+        this.backoffOver();
+        throw err;
       });
     });
   }
@@ -1074,8 +1109,7 @@ export class LocalStepFunctions {
     if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
     this.inflight++;
     try {
-      const filled = this.fillContext(Payload, token);
-      await this.inTurn(() => invoker(filled));
+      await this.inTurn(() => invoker(this.fillContext(Payload, token))); // stamped when its turn comes, as above
     } catch (err) {
       this.callbacks.delete(token);
       throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));
