@@ -252,7 +252,9 @@ async function deliveryFailed(deps: Deps, c: CaseRecord, claim: MailClaim, err: 
   await recordOnce(deps, `mail#${claim.key}#failed#${claim.attempts}`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_failed', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempt: claim.attempts, errorName } });
   await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
   if (claim.attempts < MAIL_ATTEMPTS && errorName !== RECIPIENT_SUPPRESSED) {
-    deps.log.warn('mail attempt failed; retried', fields);
+    // The error itself too (the logger masks addresses and phone numbers in its text): a first attempt that
+    // fails for a reason other than SES's answer (a RangeError once in a loaded test run) must be traceable.
+    deps.log.warn('mail attempt failed; retried', { ...fields, error: err });
     // Refused, so not in flight: the state machine's retry takes it at once.
     await deps.store.releaseMail(c.caseId, claim.key, claim.attempts);
     return false;

@@ -104,13 +104,19 @@ test('a citizen without JavaScript uploads files of up to 5 MB to the store, is 
  * The emails about `trackingId` that carry a file, once the engine is idle. Twice in CI (session 5)
  * the answer with its file was not among the mail right after the engine went idle: its idle check
  * counted invocations but not a Task's Retry backoff (2–10 s on the runtime's clock), so a first
- * attempt that failed under load looked idle. Idle now includes the backoff (engine.ts
- * `waitForIdle`), so nothing is polled here; a failure lists the case's emails and its public status.
+ * attempt that failed under load looked idle. Idle now includes the backoff while the clock runs by
+ * itself (engine.ts `waitForIdle`), but the merge of session 6 saw it again in a full run (the first
+ * attempt refused with a RangeError, the retry not yet sent): so this still waits up to 30 s for the
+ * retry, and a failure lists the case's emails and its public status.
  */
 async function mailWithAttachments(trackingId: string, to: (m: StoredMail) => boolean = () => true): Promise<StoredMail[]> {
-  await rt.engine.waitForIdle();
-  const about = (await rt.mail()).filter((m) => m.text.includes(trackingId) && to(m));
-  if (about.some((m) => m.attachments.length)) return about.filter((m) => m.attachments.length);
+  let about: StoredMail[] = [];
+  for (let i = 0; i < 120; i++) {
+    await rt.engine.waitForIdle();
+    about = (await rt.mail()).filter((m) => m.text.includes(trackingId) && to(m));
+    if (about.some((m) => m.attachments.length)) return about.filter((m) => m.attachments.length);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   const status = (await rt.call('GET', `/api/complaints/${trackingId}`)).body as { status?: string; currentStep?: unknown };
   throw new Error(`no email about ${trackingId} carries a file; its emails: ${JSON.stringify(about.map((m) => [m.subject, m.attachments.length]))}; its status: ${JSON.stringify({ status: status.status, currentStep: status.currentStep })}`);
 }
