@@ -10,7 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
-import type { TaskGrant, TaskRecord } from '../../shared/case/task';
+import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
@@ -402,12 +402,8 @@ export class DynamoCaseStore implements CaseStore {
 
   async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
     if (at) {
-      // A located key: its task, read where the key says, is the key's only if it holds the key's hash
-      // (now, or among those it had: superseded). Any other key naming that place is unknown.
-      const task = await this.getTask(at.caseId, at.slot);
-      if (!task) return undefined;
-      if (task.keyHash === keyHash) return { task };
-      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+      const task = taskOfLocatedKey(await this.getTask(at.caseId, at.slot), keyHash);
+      return task ? { task } : undefined;
     }
     // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
     // written before the email that carries the key goes out, so by the time a person (or a mail

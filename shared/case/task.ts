@@ -175,3 +175,14 @@ export interface TaskGrant {
    */
   status: 'pending' | 'active';
 }
+
+/**
+ * The task a located link key reaches, read where the key says: the key's only if the task holds the
+ * key's hash now, or held it before (then seen as `superseded` by the current key, so the link answers
+ * 410); any other key naming that place reaches nothing (404). One rule for every store.
+ */
+export function taskOfLocatedKey(task: TaskRecord | undefined, keyHash: string): TaskRecord | undefined {
+  if (!task) return undefined;
+  if (task.keyHash === keyHash) return task;
+  return task.formerKeyHashes?.includes(keyHash) ? { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } : undefined;
+}

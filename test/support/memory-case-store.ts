@@ -5,7 +5,7 @@
  * so this fake cannot drift from the adapter.
  */
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
-import type { TaskGrant, TaskRecord } from '../../shared/case/task';
+import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
@@ -161,11 +161,8 @@ export class MemoryCaseStore implements CaseStore {
 
   async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
     if (at) {
-      // As the adapter: the task where a located key says, if it holds the key's hash (or held it).
-      const task = await this.getTask(at.caseId, at.slot);
-      if (!task) return undefined;
-      if (task.keyHash === keyHash) return { task };
-      return task.formerKeyHashes?.includes(keyHash) ? { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } } : undefined;
+      const task = taskOfLocatedKey(await this.getTask(at.caseId, at.slot), keyHash);
+      return task ? { task } : undefined;
     }
     const ref = this.keys.get(keyHash);
     if (!ref) return undefined;
