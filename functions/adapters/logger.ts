@@ -25,7 +25,8 @@ const LEVELS: Record<string, number> = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16,
  * put in its message becomes a placeholder; ids and the stack's file names stay.
  */
 export function redactText(text: string): string {
-  return text.replace(/[^\s@"'<>(),;]+@[^\s@"'<>(),;]+/g, '<email>').replace(/\+?\d[\d -]{7,}\d/g, '<number>');
+  // No '/' in an address's local part: a stack frame's `node_modules/@scope/pkg/…` path is no address.
+  return text.replace(/[^\s@"'<>(),;/]+@[^\s@"'<>(),;]+/g, '<email>').replace(/\+?\d[\d -]{7,}\d/g, '<number>');
 }
 
 /** JSON.stringify's replacer: never throws on what a field holds (a cycle, a bigint, an Error). */

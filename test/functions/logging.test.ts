@@ -127,6 +127,12 @@ describe('Logger', () => {
   test('redactText replaces addresses and long numbers, keeps ids', () => {
     expect(redactText('case c-7KQ4 for a.b+tag@mail.example.id at 0812-3456-7890')).toBe('case c-7KQ4 for <email> at <number>');
   });
+
+  test('redactText keeps a stack frame\'s scoped package path, and still masks an address written after a slash', () => {
+    const frame = '    at extendedEncodeURIComponent (file:///var/task/node_modules/@smithy/core/dist-es/submodules/protocols/extended-encode-uri-component.js:2:9)';
+    expect(redactText(frame)).toBe(frame);
+    expect(redactText('GET /unsubscribe/warga.a@example.id failed')).toBe('GET /unsubscribe/<email> failed');
+  });
 });
 
 describe('EMF metrics', () => {
