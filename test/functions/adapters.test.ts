@@ -6,6 +6,7 @@ import { SendEmailCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/
 import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { simpleParser } from 'mailparser';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
+import { buildMime } from '../../shared/email/mime';
 import { executionArnOf, SfnWorkflow } from '../../functions/adapters/sfn-workflow';
 
 /** A client whose `send` records each command and answers from `answer`. */
@@ -56,6 +57,22 @@ describe('SesMailer', () => {
     expect(byName['rekap.csv']?.content.toString()).toBe('a,b\n1,2\n');
     expect(byName['logo.png']?.cid).toBe('logo');
     expect([...byName['logo.png']!.content]).toEqual([...png]);
+  });
+
+  test('a raw message whose encoding would be all word characters still shows the SDK a `/` or `+` at once, and parses back whole', async () => {
+    // A 1 MB PDF of one repeated byte: without the guard header the message's base64 holds no `+` or `/`
+    // at all, and the SDK's query encoding tests the whole of it against /^[\w.~-]+$/ (see rawMessage).
+    const uniform = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1024 * 1024, 0x78)]);
+    const big = { ...mail, from: 'noreply@tanggap.example', to: ['warga@example.id'], subject: 'Jawaban', attachments: [{ filename: 'surat.pdf', contentType: 'application/pdf', content: uniform }] };
+    expect(/[+/]/.test(Buffer.from(buildMime(big), 'utf8').toString('base64'))).toBe(false);
+    const { client, sent } = fakeClient<SESClient>(() => ({ MessageId: 'm-3' }));
+    await new SesMailer(client).send(big);
+    const data = Buffer.from(sent[0]!.input.RawMessage.Data);
+    const first = data.toString('base64').search(/[+/]/);
+    expect(first >= 0 && first < 40).toBe(true);
+    const parsed = await simpleParser(data);
+    expect(parsed.subject).toBe('Jawaban');
+    expect(parsed.attachments.map((a) => [a.filename, a.size])).toEqual([['surat.pdf', uniform.length]]);
   });
 });
 
