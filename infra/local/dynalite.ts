@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * The abstract-level copy that dynalite's LevelDB (classic-level, through `level`) is built on,
@@ -159,4 +160,18 @@ export async function startDynalite(path: string, options: { thread?: boolean } 
       worker.postMessage('stats');
     }),
   };
+}
+
+/**
+ * Waits until a table dynalite is creating is ACTIVE, its indexes too. dynalite flips the status on
+ * a timer, even with `createTableMs: 0`, and until then a PutItem answers ResourceNotFound; on a
+ * loaded machine (CI) that timer can lag by seconds, so the wait is bounded by time, not by tries.
+ */
+export async function waitForActiveTable(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    const t = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    if (t?.TableStatus === 'ACTIVE' && (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() >= until) throw new Error(`The table ${tableName} did not become ACTIVE within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

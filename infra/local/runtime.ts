@@ -41,7 +41,7 @@ import { LocalMailbox, startLocalSes, type StoredMail } from './ses';
 import { LocalSweep } from './sweep';
 import { LocalStepFunctions, type Invoker } from './stepfunctions/engine';
 import { startSfnServer } from './stepfunctions/server';
-import { startDynalite, type DynaliteThreadStats } from './dynalite';
+import { startDynalite, waitForActiveTable, type DynaliteThreadStats } from './dynalite';
 
 const ROOT = resolve(__dirname, '../..');
 export const TABLE_NAME = 'tanggap-local';
@@ -494,10 +494,5 @@ async function createTable(client: DynamoDBClient): Promise<void> {
     if (!(err instanceof ResourceNotFoundException)) throw err;
     await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
   }
-  for (let i = 0; i < 50; i++) {
-    const t = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-    if (t.Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('The local table did not become active');
+  await waitForActiveTable(client, TABLE_NAME);
 }

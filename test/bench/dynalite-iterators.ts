@@ -8,7 +8,7 @@ import type { Server } from 'node:http'; import type { AddressInfo } from 'node:
 import { setFlagsFromString } from 'node:v8'; import { runInNewContext } from 'node:vm';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-definition';
-import { createDynalite } from '../../infra/local/dynalite';
+import { createDynalite, waitForActiveTable } from '../../infra/local/dynalite';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (async () => {
   const fixed = process.argv[2] === 'fixed'; const dir = mkdtempSync(join(tmpdir(), 'rss-'));
@@ -16,6 +16,7 @@ import { createDynalite } from '../../infra/local/dynalite';
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const c = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'x', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
   await c.send(new CreateTableCommand(createTableInput('tbl')));
+  await waitForActiveTable(c, 'tbl');
   setFlagsFromString('--expose-gc'); const gc = runInNewContext('gc') as () => void;
   gc(); const r0 = process.memoryUsage().rss;
   const body = 'x'.repeat(1500);

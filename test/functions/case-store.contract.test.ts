@@ -2,7 +2,7 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
-import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
@@ -11,6 +11,7 @@ import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/ports';
 import { reportCaseOf } from '../../shared/reports/report-case';
 import { startDynalite, type TestTable } from '../support/dynalite';
+import { waitForActiveTable } from '../../infra/local/dynalite';
 import { MemoryCaseStore } from '../support/memory-case-store';
 import { hashKey, keyLocator, locatedKey } from '../../shared/case/keys';
 
@@ -682,7 +683,7 @@ describe('DynamoCaseStore items', () => {
     // Such a table has gsi2 (whole cases, keyed like gsi6), which the tables made since no longer have.
     const gsi2 = { IndexName: 'gsi2', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const }], Projection: { ProjectionType: 'ALL' as const } };
     await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: [...input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi6'), gsi2] }));
-    for (let i = 0; (await table.client.send(new DescribeTableCommand({ TableName: older }))).Table?.TableStatus !== 'ACTIVE' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitForActiveTable(table.client, older);
     const store = new DynamoCaseStore(table.client, older);
     const c = aCase({ agencyId: `agency-before-gsi6-${counter}`, month: '2026-11', submittedAt: '2026-10-30T09:00:00+07:00', status: 'in_progress' });
     await store.createCase(c, submitted(c));

@@ -3,7 +3,7 @@
  * in-memory fake; then what only the table can show: a large regency's directory stored in
  * chunks under the item limit, and an import that dies half-way never shows.
  */
-import { CreateTableCommand, DescribeTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { gzipSync } from 'node:zlib';
 import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
@@ -11,6 +11,7 @@ import { createTableInput } from '../../functions/adapters/table-definition';
 import { directoryText, importDirectory, type DirectoryStore } from '../../shared/directory/store';
 import { demoCopy, largeDirectory, officialsIn, withNewHolder } from '../support/directory-fixtures';
 import { startDynalite, type TestTable } from '../support/dynalite';
+import { waitForActiveTable } from '../../infra/local/dynalite';
 import { MemoryDirectoryStore } from '../support/memory-directory-store';
 
 let table: TestTable;
@@ -22,11 +23,7 @@ afterAll(async () => { await table.stop(); });
 async function freshDynamo(): Promise<DynamoDirectoryStore> {
   const name = `tanggap-directory-${++tables}`;
   await table.client.send(new CreateTableCommand(createTableInput(name)));
-  for (;;) {
-    const t = await table.client.send(new DescribeTableCommand({ TableName: name }));
-    if (t.Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitForActiveTable(table.client, name);
   return new DynamoDirectoryStore(table.client, name);
 }
 

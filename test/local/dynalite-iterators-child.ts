@@ -10,7 +10,7 @@ import { queryObjects, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-definition';
-import { abstractLevelOfDynalite, createDynalite } from '../../infra/local/dynalite';
+import { abstractLevelOfDynalite, createDynalite, waitForActiveTable } from '../../infra/local/dynalite';
 
 const [dataDir, mode] = process.argv.slice(2) as [string, 'fixed' | 'unfixed'];
 const QUERIES = 100;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await client.send(new CreateTableCommand(createTableInput('iterators')));
+  await waitForActiveTable(client, 'iterators');
   for (let i = 0; i < 10; i++) {
     await client.send(new PutItemCommand({ TableName: 'iterators', Item: { pk: { S: 'CASE#c1' }, sk: { S: `EVENT#${i}` }, gsi1pk: { S: 'AGENCY#a#received' }, gsi1sk: { S: String(i) } } }));
   }

@@ -31,7 +31,7 @@ test('Queries, read to the end or stopped at their Limit, leave no LevelDB itera
 });
 
 test('the local LevelDB flushes its memtable to a table file after about 1 MiB of writes, not 4 (LOCAL_LEVELDB_OPTIONS: resident memory)', async () => {
-  const { startDynalite } = await import('../../infra/local/dynalite');
+  const { startDynalite, waitForActiveTable } = await import('../../infra/local/dynalite');
   const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
   const dataDir = mkdtempSync(join(tmpdir(), 'tanggap-dynalite-'));
   dirs.push(dataDir);
@@ -40,6 +40,9 @@ test('the local LevelDB flushes its memtable to a table file after about 1 MiB o
   const client = new DynamoDBClient({ endpoint: server.url, region: 'ap-southeast-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await client.send(new CreateTableCommand({ TableName: 'tbl', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    // dynalite makes the table ACTIVE on a timer: a PutItem before that answers ResourceNotFound
+    // (CI on a loaded machine hit it).
+    await waitForActiveTable(client, 'tbl');
     // 2 MiB of items: past a 1 MiB memtable, well short of classic-level's default 4 MiB.
     const body = 'x'.repeat(8 * 1024);
     for (let i = 0; i < 256; i++) await client.send(new PutItemCommand({ TableName: 'tbl', Item: { pk: { S: `item-${i}` }, body: { S: body } } }));

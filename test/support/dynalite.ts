@@ -2,7 +2,7 @@
  * dynalite in-process for one test file: port 0, a fresh temporary directory, the single table
  * created from functions/adapters/table-definition.ts. `stop()` awaits every teardown.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTableInput } from '../../functions/adapters/table-definition';
+import { waitForActiveTable } from '../../infra/local/dynalite';
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,12 +46,7 @@ export async function startDynalite(tableName = 'tanggap-test'): Promise<TestTab
   };
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
-    for (let i = 0; ; i++) {
-      const t = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      if (t.Table?.TableStatus === 'ACTIVE' && t.Table.GlobalSecondaryIndexes?.every((g) => g.IndexStatus === 'ACTIVE')) break;
-      if (i > 100) throw new Error(`table ${tableName} did not become active`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForActiveTable(client, tableName);
   } catch (err) {
     await stop();
     throw err;
