@@ -11,7 +11,8 @@
  *
  * Mark the call pure where it is exported, `export const X = /* @__PURE__ *\/ lazy(() => …)`, so that
  * esbuild drops a schema no code of the bundle reads (the builder is a closure, free of side effects).
- * For objects used through their properties only: identity (`===`) and own-key listing see the stand-in.
+ * Its own keys are the value's, so a lazy set of fields can be spread into a schema built later
+ * (`z.object({ ...Fields, … })`). Identity (`===`) sees the stand-in.
  */
 export function lazy<T extends object>(build: () => T): T {
   let built: T | undefined;
@@ -21,5 +22,12 @@ export function lazy<T extends object>(build: () => T): T {
     has: (_target, key) => Reflect.has(value(), key),
     set: (_target, key, v) => Reflect.set(value(), key, v),
     getPrototypeOf: () => Reflect.getPrototypeOf(value()),
+    // For a spread (`{ ...Fields }`): the built value's own keys, each reported configurable, as a
+    // proxy must for a property its (empty, extensible) target lacks.
+    ownKeys: () => Reflect.ownKeys(value()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(value(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
   });
 }

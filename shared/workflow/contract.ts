@@ -54,7 +54,7 @@ export const ExecutionInput = /* @__PURE__ */ lazy(() => z.object({
 }));
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
-const Base = {
+const Base = /* @__PURE__ */ lazy(() => ({
   caseId: z.string().check(z.minLength(1)),
   /** `$$.Execution.Id` */
   executionId: z.string().check(z.minLength(1)),
@@ -63,7 +63,7 @@ const Base = {
    * clock; on the local runtime its virtual clock), so handlers never read a clock of their own.
    */
   enteredAt: z.string().check(z.minLength(1)),
-};
+}));
 
 /** deadlines: computed when a step, phase or reply window starts; kept with its visit as `$.run.visits.<id>.sla`. */
 export const DeadlinesRequest = /* @__PURE__ */ lazy(() => z.object({

@@ -40,3 +40,14 @@ describe('lazy: a schema built at its first use', () => {
     expect(ReviewRequest.safeParse({ sopId: 's', reportId: 'r', periodId: 'p', startedAt: 'x', executionId: 'e', enteredAt: 'y', turn: 0, kind: 'reviewDeliver' }).success).toBe(false);
   });
 });
+
+test('a lazy set of fields spreads into a schema built later, and is built only then', () => {
+  const build = jest.fn(() => ({ id: z.string().check(z.minLength(1)), n: z.int() }));
+  const Fields = lazy(build);
+  const Schema = lazy(() => z.object({ ...Fields, extra: z.optional(z.boolean()) }));
+  expect(build).not.toHaveBeenCalled();
+  expect(Object.keys(Fields)).toEqual(['id', 'n']);
+  expect(Schema.parse({ id: 'a', n: 1, extra: true })).toEqual({ id: 'a', n: 1, extra: true });
+  expect(Schema.safeParse({ id: '', n: 1 }).success).toBe(false);
+  expect(build).toHaveBeenCalledTimes(1);
+});
