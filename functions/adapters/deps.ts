@@ -47,7 +47,7 @@ export interface Needs {
   files?: () => FileStore;
   /**
    * The SOPs, `sops: bundledSops`: named like the ports, so that a function that never reads an SOP
-   * (uploads) carries none of them (≈ 18 KB).
+   * (uploads) carries none of them (≈ 14 KB).
    */
   sops?: (id: string) => Sop;
 }
