@@ -7,14 +7,16 @@
  * the Parameters and Secrets extension's HTTP API (parameters.ts; the local runtime serves the same
  * API): one code path wherever the handlers run.
  *
- * A function names the ports it uses beyond the case store (`dependencies({ mailer: sesMailer })`):
- * only the factories a handler names reach its bundle, so a function that never sends mail does not
- * carry (nor load at cold start) the SES client. A port not named refuses, saying which to add.
+ * A function names the ports it uses beyond the case store (`dependencies({ mailer: sesMailer })`),
+ * and the SOPs if it reads any (`sops: bundledSops`): only what a handler names reaches its bundle, so
+ * a function that never sends mail does not carry (nor load at cold start) the SES client, nor one that
+ * never reads an SOP the SOPs. A port not named refuses, saying which to add.
  */
 import { randomBytes } from 'node:crypto';
 import { createOfficeCalendar } from '../../shared/calendar';
 import { CurrentDirectory, DirectoryNotImported, type LoadedDirectory } from '../../shared/directory/store';
 import { getSop } from '../../shared/sops';
+import type { Sop } from '../../shared/sop/schema';
 import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
 import type { FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
@@ -30,7 +32,7 @@ import { S3FileStore } from './s3-file-store';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
-type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion' | 'mailer' | 'workflow'>;
+type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion' | 'mailer' | 'workflow' | 'getSop'>;
 let suppressions: SuppressionList | undefined;
 
 /** The suppression list (addresses that bounced or complained), in the table. */
@@ -43,7 +45,20 @@ export interface Needs {
   mailer?: () => Mailer;
   workflow?: () => Workflow;
   files?: () => FileStore;
+  /**
+   * The SOPs, `sops: bundledSops`: named like the ports, so that a function that never reads an SOP
+   * (uploads) carries none of them (≈ 14 KB).
+   */
+  sops?: (id: string) => Sop;
 }
+
+/** The SOPs compiled into the bundle (shared/sops), each unpacked when first asked for. */
+export const bundledSops = getSop;
+
+/** The SOPs of a function that did not name them: a wiring mistake, said plainly at the first call. */
+const unwiredSops = (id: string): Sop => {
+  throw new Error(`This function was not given the SOPs: add \`sops: bundledSops\` to its dependencies() call (asked for "${id}")`);
+};
 
 /** Mail through SES, past the suppression list: a bounced or complaining address is not mailed again. */
 export const sesMailer = (): Mailer => suppressingMailer(new SesMailer(sesClient()), { suppressions: suppressionList(), metrics: metrics() });
@@ -124,7 +139,6 @@ async function buildBase(): Promise<Base> {
   const [publicUrl, linkSecret] = await Promise.all([publicUrlOf(cfg), linkSecretOf(cfg)]);
   return {
     store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
-    getSop,
     publicUrl,
     mailFrom: cfg.MAIL_FROM,
     get linkSecret() {
@@ -169,6 +183,7 @@ export async function dependencies(needs: Needs = {}): Promise<Deps> {
     mailer: needs.mailer ? (mailer ??= needs.mailer()) : unwiredMailer,
     workflow: needs.workflow ? (workflow ??= needs.workflow()) : unwiredWorkflow,
     files: needs.files ? (files ??= needs.files()) : undefined,
+    getSop: needs.sops ?? unwiredSops,
   });
 }
 

@@ -4,11 +4,11 @@ import { ValidationFailed } from '../../shared/errors';
 import { checkText } from '../../shared/text/rules';
 import { submitFeedback } from '../../shared/usecases/complaints';
 import { renderReplyPage } from '../../shared/web/pages';
-import { dependencies, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, sfnWorkflow } from '../adapters/deps';
 import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml } from '../http';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { workflow: sfnWorkflow };
+const needs = { workflow: sfnWorkflow, sops: bundledSops };
 
 const Feedback = z.object({
   key: z.string({ error: 'key' }).check(z.minLength(1, { error: 'key' })),

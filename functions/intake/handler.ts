@@ -5,7 +5,7 @@ import { PayloadTooLarge, ValidationFailed, type Issue } from '../../shared/erro
 import type { Language } from '../../shared/i18n';
 import { listAgencies, submitComplaint } from '../../shared/usecases/complaints';
 import { renderComplaintForm, renderSubmitted } from '../../shared/web/pages';
-import { dependencies, s3Files, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, s3Files, sfnWorkflow } from '../adapters/deps';
 import { formPolicy } from '../adapters/files-origin';
 import { storeFormFiles } from '../../shared/usecases/attachments';
 import type { Deps } from '../../shared/usecases/deps';
@@ -13,7 +13,7 @@ import { html, httpHandler, json, languageOf, readBody, requestTime, wantsHtml, 
 import { boundaryOf, parseMultipart } from '../http/multipart';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { workflow: sfnWorkflow, files: s3Files };
+const needs = { workflow: sfnWorkflow, files: s3Files, sops: bundledSops };
 
 const keyFormat = { id: 'Gunakan 8 sampai 128 huruf, angka, atau - _ . :', en: 'Use 8 to 128 letters, digits, or - _ . :' };
 

@@ -17,10 +17,10 @@ import * as z from 'zod/mini';
 import { resumeParkedCase } from '../../shared/usecases/attention';
 import { deliverStalledDecisions, resumeStalledSubmissions } from '../../shared/usecases/complaints';
 import { finishPendingMail } from '../../shared/usecases/workflow';
-import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { workflow: sfnWorkflow, mailer: sesMailer, files: s3Files };
+const needs = { workflow: sfnWorkflow, mailer: sesMailer, files: s3Files, sops: bundledSops };
 
 /** `at`: the operator's instant (the local runtime passes its clock's); now by default. */
 const ResumeRequest = z.object({ resume: z.string().check(z.minLength(1), z.maxLength(64)), at: z.optional(z.iso.datetime({ offset: true })) });

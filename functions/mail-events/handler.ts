@@ -8,10 +8,10 @@ import middy from '@middy/core';
 import { parseEvent } from '../adapters/event-parser';
 import * as z from 'zod/mini';
 import { handleMailEvent, SesMailEvent } from '../../shared/usecases/mail-events';
-import { mailEventDependencies, sesMailer } from '../adapters/deps';
+import { bundledSops, mailEventDependencies, sesMailer } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled): the admin's email. */
-const needs = { mailer: sesMailer };
+const needs = { mailer: sesMailer, sops: bundledSops };
 
 /** An EventBridge event from SES: only its `detail` is read. */
 export const SesEventBridgeEvent = z.object({ source: z.optional(z.string()), detail: SesMailEvent });

@@ -19,12 +19,12 @@ import { ValidationFailed } from '../../shared/errors';
 import { renderInbox, renderSignInConfirm, renderSignInForm, renderSignInSent } from '../../shared/web/officials';
 import { dynamoClient } from '../adapters/clients';
 import { config } from '../adapters/config';
-import { dependencies, sesMailer } from '../adapters/deps';
+import { bundledSops, dependencies, sesMailer } from '../adapters/deps';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { html, httpHandler, languageOf, readBody, redirect, requestTime, type HttpEvent, type HttpResult } from '../http';
 
 /** The ports this function uses besides the case store (only these clients are bundled): the sign-in email. */
-const needs = { mailer: sesMailer };
+const needs = { mailer: sesMailer, sops: bundledSops };
 
 export const SESSION_COOKIE = '__Host-tanggap-sesi';
 /**

@@ -7,12 +7,12 @@ import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
 import { renderTrackingPage } from '../../shared/web/tracking';
 import { ATTACHMENTS_SCRIPT_PATH, attachmentsScript } from '../../shared/web/attachments-script';
 import { parseUploadTrail } from '../../shared/usecases/attachments';
-import { dependencies } from '../adapters/deps';
+import { bundledSops, dependencies } from '../adapters/deps';
 import { formPolicy } from '../adapters/files-origin';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const deps = await dependencies();
+  const deps = await dependencies({ sops: bundledSops });
   const lang = languageOf(event);
   const agencyId = event.pathParameters?.agencyId;
   if (agencyId) return html(200, renderHowHandled({ ...howHandled(deps, agencyId, lang), lang }));

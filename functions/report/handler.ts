@@ -14,10 +14,10 @@ import * as z from 'zod/mini';
 import { deliverReview, isReviewed, openReviewTask, reviewDeadlines, reviewNotice, startReportReview } from '../../shared/usecases/report-review';
 import { buildReport, onDemandReport, scheduledReport, sendReport } from '../../shared/usecases/reports';
 import { ReviewRequest } from '../../shared/workflow/review-contract';
-import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer, workflow: sfnWorkflow };
+const needs = { mailer: sesMailer, workflow: sfnWorkflow, sops: bundledSops };
 
 const Scheduled = z.object({ sopId: z.string().check(z.minLength(1)), reportId: z.string().check(z.minLength(1)), scheduledTime: z.iso.datetime({ offset: true }), resend: z.optional(z.boolean()) });
 const OnDemand = z.object({ agencyId: z.string().check(z.minLength(1)), period: z.string().check(z.minLength(1)), resend: z.optional(z.boolean()) });

@@ -13,7 +13,7 @@ import { displayName, fileProblemMessage } from '../../shared/attachments/files'
 import { inspectUpload, isUploadId, requestPageUpload } from '../../shared/usecases/attachments';
 import type { Deps } from '../../shared/usecases/deps';
 import type { TaskView } from '../../shared/usecases/views';
-import { dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, s3Files, sesMailer, sfnWorkflow } from '../adapters/deps';
 import { storeFormPolicy } from '../adapters/files-origin';
 import { html, httpHandler, json, languageOf, readBody, requestTime, type HttpEvent } from '../http';
 import { boundaryOf, parseMultipart } from '../http/multipart';
@@ -71,7 +71,7 @@ async function answerUpload(deps: Deps, key: string, view: TaskView, uploadId: u
 const taskPagePolicy = (view: TaskView | undefined, upload: TaskPageUpload | undefined) => storeFormPolicy({ script: !!upload, images: view?.case.attachments?.map((a) => a.url) ?? [] });
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer, workflow: sfnWorkflow, files: s3Files };
+const needs = { mailer: sesMailer, workflow: sfnWorkflow, files: s3Files, sops: bundledSops };
 
 export const handler = httpHandler(async (event) => {
   const deps = await dependencies(needs);

@@ -7,10 +7,10 @@ import middy from '@middy/core';
 import { parseEvent } from '../adapters/event-parser';
 import { notify } from '../../shared/usecases/workflow';
 import { NotifyRequest } from '../../shared/workflow/contract';
-import { dependencies, sesMailer } from '../adapters/deps';
+import { bundledSops, dependencies, sesMailer } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer };
+const needs = { mailer: sesMailer, sops: bundledSops };
 
 export const handler = middy(async (event: NotifyRequest) => {
   await notify(await dependencies(needs), event);

@@ -6,9 +6,9 @@ import middy from '@middy/core';
 import { parseEvent } from '../adapters/event-parser';
 import { recordOutcome } from '../../shared/usecases/workflow';
 import { OutcomeRequest } from '../../shared/workflow/contract';
-import { dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
+import { bundledSops, dependencies, sesMailer, sfnWorkflow } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer, workflow: sfnWorkflow };
+const needs = { mailer: sesMailer, workflow: sfnWorkflow, sops: bundledSops };
 
 export const handler = middy(async (event: OutcomeRequest) => (await recordOutcome(await dependencies(needs), event)) ?? {}).use(parseEvent(OutcomeRequest));

@@ -7,10 +7,10 @@ import { parseEvent } from '../adapters/event-parser';
 import { parkFailedState } from '../../shared/usecases/attention';
 import { openTask } from '../../shared/usecases/workflow';
 import { TaskFunctionRequest } from '../../shared/workflow/contract';
-import { dependencies, s3Files, sesMailer } from '../adapters/deps';
+import { bundledSops, dependencies, s3Files, sesMailer } from '../adapters/deps';
 
 /** The ports this function uses besides the case store (only these clients are bundled). */
-const needs = { mailer: sesMailer, files: s3Files };
+const needs = { mailer: sesMailer, files: s3Files, sops: bundledSops };
 
 export const handler = middy(async (event: TaskFunctionRequest) => {
   if (event.kind === 'park') await parkFailedState(await dependencies(needs), event);

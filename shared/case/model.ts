@@ -1,26 +1,30 @@
 /**
  * The case: one complaint, from submission to closure. Every change is an appended event
  * (who, what, when, from which step); the case item holds the current picture.
+ *
+ * The schemas here are built at first use (`lazy`): most functions use them as types only, and a
+ * bundle that parses with none of them drops them.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../lazy';
 import type { AttachmentRecord } from '../attachments/files';
 import type { Deadlines } from '../workflow/contract';
 
 /** Public statuses (api-contract.md). `resolved`: answered, reply window open. */
-export const CaseStatus = z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']);
+export const CaseStatus = /* @__PURE__ */ lazy(() => z.enum(['received', 'in_progress', 'awaiting_reporter', 'resolved', 'closed', 'rejected']));
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
 /** The statuses of a case not yet ended (closed or rejected). */
 export const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'in_progress', 'awaiting_reporter', 'resolved'];
 
-export const Channel = z.enum(['web', 'email', 'box', 'in_person', 'post', 'lapor']);
+export const Channel = /* @__PURE__ */ lazy(() => z.enum(['web', 'email', 'box', 'in_person', 'post', 'lapor']));
 export type Channel = z.infer<typeof Channel>;
 
-export const Reporter = z.object({
+export const Reporter = /* @__PURE__ */ lazy(() => z.object({
   name: z.optional(z.string()),
   email: z.optional(z.string()),
   phone: z.optional(z.string()),
-});
+}));
 export type Reporter = z.infer<typeof Reporter>;
 
 /** Who did something to a case. Officials are named by directory id; reporters never by name. */
@@ -169,7 +173,7 @@ export interface CaseRecord {
   version: number;
 }
 
-export const CaseEventType = z.enum([
+export const CaseEventType = /* @__PURE__ */ lazy(() => z.enum([
   'submitted', 'workflow_started', 'workflow_continued', 'step_opened', 'step_completed', 'reminder_sent', 'escalated',
   'reprimand_recommended', 'task_reassigned', 'response_sent', 'reporter_asked', 'reporter_answered', 'reporter_replied',
   'rated', 'closed', 'rejected', 'email_sent', 'email_failed', 'email_undeliverable', 'calendar_gap', 'escalation_skipped',
@@ -180,7 +184,7 @@ export const CaseEventType = z.enum([
   // Issue 13: the inspectorate's monitoring of a late step and the Bupati's reprimand (notes/events.md);
   // a coordination with its service level; an official told of a step settled without them.
   'monitoring_opened', 'reprimand_declined', 'reprimand_issued', 'coordination_requested', 'coordination_done', 'official_informed',
-]);
+]));
 export type CaseEventType = z.infer<typeof CaseEventType>;
 
 export interface CaseEvent {

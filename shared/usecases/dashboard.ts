@@ -15,6 +15,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
+import { lazy } from '../lazy';
 import { hashKey, NO_DEADLINE_KEY, NO_STEP } from '../case/keys';
 import { Channel, type CaseEvent, type CaseRecord } from '../case/model';
 import { taskSlot, type TaskGrant } from '../case/task';
@@ -35,7 +36,7 @@ export const DASHBOARD_PAGE = 25;
 export const CSV_MAX_ROWS = 50_000;
 
 /** Which open cases a list shows: those in one SLA state, or all of them by deadline. */
-export const ListState = z.enum(['late', 'due_soon', 'on_time', 'none', 'all']);
+export const ListState = /* @__PURE__ */ lazy(() => z.enum(['late', 'due_soon', 'on_time', 'none', 'all']));
 export type ListState = z.infer<typeof ListState>;
 const STATES: DeadlineState[] = ['late', 'due_soon', 'on_time', 'none'];
 
@@ -89,7 +90,7 @@ export interface DashboardQuery {
   search?: string;
 }
 
-const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/), z.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)));
+const Day = /* @__PURE__ */ lazy(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/), z.refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s))));
 const both = (id: string, en: string) => `${id} / ${en}`;
 
 /**
@@ -213,7 +214,8 @@ const stepIdsOf = (sop: Sop) => [...sop.steps.map((s) => s.id), NO_STEP];
 
 // ------------------------------------------------------------------ cursor
 
-const CursorBody = z.object({ a: z.string(), s: ListState, f: z.string(), p: z.record(z.string(), z.string().check(z.maxLength(200))) });
+// Built at first use (shared/lazy.ts), like ListState and Day: the task page's function imports this module for a helper and parses none of them.
+const CursorBody = /* @__PURE__ */ lazy(() => z.object({ a: z.string(), s: ListState, f: z.string(), p: z.record(z.string(), z.string().check(z.maxLength(200))) }));
 type CursorBody = z.infer<typeof CursorBody>;
 const filterKey = (f: OpenCasesFilter) => JSON.stringify([f.category ?? '', f.channel ?? '', f.receivedFrom ?? '', f.receivedBefore ?? '', !!f.escalated, !!f.reprimand]);
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(`dashboard-cursor|${body}`).digest('base64url');

@@ -6,8 +6,12 @@
  *
  * Every handler is idempotent, keyed by (caseId, stepId or state, visit): Lambda retries on
  * AWS and resumed executions on the local runtime re-enter states.
+ *
+ * Each schema is built when first used (`lazy`): a handler parses one or two of them, and building
+ * all of them at import took ≈ 3 ms of every workflow function's cold start.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../lazy';
 
 /**
  * Placeholders in the generated ASL, substituted by CDK `definitionSubstitutions` with the
@@ -25,32 +29,32 @@ export type WorkflowFunctionName = keyof typeof WorkflowFunction;
 export { WorkflowError } from './errors';
 
 /** Every visit counter of a machine, by JSONPath-safe id (`$.run.visits`; only each counter's `n` is kept here). */
-const Visits = z.record(z.string(), z.object({ n: z.int().check(z.gte(0)) }));
+const Visits = /* @__PURE__ */ lazy(() => z.record(z.string(), z.object({ n: z.int().check(z.gte(0)) })));
 
 /**
  * Where a successor execution takes a case up (continue-as-new): the visit counter id of the wait
  * it was in (a step, `<step>-ask`, or `reporter`), every visit counter, and for the reporter's
  * window the step that answered. The successor enters that wait again without counting a new visit.
  */
-export const ResumePoint = z.object({
+export const ResumePoint = /* @__PURE__ */ lazy(() => z.object({
   at: z.string().check(z.minLength(1)),
   visits: Visits,
   answeredBy: z.optional(z.string().check(z.minLength(1))),
-});
+}));
 export type ResumePoint = z.infer<typeof ResumePoint>;
 
 /**
  * The execution's input, given by intake to StartExecution (execution name = caseId), and by a
  * hand-over to the successor (name `<caseId>-c<n>`, with `resume`).
  */
-export const ExecutionInput = z.object({
+export const ExecutionInput = /* @__PURE__ */ lazy(() => z.object({
   caseId: z.string().check(z.minLength(1)),
   sopId: z.string().check(z.minLength(1)),
   resume: z.optional(ResumePoint),
-});
+}));
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
-const Base = {
+const Base = /* @__PURE__ */ lazy(() => ({
   caseId: z.string().check(z.minLength(1)),
   /** `$$.Execution.Id` */
   executionId: z.string().check(z.minLength(1)),
@@ -59,10 +63,10 @@ const Base = {
    * clock; on the local runtime its virtual clock), so handlers never read a clock of their own.
    */
   enteredAt: z.string().check(z.minLength(1)),
-};
+}));
 
 /** deadlines: computed when a step, phase or reply window starts; kept with its visit as `$.run.visits.<id>.sla`. */
-export const DeadlinesRequest = z.object({
+export const DeadlinesRequest = /* @__PURE__ */ lazy(() => z.object({
   ...Base,
   /** `replyWindow`: the reporter's window after an answer or question (`id` = the step that sent it). */
   scope: z.enum(['step', 'phase', 'replyWindow']),
@@ -80,11 +84,11 @@ export const DeadlinesRequest = z.object({
    * over before it begins. Absent (phases, reply windows, machines compiled before): no check.
    */
   continueBy: z.optional(z.string().check(z.minLength(1))),
-});
+}));
 export type DeadlinesRequest = z.infer<typeof DeadlinesRequest>;
 
 /** Absolute instants (ISO 8601 with offset) the clock branch waits for with TimestampPath. */
-export const Deadlines = z.object({
+export const Deadlines = /* @__PURE__ */ lazy(() => z.object({
   startedAt: z.string(),
   remindAt: z.string(),
   dueAt: z.string(),
@@ -97,7 +101,7 @@ export const Deadlines = z.object({
    * ResultSelector; a machine of the earlier shape keeps the deadlines and ignores it.
    */
   visit: z.optional(z.int().check(z.gte(1))),
-});
+}));
 export type Deadlines = z.infer<typeof Deadlines>;
 
 /**
@@ -106,7 +110,7 @@ export type Deadlines = z.infer<typeof Deadlines>;
  * or a question (`reporterAnswer`) to the reporter. A re-entered state finds its task and re-binds
  * the new token without mailing twice.
  */
-export const OpenTaskRequest = z.object({
+export const OpenTaskRequest = /* @__PURE__ */ lazy(() => z.object({
   ...Base,
   /** `$$.Task.Token` */
   taskToken: z.string().check(z.minLength(1)),
@@ -114,7 +118,7 @@ export const OpenTaskRequest = z.object({
   /** For `official`: the step; for the reporter kinds, the step that sent the response or question. */
   stepId: z.string().check(z.minLength(1)),
   visit: z.int().check(z.gte(1)),
-});
+}));
 export type OpenTaskRequest = z.infer<typeof OpenTaskRequest>;
 
 /**
@@ -130,17 +134,17 @@ export const INTRINSIC_SAFE_ID = /^[a-z][a-zA-Z0-9-]*$/;
  * its retries. Record the case as needing attention and wait for an operator, who resumes it with
  * this token; the failed state then runs again. Only the error's name comes, never its cause.
  */
-export const ParkRequest = z.object({
+export const ParkRequest = /* @__PURE__ */ lazy(() => z.object({
   ...Base,
   taskToken: z.string().check(z.minLength(1)),
   kind: z.literal('park'),
   state: z.string().check(z.minLength(1)),
   error: z._default(z.string().check(z.minLength(1)), 'unknown'),
-});
+}));
 export type ParkRequest = z.infer<typeof ParkRequest>;
 
 /** What the task function is invoked with: a task to open, or a failed state to park. */
-export const TaskFunctionRequest = z.union([OpenTaskRequest, ParkRequest]);
+export const TaskFunctionRequest = /* @__PURE__ */ lazy(() => z.union([OpenTaskRequest, ParkRequest]));
 export type TaskFunctionRequest = z.infer<typeof TaskFunctionRequest>;
 
 /**
@@ -152,7 +156,7 @@ export type TaskFunctionRequest = z.infer<typeof TaskFunctionRequest>;
  * `fields`, `actor` and `decidedAt` itself. The outcome handler prefers the stored decision and falls
  * back on those.
  */
-export const StepDecision = z.object({
+export const StepDecision = /* @__PURE__ */ lazy(() => z.object({
   action: z.string().check(z.regex(INTRINSIC_SAFE_ID)),
   /** Old shape only. */
   fields: z.optional(z.record(z.string(), z.string())),
@@ -160,7 +164,7 @@ export const StepDecision = z.object({
   actor: z.optional(z.object({ personId: z.string(), role: z.string(), onBehalfOf: z.optional(z.string()) })),
   /** Old shape only. */
   decidedAt: z.optional(z.string()),
-});
+}));
 export type StepDecision = z.infer<typeof StepDecision>;
 
 /**
@@ -169,21 +173,21 @@ export type StepDecision = z.infer<typeof StepDecision>;
  *
  * Tolerated for executions started before that design: feedback that carries `comment` and `at`.
  */
-export const ReporterFeedback = z.object({
+export const ReporterFeedback = /* @__PURE__ */ lazy(() => z.object({
   satisfied: z.boolean(),
   rating: z.optional(z.int().check(z.gte(1), z.lte(5))),
   /** Old shape only. */
   comment: z.optional(z.string()),
   /** Old shape only. */
   at: z.optional(z.string()),
-});
+}));
 export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
 /**
  * outcome: record what happened. Returns nothing the machine needs, except for `started`
  * (`StartedResult`, into `$.run`), `reporterFeedback` (the verdict) and `phaseDone` (the carried run): `outcomeAnswer`.
  */
-export const OutcomeRequest = z.discriminatedUnion('kind', [
+export const OutcomeRequest = /* @__PURE__ */ lazy(() => z.discriminatedUnion('kind', [
   z.object({ ...Base, kind: z.literal('started') }),
   /**
    * The execution is old enough to hand over: hold the task it waits for (`task`: the slot's kind,
@@ -239,11 +243,11 @@ export const OutcomeRequest = z.discriminatedUnion('kind', [
     kind: z.literal('closed'),
     reason: z.enum(['rated', 'reply_window_elapsed', 'rejected', 'closed_by_official']),
   }),
-]);
+]));
 export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
 
 /** What outcome `started` answers: when this execution hands over (an absolute instant), kept as `$.run.continueBy`. */
-export const StartedResult = z.object({ continueBy: z.string() });
+export const StartedResult = /* @__PURE__ */ lazy(() => z.object({ continueBy: z.string() }));
 export type StartedResult = z.infer<typeof StartedResult>;
 
 /**
@@ -256,7 +260,7 @@ export type OutcomeResult = StartedResult | { satisfied: boolean } | Record<stri
 export { outcomeAnswer } from './answers';
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
-export const NotifyRequest = z.object({
+export const NotifyRequest = /* @__PURE__ */ lazy(() => z.object({
   ...Base,
   template: z.enum([
     'acknowledgement', // to the reporter, after submission
@@ -272,5 +276,5 @@ export const NotifyRequest = z.object({
   phaseId: z.optional(z.string()),
   visit: z.optional(z.int().check(z.gte(1))),
   level: z.optional(z.int().check(z.gte(1))),
-});
+}));
 export type NotifyRequest = z.infer<typeof NotifyRequest>;

@@ -546,7 +546,7 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
           const budget = 300 * 1024;
           const own = sum(extra);
           const less = (c: Composition) => c.total - c.byKind.powertools;
-          print(`  ${name}: floor ${kb(floor.deps.total).trim()} + its own ${kb(own).trim()} = ${kb(f.composition.total).trim()} KB of inputs (file ${kb(f.bundle.bytes).trim()} KB); budget 300 KB: over by ${kb(f.bundle.bytes - budget).trim()} KB`);
+          print(`  ${name}: floor ${kb(floor.deps.total).trim()} + its own ${kb(own).trim()} = ${kb(f.composition.total).trim()} KB of inputs (file ${kb(f.bundle.bytes).trim()} KB); budget 300 KB: ${f.bundle.bytes > budget ? `over by ${kb(f.bundle.bytes - budget).trim()} KB` : `within it, ${kb(budget - f.bundle.bytes).trim()} KB to spare`}`);
           print(`  ${name} without Powertools: floor ${kb(less(floor.deps)).trim()} + its own ${kb(own - (f.composition.byKind.powertools - floor.deps.byKind.powertools)).trim()} = ${kb(less(f.composition)).trim()} KB; the SDK alone with these clients ${kb(floor.sdk.bytes).trim()} KB leaves ${kb(budget - floor.sdk.bytes).trim()} KB for everything else`);
         }
       } finally {

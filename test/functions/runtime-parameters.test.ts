@@ -90,6 +90,17 @@ test('a function granted no link secret builds its dependencies, and fails loudl
   expect(() => deps.linkSecret).toThrow(/no LINK_SECRET or LINK_SECRET_PARAMETER/);
 });
 
+test('the SOPs only for a function that names them: one that does not is told which to add at the first use', async () => {
+  const { dependencies, bundledSops } = container<DepsModule>({ PUBLIC_URL: 'https://pengaduan.muba.go.id' }, '../../functions/adapters/deps');
+  const without = await dependencies();
+  expect(() => without.getSop('perpustakaan-muba')).toThrow('This function was not given the SOPs: add `sops: bundledSops` to its dependencies() call (asked for "perpustakaan-muba")');
+  const named = await dependencies({ sops: bundledSops });
+  expect(named.getSop('perpustakaan-muba').id).toBe('perpustakaan-muba');
+  // Per call: the container's next call without them is refused again.
+  const again = await dependencies();
+  expect(() => again.getSop('perpustakaan-muba')).toThrow(/not given the SOPs/);
+});
+
 test('a missing parameter fails the build with its name, and the next call tries again', async () => {
   const { dependencies } = container<DepsModule>({ PUBLIC_URL_PARAMETER: '/tanggap/t/nothing-here' }, '../../functions/adapters/deps');
   await expect(dependencies()).rejects.toThrow();

@@ -4,8 +4,8 @@ import { EscalationRung, rungGrant, type SopInput } from '../../shared/sop/schem
 import lapor from '../../shared/sops/sp4n-lapor-muara-enim.sop.json';
 import { readFileSync } from 'node:fs';
 import { packedModule, packedPath, validatedJson, validatedPath } from '../../shared/sops/build';
-import { packedSops } from '../../shared/sops/validated-packed';
-import { inflateRawSync } from 'node:zlib';
+import { packedSopIds, packedSops } from '../../shared/sops/validated-packed';
+import { brotliDecompressSync } from 'node:zlib';
 import { sopSources } from '../../shared/sops/sources';
 
 const limitOf = (sopId: string, stepId: string) => getSop(sopId).steps.find((s) => s.id === stepId)?.limit;
@@ -144,10 +144,19 @@ describe('the pre-validated SOPs the handlers load (shared/sops/validated.json)'
     expect(readFileSync(validatedPath, 'utf8')).toBe(validatedJson());
   });
 
-  test('the packed copy the bundles carry (validated-packed.ts) is validated.json, and is what `sops` gives', () => {
+  test('the packed copy the bundles carry (validated-packed.ts) is validated.json, one SOP a line, and is what `sops` gives', () => {
     expect(readFileSync(packedPath, 'utf8')).toBe(packedModule());
-    expect(JSON.parse(inflateRawSync(Buffer.from(packedSops, 'base64')).toString('utf8'))).toEqual(JSON.parse(validatedJson()));
-    expect(sops.map((s) => s.id)).toEqual((JSON.parse(validatedJson()) as { id: string }[]).map((s) => s.id));
+    const validated = JSON.parse(validatedJson()) as { id: string }[];
+    expect(packedSopIds).toEqual(validated.map((s) => s.id));
+    expect(brotliDecompressSync(Buffer.from(packedSops, 'base64')).toString('utf8').split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(validated);
+    expect(sops.map((s) => s.id)).toEqual(validated.map((s) => s.id));
+  });
+
+  test('getSop unpacks the SOP asked for, once, and names the known ones for an unknown id', () => {
+    const id = packedSopIds[1]!;
+    expect(getSop(id).id).toBe(id);
+    expect(getSop(id)).toBe(getSop(id));
+    expect(() => getSop('no-such-sop')).toThrow(`Unknown SOP "no-such-sop"; known: ${packedSopIds.join(', ')}`);
   });
 
   test('every shipped SOP source passes the schema and the cross-checks', () => {

@@ -17,14 +17,19 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
  *    packages (measured: a lazy import of the SSM reader grew every bundle by 100–200 KB, the SSM
  *    client from 77 to 166 KB). A rarely used path that is heavy belongs in a function of its own.
  *  - Nothing built at import that only some paths use: zod schemas are constructed when their module
- *    is evaluated. A small check (one variable, one header) is done by hand, as
- *    functions/adapters/origin-verify-config.ts.
+ *    is evaluated. A module whose importers each use a few of its schemas wraps each in
+ *    `/* @__PURE__ *\/ lazy(() => …)` (shared/lazy.ts): built at first use, and dropped from a bundle
+ *    that never reads it (shared/workflow/contract.ts: ≈ 3 ms of each workflow function's cold start).
+ *    A small check (one variable, one header) is done by hand, as functions/adapters/origin-verify-config.ts.
  *  - Schemas that run in a function are written with `zod/mini` (`import * as z from 'zod/mini'`,
  *    checks as `.check(z.minLength(1))`): `zod`'s classic API lands whole, ≈ 97 KB of every bundle,
  *    where zod/mini's functions tree-shake to ≈ 38–42 KB. shared/zod-locale.ts gives zod/mini the
  *    English messages `zod` registers by itself (≈ 3 KB). Build-time schemas (shared/sop/schema.ts,
  *    infra/) keep `zod`; test/infra/bundles.test.ts fails when a bundle holds zod's classic API.
- *  - Data validated at build time is imported as validated (shared/sops/validated-packed.ts, validated.json deflated), not parsed at init.
+ *  - Data validated at build time is imported as validated (shared/sops/validated-packed.ts, validated.json
+ *    Brotli-compressed), not parsed at init: unpacked at the first `getSop`, each SOP parsed when first
+ *    asked for. A function names the SOPs like a port (`sops: bundledSops`); one that reads none (uploads)
+ *    does not carry them (≈ 14 KB).
  *  - Logs and metrics through functions/adapters/logger.ts and metrics.ts (JSON lines, EMF), not a
  *    logging library: Powertools Logger and Metrics were ≈ 33 KB of every bundle and their classes ran
  *    at every cold start (test/infra/bundles.test.ts fails when a bundle holds Powertools again).
