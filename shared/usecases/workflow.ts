@@ -18,8 +18,8 @@ import { stepDueReading } from '../sla/reading';
 import { rungGrant } from '../sop/rung-grant';
 import { monitoringSteps } from '../sop/monitoring';
 import type { Sop, Step } from '../sop/schema';
-import type { Deadlines, DeadlinesRequest, ExecutionInput, NextVisit, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, Run, StartedResult } from '../workflow/contract';
-import { outcomeAnswer } from '../workflow/answers';
+import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
+import { answerBeginning, outcomeAnswer, type DeadlinesOf } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName, visitKey } from '../workflow/executions';
 import { ConditionFailed, type EmailAttachment, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
@@ -741,7 +741,13 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId }, once: 'outcome#started' },
     });
     if (!updated) throw new Error(`Case ${req.caseId} does not exist`);
-    return req.first ? { continueBy: updated.continueBy!.at, first: await beginFirstVisit(deps, req, updated) } : outcomeAnswer(req, { continueBy: updated.continueBy!.at });
+    try {
+      return await answerBeginning(req, outcomeAnswer(req, { continueBy: updated.continueBy!.at }), deadlinesOf(deps, req, updated.sopId));
+    } catch (err) {
+      // Only a ladder longer than an execution's whole span can outlast the hand-over from the very start: loud (the execution parks).
+      if ((err as Error).name !== WorkflowError.continueDue) throw err;
+      throw new Error(`SOP ${updated.sopId}: the first visit's ladder outlasts an execution's hand-over span (${(err as Error).message}); shorten its limits`);
+    }
   }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
@@ -760,7 +766,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         throw new Error(`Step ${step.id} has no action "${req.decision.action}" (case ${c.caseId}, visit ${req.visit})`);
       }
       // Recorded already (a re-run): only the next visit is left to begin, as the first run did.
-      if (await hasEvent(deps, c.caseId, once)) return afterStep(deps, c, req);
+      if (await hasEvent(deps, c.caseId, once)) return answerBeginning(req, undefined, deadlinesOf(deps, req, c.sopId));
       // The texts as the person typed them, stored on the task before the decision was delivered.
       const decision = await storedDecision(deps, c, req);
       const action = step.actions.find((a) => a.id === decision.action);
@@ -820,7 +826,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
         data: { action: decision.action, ...notes },
       });
-      return afterStep(deps, c, req);
+      return answerBeginning(req, undefined, deadlinesOf(deps, req, c.sopId));
     }
     case 'phaseDone': {
       const phase = sop.phases.find((p) => p.id === req.phaseId)!;
@@ -833,7 +839,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         })],
       }), c);
       countBreach(deps, updated, 'phase', phase.id, req.visit);
-      return req.run && req.next ? beginVisit(deps, { ...req, sopId: c.sopId }, req.run, req.next) : outcomeAnswer(req);
+      return answerBeginning(req, outcomeAnswer(req), deadlinesOf(deps, req, c.sopId));
     }
     case 'reporterFeedback': {
       // Each part is idempotent (a re-run repeats what a run that died may have done).
@@ -870,52 +876,11 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
 }
 
 /**
- * What a step's record answers the machine (`$.run`, when it was given): this step noted as the one
- * that answered when it may answer the reporter, and the visit the decision's target begins, if the
- * machine asked for one. Called once the decision is recorded, so a ContinueDue raised here leaves
- * nothing half-done: the machine then goes to the target's own deadlines task, which hands it over.
+ * The deadlines of the visit an outcome task begins for the state after it (`answerBeginning`),
+ * computed and remembered as that visit's deadlines task would: at this task's instant, once per visit.
  */
-function afterStep(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequest, { kind: 'stepDone' }>): Promise<Run> | undefined {
-  if (!req.run) return undefined;
-  const run = req.answering ? { ...req.run, answered: { stepId: req.stepId } } : req.run;
-  const next = req.next?.[req.decision.action];
-  return next ? beginVisit(deps, { ...req, sopId: c.sopId }, run, next) : Promise.resolve(run);
-}
-
-/**
- * A new case's first visit, begun by `Record start` (a successor's counters come from its `resume`:
- * nothing is begun, `{n: 0}`). Its deadlines are computed at the execution's start, as its deadlines
- * task would have done right after; a ladder that would outlast the hand-over instant from the very
- * start is an SOP no execution can hold, refused loudly (the execution parks, the admin is told).
- */
-async function beginFirstVisit(deps: Deps, req: Extract<OutcomeRequest, { kind: 'started' }>, c: CaseRecord): Promise<Record<string, unknown>> {
-  const first = req.first!;
-  if (req.input?.resume !== undefined) return { n: 0 };
-  try {
-    const run = await beginVisit(deps, { ...req, sopId: c.sopId }, { continueBy: c.continueBy!.at, visits: { [first.counter]: { n: 0 } } }, first);
-    return run.visits[first.counter]!;
-  } catch (err) {
-    if ((err as Error).name !== WorkflowError.continueDue) throw err;
-    throw new Error(`The first visit's ladder of SOP ${c.sopId} outlasts an execution's hand-over span (${(err as Error).message}): shorten its limits`);
-  }
-}
-
-/**
- * Begins a visit for the state after a recording task, as its own counting task would have: the
- * counter `next.counter` counted, its deadlines computed at this task's instant (remembered per visit,
- * so a re-run answers the same ones) and checked against the hand-over instant when `handsOver`
- * (ContinueDue, never retried: the machine goes to the visit's own deadlines task instead).
- */
-async function beginVisit(deps: Deps, at: { caseId: string; executionId: string; enteredAt: string; sopId: string }, run: Run, next: NextVisit): Promise<Run> {
-  const visit = (run.visits[next.counter]?.n ?? 0) + 1;
-  const d = next.deadlines;
-  const answered = (run as { answered?: { stepId?: unknown } }).answered?.stepId;
-  const id = d?.id ?? (d?.scope === 'replyWindow' && typeof answered === 'string' ? answered : undefined);
-  if (d && !id) throw new Error(`No step has answered the reporter before the reply window of case ${at.caseId}`);
-  const sla = d ? await computeStepDeadlines(deps, {
-    caseId: at.caseId, executionId: at.executionId, enteredAt: at.enteredAt, sopId: at.sopId, scope: d.scope, id: id!, visit, ...(d.handsOver ? { continueBy: run.continueBy } : {}),
-  }) : undefined;
-  return { ...run, visits: { ...run.visits, [next.counter]: { n: visit, ...(next.entry ? { entry: next.entry } : {}), ...(sla ? { sla } : {}) } } };
+function deadlinesOf(deps: Deps, req: { caseId: string; executionId: string; enteredAt: string }, sopId: string): DeadlinesOf {
+  return (ask) => computeStepDeadlines(deps, { caseId: req.caseId, executionId: req.executionId, enteredAt: req.enteredAt, sopId, ...ask });
 }
 
 /** Closes a case (`at`: the closing state's instant). Setting the same fields again changes nothing; the event is written once. */

@@ -307,7 +307,7 @@ export type StartedResult = z.infer<typeof StartedResult>;
  */
 export type OutcomeResult = StartedResult | (StartedResult & { first: Record<string, unknown> }) | { satisfied: boolean } | Record<string, unknown> | undefined;
 
-export { outcomeAnswer } from './answers';
+export { answerBeginning, outcomeAnswer } from './answers';
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
 export const NotifyRequest = z.object({
