@@ -3,18 +3,22 @@
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
  * Shape, per human step S with a limit (statemachines/README.md has every shape: phases, the
- * reporter, closing) — seven states entered per visit decided in time, every one of them doing work:
+ * reporter, closing) — six states entered per visit decided in time, every one of them doing work:
  *
- *   S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
+ *  (S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
  *                           (`States.MathAdd` in its Parameters; it answers {visit, …deadlines}, kept as
- *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency)
+ *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency).
+ *                           Entered only where no task before the race begins its visit (a successor's
+ *                           resume, the reply loop's follow-up step, a visit handed over first): on the
+ *                           way in, Record start or the previous record does the same (`begun`, `NextVisit`).)
  *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken; ResultSelector keeps only the action id) → S: finish (Fail StepDone, cause = the action id)
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → the last rung
  *                          → Wait $.run.continueBy → continue as new (the deadlines task, told that
  *                          instant, raised ContinueDue instead if the last rung would come after it)
  *                 Catch StepDone → $.decision ({Error, Cause}: the cause is the action id itself)
- *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
+ *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict), then
+ *                           begins the visit the decision leads to (its counter and deadlines) in `$.run`
  *   S: route      Choice    on $.decision.Cause → the action's target (a step with one action has none:
  *                           its record goes straight on; the handler refuses an action the step lacks)
  *
