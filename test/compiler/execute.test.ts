@@ -465,6 +465,8 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     // Assess: the predecessor went no further than the deadlines of that visit, and handed it over without a task to hold.
     expect(first.journal.lines.slice(-2)).toEqual(['deadlines step telaah#2', 'hand over official telaah#2 before it begins']);
     expect(first.journal.lines).not.toContain('open official telaah#2');
+    // The approval's record, which begins that visit, raised ContinueDue once the return was recorded; the visit's own deadlines task then handed it over.
+    expect(first.journal.lines.slice(-4)).toEqual(['outcome stepDone setuju#1 return', 'deadlines step telaah#2', 'deadlines step telaah#2', 'hand over official telaah#2 before it begins']);
     const { resume, input } = handedOver(first.outcomes);
     expect(resume).toEqual({ at: 'telaah', visits: expect.objectContaining({ telaah: { n: 2 }, setuju: { n: 1 } }) });
 
