@@ -3,18 +3,22 @@
  * Language (JSONPath; no JSONata). Nothing here knows any agency: everything comes from the SOP.
  *
  * Shape, per human step S with a limit (statemachines/README.md has every shape: phases, the
- * reporter, closing) — seven states entered per visit decided in time, every one of them doing work:
+ * reporter, closing) — six states entered per visit decided in time, every one of them doing work:
  *
- *   S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
+ *  (S: deadlines  Task      deadlines handler: counts the visit and computes the SLA instants in one call
  *                           (`States.MathAdd` in its Parameters; it answers {visit, …deadlines}, kept as
- *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency)
+ *                           $.run.visits.S = {n, sla} — the visit number keys every handler's idempotency).
+ *                           Entered only where no task before the race begins its visit (a successor's
+ *                           resume, the reply loop's follow-up step, a visit handed over first): on the
+ *                           way in, Record start or the previous record does the same (`begun`, `NextVisit`).)
  *   S             Parallel  race of two branches:
  *                   work:  S: open task (.waitForTaskToken; ResultSelector keeps only the action id) → S: finish (Fail StepDone, cause = the action id)
  *                   clock: Wait remindAt → remind → Wait dueAt → Wait rung 1 → escalate 1 → … → the last rung
  *                          → Wait $.run.continueBy → continue as new (the deadlines task, told that
  *                          instant, raised ContinueDue instead if the last rung would come after it)
  *                 Catch StepDone → $.decision ({Error, Cause}: the cause is the action id itself)
- *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict)
+ *   S: record     Task      outcome handler (reads the decision's texts from the task; SLA verdict), then
+ *                           begins the visit the decision leads to (its counter and deadlines) in `$.run`
  *   S: route      Choice    on $.decision.Cause → the action's target (a step with one action has none:
  *                           its record goes straight on; the handler refuses an action the step lacks)
  *
@@ -33,7 +37,7 @@
  * one year an execution lives.
  */
 import { monitoringSteps, type Action, type EscalationLadder, type EscalationRung, type Phase, type Sop, type Step } from '../shared/sop/schema';
-import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction } from '../shared/workflow/contract';
+import { INTRINSIC_SAFE_ID, WorkflowError, WorkflowFunction, type NextVisit } from '../shared/workflow/contract';
 import { EXECUTION_TIMEOUT_SECONDS, visitKey } from '../shared/workflow/executions';
 
 /** An ASL state, as plain JSON. */
@@ -167,6 +171,12 @@ class Compiler {
   private readonly resumeAt: { at: string; next: string }[] = [];
   /** Whether some Choice of the top level, or of a phase's work branch, can fall to "unknown decision". */
   private readonly unknownUsed = new Set<string>();
+  /**
+   * Passes that begin a visit (`<s>: visit`, `<phase>: enter at <s>`): no longer reached where every
+   * way in has its visit begun by the task before it, and then left out (Step Functions refuses a
+   * state no path reaches).
+   */
+  private readonly unbegun = new Set<string>();
   /** Steps of monitoring paths: compiled inside the clock of the step whose lateness opens them. */
   private readonly monitoring: Map<string, { lateStep: string }>;
 
@@ -192,6 +202,7 @@ class Compiler {
     if (this.gotos.has('@reporter')) merge(top, this.reporterWindow());
     merge(top, this.closing());
     merge(top, this.resume());
+    pruneUnbegun({ StartAt: 'Record start', States: top }, this.unbegun);
     parkFailedTasks(top);
     checkNames(top);
     checkReachable({ StartAt: 'Record start', States: top });
@@ -208,20 +219,26 @@ class Compiler {
    * every visit counter to 0 beside it (`$.run`), so no Pass of its own is needed; a successor
    * (`$.resume`) goes back to where its predecessor waited, a new case acknowledges the reporter.
    */
-  private start(first: string): Record<string, AslState> {
+  private start(firstStep: string): Record<string, AslState> {
     const visits: Record<string, { n: number }> = {};
     const asking = this.sop.steps.filter((st) => st.actions.some((a) => a.goto === '@askReporter')).map((st) => `${st.id}-ask`);
     const counted = [...this.sop.steps.map((s) => s.id), ...this.sop.phases.map((p) => p.id), ...asking, ...(this.gotos.has('@reporter') ? [REPORTER] : [])];
     for (const id of counted) visits[key(id)] = { n: 0 };
+    // A new case's first visit is begun by Record start itself (its counter and deadlines, `first`),
+    // so Acknowledge goes straight into its race; a successor's comes from its `resume`.
+    const first = this.begun(firstStep, undefined, undefined)!;
+    const { [first.next.counter]: _first, ...others } = visits;
     return {
-      'Record start': this.lambda('outcome', { ...base, kind: 'started' }, RUN, 'Resuming?', { 'continueBy.$': '$.continueBy', visits }),
+      'Record start': this.lambda('outcome', { ...base, kind: 'started', first: first.next, 'input.$': '$' }, RUN, 'Resuming?', {
+        'continueBy.$': '$.continueBy', visits: { [`${first.next.counter}.$`]: '$.first', ...others },
+      }),
       'Resuming?': {
         Type: 'Choice',
         Comment: 'A successor execution (continue-as-new) goes back to where its predecessor waited; the reporter was acknowledged then.',
         Choices: [{ Variable: '$.resume', IsPresent: true, Next: 'Resume' }],
         Default: 'Acknowledge',
       },
-      Acknowledge: this.notify({ template: 'acknowledgement' }, this.entry(first, undefined)),
+      Acknowledge: this.notify({ template: 'acknowledgement' }, first.state),
     };
   }
 
@@ -251,6 +268,41 @@ class Compiler {
       case '@close': return 'Closed by official';
       default: return this.entry(action.goto, phase);
     }
+  }
+
+  /**
+   * The visit a recording task can begin for the state `goto` leads to from `fromStep` (in `phase`),
+   * so that the machine goes straight into that race, counting and computing its deadlines in that
+   * task instead of one of its own (`next`: what the task is asked, `NextVisit`; `state`: the race).
+   * Undefined where a step leaves its phase (its phase's record begins the next visit) and for the
+   * closing targets. `handsOver`: the visit's deadlines may raise ContinueDue, which sends the machine
+   * to `unbegun`, the visit's own first state (its deadlines task hands it over first).
+   */
+  private begun(goto: string, fromStep: string | undefined, phase: Phase | undefined): { next: NextVisit; state: string; handsOver: boolean; unbegun: string } | undefined {
+    if (goto === '@reporter') {
+      return { next: { counter: key(REPORTER), deadlines: { scope: 'replyWindow', handsOver: true } }, state: 'Reporter window', handsOver: true, unbegun: REPORTER_DEADLINE };
+    }
+    if (goto === '@askReporter') {
+      const race = names.ask(fromStep!);
+      return { next: { counter: key(`${fromStep}-ask`), deadlines: { scope: 'replyWindow', id: fromStep, handsOver: true } }, state: race, handsOver: true, unbegun: `${race}: window` };
+    }
+    if (goto.startsWith('@')) return undefined;
+    const target = this.stepById.get(goto)!;
+    const targetPhase = this.phaseOf.get(goto);
+    if (phase && targetPhase !== phase) return undefined;
+    if (targetPhase && targetPhase !== phase) {
+      return { next: { counter: key(targetPhase.id), entry: goto, deadlines: { scope: 'phase', id: targetPhase.id } }, state: names.race(targetPhase.id), handsOver: false, unbegun: names.enterPhase(targetPhase.id, goto) };
+    }
+    const handsOver = this.clockHandsOver(target);
+    return {
+      next: { counter: key(goto), ...(target.limit ? { deadlines: { scope: 'step' as const, id: goto, ...(handsOver ? { handsOver } : {}) } } : {}) },
+      state: names.race(goto), handsOver, unbegun: this.startOf(target),
+    };
+  }
+
+  /** A limited step's clock hands over after its last rung, unless a rung opens a monitoring path (whose people may outlast the execution's year). */
+  private clockHandsOver(step: Step): boolean {
+    return !!step.limit && !(step.escalation ?? this.sop.escalation).rungs.some((r) => r.kind === 'monitor');
   }
 
   /** Whether an action leaves its step's phase (every terminal target, the reporter's question included). */
@@ -286,7 +338,7 @@ class Compiler {
     const slot = { kind: 'official', stepId: id, 'visit.$': visitPath(id) };
     // The clock hands over after its last rung (one Wait fewer per visit than a branch of its own),
     // unless a rung opens a monitoring path, whose people may outlast the execution's year.
-    const clockHandsOver = hasClock && !ladder.rungs.some((r) => r.kind === 'monitor');
+    const clockHandsOver = this.clockHandsOver(step);
     if (hasClock) {
       s[names.deadlines(id)] = clockHandsOver
         ? this.handingOverDeadlines(id, { scope: 'step', id }, names.race(id), id)
@@ -294,6 +346,7 @@ class Compiler {
       s[names.resumeVisit(id)] = this.uncount(id, names.deadlines(id));
     } else {
       s[names.visit(id)] = this.increment(id, names.race(id));
+      this.unbegun.add(names.visit(id));
     }
     if (clockHandsOver) merge(s, this.handOverFirst(id, { kind: 'official', stepId: id, 'visit.$': nextVisit(id) }, { at: id }, phase));
     // A step without a limit still races: its task against the hand-over clock alone.
@@ -317,14 +370,7 @@ class Compiler {
       Next: names.record(id),
     };
     if (!phase) this.resumeAt.push({ at: id, next: this.resumeOf(step) });
-    s[names.record(id)] = this.recordStep(step, phase);
-    if (step.actions.length > 1) {
-      s[names.route(id)] = {
-        Type: 'Choice',
-        Choices: step.actions.map((a) => ({ Variable: '$.decision.Cause', StringEquals: a.id, Next: this.target(step, a, phase) })),
-        Default: this.unknownDecision(phase),
-      };
-    }
+    merge(s, this.recordStep(step, phase));
     return s;
   }
 
@@ -364,13 +410,56 @@ class Compiler {
    * from a constant in the ResultSelector: no Pass of its own. With a single action it goes straight
    * to that action's target.
    */
-  private recordStep(step: Step, phase: Phase | undefined): AslState {
+  private recordStep(step: Step, phase: Phase | undefined): Record<string, AslState> {
     const id = step.id;
     const answers = step.actions.some((a) => a.goto === '@reporter');
-    const next = step.actions.length === 1 ? this.target(step, step.actions[0]!, phase) : names.route(id);
-    return this.lambda('outcome', {
+    // Each action's target visit, begun by this record where it can be (its counter and deadlines in
+    // this task): the route then goes straight into that race.
+    const begun = new Map(step.actions.map((a) => [a.id, this.leaves(a, phase) ? undefined : this.begun(a.goto, id, phase)] as const));
+    const targetOf = (a: Action) => begun.get(a.id)?.state ?? this.target(step, a, phase);
+    const single = step.actions.length === 1;
+    const s: Record<string, AslState> = {};
+    const payload = {
       ...base, kind: 'stepDone', stepId: id, 'visit.$': visitPath(id), decision: { 'action.$': '$.decision.Cause' }, ...(step.limit ? { 'sla.$': slaPath(id) } : {}),
-    }, answers ? `${RUN}.answered` : null, next, answers ? { stepId: id } : undefined);
+    };
+    const next = Object.fromEntries([...begun].filter(([, b]) => b).map(([action, b]) => [action, b!.next]));
+    if (!Object.keys(next).length && !answers) {
+      // Nothing to begin or note: the record answers nothing.
+      s[names.record(id)] = this.lambda('outcome', payload, null, single ? targetOf(step.actions[0]!) : names.route(id));
+    } else {
+      // The record answers `$.run` back, with the target's visit begun and this step noted as the one
+      // that answered (`answered.stepId`, which the reply window's task is about).
+      const record = this.lambda('outcome', { ...payload, 'run.$': RUN, ...(Object.keys(next).length ? { next } : {}), ...(answers ? { answering: true } : {}) }, RUN, single ? targetOf(step.actions[0]!) : names.route(id));
+      if ([...begun.values()].some((b) => b?.handsOver)) {
+        // A visit that would outlast the hand-over instant: recorded all the same, then the machine goes
+        // to that visit's own deadlines task, which hands it over before it begins. The record's answer
+        // is lost with its error, so a step that answers notes itself in a Pass on that (rare) way.
+        const fallback = single ? begun.get(step.actions[0]!.id)!.unbegun : `${id}: route to hand over`;
+        const noted = `${id}: answered, handing over`;
+        Object.assign(record, {
+          Retry: [{ ErrorEquals: [WorkflowError.continueDue], MaxAttempts: 0 }, ...(record.Retry as unknown[])],
+          Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: answers ? noted : fallback }],
+        });
+        if (answers) s[noted] = { Type: 'Pass', Result: { stepId: id }, ResultPath: `${RUN}.answered`, Next: fallback };
+        if (!single) {
+          s[fallback] = {
+            Type: 'Choice',
+            Comment: 'The visit the decision leads to would outlast the hand-over instant: into its own deadlines task, which hands it over first.',
+            Choices: step.actions.map((a) => ({ Variable: '$.decision.Cause', StringEquals: a.id, Next: begun.get(a.id)?.unbegun ?? this.target(step, a, phase) })),
+            Default: this.unknownDecision(phase),
+          };
+        }
+      }
+      s[names.record(id)] = record;
+    }
+    if (!single) {
+      s[names.route(id)] = {
+        Type: 'Choice',
+        Choices: step.actions.map((a) => ({ Variable: '$.decision.Cause', StringEquals: a.id, Next: targetOf(a) })),
+        Default: this.unknownDecision(phase),
+      };
+    }
+    return s;
   }
 
   /** The Fail a route falls to when a decision names an action the step does not have (noted, so it exists only when used). */
@@ -496,6 +585,7 @@ class Compiler {
     if (this.unknownUsed.has(id)) inner[`${id}: unknown decision`] = { Type: 'Fail', Error: 'UnknownDecision', Cause: 'A decision named an action the step does not have.' };
     // Entering counts the phase's visit and notes the entry step in one Pass.
     for (const e of entries) {
+      this.unbegun.add(names.enterPhase(id, e));
       s[names.enterPhase(id, e)] = { Type: 'Pass', Parameters: { 'n.$': nextVisit(id), entry: e }, ResultPath: visitOf(id), Next: names.deadlines(id) };
     }
     // Resumed: the same phase visit (its deadlines are remembered per visit, so its clock goes on where it was).
@@ -516,9 +606,26 @@ class Compiler {
     };
     // The record hands the carried `$.run` back (decoded here by StringToJson), so no Pass restores it.
     const single = exits.size === 1 ? [...exits][0]! : undefined;
-    s[`${id}: record`] = this.lambda('outcome', {
-      ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': slaPath(id), 'run.$': 'States.StringToJson($.done.Cause)',
-    }, RUN, single ?? `${id}: leave`);
+    // One way out: the record begins that way's visit too (as a step's record does), when it can.
+    const leaving = phase.steps.flatMap((st) => this.stepById.get(st)!.actions.filter((a) => this.leaves(a, phase)).map((a) => ({ step: st, action: a })));
+    const begun = single && leaving.length ? this.begun(leaving[0]!.action.goto, leaving[0]!.step, undefined) : undefined;
+    const record = this.lambda('outcome', {
+      ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': slaPath(id), 'run.$': 'States.StringToJson($.done.Cause)', ...(begun ? { next: begun.next } : {}),
+    }, RUN, begun?.state ?? single ?? `${id}: leave`);
+    if (begun?.handsOver) {
+      // That visit would outlast the hand-over instant: the run carried out of the race is lost with
+      // the error, so the phase is recorded again (the verdict is kept once) without beginning it, and
+      // the visit's own deadlines task hands it over before it begins.
+      const again = `${id}: record, handing over`;
+      Object.assign(record, {
+        Retry: [{ ErrorEquals: [WorkflowError.continueDue], MaxAttempts: 0 }, ...(record.Retry as unknown[])],
+        Catch: [{ ErrorEquals: [WorkflowError.continueDue], ResultPath: '$.handOver', Next: again }],
+      });
+      s[again] = this.lambda('outcome', {
+        ...base, kind: 'phaseDone', phaseId: id, 'visit.$': visitPath(id), 'sla.$': slaPath(id), 'run.$': 'States.StringToJson($.done.Cause)',
+      }, RUN, begun.unbegun);
+    }
+    s[`${id}: record`] = record;
     if (!single) {
       s[`${id}: leave`] = {
         Type: 'Choice',
@@ -850,6 +957,22 @@ function parkFailedTasks(states: Record<string, AslState>): void {
       Next: name,
     };
   }
+}
+
+/** Leaves out the `prunable` states no path reaches, at every level (a Parallel's branches included). */
+function pruneUnbegun(machine: AslBranch, prunable: Set<string>): void {
+  const seen = new Set<string>();
+  const todo = [machine.StartAt];
+  while (todo.length) {
+    const name = todo.pop()!;
+    const state = machine.States[name];
+    if (seen.has(name) || !state) continue;
+    seen.add(name);
+    todo.push(...[state.Next, state.Default, ...((state.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+      ...((state.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next)].filter((n): n is string => typeof n === 'string'));
+    for (const branch of (state.Branches as AslBranch[] | undefined) ?? []) pruneUnbegun(branch, prunable);
+  }
+  for (const name of Object.keys(machine.States)) if (!seen.has(name) && prunable.has(name)) delete machine.States[name];
 }
 
 /**

@@ -85,7 +85,9 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   // + the answer email carries the official's file (read from cases/, sent as MIME: SendRawEmail).
   'workflow-task': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
   // claims, remember, events, mutateCase, the hand-over's updateTask; continue-as-new starts the successor.
-  'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem'], queryTable: true, startsExecutions: true },
+  // + a record begins the next visit: its deadlines as the deadlines function computes them (remember;
+  // the admin's calendar-gap email, released on failure: SendEmail, DeleteItem).
+  'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, mail: ['SendEmail'] },
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
   'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
   // Cases of the period through gsi1 (open by agency and status) and gsi6 (their summaries by month, received and ended;

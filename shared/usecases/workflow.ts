@@ -19,7 +19,7 @@ import { rungGrant } from '../sop/rung-grant';
 import { monitoringSteps } from '../sop/monitoring';
 import type { Sop, Step } from '../sop/schema';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest, OutcomeResult, StartedResult } from '../workflow/contract';
-import { outcomeAnswer } from '../workflow/answers';
+import { answerBeginning, outcomeAnswer, type DeadlinesOf } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName, visitKey } from '../workflow/executions';
 import { ConditionFailed, type EmailAttachment, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
@@ -741,7 +741,13 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId }, once: 'outcome#started' },
     });
     if (!updated) throw new Error(`Case ${req.caseId} does not exist`);
-    return outcomeAnswer(req, { continueBy: updated.continueBy!.at });
+    try {
+      return await answerBeginning(req, outcomeAnswer(req, { continueBy: updated.continueBy!.at }), deadlinesOf(deps, req, updated.sopId));
+    } catch (err) {
+      // Only a ladder longer than an execution's whole span can outlast the hand-over from the very start: loud (the execution parks).
+      if ((err as Error).name !== WorkflowError.continueDue) throw err;
+      throw new Error(`SOP ${updated.sopId}: the first visit's ladder outlasts an execution's hand-over span (${(err as Error).message}); shorten its limits`);
+    }
   }
   const c = await deps.store.getCase(req.caseId);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
@@ -759,7 +765,8 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       if (!step.actions.some((a) => a.id === req.decision.action)) {
         throw new Error(`Step ${step.id} has no action "${req.decision.action}" (case ${c.caseId}, visit ${req.visit})`);
       }
-      if (await hasEvent(deps, c.caseId, once)) return;
+      // Recorded already (a re-run): only the next visit is left to begin, as the first run did.
+      if (await hasEvent(deps, c.caseId, once)) return answerBeginning(req, undefined, deadlinesOf(deps, req, c.sopId));
       // The texts as the person typed them, stored on the task before the decision was delivered.
       const decision = await storedDecision(deps, c, req);
       const action = step.actions.find((a) => a.id === decision.action);
@@ -819,7 +826,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         actor: { kind: 'official', personId: decision.actor.personId, role: decision.actor.role, ...(decision.actor.onBehalfOf ? { onBehalfOf: decision.actor.onBehalfOf } : {}) },
         data: { action: decision.action, ...notes },
       });
-      return;
+      return answerBeginning(req, undefined, deadlinesOf(deps, req, c.sopId));
     }
     case 'phaseDone': {
       const phase = sop.phases.find((p) => p.id === req.phaseId)!;
@@ -832,7 +839,7 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
         })],
       }), c);
       countBreach(deps, updated, 'phase', phase.id, req.visit);
-      return outcomeAnswer(req);
+      return answerBeginning(req, outcomeAnswer(req), deadlinesOf(deps, req, c.sopId));
     }
     case 'reporterFeedback': {
       // Each part is idempotent (a re-run repeats what a run that died may have done).
@@ -866,6 +873,14 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       await closeCase(deps, c, req.reason, req.enteredAt);
       return;
   }
+}
+
+/**
+ * The deadlines of the visit an outcome task begins for the state after it (`answerBeginning`),
+ * computed and remembered as that visit's deadlines task would: at this task's instant, once per visit.
+ */
+function deadlinesOf(deps: Deps, req: { caseId: string; executionId: string; enteredAt: string }, sopId: string): DeadlinesOf {
+  return (ask) => computeStepDeadlines(deps, { caseId: req.caseId, executionId: req.executionId, enteredAt: req.enteredAt, sopId, ...ask });
 }
 
 /** Closes a case (`at`: the closing state's instant). Setting the same fields again changes nothing; the event is written once. */

@@ -184,11 +184,52 @@ export const ReporterFeedback = /* @__PURE__ */ lazy(() => z.object({
 export type ReporterFeedback = z.infer<typeof ReporterFeedback>;
 
 /**
+ * What an execution keeps of its own (`$.run`): when it hands over, every visit counter with its
+ * deadlines, and whatever else the machine notes there (the step that answered, a phase's way out),
+ * kept as given.
+ */
+export const Run = /* @__PURE__ */ lazy(() => z.looseObject({
+  continueBy: z.string().check(z.minLength(1)),
+  visits: z.record(z.string(), z.looseObject({ n: z.int().check(z.gte(0)) })),
+}));
+export type Run = z.infer<typeof Run>;
+
+/**
+ * The visit a recording task begins for the state that follows it, so that no task or Pass of its
+ * own runs before that race: the counter `counter` of `$.run.visits` counted (`n + 1`), with the
+ * deadlines its deadlines task would have computed (`deadlines`: the same scope and id; `handsOver`:
+ * checked against `$.run.continueBy`, raising ContinueDue as that task would, after everything else
+ * is recorded), and a phase's `entry` step. A reply window's `id` absent: the step that answered
+ * (`$.run.answered.stepId`).
+ */
+export const NextVisit = /* @__PURE__ */ lazy(() => z.object({
+  counter: z.string().check(z.minLength(1)),
+  deadlines: z.optional(z.object({
+    scope: z.enum(['step', 'phase', 'replyWindow']),
+    id: z.optional(z.string().check(z.minLength(1))),
+    handsOver: z.optional(z.boolean()),
+  })),
+  entry: z.optional(z.string().check(z.minLength(1))),
+}));
+export type NextVisit = z.infer<typeof NextVisit>;
+
+/**
  * outcome: record what happened. Returns nothing the machine needs, except for `started`
  * (`StartedResult`, into `$.run`), `reporterFeedback` (the verdict) and `phaseDone` (the carried run): `outcomeAnswer`.
  */
 export const OutcomeRequest = /* @__PURE__ */ lazy(() => z.discriminatedUnion('kind', [
-  z.object({ ...Base, kind: z.literal('started') }),
+  z.object({
+    ...Base,
+    kind: z.literal('started'),
+    /**
+     * The visit the first state after `Acknowledge` begins (`first`), begun here for a new case
+     * (`input` = the execution's input without `resume`) and answered as `first: {n, sla?, entry?}`;
+     * a successor answers `first: {n: 0}` (its counters come from `resume`). Absent from machines
+     * compiled before: nothing begun.
+     */
+    first: z.optional(NextVisit),
+    input: z.optional(z.object({ resume: z.optional(z.unknown()) })),
+  }),
   /**
    * The execution is old enough to hand over: hold the task it waits for (`task`: the slot's kind,
    * step and visit), start the successor with `resume`, and let the case follow it. Fails with
@@ -212,6 +253,14 @@ export const OutcomeRequest = /* @__PURE__ */ lazy(() => z.discriminatedUnion('k
     visit: z.int().check(z.gte(1)),
     decision: StepDecision,
     sla: z.optional(Deadlines),
+    /**
+     * `$.run`, answered back with the visit the decision's target begins (`next`, by action id; an
+     * action absent there begins nothing) and, given `answering`, this step noted as the one that
+     * answered (`run.answered`). Absent from machines compiled before: nothing answered.
+     */
+    run: z.optional(Run),
+    next: z.optional(z.record(z.string(), NextVisit)),
+    answering: z.optional(z.boolean()),
   }),
   /**
    * A phase's race ended. `run`: what the execution keeps of its own (`$.run`: visit counters, who
@@ -219,7 +268,11 @@ export const OutcomeRequest = /* @__PURE__ */ lazy(() => z.discriminatedUnion('k
    * the handler hands it back as is, to be put back in place without a Pass state. Absent from
    * executions started before (they restore it themselves and ignore the answer).
    */
-  z.object({ ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.int().check(z.gte(1)), sla: Deadlines, run: z.optional(z.record(z.string(), z.unknown())) }),
+  z.object({
+    ...Base, kind: z.literal('phaseDone'), phaseId: z.string(), visit: z.int().check(z.gte(1)), sla: Deadlines, run: z.optional(Run),
+    /** A phase with one way out: the visit that way begins, in the `run` answered (as `stepDone`'s `next`). */
+    next: z.optional(NextVisit),
+  }),
   /**
    * The reporter's reply window ended with their feedback. `stepId` (the step that answered: the
    * task slot's) is absent from executions started before the texts moved to the task; the handler
@@ -251,13 +304,14 @@ export const StartedResult = /* @__PURE__ */ lazy(() => z.object({ continueBy: z
 export type StartedResult = z.infer<typeof StartedResult>;
 
 /**
- * What outcome answers the machine: `started` → `StartedResult`; `reporterFeedback` → the verdict
- * alone, `{satisfied}`, which the machine routes on; `phaseDone` → the `run` it was given; every
- * other kind nothing. A machine of an earlier shape discards what it does not use.
+ * What outcome answers the machine: `started` → `StartedResult` (with `first` when asked);
+ * `reporterFeedback` → the verdict alone, `{satisfied}`, which the machine routes on; `phaseDone` and
+ * `stepDone` → the `run` they were given, with the next visit begun; every other kind nothing. A
+ * machine of an earlier shape discards what it does not use.
  */
-export type OutcomeResult = StartedResult | { satisfied: boolean } | Record<string, unknown> | undefined;
+export type OutcomeResult = StartedResult | (StartedResult & { first: Record<string, unknown> }) | { satisfied: boolean } | Record<string, unknown> | undefined;
 
-export { outcomeAnswer } from './answers';
+export { answerBeginning, outcomeAnswer } from './answers';
 
 /** notify: every email the workflow sends. Idempotent per (caseId, template, stepId, visit, level). */
 export const NotifyRequest = /* @__PURE__ */ lazy(() => z.object({

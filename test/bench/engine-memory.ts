@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
-import { DeadlinesRequest, OutcomeRequest, outcomeAnswer, StartedResult, WorkflowFunction } from '../../shared/workflow/contract';
+import { answerBeginning, DeadlinesRequest, OutcomeRequest, outcomeAnswer, StartedResult, WorkflowFunction } from '../../shared/workflow/contract';
 import { continueBy } from '../../shared/workflow/executions';
 
 function gc(): void {
@@ -24,14 +24,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tanggap-engine-memory-'));
   const clock = new VirtualClock({ startAt: new Date('2026-11-23T02:00:00Z'), frozen: true });
   const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+  const deadlines = async (p: unknown) => ({ startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test', visit: DeadlinesRequest.parse(p).visit });
   const engine = new LocalStepFunctions({
     clock, dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async (p) => ({ startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test', visit: DeadlinesRequest.parse(p).visit }),
+      [WorkflowFunction.deadlines]: deadlines,
       [WorkflowFunction.task]: async () => ({}),
       [WorkflowFunction.outcome]: async (p) => {
         const req = OutcomeRequest.parse(p);
-        return outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {}) ?? {};
+        // Record start begins the first visit, its deadlines as the deadlines handler computes them.
+        const answer = outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {});
+        return (await answerBeginning(req, answer, async (ask) => deadlines(ask) as never)) ?? {};
       },
       [WorkflowFunction.notify]: async () => ({}),
     },

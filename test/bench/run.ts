@@ -289,6 +289,11 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
             readUnits: meter.readUnits, writeUnits: meter.writeUnits,
             emails: (await rt.mail()).length - mailBefore,
           };
+          if (process.env.BENCH_COST_STATES) {
+            // Which states the path entered, in order: each is a billed transition.
+            const entered = history.filter((h) => h.type.endsWith('StateEntered')).map((h) => (h as { stateEnteredEventDetails?: { name?: string } }).stateEnteredEventDetails?.name ?? '?');
+            print(`      states (${entered.length}): ${entered.join(', ')}`);
+          }
           if (process.env.BENCH_COST_MAIL) {
             // Which emails the path sent, to whom: the figures' emails column, itemised.
             for (const m of (await rt.mail()).slice(mailBefore)) print(`      mail → ${[...m.to, ...m.cc].join(', ')}: ${m.subject}`);
@@ -298,7 +303,7 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
         }
       }
       stop();
-      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make, each at ${PRICES.lambdaMemoryGb * 1024} MB for an assumed ${PRICES.lambdaAssumedSecondsPerInvocation * 1000} ms; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on, the recaps and the repair sweep stopped; BENCH_COST_MAIL=1 lists each path's emails; load average ${loadAverage()})`);
+      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make, each at ${PRICES.lambdaMemoryGb * 1024} MB for an assumed ${PRICES.lambdaAssumedSecondsPerInvocation * 1000} ms; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on, the recaps and the repair sweep stopped; BENCH_COST_MAIL=1 lists each path's emails, BENCH_COST_STATES=1 the states it entered; load average ${loadAverage()})`);
     },
   },
   coldstart: {

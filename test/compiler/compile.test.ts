@@ -21,6 +21,13 @@ const placeholder = (name: keyof typeof WorkflowFunction) => `\${${WorkflowFunct
 /** A limited step whose ladder opens no monitoring path: its SLA clock hands over after its last rung (no hand-over branch of its own). */
 const clockHandsOver = (sop: Sop, step: Sop['steps'][number]) => !!step.limit && !(step.escalation ?? sop.escalation).rungs.some((r) => r.kind === 'monitor');
 type Choice = { Variable: string; StringEquals?: string; BooleanEquals?: boolean; Next: string };
+/** What a recording task is asked to begin (`NextVisit`), by the task: Record start's `first`, a step record's `next` per action, a phase record's `next`. */
+type Begun = { counter: string; deadlines?: { scope: string; id?: string; handsOver?: boolean }; entry?: string };
+const begunBy = (st: AslState): Begun[] => {
+  const p = (st.Parameters ?? {}) as { first?: Begun; next?: Begun | Record<string, Begun> };
+  const next = p.next === undefined ? [] : 'counter' in p.next ? [p.next as Begun] : Object.values(p.next as Record<string, Begun>);
+  return [...(p.first ? [p.first] : []), ...next];
+};
 
 describe.each([
   ...sops.map((s) => ['SOP', s.id, s] as const),
@@ -62,11 +69,20 @@ describe.each([
     expect(machine.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' }, ResultPath: '$.run', Next: 'Resuming?' });
     const selector = machine.States['Record start']!.ResultSelector as { 'continueBy.$': string; visits: Record<string, { n: number }> };
     expect(selector['continueBy.$']).toBe('$.continueBy');
-    const counters = selector.visits;
-    for (const step of sop.steps) expect(counters[step.id.replace(/-/g, '_')]).toEqual({ n: 0 });
+    // The first visit is begun by Record start itself (`first`): its counter is what the task answers, the others 0.
+    const first = (machine.States['Record start']!.Parameters as { first: Begun }).first.counter;
+    const counters = selector.visits as Record<string, unknown>;
+    expect(counters[`${first}.$`]).toBe('$.first');
+    expect(counters[first]).toBeUndefined();
+    /** What Record start sets a counter to: the first visit's answer, or 0. */
+    const initial = (id: string) => (id === first ? counters[`${id}.$`] : counters[id]);
+    for (const step of sop.steps) {
+      const k = step.id.replace(/-/g, '_');
+      expect(initial(k)).toEqual(k === first ? '$.first' : { n: 0 });
+    }
     const paths = [...renderAsl(machine).matchAll(/\$\.run\.visits\.(\w+)\.n\b/g)].map((m) => m[1]!);
     expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) expect(counters[p]).toEqual({ n: 0 });
+    for (const p of paths) expect(initial(p)).toEqual(p === first ? '$.first' : { n: 0 });
   });
 
   test('each human step is a callback task of the task function, with its step id, visit and a one-year timeout', () => {
@@ -84,14 +100,17 @@ describe.each([
           },
         },
       });
-      // The visit is counted before the task opens: by the deadlines task of a limited step, by a Pass otherwise.
+      // The visit is counted before the task opens: by the deadlines task of a limited step, by a Pass otherwise,
+      // or by the task before it (which begins it: counter and deadlines), in which case a Pass no path reaches is left out.
       if (step.limit) {
         expect(states.get(`${step.id}: visit`)).toBeUndefined();
         expect(states.get(`${step.id}: deadlines`)).toMatchObject({
           Parameters: { 'visit.$': `States.MathAdd($.run.visits.${k}.n, 1)` }, ResultSelector: { 'n.$': '$.visit', 'sla.$': '$' }, ResultPath: `$.run.visits.${k}`,
         });
-      } else {
+      } else if (states.has(`${step.id}: visit`)) {
         expect(states.get(`${step.id}: visit`)).toMatchObject({ Type: 'Pass', Parameters: { 'n.$': `States.MathAdd($.run.visits.${k}.n, 1)` }, ResultPath: `$.run.visits.${k}`, Next: step.id });
+      } else {
+        expect([...states.values()].flatMap(begunBy)).toContainEqual({ counter: k });
       }
     }
     for (const [, s] of states) {
@@ -136,16 +155,28 @@ describe.each([
         expect(record.Next).toBe(`${step.id}: route`);
         for (const c of states.get(`${step.id}: route`)!.Choices as Choice[]) expect(c.Variable).toBe('$.decision.Cause');
       }
-      // Only a step that may answer the reporter keeps something: itself, as the step the reply window is about.
-      if (step.actions.some((a) => a.goto === '@reporter')) expect(record).toMatchObject({ ResultSelector: { stepId: step.id }, ResultPath: '$.run.answered' });
+      // A record answers `$.run` back when it begins a visit or notes that this step may answer the reporter
+      // (the step the reply window is about); otherwise nothing.
+      const answering = step.actions.some((a) => a.goto === '@reporter');
+      const params = record.Parameters as { next?: Record<string, Begun>; answering?: boolean; 'run.$'?: string };
+      expect(params.answering).toBe(answering || undefined);
+      if (answering || params.next) expect(record).toMatchObject({ Parameters: { 'run.$': '$.run' }, ResultPath: '$.run' });
       else expect(record.ResultPath).toBeNull();
+      expect(record.ResultSelector).toBeUndefined();
+      // Each action whose visit the record begins goes straight into that race; the others to their own first state.
+      for (const [action, begun] of Object.entries(params.next ?? {})) {
+        expect(step.actions.map((a) => a.id)).toContain(action);
+        const into = step.actions.length === 1 ? record.Next : (states.get(`${step.id}: route`)!.Choices as Choice[]).find((c) => c.StringEquals === action)!.Next;
+        expect(states.get(into as string)).toMatchObject({ Type: 'Parallel' });
+        expect(JSON.stringify(states.get(into as string))).toContain(`$.run.visits.${begun.counter}.`);
+      }
     }
   });
 
   test('steps without a limit have no deadlines and no SLA clock: their task races only the hand-over clock', () => {
     for (const step of mainSteps.filter((s) => !s.limit)) {
       expect(states.has(`${step.id}: deadlines`)).toBe(false);
-      expect(states.get(`${step.id}: visit`)!.Next).toBe(step.id);
+      if (states.has(`${step.id}: visit`)) expect(states.get(`${step.id}: visit`)!.Next).toBe(step.id);
       const race = states.get(step.id)!;
       const [work, ...others] = race.Branches as Scope[];
       expect(chain(work!, work!.StartAt)).toEqual([`${step.id}: open task`, `${step.id}: finish`]);
@@ -284,6 +315,16 @@ describe.each([
           { ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: expect.stringMatching(/: hand over first$/) },
           { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${name}: parked` },
         ]);
+      } else if (retry[0]!.ErrorEquals.includes('ContinueDue')) {
+        // A record that begins a visit which may hand over: ContinueDue is never retried, and goes (the record
+        // done) to that visit's own first state, by a note of who answered or a route when the target depends on the decision.
+        expect(s.Resource).toBe(placeholder('outcome'));
+        expect(begunBy(s).some((b) => b.deadlines?.handsOver)).toBe(true);
+        expect(retry[0]).toEqual({ ErrorEquals: ['ContinueDue'], MaxAttempts: 0 });
+        expect(s.Catch).toEqual([
+          { ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: expect.stringMatching(/(: deadline|: deadlines|: window|: route to hand over|: answered, handing over|: record, handing over)$/) },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${name}: parked` },
+        ]);
       } else if (isParking(s)) {
         // A parking state waits for an operator, then runs the failed state again; it does not park itself.
         expect(name).toBe(`${s.Next as string}: parked`);
@@ -321,21 +362,36 @@ describe('the fixture shapes', () => {
     expect(chain(m, 'Record start')).toEqual(['Record start', 'Resuming?']);
     expect(m.States['Resuming?']!.Default).toBe('Acknowledge');
     // A limited step's visit: four states at the top level (the race's branches aside), each doing work.
-    expect(chain(m, 'Acknowledge')).toEqual(['Acknowledge', 'terima: deadlines', 'terima', 'terima: record', 'terima: route']);
-    expect(m.States['Record start']).toMatchObject({ Resource: placeholder('outcome'), Parameters: { kind: 'started' } });
+    // Record start begins the first visit (counter and deadlines): Acknowledge goes straight into its race.
+    expect(chain(m, 'Acknowledge')).toEqual(['Acknowledge', 'terima', 'terima: record', 'terima: route']);
+    expect(m.States['Record start']).toMatchObject({
+      Resource: placeholder('outcome'),
+      Parameters: { kind: 'started', 'input.$': '$', first: { counter: 'terima', deadlines: { scope: 'step', id: 'terima', handsOver: true } } },
+      ResultSelector: { visits: { 'terima.$': '$.first', telaah: { n: 0 } } },
+    });
     expect(m.States['Acknowledge']).toMatchObject({ Resource: placeholder('notify'), Parameters: { template: 'acknowledgement' } });
   });
 
   test('a linear path goes from step to step by the default action', () => {
     const s = statesOf('fixture-desk');
-    expect(nextOf(s, 'terima', 'forward')).toBe('telaah: deadlines');
-    expect(nextOf(s, 'telaah', 'draft')).toBe('setuju: deadlines');
-    expect(nextOf(s, 'setuju', 'approve')).toBe('kirim: visit');
+    // Each record begins the next visit (counted, with its deadlines): the route goes straight into its race.
+    expect(nextOf(s, 'terima', 'forward')).toBe('telaah');
+    expect(nextOf(s, 'telaah', 'draft')).toBe('setuju');
+    expect(nextOf(s, 'setuju', 'approve')).toBe('kirim');
+    expect(s.get('terima: record')).toMatchObject({ Parameters: { 'run.$': '$.run', next: { forward: { counter: 'telaah', deadlines: { scope: 'step', id: 'telaah', handsOver: true } } } }, ResultPath: '$.run' });
+    // A step without a limit: only counted.
+    expect((s.get('setuju: record')!.Parameters as { next: Record<string, Begun> }).next.approve).toEqual({ counter: 'kirim' });
+    // A visit that would outlast the hand-over instant goes, the decision recorded, to its own deadlines task.
+    expect(s.get('terima: record')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'terima: route to hand over' });
+    expect(nextOf(s, 'terima', 'forward')).toBe('telaah');
+    expect((s.get('terima: route to hand over')!.Choices as Choice[]).find((c) => c.StringEquals === 'forward')!.Next).toBe('telaah: deadlines');
   });
 
   test('the loop: returning the draft enters the drafting step again, whose visit counter increments', () => {
     const s = statesOf('fixture-desk');
-    expect(nextOf(s, 'setuju', 'return')).toBe('telaah: deadlines');
+    expect(nextOf(s, 'setuju', 'return')).toBe('telaah');
+    expect((s.get('setuju: record')!.Parameters as { next: Record<string, Begun> }).next.return).toEqual({ counter: 'telaah', deadlines: { scope: 'step', id: 'telaah', handsOver: true } });
+    // Its own deadlines task stays, for a successor's resume and a visit handed over first.
     expect(s.get('telaah: deadlines')).toMatchObject({
       Parameters: { scope: 'step', id: 'telaah', 'visit.$': 'States.MathAdd($.run.visits.telaah.n, 1)' },
       ResultSelector: { 'n.$': '$.visit', 'sla.$': '$' }, ResultPath: '$.run.visits.telaah', Next: 'telaah',
@@ -344,11 +400,12 @@ describe('the fixture shapes', () => {
 
   test('the optional step is reached only by its non-default action and returns', () => {
     const s = statesOf('fixture-desk');
-    const into = [...s.entries()].flatMap(([name, st]) => ((st.Choices as Choice[] | undefined) ?? []).filter((c) => c.Next === 'koordinasi: deadlines').map((c) => `${name} ${c.StringEquals}`));
+    const into = [...s.entries()].flatMap(([name, st]) => ((st.Choices as Choice[] | undefined) ?? []).filter((c) => c.Next === 'koordinasi').map((c) => `${name} ${c.StringEquals}`));
     expect(into).toEqual(['telaah: route coordinate']);
-    // One action: no route, its record goes back itself.
+    // One action: no route, its record goes back itself (into the race, the visit begun; or, handing over first, to its deadlines task).
     expect(s.get('koordinasi: route')).toBeUndefined();
-    expect(s.get('koordinasi: record')!.Next).toBe('telaah: deadlines');
+    expect(s.get('koordinasi: record')!.Next).toBe('telaah');
+    expect(s.get('koordinasi: record')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'telaah: deadlines' });
   });
 
   test('the clock climbs the step\'s own ladder in order, the reprimand rung asking notify for a reprimand', () => {
@@ -390,7 +447,8 @@ describe('the fixture shapes', () => {
   test('@askReporter: the question races the reply window, and either way the same step resumes with a new visit', () => {
     const m = machineOf('fixture-desk');
     const s = allStates(m);
-    expect(nextOf(s, 'terima', 'ask')).toBe('terima: ask reporter: window');
+    expect(nextOf(s, 'terima', 'ask')).toBe('terima: ask reporter');
+    expect((s.get('terima: record')!.Parameters as { next: Record<string, Begun> }).next.ask).toEqual({ counter: 'terima_ask', deadlines: { scope: 'replyWindow', id: 'terima', handsOver: true } });
     expect(chain(m, 'terima: ask reporter: window').slice(0, 3)).toEqual(['terima: ask reporter: window', 'terima: ask reporter', 'terima: deadlines']);
     // The window's deadlines task counts the question's visit too.
     expect(s.get('terima: ask reporter: window')).toMatchObject({
@@ -444,9 +502,14 @@ describe('the fixture shapes', () => {
   test('@reporter: the answer opens the reply window; satisfied closes as rated, a reply goes to the follow-up step, silence closes', () => {
     const m = machineOf('fixture-desk');
     const s = allStates(m);
-    expect(nextOf(s, 'kirim', 'send')).toBe('Reporter window: deadline');
-    // The answering step's record notes it, for the window to open the reply task of that step.
-    expect(s.get('kirim: record')).toMatchObject({ ResultSelector: { stepId: 'kirim' }, ResultPath: '$.run.answered', Next: 'kirim: route' });
+    expect(nextOf(s, 'kirim', 'send')).toBe('Reporter window');
+    // The answering step's record notes it, for the window to open the reply task of that step, and begins the window.
+    expect(s.get('kirim: record')).toMatchObject({
+      Parameters: { answering: true, 'run.$': '$.run', next: { send: { counter: 'reporter', deadlines: { scope: 'replyWindow', handsOver: true } } } }, ResultPath: '$.run', Next: 'kirim: route',
+    });
+    // Its error loses the answer, so the way to the window's own deadlines task notes the step in a Pass.
+    expect(s.get('kirim: record')!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'kirim: answered, handing over' });
+    expect(s.get('kirim: answered, handing over')).toEqual({ Type: 'Pass', Result: { stepId: 'kirim' }, ResultPath: '$.run.answered', Next: 'kirim: route to hand over' });
     expect(chain(m, 'Reporter window: deadline')).toEqual(['Reporter window: deadline', 'Reporter window', 'Reporter window: record', 'Reporter window: route']);
     expect(s.get('Reporter window: deadline')).toMatchObject({
       Parameters: { scope: 'replyWindow', 'id.$': '$.run.answered.stepId', 'visit.$': 'States.MathAdd($.run.visits.reporter.n, 1)' }, ResultPath: '$.run.visits.reporter',
@@ -489,8 +552,10 @@ describe('the fixture shapes', () => {
     const m = machineOf('fixture-routed');
     const s = allStates(m);
     expect(routeOf(s, 'verifikasi').map((c) => [c.StringEquals, c.Next])).toEqual([
-      ['toAgency', 'tindak: deadlines'], ['toInspectorate', 'pengawasan: enter at apip-terima'], ['reject', 'Rejected: record'],
+      ['toAgency', 'tindak'], ['toInspectorate', 'pengawasan'], ['reject', 'Rejected: record'],
     ]);
+    // Entering a phase from a step's record: the phase's visit begun there, with its entry step and its deadlines.
+    expect((s.get('verifikasi: record')!.Parameters as { next: Record<string, Begun> }).next.toInspectorate).toEqual({ counter: 'pengawasan', entry: 'apip-terima', deadlines: { scope: 'phase', id: 'pengawasan' } });
     expect(chain(m, 'pengawasan: enter at apip-terima')).toEqual([
       'pengawasan: enter at apip-terima', 'pengawasan: deadlines', 'pengawasan', 'pengawasan: record', 'pengawasan: leave',
     ]);
@@ -541,7 +606,7 @@ describe('the fixture shapes', () => {
     const m = machineOf('fixture-routed');
     const work = (m.States['pengawasan']!.Branches as Scope[])[0]!;
     const route = work.States['apip-periksa: route']!.Choices as Choice[];
-    expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab: visit'], ['ask', 'pengawasan: leave to apip-periksa: ask reporter: window']]);
+    expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([['done', 'apip-jawab'], ['ask', 'pengawasan: leave to apip-periksa: ask reporter: window']]);
     expect(chain(work, 'pengawasan: leave to apip-periksa: ask reporter: window')).toEqual([
       'pengawasan: leave to apip-periksa: ask reporter: window', 'pengawasan: pack', 'pengawasan: finish',
     ]);
@@ -566,17 +631,22 @@ describe('the fixture shapes', () => {
 
   test('one limit over the whole procedure (Musi Rawas shape): the phase starts the case, its steps have no clock of their own', () => {
     const m = machineOf('fixture-whole-phase');
-    expect(m.States['Acknowledge']!.Next).toBe('penanganan: enter at terima');
+    // Record start begins the phase's first visit (its entry step and deadlines): Acknowledge goes into the phase's race.
+    expect(m.States['Acknowledge']!.Next).toBe('penanganan');
+    expect((m.States['Record start']!.Parameters as { first: Begun }).first).toEqual({ counter: 'penanganan', entry: 'terima', deadlines: { scope: 'phase', id: 'penanganan' } });
     const work = (m.States['penanganan']!.Branches as Scope[])[0]!;
     for (const step of ['terima', 'tangani', 'koordinasi', 'sampaikan']) {
       expect(allStates(work).get(`${step}: open task`)).toBeDefined();
       expect(work.States[`${step}: deadlines`]).toBeUndefined();
       expect((work.States[step]!.Branches as Scope[]).map((b) => b.StartAt)).toEqual([`${step}: open task`, `${step}: wait to continue`]);
     }
-    expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan: visit', 'koordinasi: visit']);
+    expect((work.States['tangani: route']!.Choices as Choice[]).map((c) => c.Next)).toEqual(['sampaikan', 'koordinasi']);
     // One way out: no note of it and no Choice after the phase; the answering step's record packs at once.
-    expect(work.States['sampaikan: record']).toMatchObject({ ResultPath: '$.run.answered', Next: 'penanganan: pack' });
-    expect(m.States['penanganan: record']!.Next).toBe('Reporter window: deadline');
+    expect(work.States['sampaikan: record']).toMatchObject({ Parameters: { answering: true }, ResultPath: '$.run', Next: 'penanganan: pack' });
+    // The phase's record begins the reply window; handing over first, it records the phase again and goes to the window's deadlines task.
+    expect(m.States['penanganan: record']).toMatchObject({ Next: 'Reporter window', Parameters: { next: { counter: 'reporter', deadlines: { scope: 'replyWindow', handsOver: true } } } });
+    expect(m.States['penanganan: record']!.Catch).toContainEqual({ ErrorEquals: ['ContinueDue'], ResultPath: '$.handOver', Next: 'penanganan: record, handing over' });
+    expect(m.States['penanganan: record, handing over']).toMatchObject({ Parameters: { kind: 'phaseDone' }, ResultPath: '$.run', Next: 'Reporter window: deadline' });
     expect(m.States['penanganan: leave']).toBeUndefined();
   });
 });
@@ -640,9 +710,9 @@ describe('the four SOPs', () => {
     const s = states('sp4n-lapor-muara-enim');
     const route = s.get('verifikasi: route')!.Choices as Choice[];
     expect(route.map((c) => [c.StringEquals, c.Next])).toEqual([
-      ['routeAgency', 'verifikasi-instansi: deadlines'],
-      ['routeInspectorate', 'pengawasan: enter at terima-apip'],
-      ['askReporter', 'verifikasi: ask reporter: window'],
+      ['routeAgency', 'verifikasi-instansi'],
+      ['routeInspectorate', 'pengawasan'],
+      ['askReporter', 'verifikasi: ask reporter'],
       ['reject', 'Rejected: record'],
     ]);
     expect(s.get('pengawasan')).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ ErrorEquals: ['PhaseDone'] }), expect.objectContaining({ ErrorEquals: ['ContinueAsNew'] })] });
@@ -688,7 +758,8 @@ describe('the four SOPs', () => {
   test('Health Office: returning the draft goes back to the analysis with a new visit', () => {
     const s = states('dinkes-muba');
     const route = s.get('persetujuan: route')!.Choices as Choice[];
-    expect(route.find((c) => c.StringEquals === 'return')?.Next).toBe('analisa: deadlines');
+    expect(route.find((c) => c.StringEquals === 'return')?.Next).toBe('analisa');
+    expect((s.get('persetujuan: record')!.Parameters as { next: Record<string, Begun> }).next.return).toEqual({ counter: 'analisa', deadlines: { scope: 'step', id: 'analisa', handsOver: true } });
     expect(s.get('analisa: deadlines')).toMatchObject({ Parameters: { 'visit.$': 'States.MathAdd($.run.visits.analisa.n, 1)' }, ResultPath: '$.run.visits.analisa' });
   });
 
@@ -697,10 +768,10 @@ describe('the four SOPs', () => {
     const inner = allStates((m.States['penanganan']!.Branches as Scope[])[0]!);
     expect(['terima: open task', 'tangani: open task', 'koordinasi: open task', 'sampaikan: open task'].every((n) => inner.has(n))).toBe(true);
     const route = inner.get('tangani: route')!.Choices as Choice[];
-    expect(route).toContainEqual({ Variable: '$.decision.Cause', StringEquals: 'coordinate', Next: 'koordinasi: visit' });
+    expect(route).toContainEqual({ Variable: '$.decision.Cause', StringEquals: 'coordinate', Next: 'koordinasi' });
     expect(inner.get('tangani: deadlines')).toBeUndefined();
-    expect(inner.get('koordinasi: record')!.Next).toBe('tangani: visit');
-    expect(m.States['penanganan: record']!.Next).toBe('Reporter window: deadline');
+    expect(inner.get('koordinasi: record')!.Next).toBe('tangani');
+    expect(m.States['penanganan: record']!.Next).toBe('Reporter window');
   });
 
   test('SP4N-LAPOR!: the reply window closes the case when it elapses and loops to the follow-up step on an unsatisfied reply', () => {

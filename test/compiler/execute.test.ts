@@ -152,8 +152,9 @@ describe('executing the compiled service-desk fixture', () => {
     await settle();
     // Assess
     expect(journal.lines).toEqual([
-      'outcome started', 'notify acknowledgement',
-      'deadlines step terima#1', 'open official terima#1', 'outcome stepDone terima#1 forward',
+      // Record start begins the first visit: its deadlines before the acknowledgement.
+      'outcome started', 'deadlines step terima#1', 'notify acknowledgement',
+      'open official terima#1', 'outcome stepDone terima#1 forward',
       'deadlines step telaah#1', 'open official telaah#1', 'outcome stepDone telaah#1 draft',
       'deadlines step setuju#1', 'open official setuju#1', 'outcome stepDone setuju#1 return',
       'deadlines step telaah#2', 'open official telaah#2', 'outcome stepDone telaah#2 draft',
@@ -223,8 +224,9 @@ describe('executing the compiled service-desk fixture', () => {
     };
     const { journal } = await play({ machine, answers, deadlines: { 'replyWindow terima#1': PAST } });
     expect(journal.lines).toEqual([
-      'outcome started', 'notify acknowledgement',
-      'deadlines step terima#1', 'open official terima#1', 'outcome stepDone terima#1 ask',
+      // Record start begins the first visit: its deadlines before the acknowledgement.
+      'outcome started', 'deadlines step terima#1', 'notify acknowledgement',
+      'open official terima#1', 'outcome stepDone terima#1 ask',
       'deadlines replyWindow terima#1', 'open reporterAnswer terima#1',
       'deadlines step terima#2', 'open official terima#2', 'outcome stepDone terima#2 reject',
       'outcome closed rejected', 'notify rejection',
@@ -260,8 +262,8 @@ describe('executing the compiled routed fixture', () => {
     expect(reminder).toBeGreaterThan(journal.lines.indexOf('deadlines phase pengawasan#1'));
     expect(reminder).toBeLessThan(journal.lines.indexOf('outcome stepDone apip-terima#1 forward'));
     expect(journal.lines.filter((l) => l !== 'notify reminder pengawasan#1')).toEqual([
-      'outcome started', 'notify acknowledgement',
-      'deadlines step verifikasi#1', 'open official verifikasi#1', 'outcome stepDone verifikasi#1 toInspectorate',
+      'outcome started', 'deadlines step verifikasi#1', 'notify acknowledgement',
+      'open official verifikasi#1', 'outcome stepDone verifikasi#1 toInspectorate',
       'deadlines phase pengawasan#1', 'open official apip-terima#1', 'outcome stepDone apip-terima#1 forward',
       'deadlines step apip-periksa#1', 'open official apip-periksa#1', 'outcome stepDone apip-periksa#1 ask',
       'outcome phaseDone pengawasan#1',
@@ -446,7 +448,7 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     });
     // The clock's rungs (sent before it reached the hand-over) aside, in the order the machine took them.
     expect(journal.lines.filter((l) => !/^notify (reminder|escalation|reprimand) /.test(l))).toEqual([
-      'outcome started', 'notify acknowledgement', 'deadlines step terima#1', 'open official terima#1',
+      'outcome started', 'deadlines step terima#1', 'notify acknowledgement', 'open official terima#1',
       'hand over official terima#1: pending', 'outcome stepDone terima#1 reject', 'outcome closed rejected', 'notify rejection',
     ]);
     expect(outcomes.map((o) => o.kind)).not.toContain('continueAsNew');
@@ -463,6 +465,8 @@ describe('continue-as-new: an execution hands the wait it is in over to a succes
     // Assess: the predecessor went no further than the deadlines of that visit, and handed it over without a task to hold.
     expect(first.journal.lines.slice(-2)).toEqual(['deadlines step telaah#2', 'hand over official telaah#2 before it begins']);
     expect(first.journal.lines).not.toContain('open official telaah#2');
+    // The approval's record, which begins that visit, raised ContinueDue once the return was recorded; the visit's own deadlines task then handed it over.
+    expect(first.journal.lines.slice(-4)).toEqual(['outcome stepDone setuju#1 return', 'deadlines step telaah#2', 'deadlines step telaah#2', 'hand over official telaah#2 before it begins']);
     const { resume, input } = handedOver(first.outcomes);
     expect(resume).toEqual({ at: 'telaah', visits: expect.objectContaining({ telaah: { n: 2 }, setuju: { n: 1 } }) });
 
@@ -478,7 +482,7 @@ describe('a workflow function that keeps failing', () => {
   const machine = compileSop(getFixture('fixture-desk'));
 
   test('parks the case after its retries instead of failing the execution; resumed once fixed, the failed state runs again and the case goes on', async () => {
-    // Prepare: the deadlines function fails (a table that is unreachable) until the test mends it.
+    // Prepare: computing deadlines fails (a table that is unreachable) until the test mends it: the first are Record start's.
     let broken = true;
     let deadlineCalls = 0;
     const parked: ParkRequest[] = [];
@@ -508,10 +512,11 @@ describe('a workflow function that keeps failing', () => {
     await settle();
 
     // Assess: tried once and retried three times, then parked with the error's name (never its cause); nothing goes on meanwhile.
+    // The first step's deadlines are computed by Record start, which begins its visit: that is the state parked.
     expect(deadlineCalls).toBe(4);
-    expect(parked).toEqual([expect.objectContaining({ kind: 'park', state: 'terima: deadlines', error: 'ProvisionedThroughputExceededException', caseId: 'case-1' })]);
+    expect(parked).toEqual([expect.objectContaining({ kind: 'park', state: 'Record start', error: 'ProvisionedThroughputExceededException', caseId: 'case-1' })]);
     expect(JSON.stringify(parked)).not.toContain('table unreachable');
-    expect(outcomes).toEqual(['started']);
+    expect(outcomes).toEqual(['started', 'started', 'started', 'started']);
 
     // Act: the cause is fixed and an operator resumes the case.
     broken = false;
@@ -520,6 +525,6 @@ describe('a workflow function that keeps failing', () => {
 
     // Assess: the failed state ran again, and the case went its way to the end.
     expect(deadlineCalls).toBe(5);
-    expect(outcomes).toEqual(['started', 'stepDone', 'closed']);
+    expect(outcomes).toEqual(['started', 'started', 'started', 'started', 'started', 'stepDone', 'closed']);
   });
 });

@@ -14,7 +14,7 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslMachine, AslState } from '../../statemachines/compile';
-import { outcomeAnswer, WorkflowFunction } from '../../shared/workflow/contract';
+import { answerBeginning, outcomeAnswer, WorkflowFunction } from '../../shared/workflow/contract';
 import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
 
 const TOKEN = '__token__';
@@ -95,7 +95,11 @@ export async function runMachine(machine: AslMachine, input: ExecutionInput, stu
         await stubs.outcome?.(filled);
         // What the handler answers besides recording (the contract's own function): when it hands over, the verdict, the carried run.
         const continueBy = filled.kind === 'started' ? (stubs.continueBy?.() ?? new Date(Date.now() + 3_600_000)).toISOString() : undefined;
-        return outcomeAnswer(filled, { continueBy }) ?? {};
+        // A record that begins the next visit asks the deadlines stub for it, as the handler computes it.
+        const deadlinesOf = async (ask: Pick<DeadlinesRequest, 'scope' | 'id' | 'visit' | 'continueBy'>) => ({
+          ...stubs.deadlines({ caseId: filled.caseId, executionId: filled.executionId, enteredAt: filled.enteredAt, ...ask }), visit: ask.visit,
+        });
+        return (await answerBeginning(filled, outcomeAnswer(filled, { continueBy }), deadlinesOf)) ?? {};
       }) as never;
     } else {
       throw new Error(`Task "${name}" calls ${String(state.Resource)}, which no stub answers`);

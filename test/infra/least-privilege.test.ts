@@ -48,7 +48,8 @@ const expected: Record<string, string[]> = {
   // notify: sendOnce with grants (putGrant, activateGrant = UpdateItem), release, events, updateCase.
   'workflow-notify': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
-  'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:Query table', 'states:StartExecution machines', 'states:DescribeExecution executions'],
+  // + a record begins the next visit (computeStepDeadlines): remember; warnCalendarAdmin sends and releases (DeleteItem).
+  'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution machines', 'states:DescribeExecution executions'],
   // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi6 keys, then GetItem), reportCases' months (gsi6); sendReport:
   // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
   // asynchronous invocation that still failed into the dead-letter queue with the function's role.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import { continueBy } from '../../shared/workflow/executions';
-import { OutcomeRequest, outcomeAnswer } from '../../shared/workflow/contract';
+import { answerBeginning, OutcomeRequest, outcomeAnswer } from '../../shared/workflow/contract';
 
 const asl = (id: string) => readFileSync(join(__dirname, '../../statemachines', `${id}.asl.json`), 'utf8');
 
@@ -12,17 +12,20 @@ const asl = (id: string) => readFileSync(join(__dirname, '../../statemachines', 
 function stubs(clock: VirtualClock) {
   const calls = { notify: [] as Record<string, unknown>[], outcome: [] as Record<string, unknown>[], tasks: [] as { stepId: string; visit: number; token: string; kind: string }[] };
   const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
+  const deadlines = async (p: unknown) => ({ startedAt: at(0), remindAt: at(30), dueAt: at(40), rungs: [{ level: 1, at: at(40) }, { level: 2, at: at(100) }, { level: 3, at: at(24 * 60) }], calendarVersion: 'test', visit: (p as { visit: number }).visit });
   return {
     calls,
     invokers: {
       // The deadlines go back with the visit they were asked for, as the deadlines handler answers.
-      DeadlinesFunctionArn: async (p: unknown) => ({ startedAt: at(0), remindAt: at(30), dueAt: at(40), rungs: [{ level: 1, at: at(40) }, { level: 2, at: at(100) }, { level: 3, at: at(24 * 60) }], calendarVersion: 'test', visit: (p as { visit: number }).visit }),
+      DeadlinesFunctionArn: deadlines,
       TaskFunctionArn: async (p: unknown) => { const x = p as { stepId: string; visit: number; taskToken: string; kind: string }; calls.tasks.push({ stepId: x.stepId, visit: x.visit, token: x.taskToken, kind: x.kind }); return {}; },
       // What the outcome handler answers besides recording (when the execution hands over, a reply's verdict, a phase's run).
       OutcomeFunctionArn: async (p: unknown) => {
         calls.outcome.push(p as Record<string, unknown>);
         const req = OutcomeRequest.parse(p);
-        return outcomeAnswer(req, req.kind === 'started' ? { continueBy: continueBy(clock.now()).toISOString() } : {}) ?? {};
+        // A record that begins the next visit computes its deadlines as the deadlines handler does.
+        const answer = outcomeAnswer(req, req.kind === 'started' ? { continueBy: continueBy(clock.now()).toISOString() } : {});
+        return (await answerBeginning(req, answer, async (ask) => deadlines(ask))) ?? {};
       },
       NotifyFunctionArn: async (p: unknown) => { calls.notify.push(p as Record<string, unknown>); return {}; },
     },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sops } from '../../shared/sops';
 import { demoDirectory } from '../../shared/directory';
-import { DeadlinesRequest, NotifyRequest, outcomeAnswer, OpenTaskRequest, OutcomeRequest, StartedResult, TaskFunctionRequest, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask, type ParkRequest } from '../../shared/workflow/contract';
+import { answerBeginning, DeadlinesRequest, NotifyRequest, outcomeAnswer, OpenTaskRequest, OutcomeRequest, StartedResult, TaskFunctionRequest, WorkflowFunction, type ExecutionInput, type OpenTaskRequest as OpenTask, type ParkRequest } from '../../shared/workflow/contract';
 import { VirtualClock } from '../../infra/local/clock';
 import { LocalStepFunctions } from '../../infra/local/stepfunctions/engine';
 import type { Sop } from '../../shared/sop/schema';
@@ -40,11 +40,14 @@ function fieldsFor(sop: Sop, stepId: string): Record<string, string> {
 
 /**
  * What outcome answers besides recording, checked against the contract: when the execution hands over
- * (`started`), the reporter's verdict, a phase's carried run (the contract's own `outcomeAnswer`).
+ * (`started`), the reporter's verdict, a phase's carried run (the contract's own `outcomeAnswer`), and
+ * the visit a record begins, its deadlines asked of the test's deadlines stub as the handler computes
+ * them (the contract's own `answerBeginning`).
  */
-const lifetimeIfStarted = (p: unknown) => {
+const lifetimeIfStarted = async (p: unknown, deadlines: (p: unknown) => Promise<object>) => {
   const req = OutcomeRequest.parse(p);
-  return outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {}) ?? {};
+  const answer = outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {});
+  return (await answerBeginning(req, answer, async (ask) => (await deadlines({ caseId: req.caseId, executionId: req.executionId, enteredAt: req.enteredAt, ...ask })) as never)) ?? {};
 };
 /** What the deadlines handler answers: the deadlines, with the visit they were asked for. */
 const withVisit = (p: unknown, deadlines: object) => ({ ...deadlines, visit: DeadlinesRequest.parse(p).visit });
@@ -82,15 +85,14 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
   const outcomes: OutcomeRequest[] = [];
   const notices: NotifyRequest[] = [];
   const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+  const deadlines = async (p: unknown) => withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' });
   engine = new LocalStepFunctions({
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async (p) => {
-        return withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' });
-      },
+      [WorkflowFunction.deadlines]: deadlines,
       [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
-      [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return lifetimeIfStarted(p); },
+      [WorkflowFunction.outcome]: async (p) => { outcomes.push(OutcomeRequest.parse(p)); return lifetimeIfStarted(p, deadlines); },
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
@@ -108,19 +110,20 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: the generated machine runs u
 test.each(sops.map((s) => [s.id, s] as const))('%s: a first step left alone climbs its ladder in order, each rung at the instant the deadlines gave', async (_id, sop) => {
   const given: { remindAt: string; rungs: { level: number; at: string }[] }[] = [];
   const notices: NotifyRequest[] = [];
+  const deadlines = async (p: unknown) => {
+    const from = clock.now().getTime();
+    const h = (hours: number) => new Date(from + hours * 3600_000).toISOString();
+    const d = { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' };
+    given.push(d);
+    return withVisit(p, d);
+  };
   engine = new LocalStepFunctions({
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async (p) => {
-        const from = clock.now().getTime();
-        const h = (hours: number) => new Date(from + hours * 3600_000).toISOString();
-        const d = { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' };
-        given.push(d);
-        return withVisit(p, d);
-      },
+      [WorkflowFunction.deadlines]: deadlines,
       [WorkflowFunction.task]: async () => ({}),
-      [WorkflowFunction.outcome]: async (p) => lifetimeIfStarted(p),
+      [WorkflowFunction.outcome]: async (p) => lifetimeIfStarted(p, deadlines),
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
   });
@@ -144,17 +147,18 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
   const notices: NotifyRequest[] = [];
   const remembered = new Map<string, unknown>();
   let stateMachineArn = '';
+  const deadlines = async (p: unknown) => {
+    const req = DeadlinesRequest.parse(p);
+    const key = `${req.scope}#${req.id}#${req.visit}`;
+    const h = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+    if (!remembered.has(key)) remembered.set(key, { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' });
+    return withVisit(p, remembered.get(key)!);
+  };
   engine = new LocalStepFunctions({
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async (p) => {
-        const req = DeadlinesRequest.parse(p);
-        const key = `${req.scope}#${req.id}#${req.visit}`;
-        const h = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
-        if (!remembered.has(key)) remembered.set(key, { startedAt: h(0), remindAt: h(6), dueAt: h(8), rungs: [1, 2, 3].map((level) => ({ level, at: h(8 + 24 * level) })), calendarVersion: 'test' });
-        return withVisit(p, remembered.get(key)!);
-      },
+      [WorkflowFunction.deadlines]: deadlines,
       [WorkflowFunction.task]: async (p) => { tasks.push(OpenTaskRequest.parse(p)); return {}; },
       [WorkflowFunction.outcome]: async (p) => {
         const req = OutcomeRequest.parse(p);
@@ -163,7 +167,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a wait left alone for 360 da
           const input: ExecutionInput = { caseId: req.caseId, sopId: sop.id, resume: req.resume };
           await engine.startExecution({ stateMachineArn, name: successorName(req.caseId, req.executionId), input: JSON.stringify(input) });
         }
-        return lifetimeIfStarted(p);
+        return lifetimeIfStarted(p, deadlines);
       },
       [WorkflowFunction.notify]: async (p) => { notices.push(NotifyRequest.parse(p)); return {}; },
     },
@@ -201,11 +205,12 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing 
   let broken = true;
   let recordCalls = 0;
   const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
+  const deadlines = async (p: unknown) => withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' });
   engine = new LocalStepFunctions({
     clock,
     dataDir: dir,
     invokers: {
-      [WorkflowFunction.deadlines]: async (p) => withVisit(p, { startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test' }),
+      [WorkflowFunction.deadlines]: deadlines,
       [WorkflowFunction.task]: async (p) => {
         const req = TaskFunctionRequest.parse(p);
         if (req.kind === 'park') parked.push(req);
@@ -219,7 +224,7 @@ test.each(sops.map((s) => [s.id, s] as const))('%s: a workflow function failing 
           if (broken) throw Object.assign(new Error('cannot write'), { name: 'AccessDeniedException' });
         }
         outcomes.push(req);
-        return lifetimeIfStarted(p);
+        return lifetimeIfStarted(p, deadlines);
       },
       [WorkflowFunction.notify]: async () => ({}),
     },
