@@ -291,9 +291,14 @@ export interface CaseStore {
    * before every case kept them: the caller then reads the case).
    */
   rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined>;
-  getCase(caseId: string): Promise<CaseRecord | undefined>;
   /**
-   * The case (read consistently, as `getCase`) and the suppression list's entries of `addressHashes`
+   * The case, read consistently; with `consistent: false` a read that may be a moment stale (half the
+   * read units), for a caller that uses only what no later write changes, and that reads again
+   * consistently when it finds no case (one written a moment ago may not show yet).
+   */
+  getCase(caseId: string, read?: { consistent: boolean }): Promise<CaseRecord | undefined>;
+  /**
+   * The case (read consistently) and the suppression list's entries of `addressHashes`
    * (shared/usecases/mail-events.ts `addressHash`), in one request where the store can: for the email a
    * handler is about to send when it knows its recipient before it reads the case. A store that cannot
    * read the list leaves the addresses out of `suppressions` (the mailer then reads them itself).

@@ -276,8 +276,8 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async getCase(caseId: string): Promise<CaseRecord | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: true }));
+  async getCase(caseId: string, read: { consistent: boolean } = { consistent: true }): Promise<CaseRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: read.consistent }));
     return out.Item ? strip<CaseRecord>(unmarshall(out.Item)) : undefined;
   }
 

@@ -1103,7 +1103,7 @@ async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequ
  * a notice again from its claim (whose request keeps the entry it was first made at).
  */
 export async function notify(deps: Deps, req: NotifyRequest, attemptAt = req.enteredAt): Promise<void> {
-  const c = await deps.store.getCase(req.caseId);
+  const c = await caseToNotify(deps, req);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
   const onceKey = `notify#${req.template}#${req.stepId ?? req.phaseId ?? '-'}#${req.visit ?? 0}#${req.level ?? 0}`;
@@ -1136,6 +1136,18 @@ export async function notify(deps: Deps, req: NotifyRequest, attemptAt = req.ent
     case 'informed':
       return notifyInformed(deps, c, sop, req, onceKey, attemptAt);
   }
+}
+
+/**
+ * The case a notice is about. The acknowledgement shows only what intake wrote (the complaint, its
+ * reporter, whether the acknowledgement is withheld: nothing changes them before it), so it reads the
+ * case eventually consistently (half the read units): a read a moment stale shows the same email. One
+ * that finds no case (written a moment ago, not shown yet) reads again consistently. Every other notice
+ * depends on what the machine's last state wrote (the current step, the closing reason): consistent.
+ */
+async function caseToNotify(deps: Deps, req: NotifyRequest): Promise<CaseRecord | undefined> {
+  if (req.template !== 'acknowledgement') return deps.store.getCase(req.caseId);
+  return (await deps.store.getCase(req.caseId, { consistent: false })) ?? deps.store.getCase(req.caseId);
 }
 
 /**

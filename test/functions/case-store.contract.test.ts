@@ -121,6 +121,7 @@ describe.each(stores)('%s', (_name, make) => {
     const c = aCase();
     await store.createCase(c, submitted(c));
     expect(await store.getCase(c.caseId)).toEqual(c);
+    expect(await store.getCase(c.caseId, { consistent: false })).toEqual(c);
     expect(await store.getCaseByTrackingId(c.trackingId)).toEqual(c);
     expect(await store.listEvents(c.caseId)).toEqual([{ ...submitted(c), seq: 1 }]);
     expect(await store.getCase('c-nobody')).toBeUndefined();

@@ -97,7 +97,8 @@ export class MemoryCaseStore implements CaseStore {
     return copy(next);
   }
 
-  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+  /** Always as stored: an eventually consistent read may be a moment stale, never ahead. */
+  async getCase(caseId: string, _read?: { consistent: boolean }): Promise<CaseRecord | undefined> {
     const c = this.cases.get(caseId);
     return c && copy(c);
   }

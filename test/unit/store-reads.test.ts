@@ -112,3 +112,27 @@ test('a change applied to a case the caller holds, behind what another writer st
   expect(after).toMatchObject({ replies: 1, deliveryFailures: 1, version: held.version + 2 });
   expect(await memory.getCase(caseId)).toEqual(after);
 });
+
+test('the acknowledgement reads the case eventually consistently (what it shows, intake wrote), and consistently when that read finds no case yet', async () => {
+  const { memory, deps, sent } = setup();
+  const { caseId } = await filed(deps);
+  const base = { caseId, executionId: `arn:aws:states:local:0:execution:dinkes-muba:${caseId}`, enteredAt };
+  const asked: (boolean | undefined)[] = [];
+  // An eventually consistent read that does not show the case written a moment ago (as DynamoDB may answer).
+  const lagging = Object.create(memory) as MemoryCaseStore;
+  lagging.getCase = async (id: string, read?: { consistent: boolean }) => {
+    asked.push(read?.consistent);
+    return read?.consistent === false ? undefined : memory.getCase(id);
+  };
+
+  await notify({ ...deps, store: lagging }, { ...base, template: 'acknowledgement' });
+
+  expect(asked).toEqual([false, undefined]);
+  expect(sent.map((m) => m.to)).toEqual([['warga@example.com']]);
+  // Once it shows, one read: the eventually consistent one.
+  asked.length = 0;
+  lagging.getCase = async (id: string, read?: { consistent: boolean }) => { asked.push(read?.consistent); return memory.getCase(id); };
+  await notify({ ...deps, store: lagging }, { ...base, template: 'acknowledgement' });
+  expect(asked).toEqual([false]);
+  expect(sent).toHaveLength(1);
+});
