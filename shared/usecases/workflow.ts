@@ -542,18 +542,19 @@ function expectedAssignee(deps: Deps, stepId: string): Person | undefined {
   if (!byStep) expectedAssignees.set(deps.directory, (byStep = new Map()));
   if (!byStep.has(stepId)) {
     const people = new Map<string, Person>();
-    for (const agency of deps.directory.agencies) {
-      let sop: Sop;
-      try {
-        sop = deps.getSop(agency.sopId);
-      } catch {
-        continue; // an agency whose SOP is unknown here opens no task of this case's either
+    try {
+      for (const agency of deps.directory.agencies) {
+        const sop = deps.getSop(agency.sopId);
+        const step = sop.steps.find((s) => s.id === stepId);
+        if (!step) continue;
+        const units = { agencyId: agency.id };
+        const person = assigneeOf(deps.directory, sop, step.role, units) ?? headOf(deps.directory, sop, step.role, units);
+        if (person) people.set(person.email.trim().toLowerCase(), person);
       }
-      const step = sop.steps.find((s) => s.id === stepId);
-      if (!step) continue;
-      const units = { agencyId: agency.id };
-      const person = assigneeOf(deps.directory, sop, step.role, units) ?? headOf(deps.directory, sop, step.role, units);
-      if (person) people.set(person.email.trim().toLowerCase(), person);
+    } catch {
+      // Only a hint: a directory or SOP it cannot resolve (an agency's unknown SOP) gives none, and the
+      // task is opened as it always was, the case read alone.
+      people.clear();
     }
     byStep.set(stepId, people.size === 1 ? [...people.values()][0] : undefined);
   }

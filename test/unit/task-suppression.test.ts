@@ -121,3 +121,20 @@ describe('a case routed to another unit: its task goes to that unit, whose addre
     expect(await w.store.getTask(base.caseId, 'official#verifikasi-instansi#1')).toMatchObject({ status: 'open', assigneeId: assignee.id });
   });
 });
+
+test('an expectation it cannot form (an agency whose SOP is unknown here) costs nothing: the case is read alone, the mailer reads the entry', async () => {
+  const w = world();
+  const base = await filed(w, 'perpus-muba', 'layanan');
+  const assignee = await assigneeFor(w, base.caseId, 'catat');
+  // A directory of its own (expectations are kept per directory), one agency's SOP unknown to this function.
+  const deps: Deps = { ...w.deps, directory: { ...demoDirectory }, getSop: (id) => (id === 'dukcapil-mura' ? (() => { throw new Error(`Unknown SOP "${id}"`); })() : getSop(id)) };
+  const reads: string[] = [];
+  const store = new Proxy(w.store, { get: (t, p, r) => { const v = Reflect.get(t, p, r); return typeof v === 'function' && String(p).startsWith('get') ? (...a: unknown[]) => { reads.push(String(p)); return v.apply(t, a); } : v; } });
+  w.listReads.length = 0;
+
+  await openTask({ ...deps, store }, { ...base, taskToken: 'token-1', kind: 'official', stepId: 'catat', visit: 1 });
+
+  expect(reads).toEqual(['getCase']);
+  expect(w.sent.map((m) => m.to)).toEqual([[assignee.email]]);
+  expect(w.listReads).toEqual([addressHash(assignee.email)]);
+});
