@@ -14,9 +14,8 @@ import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/
 import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { suppressionKey, suppressionOf } from './dynamo-suppressions';
-import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type Suppression, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
-import type { Suppression } from '../../shared/ports';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
 
