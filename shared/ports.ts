@@ -40,7 +40,11 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  send(message: OutgoingEmail): Promise<{ messageId: string }>;
+  /**
+   * `known`: suppression entries the caller read a moment ago with the case (`getCaseWithSuppressions`,
+   * one request), by address hash; the suppression list is not read again for those addresses.
+   */
+  send(message: OutgoingEmail, known?: KnownSuppressions): Promise<{ messageId: string }>;
 }
 
 /** The operational counters: each is a CloudWatch metric on AWS, with an alarm (infra/aws). */
@@ -83,6 +87,18 @@ export interface Suppression {
   bounceType?: string;
   bounceSubType?: string;
   at: string;
+}
+
+/**
+ * Suppression entries read together with a case, by address hash: an entry, or undefined when the
+ * address is not suppressed. An address absent from the map was not read.
+ */
+export type KnownSuppressions = ReadonlyMap<string, Suppression | undefined>;
+
+/** A case and the suppression entries read with it (`CaseStore.getCaseWithSuppressions`). */
+export interface CaseWithSuppressions {
+  case: CaseRecord | undefined;
+  suppressions: KnownSuppressions;
 }
 
 export interface SuppressionList {
@@ -275,7 +291,19 @@ export interface CaseStore {
    * before every case kept them: the caller then reads the case).
    */
   rememberDeadlines(caseId: string, scope: DeadlineScope, remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object, due: Partial<CaseRecord>): Promise<CaseRecord | undefined>;
-  getCase(caseId: string): Promise<CaseRecord | undefined>;
+  /**
+   * The case, read consistently; with `consistent: false` a read that may be a moment stale (half the
+   * read units), for a caller that uses only what no later write changes, and that reads again
+   * consistently when it finds no case (one written a moment ago may not show yet).
+   */
+  getCase(caseId: string, read?: { consistent: boolean }): Promise<CaseRecord | undefined>;
+  /**
+   * The case (read consistently) and the suppression list's entries of `addressHashes`
+   * (shared/usecases/mail-events.ts `addressHash`), in one request where the store can: for the email a
+   * handler is about to send when it knows its recipient before it reads the case. A store that cannot
+   * read the list leaves the addresses out of `suppressions` (the mailer then reads them itself).
+   */
+  getCaseWithSuppressions(caseId: string, addressHashes: string[]): Promise<CaseWithSuppressions>;
   getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined>;
   /**
    * Optimistic: applies `patch` only if the stored version is `expectedVersion`; returns the new record.

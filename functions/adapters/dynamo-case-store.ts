@@ -3,7 +3,7 @@
  * single-item writes only (no TransactWriteItems: the local stand-in lacks it), no Scan.
  */
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type AttributeValue, type DynamoDBClient, type QueryCommandInput, type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -13,7 +13,8 @@ import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from 
 import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
-import { ConditionFailed, type CaseStore, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type TaskLink, type TrackingClaim } from '../../shared/ports';
+import { suppressionKey, suppressionOf } from './dynamo-suppressions';
+import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type Suppression, type TaskLink, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
@@ -274,9 +275,34 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async getCase(caseId: string): Promise<CaseRecord | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: true }));
+  async getCase(caseId: string, read: { consistent: boolean } = { consistent: true }): Promise<CaseRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: read.consistent }));
     return out.Item ? strip<CaseRecord>(unmarshall(out.Item)) : undefined;
+  }
+
+  async getCaseWithSuppressions(caseId: string, addressHashes: string[]): Promise<CaseWithSuppressions> {
+    // One BatchGetItem. ConsistentRead is per table, so the suppression entries are read consistently
+    // with the case (1 read unit each instead of the 0.5 of DynamoSuppressionList's own read): the case
+    // must be, as a step's deadlines were written into it a moment before.
+    const hashes = [...new Set(addressHashes)];
+    if (!hashes.length) return { case: await this.getCase(caseId), suppressions: new Map() };
+    let keys: Record<string, AttributeValue>[] = [marshall(caseKey(caseId)), ...hashes.map((h) => marshall(suppressionKey(h)))];
+    const items: Record<string, unknown>[] = [];
+    // Keys DynamoDB leaves unprocessed (throttling, or the 16 MB limit) are asked again, with a growing pause.
+    for (let round = 0; keys.length; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      if (round > 8) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${round} rounds`);
+      const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      items.push(...(out.Responses?.[this.tableName] ?? []).map((item) => unmarshall(item)));
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const found = items.find((item) => item.pk === caseKey(caseId).pk && item.sk === 'CASE');
+    const suppressions = new Map<string, Suppression | undefined>(hashes.map((h) => [h, undefined]));
+    for (const item of items) if (item.sk === 'SUPPRESS') {
+      const record = suppressionOf(item);
+      suppressions.set(record.addressHash, record);
+    }
+    return { case: found ? strip<CaseRecord>(found) : undefined, suppressions };
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {

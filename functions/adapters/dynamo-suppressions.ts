@@ -6,7 +6,15 @@ import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/cl
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Suppression, SuppressionList } from '../../shared/ports';
 
-const key = (addressHash: string) => ({ pk: `SUPPRESS#${addressHash}`, sk: 'SUPPRESS' });
+/** The item of an address's suppression record (also read by DynamoCaseStore.getCaseWithSuppressions). */
+export const suppressionKey = (addressHash: string) => ({ pk: `SUPPRESS#${addressHash}`, sk: 'SUPPRESS' });
+const key = suppressionKey;
+
+/** A suppression item as the port gives it. */
+export function suppressionOf(item: Record<string, unknown>): Suppression {
+  const { pk: _pk, sk: _sk, itemType: _t, ...record } = item as unknown as Suppression & { pk: string; sk: string; itemType: string };
+  return record;
+}
 
 export class DynamoSuppressionList implements SuppressionList {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
@@ -15,9 +23,7 @@ export class DynamoSuppressionList implements SuppressionList {
     // Eventually consistent (half the read cost): a read a moment stale can only let one more email
     // go to an address SES reported a second ago, which SES then suppresses itself.
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(key(addressHash)) }));
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, itemType: _t, ...record } = unmarshall(out.Item) as Suppression & { pk: string; sk: string; itemType: string };
-    return record;
+    return out.Item ? suppressionOf(unmarshall(out.Item)) : undefined;
   }
 
   async put(record: Suppression): Promise<void> {

@@ -12,12 +12,13 @@
  * listGrants → Query on the table; casesByAgencyStatus → Query gsi1; casesByMonth,
  * casesEndedInMonth → Query gsi6 (keys), GetItem of each; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
  * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
- * Nothing Scans, batches or reads streams.
+ * getCaseWithSuppressions → BatchGetItem (the case and suppression items, read together: the task function).
+ * Nothing Scans, writes in batches or reads streams.
  */
 import type { CaseTableIndexName } from '../../shared/data/table';
 import type { HttpHandlerName, WorkflowHandlerName } from '../../functions/routes';
 
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 export interface FunctionAccess {
   /** Item-level actions on the table. */
@@ -81,9 +82,10 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'http-feedback': { items: ['GetItem', 'PutItem'], queryTable: true, taskCallbacks: ['SendTaskSuccess'] },
   // remember, claimOnce, events, mutateCase; the admin's calendar-gap email (released on failure).
   'workflow-deadlines': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
-  // putTask, getTask, rebind (updateTask), mutateCase, events, sendOnce (claim, send, release).
+  // putTask, getTask, rebind (updateTask), mutateCase, events, sendOnce (claim, send, release); the case
+  // with the expected assignee's suppression entry (BatchGetItem).
   // + the answer email carries the official's file (read from cases/, sent as MIME: SendRawEmail).
-  'workflow-task': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
+  'workflow-task': { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
   // claims, remember, events, mutateCase, the hand-over's updateTask; continue-as-new starts the successor.
   // + a record begins the next visit: its deadlines as the deadlines function computes them (remember;
   // the admin's calendar-gap email, released on failure: SendEmail, DeleteItem).

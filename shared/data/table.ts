@@ -22,6 +22,7 @@
  * | the recap's summaries by month, received or ended | Query gsi6: keyed on gsi2pk/gsi2sk (every case and ended copy ever written is in it, none to backfill); INCLUDE projection of `rpt` and `submittedAt` (the summary, 0.5–1 KB, not the whole case) |
  * | open cases by due time             | Query gsi3: gsi3pk=DUE#<agencyId>, gsi3sk=<dueAt>; sparse, removed when closed; keys only in the index, each case then read by id |
  * | suppressed mail address           | GetItem/PutItem pk=SUPPRESS#<sha-256 of the address>, sk=SUPPRESS |
+ * | a case with suppression entries    | BatchGetItem (consistent) of pk=CASE#<caseId>, sk=CASE and pk=SUPPRESS#<hash>, sk=SUPPRESS: a task's announcement, its assignee known before the case |
  * | directory in use (pointer)         | GetItem pk=DIRECTORY, sk=CURRENT -> version, loadedBy, loadedAt, sha256 |
  * | a directory version, whole         | Query pk=DIRECTORY, sk begins_with V#<000000001># (META + gzipped chunks C#<i>) |
  * | daily quotas (acknowledgements)    | UpdateItem pk=QUOTA#<name>#<day>, sk=QUOTA: ADD used if used < limit; expiresAt |

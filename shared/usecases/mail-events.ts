@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import type { CaseEventType, CaseRecord } from '../case/model';
 import type { Person } from '../directory/schema';
 import { renderEmail } from '../email/templates';
-import type { Mailer, Metrics, OutgoingEmail, Suppression, SuppressionList } from '../ports';
+import type { KnownSuppressions, Mailer, Metrics, OutgoingEmail, Suppression, SuppressionList } from '../ports';
 import { record, type Deps } from './deps';
 
 /** The hash an address is known by in the suppression list: the list holds no address. */
@@ -33,11 +33,13 @@ export class RecipientSuppressed extends Error {
  * which the caller records like any refused email. A refusal by SES is counted as EmailFailed.
  */
 export function suppressingMailer(inner: Mailer, ports: { suppressions: SuppressionList; metrics?: Metrics }): Mailer {
+  // An entry the caller read with the case a moment ago (`known`) stands for the list's read of that address.
+  const entryOf = (hash: string, known: KnownSuppressions | undefined) => (known?.has(hash) ? known.get(hash) : ports.suppressions.get(hash));
   return {
-    async send(message: OutgoingEmail) {
+    async send(message: OutgoingEmail, known?: KnownSuppressions) {
       const keep = async (list: string[] | undefined) => {
         if (!list?.length) return list;
-        const checked = await Promise.all(list.map(async (a) => ((await ports.suppressions.get(addressHash(a))) ? undefined : a)));
+        const checked = await Promise.all(list.map(async (a) => ((await entryOf(addressHash(a), known)) ? undefined : a)));
         return checked.filter((a): a is string => !!a);
       };
       const to = (await keep(message.to)) ?? [];

@@ -22,8 +22,9 @@ import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTa
 import { answerBeginning, outcomeAnswer, type DeadlinesOf } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName, visitKey } from '../workflow/executions';
-import { ConditionFailed, type EmailAttachment, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
+import { ConditionFailed, type EmailAttachment, type KnownSuppressions, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
+import { addressHash } from './mail-events';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
 
 const findStep = (sop: Sop, id: string): Step => {
@@ -183,10 +184,11 @@ async function releaseAfterFailure(deps: Deps, claim: MailClaim): Promise<void> 
 
 /**
  * Every email of the workflow leaves through here, and only here: the one place for what must hold
- * for all outgoing mail (a suppression list, a metric).
+ * for all outgoing mail (a suppression list, a metric). `known`: suppression entries read with the
+ * case a moment before (`openTask`), which the mailer does not read again.
  */
-function deliver(deps: Deps, message: OutgoingEmail): Promise<{ messageId: string }> {
-  return deps.mailer.send(message);
+function deliver(deps: Deps, message: OutgoingEmail, known?: KnownSuppressions): Promise<{ messageId: string }> {
+  return deps.mailer.send(message, known);
 }
 
 /**
@@ -199,7 +201,7 @@ function deliver(deps: Deps, message: OutgoingEmail): Promise<{ messageId: strin
  * works). A refusal is recorded (`deliveryFailed`). Returns whether the email went, or is to be tried
  * again, or was given up.
  */
-async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail & { attachments?: EmailAttachment[] }, grant?: GrantDraft): Promise<'sent' | 'retry' | 'given_up'> {
+async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: string[], compose: (taskUrl: string | undefined) => RenderedEmail & { attachments?: EmailAttachment[] }, grant?: GrantDraft, known?: KnownSuppressions): Promise<'sent' | 'retry' | 'given_up'> {
   let minted: { key: string; keyHash: string } | undefined;
   let messageId: string;
   try {
@@ -207,7 +209,7 @@ async function deliverClaimed(deps: Deps, c: CaseRecord, claim: MailClaim, to: s
       minted = newKey(deps);
       await deps.store.putGrant({ ...grant, keyHash: minted.keyHash, status: 'pending' });
     }
-    ({ messageId } = await deliver(deps, { from: deps.mailFrom, to, ...compose(minted && `${deps.publicUrl}/tasks/${minted.key}`), tags: { caseId: c.caseId, template: claim.template } }));
+    ({ messageId } = await deliver(deps, { from: deps.mailFrom, to, ...compose(minted && `${deps.publicUrl}/tasks/${minted.key}`), tags: { caseId: c.caseId, template: claim.template } }, known));
   } catch (err) {
     return (await deliveryFailed(deps, c, claim, err)) ? 'given_up' : 'retry';
   }
@@ -454,7 +456,13 @@ function newKey(deps: Deps, at?: KeyLocator): { key: string; keyHash: string } {
  * A re-entry whose announcement is sent only re-binds: no second key, no second email.
  */
 export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> {
-  const c = await deps.store.getCase(req.caseId);
+  // The official a step's task goes to is, for most steps, one person whatever the case: their
+  // suppression entry is read with the case, in one request, instead of by the mailer after.
+  const expected = req.kind === 'official' ? expectedAssignee(deps, req.stepId) : undefined;
+  const read = expected
+    ? await deps.store.getCaseWithSuppressions(req.caseId, [addressHash(expected.email)])
+    : { case: await deps.store.getCase(req.caseId), suppressions: undefined };
+  const c = read.case;
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const slot = taskSlot(req.kind, req.stepId, req.visit);
   const sop = deps.getSop(c.sopId);
@@ -485,7 +493,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
     : undefined;
   try {
-    await storeAndAnnounce(deps, req, c, sop, slot, draft, claimed);
+    await storeAndAnnounce(deps, req, c, sop, slot, draft, claimed, read.suppressions);
   } catch (err) {
     if (claimed?.go) await releaseAfterFailure(deps, claimed.claim);
     throw err;
@@ -495,7 +503,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
 /** `openTask` once its announcement is claimed: the task stored or re-bound, then announced. */
 async function storeAndAnnounce(
   deps: Deps, req: OpenTaskRequest, c: CaseRecord, sop: Sop, slot: string,
-  draft: Omit<TaskRecord, 'keyHash' | 'taskToken' | 'executionId' | 'version'>, claimed: Claimed | undefined,
+  draft: Omit<TaskRecord, 'keyHash' | 'taskToken' | 'executionId' | 'version'>, claimed: Claimed | undefined, known?: KnownSuppressions,
 ): Promise<void> {
   // The put comes first (it is conditional on the slot): a state is entered far more often than re-entered.
   const { key, keyHash } = newKey(deps, { caseId: c.caseId, slot });
@@ -517,7 +525,40 @@ async function storeAndAnnounce(
     if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
     return;
   }
-  await announceTask(deps, c, sop, task, ownKey, claimed?.claim);
+  await announceTask(deps, c, sop, task, ownKey, claimed?.claim, known);
+}
+
+/** `expectedAssignee`'s answers, by step, for one directory (a directory loaded anew starts afresh). */
+const expectedAssignees = new WeakMap<Deps['directory'], Map<string, Person | undefined>>();
+
+/**
+ * The official a task of step `stepId` goes to whatever the case, when the directory makes that one
+ * person: every agency whose SOP has the step finds the same holder (or head) of the step's role in
+ * its own unit. Undefined when they differ. A case routed to another unit since may go to someone
+ * else: its real assignee's entry is then read by the mailer, as for any email. Kept per directory.
+ */
+function expectedAssignee(deps: Deps, stepId: string): Person | undefined {
+  let byStep = expectedAssignees.get(deps.directory);
+  if (!byStep) expectedAssignees.set(deps.directory, (byStep = new Map()));
+  if (!byStep.has(stepId)) {
+    const people = new Map<string, Person>();
+    try {
+      for (const agency of deps.directory.agencies) {
+        const sop = deps.getSop(agency.sopId);
+        const step = sop.steps.find((s) => s.id === stepId);
+        if (!step) continue;
+        const units = { agencyId: agency.id };
+        const person = assigneeOf(deps.directory, sop, step.role, units) ?? headOf(deps.directory, sop, step.role, units);
+        if (person) people.set(person.email.trim().toLowerCase(), person);
+      }
+    } catch {
+      // Only a hint: a directory or SOP it cannot resolve (an agency's unknown SOP) gives none, and the
+      // task is opened as it always was, the case read alone.
+      people.clear();
+    }
+    byStep.set(stepId, people.size === 1 ? [...people.values()][0] : undefined);
+  }
+  return byStep.get(stepId);
 }
 
 /** The current step a case shows while this task is open. */
@@ -532,7 +573,7 @@ const sameStep = (a: CurrentStep | undefined, b: CurrentStep) => !!a
  * works. Used by `openTask` and by the repair sweep. A refused email is recorded and left pending for
  * the sweep: it never keeps the task from opening, and the escalation ladder still runs.
  */
-async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecord, key: string | undefined, claim: MailClaim | undefined): Promise<void> {
+async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecord, key: string | undefined, claim: MailClaim | undefined, known?: KnownSuppressions): Promise<void> {
   if (task.status !== 'open') {
     // Decided (or handed over) meanwhile: nothing to announce any more.
     if (claim) await deps.store.dropMail(c.caseId, claim.key);
@@ -575,7 +616,7 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
       template: 'newTask', recipientName: assignee.name, case: { ...caseSummary(deps, held, maySeeReporter(sop, task.role, held)), ...(messages.length ? { reporterMessages: messages } : {}) },
       step: stepSummary(sop, stepDef, task.dueAt, assignee.language), taskUrl: `${deps.publicUrl}/tasks/${link}`, now: task.openedAt,
     }, assignee.language);
-    await deliverClaimed(deps, held, claim, [assignee.email], () => email);
+    await deliverClaimed(deps, held, claim, [assignee.email], () => email, undefined, known);
     return;
   }
   // The reporter's window: after an answer (reply or rate) or a question (answer it).
@@ -1078,7 +1119,7 @@ async function continueAsNew(deps: Deps, c: CaseRecord, req: Extract<OutcomeRequ
  * a notice again from its claim (whose request keeps the entry it was first made at).
  */
 export async function notify(deps: Deps, req: NotifyRequest, attemptAt = req.enteredAt): Promise<void> {
-  const c = await deps.store.getCase(req.caseId);
+  const c = await caseToNotify(deps, req);
   if (!c) throw new Error(`Case ${req.caseId} does not exist`);
   const sop = deps.getSop(c.sopId);
   const onceKey = `notify#${req.template}#${req.stepId ?? req.phaseId ?? '-'}#${req.visit ?? 0}#${req.level ?? 0}`;
@@ -1111,6 +1152,18 @@ export async function notify(deps: Deps, req: NotifyRequest, attemptAt = req.ent
     case 'informed':
       return notifyInformed(deps, c, sop, req, onceKey, attemptAt);
   }
+}
+
+/**
+ * The case a notice is about. The acknowledgement shows only what intake wrote (the complaint, its
+ * reporter, whether the acknowledgement is withheld: nothing changes them before it), so it reads the
+ * case eventually consistently (half the read units): a read a moment stale shows the same email. One
+ * that finds no case (written a moment ago, not shown yet) reads again consistently. Every other notice
+ * depends on what the machine's last state wrote (the current step, the closing reason): consistent.
+ */
+async function caseToNotify(deps: Deps, req: NotifyRequest): Promise<CaseRecord | undefined> {
+  if (req.template !== 'acknowledgement') return deps.store.getCase(req.caseId);
+  return (await deps.store.getCase(req.caseId, { consistent: false })) ?? deps.store.getCase(req.caseId);
 }
 
 /**

@@ -99,6 +99,16 @@ export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
     const output = out.output as Record<string, any>;
     meter.calls++;
     if (command === 'GetItemCommand') meter.readUnits += reads(output.Item ? itemSize(output.Item) : 0, !!input.ConsistentRead);
+    else if (command === 'BatchGetItemCommand') {
+      // One call, billed item by item as GetItems would be (a key with no item at the minimum), per
+      // table's ConsistentRead; unprocessed keys are not billed (the caller asks them again).
+      for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>)) {
+        const unprocessed = output.UnprocessedKeys?.[table]?.Keys?.length ?? 0;
+        const found = (output.Responses?.[table] ?? []) as Item[];
+        for (const item of found) meter.readUnits += reads(itemSize(item), !!request.ConsistentRead);
+        meter.readUnits += (request.Keys.length - unprocessed - found.length) * reads(0, !!request.ConsistentRead);
+      }
+    }
     else if (command === 'QueryCommand') meter.readUnits += reads((output.Items ?? []).reduce((n: number, i: unknown) => n + itemSize(i), 0), !!input.ConsistentRead);
     else if (writing) {
       const after = command === 'PutItemCommand' ? input.Item as Item : command === 'UpdateItemCommand' ? await itemAt(input.TableName, key!) : undefined;

@@ -396,7 +396,8 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended; workflow backlog ${left} at its end, at most ${peakBacklog}; load average ${loadAverage()})`);
       calls.stop();
       const filed = intake.done + intake.failed;
-      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${(calls.total() / Math.max(1, filed)).toFixed(1)} (${calls.describe(Math.max(1, filed))})`;
+      // A BatchGetItem counts as one call (one request); DynamoDB bills each of its items, as the cost section does.
+      const callsLine = `  DynamoDB calls per complaint, its first steps included: ${(calls.total() / Math.max(1, filed)).toFixed(1)} (${calls.describe(Math.max(1, filed))}; a BatchGetItem is one call, its items billed each)`;
 
       const dynamo = new DynamoDBClient({});
       const table = process.env.TABLE_NAME!;

@@ -8,7 +8,10 @@ import { createTableInput } from '../../functions/adapters/table-definition';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
 import type { CaseEvent, CaseRecord } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
-import { ConditionFailed, type CaseStore, type MailClaim } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type MailClaim, type SuppressionList } from '../../shared/ports';
+import { DynamoSuppressionList } from '../../functions/adapters/dynamo-suppressions';
+import { MemorySuppressionList } from '../support/memory-suppressions';
+import { countDynamoCalls } from '../support/dynamo-calls';
 import { reportCaseOf } from '../../shared/reports/report-case';
 import { startDynalite, type TestTable } from '../support/dynalite';
 import { waitForActiveTable } from '../../infra/local/dynalite';
@@ -72,6 +75,44 @@ const stores: [string, () => CaseStore][] = [
   ['MemoryCaseStore', () => new MemoryCaseStore()],
 ];
 
+// The case and suppression entries read together: each store with the suppression list of its own table.
+const withSuppressions: [string, () => { store: CaseStore; suppressions: SuppressionList }][] = [
+  ['DynamoCaseStore on dynalite', () => ({ store: new DynamoCaseStore(table.client, table.tableName), suppressions: new DynamoSuppressionList(table.client, table.tableName) })],
+  ['MemoryCaseStore', () => { const suppressions = new MemorySuppressionList(); return { store: new MemoryCaseStore(suppressions), suppressions }; }],
+];
+
+describe.each(withSuppressions)('%s with the suppression list', (_name, make) => {
+  test('reads a case with the entries of the addresses asked, suppressed or not', async () => {
+    const { store, suppressions } = make();
+    const c = aCase({ title: 'Kutip "ganda", garis\\miring\nbaris baru\t<tab> 😀' });
+    await store.createCase(c, submitted(c));
+    const bounced = { addressHash: `h-bounced-${counter}`, reason: 'bounce' as const, bounceType: 'Permanent', bounceSubType: 'General', at: '2026-11-23T09:00:00+07:00' };
+    await suppressions.put(bounced);
+
+    const read = await store.getCaseWithSuppressions(c.caseId, [bounced.addressHash, `h-fine-${counter}`, bounced.addressHash]);
+
+    expect(read.case).toEqual(c);
+    expect(read.case).toEqual(await store.getCase(c.caseId));
+    expect([...read.suppressions].sort(([a], [b]) => a.localeCompare(b))).toEqual([[bounced.addressHash, bounced], [`h-fine-${counter}`, undefined]]);
+    // What the list itself answers for the same addresses.
+    expect(await suppressions.get(bounced.addressHash)).toEqual(bounced);
+  });
+
+  test('a case that does not exist reads as none, the entries still read; no address asked reads the case alone', async () => {
+    const { store, suppressions } = make();
+    const bounced = { addressHash: `h-alone-${counter++}`, reason: 'complaint' as const, at: '2026-11-23T09:00:00+07:00' };
+    await suppressions.put(bounced);
+    const none = await store.getCaseWithSuppressions('c-nobody', [bounced.addressHash]);
+    expect(none.case).toBeUndefined();
+    expect(none.suppressions.get(bounced.addressHash)).toEqual(bounced);
+
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const alone = await store.getCaseWithSuppressions(c.caseId, []);
+    expect(alone).toEqual({ case: c, suppressions: new Map() });
+  });
+});
+
 describe.each(stores)('%s', (_name, make) => {
   let store: CaseStore;
   beforeEach(() => { store = make(); });
@@ -80,6 +121,7 @@ describe.each(stores)('%s', (_name, make) => {
     const c = aCase();
     await store.createCase(c, submitted(c));
     expect(await store.getCase(c.caseId)).toEqual(c);
+    expect(await store.getCase(c.caseId, { consistent: false })).toEqual(c);
     expect(await store.getCaseByTrackingId(c.trackingId)).toEqual(c);
     expect(await store.listEvents(c.caseId)).toEqual([{ ...submitted(c), seq: 1 }]);
     expect(await store.getCase('c-nobody')).toBeUndefined();
@@ -639,6 +681,22 @@ describe.each(stores)('%s', (_name, make) => {
 });
 
 describe('DynamoCaseStore items', () => {
+  test('a case and suppression entries are one BatchGetItem, read consistently', async () => {
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const c = aCase();
+    await store.createCase(c, submitted(c));
+    const inputs: Record<string, any>[] = [];
+    const calls = countDynamoCalls(table.client, 'contractBatch', (input) => { inputs.push(input); return false; });
+    try {
+      const read = await store.getCaseWithSuppressions(c.caseId, ['h-one', 'h-two']);
+      expect(read.case).toEqual(c);
+    } finally {
+      calls.stop();
+    }
+    expect(Object.fromEntries(calls.byOperation)).toEqual({ BatchGetItem: 1 });
+    expect(inputs[0]!.RequestItems[table.tableName]).toMatchObject({ ConsistentRead: true });
+  });
+
   test('a case written before report summaries were kept is read whole by the recap, once', async () => {
     // Prepare: the case item as an older version wrote it (no rpt attribute).
     const store = new DynamoCaseStore(table.client, table.tableName);

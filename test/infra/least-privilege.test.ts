@@ -44,7 +44,7 @@ const expected: Record<string, string[]> = {
   'workflow-deadlines': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // openTask: putTask, getTask, updateTask, updateCase, appendEvent, sendOnce (claim, send, release).
   // The reporter's answer email carries the official's file: read from cases/, sent raw (MIME).
-  'workflow-task': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*'],
+  'workflow-task': ['dynamodb:GetItem table', 'dynamodb:BatchGetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*'],
   // notify: sendOnce with grants (putGrant, activateGrant = UpdateItem), release, events, updateCase.
   'workflow-notify': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
@@ -138,9 +138,12 @@ test('the origin-verifying authorizer reads its secret and nothing else', () => 
   expect(grantsOf('tanggap-lp-origin-verify')).toEqual([...expectedOriginVerify].sort());
 });
 
-test('no role anywhere may Scan, batch, read streams, or use a wildcard action on the table', () => {
+// BatchWriteItem writes without conditions (every write here is conditional); a BatchGetItem is only
+// reads, granted only where a function reads items together (the task function: the case and a suppression
+// entry), which the exact grants above hold.
+test('no role anywhere may Scan, write in batches, read streams, or use a wildcard action on the table', () => {
   const statements = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::Role').map((r) => r.Properties));
-  for (const forbidden of ['dynamodb:Scan', 'dynamodb:Batch', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams', 'dynamodb:*', 'ses:*', 'states:*']) {
+  for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchWrite', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams', 'dynamodb:*', 'ses:*', 'states:*']) {
     expect({ forbidden, present: statements.includes(`"${forbidden}`) }).toEqual({ forbidden, present: false });
   }
 });

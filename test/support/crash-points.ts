@@ -18,7 +18,9 @@ import type { CaseStore, Mailer, OutgoingEmail, Workflow } from '../../shared/po
 import { getSop } from '../../shared/sops';
 import type { Deps } from '../../shared/usecases/deps';
 import type { ExecutionInput } from '../../shared/workflow/contract';
+import { suppressingMailer } from '../../shared/usecases/mail-events';
 import { MemoryCaseStore } from './memory-case-store';
+import { MemorySuppressionList } from './memory-suppressions';
 
 export class ProcessDied extends Error {
   constructor(readonly point: string) {
@@ -86,7 +88,9 @@ function seededBytes(seed: string): (n: number) => Uint8Array {
 
 /** One world: a store, a mailbox and a Step Functions that record everything; ports made per run. */
 export class CrashWorld {
-  readonly store = new MemoryCaseStore();
+  /** The suppression list of the world's table: the task function reads entries with the case, the mailer the rest. */
+  readonly suppressions = new MemorySuppressionList();
+  readonly store = new MemoryCaseStore(this.suppressions);
   readonly sent: OutgoingEmail[] = [];
   readonly started: { name: string; input: ExecutionInput }[] = [];
   private readonly random: (n: number) => Uint8Array;
@@ -95,12 +99,13 @@ export class CrashWorld {
     this.random = seededBytes(seed);
   }
 
-  private readonly mailer: Mailer = {
+  /** SES behind the suppression list, as every handler's Mailer is (functions/adapters/deps.ts). */
+  private readonly mailer: Mailer = suppressingMailer({
     send: async (m) => {
       this.sent.push(m);
       return { messageId: `ses-${this.sent.length}` };
     },
-  };
+  }, { suppressions: this.suppressions });
 
   private readonly workflow: Workflow = {
     start: async (_sop, name, input) => {

@@ -8,7 +8,7 @@ import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from 
 import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
-import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type OfficialSession, type ReportCaseList, type SessionStore, type SignInLink, type TaskLink, type TrackingClaim, type ExecutionStart, type DeadlineScope, type CaseWithSuppressions, type Suppression, type SuppressionList } from '../../shared/ports';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import type { KeyLocator } from '../../shared/case/keys';
 
@@ -20,6 +20,9 @@ const inboxDue = (dueAt: string | undefined) => (dueAt ? new Date(dueAt).toISOSt
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export class MemoryCaseStore implements CaseStore {
+  /** `suppressionList`: the suppression list of the same table, which `getCaseWithSuppressions` reads with the case. */
+  constructor(private readonly suppressionList?: SuppressionList) {}
+
   private readonly cases = new Map<string, CaseRecord>();
   private readonly tracking = new Map<string, string>();
   private readonly trackingClaims = new Map<string, TrackingClaim>();
@@ -94,9 +97,18 @@ export class MemoryCaseStore implements CaseStore {
     return copy(next);
   }
 
-  async getCase(caseId: string): Promise<CaseRecord | undefined> {
+  /** Always as stored: an eventually consistent read may be a moment stale, never ahead. */
+  async getCase(caseId: string, _read?: { consistent: boolean }): Promise<CaseRecord | undefined> {
     const c = this.cases.get(caseId);
     return c && copy(c);
+  }
+
+  async getCaseWithSuppressions(caseId: string, addressHashes: string[]): Promise<CaseWithSuppressions> {
+    // As the adapter's one BatchGetItem, when this store is given the list it shares a table with;
+    // without one it reads none of them (the mailer then reads its own list).
+    const suppressions = new Map<string, Suppression | undefined>();
+    if (this.suppressionList) for (const h of new Set(addressHashes)) suppressions.set(h, await this.suppressionList.get(h));
+    return { case: await this.getCase(caseId), suppressions };
   }
 
   async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {

@@ -121,6 +121,26 @@ describe('the suppressing Mailer', () => {
     expect(w.counted).toEqual(['EmailSuppressed', 'EmailSuppressed', 'EmailSuppressed']);
   });
 
+  test('entries read with the case (`known`) stand for the list: those addresses are not read again, the others are', async () => {
+    const w = world();
+    const read: string[] = [];
+    const get = w.suppressions.get.bind(w.suppressions);
+    w.suppressions.get = async (hash) => { read.push(hash); return get(hash); };
+    const bounced = { addressHash: addressHash('gone@example.com'), reason: 'bounce' as const, at: '2026-11-23T09:00:00+07:00' };
+    // The list says nothing of either address: only what was read with the case tells.
+    const known = new Map([[addressHash('ok@example.com'), undefined], [addressHash('Gone@Example.com'), bounced]]);
+    const message = { from: 'a@b.c', subject: 's', text: 't', html: 'h' };
+
+    await w.deps.mailer.send({ ...message, to: ['ok@example.com'] }, known);
+    await expect(w.deps.mailer.send({ ...message, to: ['gone@example.com'] }, known)).rejects.toBeInstanceOf(RecipientSuppressed);
+    expect(read).toEqual([]);
+    // An address the caller did not read is looked up as always.
+    await w.suppressions.put({ ...bounced, addressHash: addressHash('other@example.com') });
+    await expect(w.deps.mailer.send({ ...message, to: ['other@example.com'] }, known)).rejects.toBeInstanceOf(RecipientSuppressed);
+    expect(read).toEqual([addressHash('other@example.com')]);
+    expect(w.sent.map((m) => m.to)).toEqual([['ok@example.com']]);
+  });
+
   test('a refusal by SES is counted as EmailFailed and raised', async () => {
     const suppressions = new MemorySuppressionList();
     const counted: MetricName[] = [];

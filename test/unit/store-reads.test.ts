@@ -1,6 +1,7 @@
 /**
  * What the use cases ask of the store, on the in-memory store (held to the adapter by the contract
- * suite): a complaint and its first steps read the case once per step and a new task not at all,
+ * suite): a complaint and its first steps read the case once per step (the task's read carries its
+ * assignee's suppression entry: one request) and a new task not at all,
  * a re-entered task state re-binds its task without a second email, and a change applied to a case
  * the caller holds loses nothing another writer wrote meanwhile.
  */
@@ -72,7 +73,8 @@ test('a complaint and its first steps read the case once per step (the start and
   await computeStepDeadlines(deps, { ...base, scope: 'step', id: first, visit: 1, sopId: 'dinkes-muba' });
   expect(reads()).toEqual([]);
   await openTask(deps, { ...base, taskToken: 'token-1', kind: 'official', stepId: first, visit: 1 });
-  expect(reads()).toEqual(['getCase']);
+  // The step's role is one person whatever the case: their suppression entry comes with the case.
+  expect(reads()).toEqual(['getCaseWithSuppressions']);
 
   const c = (await memory.getCase(caseId))!;
   expect(c).toMatchObject({ status: 'in_progress', executionArn: base.executionId, currentStep: { stepId: first, visit: 1, dueAt: c.stepDueAt } });
@@ -93,7 +95,7 @@ test('a re-entered task state re-binds its task to the new token and mails nobod
   await openTask(deps, { ...request, taskToken: 'token-2' });
 
   // The claim of its announcement says whether anything is left to finish (here: nothing).
-  expect(reads()).toEqual(['getCase', 'getMailClaim', 'getTask']);
+  expect(reads()).toEqual(['getCaseWithSuppressions', 'getMailClaim', 'getTask']);
   expect(await memory.getTask(caseId, `official#${first}#1`)).toMatchObject({ taskToken: 'token-2', status: 'open', version: 2 });
   expect(sent).toHaveLength(1);
   expect((await memory.listEvents(caseId)).filter((e) => e.type === 'step_opened')).toHaveLength(1);
@@ -109,4 +111,28 @@ test('a change applied to a case the caller holds, behind what another writer st
 
   expect(after).toMatchObject({ replies: 1, deliveryFailures: 1, version: held.version + 2 });
   expect(await memory.getCase(caseId)).toEqual(after);
+});
+
+test('the acknowledgement reads the case eventually consistently (what it shows, intake wrote), and consistently when that read finds no case yet', async () => {
+  const { memory, deps, sent } = setup();
+  const { caseId } = await filed(deps);
+  const base = { caseId, executionId: `arn:aws:states:local:0:execution:dinkes-muba:${caseId}`, enteredAt };
+  const asked: (boolean | undefined)[] = [];
+  // An eventually consistent read that does not show the case written a moment ago (as DynamoDB may answer).
+  const lagging = Object.create(memory) as MemoryCaseStore;
+  lagging.getCase = async (id: string, read?: { consistent: boolean }) => {
+    asked.push(read?.consistent);
+    return read?.consistent === false ? undefined : memory.getCase(id);
+  };
+
+  await notify({ ...deps, store: lagging }, { ...base, template: 'acknowledgement' });
+
+  expect(asked).toEqual([false, undefined]);
+  expect(sent.map((m) => m.to)).toEqual([['warga@example.com']]);
+  // Once it shows, one read: the eventually consistent one.
+  asked.length = 0;
+  lagging.getCase = async (id: string, read?: { consistent: boolean }) => { asked.push(read?.consistent); return memory.getCase(id); };
+  await notify({ ...deps, store: lagging }, { ...base, template: 'acknowledgement' });
+  expect(asked).toEqual([false]);
+  expect(sent).toHaveLength(1);
 });
