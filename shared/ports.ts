@@ -136,6 +136,12 @@ export interface ExecutionStart {
   continueByAt: string;
   /** The start's event, recorded once per case (its `once` key). */
   event: Omit<CaseEvent, 'seq'> & { once: string };
+  /**
+   * The first visit's deadlines, remembered in the same write as `rememberDeadlines` would (same
+   * scope, key, due fields and condition). When that condition fails (the case keeps no deadlines
+   * map, or holds this visit's already) nothing at all is written: the caller records the start without them.
+   */
+  deadlines?: { scope: DeadlineScope; remembered: NonNullable<CaseRecord['deadlines']>[DeadlineScope] & object; due: Partial<CaseRecord> };
 }
 
 /** Thrown by CaseStore when a conditional write loses (the item changed or already exists). */
@@ -281,7 +287,9 @@ export interface CaseStore {
   /**
    * The execution's start, in one write: names it on the case (`executionArn`, unless the case has
    * one), sets its hand-over instant (`continueBy`, unless this execution set it already) and records
-   * the start's event once per case. Returns the case as stored; undefined when there is none.
+   * the start's event once per case; with `start.deadlines`, also the first visit's deadlines, or
+   * nothing when they may not be written (see `ExecutionStart.deadlines`: then `continueBy` is not this
+   * execution's). Returns the case as stored; undefined when there is none.
    */
   recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined>;
   /**

@@ -177,6 +177,15 @@ function nextEventOrder(): number {
   return lastEventOrder;
 }
 
+/** The SET clauses (each led by ", ") of a visit's due fields, their names and values added to the expression's. */
+function dueSets(due: Partial<CaseRecord>, names: Record<string, string>, values: Record<string, unknown>): string {
+  return Object.entries(due).filter(([, v]) => v !== undefined).map(([name, value], i) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = value;
+    return `, #f${i} = :f${i}`;
+  }).join('');
+}
+
 export class DynamoCaseStore implements CaseStore {
   /** The index the recap's month lists are read from: gsi6 until it turns out not to be readable (see `reportCases`). */
   private summaryIndex: 'gsi6' | 'gsi2' = 'gsi6';
@@ -227,21 +236,34 @@ export class DynamoCaseStore implements CaseStore {
   async recordStart(caseId: string, start: ExecutionStart): Promise<CaseRecord | undefined> {
     // One write: the execution's name (kept if the case has one), its hand-over instant (unless this
     // execution set it already: then nothing changes and the case is read back), and the start's event
-    // inside the case item (if_not_exists: once per case, a successor execution adds none).
-    const { event, executionId, continueByAt } = start;
+    // inside the case item (if_not_exists: once per case, a successor execution adds none). Given the
+    // first visit's deadlines, the same write remembers them under rememberDeadlines' condition (one
+    // UpdateItem where there were two); when that part fails, nothing is written and the case is read back.
+    const { event, executionId, continueByAt, deadlines } = start;
+    const names: Record<string, string> = { '#ev': `EVENT#o#${event.once}` };
+    const values: Record<string, unknown> = { ':arn': executionId, ':cb': { executionId, at: continueByAt }, ':ev': keptEvent(event), ':one': 1 };
+    let sets = '';
+    let condition = '';
+    if (deadlines) {
+      Object.assign(names, { '#d': 'deadlines', '#scope': deadlines.scope, '#key': 'key' });
+      Object.assign(values, { ':kept': deadlines.remembered, ':key': deadlines.remembered.key });
+      sets = `, #d.#scope = :kept${dueSets(deadlines.due, names, values)}`;
+      condition = ' AND attribute_exists(#d) AND (attribute_not_exists(#d.#scope) OR #d.#scope.#key <> :key)';
+    }
     try {
       const out = await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall(caseKey(caseId)),
-        UpdateExpression: 'SET executionArn = if_not_exists(executionArn, :arn), continueBy = :cb, #ev = if_not_exists(#ev, :ev) ADD version :one',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(continueBy) OR continueBy.executionId <> :arn)',
-        ExpressionAttributeNames: { '#ev': `EVENT#o#${event.once}` },
-        ExpressionAttributeValues: toItem({ ':arn': executionId, ':cb': { executionId, at: continueByAt }, ':ev': keptEvent(event), ':one': 1 }),
+        UpdateExpression: `SET executionArn = if_not_exists(executionArn, :arn), continueBy = :cb, #ev = if_not_exists(#ev, :ev)${sets} ADD version :one`,
+        ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(continueBy) OR continueBy.executionId <> :arn)${condition}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toItem(values),
         ReturnValues: 'ALL_NEW',
       }));
       return strip<CaseRecord>(unmarshall(out.Attributes!));
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // With deadlines, a case without a deadlines map may answer ValidationException (no path to set) rather than the condition.
+      if (!(err instanceof ConditionalCheckFailedException) && !(deadlines && err instanceof Error && err.name === 'ValidationException')) throw err;
     }
     return this.getCase(caseId);
   }
@@ -252,16 +274,11 @@ export class DynamoCaseStore implements CaseStore {
     // since intake wrote it) and holds nothing for this visit: a re-run reads the remembered value back.
     const names: Record<string, string> = { '#d': 'deadlines', '#scope': scope, '#key': 'key' };
     const values: Record<string, unknown> = { ':kept': remembered, ':key': remembered.key, ':one': 1 };
-    const sets = Object.entries(due).filter(([, v]) => v !== undefined).map(([name, value], i) => {
-      names[`#f${i}`] = name;
-      values[`:f${i}`] = value;
-      return `#f${i} = :f${i}`;
-    });
     try {
       const out = await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
         Key: marshall(caseKey(caseId)),
-        UpdateExpression: `SET #d.#scope = :kept${sets.map((x) => `, ${x}`).join('')} ADD version :one`,
+        UpdateExpression: `SET #d.#scope = :kept${dueSets(due, names, values)} ADD version :one`,
         ConditionExpression: 'attribute_exists(#d) AND (attribute_not_exists(#d.#scope) OR #d.#scope.#key <> :key)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: toItem(values),

@@ -22,7 +22,7 @@ import type { Deadlines, DeadlinesRequest, ExecutionInput, NotifyRequest, OpenTa
 import { answerBeginning, outcomeAnswer, type DeadlinesOf } from '../workflow/answers';
 import { WorkflowError } from '../workflow/errors';
 import { continueBy, isLaterExecution, successorName, visitKey } from '../workflow/executions';
-import { ConditionFailed, type EmailAttachment, type KnownSuppressions, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
+import { ConditionFailed, type EmailAttachment, type ExecutionStart, type KnownSuppressions, type MailClaim, type MailClaimState, type MailRedo, type OutgoingEmail } from '../ports';
 import { noteDelivered } from './complaints';
 import { addressHash } from './mail-events';
 import { agencyName, mutateCase, record, statusUrl, type Deps } from './deps';
@@ -338,9 +338,7 @@ async function hasEvent(deps: Deps, caseId: string, once: string): Promise<boole
 /** Computes (once per step/phase visit) when to remind, when the work is due, and each rung. */
 export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): Promise<Deadlines> {
   const key = `${req.id}#${req.visit}`;
-  const dueFields = (d: Deadlines & { gaps: number[] }): Partial<CaseRecord> => (req.scope === 'replyWindow'
-    ? { replyWindowEndsAt: d.dueAt }
-    : { calendarVersion: d.calendarVersion, ...(req.scope === 'phase' ? { phaseDueAt: d.dueAt } : { stepDueAt: d.dueAt }) });
+  const dueFields = (d: Deadlines & { gaps: number[] }) => dueFieldsOf(req.scope, d);
   // Told its SOP (machines compiled since), the handler computes first and remembers the visit's
   // deadlines with their due fields in one conditional write, without reading the case: when the visit
   // has none yet and no calendar gap is to be recorded (the rare path below reads the case).
@@ -378,12 +376,19 @@ export async function computeStepDeadlines(deps: Deps, req: DeadlinesRequest): P
   return beforeHandOver(req, { ...result, visit: req.visit });
 }
 
+/** The case's due fields a visit's deadlines set, by scope (written with them, in the same write). */
+function dueFieldsOf(scope: DeadlinesRequest['scope'], d: Deadlines & { gaps: number[] }): Partial<CaseRecord> {
+  return scope === 'replyWindow'
+    ? { replyWindowEndsAt: d.dueAt }
+    : { calendarVersion: d.calendarVersion, ...(scope === 'phase' ? { phaseDueAt: d.dueAt } : { stepDueAt: d.dueAt }) };
+}
+
 /**
  * A step whose clock hands over after its last rung (`req.continueBy`) must not begin a visit whose
  * ladder outlasts that instant: its hand-over would come after the execution's year. ContinueDue then
  * hands the visit over before it begins; the deadlines stay remembered, so the successor's visit keeps them.
  */
-function beforeHandOver(req: DeadlinesRequest, deadlines: Deadlines): Deadlines {
+function beforeHandOver(req: Pick<DeadlinesRequest, 'id' | 'visit' | 'continueBy'>, deadlines: Deadlines): Deadlines {
   if (!req.continueBy) return deadlines;
   const last = Math.max(...[deadlines.remindAt, deadlines.dueAt, ...deadlines.rungs.map((r) => r.at)].map((at) => Date.parse(at)));
   if (last <= Date.parse(req.continueBy)) return deadlines;
@@ -391,7 +396,7 @@ function beforeHandOver(req: DeadlinesRequest, deadlines: Deadlines): Deadlines 
 }
 
 /** The limit and escalation ladder of a deadlines request's step, phase or reply window. */
-function limitOf(sop: Sop, req: DeadlinesRequest) {
+function limitOf(sop: Sop, req: Pick<DeadlinesRequest, 'scope' | 'id'>) {
   if (req.scope === 'step') {
     const step = findStep(sop, req.id);
     return { limit: step.limit!, ladder: step.escalation ?? sop.escalation };
@@ -775,15 +780,31 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
     // The execution names itself on the case, with the instant it hands over by, and the start's event:
     // one write (intake does not write the case again after starting it). A retried (or, locally,
     // resumed) Record start keeps the first instant; a successor (already named by the hand-over)
-    // fixes its own; the event is once per case (a successor adds none).
-    const updated = await deps.store.recordStart(req.caseId, {
+    // fixes its own; the event is once per case (a successor adds none). The first visit's deadlines,
+    // computed before (told the SOP by the execution's input), go in the same write.
+    const start = {
       executionId: req.executionId,
       continueByAt: deps.calendar.format(continueBy(new Date(req.enteredAt))),
-      event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started', actor: { kind: 'system' }, data: { executionId: req.executionId }, once: 'outcome#started' },
-    });
+      event: { caseId: req.caseId, at: req.enteredAt, type: 'workflow_started' as const, actor: { kind: 'system' as const }, data: { executionId: req.executionId }, once: 'outcome#started' },
+    };
+    const first = firstVisitDeadlines(deps, req);
+    let updated = await deps.store.recordStart(req.caseId, first ? { ...start, deadlines: first } : start);
+    // Not this execution's start: the deadlines were not the case's to take (a case written before cases
+    // kept them, or one holding this visit's already), so nothing was written. The start alone, as before.
+    if (updated && first && updated.continueBy?.executionId !== req.executionId) updated = await deps.store.recordStart(req.caseId, start);
     if (!updated) throw new Error(`Case ${req.caseId} does not exist`);
+    // The first visit's deadlines as the case keeps them (this write's, or a first run's that a re-run
+    // finds): answered without another write. Anything else (a calendar gap to record, no SOP told) is
+    // computed as the visit's deadlines task would.
+    const kept = first && updated.deadlines?.[first.scope];
+    const sopDeadlines = deadlinesOf(deps, req, updated.sopId);
+    const deadlines: DeadlinesOf = async (ask) => {
+      if (!kept || ask.scope !== first!.scope || kept.key !== `${ask.id}#${ask.visit}` || kept.value.gaps.length) return sopDeadlines(ask);
+      const { gaps: _gaps, ...value } = kept.value;
+      return beforeHandOver(ask, { ...value, visit: ask.visit });
+    };
     try {
-      return await answerBeginning(req, outcomeAnswer(req, { continueBy: updated.continueBy!.at }), deadlinesOf(deps, req, updated.sopId));
+      return await answerBeginning(req, outcomeAnswer(req, { continueBy: updated.continueBy!.at }), deadlines);
     } catch (err) {
       // Only a ladder longer than an execution's whole span can outlast the hand-over from the very start: loud (the execution parks).
       if ((err as Error).name !== WorkflowError.continueDue) throw err;
@@ -914,6 +935,22 @@ export async function recordOutcome(deps: Deps, req: OutcomeRequest): Promise<Ou
       await closeCase(deps, c, req.reason, req.enteredAt);
       return;
   }
+}
+
+/**
+ * The first visit's deadlines Record start remembers in its own write (`ExecutionStart.deadlines`): for
+ * a new execution (not a successor, which begins nothing) told its SOP by its input, whose first state
+ * has deadlines of a named step or phase, computed at this task's instant as its deadlines task would.
+ * Visit 1: Record start counts the first counter from `{n: 0}` (`answerBeginning`). None when the
+ * computation meets a year without holidays: that path records the gap and warns the admin.
+ */
+function firstVisitDeadlines(deps: Deps, req: Extract<OutcomeRequest, { kind: 'started' }>): ExecutionStart['deadlines'] {
+  const ask = req.first?.deadlines;
+  const sopId = req.input?.sopId;
+  if (!ask?.id || !sopId || req.input?.resume !== undefined) return undefined;
+  const computed = computeDeadlines({ calendar: deps.calendar, ...limitOf(deps.getSop(sopId), { scope: ask.scope, id: ask.id }), startedAt: new Date(req.enteredAt) });
+  if (computed.gaps.length) return undefined;
+  return { scope: ask.scope, remembered: { key: `${ask.id}#1`, value: computed }, due: dueFieldsOf(ask.scope, computed) };
 }
 
 /**

@@ -225,10 +225,11 @@ export const OutcomeRequest = /* @__PURE__ */ lazy(() => z.discriminatedUnion('k
      * The visit the first state after `Acknowledge` begins (`first`), begun here for a new case
      * (`input` = the execution's input without `resume`) and answered as `first: {n, sla?, entry?}`;
      * a successor answers `first: {n: 0}` (its counters come from `resume`). Absent from machines
-     * compiled before: nothing begun.
+     * compiled before: nothing begun. `input.sopId` (intake's and a hand-over's input carry it): the
+     * first visit's deadlines are computed before the start is recorded, and remembered in its write.
      */
     first: z.optional(NextVisit),
-    input: z.optional(z.object({ resume: z.optional(z.unknown()) })),
+    input: z.optional(z.object({ resume: z.optional(z.unknown()), sopId: z.optional(z.string().check(z.minLength(1))) })),
   }),
   /**
    * The execution is old enough to hand over: hold the task it waits for (`task`: the slot's kind,

@@ -6,14 +6,16 @@
  * were remembered without reading the case; 14 since the case is its tracking id's record, a task's
  * key names its task, so neither has a lookup item, and the first step's `step_opened` is written with
  * the case's picture; 13 since the task function reads its assignee's suppression entry with the case,
- * one BatchGetItem), held here so that a change that adds calls is seen. A batch counts as one call (it
+ * one BatchGetItem; 12 since Record start remembers the first visit's deadlines in the write that
+ * records the start), held here so that a change that adds calls is seen. A batch counts as one call (it
  * is one request; DynamoDB bills each item of it, as the cost bench does).
  * Counted by operation with an SDK middleware on the handlers' one DynamoDB client
  * (test/support/dynamo-calls.ts).
  *
- * The 13: intake 2 (the acknowledgement quota; the case with its first event, which is also the
- * tracking id's and the key's record); started 1 (UpdateItem); acknowledgement 4 (the case, the
- * claim, the suppression list, sent with its event); deadlines 1 (UpdateItem); first task 5 (the
+ * The 12: intake 2 (the acknowledgement quota; the case with its first event, which is also the
+ * tracking id's and the key's record); started 1 (one UpdateItem: the execution's start, its event and
+ * the first visit's deadlines with their due fields); acknowledgement 4 (the case, the claim, the
+ * suppression list, sent with its event); first task 5 (the
  * case with the suppression entry of the step's assignee — one person whatever the case, so known
  * before the case is read —, the claim, the task with its located key, the case's update with its
  * `step_opened`, sent with its event).
@@ -30,7 +32,7 @@ afterAll(async () => {
   await rt?.dispose();
 });
 
-test('a complaint with its first steps (acknowledgement, deadlines, first task and its email) takes 13 DynamoDB calls', async () => {
+test('a complaint with its first steps (acknowledgement, deadlines, first task and its email) takes 12 DynamoDB calls', async () => {
   // A first complaint warms the caches (the directory) as a running service has them.
   expect((await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan'), { 'idempotency-key': 'calls-warm-0001' })).status).toBe(201);
   await rt.engine.waitForIdle();
@@ -49,8 +51,8 @@ test('a complaint with its first steps (acknowledgement, deadlines, first task a
   const mail = (await rt.mail()).slice(mailBefore);
   expect(mail).toHaveLength(2);
   expect(mail.filter((m) => /^(Tugas baru|New task):/.test(m.subject))).toHaveLength(1);
-  expect(Object.fromEntries(calls.byOperation)).toEqual({ PutItem: 4, UpdateItem: 6, GetItem: 2, BatchGetItem: 1 });
-  expect(calls.total()).toBe(13);
+  expect(Object.fromEntries(calls.byOperation)).toEqual({ PutItem: 4, UpdateItem: 5, GetItem: 2, BatchGetItem: 1 });
+  expect(calls.total()).toBe(12);
   // No Query: no step reads the case's history before writing its event (once-keyed events are conditional writes).
   expect(calls.byOperation.has('Query')).toBe(false);
 });

@@ -78,8 +78,12 @@ export class MemoryCaseStore implements CaseStore {
     const stored = this.cases.get(caseId);
     if (!stored) return undefined;
     if (stored.continueBy?.executionId === start.executionId) return copy(stored);
+    // As the adapter: given the first visit's deadlines, under rememberDeadlines' condition, or nothing is written.
+    const d = start.deadlines;
+    if (d && (!stored.deadlines || stored.deadlines[d.scope]?.key === d.remembered.key)) return copy(stored);
+    const remembered = d ? { ...Object.fromEntries(Object.entries(d.due).filter(([, v]) => v !== undefined)), deadlines: { ...stored.deadlines, [d.scope]: copy(d.remembered) } } : {};
     // One write, as the adapter's: the case's fields and the event (once per case by its key).
-    const next = { ...stored, executionArn: stored.executionArn ?? start.executionId, continueBy: { executionId: start.executionId, at: start.continueByAt }, version: stored.version + 1 };
+    const next = { ...stored, ...remembered, executionArn: stored.executionArn ?? start.executionId, continueBy: { executionId: start.executionId, at: start.continueByAt }, version: stored.version + 1 } as CaseRecord;
     this.cases.set(caseId, copy(next));
     const list = this.events.get(caseId) ?? [];
     this.events.set(caseId, list);
