@@ -222,6 +222,31 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.recordStart('c-nobody', start('exec-9', '2027-01-01T00:00:00+07:00'))).toBeUndefined();
   });
 
+  test('recordStart with the first visit\'s deadlines writes both in one write, under rememberDeadlines\' condition; when that fails it writes nothing', async () => {
+    const value = { startedAt: '2026-11-10T09:00:00+07:00', remindAt: '2026-11-11T09:00:00+07:00', dueAt: '2026-11-12T09:00:00+07:00', rungs: [{ level: 1, at: '2026-11-13T09:00:00+07:00' }], calendarVersion: 'v1', gaps: [] };
+    const deadlines = (dueAt = value.dueAt) => ({ scope: 'step' as const, remembered: { key: 'verify#1', value: { ...value, dueAt } }, due: { stepDueAt: dueAt, calendarVersion: 'v1', phaseDueAt: undefined } });
+    const start = (caseId: string, executionId: string, at: string, d = deadlines()) => ({ executionId, continueByAt: at, deadlines: d, event: { caseId, at: '2026-11-10T09:00:00+07:00', type: 'workflow_started' as const, actor: { kind: 'system' as const }, data: { executionId }, once: 'outcome#started' } });
+    const c = aCase({ deadlines: {} });
+    await store.createCase(c, submitted(c));
+    // Prepare done; Act: the start with the first visit's deadlines.
+    const written = await store.recordStart(c.caseId, start(c.caseId, 'exec-1', '2027-01-01T00:00:00+07:00'));
+    // Assess: one version step, every field of both writes, and the event once.
+    expect(written).toEqual({ ...c, executionArn: 'exec-1', continueBy: { executionId: 'exec-1', at: '2027-01-01T00:00:00+07:00' }, stepDueAt: value.dueAt, calendarVersion: 'v1', deadlines: { step: deadlines().remembered }, version: 2 });
+    expect(await store.getCase(c.caseId)).toEqual(written);
+    expect((await store.listEvents(c.caseId)).map((e) => e.type)).toEqual(['submitted', 'workflow_started']);
+    // A retry of the same execution (other instants computed) changes nothing: the first deadlines stay.
+    expect(await store.recordStart(c.caseId, start(c.caseId, 'exec-1', '2027-02-01T00:00:00+07:00', deadlines('2027-01-05T09:00:00+07:00')))).toEqual(written);
+    // Another execution finding this visit's deadlines remembered: nothing written, the case as stored (continueBy not its own).
+    expect(await store.recordStart(c.caseId, start(c.caseId, 'exec-2', '2027-03-01T00:00:00+07:00'))).toEqual(written);
+    expect(await store.getCase(c.caseId)).toEqual(written);
+    // A case written before cases kept a deadlines map: nothing written either (the caller records the start alone).
+    const older = aCase();
+    await store.createCase(older, submitted(older));
+    expect(await store.recordStart(older.caseId, start(older.caseId, 'exec-3', '2027-01-01T00:00:00+07:00'))).toEqual(older);
+    expect((await store.listEvents(older.caseId)).map((e) => e.type)).toEqual(['submitted']);
+    expect(await store.recordStart('c-nobody', start('c-nobody', 'exec-9', '2027-01-01T00:00:00+07:00'))).toBeUndefined();
+  });
+
   test('rememberDeadlines writes a visit\'s deadlines and due fields once, into a case that keeps them; otherwise undefined', async () => {
     const value = { startedAt: '2026-11-10T09:00:00+07:00', remindAt: '2026-11-11T09:00:00+07:00', dueAt: '2026-11-12T09:00:00+07:00', rungs: [], calendarVersion: 'v1', gaps: [] };
     const c = aCase({ deadlines: {} });

@@ -94,6 +94,16 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
     return { intake: { complaint: parsed.complaint, idempotencyKey: 'crash-intake-0001' } };
   }],
   ['outcome started', async (d) => ({ outcome: { ...base(await filedWithoutStart(d)), kind: 'started' } })],
+  // Told its SOP by the execution's input: the first visit's deadlines in the start's one write.
+  ['outcome started, beginning the first visit told its SOP', async (d) => {
+    const caseId = await filedWithoutStart(d);
+    return { outcome: { ...base(caseId), kind: 'started', first: { counter: 'catat', deadlines: { scope: 'step', id: 'catat', handsOver: true } }, input: { caseId, sopId: 'perpustakaan-muba' } } };
+  }],
+  // A first phase reaching a year without holidays: the start alone, then the gap recorded and the admin warned.
+  ['outcome started, beginning a first phase that reaches a year without holidays', async (d) => {
+    const caseId = await filedWithoutStart(d, 'dukcapil-mura', 'ktp-el');
+    return { outcome: { ...base(caseId, '2026-12-29T09:30:00+07:00'), kind: 'started', first: { counter: 'penanganan', entry: 'terima', deadlines: { scope: 'phase', id: 'penanganan' } }, input: { caseId, sopId: 'dukcapil-mura' } } };
+  }],
   ['notify acknowledgement', async (d) => ({ notify: { ...base(await filed(d)), template: 'acknowledgement' } })],
   ['deadlines of a step', async (d) => ({ deadlines: { ...base(await filed(d)), scope: 'step', id: 'catat', visit: 1 } })],
   // Told its SOP (machines compiled since): computed first, remembered with the due fields in one write.
@@ -227,8 +237,8 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
 ];
 
 /** A complaint stored and started, before its execution's first state. */
-async function filedWithoutStart(deps: Deps): Promise<string> {
-  const parsed = parseComplaint({ agencyId: 'perpus-muba', category: 'layanan', title: 'Buku hilang', description: 'Buku yang saya pinjam tercatat belum kembali padahal sudah.', reporter: { email: 'siti@example.com' } }, deps.directory, 'id', '2026-11-23');
+async function filedWithoutStart(deps: Deps, agencyId = 'perpus-muba', category = 'layanan'): Promise<string> {
+  const parsed = parseComplaint({ agencyId, category, title: 'Buku hilang', description: 'Buku yang saya pinjam tercatat belum kembali padahal sudah.', reporter: { email: 'siti@example.com' } }, deps.directory, 'id', '2026-11-23');
   if (!parsed.ok) throw new Error('fixture');
   return (await submitComplaint(deps, parsed.complaint, NOW, 'id')).caseId;
 }

@@ -8,6 +8,7 @@
 import { createOfficeCalendar } from '../../shared/calendar';
 import { parseComplaint } from '../../shared/case/complaint';
 import { demoDirectory } from '../../shared/directory';
+import type { CaseRecord } from '../../shared/case/model';
 import type { OutgoingEmail, Workflow } from '../../shared/ports';
 import { getSop } from '../../shared/sops';
 import { submitComplaint } from '../../shared/usecases/complaints';
@@ -77,6 +78,49 @@ describe('Record start begins the first visit', () => {
     expect(answer.continueBy).toBe((await deps.store.getCase(caseId))!.continueBy!.at);
   });
 
+  test('told its SOP by the execution input, the start and the first visit\'s deadlines are one write, answering what the deadlines task would', async () => {
+    // Prepare: two cases of one world, one started by a machine passing its input (sopId), one not.
+    const { deps, store } = world();
+    const toldId = await newCase(deps);
+    const plainId = await newCase(deps);
+    const calls: string[] = [];
+    const counted = new Proxy(store, { get: (t, p, r) => { const v = Reflect.get(t, p, r) as unknown; return typeof v === 'function' ? (...a: unknown[]) => { calls.push(String(p)); return (v as (...x: unknown[]) => unknown).apply(t, a); } : v; } });
+    const req = (caseId: string, input: { sopId?: string }): OutcomeRequest => ({ caseId, executionId: arn(caseId), enteredAt: STARTED, kind: 'started', first: { counter: 'catat', deadlines: { scope: 'step', id: 'catat', handsOver: true } }, input });
+    // Act
+    const answer = await recordOutcome({ ...deps, store: counted }, req(toldId, { sopId: 'perpustakaan-muba' }));
+    const writes = calls.splice(0);
+    const retried = await recordOutcome({ ...deps, store: counted }, { ...req(toldId, { sopId: 'perpustakaan-muba' }), enteredAt: '2026-11-23T10:00:00+07:00' });
+    const reference = await recordOutcome(deps, req(plainId, {}));
+    // Assess: one store call (the start's write) where the deadlines task's write came after it; the same
+    // answer and the same remembered deadlines as those two writes; a retry (a later instant) answers the same.
+    expect(writes).toEqual(['recordStart']);
+    expect(answer).toEqual(reference);
+    expect(retried).toEqual(answer);
+    const fields = (c: CaseRecord) => ({ deadlines: c.deadlines, stepDueAt: c.stepDueAt, calendarVersion: c.calendarVersion, continueBy: c.continueBy?.at });
+    const told = (await store.getCase(toldId))!;
+    expect(fields(told)).toEqual(fields((await store.getCase(plainId))!));
+    expect(told.deadlines?.step?.key).toBe('catat#1');
+    expect(told.version).toBe((await store.getCase(plainId))!.version - 1);
+  });
+
+  test('a case that keeps no deadlines map (written before cases did): the start alone, then the first visit\'s deadlines as its deadlines task computes them', async () => {
+    // Prepare
+    const { deps, store } = world();
+    const caseId = await newCase(deps);
+    const c = (await store.getCase(caseId))!;
+    await store.updateCase(caseId, c.version, { deadlines: undefined });
+    const req: OutcomeRequest = { caseId, executionId: arn(caseId), enteredAt: STARTED, kind: 'started', first: { counter: 'catat', deadlines: { scope: 'step', id: 'catat', handsOver: true } }, input: { sopId: 'perpustakaan-muba' } };
+    // Act
+    const answer = await recordOutcome(deps, req) as { continueBy: string; first: { n: number; sla: Deadlines } };
+    // Assess: started by this execution, its event once, visit 1 with the deadlines of catat#1 at the start.
+    const stored = (await store.getCase(caseId))!;
+    expect(stored.continueBy).toEqual({ executionId: arn(caseId), at: answer.continueBy });
+    expect((await store.listEvents(caseId)).filter((e) => e.type === 'workflow_started')).toHaveLength(1);
+    expect(answer.first.n).toBe(1);
+    expect(Date.parse(answer.first.sla.startedAt)).toBe(Date.parse(STARTED));
+    expect(stored.stepDueAt).toBe(answer.first.sla.dueAt);
+  });
+
   test('a successor begins nothing: its counters come from its resume, and the remembered deadlines stay those of the waiting visit', async () => {
     // Prepare: the first execution's first visit remembered.
     const { deps } = world();
@@ -87,7 +131,7 @@ describe('Record start begins the first visit', () => {
     // Act
     const answer = await recordOutcome(deps, {
       caseId, executionId: arn(`${caseId}-c2`), enteredAt: '2027-11-18T09:30:00+07:00', kind: 'started', first,
-      input: { resume: { at: 'periksa', visits: { catat: { n: 1 }, periksa: { n: 1 } } } },
+      input: { sopId: 'perpustakaan-muba', resume: { at: 'periksa', visits: { catat: { n: 1 }, periksa: { n: 1 } } } },
     });
     // Assess
     expect(answer).toMatchObject({ first: { n: 0 } });
