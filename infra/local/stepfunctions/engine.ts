@@ -284,6 +284,16 @@ export interface LocalStepFunctionsOptions {
    * each waiting execution costs a place in a queue, its data being in memory anyway).
    */
   maxBacklog?: number;
+  /**
+   * While the HTTP front handles a request that may start or move executions, no background
+   * invocation starts, except one when none has started for this long (default 250 ms of real time),
+   * so a front that is never idle slows the workflow to a trickle but never stops it. In the intake
+   * bench's CPU profile one background invocation at a time during a burst (the rule before) took
+   * about half of the runtime's one thread: each is several SDK round trips, an email's rendering and
+   * the States Language run around it, against a complaint's three; the work deferred here is done
+   * once the front is idle, or when the backlog reaches `maxBacklog` and `admit` holds the front.
+   */
+  foregroundYieldMs?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
@@ -294,6 +304,8 @@ const DEFAULT_CONCURRENT_INVOCATIONS = 4;
 const DEFAULT_ACTIVE_RUNS = 16;
 /** See `LocalStepFunctionsOptions.maxBacklog`. */
 const DEFAULT_MAX_BACKLOG = 1_000;
+/** See `LocalStepFunctionsOptions.foregroundYieldMs`. */
+const DEFAULT_FOREGROUND_YIELD_MS = 250;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -331,6 +343,9 @@ export class LocalStepFunctions {
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
   private readonly turns = new RunQueue();
+  /** When the last invocation started (performance.now()), and the timer that gives the background its turn during a long foreground. */
+  private lastTurnAt = -Infinity;
+  private yieldTimer?: NodeJS.Timeout;
   /** Requests the runtime's HTTP front is handling (see `foreground`), and the requests waiting to be admitted (see `admit`). */
   private foregroundRequests = 0;
   private admissions: (() => void)[] = [];
@@ -628,6 +643,7 @@ export class LocalStepFunctions {
     this.closed = true;
     for (const resolve of this.backoffEnded.splice(0)) resolve();
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.yieldTimer) clearTimeout(this.yieldTimer);
     for (const e of this.executions.values()) this.detach(e);
     this.waitingForRun.clear();
     this.admitWaiting();
@@ -961,9 +977,11 @@ export class LocalStepFunctions {
 
   /**
    * Runs `work`, a request of the runtime's HTTP front, in the foreground: while any runs, the
-   * workflow's function invocations run one at a time rather than `maxConcurrentInvocations`, so a
-   * person's request waits behind one background call at most instead of several (they share the
-   * runtime's one thread). The background never stops: one invocation always runs when any waits.
+   * workflow's function invocations already running go on but no other starts, save one when none
+   * has started for `foregroundYieldMs` (they share the runtime's one thread, and a person waits on
+   * the request, nobody on the background). The background never stops for good: that one
+   * invocation in each interval, all of them once the front is idle, and the front held by `admit`
+   * when the backlog reaches its bound.
    */
   async foreground<T>(work: () => Promise<T>): Promise<T> {
     this.foregroundRequests++;
@@ -999,33 +1017,58 @@ export class LocalStepFunctions {
     for (const resolve of admitted) resolve();
   }
 
-  /** How many invocations may run now: one while the front handles a request, else `maxConcurrentInvocations`. */
-  private invocationLimit(): number {
-    const limit = this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS;
-    return this.foregroundRequests > 0 ? Math.min(1, limit) : limit;
+  /**
+   * Whether one more invocation may start now: under `maxConcurrentInvocations` while the front is
+   * idle; while it handles a request, only when none runs and none has started for `foregroundYieldMs`.
+   */
+  private mayStartInvocation(): boolean {
+    if (this.running >= (this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS)) return false;
+    if (this.foregroundRequests === 0) return true;
+    return this.running === 0 && performance.now() - this.lastTurnAt >= this.yieldMs();
   }
 
-  /** Runs `call` when fewer than the invocation limit run, else when its turn comes (first come, first served). */
+  private yieldMs(): number {
+    return this.options.foregroundYieldMs ?? DEFAULT_FOREGROUND_YIELD_MS;
+  }
+
+  /** Runs `call` when an invocation may start, else when its turn comes (first come, first served). */
   private async inTurn<T>(call: () => Promise<T>): Promise<T> {
-    if (this.running >= this.invocationLimit() || this.turns.length) await new Promise<void>((resolve) => this.turns.push(resolve));
-    else this.running++;
+    if (!this.mayStartInvocation() || this.turns.length) {
+      const turn = new Promise<void>((resolve) => this.turns.push(resolve));
+      this.yieldLater();
+      await turn;
+    } else {
+      this.running++;
+      this.lastTurnAt = performance.now();
+    }
     try {
       return await call();
     } finally {
-      // The turn passes straight to the next in line (`running` unchanged), or is given back.
-      if (this.running <= this.invocationLimit() && this.turns.length) this.turns.shift()!();
-      else this.running--;
+      this.running--;
       this.giveTurns();
     }
   }
 
-  /** Starts waiting invocations while under the limit (it rises when the foreground is over). */
+  /**
+   * Starts waiting invocations while one may start (more once the foreground is over); while the
+   * front keeps the background waiting, a timer gives it its next turn after `foregroundYieldMs`.
+   */
   private giveTurns(): void {
-    while (this.running < this.invocationLimit() && this.turns.length) {
+    while (this.turns.length && this.mayStartInvocation()) {
       this.running++;
+      this.lastTurnAt = performance.now();
       this.turns.shift()!();
     }
+    this.yieldLater();
     this.admitWaiting();
+  }
+
+  /** While invocations wait and none runs (the front is busy), gives the next its turn once the yield interval is over. */
+  private yieldLater(): void {
+    if (!this.turns.length || this.running > 0 || this.yieldTimer || this.closed) return;
+    const wait = Math.max(1, this.lastTurnAt + this.yieldMs() - performance.now());
+    this.yieldTimer = setTimeout(() => { this.yieldTimer = undefined; this.giveTurns(); }, wait);
+    this.yieldTimer.unref();
   }
 
   /**
