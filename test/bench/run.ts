@@ -413,7 +413,10 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       const heapAtEnd = process.memoryUsage();
       await runtime.engine.waitForIdle();
       const cpuSettled = cpuMs();
+      const settledAfter = (performance.now() - backlog) / 1000;
       const filedAll = Math.max(1, intake.done + intake.failed);
+      // What a longer burst would get: the front takes a burst up to the backlog's bound at its own pace, then the workflow's.
+      print(`  end to end: ${intake.done} complaints and their first steps (acknowledgement, first task and its email) in ${(intake.seconds + settledAfter).toFixed(1)} s, ${(intake.done / (intake.seconds + settledAfter)).toFixed(1)}/s`);
       print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended; workflow backlog ${left} at its end, at most ${peakBacklog}; heap ${mib(heapAtEnd.heapUsed)}, RSS ${mib(heapAtEnd.rss)} at the load's end; load average ${loadAverage()})`);
       const perComplaint = (a: { main: number; process: number }, b: { main: number; process: number }) => `${((b.main - a.main) / filedAll).toFixed(2)} ms on the runtime's thread, ${((b.process - a.process) / filedAll).toFixed(2)} ms in the process`;
       print(`  CPU per complaint: during the load ${perComplaint(cpuBefore, cpuIntake)} (of which GC pauses ${(gcPauses / filedAll).toFixed(2)} ms); with its first steps (load and settling) ${perComplaint(cpuBefore, cpuSettled)}`);
