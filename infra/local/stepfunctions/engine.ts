@@ -283,8 +283,8 @@ export interface LocalStepFunctionsOptions {
    * which `admit` holds requests that would add to it (default 3,000: the burst the front takes at its
    * own pace, about a minute of the workflow's work here, where the first steps of 1,000 complaints
    * settled in 17–50 s; each waiting execution holds ≈ 1.2 KiB of heap, its name, input and a place
-   * in a queue, so 3,000 hold ≈ 4 MiB). At 1,000 a 10-second burst of complaints reached the bound
-   * in 5 s once the background no longer took turns during it, and went on at the workflow's pace.
+   * in a queue, so 3,000 hold ≈ 4 MiB). At 1,000 the intake bench's 10-second burst of 32 clients
+   * ended at the bound, held to the workflow's pace for its last seconds.
    */
   maxBacklog?: number;
   /**
