@@ -292,7 +292,7 @@ export interface LocalStepFunctionsOptions {
    * invocation starts, except one when none has started for this long (default 250 ms of real time),
    * so a front that is never idle slows the workflow to a trickle but never stops it. Before, one
    * background invocation ran at a time throughout a burst: each is several SDK round trips, an
-   * email's rendering and the States Language run around it (a complaint's first steps cost ≈ 6× the
+   * email's rendering and the States Language run around it (a complaint's first steps cost ≈ 4–6× the
    * complaint's own CPU on the runtime's thread), and an ad-hoc intake bench with none during the
    * load filed 140 complaints/s against 78–99 with one (same minutes, load ≈ 12). The work deferred
    * is done once the front is idle, or when the backlog reaches `maxBacklog` and `admit` holds the front.
