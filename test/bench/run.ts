@@ -17,10 +17,11 @@
  */
 import '../../infra/local/polyfills';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -183,6 +184,22 @@ function asTestRuntime(runtime: Runtime): TestRuntime {
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+/**
+ * CPU time (ms) of this process's main thread (the runtime's: HTTP front, handlers, engine, local
+ * SES) and of the whole process (dynalite's thread, V8's helpers and libuv's pool included). CPU per
+ * complaint moves far less with the machine's load than complaints per second, which the other
+ * sessions' work on the same 2 CPUs halves or doubles from one run to the next. Linux only (`/proc`).
+ */
+function cpuMs(): { main: number; process: number } {
+  let main = NaN;
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    main = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in ticks of 1/100 s
+  } catch { /* not Linux */ }
+  const usage = process.cpuUsage();
+  return { main, process: (usage.user + usage.system) / 1000 };
+}
+
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
 /**
@@ -387,13 +404,27 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       // The workflow's backlog (executions waiting for a run slot, invocations for a turn), sampled: the work deferred behind the requests.
       let peakBacklog = 0;
       const sampler = setInterval(() => { peakBacklog = Math.max(peakBacklog, runtime.engine.backlog()); }, 50);
+      let gcPauses = 0;
+      const gcObserver = new PerformanceObserver((list) => { for (const entry of list.getEntries()) gcPauses += entry.duration; });
+      gcObserver.observe({ entryTypes: ['gc'] });
+      const cpuBefore = cpuMs();
       const intake = await load(CLIENTS, SECONDS, (n) => fileComplaint(runtime, n));
+      const cpuIntake = cpuMs();
+      gcObserver.disconnect();
       clearInterval(sampler);
       print(`  POST /api/complaints  ${fmt(intake)}`);
       const backlog = performance.now();
       const left = runtime.engine.backlog();
+      const heapAtEnd = process.memoryUsage();
       await runtime.engine.waitForIdle();
-      print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended; workflow backlog ${left} at its end, at most ${peakBacklog}; load average ${loadAverage()})`);
+      const cpuSettled = cpuMs();
+      const settledAfter = (performance.now() - backlog) / 1000;
+      const filedAll = Math.max(1, intake.done + intake.failed);
+      // What a longer burst would get: the front takes a burst up to the backlog's bound at its own pace, then the workflow's.
+      print(`  end to end: ${intake.done} complaints and their first steps (acknowledgement, first task and its email) in ${(intake.seconds + settledAfter).toFixed(1)} s, ${(intake.done / (intake.seconds + settledAfter)).toFixed(1)}/s`);
+      print(`  (the executions those complaints started settled ${((performance.now() - backlog) / 1000).toFixed(1)} s after the load ended; workflow backlog ${left} at its end, at most ${peakBacklog}; heap ${mib(heapAtEnd.heapUsed)}, RSS ${mib(heapAtEnd.rss)} at the load's end; load average ${loadAverage()})`);
+      const perComplaint = (a: { main: number; process: number }, b: { main: number; process: number }) => `${((b.main - a.main) / filedAll).toFixed(2)} ms on the runtime's thread, ${((b.process - a.process) / filedAll).toFixed(2)} ms in the process`;
+      print(`  CPU per complaint: during the load ${perComplaint(cpuBefore, cpuIntake)} (of which GC pauses ${(gcPauses / filedAll).toFixed(2)} ms); with its first steps (load and settling) ${perComplaint(cpuBefore, cpuSettled)}`);
       calls.stop();
       const filed = intake.done + intake.failed;
       // A BatchGetItem counts as one call (one request); DynamoDB bills each of its items, as the cost section does.
@@ -401,12 +432,16 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
 
       const dynamo = new DynamoDBClient({});
       const table = process.env.TABLE_NAME!;
+      const cpuPutBefore = cpuMs();
       const putItem = await load(CLIENTS, SECONDS, async (n) => {
         await dynamo.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${n}` }, sk: { S: 'BENCH' }, body: { S: complaintBody(n) } } }));
         return true;
       });
+      const cpuPut = cpuMs();
       dynamo.destroy();
+      const puts = Math.max(1, putItem.done + putItem.failed);
       print(`  bare PutItem          ${fmt(putItem)}`);
+      print(`  CPU per bare PutItem: ${((cpuPut.main - cpuPutBefore.main) / puts).toFixed(3)} ms on the runtime's thread, ${((cpuPut.process - cpuPutBefore.process) / puts).toFixed(3)} ms in the process; a complaint during the load costs ${((cpuIntake.main - cpuBefore.main) / filedAll / ((cpuPut.main - cpuPutBefore.main) / puts)).toFixed(1)}× on the runtime's thread (the ratio the machine's load moves least)`);
       print(`  ratio: one complaint costs ${(putItem.perSecond / intake.perSecond).toFixed(1)}× a bare PutItem (p50 ${(intake.p50 / putItem.p50).toFixed(1)}×)`);
       print(callsLine);
     },
@@ -431,7 +466,15 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       let next = 0;
       let failed = 0;
       const started = performance.now();
-      const sampler = setInterval(() => { const rss = process.memoryUsage().rss; if (rss > peakRss) { peakRss = rss; peakAt = next; } }, 100);
+      // The highest RSS while filing, and apart from it the highest while the bench itself forces a full
+      // collection at each 1,000 (a compaction takes new pages before it gives the old ones back).
+      let inForcedGc = false;
+      let peakForcedGc = 0;
+      const sampler = setInterval(() => {
+        const rss = process.memoryUsage().rss;
+        if (inForcedGc) peakForcedGc = Math.max(peakForcedGc, rss);
+        else if (rss > peakRss) { peakRss = rss; peakAt = next; }
+      }, 100);
       while (next < CASES) {
         const batchEnd = Math.min(CASES, next + BATCH);
         await Promise.all(Array.from({ length: CLIENTS }, async () => {
@@ -439,10 +482,13 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
         }));
         await runtime.engine.waitForIdle();
         if (next % 1000 < BATCH) {
+          inForcedGc = true;
           gc(); // the live heap, not what a collection has yet to free
           const slots = runtime.engine.runSlots();
           const thread = await runtime.dynaliteStats();
           print(`  … ${next} filed, ${((performance.now() - started) / 1000).toFixed(0)} s, live heap ${mib(process.memoryUsage().heapUsed)} (of ${mib(process.memoryUsage().heapTotal)}), dynalite's thread ${thread ? `${mib(thread.heapUsed)} (of ${mib(thread.heapTotal)})` : '-'}, RSS ${mib(process.memoryUsage().rss)}; parked ${runtime.engine.parkedExecutions()}, runs ${slots.active} (+${slots.waiting} waiting), ${runtime.clock.pendingTimers().length} timers; load average ${loadAverage()}`);
+          await new Promise((r) => setTimeout(r, 200)); // a sample or two after the collection, still counted as its
+          inForcedGc = false;
         }
       }
       const seconds = (performance.now() - started) / 1000;
@@ -458,7 +504,7 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
 
       print(`  filed ${CASES - failed} cases in ${seconds.toFixed(1)} s (${failed} failed); ${timers} timers pending for them`);
       print(`  heap used   ${mib(before.heapUsed)} → ${mib(after.heapUsed)}   (+${mib(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / Math.max(1, CASES - failed) / 1024).toFixed(1)} KiB per open case)`);
-      print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}, ${mib(settled.rss)} 3 s later (heap ${mib(settled.heapUsed)} of ${mib(settled.heapTotal)}); at most ${mib(peakRss)} (at ${peakAt} filed)   (process: runtime, dynalite and the load generator)`);
+      print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}, ${mib(settled.rss)} 3 s later (heap ${mib(settled.heapUsed)} of ${mib(settled.heapTotal)}); at most ${mib(peakRss)} while filing (at ${peakAt} filed), ${mib(peakForcedGc)} during the bench's own forced collections at each 1,000   (process: runtime, dynalite and the load generator)`);
       if (thread) print(`  dynalite's thread: heap ${mib(thread.heapUsed)} of ${mib(thread.heapTotal)}`);
       print(`  parked      ${runtime.engine.parkedExecutions()} of ${runtime.engine.runningExecutions().length} running executions (waiting with no library run in memory)`);
     },

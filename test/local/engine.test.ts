@@ -206,13 +206,14 @@ describe('the foreground first: requests of the HTTP front before background inv
   afterEach(() => { clock.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   /** An engine whose handlers each take a few turns of the event loop (as I/O does), counting how many run at once. */
-  function engineWith(options: { maxActiveRuns?: number; maxBacklog?: number }) {
+  function engineWith(options: { maxActiveRuns?: number; maxBacklog?: number; foregroundYieldMs?: number }) {
     dir = mkdtempSync(join(tmpdir(), 'tanggap-foreground-'));
     clock = new VirtualClock({ file: join(dir, 'clock.json'), startAt: new Date('2026-11-23T02:00:00Z') });
     const s = stubs(clock);
-    const concurrency = { now: 0, peak: 0 };
+    const concurrency = { now: 0, peak: 0, startedAt: [] as number[] };
     const io = () => new Promise((r) => setTimeout(r, 2));
     const invokers = Object.fromEntries(Object.entries(s.invokers).map(([name, invoke]) => [name, async (payload: unknown) => {
+      concurrency.startedAt.push(performance.now());
       concurrency.now++;
       concurrency.peak = Math.max(concurrency.peak, concurrency.now);
       try { await io(); return await invoke(payload); } finally { concurrency.now--; }
@@ -224,14 +225,21 @@ describe('the foreground first: requests of the HTTP front before background inv
     return { engine, concurrency, start };
   }
 
-  test('while a request is handled, one background invocation runs at a time; after it, up to four', async () => {
-    const { engine, concurrency, start } = engineWith({});
+  test('while a request is handled, the background waits, save one invocation each foregroundYieldMs; after it, up to four at once', async () => {
+    const { engine, concurrency, start } = engineWith({ foregroundYieldMs: 60 });
     const duringRequest = await engine.foreground(async () => {
       for (let i = 0; i < 12; i++) await start(i);
-      await new Promise((r) => setTimeout(r, 30));
-      return concurrency.peak;
+      // The background is not stopped for good: wait (within the request) until it has had a few turns.
+      const until = performance.now() + 10_000;
+      while (concurrency.startedAt.length < 3 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+      return { peak: concurrency.peak, started: [...concurrency.startedAt] };
     });
-    expect(duringRequest).toBe(1);
+    expect(duringRequest.peak).toBe(1);
+    expect(duringRequest.started.length).toBeGreaterThanOrEqual(3);
+    // Each turn given during the request came at least the yield interval after the one before.
+    const gaps = duringRequest.started.slice(1).map((t, i) => t - duringRequest.started[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(59);
+    // Once the request is over, the rest runs at once, several at a time.
     await engine.waitForIdle();
     expect(concurrency.peak).toBeGreaterThan(1);
     expect(concurrency.peak).toBeLessThanOrEqual(4);

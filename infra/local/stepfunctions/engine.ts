@@ -280,10 +280,24 @@ export interface LocalStepFunctionsOptions {
   maxActiveRuns?: number;
   /**
    * The background backlog (executions waiting for a run slot, invocations waiting for a turn) at
-   * which `admit` holds requests that would add to it (default 1,000: a minute or two of work here;
-   * each waiting execution costs a place in a queue, its data being in memory anyway).
+   * which `admit` holds requests that would add to it (default 3,000: the burst the front takes at its
+   * own pace, about a minute of the workflow's work here, where the first steps of 1,000 complaints
+   * settled in 17–50 s; each waiting execution holds ≈ 1.2 KiB of heap, its name, input and a place
+   * in a queue, so 3,000 hold ≈ 4 MiB). At 1,000 the intake bench's 10-second burst of 32 clients
+   * ended at the bound, held to the workflow's pace for its last seconds.
    */
   maxBacklog?: number;
+  /**
+   * While the HTTP front handles a request that may start or move executions, no background
+   * invocation starts, except one when none has started for this long (default 250 ms of real time),
+   * so a front that is never idle slows the workflow to a trickle but never stops it. Before, one
+   * background invocation ran at a time throughout a burst: each is several SDK round trips, an
+   * email's rendering and the States Language run around it (a complaint's first steps cost ≈ 4–6× the
+   * complaint's own CPU on the runtime's thread), and an ad-hoc intake bench with none during the
+   * load filed 140 complaints/s against 78–99 with one (same minutes, load ≈ 12). The work deferred
+   * is done once the front is idle, or when the backlog reaches `maxBacklog` and `admit` holds the front.
+   */
+  foregroundYieldMs?: number;
   /** Told about failures of executions (for the runtime's log); never given payloads. */
   onExecutionEnd?: (summary: { executionArn: string; status: ExecutionStatus; error?: string }) => void;
 }
@@ -293,7 +307,9 @@ const DEFAULT_CONCURRENT_INVOCATIONS = 4;
 /** See `LocalStepFunctionsOptions.maxActiveRuns`. */
 const DEFAULT_ACTIVE_RUNS = 16;
 /** See `LocalStepFunctionsOptions.maxBacklog`. */
-const DEFAULT_MAX_BACKLOG = 1_000;
+const DEFAULT_MAX_BACKLOG = 3_000;
+/** See `LocalStepFunctionsOptions.foregroundYieldMs`. */
+const DEFAULT_FOREGROUND_YIELD_MS = 250;
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
@@ -322,6 +338,8 @@ export class LocalStepFunctions {
   private readonly toPark = new Set<Execution>();
   private parkingScheduled = false;
   private inflight = 0;
+  /** `waitForIdle` calls waiting for the running invocations to end. */
+  private idleWaiters: (() => void)[] = [];
   /**
    * Task Retry backoffs under way (see `retrying`), and the `waitForIdle` calls waiting for one to end:
    * a retry due in a few seconds is work still to come, not idleness.
@@ -331,6 +349,9 @@ export class LocalStepFunctions {
   /** Invocations running (see `maxConcurrentInvocations`), and those waiting for one to end. */
   private running = 0;
   private readonly turns = new RunQueue();
+  /** When the last invocation started (performance.now()), and the timer that gives the background its turn during a long foreground. */
+  private lastTurnAt = -Infinity;
+  private yieldTimer?: NodeJS.Timeout;
   /** Requests the runtime's HTTP front is handling (see `foreground`), and the requests waiting to be admitted (see `admit`). */
   private foregroundRequests = 0;
   private admissions: (() => void)[] = [];
@@ -608,9 +629,27 @@ export class LocalStepFunctions {
         quiet = 0;
         continue;
       }
+      if (this.inflight > 0) {
+        // Told when the last invocation ends (or after 50 ms, whichever first): a turn of setImmediate
+        // here kept libuv from sleeping in its poll, so every waitForIdle (the clock's settle after each
+        // timer, the benches after each batch) spun the runtime's thread while the work it waited for
+        // needed it, and dynalite's thread the other CPU.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 50);
+          this.idleWaiters.push(() => { clearTimeout(timer); resolve(); });
+        });
+        quiet = 0;
+        continue;
+      }
       await new Promise((r) => setImmediate(r));
       quiet = this.inflight === 0 && this.waitingForRun.length === 0 && !this.awaitingBackoff() ? quiet + 1 : 0;
     }
+  }
+
+  /** An invocation ended: when it was the last, the `waitForIdle` calls waiting for that look again. */
+  private invocationOver(): void {
+    this.inflight--;
+    if (this.inflight === 0 && this.idleWaiters.length) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Whether a Retry backoff is under way that the clock will fire by itself. */
@@ -627,7 +666,9 @@ export class LocalStepFunctions {
   close(): void {
     this.closed = true;
     for (const resolve of this.backoffEnded.splice(0)) resolve();
+    for (const wake of this.idleWaiters.splice(0)) wake();
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.yieldTimer) clearTimeout(this.yieldTimer);
     for (const e of this.executions.values()) this.detach(e);
     this.waitingForRun.clear();
     this.admitWaiting();
@@ -955,15 +996,17 @@ export class LocalStepFunctions {
       if (err instanceof Error) throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
       throw new Error(String(err));
     } finally {
-      this.inflight--;
+      this.invocationOver();
     }
   }
 
   /**
    * Runs `work`, a request of the runtime's HTTP front, in the foreground: while any runs, the
-   * workflow's function invocations run one at a time rather than `maxConcurrentInvocations`, so a
-   * person's request waits behind one background call at most instead of several (they share the
-   * runtime's one thread). The background never stops: one invocation always runs when any waits.
+   * workflow's function invocations already running go on but no other starts, save one when none
+   * has started for `foregroundYieldMs` (they share the runtime's one thread, and a person waits on
+   * the request, nobody on the background). The background never stops for good: that one
+   * invocation in each interval, all of them once the front is idle, and the front held by `admit`
+   * when the backlog reaches its bound.
    */
   async foreground<T>(work: () => Promise<T>): Promise<T> {
     this.foregroundRequests++;
@@ -979,7 +1022,7 @@ export class LocalStepFunctions {
    * Back-pressure for requests that start or move executions: resolves at once while the background
    * backlog (executions waiting for a run slot, invocations waiting for a turn) is under `maxBacklog`,
    * else when it falls under it. The front admits such requests through here, so a burst is taken at
-   * full speed up to the bound and then at the pace the workflow keeps; nothing queues without bound
+   * the front's pace up to the bound and then at the pace the workflow keeps; nothing queues without bound
    * and nothing is refused or lost (the request waits, as on a busy server).
    */
   admit(): Promise<void> {
@@ -999,33 +1042,58 @@ export class LocalStepFunctions {
     for (const resolve of admitted) resolve();
   }
 
-  /** How many invocations may run now: one while the front handles a request, else `maxConcurrentInvocations`. */
-  private invocationLimit(): number {
-    const limit = this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS;
-    return this.foregroundRequests > 0 ? Math.min(1, limit) : limit;
+  /**
+   * Whether one more invocation may start now: under `maxConcurrentInvocations` while the front is
+   * idle; while it handles a request, only when none runs and none has started for `foregroundYieldMs`.
+   */
+  private mayStartInvocation(): boolean {
+    if (this.running >= (this.options.maxConcurrentInvocations ?? DEFAULT_CONCURRENT_INVOCATIONS)) return false;
+    if (this.foregroundRequests === 0) return true;
+    return this.running === 0 && performance.now() - this.lastTurnAt >= this.yieldMs();
   }
 
-  /** Runs `call` when fewer than the invocation limit run, else when its turn comes (first come, first served). */
+  private yieldMs(): number {
+    return this.options.foregroundYieldMs ?? DEFAULT_FOREGROUND_YIELD_MS;
+  }
+
+  /** Runs `call` when an invocation may start, else when its turn comes (first come, first served). */
   private async inTurn<T>(call: () => Promise<T>): Promise<T> {
-    if (this.running >= this.invocationLimit() || this.turns.length) await new Promise<void>((resolve) => this.turns.push(resolve));
-    else this.running++;
+    if (!this.mayStartInvocation() || this.turns.length) {
+      const turn = new Promise<void>((resolve) => this.turns.push(resolve));
+      this.yieldLater();
+      await turn;
+    } else {
+      this.running++;
+      this.lastTurnAt = performance.now();
+    }
     try {
       return await call();
     } finally {
-      // The turn passes straight to the next in line (`running` unchanged), or is given back.
-      if (this.running <= this.invocationLimit() && this.turns.length) this.turns.shift()!();
-      else this.running--;
+      this.running--;
       this.giveTurns();
     }
   }
 
-  /** Starts waiting invocations while under the limit (it rises when the foreground is over). */
+  /**
+   * Starts waiting invocations while one may start (more once the foreground is over); while the
+   * front keeps the background waiting, a timer gives it its next turn after `foregroundYieldMs`.
+   */
   private giveTurns(): void {
-    while (this.running < this.invocationLimit() && this.turns.length) {
+    while (this.turns.length && this.mayStartInvocation()) {
       this.running++;
+      this.lastTurnAt = performance.now();
       this.turns.shift()!();
     }
+    this.yieldLater();
     this.admitWaiting();
+  }
+
+  /** While invocations wait and none runs (the front is busy), gives the next its turn once the yield interval is over. */
+  private yieldLater(): void {
+    if (!this.turns.length || this.running > 0 || this.yieldTimer || this.closed) return;
+    const wait = Math.max(1, this.lastTurnAt + this.yieldMs() - performance.now());
+    this.yieldTimer = setTimeout(() => { this.yieldTimer = undefined; this.giveTurns(); }, wait);
+    this.yieldTimer.unref();
   }
 
   /**
@@ -1114,7 +1182,7 @@ export class LocalStepFunctions {
       this.callbacks.delete(token);
       throw err instanceof Error ? Object.assign(new Error(err.message), { name: err.name || 'Error' }) : new Error(String(err));
     } finally {
-      this.inflight--;
+      this.invocationOver();
     }
     if (answer) {
       // Answered before the restart: the function has re-bound its task; deliver the answer now.
