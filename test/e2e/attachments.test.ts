@@ -56,7 +56,7 @@ test('API: upload, then the complaint names it; the task page shows the thumbnai
   expect(Object.keys(res.body).sort()).toEqual(['acknowledgement', 'status', 'statusUrl', 'submittedAt', 'trackingId']);
 
   await rt.engine.waitForIdle();
-  const key = (await rt.taskKeys()).at(-1)!;
+  const key = (await rt.taskKeys(res.body.trackingId)).at(-1)!;
   const page = await rt.call('GET', `/tasks/${key}`);
   expect(page.status).toBe(200);
   const s3Origin = new URL(process.env.AWS_ENDPOINT_URL_S3!).origin;

@@ -21,7 +21,8 @@ async function file(extra: Record<string, unknown> = {}): Promise<{ trackingId: 
   const res = await rt.call('POST', '/api/complaints', complaint('perpus-muba', 'layanan', extra));
   if (res.status !== 201) throw new Error(`file ${res.status}: ${res.text}`);
   await rt.engine.waitForIdle();
-  return { trackingId: res.body.trackingId, key: (await rt.taskKeys()).at(-1)!, body: res.body };
+  const trackingId = res.body.trackingId as string;
+  return { trackingId, key: (await rt.taskKeys(trackingId)).at(-1)!, body: res.body };
 }
 
 describe('officials type under the same text rules', () => {
@@ -69,7 +70,7 @@ describe('a JSON body that is not an object is a 400, never a 500', () => {
 test('a reply of the reporter follows the text rules: a control character or invisible-only text is refused', async () => {
   const { trackingId } = await file();
   for (let i = 0; i < 3; i++) {
-    const key = (await rt.taskKeys()).at(-1)!;
+    const key = (await rt.taskKeys(trackingId)).at(-1)!;
     const res = await rt.call('POST', `/api/tasks/${key}`, fill((await rt.call('GET', `/api/tasks/${key}`)).body.actions[0]));
     expect(res.status).toBe(200);
     await rt.engine.waitForIdle();

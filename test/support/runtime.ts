@@ -18,7 +18,12 @@ export interface TestRuntime extends Runtime {
    * The assignees' task keys, oldest first: the links of every new-task and handed-over email so far.
    * Reminders and escalations carry links of their own (grants): read those with `taskKeyIn`.
    */
-  taskKeys(): Promise<string[]>;
+  /**
+   * The keys of the task emails sent so far, oldest first; with `trackingId`, only that case's (a
+   * runtime shared by a file's tests may still be moving an earlier test's case when the next files
+   * one, so the newest task email overall need not be this case's).
+   */
+  taskKeys(trackingId?: string): Promise<string[]>;
   advance(duration: string): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -48,8 +53,8 @@ export async function startTestRuntime(opts: { clockStart?: Date; dataDir?: stri
     dataDir,
     call,
     mail,
-    async taskKeys() {
-      return (await mail()).filter((m) => ASSIGNMENT.test(m.subject)).map(taskKeyIn).filter((k): k is string => !!k);
+    async taskKeys(trackingId) {
+      return (await mail()).filter((m) => ASSIGNMENT.test(m.subject) && (!trackingId || m.subject.endsWith(` — ${trackingId}`))).map(taskKeyIn).filter((k): k is string => !!k);
     },
     async advance(duration) {
       const res = await call('POST', '/_local/clock', { advance: duration });
