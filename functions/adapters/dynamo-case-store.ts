@@ -36,6 +36,13 @@ function mailClaimOf(caseId: string, key: string, item: Record<string, unknown>)
   return { caseId, key, state: 'sent', template: 'unknown', recipientRole: 'unknown', attempts: 1, attemptedAt: '1970-01-01T00:00:00Z', redo: { kind: 'task', slot: '' } };
 }
 
+/** A month list's Query (`MONTH#…` or `ENDED#…`, one agency's or all) on gsi6 or gsi2, which share their keys. */
+function monthListQuery(index: 'gsi6' | 'gsi2', partition: string, agencyId?: string): Omit<QueryCommandInput, 'TableName'> {
+  return agencyId
+    ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
+    : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) };
+}
+
 /**
  * Whether a Query failed because its index cannot be read: not on the table (a local table created
  * before the index was added, which dynalite cannot alter) or, on AWS, still backfilling after a deploy.
@@ -726,22 +733,31 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   /**
+   * The first item of a read of a month list, or `'gsi2'` when it went through the summaries' index
+   * (gsi6) and that index cannot be read (a table that predates it, or the index still being built):
+   * the store then reads the months from gsi2 from now on, and the caller starts its read again.
+   */
+  private async firstPageOfMonths(items: AsyncIterator<Record<string, AttributeValue>>, index: string | undefined): Promise<IteratorResult<Record<string, AttributeValue>> | 'gsi2'> {
+    try {
+      return await items.next();
+    } catch (err) {
+      if (index !== 'gsi6' || !unreadableIndex(err)) throw err;
+      this.summaryIndex = 'gsi2';
+      return 'gsi2';
+    }
+  }
+
+  /**
    * The whole cases (or ended copies) of a month list: their keys from the summaries' index (gsi6, keyed
    * like the months), then each item by its key. No index copies whole cases any more (gsi2 did, at the
    * cost of a copy of every case write); these lists are read by the review's letters, a few times a
    * quarter. A table that predates gsi6 (a local one: dynalite cannot add an index) still has gsi2.
    */
   private async *casesOfMonthList(partition: string, agencyId?: string): AsyncIterable<CaseRecord> {
-    const query = (index: 'gsi6' | 'gsi2'): Omit<QueryCommandInput, 'TableName'> => (agencyId
-      ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
-      : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) });
-    const keys = this.queryItems({ ...query(this.summaryIndex), ...(this.summaryIndex === 'gsi6' ? { ProjectionExpression: 'pk, sk' } : {}) })[Symbol.asyncIterator]();
-    let first: IteratorResult<Record<string, AttributeValue>>;
-    try {
-      first = await keys.next();
-    } catch (err) {
-      if (this.summaryIndex !== 'gsi6' || !unreadableIndex(err)) throw err;
-      this.summaryIndex = 'gsi2';
+    const index = this.summaryIndex;
+    const keys = this.queryItems({ ...monthListQuery(index, partition, agencyId), ...(index === 'gsi6' ? { ProjectionExpression: 'pk, sk' } : {}) })[Symbol.asyncIterator]();
+    const first = await this.firstPageOfMonths(keys, index);
+    if (first === 'gsi2') {
       yield* this.casesOfMonthList(partition, agencyId);
       return;
     }
@@ -821,23 +837,15 @@ export class DynamoCaseStore implements CaseStore {
     } else {
       // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
       // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
-      const index = this.summaryIndex;
-      const p = `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`;
-      input = list.agencyId
-        ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': p, ':a': `${list.agencyId}#` }) }
-        : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': p }) };
+      input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
       // Ended cases sort by when they ended: the ones submitted too late are left on the server.
       const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
       if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
     }
     // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
     const items = this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })[Symbol.asyncIterator]();
-    let first: IteratorResult<Record<string, AttributeValue>>;
-    try {
-      first = await items.next();
-    } catch (err) {
-      if (input.IndexName !== 'gsi6' || !unreadableIndex(err)) throw err;
-      this.summaryIndex = 'gsi2';
+    const first = await this.firstPageOfMonths(items, input.IndexName);
+    if (first === 'gsi2') {
       yield* this.reportCases(list);
       return;
     }
