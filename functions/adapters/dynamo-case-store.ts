@@ -4,23 +4,19 @@
  */
 import {
   BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type QueryCommandOutput,
+  type AttributeValue, type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
-import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
-import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
+import type { TaskGrant, TaskRecord } from '../../shared/case/task';
+import { openCaseIndexKeys } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { suppressionKey, suppressionOf } from './dynamo-suppressions';
-import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type Suppression, type TaskLink, type TrackingClaim } from '../../shared/ports';
+import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type Suppression, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
-
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
-
-const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
-const grantKey = (caseId: string, slot: string, keyHash: string) => ({ pk: `CASE#${caseId}`, sk: `GRANT#${slot}#${keyHash}` });
+import { caseKey, DynamoCaseReads, grantKey, strip } from './dynamo-case-reads';
 
 const mailKey = (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `ONCE#mail#${key}` });
 /** Pending claims share one partition of gsi3 (a handful at a time: they leave it within seconds of SES's answer). */
@@ -111,19 +107,6 @@ function openCaseEntry(item: Record<string, unknown>): OpenCaseEntry {
   };
 }
 
-function strip<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  for (const k of Object.keys(copy)) if (k.startsWith(EMBEDDED_EVENT)) delete copy[k];
-  return copy as T;
-}
-
-/**
- * Events kept inside the case item (its first ones: `submitted`, `workflow_started`), each as an
- * attribute named like the sort key its own item would have (`EVENT#first`, `EVENT#o#<once>`): they
- * are written by the case's own writes, no item of their own. listEvents reads them with the rest.
- */
-const EMBEDDED_EVENT = 'EVENT#';
 const FIRST_EVENT = 'EVENT#first';
 
 
@@ -193,11 +176,9 @@ function dueSets(due: Partial<CaseRecord>, names: Record<string, string>, values
   }).join('');
 }
 
-export class DynamoCaseStore implements CaseStore {
+export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
   /** The index the recap's month lists are read from: gsi6 until it turns out not to be readable (see `reportCases`). */
   private summaryIndex: 'gsi6' | 'gsi2' = 'gsi6';
-
-  constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // A case under the id of its tracking id (caseIdOfTracking, as intake stores every case) is its
@@ -299,11 +280,6 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async getCase(caseId: string, read: { consistent: boolean } = { consistent: true }): Promise<CaseRecord | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(caseKey(caseId)), ConsistentRead: read.consistent }));
-    return out.Item ? strip<CaseRecord>(unmarshall(out.Item)) : undefined;
-  }
-
   async getCaseWithSuppressions(caseId: string, addressHashes: string[]): Promise<CaseWithSuppressions> {
     // One BatchGetItem. ConsistentRead is per table, so the suppression entries are read consistently
     // with the case (1 read unit each instead of the 0.5 of DynamoSuppressionList's own read): the case
@@ -327,19 +303,6 @@ export class DynamoCaseStore implements CaseStore {
       suppressions.set(record.addressHash, record);
     }
     return { case: found ? strip<CaseRecord>(found) : undefined, suppressions };
-  }
-
-  async getCaseByTrackingId(trackingId: string): Promise<CaseRecord | undefined> {
-    // The case stored under the id of its tracking id (every case intake files now): one read.
-    const own = await this.getCase(caseIdOfTracking(trackingId));
-    if (own?.trackingId === trackingId) return own;
-    // A case filed before, found through its lookup item.
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TRACK#${trackingId}`, sk: 'TRACK' }), ConsistentRead: true }));
-    const caseId = out.Item ? (unmarshall(out.Item).caseId as string) : undefined;
-    const found = caseId ? await this.getCase(caseId) : undefined;
-    // A lookup left by a createCase that lost its race (the case id existed) names a case with
-    // another tracking id: it must not become a second way in.
-    return found?.trackingId === trackingId ? found : undefined;
   }
 
   async updateCase(caseId: string, expectedVersion: number, patch: Partial<Omit<CaseRecord, 'caseId' | 'version'>>, held?: CaseRecord, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<CaseRecord> {
@@ -403,75 +366,10 @@ export class DynamoCaseStore implements CaseStore {
     return { ...event, seq: order };
   }
 
-  async listEvents(caseId: string): Promise<CaseEvent[]> {
-    // One Query from the case item to the last once-marker (sk CASE < ENDED < EVENT#… < GRANT#… <
-    // ONCE#… < 'ONCE$'; the tasks, after, are not read): the events kept inside the case item, those of
-    // their own, and the `email_sent` events kept on their mail claims. Eventually consistent (Query's
-    // default): no write depends on this read. Every event with a once-key is a conditional write, so a
-    // history read a moment stale can only make a handler repeat an idempotent step; the timelines
-    // people read lag by at most a second.
-    const byKey = new Map<string, Record<string, unknown>>();
-    const kept = new Map<string, Record<string, unknown>>();
-    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': `CASE#${caseId}`, ':from': 'CASE', ':to': 'ONCE$' }) })) {
-      if (item.itemType === 'case') {
-        for (const [name, value] of Object.entries(item)) if (name.startsWith(EMBEDDED_EVENT)) kept.set(name, { caseId, ...(value as Record<string, unknown>) });
-      } else if (item.itemType === 'event') byKey.set(String(item.sk), item);
-      else if (item.itemType === 'mail' && item.sentEvent) {
-        const event = item.sentEvent as Record<string, unknown>;
-        kept.set(`EVENT#o#${String(event.once)}`, { caseId, ...event });
-      }
-    }
-    // An event of its own item wins over one kept elsewhere under the same key (a case begun before
-    // the event moved into the case item or the claim, whose step ran again after).
-    for (const [name, event] of kept) if (!byKey.has(name)) byKey.set(name, event);
-    const items = [...byKey.values()];
-    // Events written under the old counter (`EVENT#000001`, with `seq`) came before any with `order`.
-    const rank = (item: Record<string, unknown>) => (typeof item.order === 'number' ? item.order : Number(item.seq ?? 0) - Number.MAX_SAFE_INTEGER);
-    items.sort((a, b) => rank(a) - rank(b));
-    return items.map((item, i) => {
-      const { order: _order, ...event } = strip<CaseEvent & { order?: number }>(item);
-      return { ...event, seq: i + 1 };
-    });
-  }
-
   async putTask(task: TaskRecord): Promise<void> {
     await this.putIfAbsent(taskItem(task), `task ${task.slot} exists`);
     // A located key names its task: no lookup item.
     if (!task.keyLocated) await this.putKeyLookup(task);
-  }
-
-  async getTask(caseId: string, slot: string): Promise<TaskRecord | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `CASE#${caseId}`, sk: `TASK#${slot}` }), ConsistentRead: true }));
-    return out.Item ? strip<TaskRecord>(unmarshall(out.Item)) : undefined;
-  }
-
-  async getTaskByKeyHash(keyHash: string, at?: KeyLocator): Promise<TaskRecord | undefined> {
-    const link = await this.getTaskLink(keyHash, at);
-    return link && !link.grant ? link.task : undefined;
-  }
-
-  async getTaskLink(keyHash: string, at?: KeyLocator): Promise<TaskLink | undefined> {
-    if (at) {
-      const task = taskOfLocatedKey(await this.getTask(at.caseId, at.slot), keyHash);
-      return task ? { task } : undefined;
-    }
-    // Eventually consistent (half the read cost): a key's lookup never changes once written, and it is
-    // written before the email that carries the key goes out, so by the time a person (or a mail
-    // scanner) follows the link it reads back. The task and the grant it names are read consistently.
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `TASKKEY#${keyHash}`, sk: 'TASKKEY' }) }));
-    if (!out.Item) return undefined;
-    const { caseId, slot, holder } = unmarshall(out.Item) as { caseId: string; slot: string; holder?: 'grant' };
-    if (holder === 'grant') {
-      // The lookup is written before its grant: a lookup alone (putGrant cut short) is no key at all.
-      const grant = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(grantKey(caseId, slot, keyHash)), ConsistentRead: true }));
-      const task = grant.Item ? await this.getTask(caseId, slot) : undefined;
-      return task && { task, grant: strip<TaskGrant>(unmarshall(grant.Item!)) };
-    }
-    const task = await this.getTask(caseId, slot);
-    if (!task) return undefined;
-    // A superseded key keeps its lookup so that it can answer 410; it sees the task as superseded.
-    if (task.keyHash !== keyHash) return { task: { ...task, keyHash, status: 'superseded', supersededBy: task.keyHash } };
-    return { task };
   }
 
   async updateTask(caseId: string, slot: string, expectedVersion: number, patch: Partial<Omit<TaskRecord, 'caseId' | 'slot' | 'version'>>): Promise<TaskRecord> {
@@ -857,30 +755,6 @@ export class DynamoCaseStore implements CaseStore {
       }
       const c = await this.getCase(String(next.value.pk?.S).slice('CASE#'.length));
       if (c) yield reportCaseOf(c);
-    }
-  }
-
-  /**
-   * Every item, page by page; the next page is asked for before this one is handed out, so the table
-   * reads while the caller works (a recap of 100,000 cases waited on each page in turn). At most two
-   * pages are held.
-   */
-  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
-    for await (const item of this.queryItems(input)) yield unmarshall(item);
-  }
-
-  /** As {@link query}, the items as DynamoDB gives them. */
-  private async *queryItems(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, AttributeValue>> {
-    const page = (ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey']): Promise<QueryCommandOutput> => {
-      const pending = this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
-      pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
-      return pending;
-    };
-    let next: ReturnType<typeof page> | undefined = page(undefined);
-    while (next) {
-      const current: QueryCommandOutput = await next;
-      next = current.LastEvaluatedKey ? page(current.LastEvaluatedKey) : undefined;
-      yield* current.Items ?? [];
     }
   }
 
