@@ -33,6 +33,12 @@ import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/a
  *  - Logs and metrics through functions/adapters/logger.ts and metrics.ts (JSON lines, EMF), not a
  *    logging library: Powertools Logger and Metrics were ≈ 33 KB of every bundle and their classes ran
  *    at every cold start (test/infra/bundles.test.ts fails when a bundle holds Powertools again).
+ *  - A function that only reads cases (pages, status, agencies) builds them with `readingDependencies`
+ *    (deps.ts): its store is DynamoCaseReads, without the writer's class (≈ 15 KB; a class's methods are
+ *    never tree-shaken). A module-level schema in a module such a function reaches is `lazy` and pure.
+ *  - The SDK's event-stream codec is aliased to a stub (no-event-streams.ts): the protocol class loads
+ *    it with `await import()` (so esbuild kept it, ≈ 15–19 KB of every bundle) only for an event-stream
+ *    operation, which none of our clients has (test/infra/bundles.test.ts checks their schemas).
  *  - No second copy of a package: `@aws-sdk/*` and `@smithy/*` resolve to one version each
  *    (test/infra/bundles.test.ts fails when a bundle holds two copies of one package).
  *
@@ -59,7 +65,8 @@ export const lambdaBundling = {
     '--tree-shaking': 'true',
     '--legal-comments': 'none',
     // Lambda's credentials are in the environment: see lambda-credentials.ts. (Relative to the project root, where NodejsFunction runs esbuild.)
-    '--alias': ['@aws-sdk/credential-provider-node=./infra/aws/constructs/lambda-credentials.ts'],
+    // Event streams: none of our clients has an operation that uses them (no-event-streams.ts).
+    '--alias': ['@aws-sdk/credential-provider-node=./infra/aws/constructs/lambda-credentials.ts', '@smithy/core/event-streams=./infra/aws/constructs/no-event-streams.ts'],
   },
 } satisfies BundlingOptions;
 
