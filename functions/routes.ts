@@ -47,7 +47,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/assets/lampiran.js', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}', handler: 'pages' },
   { method: 'GET', path: '/complaints/{trackingId}/reply', handler: 'pages' },
-  { method: 'GET', path: '/agencies/{agencyId}', handler: 'pages' },
+  { method: 'GET', path: '/agencies/{agencyId}', handler: 'agencies' },
   // The upload page without JavaScript: a form straight to the file store, back here, then to the form
   { method: 'GET', path: '/lampiran', handler: 'uploads' },
   { method: 'GET', path: '/tasks/{taskKey}', handler: 'task' },

@@ -11,6 +11,11 @@
  * and the SOPs if it reads any (`sops: bundledSops`): only what a handler names reaches its bundle, so
  * a function that never sends mail does not carry (nor load at cold start) the SES client, nor one that
  * never reads an SOP the SOPs. A port not named refuses, saying which to add.
+ *
+ * A function that only reads cases (the public pages, status and the agencies list) calls
+ * `readingDependencies` instead: its store is DynamoCaseReads, the reads alone, and the writer's class
+ * (DynamoCaseStore, ≈ 15 KB that a bundle cannot tree-shake method by method) is not in its bundle; a
+ * write or list asked of it refuses, naming the method.
  */
 import { randomBytes } from 'node:crypto';
 import { createOfficeCalendar } from '../../shared/calendar';
@@ -19,10 +24,11 @@ import { getSop } from '../../shared/sops';
 import type { Sop } from '../../shared/sop/schema';
 import type { Deps } from '../../shared/usecases/deps';
 import { suppressingMailer, type MailEventDeps } from '../../shared/usecases/mail-events';
-import type { FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
+import type { CaseStore, FileStore, Mailer, SuppressionList, Workflow } from '../../shared/ports';
 import { logger } from './logger';
 import { dynamoClient, s3Location, sesClient, sfnClient } from './clients';
 import { config, type Config } from './config';
+import { DynamoCaseReads } from './dynamo-case-reads';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoDirectoryStore } from './dynamo-directory-store';
 import { DynamoSuppressionList } from './dynamo-suppressions';
@@ -32,7 +38,7 @@ import { S3FileStore } from './s3-file-store';
 import { SesMailer } from './ses-mailer';
 import { SfnWorkflow } from './sfn-workflow';
 
-type Base = Omit<Deps, 'directory' | 'calendar' | 'directoryVersion' | 'mailer' | 'workflow' | 'getSop'>;
+type Base = Omit<Deps, 'store' | 'directory' | 'calendar' | 'directoryVersion' | 'mailer' | 'workflow' | 'getSop'>;
 let suppressions: SuppressionList | undefined;
 
 /** The suppression list (addresses that bounced or complained), in the table. */
@@ -138,7 +144,6 @@ async function buildBase(): Promise<Base> {
   const cfg = config();
   const [publicUrl, linkSecret] = await Promise.all([publicUrlOf(cfg), linkSecretOf(cfg)]);
   return {
-    store: new DynamoCaseStore(dynamoClient(), cfg.TABLE_NAME),
     publicUrl,
     mailFrom: cfg.MAIL_FROM,
     get linkSecret() {
@@ -159,11 +164,47 @@ function currentDirectory(): CurrentDirectory {
   return current;
 }
 
+let writer: CaseStore | undefined;
+let reader: CaseStore | undefined;
+
+/** The case store with its writes: what every function but the readers below is given. */
+function caseStore(): CaseStore {
+  return (writer ??= new DynamoCaseStore(dynamoClient(), config().TABLE_NAME));
+}
+
+/**
+ * The case store's reads alone, as a CaseStore whose other methods refuse at their first call, naming
+ * the method (a wiring mistake, as an unnamed port is): `readingDependencies`.
+ */
+function caseReads(): CaseStore {
+  reader ??= new Proxy(new DynamoCaseReads(dynamoClient(), config().TABLE_NAME), {
+    get: (target, name, receiver) => {
+      if (typeof name === 'symbol' || name === 'then' || name in target) return Reflect.get(target, name, receiver);
+      return async () => {
+        throw new Error(`This function was given the case store's reads only (readingDependencies): call dependencies() to use ${name}`);
+      };
+    },
+  }) as unknown as CaseStore;
+  return reader;
+}
+
 /**
  * The dependencies of one invocation: the same adapters, the directory current now (at most
  * DIRECTORY_CACHE_SECONDS old). Throws DirectoryNotImported (503) when no directory was imported.
  */
-export async function dependencies(needs: Needs = {}): Promise<Deps> {
+export function dependencies(needs: Needs = {}): Promise<Deps> {
+  return dependenciesWith(caseStore, needs);
+}
+
+/**
+ * As `dependencies`, for a function that only reads cases: its store has the reads of
+ * DynamoCaseReads (a case by id or tracking id, its events, a task, a link's task) and refuses the rest.
+ */
+export function readingDependencies(needs: Needs = {}): Promise<Deps> {
+  return dependenciesWith(caseReads, needs);
+}
+
+async function dependenciesWith(store: () => CaseStore, needs: Needs): Promise<Deps> {
   const shared = await baseDeps();
   let loaded: LoadedDirectory;
   try {
@@ -180,6 +221,7 @@ export async function dependencies(needs: Needs = {}): Promise<Deps> {
   }
   // Per call, not cached with the directory: the local runtime hosts every handler in one process.
   return extend<Deps>(built.deps, {
+    store: store(),
     mailer: needs.mailer ? (mailer ??= needs.mailer()) : unwiredMailer,
     workflow: needs.workflow ? (workflow ??= needs.workflow()) : unwiredWorkflow,
     files: needs.files ? (files ??= needs.files()) : undefined,

@@ -11,7 +11,7 @@ import type { CaseEvent, CaseRecord } from '../../shared/case/model';
 import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import type { KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
-import type { TaskLink } from '../../shared/ports';
+import type { CaseStore, TaskLink } from '../../shared/ports';
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi5sub', 'gsi5esc', 'gsi5rep', 'itemType', 'rpt'];
 
@@ -32,8 +32,11 @@ export function strip<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
+/** The CaseStore methods DynamoCaseReads implements: what `readingDependencies` (deps.ts) gives a function. */
+export type CaseReads = Pick<CaseStore, 'getCase' | 'getCaseByTrackingId' | 'listEvents' | 'getTask' | 'getTaskByKeyHash' | 'getTaskLink'>;
+
 /** The reads of the CaseStore port (see the module's comment). */
-export class DynamoCaseReads {
+export class DynamoCaseReads implements CaseReads {
   constructor(protected readonly client: DynamoDBClient, protected readonly tableName: string) {}
 
   async getCase(caseId: string, read: { consistent: boolean } = { consistent: true }): Promise<CaseRecord | undefined> {

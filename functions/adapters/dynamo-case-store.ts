@@ -16,6 +16,7 @@ import { caseIdOfTracking } from '../../shared/case/tracking-id';
 import { suppressionKey, suppressionOf } from './dynamo-suppressions';
 import { ConditionFailed, type CaseStore, type CaseWithSuppressions, type DeadlineScope, type ExecutionStart, type InboxEntry, type InboxPage, type MailClaim, type OpenCaseEntry, type OpenCasesFilter, type OpenCasesRange, type ReportCaseList, type Suppression, type TrackingClaim } from '../../shared/ports';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
+import { lazy } from '../../shared/lazy';
 import { caseKey, DynamoCaseReads, grantKey, strip } from './dynamo-case-reads';
 
 const mailKey = (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `ONCE#mail#${key}` });
@@ -127,8 +128,12 @@ function taskItem(task: TaskRecord): Record<string, unknown> {
   return item;
 }
 
-/** The inbox cursor: the last entry's keys, so that the next page starts after it (never another person's partition). */
-const Cursor = z.object({ s: z.string().check(z.maxLength(600)), pk: z.string().check(z.maxLength(300)), sk: z.string().check(z.maxLength(600)) });
+/**
+ * The inbox cursor: the last entry's keys, so that the next page starts after it (never another person's
+ * partition). Built at first use, and pure: the reading functions reach this module through deps.ts
+ * without using the store (readingDependencies), and would otherwise carry and build it at cold start.
+ */
+const Cursor = /* @__PURE__ */ lazy(() => z.object({ s: z.string().check(z.maxLength(600)), pk: z.string().check(z.maxLength(300)), sk: z.string().check(z.maxLength(600)) }));
 
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 

@@ -1,21 +1,18 @@
-/** The citizen's pages: the form (GET /), the tracking page, the reply page of the reporter's link, and how an agency handles a complaint. */
+/** The citizen's pages: the form (GET /), the tracking page and the reply page of the reporter's link (how an agency handles a complaint: functions/agencies). */
 import { NotFound } from '../../shared/errors';
-import { caseByTrackingId, howHandled, listAgencies, replyContext } from '../../shared/usecases/complaints';
+import { caseByTrackingId, listAgencies, replyContext } from '../../shared/usecases/complaints';
 import { trackingPage } from '../../shared/usecases/progress';
-import { renderHowHandled } from '../../shared/web/how-handled';
 import { renderComplaintForm, renderReplyPage } from '../../shared/web/pages';
 import { renderTrackingPage } from '../../shared/web/tracking';
 import { ATTACHMENTS_SCRIPT_PATH, attachmentsScript } from '../../shared/web/attachments-script';
 import { parseUploadTrail } from '../../shared/usecases/attachments';
-import { bundledSops, dependencies } from '../adapters/deps';
+import { bundledSops, readingDependencies } from '../adapters/deps';
 import { formPolicy } from '../adapters/files-origin';
 import { html, httpHandler, languageOf, redirect, requestTime } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const deps = await dependencies({ sops: bundledSops });
+  const deps = await readingDependencies({ sops: bundledSops });
   const lang = languageOf(event);
-  const agencyId = event.pathParameters?.agencyId;
-  if (agencyId) return html(200, renderHowHandled({ ...howHandled(deps, agencyId, lang), lang }));
   const trackingId = event.pathParameters?.trackingId;
   if (event.rawPath === ATTACHMENTS_SCRIPT_PATH) {
     return { statusCode: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }, body: attachmentsScript };

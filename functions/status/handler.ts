@@ -1,9 +1,9 @@
 /** GET /api/complaints/{trackingId}: the public status, never personal data. */
 import { publicStatus } from '../../shared/usecases/complaints';
-import { bundledSops, dependencies } from '../adapters/deps';
+import { bundledSops, readingDependencies } from '../adapters/deps';
 import { httpHandler, json, languageOf } from '../http';
 
 export const handler = httpHandler(async (event) => {
-  const status = await publicStatus(await dependencies({ sops: bundledSops }), event.pathParameters?.trackingId ?? '', languageOf(event));
+  const status = await publicStatus(await readingDependencies({ sops: bundledSops }), event.pathParameters?.trackingId ?? '', languageOf(event));
   return json(200, status);
 });

@@ -101,6 +101,22 @@ test('the SOPs only for a function that names them: one that does not is told wh
   expect(() => again.getSop('perpustakaan-muba')).toThrow(/not given the SOPs/);
 });
 
+test('a reading function (readingDependencies) reads cases and tasks, refuses a write naming it, and the same container still gives dependencies() the writer', async () => {
+  const { dependencies, readingDependencies } = container<DepsModule>({ PUBLIC_URL: 'https://pengaduan.muba.go.id' }, '../../functions/adapters/deps');
+  const reading = await readingDependencies();
+  expect(await reading.store.getCase('no-such-case')).toBeUndefined();
+  expect(await reading.store.getCaseByTrackingId('MUBA-0000-0000')).toBeUndefined();
+  expect(await reading.store.listEvents('no-such-case')).toEqual([]);
+  expect(await reading.store.getTaskLink('0'.repeat(64))).toBeUndefined();
+  await expect(reading.store.appendEvent({ caseId: 'c1', type: 'submitted', at: new Date().toISOString(), actor: 'system' } as never)).rejects.toThrow('This function was given the case store\'s reads only (readingDependencies): call dependencies() to use appendEvent');
+  await expect(reading.store.claimOnce('c1', 'k')).rejects.toThrow(/reads only .* claimOnce/);
+  // The local runtime hosts every handler in one process: a writer's call after a reader's gets the writer.
+  const writing = await dependencies();
+  await expect(writing.store.claimOnce('c1', 'k')).resolves.toBe(true);
+  expect(await writing.store.claimOnce('c1', 'k')).toBe(false);
+  expect(reading.store).not.toBe(writing.store);
+});
+
 test('a missing parameter fails the build with its name, and the next call tries again', async () => {
   const { dependencies } = container<DepsModule>({ PUBLIC_URL_PARAMETER: '/tanggap/t/nothing-here' }, '../../functions/adapters/deps');
   await expect(dependencies()).rejects.toThrow();
