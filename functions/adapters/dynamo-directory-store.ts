@@ -25,6 +25,7 @@ export const DEFAULT_CHUNK_BYTES = 300_000;
 
 const info = (item: Record<string, unknown>): DirectoryVersion => ({
   version: Number(item.version), loadedBy: String(item.loadedBy), loadedAt: String(item.loadedAt), sha256: String(item.sha256), bytes: Number(item.bytes),
+  ...(typeof item.schema === 'string' ? { schema: item.schema } : {}),
 });
 
 export class DynamoDirectoryStore implements DirectoryStore {
@@ -63,13 +64,13 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return { ...info(meta), document: JSON.parse(text) as unknown };
   }
 
-  async saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string }): Promise<DirectoryVersion> {
+  async saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string; schema?: string }): Promise<DirectoryVersion> {
     const text = directoryText(directory);
     const packed = gzipSync(Buffer.from(text, 'utf8'));
     const chunks: Buffer[] = [];
     for (let at = 0; at < packed.length; at += this.chunkBytes) chunks.push(packed.subarray(at, at + this.chunkBytes));
     let version = ((await this.currentVersion())?.version ?? 0) + 1;
-    const header = { loadedBy: meta.loadedBy, loadedAt: meta.loadedAt, sha256: directoryDigest(text), bytes: Buffer.byteLength(text) };
+    const header = { loadedBy: meta.loadedBy, loadedAt: meta.loadedAt, sha256: directoryDigest(text), bytes: Buffer.byteLength(text), ...(meta.schema ? { schema: meta.schema } : {}) };
     // The header claims the number: an orphan left by a crashed import (or a racing one) takes the next.
     for (let attempt = 0; ; attempt++, version++) {
       try {

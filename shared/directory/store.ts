@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Unavailable } from '../errors';
 import type { Sop } from '../sop/schema';
-import { Directory } from './schema';
+import { Directory, DIRECTORY_SCHEMA } from './schema';
 import { validateDirectory } from './validate';
 
 /** One imported version: immutable once stored. */
@@ -22,6 +22,8 @@ export interface DirectoryVersion {
   sha256: string;
   /** Size of the JSON text in bytes (before compression). */
   bytes: number;
+  /** The schema it was validated with (DIRECTORY_SCHEMA), when `importDirectory` stored it; absent otherwise. */
+  schema?: string;
 }
 
 export interface StoredDirectory extends DirectoryVersion {
@@ -43,7 +45,7 @@ export interface DirectoryStore {
    * Stores `directory` as the next version and makes it current; returns it. The pointer only moves
    * forward: of two imports racing, the higher version stays current.
    */
-  saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string }): Promise<DirectoryVersion>;
+  saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string; schema?: string }): Promise<DirectoryVersion>;
 }
 
 /** The JSON text a directory is stored as (and digested over). */
@@ -88,7 +90,7 @@ export async function importDirectory(
   if (!checked.ok) return checked;
   const current = await store.currentVersion();
   if (current && current.sha256 === directoryDigest(directoryText(checked.directory))) return { ok: true, version: current, unchanged: true };
-  return { ok: true, version: await store.saveVersion(checked.directory, meta), unchanged: false };
+  return { ok: true, version: await store.saveVersion(checked.directory, { ...meta, schema: DIRECTORY_SCHEMA }), unchanged: false };
 }
 
 export interface LoadedDirectory {
@@ -137,8 +139,11 @@ export class CurrentDirectory {
       }
       const stored = await this.store.getVersion(pointer.version);
       if (!stored) throw new Error(`The directory pointer names version ${pointer.version}, which is not stored whole`);
-      // Fully validated at import; the schema again gives the types and defaults.
-      const loaded = { version: pointer, directory: Directory.parse(stored.document) };
+      // Validated at import with this schema (defaults applied, the text checked against its digest
+      // by the store): taken as it is. A version stored otherwise (another schema, or saved without
+      // importDirectory) is parsed: the schema gives the types and defaults.
+      const directory = stored.schema === DIRECTORY_SCHEMA ? (stored.document as Directory) : Directory.parse(stored.document);
+      const loaded = { version: pointer, directory };
       this.cached = { loaded, checkedAt: startedAt };
       return loaded;
     } catch (err) {

@@ -8,6 +8,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { gzipSync } from 'node:zlib';
 import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
 import { createTableInput } from '../../functions/adapters/table-definition';
+import { DIRECTORY_SCHEMA } from '../../shared/directory/schema';
 import { directoryText, importDirectory, type DirectoryStore } from '../../shared/directory/store';
 import { demoCopy, largeDirectory, officialsIn, withNewHolder } from '../support/directory-fixtures';
 import { startDynalite, type TestTable } from '../support/dynalite';
@@ -64,6 +65,15 @@ describe.each<[string, () => Promise<DirectoryStore>]>([
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems.length).toBeGreaterThanOrEqual(2);
     expect(await store.currentVersion()).toMatchObject({ version: 1, loadedBy: 'first' });
+  });
+
+  test('an import records the schema it validated with (DIRECTORY_SCHEMA) on the version and the pointer; a version saved otherwise has none', async () => {
+    const store = await makeStore();
+    await store.saveVersion(demoCopy(), meta('saved, not imported'));
+    expect((await store.getVersion(1))!.schema).toBeUndefined();
+    await importDirectory(store, transfer(), meta('operator'));
+    expect((await store.getVersion(2))!.schema).toBe(DIRECTORY_SCHEMA);
+    expect((await store.currentVersion())!.schema).toBe(DIRECTORY_SCHEMA);
   });
 });
 

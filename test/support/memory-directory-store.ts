@@ -24,7 +24,7 @@ export class MemoryDirectoryStore implements DirectoryStore {
     return stored && (JSON.parse(JSON.stringify(stored)) as StoredDirectory);
   }
 
-  async saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string }): Promise<DirectoryVersion> {
+  async saveVersion(directory: Directory, meta: { loadedBy: string; loadedAt: string; schema?: string }): Promise<DirectoryVersion> {
     const text = directoryText(directory);
     let version = (this.pointer?.version ?? 0) + 1;
     while (this.versions.has(version)) version++;

@@ -3,6 +3,7 @@
  * read of the pointer; an import shows once the cache time has passed; none imported is a 503.
  */
 import { Unavailable } from '../../shared/errors';
+import { DIRECTORY_SCHEMA } from '../../shared/directory/schema';
 import { CurrentDirectory, DirectoryNotImported, importDirectory } from '../../shared/directory/store';
 import { demoCopy, withNewHolder } from '../support/directory-fixtures';
 import { MemoryDirectoryStore } from '../support/memory-directory-store';
@@ -93,4 +94,23 @@ test('a cache time of 0 reads the pointer on every call', async () => {
   await current.get();
   await current.get();
   expect(store.reads).toEqual({ pointer: 2, version: 1 });
+});
+
+test('a version imported with this schema is served as stored, without parsing; one saved otherwise is parsed (defaults applied)', async () => {
+  const { store, current, advance } = setup();
+  // Saved directly (no schema recorded), a defaulted field left out: parsing fills it in.
+  const raw = demoCopy() as unknown as { agencies: Record<string, unknown>[] };
+  delete raw.agencies[0]!.acceptsComplaints;
+  await store.saveVersion(raw as never, by('seeded'));
+  expect((await current.get()).directory.agencies[0]!.acceptsComplaints).toBe(true);
+  // Recorded as validated with this schema: taken as it is (here, to show it, the same gap stays a gap).
+  await store.saveVersion(raw as never, { ...by('imported'), schema: DIRECTORY_SCHEMA });
+  advance(TTL);
+  const served = await current.get();
+  expect(served.version.version).toBe(2);
+  expect(served.directory.agencies[0]!.acceptsComplaints).toBeUndefined();
+  // And another schema's fingerprint is parsed again.
+  await store.saveVersion(raw as never, { ...by('older schema'), schema: 'directory:0000000000000000' });
+  advance(TTL);
+  expect((await current.get()).directory.agencies[0]!.acceptsComplaints).toBe(true);
 });
