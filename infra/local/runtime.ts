@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { demoDirectory } from '../../shared/directory';
-import type { Directory } from '../../shared/directory/schema';
+import { DIRECTORY_SCHEMA, type Directory } from '../../shared/directory/schema';
 import type { DirectoryVersion } from '../../shared/directory/store';
 import { DynamoDirectoryStore } from '../../functions/adapters/dynamo-directory-store';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
@@ -476,7 +476,8 @@ async function ensureTable(client: DynamoDBClient, now: Date): Promise<void> {
   const directories = new DynamoDirectoryStore(client, TABLE_NAME);
   if (await directories.currentVersion()) return;
   try {
-    await directories.saveVersion(demoDirectory, { loadedBy: 'demo seed', loadedAt: now.toISOString() });
+    // Validated (parseDirectory) with this schema: recorded as importDirectory records it, so the handlers take it as stored.
+    await directories.saveVersion(demoDirectory, { loadedBy: 'demo seed', loadedAt: now.toISOString(), schema: DIRECTORY_SCHEMA });
   } catch (err) {
     if (!(err instanceof ConditionFailed)) throw err; // another tool on the same data seeded it first
   }

@@ -89,7 +89,9 @@ export async function importDirectory(
   const checked = validateDirectory(input, knownSops);
   if (!checked.ok) return checked;
   const current = await store.currentVersion();
-  if (current && current.sha256 === directoryDigest(directoryText(checked.directory))) return { ok: true, version: current, unchanged: true };
+  // The same text validated with this schema is the same version; one recorded without it (or with an
+  // older schema) is stored again, so that the functions can take it as stored (see DIRECTORY_SCHEMA).
+  if (current && current.sha256 === directoryDigest(directoryText(checked.directory)) && current.schema === DIRECTORY_SCHEMA) return { ok: true, version: current, unchanged: true };
   return { ok: true, version: await store.saveVersion(checked.directory, { ...meta, schema: DIRECTORY_SCHEMA }), unchanged: false };
 }
 

@@ -74,6 +74,10 @@ describe.each<[string, () => Promise<DirectoryStore>]>([
     await importDirectory(store, transfer(), meta('operator'));
     expect((await store.getVersion(2))!.schema).toBe(DIRECTORY_SCHEMA);
     expect((await store.currentVersion())!.schema).toBe(DIRECTORY_SCHEMA);
+    // The same text as a version saved without the schema is imported again, then recognised.
+    await store.saveVersion(demoCopy(), meta('saved, not imported'));
+    expect(await importDirectory(store, demoCopy(), meta('operator'))).toMatchObject({ ok: true, unchanged: false, version: { version: 4, schema: DIRECTORY_SCHEMA } });
+    expect(await importDirectory(store, demoCopy(), meta('operator'))).toMatchObject({ ok: true, unchanged: true, version: { version: 4 } });
   });
 });
 
