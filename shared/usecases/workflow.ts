@@ -306,7 +306,7 @@ async function countFailure(deps: Deps, caseId: string, claim: MailClaim, errorN
  * failed finishes what the run that gave it up began: the last attempt's refusal counted
  * (`countFailure`), `email_undeliverable` on the case (template and recipient role, no address), the
  * log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email to
- * the regency admin, once per case and template. (A claim failed before its error was kept on it had
+ * the regency admin, once per case and template (not for a reporter's suppressed address). (A claim failed before its error was kept on it had
  * all of this recorded before its mark.)
  */
 async function afterFailed(deps: Deps, c: CaseRecord, claim: MailClaim): Promise<void> {
@@ -315,6 +315,10 @@ async function afterFailed(deps: Deps, c: CaseRecord, claim: MailClaim): Promise
   await countFailure(deps, c.caseId, claim, errorName);
   deps.log.warn('mail delivery failed', { caseId: c.caseId, template: claim.template, recipientRole: claim.recipientRole, errorName, attempt: claim.attempts });
   await recordOnce(deps, `mail#${claim.key}#undeliverable`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_undeliverable', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName } });
+  // A reporter's address that bounced or complained gives the admin nothing to act on (the case goes on,
+  // its tracking page says where it stands), and anyone can file with an address they made bounce: one
+  // admin email per complaint would be theirs to drive. Recorded on the case and logged only.
+  if (claim.recipientRole === 'reporter' && errorName === RECIPIENT_SUPPRESSED) return;
   await reportUndeliverable(deps, c, claim);
 }
 
@@ -669,8 +673,11 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
       return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
     }, c, first);
-    // This run stored the task (it holds its key): no earlier run got as far as the event.
-    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, undefined, key !== undefined);
+    // This run stored the task (it holds its key): no earlier run got as far as the event. A re-run reads
+    // the history first: an earlier run may have written it inside the case item (the case's first step),
+    // where the once-check of a write of its own item does not see it (on DynamoDB it would be listed
+    // twice over, and out of its place).
+    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, (e) => e.once === `task#${task.slot}#opened`, key !== undefined);
     if (findStep(sop, task.stepId).coordination) {
       await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
     }

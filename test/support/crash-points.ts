@@ -53,7 +53,7 @@ export class CrashPlan {
 }
 
 /** Wraps every method of a port: a crash point before the call and one after it took effect. */
-function crashing<T extends object>(port: T, name: string, plan: CrashPlan): T {
+export function crashing<T extends object>(port: T, name: string, plan: CrashPlan): T {
   return new Proxy(port, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
