@@ -172,6 +172,45 @@ describe.each(stores)('%s', (where, on) => {
   }, 120_000);
 });
 
+describe.each(stores)('the repair sweep, %s (on AWS a dead run\'s lease runs out; nothing releases it)', (where, on) => {
+  const [name, s] = scenarios[0]!;
+  /** The uninterrupted run's end, and the crash points where its `k`-th SES call is about to be made. */
+  async function reference(k: number) {
+    const world = new CrashWorld(`${where} sweep reference ${k}`);
+    const o = on(world);
+    const prepared = await s.prepare(o.deps(), o);
+    const before = world.sent.length;
+    const counting = new CrashPlan();
+    await prepared.run(o.deps(counting));
+    const points = counting.trace.flatMap((label, i) => (label === 'before mailer.send' ? [i + 1] : []));
+    return { expected: await leftBy(o.deps(), world, prepared.caseId, s, before), point: points[k - 1]! };
+  }
+
+  test.each([
+    ['before the refused email reached the mailer: the sweep gives it up at the same attempt', 1],
+    ['before the admin\'s report went: the sweep sends it, once', 2],
+  ])(`${name}, a death %s; the execution's re-run after the lease adds nothing`, async (_what, k) => {
+    const { expected, point } = await reference(k);
+    expect(point).toBeGreaterThan(0);
+    const w = new CrashWorld(`${where} sweep ${k}`);
+    const o = on(w);
+    const prepared = await s.prepare(o.deps(), o);
+    const before = w.sent.length;
+    const plan = new CrashPlan(point);
+    await prepared.run(o.deps(plan)).catch(() => undefined);
+    expect(plan.diedAt).toBe('before mailer.send');
+
+    // Act: the sweep after the lease and its grace (the claim's instant is the request's: 09:30 WIB).
+    const sweep = await finishPendingMail(o.deps(), new Date('2026-11-23T02:45:00Z'));
+    await prepared.run(o.deps());
+
+    // Assess: the uninterrupted run's end; the admin's report counted as the sweep's sent email.
+    expect(sweep).toEqual(k === 2 ? [`${prepared.caseId}/undeliverable-report#${s.template}`] : []);
+    expect(await leftBy(o.deps(), w, prepared.caseId, s, before)).toEqual(expected);
+    expect(await finishPendingMail(o.deps(), new Date('2026-11-24T02:45:00Z'))).toEqual([]);
+  });
+});
+
 describe('what a stranger can drive through a suppressed address', () => {
   test('complaints filed again and again with an address that bounced: never mailed, nobody woken, each given up once, nothing left to retry', async () => {
     const w = new CrashWorld('stranger-bounced');
