@@ -306,8 +306,8 @@ async function countFailure(deps: Deps, caseId: string, claim: MailClaim, errorN
  * failed finishes what the run that gave it up began: the last attempt's refusal counted
  * (`countFailure`), `email_undeliverable` on the case (template and recipient role, no address), the
  * log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email to
- * the regency admin, once per case and template (not for a reporter's suppressed address). (A claim failed before its error was kept on it had
- * all of this recorded before its mark.)
+ * the regency admin, once per case and template (not for a reporter's suppressed address). A claim
+ * failed before its error was kept on it had all of this recorded before its mark: nothing to finish.
  */
 async function afterFailed(deps: Deps, c: CaseRecord, claim: MailClaim): Promise<void> {
   const errorName = claim.errorName;
@@ -323,9 +323,9 @@ async function afterFailed(deps: Deps, c: CaseRecord, claim: MailClaim): Promise
 }
 
 /**
- * Tells the regency admin that an email of a case could not be delivered: at most once per case and
- * template (its own claim; a broken SES must not turn failures into more mail: a refused report is
- * given up at once, never retried). Under the email rule, so a run that died before it went sends it.
+ * Tells the regency admin that an email of a case could not be delivered, once per case and template:
+ * its own claim, under the email rule, so a run that died before it went (or the sweep) sends it. A
+ * broken SES must not turn failures into more mail: a refused report is given up at once, never retried.
  */
 async function reportUndeliverable(deps: Deps, c: CaseRecord, failed: MailClaim): Promise<void> {
   const claimed = await claimMail(deps, c.caseId, {
