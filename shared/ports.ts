@@ -45,6 +45,13 @@ export interface Mailer {
    * one request), by address hash; the suppression list is not read again for those addresses.
    */
   send(message: OutgoingEmail, known?: KnownSuppressions): Promise<{ messageId: string }>;
+  /**
+   * Whether `send` would refuse a message to these recipients without calling SES (every one is on
+   * the suppression list): asked before another attempt of an email is begun, so that an address
+   * that cannot be mailed takes no attempt (a re-run then settles the email as the first run did).
+   * Absent: a mailer that refuses nobody.
+   */
+  refuses?(recipients: string[], known?: KnownSuppressions): Promise<boolean>;
 }
 
 /** The operational counters: each is a CloudWatch metric on AWS, with an alarm (infra/aws). */
@@ -175,7 +182,9 @@ export type MailClaimState = 'pending' | 'sent' | 'failed';
 export type MailRedo =
   | { kind: 'task'; slot: string }
   | { kind: 'notify'; request: NotifyRequest }
-  | { kind: 'calendarGap'; year: number; trackingId: string; at: string };
+  | { kind: 'calendarGap'; year: number; trackingId: string; at: string }
+  /** The regency admin's report that the case's email of claim `failedKey` was given up. */
+  | { kind: 'undeliverable'; failedKey: string };
 
 /** The claim of one email (pk `CASE#<caseId>`, sk `ONCE#mail#<key>`). */
 export interface MailClaim {
@@ -206,6 +215,12 @@ export interface MailClaim {
   grant?: { slot: string; keyHash: string };
   /** Whether its `email_sent` event was recorded with the mark (claims marked before that was so: recorded apart). */
   eventRecorded?: boolean;
+  /**
+   * Why a `failed` claim was given up: the error of its last attempt, kept with the mark, so that a run
+   * that finds it failed records what follows as the run that gave it up did (claims failed before
+   * this was kept had everything recorded before their mark).
+   */
+  errorName?: string;
 }
 
 /**
@@ -398,8 +413,11 @@ export interface CaseStore {
    * claim carries it (`eventRecorded`) and `listEvents` lists it.
    */
   markMailSent(caseId: string, key: string, messageId: string, at: string, grant?: { slot: string; keyHash: string }, event?: Omit<CaseEvent, 'seq'> & { once: string }): Promise<void>;
-  /** Given up after its attempts: `failed`; it leaves the pending index. */
-  markMailFailed(caseId: string, key: string): Promise<void>;
+  /**
+   * Given up after its attempts: `failed`, without a lease; it leaves the pending index. With `failure`: only while it
+   * is pending at attempt `failure.attempts` (else ConditionFailed), and its `errorName` kept on it.
+   */
+  markMailFailed(caseId: string, key: string, failure?: { attempts: number; errorName: string }): Promise<void>;
   /** Forgets a pending claim whose email became moot (the step it was about is done); no-op otherwise. */
   dropMail(caseId: string, key: string): Promise<void>;
   /** Claims pending since before `before` (their latest attempt), oldest first: an index query. */

@@ -510,8 +510,10 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
     }
   }
 
-  async markMailFailed(caseId: string, key: string): Promise<void> {
-    await this.settleMail(caseId, key, 'SET #state = :failed REMOVE gsi3pk, gsi3sk', { ':failed': 'failed', ':pending': 'pending' }, '#state = :pending');
+  async markMailFailed(caseId: string, key: string, failure?: { attempts: number; errorName: string }): Promise<void> {
+    // Settled: no attempt is in flight any more (no lease).
+    if (!failure) return this.settleMail(caseId, key, 'SET #state = :failed REMOVE gsi3pk, gsi3sk, leaseUntil', { ':failed': 'failed', ':pending': 'pending' }, '#state = :pending');
+    await this.settleMail(caseId, key, 'SET #state = :failed, errorName = :err REMOVE gsi3pk, gsi3sk, leaseUntil', { ':failed': 'failed', ':pending': 'pending', ':err': failure.errorName, ':seen': failure.attempts }, '#state = :pending AND attempts = :seen');
   }
 
   async dropMail(caseId: string, key: string): Promise<void> {

@@ -43,6 +43,6 @@ export const handler = middy(async (event: ReportRequest) => {
     return { sent: true, review: executionArn, period: spec.period.id };
   }
   const built = await buildReport(deps, spec, 'sopId' in event ? new Date(event.scheduledTime) : now);
-  const { sentTo, alreadySent } = await sendReport(deps, built, { resend: event.resend });
-  return { sent: sentTo.length > 0, sentTo, alreadySent, period: spec.period.id, cases: built.rows, attachments: built.attachments.map((a) => ({ filename: a.filename, size: a.bytes.length })) };
+  const { sentTo, alreadySent, suppressed } = await sendReport(deps, built, { resend: event.resend });
+  return { sent: sentTo.length > 0, sentTo, alreadySent, ...(suppressed ? { suppressed } : {}), period: spec.period.id, cases: built.rows, attachments: built.attachments.map((a) => ({ filename: a.filename, size: a.bytes.length })) };
 }).use(parseEvent(ReportRequest));

@@ -139,6 +139,11 @@ export interface CaseRecord {
   rejectionReason?: string;
   deliveryFailures: number;
   /**
+   * The failed email attempts `deliveryFailures` counts (their `email_failed` once-keys): a re-run
+   * that finds one counted counts it not again.
+   */
+  countedFailures?: string[];
+  /**
    * Set when intake sent no acknowledgement: the address named as reporter had already been sent
    * the day's acknowledgements (`daily_limit`). The complaint is handled all the same.
    */

@@ -36,7 +36,12 @@ export class RecipientSuppressed extends Error {
 export function suppressingMailer(inner: Mailer, ports: { suppressions: SuppressionList; metrics?: Metrics }): Mailer {
   // An entry the caller read with the case a moment ago (`known`) stands for the list's read of that address.
   const entryOf = (hash: string, known: KnownSuppressions | undefined) => (known?.has(hash) ? known.get(hash) : ports.suppressions.get(hash));
+  const suppressed = async (address: string, known: KnownSuppressions | undefined) => !!(await entryOf(addressHash(address), known));
   return {
+    // The rule `send` refuses by: nobody left to receive it.
+    async refuses(recipients: string[], known?: KnownSuppressions) {
+      return (await Promise.all(recipients.map((a) => suppressed(a, known)))).every(Boolean);
+    },
     async send(message: OutgoingEmail, known?: KnownSuppressions) {
       const keep = async (list: string[] | undefined) => {
         if (!list?.length) return list;

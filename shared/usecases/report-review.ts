@@ -346,7 +346,15 @@ export async function deliverReview(deps: Deps, req: Extract<ReviewRequest, { ki
     // Sent, then marked: a death in between sends it once more on the retry, never not at all.
     const key = `review-delivered-${person.id}`;
     if (await deps.store.getMailClaim(id, key)) continue;
-    await sendReviewMail(deps, person, approvedEmail(deps, spec, approved, person), built);
+    try {
+      await sendReviewMail(deps, person, approvedEmail(deps, spec, approved, person), built);
+    } catch (err) {
+      // An address on the suppression list refuses every retry alike: passed over (not marked, so a
+      // retry after the directory has their new address sends it), never holding back the others.
+      if (!(err instanceof Error && err.name === 'RecipientSuppressed')) throw err; // shared/usecases/mail-events.ts
+      deps.log.warn('reviewed report not sent: recipient suppressed', { sopId: spec.sop.id, reportId: spec.report.id, period: spec.period.id, personId: person.id });
+      continue;
+    }
     await deps.store.claimOnce(id, `mail#${key}`);
     sentTo.push(person.id);
   }

@@ -425,13 +425,17 @@ export const chartContentId = (built: BuiltReport) => `chart-${built.spec.period
 
 /**
  * Sends the built report to each recipient once per period (a re-run sends nothing again unless
- * `resend`). A failed send releases that recipient's claim, so the next run retries only them.
+ * `resend`). A failed send releases that recipient's claim, so the next run retries only them. A
+ * recipient whose address is on the suppression list (`suppressed`) is passed over, not mailed, and
+ * does not keep the others from theirs; their claim is released, so a run after the directory has
+ * their new address sends it.
  */
-export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?: boolean } = {}): Promise<{ sentTo: string[]; alreadySent: string[] }> {
+export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?: boolean } = {}): Promise<{ sentTo: string[]; alreadySent: string[]; suppressed?: string[] }> {
   const { spec, recap } = built;
   const claimScope = `report-${spec.sop.id}`;
   const sentTo: string[] = [];
   const alreadySent: string[] = [];
+  const suppressed: string[] = [];
   for (const person of reportRecipients(deps, spec)) {
     const claim = `${spec.report.id}#${spec.period.id}#${person.id}`;
     if (!(await deps.store.claimOnce(claimScope, claim)) && !opts.resend) {
@@ -448,14 +452,20 @@ export async function sendReport(deps: Deps, built: BuiltReport, opts: { resend?
       sentTo.push(person.id);
     } catch (err) {
       await deps.store.release(claimScope, claim);
+      // Every later run would meet the same refusal: the others must not wait for this address.
+      if (err instanceof Error && err.name === 'RecipientSuppressed') { // shared/usecases/mail-events.ts
+        suppressed.push(person.id);
+        deps.log.warn('report not sent: recipient suppressed', { sopId: spec.sop.id, reportId: spec.report.id, period: spec.period.id, personId: person.id });
+        continue;
+      }
       throw err;
     }
   }
-  deps.log.info('report run', { sopId: spec.sop.id, reportId: spec.report.id, period: spec.period.id, sent: sentTo.length, alreadySent: alreadySent.length, cases: built.rows });
+  deps.log.info('report run', { sopId: spec.sop.id, reportId: spec.report.id, period: spec.period.id, sent: sentTo.length, alreadySent: alreadySent.length, suppressed: suppressed.length, cases: built.rows });
   if (recap.totals.calendarGaps.cases) {
     deps.log.warn('report counts deadlines computed without a holiday list', { years: recap.totals.calendarGaps.years, cases: recap.totals.calendarGaps.cases, admin: deps.directory.admin.id });
   }
-  return { sentTo, alreadySent };
+  return { sentTo, alreadySent, ...(suppressed.length ? { suppressed } : {}) };
 }
 
 /** The summary measures of a built report (the workbook's summary sheet): label, this period, the period before. */

@@ -118,10 +118,15 @@ interface MailSpec {
    * for claims that several cases share (the regency's): one case's runs never overlap.
    */
   inFlightMs?: number;
+  /** Whether the mailer would refuse its recipients (`refusal`): asked before another attempt is begun. */
+  refused?: () => Promise<boolean>;
 }
 
-/** Whether this run may send (and the claim of its attempt), or why not (with the claim when it was found sent). */
-type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimState | 'busy'; sent?: MailClaim };
+/** Whether the mailer would refuse these recipients without calling SES (all suppressed). */
+const refusal = (deps: Deps, to: string[], known?: KnownSuppressions) => async () => (deps.mailer.refuses ? deps.mailer.refuses(to, known) : false);
+
+/** Whether this run may send (and the claim of its attempt), or why not (with the claim when it was found sent, or given up). */
+type Claimed = { go: true; claim: MailClaim } | { go: false; state: MailClaimState | 'busy'; sent?: MailClaim; failed?: MailClaim };
 
 /**
  * The email rule. A claim is recorded `pending` before SES is called and `sent` (with SES's message
@@ -145,8 +150,11 @@ async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Cla
   // A claim of the same request is this run's own earlier attempt (it died); another's may be in flight.
   const own = JSON.stringify(found.redo) === JSON.stringify(spec.redo);
   if (spec.inFlightMs && !own && Date.parse(spec.at) - Date.parse(found.attemptedAt) < spec.inFlightMs) return { go: false, state: 'busy' };
-  return retakeMail(deps, found, spec.at);
+  return retakeMail(deps, found, spec.at, spec.refused);
 }
+
+/** What a claim found settled stands for: nothing to send; what followed its mark is the finder's to finish. */
+const settled = (found: MailClaim): Extract<Claimed, { go: false }> => ({ go: false, state: found.state, ...(found.state === 'sent' ? { sent: found } : found.state === 'failed' ? { failed: found } : {}) });
 
 /**
  * Another attempt of a claim a run left pending, unless an attempt may still be in flight (its lease
@@ -154,12 +162,15 @@ async function claimMail(deps: Deps, owner: string, spec: MailSpec): Promise<Cla
  * repeats); whoever loses the conditional write leaves it to the winner. A claim read from the
  * sweep's index carries no lease: the sweep's grace is longer than any lease.
  */
-async function retakeMail(deps: Deps, found: MailClaim, at: string): Promise<Claimed> {
-  if (found.state !== 'pending') return { go: false, state: found.state, ...(found.state === 'sent' ? { sent: found } : {}) };
+async function retakeMail(deps: Deps, found: MailClaim, at: string, refused?: () => Promise<boolean>): Promise<Claimed> {
+  if (found.state !== 'pending') return settled(found);
   if (found.leaseUntil && Date.parse(at) < Date.parse(found.leaseUntil)) {
     deps.log.info('email left to the attempt in flight', { caseId: found.caseId, template: found.template, attempt: found.attempts });
     return { go: false, state: 'busy' };
   }
+  // An address the mailer refuses takes no further attempt: the email is given up as the attempt that
+  // found it refused would have given it up (same attempt count, same records), had it not died first.
+  if (refused && (await refused())) return settleFailed(deps, found, RECIPIENT_SUPPRESSED);
   try {
     return { go: true, claim: await deps.store.retryMail(found.caseId, found.key, found.attempts, at, leaseFrom(at)) };
   } catch (err) {
@@ -240,50 +251,105 @@ const errorNameOf = (err: unknown) => (err instanceof Error ? err.name : 'unknow
 const RECIPIENT_SUPPRESSED = 'RecipientSuppressed';
 
 /**
- * A refused attempt: recorded on the case (`email_failed`), the claim left pending for the next
- * attempt (the state machine's retry, or the repair sweep). At the last attempt the email is given
- * up, never swallowed: `email_undeliverable` on the case (template and recipient role, no address),
- * the log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email
- * to the regency admin, once per case and template. An address on the suppression list (it bounced or
- * complained: `RecipientSuppressed`) is given up at once: no attempt would reach it. Returns whether
- * the email was given up.
+ * A refused attempt: recorded on the case (`email_failed`, counted in `deliveryFailures`), the claim
+ * left pending for the next attempt (the state machine's retry, or the repair sweep). At the last
+ * attempt the email is given up, never swallowed (`settleFailed`, then `afterFailed`). An address on
+ * the suppression list (it bounced or complained: `RecipientSuppressed`) is given up at once: no
+ * attempt would reach it. Returns whether the email was given up.
  */
 async function deliveryFailed(deps: Deps, c: CaseRecord, claim: MailClaim, err: unknown): Promise<boolean> {
   const errorName = errorNameOf(err);
-  const fields = { caseId: c.caseId, template: claim.template, recipientRole: claim.recipientRole, errorName, attempt: claim.attempts };
-  await recordOnce(deps, `mail#${claim.key}#failed#${claim.attempts}`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_failed', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempt: claim.attempts, errorName } });
-  await mutateCase(deps, c.caseId, (x) => ({ deliveryFailures: x.deliveryFailures + 1 }));
   if (claim.attempts < MAIL_ATTEMPTS && errorName !== RECIPIENT_SUPPRESSED) {
+    await countFailure(deps, c.caseId, claim, errorName);
     // The error itself too (the logger masks addresses and phone numbers in its text): a first attempt that
     // fails for a reason other than SES's answer (a RangeError once in a loaded test run) must be traceable.
-    deps.log.warn('mail attempt failed; retried', { ...fields, error: err });
+    deps.log.warn('mail attempt failed; retried', { caseId: c.caseId, template: claim.template, recipientRole: claim.recipientRole, errorName, attempt: claim.attempts, error: err });
     // Refused, so not in flight: the state machine's retry takes it at once.
     await deps.store.releaseMail(c.caseId, claim.key, claim.attempts);
     return false;
   }
-  deps.log.warn('mail delivery failed', fields);
-  await recordOnce(deps, `mail#${claim.key}#undeliverable`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_undeliverable', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName } });
-  await reportUndeliverable(deps, c, claim, errorName);
-  await deps.store.markMailFailed(c.caseId, claim.key);
+  const given = await settleFailed(deps, claim, errorName);
+  if (given.failed) await afterFailed(deps, c, given.failed);
   return true;
 }
 
 /**
- * Tells the regency admin that an email of a case could not be delivered. At most once per case and
- * template (a plain once-marker, never resent): a broken SES must not turn failures into more mail.
+ * Gives an email up: its claim marked `failed` at the attempt that was refused, with the error, in
+ * one conditional write — first, before anything is recorded, so that whoever finds it failed (a
+ * re-run, a re-entered wait) finishes the records (`afterFailed`) with the same attempt count. A
+ * claim taken or settled meanwhile is returned as found.
  */
-async function reportUndeliverable(deps: Deps, c: CaseRecord, claim: MailClaim, errorName: string): Promise<void> {
-  if (!(await deps.store.claimOnce(c.caseId, `undeliverable-report#${claim.template}`))) return;
-  const admin = deps.directory.admin;
+async function settleFailed(deps: Deps, claim: MailClaim, errorName: string): Promise<Extract<Claimed, { go: false }>> {
   try {
-    await deliver(deps, {
+    await deps.store.markMailFailed(claim.caseId, claim.key, { attempts: claim.attempts, errorName });
+    return settled({ ...claim, state: 'failed', errorName });
+  } catch (err) {
+    if (!(err instanceof ConditionFailed)) throw err;
+  }
+  const found = await deps.store.getMailClaim(claim.caseId, claim.key);
+  return found && found.state !== 'pending' ? settled(found) : { go: false, state: 'busy' };
+}
+
+/**
+ * Counts one refused attempt on the case, once: its `email_failed` event (once by attempt) and
+ * `deliveryFailures` (the case remembers the attempts it counted), each safe to repeat, so a run that
+ * died between them is finished by the re-run, never counted twice.
+ */
+async function countFailure(deps: Deps, caseId: string, claim: MailClaim, errorName: string): Promise<void> {
+  const once = `mail#${claim.key}#failed#${claim.attempts}`;
+  await recordOnce(deps, once, { caseId, at: claim.attemptedAt, type: 'email_failed', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempt: claim.attempts, errorName } });
+  await mutateCase(deps, caseId, (x) => (x.countedFailures?.includes(once) ? undefined : { deliveryFailures: x.deliveryFailures + 1, countedFailures: [...(x.countedFailures ?? []), once] }));
+}
+
+/**
+ * What follows an email given up (its claim `failed`), each part once, so whoever finds the claim
+ * failed finishes what the run that gave it up began: the last attempt's refusal counted
+ * (`countFailure`), `email_undeliverable` on the case (template and recipient role, no address), the
+ * log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email to
+ * the regency admin, once per case and template (not for a reporter's suppressed address). A claim
+ * failed before its error was kept on it had all of this recorded before its mark: nothing to finish.
+ */
+async function afterFailed(deps: Deps, c: CaseRecord, claim: MailClaim): Promise<void> {
+  const errorName = claim.errorName;
+  if (!errorName) return;
+  await countFailure(deps, c.caseId, claim, errorName);
+  deps.log.warn('mail delivery failed', { caseId: c.caseId, template: claim.template, recipientRole: claim.recipientRole, errorName, attempt: claim.attempts });
+  await recordOnce(deps, `mail#${claim.key}#undeliverable`, { caseId: c.caseId, at: claim.attemptedAt, type: 'email_undeliverable', actor: { kind: 'system' }, data: { template: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName } });
+  // A reporter's address that bounced or complained gives the admin nothing to act on (the case goes on,
+  // its tracking page says where it stands), and anyone can file with an address they made bounce: one
+  // admin email per complaint would be theirs to drive. Recorded on the case and logged only.
+  if (claim.recipientRole === 'reporter' && errorName === RECIPIENT_SUPPRESSED) return;
+  await reportUndeliverable(deps, c, claim);
+}
+
+/**
+ * Tells the regency admin that an email of a case could not be delivered, once per case and template:
+ * its own claim, under the email rule, so a run that died before it went (or the sweep) sends it. A
+ * broken SES must not turn failures into more mail: a refused report is given up at once, never retried.
+ */
+async function reportUndeliverable(deps: Deps, c: CaseRecord, failed: MailClaim): Promise<void> {
+  const claimed = await claimMail(deps, c.caseId, {
+    key: `undeliverable-report#${failed.template}`, template: 'deliveryFailed', recipientRole: 'admin', at: failed.attemptedAt,
+    redo: { kind: 'undeliverable', failedKey: failed.key },
+  });
+  if (claimed.go) await sendUndeliverableReport(deps, c, claimed.claim, failed);
+}
+
+async function sendUndeliverableReport(deps: Deps, c: CaseRecord, claim: MailClaim, failed: MailClaim): Promise<void> {
+  const admin = deps.directory.admin;
+  let messageId: string;
+  try {
+    ({ messageId } = await deliver(deps, {
       from: deps.mailFrom, to: [admin.email],
-      ...renderEmail({ template: 'deliveryFailed', recipientName: admin.name, trackingId: c.trackingId, failedTemplate: claim.template, recipientRole: claim.recipientRole, attempts: claim.attempts, errorName, at: claim.attemptedAt }, admin.language),
+      ...renderEmail({ template: 'deliveryFailed', recipientName: admin.name, trackingId: c.trackingId, failedTemplate: failed.template, recipientRole: failed.recipientRole, attempts: failed.attempts, errorName: failed.errorName ?? 'unknown', at: failed.attemptedAt }, admin.language),
       tags: { caseId: c.caseId, template: 'deliveryFailed' },
-    });
+    }));
   } catch (err) {
     deps.log.warn('mail delivery failed', { caseId: c.caseId, template: 'deliveryFailed', recipientRole: 'admin', errorName: errorNameOf(err) });
+    await settleFailed(deps, claim, errorNameOf(err));
+    return;
   }
+  await deps.store.markMailSent(c.caseId, claim.key, messageId, claim.attemptedAt);
 }
 
 /**
@@ -295,9 +361,10 @@ async function sendOnce(
   deps: Deps, c: CaseRecord, spec: Omit<MailSpec, 'inFlightMs'>, to: string[],
   compose: RenderedEmail | ((taskUrl: string | undefined) => RenderedEmail), grant?: GrantDraft,
 ): Promise<void> {
-  const claimed = await claimMail(deps, c.caseId, spec);
+  const claimed = await claimMail(deps, c.caseId, { ...spec, refused: refusal(deps, to) });
   if (!claimed.go) {
     if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    if (claimed.failed) await afterFailed(deps, c, claimed.failed);
     return;
   }
   let outcome: Awaited<ReturnType<typeof deliverClaimed>>;
@@ -473,6 +540,7 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
   const sop = deps.getSop(c.sopId);
   let draft: Omit<TaskRecord, 'keyHash' | 'taskToken' | 'executionId' | 'version'>;
   let recipientRole: string;
+  let recipient: string | undefined;
   if (req.kind === 'official') {
     const step = findStep(sop, req.stepId);
     const assignee: Person | undefined = assigneeOf(deps.directory, sop, step.role, unitsOf(c)) ?? headOf(deps.directory, sop, step.role, unitsOf(c));
@@ -488,14 +556,16 @@ export async function openTask(deps: Deps, req: OpenTaskRequest): Promise<void> 
     const dueAt = step.limit ? c.stepDueAt : sop.phases.some((p) => p.steps.includes(step.id)) ? c.phaseDueAt : undefined;
     draft = { caseId: c.caseId, slot, kind: 'official', stepId: step.id, visit: req.visit, status: 'open', role: step.role, assigneeId: assignee.id, openedAt: req.enteredAt, dueAt };
     recipientRole = step.role;
+    recipient = assignee.email;
   } else {
     draft = { caseId: c.caseId, slot, kind: req.kind, stepId: req.stepId, visit: req.visit, status: 'open', role: 'reporter', openedAt: req.enteredAt, dueAt: c.replyWindowEndsAt };
     recipientRole = 'reporter';
+    recipient = c.reporter?.email;
   }
   const template = req.kind === 'official' ? 'newTask' : req.kind === 'reporterReply' ? 'answer' : 'question';
   // A reporter without an email address gets no announcement (the answer is on the tracking page).
-  const claimed = req.kind === 'official' || c.reporter?.email
-    ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt })
+  const claimed = recipient
+    ? await claimMail(deps, c.caseId, { key: `task#${slot}`, template, recipientRole, redo: { kind: 'task', slot }, at: req.enteredAt, refused: refusal(deps, [recipient], read.suppressions) })
     : undefined;
   try {
     await storeAndAnnounce(deps, req, c, sop, slot, draft, claimed, read.suppressions);
@@ -528,6 +598,13 @@ async function storeAndAnnounce(
   if (!task) return;
   if (claimed && !claimed.go) {
     if (claimed.sent) await afterSent(deps, c.caseId, claimed.sent);
+    if (claimed.failed) {
+      // Given up — maybe by this run, before the task was stored (its assignee refused): the case's
+      // picture and its event first (each once), then the records of the give-up, in the order an
+      // uninterrupted run leaves them.
+      await announceTask(deps, c, sop, task, ownKey, undefined);
+      await afterFailed(deps, c, claimed.failed);
+    }
     return;
   }
   await announceTask(deps, c, sop, task, ownKey, claimed?.claim, known);
@@ -596,8 +673,11 @@ async function announceTask(deps: Deps, c: CaseRecord, sop: Sop, task: TaskRecor
       const status = x.status === 'received' || x.status === 'resolved' || x.status === 'awaiting_reporter' ? 'in_progress' : x.status;
       return status === x.status && sameStep(x.currentStep, step) ? undefined : { status, currentStep: step };
     }, c, first);
-    // This run stored the task (it holds its key): no earlier run got as far as the event.
-    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, undefined, key !== undefined);
+    // This run stored the task (it holds its key): no earlier run got as far as the event. A re-run reads
+    // the history first: an earlier run may have written it inside the case item (the case's first step),
+    // where the once-check of a write of its own item does not see it (on DynamoDB it would be listed
+    // twice over, and out of its place).
+    if (!embedded) await recordOnce(deps, `task#${task.slot}#opened`, opened, (e) => e.once === `task#${task.slot}#opened`, key !== undefined);
     if (findStep(sop, task.stepId).coordination) {
       await recordOnce(deps, `task#${task.slot}#coordination`, { ...base, type: 'coordination_requested', to: task.assigneeId, data: { slgDays: findStep(sop, task.stepId).limit?.amount ?? 0 } });
     }
@@ -721,6 +801,18 @@ async function finishClaim(deps: Deps, claim: MailClaim, at: string): Promise<bo
   }
   const c = await deps.store.getCase(claim.caseId);
   if (!c) return false;
+  if (redo.kind === 'undeliverable') {
+    // The admin's report of a given-up email, whose run died before it went.
+    const failed = await deps.store.getMailClaim(c.caseId, redo.failedKey);
+    if (failed?.state !== 'failed') {
+      await deps.store.dropMail(c.caseId, claim.key);
+      return false;
+    }
+    const taken = await retakeMail(deps, claim, at);
+    if (!taken.go) return false;
+    await sendUndeliverableReport(deps, c, taken.claim, failed);
+    return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
+  }
   if (redo.kind === 'notify') {
     // The notice itself decides again: moot (its step is done) drops the claim; else another attempt, begun now.
     await notify(deps, redo.request, at);
@@ -736,8 +828,16 @@ async function finishClaim(deps: Deps, claim: MailClaim, at: string): Promise<bo
     }
     return false;
   }
-  const taken = await retakeMail(deps, claim, at);
-  if (!taken.go) return false;
+  const to = task.kind === 'official' ? (task.assigneeId ? findPerson(deps.directory, task.assigneeId)?.email : undefined) : c.reporter?.email;
+  const taken = await retakeMail(deps, claim, at, to ? refusal(deps, [to]) : undefined);
+  if (!taken.go) {
+    if (taken.failed) {
+      // Given up now (the recipient is suppressed): as openTask does when it finds it so.
+      await announceTask(deps, c, deps.getSop(c.sopId), task, undefined, undefined);
+      await afterFailed(deps, c, taken.failed);
+    }
+    return false;
+  }
   await announceTask(deps, c, deps.getSop(c.sopId), task, undefined, taken.claim);
   return (await deps.store.getMailClaim(claim.caseId, claim.key))?.state === 'sent';
 }

@@ -471,6 +471,30 @@ describe.each(stores)('%s', (_name, make) => {
     await store.dropMail(c.caseId, 'never-claimed');
   });
 
+  test('a claim given up with its failure: only at the attempt seen, its error kept, its lease gone, off the pending list, never taken again', async () => {
+    const c = aCase();
+    const claim: MailClaim = {
+      caseId: c.caseId, key: 'notify#rejection#-#0#0', state: 'pending', template: 'rejection', recipientRole: 'reporter',
+      attempts: 1, attemptedAt: '2026-11-10T09:00:00+07:00', leaseUntil: '2026-11-10T02:03:00.000Z', redo: { kind: 'notify', request: { caseId: c.caseId, executionId: 'x', enteredAt: '2026-11-10T09:00:00+07:00', template: 'rejection' } },
+    };
+    await store.claimMail(claim);
+    await store.retryMail(c.caseId, claim.key, 1, '2026-11-10T09:10:00+07:00', '2026-11-10T02:13:00.000Z');
+    // A run that saw attempt 1 (taken over since by attempt 2) cannot give it up.
+    await expect(store.markMailFailed(c.caseId, claim.key, { attempts: 1, errorName: 'RecipientSuppressed' })).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'pending', attempts: 2 });
+
+    await store.markMailFailed(c.caseId, claim.key, { attempts: 2, errorName: 'RecipientSuppressed' });
+    const failed = await store.getMailClaim(c.caseId, claim.key);
+    expect(failed).toEqual({ ...claim, state: 'failed', attempts: 2, attemptedAt: '2026-11-10T09:10:00+07:00', leaseUntil: undefined, errorName: 'RecipientSuppressed' });
+    expect(failed).not.toHaveProperty('leaseUntil');
+    expect((await collect(store.pendingMail('2026-11-11T00:00:00Z'))).filter((m) => m.caseId === c.caseId)).toEqual([]);
+    // Settled for good: neither given up again, nor taken for another attempt, nor dropped.
+    await expect(store.markMailFailed(c.caseId, claim.key, { attempts: 2, errorName: 'MessageRejected' })).rejects.toBeInstanceOf(ConditionFailed);
+    await expect(store.retryMail(c.caseId, claim.key, 2, '2026-11-10T09:20:00+07:00', '2026-11-10T02:23:00.000Z')).rejects.toBeInstanceOf(ConditionFailed);
+    await store.dropMail(c.caseId, claim.key);
+    expect(await store.getMailClaim(c.caseId, claim.key)).toMatchObject({ state: 'failed', attempts: 2, errorName: 'RecipientSuppressed' });
+  });
+
   test('a mark with its event records the email_sent event in the same write: the claim says so, the events list it once', async () => {
     const c = aCase();
     await store.createCase(c, submitted(c));

@@ -53,7 +53,7 @@ export class CrashPlan {
 }
 
 /** Wraps every method of a port: a crash point before the call and one after it took effect. */
-function crashing<T extends object>(port: T, name: string, plan: CrashPlan): T {
+export function crashing<T extends object>(port: T, name: string, plan: CrashPlan): T {
   return new Proxy(port, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -132,7 +132,7 @@ export class CrashWorld {
 
   /**
    * The state to compare between runs, normalised for what legitimately differs: versions, message
-   * ids, attempt counts, link keys (random; whether they work is checked apart), key lookups, and
+   * ids, attempt counts of claims not given up, link keys (random; whether they work is checked apart), key lookups, and
    * grants that never became active (a resent ladder email mints a new one; the pending one opens nothing).
    */
   state() {
@@ -144,7 +144,9 @@ export class CrashWorld {
       tasks: s.tasks.map(({ version: _v, keyHash: _k, formerKeyHashes: _f, ...t }) => t),
       // A ladder email resent in the duplicate window activates a grant of its own beside the first (both went out).
       grants: dedupeJson(s.grants.filter((g) => g.status === 'active').map(({ keyHash: _k, ...g }) => g)),
-      once: s.once.map(({ id, value, mail }) => ({ id, value, mail: mail && { ...mail, attempts: undefined, messageId: undefined, grant: mail.grant && { ...mail.grant, keyHash: 'KEY' } } })),
+      // A claim sent after a death took one more attempt (the dead one may have reached SES); one given up
+      // did not: an address the mailer refuses takes no further attempt, so its count is the uninterrupted run's.
+      once: s.once.map(({ id, value, mail }) => ({ id, value, mail: mail && { ...mail, attempts: mail.state === 'failed' ? mail.attempts : undefined, messageId: undefined, grant: mail.grant && { ...mail.grant, keyHash: 'KEY' } } })),
       // Starting is idempotent by name: a start repeated by a re-run is the same execution.
       started: [...new Map(this.started.map((x) => [`${x.name}|${JSON.stringify(x.input)}`, x])).values()],
     };

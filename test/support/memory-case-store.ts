@@ -317,10 +317,13 @@ export class MemoryCaseStore implements CaseStore {
     }
   }
 
-  async markMailFailed(caseId: string, key: string): Promise<void> {
+  async markMailFailed(caseId: string, key: string, failure?: { attempts: number; errorName: string }): Promise<void> {
     const mail = this.once.get(`${caseId}|mail#${key}`)?.mail;
-    if (!mail || mail.state !== 'pending') throw new ConditionFailed(`mail ${key} is not pending`);
+    if (!mail || mail.state !== 'pending' || (failure && mail.attempts !== failure.attempts)) throw new ConditionFailed(`mail ${key} is not pending`);
+    // As the adapter: settled, no attempt is in flight any more (no lease).
     mail.state = 'failed';
+    delete mail.leaseUntil;
+    if (failure) mail.errorName = failure.errorName;
   }
 
   async dropMail(caseId: string, key: string): Promise<void> {

@@ -15,6 +15,8 @@ import type { Deps } from '../../shared/usecases/deps';
 import { submitComplaint } from '../../shared/usecases/complaints';
 import { computeStepDeadlines, notify, openTask, recordOutcome, releaseInFlightMail } from '../../shared/usecases/workflow';
 import type { Deadlines, DeadlinesRequest, NotifyRequest, OpenTaskRequest, OutcomeRequest } from '../../shared/workflow/contract';
+import { demoDirectory } from '../../shared/directory';
+import { addressHash } from '../../shared/usecases/mail-events';
 import { CrashPlan, CrashWorld } from '../support/crash-points';
 
 const NOW = new Date('2026-11-23T02:30:00Z'); // Monday 09:30 WIB
@@ -86,7 +88,20 @@ async function inPhase(deps: Deps, enteredAt = at): Promise<{ caseId: string; sl
   return { caseId, sla };
 }
 
-const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
+/**
+ * Suppresses addresses (they bounced or complained) once the world is prepared: the handler under
+ * test meets the suppression list, the preparation did not. `officials`: every official's but the
+ * regency admin's (whom the give-up is reported to), so the email goes to a suppressed address
+ * whoever the directory makes its recipient.
+ */
+async function suppress(world: CrashWorld, who: { officials?: boolean; addresses?: string[] }): Promise<void> {
+  const d = demoDirectory;
+  const everyone = [d.bupati, d.inspectorate.head, ...d.inspectorate.officials, ...d.agencies.flatMap((a) => [a.head, ...a.officials])];
+  const people = who.officials ? everyone.filter((p) => p.email !== d.admin.email).map((p) => p.email) : [];
+  for (const address of [...people, ...(who.addresses ?? [])]) await world.suppressions.put({ addressHash: addressHash(address), reason: 'bounce', at });
+}
+
+const scenarios: [string, (deps: Deps, world: CrashWorld) => Promise<Handler>][] = [
   // Intake with an Idempotency-Key: the key's tracking lookup, the case with its first event, the start.
   ['intake with an Idempotency-Key', async (d) => {
     const parsed = parseComplaint({ agencyId: 'perpus-muba', category: 'layanan', title: 'Buku hilang "lagi"', description: 'Buku yang saya pinjam\ntercatat belum kembali padahal sudah \\ dua kali.', reporter: { name: 'Siti "Ina" Rahma', email: 'siti@example.com' } }, d.directory, 'id', '2026-11-23');
@@ -234,7 +249,57 @@ const scenarios: [string, (deps: Deps) => Promise<Handler>][] = [
     await give(d, caseId, taskSlot('official', 'koordinasi', 1), { kind: 'official', action: 'coordinated', fields: { result: 'Hasil "rapat".\n\\' }, actor: { personId: 'dinkes-penghubung', role: 'penghubung-instansi' }, decidedAt: later });
     return { outcome: { ...base(caseId, later), kind: 'stepDone', stepId: 'koordinasi', visit: 1, sla, decision: { action: 'coordinated' } } };
   }],
+  // A recipient on the suppression list: the email is given up at once (claim failed, email_failed and
+  // email_undeliverable with attempt 1, deliveryFailures 1, the admin told once), whatever the death.
+  ['open task: the new task of an official whose address bounced', async (d, w) => {
+    const caseId = await filed(d);
+    await deadlines(d, caseId, 'step', 'catat');
+    await suppress(w, { officials: true });
+    return { task: { ...base(caseId), taskToken: 'token-1', kind: 'official', stepId: 'catat', visit: 1 } };
+  }],
+  ['open task: a step of a phase, its official\'s address bounced (the entry not read with the case)', async (d, w) => {
+    const caseId = await filed(d, 'dukcapil-mura', 'ktp-el');
+    await deadlines(d, caseId, 'phase', 'penanganan');
+    await suppress(w, { officials: true });
+    return { task: { ...base(caseId), taskToken: 'token-1', kind: 'official', stepId: 'terima', visit: 1 } };
+  }],
+  ['open task: the answer to a reporter whose address complained', async (d, w) => {
+    const caseId = await answered(d);
+    await suppress(w, { addresses: ['siti@example.com'] });
+    return { task: { ...base(caseId, later), taskToken: 'token-r', kind: 'reporterReply', stepId: 'solusi', visit: 1 } };
+  }],
+  ['notify reminder to an assignee whose address bounced (a grant that acts)', async (d, w) => {
+    const { caseId } = await waitingAt(d);
+    await suppress(w, { officials: true });
+    return { notify: { ...base(caseId, later), template: 'reminder', stepId: 'catat', visit: 1 } };
+  }],
+  ['notify escalation, the Bupati\'s rung, to a suppressed address', async (d, w) => {
+    const { caseId } = await waitingAt(d);
+    await suppress(w, { officials: true });
+    return { notify: { ...base(caseId, later), template: 'escalation', stepId: 'catat', visit: 1, level: 3 } };
+  }],
+  ['notify rejection to a reporter whose address bounced', async (d, w) => {
+    const caseId = await filed(d);
+    await recordOutcome(d, { ...base(caseId, later), kind: 'stepDone', stepId: 'periksa', visit: 1, decision: decision('reject', { reason: 'Bukan "wewenang" kami.\n\\ 😀 <b>' }, 'perpus-kasi', 'kasi-layanan') });
+    await recordOutcome(d, { ...base(caseId, later), kind: 'closed', reason: 'rejected' });
+    await suppress(w, { addresses: ['SITI@example.com '] });
+    return { notify: { ...base(caseId, later), template: 'rejection' } };
+  }],
 ];
+
+/**
+ * The scenarios whose email goes to a suppressed address, by the template given up, and whom that is
+ * reported to: the regency admin for an official's address (the task needs someone), nobody for a
+ * reporter's (nothing to act on; and anyone can file with an address they made bounce).
+ */
+const givenUp: Record<string, { template: string; reported: boolean }> = {
+  'open task: the new task of an official whose address bounced': { template: 'newTask', reported: true },
+  'open task: a step of a phase, its official\'s address bounced (the entry not read with the case)': { template: 'newTask', reported: true },
+  'open task: the answer to a reporter whose address complained': { template: 'answer', reported: false },
+  'notify reminder to an assignee whose address bounced (a grant that acts)': { template: 'reminder', reported: true },
+  'notify escalation, the Bupati\'s rung, to a suppressed address': { template: 'escalation', reported: true },
+  'notify rejection to a reporter whose address bounced': { template: 'rejection', reported: false },
+};
 
 /** A complaint stored and started, before its execution's first state. */
 async function filedWithoutStart(deps: Deps, agencyId = 'perpus-muba', category = 'layanan'): Promise<string> {
@@ -252,13 +317,27 @@ afterAll(() => {
 test.each(scenarios)('%s: a death at any point, then a re-run, ends as the uninterrupted run', async (name, prepare) => {
   // Prepare: the uninterrupted run, counting its crash points.
   const reference = new CrashWorld(name);
-  const request = await prepare(reference.deps());
+  const request = await prepare(reference.deps(), reference);
   const counting = new CrashPlan();
+  const prepared = reference.sent.length;
   const expected = await run(reference.deps(counting), request);
   const points = counting.count;
   // At least the points around one write (the execution's start is one write of the case).
   expect(points).toBeGreaterThanOrEqual(2);
   expect(await reference.brokenLinks()).toEqual([]);
+  if (givenUp[name]) {
+    // What every re-run must match exactly: the email given up at its first attempt, counted once, the admin told once (or not).
+    const { template, reported } = givenUp[name];
+    const state = reference.state();
+    const failures = state.events.filter((e) => e.type === 'email_failed' || e.type === 'email_undeliverable');
+    expect(failures.map((e) => [e.type, e.data])).toEqual([
+      ['email_failed', expect.objectContaining({ template, attempt: 1, errorName: 'RecipientSuppressed' })],
+      ['email_undeliverable', expect.objectContaining({ template, attempts: 1, errorName: 'RecipientSuppressed' })],
+    ]);
+    expect(state.cases[0]!.deliveryFailures).toBe(1);
+    expect(state.once.filter((o) => o.mail?.state === 'failed').map((o) => [o.mail!.template, o.mail!.attempts])).toEqual([[template, 1]]);
+    expect(reference.sent.slice(prepared).map((m) => [m.to, m.tags?.template])).toEqual(reported ? [[[demoDirectory.admin.email], 'deliveryFailed']] : []);
+  }
   // Where a death leaves an email accepted by SES but its claim not yet marked sent.
   const window = new Set<number>();
   counting.trace.forEach((label, i) => {
@@ -268,7 +347,7 @@ test.each(scenarios)('%s: a death at any point, then a re-run, ends as the unint
   for (let n = 1; n <= points; n++) {
     // Act: die at point n; run again with the same request; and once more (it must settle).
     const world = new CrashWorld(name);
-    const again = await prepare(world.deps());
+    const again = await prepare(world.deps(), world);
     expect(again).toEqual(request);
     const before = { emails: world.sent.length, claims: world.sentClaims() };
     const plan = new CrashPlan(n);

@@ -11,6 +11,8 @@ import { Conflict } from '../../shared/errors';
 import type { Deps } from '../../shared/usecases/deps';
 import { actOnReview, deliverReview, openReviewTask, reviewId, reviewNotice } from '../../shared/usecases/report-review';
 import type { ReviewRequest } from '../../shared/workflow/review-contract';
+import { demoDirectory } from '../../shared/directory';
+import { addressHash } from '../../shared/usecases/mail-events';
 import { CrashPlan, CrashWorld } from '../support/crash-points';
 
 const library = { sopId: 'perpustakaan-muba', reportId: 'rekap-bulanan', periodId: '2026-11', startedAt: '2026-12-01T08:00:00+07:00' };
@@ -123,4 +125,20 @@ test('the decision is stored word for word before the execution hears of it, and
   await actOnReview(world.deps(), keyOfNewest(world), { action: 'setujui', notes: NOTES }, { lang: 'id', now: new Date('2027-01-04T03:00:00Z'), viaForm: false });
   const done = (await world.store.getTask(task.caseId, task.slot))!;
   expect(done.given).toMatchObject({ action: 'setujui', fields: { notes: NOTES } });
+});
+
+test('the approved report to a recipient whose address bounced: not mailed, passed over, the delivery done all the same (no retry, no parked state)', async () => {
+  const world = new CrashWorld('review-delivery-suppressed');
+  await opened(world.deps(), p4);
+  await actOnReview(world.deps(), keyOfNewest(world), { action: 'setujui', notes: NOTES }, { lang: 'id', now: new Date('2027-01-04T03:00:00Z'), viaForm: false });
+  await world.suppressions.put({ addressHash: addressHash(demoDirectory.bupati.email), reason: 'bounce', at: '2027-01-04T09:00:00+07:00' });
+  const before = world.sent.length;
+
+  const request: ReviewRequest = { ...base(p4, 1, '2027-01-04T10:00:01+07:00'), kind: 'reviewDeliver' };
+  const first = await deliverReview(world.deps(), request);
+  const again = await deliverReview(world.deps(), request);
+
+  expect(first).toEqual({ sentTo: [] });
+  expect(again).toEqual({ sentTo: [] });
+  expect(world.sent.slice(before)).toEqual([]);
 });

@@ -227,6 +227,24 @@ describe('the library\'s November recap', () => {
     expect(sent).toHaveLength(6);
   });
 
+  test('a recipient whose address bounced is passed over, not mailed, and keeps nobody after them from their report', async () => {
+    // Prepare: the second recipient's address is on the suppression list (the mailer refuses it, as suppressingMailer does).
+    const { deps, store, sent } = setup(async (m) => {
+      if (m.to[0]!.startsWith('kabid')) throw Object.assign(new Error('Every recipient of this message is on the suppression list'), { name: 'RecipientSuppressed' });
+    });
+    await seed(store, Object.values(libraryCases()));
+    const built = await buildReport(deps, toThreeHeads(onDemandReport(deps, 'perpus-muba', '2026-11')), now);
+
+    // Act
+    const first = await sendReport(deps, built);
+    const again = await sendReport(deps, built);
+
+    // Assess: the others got theirs once; the suppressed one is named each run, never mailed.
+    expect(first).toEqual({ sentTo: ['perpus-kasi', 'perpus-kadin'], alreadySent: [], suppressed: ['perpus-kabid'] });
+    expect(again).toEqual({ sentTo: [], alreadySent: ['perpus-kasi', 'perpus-kadin'], suppressed: ['perpus-kabid'] });
+    expect(sent.map((m) => m.to[0]!.split('@')[0])).toEqual(['kasi.layanan', 'kepala']);
+  });
+
   test('re-run later, the same period gives the same files', async () => {
     const { deps, store } = setup();
     await seed(store, Object.values(libraryCases()));
