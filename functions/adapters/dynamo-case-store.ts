@@ -9,7 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
+import { OPEN_STATUSES, caseHeadOf, type CaseEvent, type CaseHead, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys, type KeyLocator } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
@@ -41,6 +41,19 @@ function monthListQuery(index: 'gsi6' | 'gsi2', partition: string, agencyId?: st
   return agencyId
     ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
     : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) };
+}
+
+/**
+ * A list of cases by agency and status (`AGENCY#<agencyId>#<status>`) on gsi7 or gsi1, which share their
+ * keys. gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): with
+ * `submittedBefore`, everything submitted before the instant sorts below the next day's date, whatever
+ * the offset (the caller filters exactly).
+ */
+function statusListQuery(index: 'gsi7' | 'gsi1', agencyId: string, status: CaseStatus, submittedBefore?: Date): Omit<QueryCommandInput, 'TableName'> {
+  const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+  return bound
+    ? { IndexName: index, KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
+    : { IndexName: index, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
 }
 
 /**
@@ -196,6 +209,8 @@ function dueSets(due: Partial<CaseRecord>, names: Record<string, string>, values
 export class DynamoCaseStore implements CaseStore {
   /** The index the recap's month lists are read from: gsi6 until it turns out not to be readable (see `reportCases`). */
   private summaryIndex: 'gsi6' | 'gsi2' = 'gsi6';
+  /** The index of the cases by agency and status: gsi7 until it turns out not to be readable (see `statusListItems`). */
+  private statusIndex: 'gsi7' | 'gsi1' = 'gsi7';
 
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
@@ -713,14 +728,64 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
-    // gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): everything submitted
-    // before the instant sorts below the next day's date, whatever the offset (the caller filters exactly).
-    const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
-    const input: Omit<QueryCommandInput, 'TableName'> = bound
-      ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
-      : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
-    for await (const item of this.query(input)) {
-      yield strip<CaseRecord>(item);
+    for await (const item of this.statusListCases(agencyId, status, submittedBefore)) yield strip<CaseRecord>(unmarshall(item));
+  }
+
+  async *caseHeadsByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseHead> {
+    // gsi7's items are the heads (and gsi1's whole cases hold them too).
+    for await (const { item } of this.statusListItems(agencyId, status)) yield caseHeadOf(strip<CaseRecord>(unmarshall(item)));
+  }
+
+  /**
+   * The items of a list of cases by agency and status as its index gives them: from gsi7 (the heads), or
+   * from gsi1 (whole cases, the same keys) when gsi7 cannot be read (a table made before it, or the index
+   * still being built after a deploy): the store then reads gsi1 from now on. `gsi1Projection`: what to
+   * ask of gsi1's whole cases (all of it when absent).
+   */
+  private async *statusListItems(agencyId: string, status: CaseStatus, submittedBefore?: Date, gsi1Projection?: string): AsyncIterable<{ index: 'gsi7' | 'gsi1'; item: Record<string, AttributeValue> }> {
+    const index = this.statusIndex;
+    const projection = index === 'gsi1' ? gsi1Projection : undefined;
+    const items = this.queryItems({ ...statusListQuery(index, agencyId, status, submittedBefore), ...(projection ? { ProjectionExpression: projection } : {}) })[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, AttributeValue>>;
+    try {
+      first = await items.next();
+    } catch (err) {
+      if (index !== 'gsi7' || !unreadableIndex(err)) throw err;
+      this.statusIndex = 'gsi1';
+      yield* this.statusListItems(agencyId, status, submittedBefore, gsi1Projection);
+      return;
+    }
+    for (let next = first; !next.done; next = await items.next()) yield { index, item: next.value };
+  }
+
+  /**
+   * The cases of a list by agency and status, whole or as `projection` asks: with the Query through
+   * gsi1; through gsi7, which holds heads only, each case then by its key, a few ahead and eventually
+   * consistent (a list is as of its Query anyway). The recap (summaries, monthly) and the review's
+   * letters (whole cases, a few times a quarter) read these; a copy of each case in the index would
+   * cost a write at every case write.
+   */
+  private async *statusListCases(agencyId: string, status: CaseStatus, submittedBefore?: Date, projection?: string): AsyncIterable<Record<string, AttributeValue>> {
+    const ahead: Promise<Record<string, AttributeValue> | undefined>[] = [];
+    const fetch = (key: Record<string, AttributeValue>) => {
+      const pending = this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: key.pk!, sk: key.sk! }, ...(projection ? { ProjectionExpression: projection } : {}) })).then((out) => out.Item);
+      pending.catch(() => undefined); // awaited below
+      return pending;
+    };
+    for await (const { index, item } of this.statusListItems(agencyId, status, submittedBefore, projection)) {
+      if (index === 'gsi1') {
+        yield item;
+        continue;
+      }
+      ahead.push(fetch(item));
+      if (ahead.length >= 16) {
+        const read = await ahead.shift()!;
+        if (read) yield read;
+      }
+    }
+    for (const pending of ahead) {
+      const read = await pending;
+      if (read) yield read;
     }
   }
 
@@ -828,21 +893,22 @@ export class DynamoCaseStore implements CaseStore {
   async *reportCases(list: ReportCaseList): AsyncIterable<ReportCase> {
     // A bound a day late: submittedAt carries its UTC offset (at most 14 h) and compares as text.
     const before = (at: Date | undefined) => at && new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
-    let input: Omit<QueryCommandInput, 'TableName'>;
-    if (list.list === 'status') {
-      const bound = before(list.submittedBefore);
-      input = bound
-        ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}`, ':b': bound }) }
-        : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}` }) };
-    } else {
-      // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
-      // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
-      input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
-      // Ended cases sort by when they ended: the ones submitted too late are left on the server.
-      const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
-      if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
-    }
     // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
+    if (list.list === 'status') {
+      // The open cases: their keys from gsi7, then each summary by its key (gsi1's whole cases while gsi7
+      // cannot be read).
+      for await (const item of this.statusListCases(list.agencyId, list.status, list.submittedBefore, 'rpt, pk')) {
+        const summary = await this.summaryOfItem(item);
+        if (summary) yield summary;
+      }
+      return;
+    }
+    // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
+    // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
+    let input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
+    // Ended cases sort by when they ended: the ones submitted too late are left on the server.
+    const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
+    if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
     const items = this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })[Symbol.asyncIterator]();
     const first = await this.firstPageOfMonths(items, input.IndexName);
     if (first === 'gsi2') {
@@ -850,14 +916,17 @@ export class DynamoCaseStore implements CaseStore {
       return;
     }
     for (let next = first; !next.done; next = await items.next()) {
-      const summary = next.value.rpt?.S;
-      if (summary !== undefined) {
-        yield JSON.parse(summary) as ReportCase;
-        continue;
-      }
-      const c = await this.getCase(String(next.value.pk?.S).slice('CASE#'.length));
-      if (c) yield reportCaseOf(c);
+      const summary = await this.summaryOfItem(next.value);
+      if (summary) yield summary;
     }
+  }
+
+  /** The report summary of an item read as `rpt, pk`; a case written before summaries were kept is read whole. */
+  private async summaryOfItem(item: Record<string, AttributeValue>): Promise<ReportCase | undefined> {
+    const summary = item.rpt?.S;
+    if (summary !== undefined) return JSON.parse(summary) as ReportCase;
+    const c = await this.getCase(String(item.pk?.S).slice('CASE#'.length));
+    return c && reportCaseOf(c);
   }
 
   /**

@@ -548,6 +548,26 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId]);
   });
 
+  test('the heads of an agency\'s cases in a status: ids, execution and current step, oldest first, following every update', async () => {
+    const agencyId = `agency-heads-${counter}`;
+    const step = { stepId: 'verify', visit: 2, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: '2026-11-05T09:00:00+07:00', assigneeId: 'kadis' };
+    const later = aCase({ agencyId, submittedAt: '2026-11-03T09:00:00+07:00', status: 'in_progress', currentStep: step, executionArn: 'arn:aws:states:ap-southeast-3:123456789012:execution:m:"x"\\y' });
+    const earlier = aCase({ agencyId, submittedAt: '2026-11-02T09:00:00+07:00', status: 'in_progress', description: 'Tanda "kutip", \\ garis\nbaru\t<b> 😀' });
+    const received = aCase({ agencyId });
+    for (const c of [later, earlier, received]) await store.createCase(c, submitted(c));
+
+    const heads = await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'));
+    expect(heads).toEqual([earlier, later].map((c) => ({
+      caseId: c.caseId, trackingId: c.trackingId, agencyId, sopId: c.sopId, status: 'in_progress', submittedAt: c.submittedAt,
+      ...(c.executionArn ? { executionArn: c.executionArn } : {}), ...(c.currentStep ? { currentStep: c.currentStep } : {}),
+    })));
+
+    await store.updateCase(later.caseId, 1, { status: 'resolved', currentStep: { ...step, stepId: 'answer', visit: 1 } });
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).map((h) => h.caseId)).toEqual([earlier.caseId]);
+    expect(await collect(store.caseHeadsByAgencyStatus(agencyId, 'resolved'))).toEqual([expect.objectContaining({ caseId: later.caseId, status: 'resolved', currentStep: { ...step, stepId: 'answer', visit: 1 } })]);
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'received'))).map((h) => h.caseId)).toEqual([received.caseId]);
+  });
+
   test('the dashboards\' index: a step\'s open cases by deadline within a range, counted and paged alike, filtered; an ended case drops out', async () => {
     const agencyId = `agency-dash-${counter}`;
     const at = (stepId: string, dueAt?: string) => ({ stepId, visit: 1, role: 'petugas', startedAt: '2026-11-02T09:00:00+07:00', ...(dueAt ? { dueAt } : {}), assigneeId: 'p1' });
@@ -692,7 +712,9 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.listGrants(others.caseId, others.slot)).map((g) => g.keyHash).sort()).toEqual([act.keyHash, view.keyHash, minted.keyHash].sort());
   });
 
-  test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
+  // 200 cases of 6 KB: 1.2 MB of cases, more than one page of a Query of whole cases (gsi1, a table made
+  // before gsi7); from gsi7 the keys come in one page and the cases by key, a few ahead, in order.
+  test('lists larger than one DynamoDB page (1 MB) come whole and in order', async () => {
     const agencyId = `agency-bulk-${counter}`;
     const big = 'x'.repeat(6000);
     const made: string[] = [];
@@ -778,6 +800,49 @@ describe('DynamoCaseStore items', () => {
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.casesByMonth('2026-11', c.agencyId))).toEqual([closed]);
     expect((await collect(store.casesEndedInMonth('2026-11', c.agencyId))).map((x) => x.caseId)).toEqual([c.caseId]);
+  });
+
+  test('the cases by agency and status (gsi7) hold a case\'s keys and head only; the recap and the review read each case by its key', async () => {
+    // Prepare: an open case with long texts and a reporter.
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const agencyId = `agency-gsi7-${counter}`;
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10', description: 'Uraian panjang. '.repeat(200), currentStep: { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-10-20T09:00:00+07:00', assigneeId: 'kadis' } });
+    await store.createCase(c, submitted(c));
+
+    // Act: the index read bare.
+    const items = (await table.client.send(new QueryCommand({ TableName: table.tableName, IndexName: 'gsi7', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#in_progress` }) }))).Items!.map((i) => unmarshall(i));
+
+    // Assess: keys and the head, nothing else; the lists that need more read it by the case's key.
+    expect(items.map((i) => Object.keys(i).sort())).toEqual([['agencyId', 'caseId', 'currentStep', 'gsi1pk', 'gsi1sk', 'pk', 'sk', 'sopId', 'status', 'submittedAt', 'trackingId']]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c]);
+    expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c)]);
+  });
+
+  test('on a table made before gsi7, the cases by agency and status are read through gsi1, with the same result', async () => {
+    // Prepare: a table without gsi7 (dynalite cannot add one; on AWS the index is unreadable while it is built), with gsi1 (whole cases, keyed like gsi7).
+    const older = `${table.tableName}-before-gsi7-${counter}`;
+    const input = createTableInput(older);
+    const gsi1 = { IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const }], Projection: { ProjectionType: 'ALL' as const } };
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: [...input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi7'), gsi1] }));
+    await waitForActiveTable(table.client, older);
+    const store = new DynamoCaseStore(table.client, older);
+    const agencyId = `agency-before-gsi7-${counter}`;
+    const step = { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-10-20T09:00:00+07:00', assigneeId: 'kadis' };
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10', currentStep: step, executionArn: 'arn:aws:states:ap-southeast-3:123456789012:execution:m:x' });
+    const old = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-21T09:00:00+07:00', month: '2026-10' });
+    for (const x of [c, old]) await store.createCase(x, submitted(x));
+    // One case as written before report summaries were kept (no rpt): its summary from the whole case.
+    const item = (await table.client.send(new GetItemCommand({ TableName: older, Key: marshall({ pk: `CASE#${old.caseId}`, sk: 'CASE' }) }))).Item!;
+    delete item.rpt;
+    await table.client.send(new PutItemCommand({ TableName: older, Item: item }));
+
+    // Act and assess
+    expect(await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).toEqual([
+      { caseId: c.caseId, trackingId: c.trackingId, agencyId, sopId: c.sopId, status: 'in_progress', submittedAt: c.submittedAt, executionArn: c.executionArn, currentStep: step },
+      { caseId: old.caseId, trackingId: old.trackingId, agencyId, sopId: old.sopId, status: 'in_progress', submittedAt: old.submittedAt },
+    ]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c, old]);
+    expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c), reportCaseOf(old)]);
   });
 
   test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {
