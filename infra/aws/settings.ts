@@ -39,7 +39,7 @@ const Settings = z.object({
    * gsi1 in a later deployment once gsi7 is ACTIVE. Kept unless told: a deployment then never fails on
    * it; a new stage may say false from its first deployment.
    */
-  keepGsi1: z.union([z.boolean(), z.enum(['true', 'false'], { error: 'keepGsi1: true or false' }).transform((v) => v === 'true')]).default(true),
+  keepGsi1: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'keepGsi1: true or false (whether the table keeps gsi1; see README, "Deploy to AWS")' }).default(true),
 }).superRefine((s, ctx) => {
   const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
   if (s.domainName && !s.certificateArn && !s.hostedZoneId) {
