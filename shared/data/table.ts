@@ -61,9 +61,9 @@ export const caseTable = {
    *   (`CASE_HEAD_ATTRIBUTES`, 0.2–0.4 KB): DynamoDB writes it when the status, the current step or the
    *   execution changes, one write unit, instead of 1–4 at every case write as gsi1 did. The sweeps
    *   (every 5 minutes, over every open case) read the heads; the recap (the open cases' summaries,
-   *   monthly) and the review's letters (whole cases) read each case by its key: a summary in the index
-   *   would be a write unit at each of the ≈ 20–30 writes of a case that change it, for a read unit
-   *   saved once a month (see README, data section, for the arithmetic).
+   *   monthly) and the review's letters (whole cases) read each case by its key: the summary in the index
+   *   would cost 3–18 more write units per case (18–71 escalated), for half a read unit saved per open
+   *   case and recap (README, Bench, "h-gsi1", has the arithmetic).
    */
   indexes: [
     {
