@@ -739,10 +739,11 @@ export class DynamoCaseStore implements CaseStore {
   /**
    * The items of a list of cases by agency and status as its index gives them: from gsi7 (the heads), or
    * from gsi1 (whole cases, the same keys) when gsi7 cannot be read (a table made before it, or the index
-   * still being built after a deploy): the store then reads gsi1 from now on. `gsi1Projection`: what to
-   * ask of gsi1's whole cases (all of it when absent).
+   * still being built after a deploy): the store then reads gsi1 until that cannot be read either (a
+   * container that fell back while gsi7 was built, still warm when the next deployment drops gsi1,
+   * which changes no function). `gsi1Projection`: what to ask of gsi1's whole cases (all when absent).
    */
-  private async *statusListItems(agencyId: string, status: CaseStatus, submittedBefore?: Date, gsi1Projection?: string): AsyncIterable<{ index: 'gsi7' | 'gsi1'; item: Record<string, AttributeValue> }> {
+  private async *statusListItems(agencyId: string, status: CaseStatus, submittedBefore?: Date, gsi1Projection?: string, switched = false): AsyncIterable<{ index: 'gsi7' | 'gsi1'; item: Record<string, AttributeValue> }> {
     const index = this.statusIndex;
     const projection = index === 'gsi1' ? gsi1Projection : undefined;
     const items = this.queryItems({ ...statusListQuery(index, agencyId, status, submittedBefore), ...(projection ? { ProjectionExpression: projection } : {}) })[Symbol.asyncIterator]();
@@ -750,9 +751,9 @@ export class DynamoCaseStore implements CaseStore {
     try {
       first = await items.next();
     } catch (err) {
-      if (index !== 'gsi7' || !unreadableIndex(err)) throw err;
-      this.statusIndex = 'gsi1';
-      yield* this.statusListItems(agencyId, status, submittedBefore, gsi1Projection);
+      if (switched || !unreadableIndex(err)) throw err;
+      this.statusIndex = index === 'gsi7' ? 'gsi1' : 'gsi7';
+      yield* this.statusListItems(agencyId, status, submittedBefore, gsi1Projection, true);
       return;
     }
     for (let next = first; !next.done; next = await items.next()) yield { index, item: next.value };

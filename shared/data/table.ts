@@ -58,7 +58,7 @@ export const caseTable = {
    *   index only when a write changes `rpt`, `submittedAt` or the keys (a write unit per KB of summary).
    * - gsi7: the cases by agency and status, keyed on gsi1's own attributes gsi1pk/gsi1sk (every case
    *   written before it existed is in it once built, nothing to backfill), holding a case's head only
-   *   (`CASE_HEAD_ATTRIBUTES`, 0.2–0.4 KB): DynamoDB writes it when the status, the current step or the
+   *   (`CASE_HEAD_ATTRIBUTES`, ≈ 0.6 KB): DynamoDB writes it when the status, the current step or the
    *   execution changes, one write unit, instead of 1–4 at every case write as gsi1 did. The sweeps
    *   (every 5 minutes, over every open case) read the heads; the recap (the open cases' summaries,
    *   monthly) and the review's letters (whole cases) read each case by its key: the summary in the index

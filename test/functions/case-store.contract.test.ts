@@ -845,6 +845,21 @@ describe('DynamoCaseStore items', () => {
     expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c), reportCaseOf(old)]);
   });
 
+  test('a store that fell back to gsi1 while gsi7 was built reads gsi7 again once gsi1 is gone', async () => {
+    // Prepare: a table made now (gsi7, no gsi1), read by a store that fell back to gsi1 (a warm container
+    // from the deployment that added gsi7, when the next one drops gsi1).
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    (store as unknown as { statusIndex: string }).statusIndex = 'gsi1';
+    const agencyId = `agency-after-gsi1-${counter}`;
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10' });
+    await store.createCase(c, submitted(c));
+
+    // Act and assess
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).map((h) => h.caseId)).toEqual([c.caseId]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c]);
+    expect((store as unknown as { statusIndex: string }).statusIndex).toBe('gsi7');
+  });
+
   test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {
     const store = new DynamoCaseStore(table.client, table.tableName);
     const c = aCase();
