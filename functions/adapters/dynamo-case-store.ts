@@ -760,34 +760,57 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   /**
-   * The cases of a list by agency and status, whole or as `projection` asks: with the Query through
-   * gsi1; through gsi7, which holds heads only, each case then by its key, a few ahead and eventually
-   * consistent (a list is as of its Query anyway). The recap (summaries, monthly) and the review's
-   * letters (whole cases, a few times a quarter) read these; a copy of each case in the index would
-   * cost a write at every case write.
+   * The cases of a list by agency and status, whole or as `projection` asks (naming pk and sk): with the
+   * Query through gsi1; through gsi7, which holds heads only, the cases then by their keys, 100 a
+   * BatchGetItem (billed item by item as GetItems would be, one call instead of a hundred: a recap's
+   * thousands of open cases), two batches ahead, eventually consistent (a list is as of its Query
+   * anyway), in the list's order. The recap (summaries, monthly) and the review's letters (whole cases,
+   * a few times a quarter) read these; a copy of each case in the index would cost a write at every
+   * case write.
    */
   private async *statusListCases(agencyId: string, status: CaseStatus, submittedBefore?: Date, projection?: string): AsyncIterable<Record<string, AttributeValue>> {
-    const ahead: Promise<Record<string, AttributeValue> | undefined>[] = [];
-    const fetch = (key: Record<string, AttributeValue>) => {
-      const pending = this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: key.pk!, sk: key.sk! }, ...(projection ? { ProjectionExpression: projection } : {}) })).then((out) => out.Item);
-      pending.catch(() => undefined); // awaited below
+    const ahead: Promise<Record<string, AttributeValue>[]>[] = [];
+    const fetch = (keys: Record<string, AttributeValue>[]) => {
+      const pending = this.itemsByKeys(keys, projection);
+      pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
       return pending;
     };
+    let keys: Record<string, AttributeValue>[] = [];
     for await (const { index, item } of this.statusListItems(agencyId, status, submittedBefore, projection)) {
       if (index === 'gsi1') {
         yield item;
         continue;
       }
-      ahead.push(fetch(item));
-      if (ahead.length >= 16) {
-        const read = await ahead.shift()!;
-        if (read) yield read;
-      }
+      keys.push({ pk: item.pk!, sk: item.sk! });
+      if (keys.length < 100) continue;
+      ahead.push(fetch(keys));
+      keys = [];
+      if (ahead.length > 2) yield* await ahead.shift()!;
     }
-    for (const pending of ahead) {
-      const read = await pending;
-      if (read) yield read;
+    if (keys.length) ahead.push(fetch(keys));
+    for (const pending of ahead) yield* await pending;
+  }
+
+  /**
+   * The items at these keys (at most 100), in the keys' order, those not found left out: one
+   * BatchGetItem, eventually consistent; keys DynamoDB leaves unprocessed (throttling, or the 16 MB
+   * limit) are asked again, with a growing pause.
+   */
+  private async itemsByKeys(keys: Record<string, AttributeValue>[], projection?: string): Promise<Record<string, AttributeValue>[]> {
+    const id = (item: Record<string, AttributeValue>) => `${item.pk?.S}\n${item.sk?.S}`;
+    const found = new Map<string, Record<string, AttributeValue>>();
+    let left = keys;
+    for (let round = 0; left.length; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      if (round > 8) throw new Error(`BatchGetItem left ${left.length} keys unprocessed after ${round} rounds`);
+      const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: left, ...(projection ? { ProjectionExpression: projection } : {}) } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item), item);
+      left = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
+    return keys.flatMap((key) => {
+      const item = found.get(id(key));
+      return item ? [item] : [];
+    });
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
@@ -898,7 +921,7 @@ export class DynamoCaseStore implements CaseStore {
     if (list.list === 'status') {
       // The open cases: their keys from gsi7, then each summary by its key (gsi1's whole cases while gsi7
       // cannot be read).
-      for await (const item of this.statusListCases(list.agencyId, list.status, list.submittedBefore, 'rpt, pk')) {
+      for await (const item of this.statusListCases(list.agencyId, list.status, list.submittedBefore, 'rpt, pk, sk')) {
         const summary = await this.summaryOfItem(item);
         if (summary) yield summary;
       }
@@ -922,7 +945,7 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  /** The report summary of an item read as `rpt, pk`; a case written before summaries were kept is read whole. */
+  /** The report summary of an item read with `rpt` and `pk`; a case written before summaries were kept is read whole. */
   private async summaryOfItem(item: Record<string, AttributeValue>): Promise<ReportCase | undefined> {
     const summary = item.rpt?.S;
     if (summary !== undefined) return JSON.parse(summary) as ReportCase;

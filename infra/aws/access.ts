@@ -10,7 +10,7 @@
  * updateTask → GetItem + PutItem (conditional); updateCase, recordStart → (GetItem +) UpdateItem
  * (conditional); claimTracking, putCase → PutItem (conditional; GetItem when taken); release → DeleteItem; listEvents,
  * listGrants → Query on the table; caseHeadsByAgencyStatus → Query gsi7; casesByAgencyStatus and the
- * recap's open lists → Query gsi7 (keys), GetItem of each; casesByMonth, casesEndedInMonth → Query gsi6
+ * recap's open lists → Query gsi7 (keys), BatchGetItem of 100 at a time; casesByMonth, casesEndedInMonth → Query gsi6
  * (keys), GetItem of each; gsi1 (the same keys, whole cases) while gsi7 cannot be read, a stage that
  * deployed gsi7 in this deployment and still builds it; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
  * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
@@ -94,13 +94,13 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, mail: ['SendEmail'] },
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
   'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
-  // Cases of the period through gsi7 (open by agency and status: keys, then GetItem; gsi1 while gsi7 is built) and gsi6 (their summaries by month, received and ended;
+  // Cases of the period through gsi7 (open by agency and status: keys, then BatchGetItem; gsi1 while gsi7 is built) and gsi6 (their summaries by month, received and ended;
   // the review's whole cases by month: their keys, then GetItem); a claim per recipient; MIME with attachments.
   // A reviewed report: starts its review machine, and runs the machine's side: the turns' tasks
   // (putTask, getTask, updateTask = GetItem + PutItem), grants (putGrant, activateGrant = UpdateItem),
   // the cases' events for the P4 monitoring figures (Query), SendTaskSuccess for a turn re-entered after its decision.
   // A late reviewer's reminder and the escalation are plain emails (SendEmail).
-  'report': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi6', 'gsi7'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
+  'report': { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi6', 'gsi7'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
   // Received cases without an execution (their heads: gsi7, or gsi1 while gsi7 is built), start, mutateCase.
   // Stored decisions not delivered: resolved/awaiting cases (heads, likewise), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.

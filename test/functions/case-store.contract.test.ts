@@ -2,7 +2,7 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
-import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
@@ -843,6 +843,45 @@ describe('DynamoCaseStore items', () => {
     ]);
     expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c, old]);
     expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c), reportCaseOf(old)]);
+  });
+
+  test('the recap\'s open cases are read 100 keys a BatchGetItem, in the list\'s order, unprocessed keys asked again', async () => {
+    // Prepare: 130 open cases, and a client whose first BatchGetItem answer leaves half its keys unprocessed (as throttling does).
+    const agencyId = `agency-batch-${counter}`;
+    const made: CaseRecord[] = [];
+    for (let i = 0; i < 130; i++) {
+      const c = aCase({ agencyId, status: 'in_progress', month: '2026-10', submittedAt: `2026-10-20T09:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+07:00` });
+      await new DynamoCaseStore(table.client, table.tableName).createCase(c, submitted(c));
+      made.push(c);
+    }
+    const client = new DynamoDBClient({ endpoint: table.endpoint, region: 'ap-southeast-3', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const batches: number[] = [];
+    let throttled = false;
+    client.middlewareStack.add((next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName !== 'BatchGetItemCommand') return out;
+      const input = args.input as { RequestItems: Record<string, { Keys: unknown[] }> };
+      batches.push(input.RequestItems[table.tableName]!.Keys.length);
+      const output = out.output as { Responses: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys: unknown[] }> };
+      if (!throttled) {
+        throttled = true;
+        const items = output.Responses[table.tableName]!;
+        const left = items.splice(0, 40);
+        output.UnprocessedKeys = { [table.tableName]: { ...input.RequestItems[table.tableName]!, Keys: left.map((i) => ({ pk: i.pk, sk: i.sk })) } };
+      }
+      return out;
+    }, { step: 'initialize', name: 'throttleOnce' });
+    const store = new DynamoCaseStore(client, table.tableName);
+
+    // Act
+    const summaries = await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }));
+    const whole = await collect(store.casesByAgencyStatus(agencyId, 'in_progress'));
+    client.destroy();
+
+    // Assess: every case once, in order; 100 keys a call, the 40 left asked again (the recap's read), then the review's read.
+    expect(summaries).toEqual(made.map((c) => reportCaseOf(c)));
+    expect(whole).toEqual(made);
+    expect([...batches].sort((x, y) => x - y)).toEqual([30, 30, 40, 100, 100]);
   });
 
   test('a store that fell back to gsi1 while gsi7 was built reads gsi7 again once gsi1 is gone', async () => {
