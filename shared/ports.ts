@@ -1,4 +1,4 @@
-import type { CaseEvent, CaseRecord, CaseStatus } from './case/model';
+import type { CaseEvent, CaseHead, CaseRecord, CaseStatus } from './case/model';
 import type { TaskGrant, TaskRecord } from './case/task';
 import type { ReportCase } from './reports/report-case';
 import type { NotifyRequest } from './workflow/contract';
@@ -446,6 +446,12 @@ export interface CaseStore {
    * among those given, and a store may leave out (some of) the later ones: callers still filter.
    */
   casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord>;
+  /**
+   * An agency's cases in a status, oldest first, as their heads only (`CaseHead`: ids, execution, current
+   * step): what the sweeps read of every open case on each run, from an index that holds no more.
+   * Eventually consistent: a case that just moved may still be listed under its former status.
+   */
+  caseHeadsByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseHead>;
   /** Cases submitted in a month (`YYYY-MM`), optionally for one agency, page by page. */
   casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord>;
   /** Cases that ended (closed or rejected) in a month (`endedMonth`), optionally for one agency, page by page. */

@@ -9,7 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
+import { OPEN_STATUSES, caseHeadOf, type CaseEvent, type CaseHead, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import type { TaskGrant, TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { caseIdOfTracking } from '../../shared/case/tracking-id';
@@ -38,6 +38,19 @@ function monthListQuery(index: 'gsi6' | 'gsi2', partition: string, agencyId?: st
   return agencyId
     ? { IndexName: index, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :a)', ExpressionAttributeValues: marshall({ ':p': partition, ':a': `${agencyId}#` }) }
     : { IndexName: index, KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: marshall({ ':p': partition }) };
+}
+
+/**
+ * A list of cases by agency and status (`AGENCY#<agencyId>#<status>`) on gsi7 or gsi1, which share their
+ * keys. gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): with
+ * `submittedBefore`, everything submitted before the instant sorts below the next day's date, whatever
+ * the offset (the caller filters exactly).
+ */
+function statusListQuery(index: 'gsi7' | 'gsi1', agencyId: string, status: CaseStatus, submittedBefore?: Date): Omit<QueryCommandInput, 'TableName'> {
+  const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+  return bound
+    ? { IndexName: index, KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
+    : { IndexName: index, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
 }
 
 /**
@@ -184,6 +197,8 @@ function dueSets(due: Partial<CaseRecord>, names: Record<string, string>, values
 export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
   /** The index the recap's month lists are read from: gsi6 until it turns out not to be readable (see `reportCases`). */
   private summaryIndex: 'gsi6' | 'gsi2' = 'gsi6';
+  /** The index of the cases by agency and status: gsi7 until it turns out not to be readable (see `statusListItems`). */
+  private statusIndex: 'gsi7' | 'gsi1' = 'gsi7';
 
   async createCase(record: CaseRecord, first: Omit<CaseEvent, 'seq'>): Promise<void> {
     // A case under the id of its tracking id (caseIdOfTracking, as intake stores every case) is its
@@ -618,15 +633,89 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
   }
 
   async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
-    // gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): everything submitted
-    // before the instant sorts below the next day's date, whatever the offset (the caller filters exactly).
-    const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
-    const input: Omit<QueryCommandInput, 'TableName'> = bound
-      ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
-      : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
-    for await (const item of this.query(input)) {
-      yield strip<CaseRecord>(item);
+    for await (const item of this.statusListCases(agencyId, status, submittedBefore)) yield strip<CaseRecord>(unmarshall(item));
+  }
+
+  async *caseHeadsByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseHead> {
+    // gsi7's items are the heads (and gsi1's whole cases hold them too).
+    for await (const { item } of this.statusListItems(agencyId, status)) yield caseHeadOf(strip<CaseRecord>(unmarshall(item)));
+  }
+
+  /**
+   * The items of a list of cases by agency and status as its index gives them: from gsi7 (the heads), or
+   * from gsi1 (whole cases, the same keys) when gsi7 cannot be read (a table made before it, or the index
+   * still being built after a deploy): the store then reads gsi1 until that cannot be read either (a
+   * container that fell back while gsi7 was built, still warm when the next deployment drops gsi1,
+   * which changes no function). `gsi1Projection`: what to ask of gsi1's whole cases (all when absent).
+   */
+  private async *statusListItems(agencyId: string, status: CaseStatus, submittedBefore?: Date, gsi1Projection?: string, switched = false): AsyncIterable<{ index: 'gsi7' | 'gsi1'; item: Record<string, AttributeValue> }> {
+    const index = this.statusIndex;
+    const projection = index === 'gsi1' ? gsi1Projection : undefined;
+    const items = this.queryItems({ ...statusListQuery(index, agencyId, status, submittedBefore), ...(projection ? { ProjectionExpression: projection } : {}) })[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, AttributeValue>>;
+    try {
+      first = await items.next();
+    } catch (err) {
+      if (switched || !unreadableIndex(err)) throw err;
+      this.statusIndex = index === 'gsi7' ? 'gsi1' : 'gsi7';
+      yield* this.statusListItems(agencyId, status, submittedBefore, gsi1Projection, true);
+      return;
     }
+    for (let next = first; !next.done; next = await items.next()) yield { index, item: next.value };
+  }
+
+  /**
+   * The cases of a list by agency and status, whole or as `projection` asks (naming pk and sk): with the
+   * Query through gsi1; through gsi7, which holds heads only, the cases then by their keys, 100 a
+   * BatchGetItem (billed item by item as GetItems would be, one call instead of a hundred: a recap's
+   * thousands of open cases), two batches ahead, eventually consistent (a list is as of its Query
+   * anyway), in the list's order. The recap (summaries, monthly) and the review's letters (whole cases,
+   * a few times a quarter) read these; a copy of each case in the index would cost a write at every
+   * case write.
+   */
+  private async *statusListCases(agencyId: string, status: CaseStatus, submittedBefore?: Date, projection?: string): AsyncIterable<Record<string, AttributeValue>> {
+    const ahead: Promise<Record<string, AttributeValue>[]>[] = [];
+    const fetch = (keys: Record<string, AttributeValue>[]) => {
+      const pending = this.itemsByKeys(keys, projection);
+      pending.catch(() => undefined); // awaited below; not an unhandled rejection if the caller stops early
+      return pending;
+    };
+    let keys: Record<string, AttributeValue>[] = [];
+    for await (const { index, item } of this.statusListItems(agencyId, status, submittedBefore, projection)) {
+      if (index === 'gsi1') {
+        yield item;
+        continue;
+      }
+      keys.push({ pk: item.pk!, sk: item.sk! });
+      if (keys.length < 100) continue;
+      ahead.push(fetch(keys));
+      keys = [];
+      if (ahead.length > 2) yield* await ahead.shift()!;
+    }
+    if (keys.length) ahead.push(fetch(keys));
+    for (const pending of ahead) yield* await pending;
+  }
+
+  /**
+   * The items at these keys (at most 100), in the keys' order, those not found left out: one
+   * BatchGetItem, eventually consistent; keys DynamoDB leaves unprocessed (throttling, or the 16 MB
+   * limit) are asked again, with a growing pause.
+   */
+  private async itemsByKeys(keys: Record<string, AttributeValue>[], projection?: string): Promise<Record<string, AttributeValue>[]> {
+    const id = (item: Record<string, AttributeValue>) => `${item.pk?.S}\n${item.sk?.S}`;
+    const found = new Map<string, Record<string, AttributeValue>>();
+    let left = keys;
+    for (let round = 0; left.length; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      if (round > 8) throw new Error(`BatchGetItem left ${left.length} keys unprocessed after ${round} rounds`);
+      const out = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: left, ...(projection ? { ProjectionExpression: projection } : {}) } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item), item);
+      left = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return keys.flatMap((key) => {
+      const item = found.get(id(key));
+      return item ? [item] : [];
+    });
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {
@@ -733,21 +822,22 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
   async *reportCases(list: ReportCaseList): AsyncIterable<ReportCase> {
     // A bound a day late: submittedAt carries its UTC offset (at most 14 h) and compares as text.
     const before = (at: Date | undefined) => at && new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
-    let input: Omit<QueryCommandInput, 'TableName'>;
-    if (list.list === 'status') {
-      const bound = before(list.submittedBefore);
-      input = bound
-        ? { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}`, ':b': bound }) }
-        : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${list.agencyId}#${list.status}` }) };
-    } else {
-      // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
-      // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
-      input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
-      // Ended cases sort by when they ended: the ones submitted too late are left on the server.
-      const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
-      if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
-    }
     // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
+    if (list.list === 'status') {
+      // The open cases: their keys from gsi7, then each summary by its key (gsi1's whole cases while gsi7
+      // cannot be read).
+      for await (const item of this.statusListCases(list.agencyId, list.status, list.submittedBefore, 'rpt, pk, sk')) {
+        const summary = await this.summaryOfItem(item);
+        if (summary) yield summary;
+      }
+      return;
+    }
+    // The months through the index of summaries (gsi6: small items, gsi2's keys), or gsi2 (whole
+    // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
+    let input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
+    // Ended cases sort by when they ended: the ones submitted too late are left on the server.
+    const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
+    if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
     const items = this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })[Symbol.asyncIterator]();
     const first = await this.firstPageOfMonths(items, input.IndexName);
     if (first === 'gsi2') {
@@ -755,14 +845,17 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
       return;
     }
     for (let next = first; !next.done; next = await items.next()) {
-      const summary = next.value.rpt?.S;
-      if (summary !== undefined) {
-        yield JSON.parse(summary) as ReportCase;
-        continue;
-      }
-      const c = await this.getCase(String(next.value.pk?.S).slice('CASE#'.length));
-      if (c) yield reportCaseOf(c);
+      const summary = await this.summaryOfItem(next.value);
+      if (summary) yield summary;
     }
+  }
+
+  /** The report summary of an item read with `rpt` and `pk`; a case written before summaries were kept is read whole. */
+  private async summaryOfItem(item: Record<string, AttributeValue>): Promise<ReportCase | undefined> {
+    const summary = item.rpt?.S;
+    if (summary !== undefined) return JSON.parse(summary) as ReportCase;
+    const c = await this.getCase(String(item.pk?.S).slice('CASE#'.length));
+    return c && reportCaseOf(c);
   }
 
   /** The copy of an ended case that the month index of ended cases finds (an unconditional put: the last write wins). */

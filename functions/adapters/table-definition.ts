@@ -1,9 +1,11 @@
 /** CreateTable input for the single table (shared/data/table.ts): used by the local runtime and tests. */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { caseTable } from '../../shared/data/table';
+import { caseTable, type CaseIndexDefinition } from '../../shared/data/table';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const keys = new Set<string>([caseTable.partitionKey, caseTable.sortKey, ...caseTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  // A new table has the current indexes only (none of the retiring ones).
+  const indexes: readonly CaseIndexDefinition[] = caseTable.indexes;
+  const keys = new Set<string>([caseTable.partitionKey, caseTable.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -12,7 +14,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: caseTable.partitionKey, KeyType: 'HASH' },
       { AttributeName: caseTable.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: caseTable.indexes.map((i) => ({
+    GlobalSecondaryIndexes: indexes.map((i) => ({
       IndexName: i.name,
       KeySchema: [
         { AttributeName: i.partitionKey, KeyType: 'HASH' },

@@ -9,8 +9,10 @@
  * claimOnce, remember → PutItem (conditional); appendEvent, activateGrant → UpdateItem (+ PutItem);
  * updateTask → GetItem + PutItem (conditional); updateCase, recordStart → (GetItem +) UpdateItem
  * (conditional); claimTracking, putCase → PutItem (conditional; GetItem when taken); release → DeleteItem; listEvents,
- * listGrants → Query on the table; casesByAgencyStatus → Query gsi1; casesByMonth,
- * casesEndedInMonth → Query gsi6 (keys), GetItem of each; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
+ * listGrants → Query on the table; caseHeadsByAgencyStatus → Query gsi7; casesByAgencyStatus and the
+ * recap's open lists → Query gsi7 (keys), BatchGetItem of 100 at a time; casesByMonth, casesEndedInMonth → Query gsi6
+ * (keys), GetItem of each; gsi1 (the same keys, whole cases) while gsi7 cannot be read, a stage that
+ * deployed gsi7 in this deployment and still builds it; openCasesDueBefore → Query gsi3. Every function that builds the use cases' dependencies
  * reads the directory (shared/directory/store.ts): GetItem of its pointer, Query of a version's items.
  * getCaseWithSuppressions → BatchGetItem (the case and suppression items, read together: the task function).
  * Nothing Scans, writes in batches or reads streams.
@@ -92,20 +94,20 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'workflow-outcome': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, startsExecutions: true, mail: ['SendEmail'] },
   // sendOnce with grants: claim, putGrant, send, activateGrant, release; events, mutateCase.
   'workflow-notify': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, mail: ['SendEmail'] },
-  // Cases of the period through gsi1 (open by agency and status) and gsi6 (their summaries by month, received and ended;
+  // Cases of the period through gsi7 (open by agency and status: keys, then BatchGetItem; gsi1 while gsi7 is built) and gsi6 (their summaries by month, received and ended;
   // the review's whole cases by month: their keys, then GetItem); a claim per recipient; MIME with attachments.
   // A reviewed report: starts its review machine, and runs the machine's side: the turns' tasks
   // (putTask, getTask, updateTask = GetItem + PutItem), grants (putGrant, activateGrant = UpdateItem),
   // the cases' events for the P4 monitoring figures (Query), SendTaskSuccess for a turn re-entered after its decision.
   // A late reviewer's reminder and the escalation are plain emails (SendEmail).
-  'report': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi6'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
-  // Received cases without an execution (gsi1), start, mutateCase.
-  // Stored decisions not delivered: resolved/awaiting cases (gsi1), their events, the task, SendTaskSuccess.
+  'report': { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi6', 'gsi7'], mail: ['SendRawEmail', 'SendEmail'], reviews: 'start' },
+  // Received cases without an execution (their heads: gsi7, or gsi1 while gsi7 is built), start, mutateCase.
+  // Stored decisions not delivered: resolved/awaiting cases (heads, likewise), their events, the task, SendTaskSuccess.
   // An operator's resume of a parked case: case by tracking id, SendTaskSuccess, an event (UpdateItem), the case.
   // Emails left pending (gsi3, MAIL#pending): another attempt (UpdateItem), a new task key, the email, or drop (DeleteItem).
   // + a pending answer email again, with the official's file (cases/, SendRawEmail).
-  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi3'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'], mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
+  'sweep': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi3', 'gsi7'], startsExecutions: true, taskCallbacks: ['SendTaskSuccess'], mail: ['SendEmail', 'SendRawEmail'], files: { read: ['cases'] } },
   // SES events: once per message and recipient (claims), the case's event, the suppression record, the
-  // open tasks of an official whose address bounced (gsi1), one email to the regency admin a day.
-  'mail-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1'], mail: ['SendEmail'] },
+  // open tasks of an official whose address bounced (heads: gsi7, or gsi1 while gsi7 is built), one email to the regency admin a day.
+  'mail-events': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queryTable: true, queryIndexes: ['gsi1', 'gsi7'], mail: ['SendEmail'] },
 };

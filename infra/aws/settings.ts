@@ -33,6 +33,13 @@ const Settings = z.object({
   costCentre: z.string().min(1).default('tanggap'),
   /** The regency's time zone, for the report schedules (the directory's calendar names the same zone). */
   timeZone: z.enum(OfficeCalendarConfig.shape.timeZone.options).default('Asia/Jakarta'),
+  /**
+   * Whether the table keeps gsi1 (whole cases by agency and status), which gsi7 replaces. CloudFormation
+   * adds or deletes one index per update: a table deployed before gsi7 gets it with gsi1 kept, and drops
+   * gsi1 in a later deployment once gsi7 is ACTIVE. Kept unless told: a deployment then never fails on
+   * it; a new stage may say false from its first deployment.
+   */
+  keepGsi1: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'keepGsi1: true or false (whether the table keeps gsi1; see README, "Deploy to AWS")' }).default(true),
 }).superRefine((s, ctx) => {
   const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
   if (s.domainName && !s.certificateArn && !s.hostedZoneId) {
@@ -47,7 +54,7 @@ const Settings = z.object({
 export type DeploymentSettings = z.infer<typeof Settings>;
 
 /** The keys read from context, in the order the guide lists them. */
-export const SETTING_KEYS = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'hostedZoneId', 'hostedZoneName', 'mailFrom', 'alarmEmails', 'owner', 'costCentre', 'timeZone'] as const;
+export const SETTING_KEYS = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'hostedZoneId', 'hostedZoneName', 'mailFrom', 'alarmEmails', 'owner', 'costCentre', 'timeZone', 'keepGsi1'] as const;
 
 export type SettingsResult = { ok: true; settings: DeploymentSettings } | { ok: false; problems: string[] };
 

@@ -40,7 +40,7 @@ export class TanggapStack extends Stack {
     super(scope, id, props);
     const naming = Naming.attach(this, props.naming);
     const { settings } = props;
-    const { table } = new Data(this, 'Data');
+    const { table } = new Data(this, 'Data', { keepGsi1: settings.keepGsi1 });
     const files = new Files(this, 'Files');
     // DKIM and MAIL FROM records go into the hosted zone when it is the mail domain's own; else they are outputs.
     const mailDomain = settings.mailFrom.split('@')[1];

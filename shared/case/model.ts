@@ -60,6 +60,22 @@ export interface CurrentStep {
   assigneeId?: string;
 }
 
+/**
+ * What is read of a case found by agency and status (the repair sweeps, the regency admin's list of an
+ * unreachable official's open tasks): its ids, its execution and its current step; never its texts, its
+ * reporter or its decisions. The index of those lists (gsi7, shared/data/table.ts) holds exactly these
+ * attributes, so a case write copies them there only when one of them changes.
+ */
+export const CASE_HEAD_ATTRIBUTES = ['caseId', 'trackingId', 'agencyId', 'sopId', 'status', 'submittedAt', 'executionArn', 'currentStep'] as const;
+export type CaseHead = Pick<CaseRecord, (typeof CASE_HEAD_ATTRIBUTES)[number]>;
+
+/** The head of a case (`CASE_HEAD_ATTRIBUTES`), without the attributes it does not have. */
+export function caseHeadOf(c: CaseRecord): CaseHead {
+  const head: Partial<Record<keyof CaseHead, unknown>> = {};
+  for (const k of CASE_HEAD_ATTRIBUTES) if (c[k] !== undefined) head[k] = c[k];
+  return head as CaseHead;
+}
+
 /** One parked workflow state: which, why (the error's name only), since when, and how to resume it. */
 export interface ParkedState {
   state: string;

@@ -176,7 +176,7 @@ export async function resumeStalledSubmissions(deps: Deps, now: Date, graceMinut
   const cutoff = now.getTime() - graceMinutes * 60_000;
   const started: string[] = [];
   for (const agency of deps.directory.agencies) {
-    for await (const c of deps.store.casesByAgencyStatus(agency.id, 'received')) {
+    for await (const c of deps.store.caseHeadsByAgencyStatus(agency.id, 'received')) {
       if (c.executionArn || Date.parse(c.submittedAt) > cutoff) continue;
       try {
         const input: ExecutionInput = { caseId: c.caseId, sopId: c.sopId };
@@ -205,7 +205,7 @@ export async function deliverStalledDecisions(deps: Deps, now: Date, graceMinute
   const delivered: string[] = [];
   for (const agency of deps.directory.agencies) {
     for (const status of ['in_progress', 'resolved', 'awaiting_reporter'] as const) {
-      for await (const c of deps.store.casesByAgencyStatus(agency.id, status)) {
+      for await (const c of deps.store.caseHeadsByAgencyStatus(agency.id, status)) {
         let slot: string | undefined;
         if (status === 'in_progress') slot = c.currentStep && taskSlot('official', c.currentStep.stepId, c.currentStep.visit);
         else {

@@ -189,7 +189,7 @@ async function tellAdmin(deps: MailEventDeps, official: Person, reason: 'bounce'
   try {
     const openTasks: { trackingId: string; stepName: string; dueAt?: string }[] = [];
     for (const agency of deps.directory.agencies) {
-      for await (const x of deps.store.casesByAgencyStatus(agency.id, 'in_progress')) {
+      for await (const x of deps.store.caseHeadsByAgencyStatus(agency.id, 'in_progress')) {
         if (x.currentStep?.assigneeId !== official.id) continue;
         const step = deps.getSop(x.sopId).steps.find((s) => s.id === x.currentStep!.stepId);
         openTasks.push({ trackingId: x.trackingId, stepName: step?.name[admin.language] ?? x.currentStep.stepId, dueAt: x.currentStep.dueAt });

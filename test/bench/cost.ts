@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FUNCTION_ARCHITECTURE, FUNCTION_MEMORY_MB } from '../../infra/aws/constructs/tanggap-function';
-import { caseTable } from '../../shared/data/table';
+import { caseTable, type CaseIndexDefinition } from '../../shared/data/table';
 
 /**
  * List prices, checked 2026-12-05 against the public pricing pages (on-demand, first tier, free tiers
@@ -58,9 +58,10 @@ export interface Meter {
  * listed attributes): an index entry added or removed is a write of its size, one whose keys changed
  * is both, one whose projected attributes changed is a write of the new entry, and one unchanged is no
  * write at all. The old and new items are read beside the call with a client of their own (not
- * counted). Item sizes by dynalite's own itemSize.
+ * counted). Item sizes by dynalite's own itemSize. `indexes`: the table's, as a new table has them (the
+ * end state; a stage that still keeps a retiring index pays its writes too: pass it).
  */
-export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
+export function meterDynamo(client: DynamoDBClient, meter: Meter, indexes: readonly CaseIndexDefinition[] = caseTable.indexes): () => void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { itemSize } = require('dynalite/db') as { itemSize(item: unknown): number };
   const reads = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
@@ -68,12 +69,12 @@ export function meterDynamo(client: DynamoDBClient, meter: Meter): () => void {
   const side = new DynamoDBClient({});
   type Item = Record<string, AttributeValue>;
   const itemAt = async (TableName: string, Key: Item): Promise<Item | undefined> => (await side.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
-  const entryOf = (index: (typeof caseTable.indexes)[number], item: Item | undefined): Item | undefined => {
+  const entryOf = (index: CaseIndexDefinition, item: Item | undefined): Item | undefined => {
     if (!item || !item[index.partitionKey] || !item[index.sortKey]) return undefined;
     const kept = index.projection === 'ALL' ? Object.keys(item) : [caseTable.partitionKey, caseTable.sortKey, index.partitionKey, index.sortKey, ...index.projection];
     return Object.fromEntries(kept.filter((k) => item[k] !== undefined).sort().map((k) => [k, item[k]!]));
   };
-  const indexWrites = (before: Item | undefined, after: Item | undefined) => caseTable.indexes.reduce((units, index) => {
+  const indexWrites = (before: Item | undefined, after: Item | undefined) => indexes.reduce((units, index) => {
     const [was, is] = [entryOf(index, before), entryOf(index, after)];
     if (!was && !is) return units;
     if (!was || !is) return units + writes(itemSize(was ?? is));

@@ -32,6 +32,7 @@ import { startRuntime, type Runtime } from '../../infra/local/runtime';
 import { RUNTIME_NODE_FLAGS } from '../../infra/local/node-flags';
 import type { CaseRecord } from '../../shared/case/model';
 import { dollarsPer1000, meterDynamo, PRICES, type CaseCost, type Meter } from './cost';
+import { caseTable, type CaseIndexDefinition } from '../../shared/data/table';
 import { complaint, fill, replyKey, type TestRuntime } from '../support/runtime';
 import type { TaskView } from '../../shared/usecases/views';
 import { beyond, bundleFloors, bundleWithComposition, KINDS, type Composition } from './bundle-composition';
@@ -274,7 +275,9 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       await runtime.reports.idle();
       await runtime.sweep.stop();
       const meter: Meter = { readUnits: 0, writeUnits: 0, calls: 0 };
-      const stop = meterDynamo(dynamoClient(), meter);
+      // The end state's indexes (a new table's); BENCH_COST_KEEP_GSI1=1: a stage that still keeps gsi1 (keepGsi1).
+      const indexes: readonly CaseIndexDefinition[] = process.env.BENCH_COST_KEEP_GSI1 ? [...caseTable.indexes, ...caseTable.retiringIndexes] : caseTable.indexes;
+      const stop = meterDynamo(dynamoClient(), meter, indexes);
       const started: string[] = [];
       const start = runtime.engine.startExecution.bind(runtime.engine);
       runtime.engine.startExecution = async (params) => { const r = await start(params); started.push(r.executionArn); return r; };
@@ -320,7 +323,7 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
         }
       }
       stop();
-      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make, each at ${PRICES.lambdaMemoryGb * 1024} MB for an assumed ${PRICES.lambdaAssumedSecondsPerInvocation * 1000} ms; RRU/WRU as DynamoDB on-demand bills them, GSI writes included; escalated = the clock run 40 days before each step is acted on, the recaps and the repair sweep stopped; BENCH_COST_MAIL=1 lists each path's emails, BENCH_COST_STATES=1 the states it entered; load average ${loadAverage()})`);
+      print(`  (lambdas = workflow Task states entered + the HTTP requests a reporter and the officials make, each at ${PRICES.lambdaMemoryGb * 1024} MB for an assumed ${PRICES.lambdaAssumedSecondsPerInvocation * 1000} ms; RRU/WRU as DynamoDB on-demand bills them, GSI writes included (indexes ${indexes.map((i) => i.name).join(', ')}${process.env.BENCH_COST_KEEP_GSI1 ? ': gsi1 kept, the first deployment' : ': the end state, gsi1 dropped; BENCH_COST_KEEP_GSI1=1 meters gsi1 too'}); escalated = the clock run 40 days before each step is acted on, the recaps and the repair sweep stopped; BENCH_COST_MAIL=1 lists each path's emails, BENCH_COST_STATES=1 the states it entered; load average ${loadAverage()})`);
     },
   },
   coldstart: {

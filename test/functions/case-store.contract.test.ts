@@ -2,7 +2,7 @@
  * One contract for the CaseStore port, run against the DynamoDB adapter on dynalite AND the
  * in-memory fake used by unit tests: the fake cannot drift from the adapter.
  */
-import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTableInput } from '../../functions/adapters/table-definition';
 import { DynamoCaseStore } from '../../functions/adapters/dynamo-case-store';
@@ -572,6 +572,26 @@ describe.each(stores)('%s', (_name, make) => {
     expect(ids(await collect(store.openCasesDueBefore(agencyId, '2026-11-06T00:00:00Z')))).toEqual([late.caseId]);
   });
 
+  test('the heads of an agency\'s cases in a status: ids, execution and current step, oldest first, following every update', async () => {
+    const agencyId = `agency-heads-${counter}`;
+    const step = { stepId: 'verify', visit: 2, role: 'kepala', startedAt: '2026-11-02T09:00:00+07:00', dueAt: '2026-11-05T09:00:00+07:00', assigneeId: 'kadis' };
+    const later = aCase({ agencyId, submittedAt: '2026-11-03T09:00:00+07:00', status: 'in_progress', currentStep: step, executionArn: 'arn:aws:states:ap-southeast-3:123456789012:execution:m:"x"\\y' });
+    const earlier = aCase({ agencyId, submittedAt: '2026-11-02T09:00:00+07:00', status: 'in_progress', description: 'Tanda "kutip", \\ garis\nbaru\t<b> 😀' });
+    const received = aCase({ agencyId });
+    for (const c of [later, earlier, received]) await store.createCase(c, submitted(c));
+
+    const heads = await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'));
+    expect(heads).toEqual([earlier, later].map((c) => ({
+      caseId: c.caseId, trackingId: c.trackingId, agencyId, sopId: c.sopId, status: 'in_progress', submittedAt: c.submittedAt,
+      ...(c.executionArn ? { executionArn: c.executionArn } : {}), ...(c.currentStep ? { currentStep: c.currentStep } : {}),
+    })));
+
+    await store.updateCase(later.caseId, 1, { status: 'resolved', currentStep: { ...step, stepId: 'answer', visit: 1 } });
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).map((h) => h.caseId)).toEqual([earlier.caseId]);
+    expect(await collect(store.caseHeadsByAgencyStatus(agencyId, 'resolved'))).toEqual([expect.objectContaining({ caseId: later.caseId, status: 'resolved', currentStep: { ...step, stepId: 'answer', visit: 1 } })]);
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'received'))).map((h) => h.caseId)).toEqual([received.caseId]);
+  });
+
   test('the dashboards\' index: a step\'s open cases by deadline within a range, counted and paged alike, filtered; an ended case drops out', async () => {
     const agencyId = `agency-dash-${counter}`;
     const at = (stepId: string, dueAt?: string) => ({ stepId, visit: 1, role: 'petugas', startedAt: '2026-11-02T09:00:00+07:00', ...(dueAt ? { dueAt } : {}), assigneeId: 'p1' });
@@ -716,7 +736,9 @@ describe.each(stores)('%s', (_name, make) => {
     expect((await store.listGrants(others.caseId, others.slot)).map((g) => g.keyHash).sort()).toEqual([act.keyHash, view.keyHash, minted.keyHash].sort());
   });
 
-  test('queries page through results larger than one DynamoDB page (1 MB)', async () => {
+  // 200 cases of 6 KB: 1.2 MB of cases, more than one page of a Query of whole cases (gsi1, a table made
+  // before gsi7); from gsi7 the keys come in one page and the cases by key, a few ahead, in order.
+  test('lists larger than one DynamoDB page (1 MB) come whole and in order', async () => {
     const agencyId = `agency-bulk-${counter}`;
     const big = 'x'.repeat(6000);
     const made: string[] = [];
@@ -802,6 +824,103 @@ describe('DynamoCaseStore items', () => {
     expect(await collect(store.reportCases({ list: 'ended', month: '2026-11', agencyId: c.agencyId, submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(closed)]);
     expect(await collect(store.casesByMonth('2026-11', c.agencyId))).toEqual([closed]);
     expect((await collect(store.casesEndedInMonth('2026-11', c.agencyId))).map((x) => x.caseId)).toEqual([c.caseId]);
+  });
+
+  test('the cases by agency and status (gsi7) hold a case\'s keys and head only; the recap and the review read each case by its key', async () => {
+    // Prepare: an open case with long texts and a reporter.
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    const agencyId = `agency-gsi7-${counter}`;
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10', description: 'Uraian panjang. '.repeat(200), currentStep: { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-10-20T09:00:00+07:00', assigneeId: 'kadis' } });
+    await store.createCase(c, submitted(c));
+
+    // Act: the index read bare.
+    const items = (await table.client.send(new QueryCommand({ TableName: table.tableName, IndexName: 'gsi7', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#in_progress` }) }))).Items!.map((i) => unmarshall(i));
+
+    // Assess: keys and the head, nothing else; the lists that need more read it by the case's key.
+    expect(items.map((i) => Object.keys(i).sort())).toEqual([['agencyId', 'caseId', 'currentStep', 'gsi1pk', 'gsi1sk', 'pk', 'sk', 'sopId', 'status', 'submittedAt', 'trackingId']]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c]);
+    expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c)]);
+  });
+
+  test('on a table made before gsi7, the cases by agency and status are read through gsi1, with the same result', async () => {
+    // Prepare: a table without gsi7 (dynalite cannot add one; on AWS the index is unreadable while it is built), with gsi1 (whole cases, keyed like gsi7).
+    const older = `${table.tableName}-before-gsi7-${counter}`;
+    const input = createTableInput(older);
+    const gsi1 = { IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const }], Projection: { ProjectionType: 'ALL' as const } };
+    await table.client.send(new CreateTableCommand({ ...input, GlobalSecondaryIndexes: [...input.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== 'gsi7'), gsi1] }));
+    await waitForActiveTable(table.client, older);
+    const store = new DynamoCaseStore(table.client, older);
+    const agencyId = `agency-before-gsi7-${counter}`;
+    const step = { stepId: 'verify', visit: 1, role: 'kepala', startedAt: '2026-10-20T09:00:00+07:00', assigneeId: 'kadis' };
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10', currentStep: step, executionArn: 'arn:aws:states:ap-southeast-3:123456789012:execution:m:x' });
+    const old = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-21T09:00:00+07:00', month: '2026-10' });
+    for (const x of [c, old]) await store.createCase(x, submitted(x));
+    // One case as written before report summaries were kept (no rpt): its summary from the whole case.
+    const item = (await table.client.send(new GetItemCommand({ TableName: older, Key: marshall({ pk: `CASE#${old.caseId}`, sk: 'CASE' }) }))).Item!;
+    delete item.rpt;
+    await table.client.send(new PutItemCommand({ TableName: older, Item: item }));
+
+    // Act and assess
+    expect(await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).toEqual([
+      { caseId: c.caseId, trackingId: c.trackingId, agencyId, sopId: c.sopId, status: 'in_progress', submittedAt: c.submittedAt, executionArn: c.executionArn, currentStep: step },
+      { caseId: old.caseId, trackingId: old.trackingId, agencyId, sopId: old.sopId, status: 'in_progress', submittedAt: old.submittedAt },
+    ]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c, old]);
+    expect(await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }))).toEqual([reportCaseOf(c), reportCaseOf(old)]);
+  });
+
+  test('the recap\'s open cases are read 100 keys a BatchGetItem, in the list\'s order, unprocessed keys asked again', async () => {
+    // Prepare: 130 open cases, and a client whose first BatchGetItem answer leaves half its keys unprocessed (as throttling does).
+    const agencyId = `agency-batch-${counter}`;
+    const made: CaseRecord[] = [];
+    for (let i = 0; i < 130; i++) {
+      const c = aCase({ agencyId, status: 'in_progress', month: '2026-10', submittedAt: `2026-10-20T09:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+07:00` });
+      await new DynamoCaseStore(table.client, table.tableName).createCase(c, submitted(c));
+      made.push(c);
+    }
+    const client = new DynamoDBClient({ endpoint: table.endpoint, region: 'ap-southeast-3', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const batches: number[] = [];
+    let throttled = false;
+    client.middlewareStack.add((next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName !== 'BatchGetItemCommand') return out;
+      const input = args.input as { RequestItems: Record<string, { Keys: unknown[] }> };
+      batches.push(input.RequestItems[table.tableName]!.Keys.length);
+      const output = out.output as { Responses: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys: unknown[] }> };
+      if (!throttled) {
+        throttled = true;
+        const items = output.Responses[table.tableName]!;
+        const left = items.splice(0, 40);
+        output.UnprocessedKeys = { [table.tableName]: { ...input.RequestItems[table.tableName]!, Keys: left.map((i) => ({ pk: i.pk, sk: i.sk })) } };
+      }
+      return out;
+    }, { step: 'initialize', name: 'throttleOnce' });
+    const store = new DynamoCaseStore(client, table.tableName);
+
+    // Act
+    const summaries = await collect(store.reportCases({ list: 'status', agencyId, status: 'in_progress', submittedBefore: new Date('2026-11-01T00:00:00+07:00') }));
+    const whole = await collect(store.casesByAgencyStatus(agencyId, 'in_progress'));
+    client.destroy();
+
+    // Assess: every case once, in order; 100 keys a call, the 40 left asked again (the recap's read), then the review's read.
+    expect(summaries).toEqual(made.map((c) => reportCaseOf(c)));
+    expect(whole).toEqual(made);
+    expect([...batches].sort((x, y) => x - y)).toEqual([30, 30, 40, 100, 100]);
+  });
+
+  test('a store that fell back to gsi1 while gsi7 was built reads gsi7 again once gsi1 is gone', async () => {
+    // Prepare: a table made now (gsi7, no gsi1), read by a store that fell back to gsi1 (a warm container
+    // from the deployment that added gsi7, when the next one drops gsi1).
+    const store = new DynamoCaseStore(table.client, table.tableName);
+    (store as unknown as { statusIndex: string }).statusIndex = 'gsi1';
+    const agencyId = `agency-after-gsi1-${counter}`;
+    const c = aCase({ agencyId, status: 'in_progress', submittedAt: '2026-10-20T09:00:00+07:00', month: '2026-10' });
+    await store.createCase(c, submitted(c));
+
+    // Act and assess
+    expect((await collect(store.caseHeadsByAgencyStatus(agencyId, 'in_progress'))).map((h) => h.caseId)).toEqual([c.caseId]);
+    expect(await collect(store.casesByAgencyStatus(agencyId, 'in_progress'))).toEqual([c]);
+    expect((store as unknown as { statusIndex: string }).statusIndex).toBe('gsi7');
   });
 
   test('the first events are attributes of the case item, never of the case record; an older case\'s event items list with them, once', async () => {

@@ -49,6 +49,18 @@ describe('settings', () => {
     expect(result).toEqual({ ok: true, settings: expect.objectContaining({ stage: 'staging', mailFrom: 'pengaduan@staging.muba.go.id', alarmEmails: ['ops@muba.go.id'], region: 'ap-southeast-3', owner: 'diskominfo', costCentre: 'tanggap' }) });
   });
 
+  test('gsi1 is kept unless a stage says otherwise, from its file (a boolean) or the command line (text)', () => {
+    const keep = (values: Record<string, string>, file?: Record<string, unknown>) => {
+      if (file) writeFileSync(join(dir, 'gsi.json'), JSON.stringify(file));
+      const result = readSettings(context({ stage: file ? 'gsi' : 'prod', mailFrom: 'pengaduan@muba.go.id', ...values }), {}, dir);
+      return result.ok ? result.settings.keepGsi1 : result.problems;
+    };
+    expect(keep({})).toBe(true);
+    expect(keep({ keepGsi1: 'false' })).toBe(false);
+    expect(keep({}, { keepGsi1: false })).toBe(false);
+    expect(keep({ keepGsi1: 'true' }, { keepGsi1: false })).toBe(true);
+  });
+
   test.each([
     ['a domain without a certificate or zone', { domainName: 'pengaduan.muba.go.id' }, /needs a certificate/],
     ['a certificate outside us-east-1', { domainName: 'pengaduan.muba.go.id', certificateArn: 'arn:aws:acm:ap-southeast-3:123456789012:certificate/abc' }, /us-east-1/],
@@ -56,6 +68,7 @@ describe('settings', () => {
     ['a domain outside its zone', { domainName: 'pengaduan.muba.go.id', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'sekayu.go.id' }, /not inside the hosted zone/],
     ['a URL for a domain', { domainName: 'https://pengaduan.muba.go.id/' }, /no https:\/\//],
     ['an upper-case stage', { stage: 'Prod' }, /lower-case/],
+    ['keepGsi1 neither true nor false', { keepGsi1: 'no' }, /keepGsi1: true or false/],
   ])('refuses %s, saying what to fix', (_what, values, message) => {
     const result = readSettings(context({ stage: 'prod', mailFrom: 'pengaduan@muba.go.id', ...values }), {}, dir);
     expect(result.ok).toBe(false);

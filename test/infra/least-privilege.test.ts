@@ -50,23 +50,23 @@ const expected: Record<string, string[]> = {
   // recordOutcome: claims, remember, events, updateCase, getTask/updateTask; continueAsNew starts.
   // + a record begins the next visit (computeStepDeadlines): remember; warnCalendarAdmin sends and releases (DeleteItem).
   'workflow-outcome': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution machines', 'states:DescribeExecution executions'],
-  // buildReport: casesByAgencyStatus (gsi1), casesByMonth/casesEndedInMonth (gsi6 keys, then GetItem), reportCases' months (gsi6); sendReport:
+  // buildReport: casesByAgencyStatus and the open lists' summaries (gsi7 keys, then BatchGetItem; gsi1 while gsi7 is built), casesByMonth/casesEndedInMonth (gsi6 keys, then GetItem), reportCases' months (gsi6); sendReport:
   // claimOnce, release, SendRawEmail (the chart and files are attachments); Lambda puts an
   // asynchronous invocation that still failed into the dead-letter queue with the function's role.
   // A reviewed report (shared/usecases/report-review.ts): startReportReview (StartExecution, DescribeExecution
   // on the review machines only); the turns' tasks (putTask, updateTask), grants (putGrant; activateGrant =
   // UpdateItem), claims, the cases' events (Query); SendTaskSuccess for a turn re-entered after its decision;
   // the reminder and escalation without attachments (SendEmail).
-  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi6', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution review-machines', 'states:DescribeExecution review-executions', 'states:SendTaskSuccess review-machines'],
-  // resumeStalledSubmissions: casesByAgencyStatus (gsi1), start, updateCase (GetItem + PutItem);
-  // deliverStalledDecisions: resolved/awaiting cases (gsi1), listEvents (Query), getTask, updateTask,
+  'report': ['sqs:SendMessage dead-letters', 'dynamodb:GetItem table', 'dynamodb:BatchGetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi6', 'dynamodb:Query index/gsi7', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'states:StartExecution review-machines', 'states:DescribeExecution review-executions', 'states:SendTaskSuccess review-machines'],
+  // resumeStalledSubmissions: caseHeadsByAgencyStatus (gsi7; gsi1 while gsi7 is built), start, updateCase (GetItem + PutItem);
+  // deliverStalledDecisions: resolved/awaiting cases' heads (likewise), listEvents (Query), getTask, updateTask,
   // SendTaskSuccess; resumeParkedCase: case by tracking id, SendTaskSuccess, appendEvent (UpdateItem).
   // finishPendingMail: pendingMail (Query gsi3), retryMail/markMailSent/markMailFailed (UpdateItem),
   // dropMail (DeleteItem), a new task key (updateTask, key lookup), the email.
-  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi3', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
+  'sweep': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi3', 'dynamodb:Query index/gsi7', 'ses:SendEmail identity', 'ses:SendEmail configuration-set', 'ses:SendRawEmail identity', 'ses:SendRawEmail configuration-set', 's3:GetObject files/cases/*', 'states:StartExecution machines', 'states:DescribeExecution executions', 'states:SendTaskSuccess machines'],
   // handleMailEvent: claimOnce per message and recipient, appendEvent, the suppression record,
-  // an official's open tasks (gsi1), the admin's email (sendOnce: claim, send, release).
-  'mail-events': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
+  // an official's open tasks (heads: gsi7; gsi1 while gsi7 is built), the admin's email (sendOnce: claim, send, release).
+  'mail-events': ['dynamodb:GetItem table', 'dynamodb:PutItem table', 'dynamodb:UpdateItem table', 'dynamodb:DeleteItem table', 'dynamodb:Query table', 'dynamodb:Query index/gsi1', 'dynamodb:Query index/gsi7', 'ses:SendEmail identity', 'ses:SendEmail configuration-set'],
 };
 const expectedOriginVerify = [...LOGS, 'xray:PutTraceSegments *', 'xray:PutTelemetryRecords *', 'ssm:GetParameter origin-verify-reference', 'secretsmanager:GetSecretValue origin-verify'];
 

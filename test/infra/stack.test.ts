@@ -1,4 +1,7 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Data } from '../../infra/aws/constructs/data';
+import { Naming } from '../../infra/aws/naming';
 import { demoDirectory } from '../../shared/directory';
 import { routes, httpHandlers, workflowHandlers } from '../../functions/routes';
 import { caseTable } from '../../shared/data/table';
@@ -30,7 +33,8 @@ test('the table matches shared/data/table.ts: keys, the GSIs and what each proje
     DeletionPolicy: 'Retain',
     Properties: Match.objectLike({
       KeySchema: [{ AttributeName: caseTable.partitionKey, KeyType: 'HASH' }, { AttributeName: caseTable.sortKey, KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: caseTable.indexes.map((i) => Match.objectLike({
+      // A stage keeps the retiring gsi1 unless its settings say otherwise (keepGsi1).
+      GlobalSecondaryIndexes: [...caseTable.indexes, ...caseTable.retiringIndexes].map((i) => Match.objectLike({
         IndexName: i.name, KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
         Projection: i.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection] },
       })),
@@ -45,8 +49,27 @@ test('the dashboards\' index (gsi5) projects only what a dashboard row shows (IN
   expect(gsi5.Projection.ProjectionType).toBe('INCLUDE');
   expect(gsi5.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(['trackingId', 'currentStep', 'confidential', 'gsi5sub']));
   expect(gsi5.Projection.NonKeyAttributes).not.toContain('description');
-  // The whole-case indexes keep every attribute (ALL).
+});
+
+test('the cases by agency and status (gsi7) hold a case\'s head only (INCLUDE, on gsi1\'s keys), never its texts, reporter or summary; gsi1 stays whole while kept', () => {
+  const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string }[]; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] } };
+  const gsi7 = table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi7')!;
+  // gsi1's keys: every case written before the index existed is in it once built.
+  expect(gsi7.KeySchema.map((k) => k.AttributeName)).toEqual(['gsi1pk', 'gsi1sk']);
+  expect(gsi7.Projection.ProjectionType).toBe('INCLUDE');
+  expect(gsi7.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(['caseId', 'sopId', 'executionArn', 'currentStep']));
+  for (const left of ['description', 'title', 'reporter', 'response', 'rpt']) expect(gsi7.Projection.NonKeyAttributes).not.toContain(left);
   expect(table.Properties.GlobalSecondaryIndexes.find((g) => g.IndexName === 'gsi1')!.Projection.ProjectionType).toBe('ALL');
+});
+
+test('with keepGsi1 false the table has no gsi1 (its second deployment), and still gsi7', () => {
+  const stack = new Stack(new App(), 'DataOnly');
+  Naming.attach(stack, new Naming('test'));
+  new Data(stack, 'Data', { keepGsi1: false });
+  const table = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string }[] } };
+  expect(table.Properties.GlobalSecondaryIndexes.map((g) => g.IndexName).sort()).toEqual(caseTable.indexes.map((i) => i.name).sort());
+  expect(table.Properties.GlobalSecondaryIndexes.map((g) => g.IndexName)).toContain('gsi7');
+  expect(table.Properties.GlobalSecondaryIndexes.map((g) => g.IndexName)).not.toContain('gsi1');
 });
 
 test('the recap\'s index (gsi6) holds the report summary and the submission time only (INCLUDE), never the case\'s texts or reporter', () => {

@@ -4,7 +4,7 @@
  * copies as the SDK does. test/functions/case-store.contract.test.ts runs one suite against both,
  * so this fake cannot drift from the adapter.
  */
-import { OPEN_STATUSES, type CaseEvent, type CaseRecord, type CaseStatus } from '../../shared/case/model';
+import { OPEN_STATUSES, caseHeadOf, type CaseEvent, type CaseHead, type CaseRecord, type CaseStatus } from '../../shared/case/model';
 import { taskOfLocatedKey, type TaskGrant, type TaskRecord } from '../../shared/case/task';
 import { openCaseIndexKeys } from '../../shared/case/keys';
 import { reportCaseOf, type ReportCase } from '../../shared/reports/report-case';
@@ -377,6 +377,10 @@ export class MemoryCaseStore implements CaseStore {
   async *casesByAgencyStatus(agencyId: string, status: CaseStatus, submittedBefore?: Date): AsyncIterable<CaseRecord> {
     const wanted = (c: CaseRecord) => c.agencyId === agencyId && c.status === status && (!submittedBefore || Date.parse(c.submittedAt) < submittedBefore.getTime());
     yield* this.sorted((c) => (wanted(c) ? `${c.submittedAt}#${c.caseId}` : undefined));
+  }
+
+  async *caseHeadsByAgencyStatus(agencyId: string, status: CaseStatus): AsyncIterable<CaseHead> {
+    for await (const c of this.casesByAgencyStatus(agencyId, status)) yield caseHeadOf(c);
   }
 
   async *casesByMonth(month: string, agencyId?: string): AsyncIterable<CaseRecord> {

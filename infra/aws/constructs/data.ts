@@ -8,8 +8,10 @@ import { Naming } from '../naming';
 export class Data extends Construct {
   readonly table: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string) {
+  /** `keepGsi1`: the retiring gsi1 stays on the table (see `keepGsi1` in infra/aws/settings.ts). */
+  constructor(scope: Construct, id: string, props: { keepGsi1: boolean }) {
     super(scope, id);
+    const indexes = [...caseTable.indexes, ...caseTable.retiringIndexes.filter((i) => i.name !== 'gsi1' || props.keepGsi1)];
     const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.TableV2(this, 'Cases', {
       // The same name as infra/aws/names.ts tableName(stage), which tools outside the stack use to find it.
@@ -21,7 +23,7 @@ export class Data extends Construct {
       timeToLiveAttribute: caseTable.timeToLiveAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: caseTable.indexes.map((i) => ({
+      globalSecondaryIndexes: indexes.map((i) => ({
         indexName: i.name, partitionKey: key(i.partitionKey), sortKey: key(i.sortKey),
         ...(i.projection === 'ALL' ? { projectionType: dynamodb.ProjectionType.ALL } : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...i.projection] }),
       })),
