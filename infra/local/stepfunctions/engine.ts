@@ -33,7 +33,7 @@
  */
 import '../polyfills';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { TimerTarget, VirtualClock } from '../clock';
@@ -74,6 +74,8 @@ const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
 const REFRESH_AFTER_REAL_MS = 20 * 24 * 3600_000;
 const REGION = 'ap-southeast-3';
 const TOKEN_PATTERN = /^local-[A-Za-z0-9_-]{32}$/;
+/** A journal rewrite writes its lines in pieces of about this many characters (see compactJournal). */
+const JOURNAL_WRITE_CHUNK = 256 * 1024;
 /** The journal is rewritten once it holds this many records more than twice the executions it describes. */
 const COMPACT_AFTER_RECORDS = 10_000;
 
@@ -104,6 +106,8 @@ interface Prepared {
 const ACCOUNT = '000000000000';
 
 interface Machine {
+  /** Its ARN: the one string every execution of it refers to (a request's copy would be kept per execution). */
+  arn: string;
   name: string;
   definition: Definition;
   topLevel: Set<string>;
@@ -174,13 +178,26 @@ interface Execution {
   /** When the execution last started a run from its start or its journal (real ms); see refreshLongRuns. */
   runStartedRealMs?: number;
   /** The top-level state it is in and that state's input as JSON: what a parked execution replays, and what the journal keeps. */
-  top?: { state: string; input: string };
+  top?: TopState;
   /** Counts the top-level states entered (synchronously, as the library moves): an invocation of an older one is stale. */
   generation: number;
   /** The task invocations since the current top-level state was entered, by state name and occurrence. */
   invocations: Map<string, Invocation>;
   /** How many entries the history holds of the current top-level state and of each state inside it. */
   entered: Map<string, number>;
+}
+
+/**
+ * The top-level state an execution is in, and that state's input as JSON text: in memory until the
+ * journal holds it, then only where the journal holds it (`offset`, `length`, in bytes). A parked
+ * case's state input is ~0.6 KiB (its run's visits and deadlines) and is read again only when the
+ * execution wakes or the journal is rewritten; the journal keeps it on disk anyway for `kill -9`.
+ */
+interface TopState {
+  state: string;
+  input?: string;
+  offset?: number;
+  length?: number;
 }
 
 interface HistoryEntry {
@@ -245,7 +262,8 @@ interface DoneRecord {
 }
 
 /** The journal line of a top-level entry, its input kept as the JSON text it already is. */
-const enterLine = (arn: string, state: string, input: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":${input}}`;
+/** What an entry's line holds before its input (see TopState: the input's place in the file follows from it). */
+const enterPrefix = (arn: string, state: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":`;
 
 export interface LocalStepFunctionsOptions {
   clock: VirtualClock;
@@ -319,6 +337,11 @@ export class LocalStepFunctions {
   private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
+  /** The journal's size in bytes, and where the last line appended begins (see TopState). */
+  private journalBytes = 0;
+  private lastLineStart = 0;
+  /** The journal opened for reading the inputs of top-level entries back (see topInput); reopened after a rewrite. */
+  private readFd?: number;
   /** Records written, and how many of them are known to be on disk (see append). */
   private written = 0;
   private synced = 0;
@@ -389,7 +412,7 @@ export class LocalStepFunctions {
     };
     mark(definition.States, undefined);
     this.machines.set(arn, {
-      name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, resources, policies, timeoutSeconds,
+      arn, name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, resources, policies, timeoutSeconds,
       enteredTypes: new Map([...types].map(([n, type]) => [n, `${type}StateEntered`])),
       parkable: replaysAlike(aslText),
       statesView: this.statesView(definition),
@@ -451,7 +474,7 @@ export class LocalStepFunctions {
     for (const r of records) {
       if (r.t === 'start') {
         this.executions.set(r.arn, {
-          arn: r.arn, name: r.name, stateMachineArn: r.sm, input: r.input, startDate: new Date(r.at),
+          arn: r.arn, name: r.name, stateMachineArn: this.machines.get(r.sm)?.arn ?? r.sm, input: r.input, startDate: new Date(r.at),
           status: 'RUNNING', epoch: 0, history: [{ at: Date.parse(r.at), type: 'ExecutionStarted' }],
           generation: 0, invocations: new Map(), entered: new Map(),
         });
@@ -491,7 +514,7 @@ export class LocalStepFunctions {
     if (answers?.length) this.replay.set(e.arn, [...answers]);
     if (from) this.resumingFrom.set(e.arn, from.state);
     this.whenRunSlot(e, () => {
-      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? this.topInput(from) : e.input) as Json, false);
     });
   }
 
@@ -531,7 +554,7 @@ export class LocalStepFunctions {
       throw new SfnError('ExecutionAlreadyExists', `Execution already exists: ${arn}`);
     }
     const execution: Execution = {
-      arn, name, stateMachineArn: params.stateMachineArn, input, startDate: this.options.clock.now(),
+      arn, name, stateMachineArn: machine.arn, input, startDate: this.options.clock.now(),
       status: 'RUNNING', epoch: 0, history: [], generation: 0, invocations: new Map(), entered: new Map(),
     };
     this.executions.set(arn, execution);
@@ -681,6 +704,8 @@ export class LocalStepFunctions {
       closeSync(this.journalFd);
     }
     this.journalFd = undefined;
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
   }
 
   private liveCallback(taskToken: string): Callback {
@@ -779,7 +804,7 @@ export class LocalStepFunctions {
       if (current && topLevel) {
         execution.currentState = name;
         execution.top = { state: name, input: flatJson(event.state.input) };
-        this.journalEntry(execution.arn, name, execution.top.input);
+        this.journalEntry(execution.arn, execution.top);
       }
     }
   }
@@ -901,7 +926,7 @@ export class LocalStepFunctions {
       execution.waking = true;
       this.whenRunSlot(execution, () => {
         execution.waking = false;
-        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(this.topInput(execution.top)) as Json, true);
       });
     }
     this.parkWhenQuiet(execution);
@@ -1239,9 +1264,14 @@ export class LocalStepFunctions {
     return fill(payload);
   }
 
-  /** Journals a top-level entry: from here, a restart resumes at this state. */
-  private journalEntry(arn: string, state: string, input: string): void {
+  /**
+   * Journals a top-level entry: from here, a restart resumes at this state. Once written, the entry's
+   * input is let go of in memory: `top` says where in the journal it is (see TopState).
+   */
+  private journalEntry(arn: string, top: TopState): void {
     if (!this.journalFile) return;
+    const { state } = top;
+    const input = top.input!;
     // Progress past the state a resumed execution restarted at: the answers before it are spent.
     if (this.resumingFrom.get(arn) === state) this.resumingFrom.delete(arn);
     else {
@@ -1249,7 +1279,24 @@ export class LocalStepFunctions {
       this.replay.delete(arn);
       this.resumingFrom.delete(arn);
     }
-    this.append(enterLine(arn, state, input), false);
+    const prefix = enterPrefix(arn, state);
+    const opening = this.opened;
+    this.append(`${prefix}${input}}`, false);
+    // A rewrite the append set off has placed every entry already, this one included.
+    if (this.opened !== opening) return;
+    top.offset = this.lastLineStart + Buffer.byteLength(prefix);
+    top.length = Buffer.byteLength(input);
+    top.input = undefined;
+  }
+
+  /** A top-level state's input: in memory, or read back from where the journal holds it. */
+  private topInput(top: TopState): string {
+    if (top.input !== undefined) return top.input;
+    if (this.readFd === undefined) this.readFd = openSync(this.journalFile!, 'r');
+    const bytes = Buffer.allocUnsafe(top.length!);
+    const read = readSync(this.readFd, bytes, 0, top.length!, top.offset!);
+    if (read !== top.length) throw new Error(`The journal ${this.journalFile} is shorter than its entries say (${read} of ${top.length} bytes at ${top.offset})`);
+    return bytes.toString('utf8');
   }
 
   /** Journals a record; for a start or an answer, resolves once it is on disk (see append). */
@@ -1274,8 +1321,14 @@ export class LocalStepFunctions {
    * before, the execution resumes from an earlier state, which the idempotent handlers allow.
    */
   private append(line: string, acknowledged: boolean): Promise<void> | undefined {
-    if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile!, 'a');
-    writeSync(this.journalFd, `${line}\n`);
+    if (this.journalFd === undefined) {
+      this.journalFd = openSync(this.journalFile!, 'a');
+      this.journalBytes = fstatSync(this.journalFd).size;
+    }
+    const text = `${line}\n`;
+    writeSync(this.journalFd, text);
+    this.lastLineStart = this.journalBytes;
+    this.journalBytes += Buffer.byteLength(text);
     const record = ++this.written;
     const durable = acknowledged ? new Promise<void>((resolve, reject) => this.durableWaiters.push({ record, resolve, reject })) : undefined;
     this.syncSoon();
@@ -1325,23 +1378,53 @@ export class LocalStepFunctions {
    */
   private compactJournal(): void {
     if (!this.journalFile) return;
-    const kept: string[] = [];
-    for (const e of this.executions.values()) {
-      kept.push(JSON.stringify({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() }));
-      if (e.status !== 'RUNNING') kept.push(JSON.stringify({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() }));
-      else {
-        if (e.top) kept.push(enterLine(e.arn, e.top.state, e.top.input));
-        for (const done of this.doneSinceEnter.get(e.arn) ?? []) kept.push(JSON.stringify(done));
-      }
-    }
     const tmp = `${this.journalFile}.tmp`;
-    writeFileSync(tmp, kept.join('\n') + (kept.length ? '\n' : ''));
-    const fd = openSync(tmp, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    // Written in chunks as it is built, never as one text: with 10,000 open cases the journal is
+    // ~10 MiB, and its lines, their join and the write's buffer held ~3× that at once, in the middle
+    // of filing (the memory bench's highest RSS came in such moments).
+    let chunk = '';
+    let bytes = 0;
+    // Where each running execution's entry input will be in the new file, applied once it replaces the old one.
+    const placed: [TopState, number, number][] = [];
+    const line = (text: string) => {
+      bytes += Buffer.byteLength(text) + 1;
+      chunk += `${text}\n`;
+      if (chunk.length >= JOURNAL_WRITE_CHUNK) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    };
+    try {
+      for (const e of this.executions.values()) {
+        line(JSON.stringify({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() }));
+        if (e.status !== 'RUNNING') line(JSON.stringify({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() }));
+        else {
+          if (e.top) {
+            const prefix = enterPrefix(e.arn, e.top.state);
+            const input = this.topInput(e.top);
+            placed.push([e.top, bytes + Buffer.byteLength(prefix), Buffer.byteLength(input)]);
+            line(`${prefix}${input}}`);
+          }
+          for (const done of this.doneSinceEnter.get(e.arn) ?? []) line(JSON.stringify(done));
+        }
+      }
+      if (chunk) writeSync(fd, chunk);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     renameSync(tmp, this.journalFile);
     this.journalFd = openSync(this.journalFile, 'a');
+    this.journalBytes = bytes;
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
+    for (const [top, offset, length] of placed) {
+      top.offset = offset;
+      top.length = length;
+      top.input = undefined;
+    }
     this.appendedSinceCompaction = 0;
     this.opened++;
     this.synced = this.written; // all of it is in the file just synced
