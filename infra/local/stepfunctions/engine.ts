@@ -264,8 +264,10 @@ interface DoneRecord {
   cause?: string;
 }
 
-/** The journal line of a top-level entry, its input kept as the JSON text it already is. */
-/** What an entry's line holds before its input (see TopState: the input's place in the file follows from it). */
+/**
+ * What a top-level entry's journal line holds before its input (the input follows as the JSON text it
+ * already is, then `}`): where the input sits in the file follows from it (see TopState).
+ */
 const enterPrefix = (arn: string, state: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":`;
 
 export interface LocalStepFunctionsOptions {
