@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   const clock = new VirtualClock({ startAt: new Date('2026-11-23T02:00:00Z'), frozen: true });
   const later = (hours: number) => new Date(clock.now().getTime() + hours * 3600_000).toISOString();
   const deadlines = async (p: unknown) => ({ startedAt: later(0), remindAt: later(6), dueAt: later(8), rungs: [1, 2, 3].map((level) => ({ level, at: later(8 + 24 * level) })), calendarVersion: 'test', visit: DeadlinesRequest.parse(p).visit });
+  // Record start asks for the first visit's deadlines with the step's fields only; the handler adds the
+  // request's own (caseId, executionId, enteredAt) as the deadlines use case does. Without them every
+  // case's first task failed validation and waited in its Retry: what was measured was not a parked case.
+  const deadlinesOf = (req: OutcomeRequest) => async (ask: object) => deadlines({ caseId: req.caseId, executionId: req.executionId, enteredAt: req.enteredAt, ...ask }) as never;
   const engine = new LocalStepFunctions({
     clock, dataDir: dir,
     invokers: {
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
         const req = OutcomeRequest.parse(p);
         // Record start begins the first visit, its deadlines as the deadlines handler computes them.
         const answer = outcomeAnswer(req, req.kind === 'started' ? StartedResult.parse({ continueBy: continueBy(clock.now()).toISOString() }) : {});
-        return (await answerBeginning(req, answer, async (ask) => deadlines(ask) as never)) ?? {};
+        return (await answerBeginning(req, answer, deadlinesOf(req))) ?? {};
       },
       [WorkflowFunction.notify]: async () => ({}),
     },

@@ -459,6 +459,8 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       for (let i = 0; i < 20; i++) await fileComplaint(runtime, -1 - i);
       await runtime.engine.waitForIdle();
       gc();
+      if (process.env.BENCH_HEAP_SNAPSHOT) print(`  heap snapshot before ${(await import('node:v8')).writeHeapSnapshot(`${process.env.BENCH_HEAP_SNAPSHOT}.before`)}`);
+      gc();
       const before = process.memoryUsage();
       let peakRss = before.rss;
       let peakAt = 0;
@@ -510,6 +512,8 @@ export const sections: Record<string, { title: string; runtime?: false; clockFro
       print(`  RSS         ${mib(before.rss)} → ${mib(after.rss)}, ${mib(settled.rss)} 3 s later (heap ${mib(settled.heapUsed)} of ${mib(settled.heapTotal)}); at most ${mib(peakRss)} while filing (at ${peakAt} filed), ${mib(peakForcedGc)} during the bench's own forced collections at each 1,000   (process: runtime, dynalite and the load generator)`);
       if (thread) print(`  dynalite's thread: heap ${mib(thread.heapUsed)} of ${mib(thread.heapTotal)}`);
       print(`  parked      ${runtime.engine.parkedExecutions()} of ${runtime.engine.runningExecutions().length} running executions (waiting with no library run in memory)`);
+      // BENCH_HEAP_SNAPSHOT=<file>: the main heap at the end, to see what the open cases keep.
+      if (process.env.BENCH_HEAP_SNAPSHOT) print(`  heap snapshot ${(await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT)}`);
     },
   },
   dashboard: {

@@ -422,6 +422,50 @@ test('the journal is rewritten while running, and a new engine resumes from the 
   expect(JSON.parse(second.describeExecution(`arn:aws:states:ap-southeast-3:000000000000:execution:loop:looping`).output!)).toEqual({ caseId: 'c', n: 40, answer: { ok: true } });
 });
 
+test('a parked execution wakes with its state input exactly as entered, read back from the journal before and after a rewrite', async () => {
+  // The input of the state a parked execution waits in is kept only in the journal (by byte offset):
+  // text with multi-byte characters, quotes, backslashes, line breaks, tabs and `<` must come back whole.
+  const ask = {
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Parameters: { 'text.$': '$.text', 'n.$': '$.n', extra: 'Dinas Perpustakaan — ruang baca "anak" ✓' }, Next: 'Ask' },
+      Ask: {
+        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: '${TaskFunctionArn}', Payload: { 'taskToken.$': '$$.Task.Token', 'caseId.$': '$.text' } },
+        ResultPath: '$.answer', End: true,
+      },
+    },
+  };
+  const clock = new VirtualClock({ startAt: START, frozen: true });
+  const tokens = new Map<string, string>();
+  const engine = new LocalStepFunctions({
+    clock, dataDir: join(dir, 'sfn'), compactAfterRecords: 4,
+    invokers: { TaskFunctionArn: async (p: unknown) => { const { taskToken, caseId } = p as { taskToken: string; caseId: string }; tokens.set(caseId, taskToken); return {}; } },
+  });
+  h = { ...harness(), clock };
+  h.engine.close();
+  h.engine = engine;
+  const arn = engine.createStateMachine('ask', JSON.stringify(ask));
+  engine.resume();
+  const text = (n: number) => `Lampu jalan mati 😀 "di depan" C:\\jalan\\${n}\nbaris dua\t<b>tab</b> ñ ${'é'.repeat(n)}`;
+  let rewrites = 0;
+  for (let n = 0; n < 6; n++) {
+    const before = engine.journalRecordsSinceCompaction();
+    await engine.startExecution({ stateMachineArn: arn, name: `case-${n}`, input: JSON.stringify({ text: text(n), n }) });
+    await engine.waitForIdle();
+    if (engine.journalRecordsSinceCompaction() < before) rewrites++;
+  }
+  expect(engine.parkedExecutions()).toBe(6);
+  expect(rewrites).toBeGreaterThan(0); // some inputs were placed by a rewrite, the last ones by their append
+  for (let n = 0; n < 6; n++) {
+    await engine.sendTaskSuccess(tokens.get(text(n))!, JSON.stringify({ reply: `ok ${n} 👍` }));
+    await engine.waitForIdle();
+    const done = engine.describeExecution(`arn:aws:states:ap-southeast-3:000000000000:execution:ask:case-${n}`);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ text: text(n), n, extra: 'Dinas Perpustakaan — ruang baca "anak" ✓', answer: { reply: `ok ${n} 👍` } });
+  }
+});
+
 test('an answer acknowledged just before a crash is not lost: the resumed execution delivers it at once', async () => {
   const clock = new VirtualClock({ startAt: START, frozen: true });
   const tasks: string[] = [];

@@ -33,7 +33,7 @@
  */
 import '../polyfills';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { TimerTarget, VirtualClock } from '../clock';
@@ -74,6 +74,8 @@ const LOCAL_TASK_TIMEOUT_SECONDS = 2_000_000;
 const REFRESH_AFTER_REAL_MS = 20 * 24 * 3600_000;
 const REGION = 'ap-southeast-3';
 const TOKEN_PATTERN = /^local-[A-Za-z0-9_-]{32}$/;
+/** A journal rewrite writes its lines in pieces of about this many characters (see compactJournal). */
+const JOURNAL_WRITE_CHUNK = 256 * 1024;
 /** The journal is rewritten once it holds this many records more than twice the executions it describes. */
 const COMPACT_AFTER_RECORDS = 10_000;
 
@@ -104,6 +106,8 @@ interface Prepared {
 const ACCOUNT = '000000000000';
 
 interface Machine {
+  /** Its ARN: the one string every execution of it refers to (a request's copy would be kept per execution). */
+  arn: string;
   name: string;
   definition: Definition;
   topLevel: Set<string>;
@@ -166,7 +170,7 @@ interface Execution {
   epoch: number;
   ancestor?: string;
   currentState?: string;
-  history: HistoryEntry[];
+  history: History;
   /** The library run driving the execution; none while it is parked. */
   run?: Run;
   /** Parked, with an outcome to take, waiting for a run slot (see `maxActiveRuns`). */
@@ -174,13 +178,26 @@ interface Execution {
   /** When the execution last started a run from its start or its journal (real ms); see refreshLongRuns. */
   runStartedRealMs?: number;
   /** The top-level state it is in and that state's input as JSON: what a parked execution replays, and what the journal keeps. */
-  top?: { state: string; input: string };
+  top?: TopState;
   /** Counts the top-level states entered (synchronously, as the library moves): an invocation of an older one is stale. */
   generation: number;
   /** The task invocations since the current top-level state was entered, by state name and occurrence. */
   invocations: Map<string, Invocation>;
   /** How many entries the history holds of the current top-level state and of each state inside it. */
   entered: Map<string, number>;
+}
+
+/**
+ * The top-level state an execution is in, and that state's input as JSON text: in memory until the
+ * journal holds it, then only where the journal holds it (`offset`, `length`, in bytes). A parked
+ * case's state input is ~0.6 KiB (its run's visits and deadlines) and is read again only when the
+ * execution wakes or the journal is rewritten; the journal keeps it on disk anyway for `kill -9`.
+ */
+interface TopState {
+  state: string;
+  input?: string;
+  offset?: number;
+  length?: number;
 }
 
 interface HistoryEntry {
@@ -191,14 +208,17 @@ interface HistoryEntry {
   error?: string;
 }
 
-interface Callback {
-  executionArn: string;
-  stateName: string;
-  epoch: number;
-  resolve: (output: unknown) => void;
-  reject: (error: Error) => void;
+/** A callback task's token: who waits for its answer (a small object a parked case keeps for weeks, its methods on the prototype). */
+class Callback {
   /** With `HeartbeatSeconds`: the virtual instant by which the next heartbeat must come. */
   heartbeatDueAt?: number;
+  constructor(readonly executionArn: string, readonly stateName: string, readonly epoch: number, private readonly attempt: TaskAttempt) {}
+  resolve(output: unknown): void {
+    this.attempt.settle(true, output);
+  }
+  reject(error: Error): void {
+    this.attempt.settle(false, error);
+  }
 }
 
 /** An error with a States Language name (`States.Timeout`, a handler's error name, …). */
@@ -244,8 +264,11 @@ interface DoneRecord {
   cause?: string;
 }
 
-/** The journal line of a top-level entry, its input kept as the JSON text it already is. */
-const enterLine = (arn: string, state: string, input: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":${input}}`;
+/**
+ * What a top-level entry's journal line holds before its input (the input follows as the JSON text it
+ * already is, then `}`): where the input sits in the file follows from it (see TopState).
+ */
+const enterPrefix = (arn: string, state: string) => `{"t":"enter","arn":${JSON.stringify(arn)},"state":${JSON.stringify(state)},"input":`;
 
 export interface LocalStepFunctionsOptions {
   clock: VirtualClock;
@@ -319,6 +342,11 @@ export class LocalStepFunctions {
   private readonly timedOutTokens = new Set<string>();
   private readonly journalFile?: string;
   private journalFd?: number;
+  /** The journal's size in bytes, and where the last line appended begins (see TopState). */
+  private journalBytes = 0;
+  private lastLineStart = 0;
+  /** The journal opened for reading the inputs of top-level entries back (see topInput); reopened after a rewrite. */
+  private readFd?: number;
   /** Records written, and how many of them are known to be on disk (see append). */
   private written = 0;
   private synced = 0;
@@ -389,7 +417,7 @@ export class LocalStepFunctions {
     };
     mark(definition.States, undefined);
     this.machines.set(arn, {
-      name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, resources, policies, timeoutSeconds,
+      arn, name, definition, topLevel: new Set(Object.keys(definition.States)), ancestors, resources, policies, timeoutSeconds,
       enteredTypes: new Map([...types].map(([n, type]) => [n, `${type}StateEntered`])),
       parkable: replaysAlike(aslText),
       statesView: this.statesView(definition),
@@ -451,8 +479,8 @@ export class LocalStepFunctions {
     for (const r of records) {
       if (r.t === 'start') {
         this.executions.set(r.arn, {
-          arn: r.arn, name: r.name, stateMachineArn: r.sm, input: r.input, startDate: new Date(r.at),
-          status: 'RUNNING', epoch: 0, history: [{ at: Date.parse(r.at), type: 'ExecutionStarted' }],
+          arn: r.arn, name: r.name, stateMachineArn: this.machines.get(r.sm)?.arn ?? r.sm, input: r.input, startDate: new Date(r.at),
+          status: 'RUNNING', epoch: 0, history: new History({ at: Date.parse(r.at), type: 'ExecutionStarted' }),
           generation: 0, invocations: new Map(), entered: new Map(),
         });
       } else if (r.t === 'enter') {
@@ -466,6 +494,7 @@ export class LocalStepFunctions {
         if (e) {
           Object.assign(e, { status: r.status, output: r.output, error: r.error, cause: r.cause, stopDate: new Date(r.at), top: undefined });
           e.history.push({ at: Date.parse(r.at), type: endEventType(r.status), ...(r.error ? { error: r.error } : {}) });
+          e.history.compact();
         }
         this.doneSinceEnter.delete(r.arn);
       }
@@ -491,7 +520,7 @@ export class LocalStepFunctions {
     if (answers?.length) this.replay.set(e.arn, [...answers]);
     if (from) this.resumingFrom.set(e.arn, from.state);
     this.whenRunSlot(e, () => {
-      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? from.input : e.input) as Json, false);
+      if (e.status === 'RUNNING' && !e.run) this.run(e, from?.state, JSON.parse(from ? this.topInput(from) : e.input) as Json, false);
     });
   }
 
@@ -531,8 +560,8 @@ export class LocalStepFunctions {
       throw new SfnError('ExecutionAlreadyExists', `Execution already exists: ${arn}`);
     }
     const execution: Execution = {
-      arn, name, stateMachineArn: params.stateMachineArn, input, startDate: this.options.clock.now(),
-      status: 'RUNNING', epoch: 0, history: [], generation: 0, invocations: new Map(), entered: new Map(),
+      arn, name, stateMachineArn: machine.arn, input, startDate: this.options.clock.now(),
+      status: 'RUNNING', epoch: 0, history: new History(), generation: 0, invocations: new Map(), entered: new Map(),
     };
     this.executions.set(arn, execution);
     const durable = this.journal({ t: 'start', arn, name, sm: params.stateMachineArn, input, at: execution.startDate.toISOString() });
@@ -583,7 +612,7 @@ export class LocalStepFunctions {
   getExecutionHistory(executionArn: string) {
     const e = this.executions.get(executionArn);
     if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution does not exist: ${executionArn}`);
-    return e.history.map((h, i) => ({
+    return e.history.entries().map((h, i) => ({
       id: i + 1, timestamp: new Date(h.at), type: h.type,
       ...(h.state && h.type.endsWith('StateEntered') ? { stateEnteredEventDetails: { name: h.state } } : {}),
       ...(h.type === 'TaskFailed' ? { taskFailedEventDetails: { resourceType: 'lambda', resource: h.state ?? '', error: h.error ?? '' } } : {}),
@@ -681,6 +710,8 @@ export class LocalStepFunctions {
       closeSync(this.journalFd);
     }
     this.journalFd = undefined;
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
   }
 
   private liveCallback(taskToken: string): Callback {
@@ -775,11 +806,10 @@ export class LocalStepFunctions {
       if (current && topLevel) execution.entered = new Map();
       if (current && (topLevel || machine.ancestors.get(name) === execution.top?.state)) execution.entered.set(name, (execution.entered.get(name) ?? 0) + 1);
       execution.history.push({ at: this.options.clock.now().getTime(), type: machine.enteredTypes.get(name) ?? `${event.state.type}StateEntered`, state: name });
-      if (execution.history.length > 2000) execution.history.splice(0, execution.history.length - 2000);
       if (current && topLevel) {
         execution.currentState = name;
         execution.top = { state: name, input: flatJson(event.state.input) };
-        this.journalEntry(execution.arn, name, execution.top.input);
+        this.journalEntry(execution.arn, execution.top);
       }
     }
   }
@@ -808,6 +838,7 @@ export class LocalStepFunctions {
     Object.assign(execution, result, { stopDate: this.options.clock.now() });
     execution.epoch++;
     execution.history.push({ at: execution.stopDate!.getTime(), type: endEventType(result.status), ...(result.error ? { error: result.error } : {}) });
+    execution.history.compact();
     this.journal({ t: 'end', arn: execution.arn, ...result, at: execution.stopDate!.toISOString() });
     // What only a running execution needs.
     execution.top = undefined;
@@ -871,19 +902,61 @@ export class LocalStepFunctions {
       return invocation;
     }
     const policy = machine.policies.get(name) ?? NO_POLICY;
-    const work = this.withRetry(execution, name, policy, invocation, () => this.withTimeout(execution, policy, async (registerToken) => {
-          if (resource === CALLBACK_INVOKE) return this.callback(execution, name, input, registerToken, invocation);
-          if (resource === PLAIN_INVOKE) {
-            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-            return { Payload: await this.invoke(FunctionName, Payload) } as never;
-          }
-          return this.invoke(resource, input);
-        }));
-    work.then(
-      (value) => this.settle(execution, invocation, { ok: true, value }),
-      (error: unknown) => this.settle(execution, invocation, { ok: false, error }),
-    );
+    new TaskWork(this, execution, name, policy, invocation, resource, input).attempt();
     return invocation;
+  }
+
+  /**
+   * @internal One attempt of a Task's work (see TaskWork): the function call, and for a callback the
+   * wait for its answer, which settles `attempt` (its TimeoutSeconds settles it too, whichever first).
+   * Called synchronously by the attempt, so that the invocation counts in flight at once.
+   */
+  attemptTask(work: TaskWork, attempt: TaskAttempt): void {
+    const { execution, stateName, resource, input } = work;
+    const done = (value: unknown) => attempt.settle(true, value);
+    const failed = (error: unknown) => attempt.settle(false, error);
+    if (resource === CALLBACK_INVOKE) return void this.callback(execution, stateName, input, attempt, work.invocation).catch(failed);
+    if (resource === PLAIN_INVOKE) {
+      const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+      return void this.invoke(FunctionName, Payload).then((payload) => done({ Payload: payload }), failed);
+    }
+    void this.invoke(resource, input).then(done, failed);
+  }
+
+  /** @internal Schedules a Task attempt's TimeoutSeconds on the virtual clock. */
+  scheduleTaskTimeout(attempt: TaskAttempt, seconds: number): void {
+    this.options.clock.scheduleTarget(this.options.clock.now().getTime() + seconds * 1000, attempt);
+  }
+
+  /**
+   * @internal An attempt of a Task failed: the first retrier whose ErrorEquals matches decides, on the
+   * virtual clock; once it is spent (or none matches) the error goes on to Catch, as the States
+   * Language says. Returns whether a retry was scheduled.
+   */
+  retryTask(work: TaskWork, error: unknown): boolean {
+    const { execution, stateName, policy, invocation, attempts, epoch } = work;
+    const name = error instanceof Error ? error.name : 'Error';
+    execution.history.push({ at: this.options.clock.now().getTime(), type: 'TaskFailed', state: stateName, error: name });
+    const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
+    const retrier = policy.retry[i];
+    if (!retrier || attempts[i]! >= (retrier.MaxAttempts ?? 3)) return false;
+    let delaySeconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i]!;
+    if (retrier.MaxDelaySeconds !== undefined) delaySeconds = Math.min(delaySeconds, retrier.MaxDelaySeconds);
+    if (retrier.JitterStrategy === 'FULL') delaySeconds = Math.random() * delaySeconds;
+    attempts[i]!++;
+    const retryAt = new Date(this.options.clock.now().getTime() + delaySeconds * 1000);
+    this.markWaiting(execution, invocation);
+    this.backoffs++;
+    this.options.clock.sleepUntil(retryAt, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => {
+      invocation.waiting = false;
+      // The next attempt is under way (counted in flight) before the backoff ends: no idle moment between.
+      work.attempt();
+      this.backoffOver();
+    }, (err: unknown) => {
+      this.backoffOver();
+      this.settle(execution, invocation, { ok: false, error: err });
+    });
+    return true;
   }
 
   /** A Task's work is over: the run waiting for it goes on, or a parked execution runs again to take it. */
@@ -901,7 +974,7 @@ export class LocalStepFunctions {
       execution.waking = true;
       this.whenRunSlot(execution, () => {
         execution.waking = false;
-        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(execution.top.input) as Json, true);
+        if (!execution.run && execution.status === 'RUNNING' && execution.top) this.run(execution, execution.top.state, JSON.parse(this.topInput(execution.top)) as Json, true);
       });
     }
     this.parkWhenQuiet(execution);
@@ -951,6 +1024,7 @@ export class LocalStepFunctions {
     const run = execution.run;
     if (!run) return;
     execution.run = undefined;
+    execution.history.compact();
     run.abort();
     endWaits(execution.invocations);
     this.releaseRun(run);
@@ -1096,56 +1170,7 @@ export class LocalStepFunctions {
     this.yieldTimer.unref();
   }
 
-  /**
-   * Applies a Task's `Retry` on the virtual clock: the first retrier whose ErrorEquals matches decides;
-   * once it is spent the error goes on to Catch, as the States Language says. (A promise chain rather
-   * than an async loop: a callback waits here for days, and a suspended async function costs more.)
-   */
-  private withRetry(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>): Promise<never> {
-    return this.retrying(execution, stateName, policy, invocation, attempt, policy.retry.map(() => 0), execution.epoch);
-  }
-
-  private retrying(execution: Execution, stateName: string, policy: TaskPolicy, invocation: Invocation, attempt: () => Promise<never>, attempts: number[], epoch: number): Promise<never> {
-    return attempt().catch((err: unknown) => {
-      const name = err instanceof Error ? err.name : 'Error';
-      execution.history.push({ at: this.options.clock.now().getTime(), type: 'TaskFailed', state: stateName, error: name });
-      const i = policy.retry.findIndex((r) => r.ErrorEquals.some((pattern) => errorMatches(pattern, name)));
-      const retrier = policy.retry[i];
-      if (!retrier || attempts[i]! >= (retrier.MaxAttempts ?? 3)) throw err;
-      let delaySeconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempts[i]!;
-      if (retrier.MaxDelaySeconds !== undefined) delaySeconds = Math.min(delaySeconds, retrier.MaxDelaySeconds);
-      if (retrier.JitterStrategy === 'FULL') delaySeconds = Math.random() * delaySeconds;
-      attempts[i]!++;
-      const retryAt = new Date(this.options.clock.now().getTime() + delaySeconds * 1000);
-      this.markWaiting(execution, invocation);
-      this.backoffs++;
-      return this.options.clock.sleepUntil(retryAt, () => execution.status === 'RUNNING' && execution.epoch === epoch && !this.closed).then(() => {
-        invocation.waiting = false;
-        // The next attempt is under way (counted in flight) before the backoff ends: no idle moment between.
-        const next = this.retrying(execution, stateName, policy, invocation, attempt, attempts, epoch);
-        this.backoffOver();
-        return next;
-      }, (err: unknown) => {
-        this.backoffOver();
-        throw err;
-      });
-    });
-  }
-
-  /** Applies a Task's `TimeoutSeconds` on the virtual clock (the whole task, callback wait included). */
-  private withTimeout(execution: Execution, policy: TaskPolicy, run: (registerToken: (token: string) => void) => Promise<never>): Promise<never> {
-    if (!policy.timeoutSeconds) return run(ignore);
-    // A timer object rather than a sleep raced against the work: a callback's timeout (a year) waits
-    // as long as the execution, and a promise race with its closures cost ~1 KiB per waiting task.
-    const timeout = new TaskTimeout(this, execution, policy.timeoutSeconds);
-    const result = new Promise<never>((resolve, reject) => { timeout.resolve = resolve; timeout.reject = reject; });
-    // When the timeout wins, the abandoned work may still settle: it is then ignored.
-    run((token) => { timeout.token = token; }).then((value) => timeout.settle(true, value), (error: unknown) => timeout.settle(false, error));
-    this.options.clock.scheduleTarget(this.options.clock.now().getTime() + policy.timeoutSeconds * 1000, timeout);
-    return result;
-  }
-
-  /** @internal A Task's TimeoutSeconds fell due (see TaskTimeout): its callback token, if any, times out too. */
+  /** @internal A Task's TimeoutSeconds fell due (see TaskAttempt): its callback token, if any, times out too. */
   taskTimedOut(token: string | undefined): void {
     const callback = token ? this.callbacks.get(token) : undefined;
     if (token && callback) {
@@ -1155,26 +1180,29 @@ export class LocalStepFunctions {
     }
   }
 
-  private async callback(execution: Execution, stateName: string, input: unknown, registerToken: (token: string) => void, invocation: Invocation): Promise<never> {
+  /**
+   * A callback Task's attempt: invokes the function with a fresh token, then leaves the attempt to be
+   * settled by SendTaskSuccess/Failure, a heartbeat or task timeout (through the token's Callback).
+   * Nothing of this function waits with the execution: once the function has been called, what a
+   * parked case keeps is the Callback and the attempt, two small objects, not a chain of promises.
+   */
+  private async callback(execution: Execution, stateName: string, input: unknown, attempt: TaskAttempt, invocation: Invocation): Promise<void> {
     const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
     const token = `local-${randomBytes(24).toString('base64url')}`;
-    registerToken(token);
+    attempt.token = token;
     const policy = this.machines.get(execution.stateMachineArn)?.policies.get(stateName);
-    let callback!: Callback;
-    const result = new Promise<never>((resolve, reject) => {
-      callback = { executionArn: execution.arn, epoch: execution.epoch, resolve: resolve as (o: unknown) => void, reject, stateName };
-      this.callbacks.set(token, callback);
-    });
-    // close() rejects every waiting callback, including those of executions it aborted, which no
-    // longer await them: that rejection is expected, never an unhandled one.
-    result.catch(ignore);
+    const callback = new Callback(execution.arn, stateName, execution.epoch, attempt);
+    this.callbacks.set(token, callback);
     const answers = this.replay.get(execution.arn);
     const recorded = answers?.findIndex((a) => a.state === stateName) ?? -1;
     const answer = recorded >= 0 ? answers!.splice(recorded, 1)[0] : undefined;
     if (policy?.heartbeatSeconds && !answer) this.watchHeartbeat(token, callback, policy.heartbeatSeconds);
     const match = /^\$\{(\w+)\}$/.exec(FunctionName);
     const invoker = match && this.options.invokers[match[1]!];
-    if (!invoker) throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
+    if (!invoker) {
+      this.callbacks.delete(token);
+      throw new SfnError('States.Runtime', `No local function for ${FunctionName}`);
+    }
     this.inflight++;
     try {
       await this.inTurn(() => invoker(this.fillContext(Payload, token))); // stamped when its turn comes, as above
@@ -1188,10 +1216,10 @@ export class LocalStepFunctions {
       // Answered before the restart: the function has re-bound its task; deliver the answer now.
       this.callbacks.delete(token);
       if (answer.error !== undefined) throw statesError(answer.error, answer.cause ?? '');
-      return JSON.parse(answer.output ?? 'null') as never;
+      return attempt.settle(true, JSON.parse(answer.output ?? 'null'));
     }
-    this.markWaiting(execution, invocation);
-    return result;
+    // An answer that came while the function ran has settled the attempt already.
+    if (!attempt.isSettled()) this.markWaiting(execution, invocation);
   }
 
   /** Fails a callback task with States.HeartbeatTimeout when no heartbeat comes in time (virtual clock). */
@@ -1239,9 +1267,14 @@ export class LocalStepFunctions {
     return fill(payload);
   }
 
-  /** Journals a top-level entry: from here, a restart resumes at this state. */
-  private journalEntry(arn: string, state: string, input: string): void {
+  /**
+   * Journals a top-level entry: from here, a restart resumes at this state. Once written, the entry's
+   * input is let go of in memory: `top` says where in the journal it is (see TopState).
+   */
+  private journalEntry(arn: string, top: TopState): void {
     if (!this.journalFile) return;
+    const { state } = top;
+    const input = top.input!;
     // Progress past the state a resumed execution restarted at: the answers before it are spent.
     if (this.resumingFrom.get(arn) === state) this.resumingFrom.delete(arn);
     else {
@@ -1249,7 +1282,24 @@ export class LocalStepFunctions {
       this.replay.delete(arn);
       this.resumingFrom.delete(arn);
     }
-    this.append(enterLine(arn, state, input), false);
+    const prefix = enterPrefix(arn, state);
+    const opening = this.opened;
+    this.append(`${prefix}${input}}`, false);
+    // A rewrite the append set off has placed every entry already, this one included.
+    if (this.opened !== opening) return;
+    top.offset = this.lastLineStart + Buffer.byteLength(prefix);
+    top.length = Buffer.byteLength(input);
+    top.input = undefined;
+  }
+
+  /** A top-level state's input: in memory, or read back from where the journal holds it. */
+  private topInput(top: TopState): string {
+    if (top.input !== undefined) return top.input;
+    if (this.readFd === undefined) this.readFd = openSync(this.journalFile!, 'r');
+    const bytes = Buffer.allocUnsafe(top.length!);
+    const read = readSync(this.readFd, bytes, 0, top.length!, top.offset!);
+    if (read !== top.length) throw new Error(`The journal ${this.journalFile} is shorter than its entries say (${read} of ${top.length} bytes at ${top.offset})`);
+    return bytes.toString('utf8');
   }
 
   /** Journals a record; for a start or an answer, resolves once it is on disk (see append). */
@@ -1274,8 +1324,14 @@ export class LocalStepFunctions {
    * before, the execution resumes from an earlier state, which the idempotent handlers allow.
    */
   private append(line: string, acknowledged: boolean): Promise<void> | undefined {
-    if (this.journalFd === undefined) this.journalFd = openSync(this.journalFile!, 'a');
-    writeSync(this.journalFd, `${line}\n`);
+    if (this.journalFd === undefined) {
+      this.journalFd = openSync(this.journalFile!, 'a');
+      this.journalBytes = fstatSync(this.journalFd).size;
+    }
+    const text = `${line}\n`;
+    writeSync(this.journalFd, text);
+    this.lastLineStart = this.journalBytes;
+    this.journalBytes += Buffer.byteLength(text);
     const record = ++this.written;
     const durable = acknowledged ? new Promise<void>((resolve, reject) => this.durableWaiters.push({ record, resolve, reject })) : undefined;
     this.syncSoon();
@@ -1325,23 +1381,53 @@ export class LocalStepFunctions {
    */
   private compactJournal(): void {
     if (!this.journalFile) return;
-    const kept: string[] = [];
-    for (const e of this.executions.values()) {
-      kept.push(JSON.stringify({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() }));
-      if (e.status !== 'RUNNING') kept.push(JSON.stringify({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() }));
-      else {
-        if (e.top) kept.push(enterLine(e.arn, e.top.state, e.top.input));
-        for (const done of this.doneSinceEnter.get(e.arn) ?? []) kept.push(JSON.stringify(done));
-      }
-    }
     const tmp = `${this.journalFile}.tmp`;
-    writeFileSync(tmp, kept.join('\n') + (kept.length ? '\n' : ''));
-    const fd = openSync(tmp, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    // Written in chunks as it is built, never as one text: with 10,000 open cases the journal is
+    // ~10 MiB, and its lines, their join and the write's buffer held ~3× that at once, in the middle
+    // of filing (the memory bench's highest RSS came in such moments).
+    let chunk = '';
+    let bytes = 0;
+    // Where each running execution's entry input will be in the new file, applied once it replaces the old one.
+    const placed: [TopState, number, number][] = [];
+    const line = (text: string) => {
+      bytes += Buffer.byteLength(text) + 1;
+      chunk += `${text}\n`;
+      if (chunk.length >= JOURNAL_WRITE_CHUNK) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    };
+    try {
+      for (const e of this.executions.values()) {
+        line(JSON.stringify({ t: 'start', arn: e.arn, name: e.name, sm: e.stateMachineArn, input: e.input, at: e.startDate.toISOString() }));
+        if (e.status !== 'RUNNING') line(JSON.stringify({ t: 'end', arn: e.arn, status: e.status, output: e.output, error: e.error, cause: e.cause, at: (e.stopDate ?? e.startDate).toISOString() }));
+        else {
+          if (e.top) {
+            const prefix = enterPrefix(e.arn, e.top.state);
+            const input = this.topInput(e.top);
+            placed.push([e.top, bytes + Buffer.byteLength(prefix), Buffer.byteLength(input)]);
+            line(`${prefix}${input}}`);
+          }
+          for (const done of this.doneSinceEnter.get(e.arn) ?? []) line(JSON.stringify(done));
+        }
+      }
+      if (chunk) writeSync(fd, chunk);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     renameSync(tmp, this.journalFile);
     this.journalFd = openSync(this.journalFile, 'a');
+    this.journalBytes = bytes;
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    this.readFd = undefined;
+    for (const [top, offset, length] of placed) {
+      top.offset = offset;
+      top.length = length;
+      top.input = undefined;
+    }
     this.appendedSinceCompaction = 0;
     this.opened++;
     this.synced = this.written; // all of it is in the file just synced
@@ -1401,37 +1487,118 @@ class WaitTimer implements TimerTarget {
 }
 
 /**
- * A Task's TimeoutSeconds: whichever settles first, the task's work or this timer, settles the task;
- * the other is ignored. Dropped (stale, or the clock stopped), it fails the task with the reason.
+ * A Task's work: its attempts under its `Retry`, then its outcome given to its invocation. Plain
+ * objects rather than a chain of promises: a callback task waits for weeks, and the chain of
+ * `Retry`, `TimeoutSeconds` and the callback's own promise (8 promises, 10 closures, 5 contexts) was
+ * ~1.5 of the ~4.9 KiB a parked case cost (`npx tsx test/bench/engine-memory.ts`).
  */
-class TaskTimeout implements TimerTarget {
+class TaskWork {
+  /** Attempts made under each retrier. */
+  readonly attempts: number[];
+  /** The execution's epoch when the task began: a retry of an ended race is not made. */
+  readonly epoch: number;
+  constructor(
+    private readonly engine: LocalStepFunctions,
+    readonly execution: Execution,
+    readonly stateName: string,
+    readonly policy: TaskPolicy,
+    readonly invocation: Invocation,
+    readonly resource: string,
+    readonly input: unknown,
+  ) {
+    this.attempts = policy.retry.map(() => 0);
+    this.epoch = execution.epoch;
+  }
+
+  /** Makes an attempt (synchronously up to the function call), with its TimeoutSeconds on the clock. */
+  attempt(): void {
+    const attempt = new TaskAttempt(this.engine, this);
+    this.engine.attemptTask(this, attempt);
+    if (this.policy.timeoutSeconds && !attempt.isSettled()) this.engine.scheduleTaskTimeout(attempt, this.policy.timeoutSeconds);
+  }
+
+  /** @internal An attempt is over: its value, or its error retried or given to the invocation (after this turn, as a promise's would). */
+  attemptOver(ok: boolean, value: unknown): void {
+    queueMicrotask(() => {
+      if (!this.engine.isOpen()) return; // closed: nothing is retried or recorded any more
+      if (ok || !this.engine.retryTask(this, value)) this.engine.settle(this.execution, this.invocation, ok ? { ok: true, value } : { ok: false, error: value });
+    });
+  }
+}
+
+/**
+ * One attempt of a Task: whichever settles it first — the function's result, the callback's answer,
+ * or its TimeoutSeconds on the clock (it is that timer's target) — decides; the others are ignored.
+ * Dropped by the clock (stale, or the clock stopped), it fails with the reason.
+ */
+class TaskAttempt implements TimerTarget {
+  /** The callback token it waits on, if any (timed out with it). */
   token?: string;
-  resolve!: (value: never) => void;
-  reject!: (error: unknown) => void;
   private settled = false;
   private readonly epoch: number;
-  constructor(private readonly engine: LocalStepFunctions, private readonly execution: Execution, private readonly seconds: number) {
-    this.epoch = execution.epoch;
+  constructor(private readonly engine: LocalStepFunctions, private readonly work: TaskWork) {
+    this.epoch = work.execution.epoch;
+  }
+  isSettled(): boolean {
+    return this.settled;
   }
   settle(ok: boolean, value: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    if (ok) this.resolve(value as never);
-    else this.reject(value);
+    this.work.attemptOver(ok, value);
   }
   isLive(): boolean {
-    return !this.settled && this.execution.status === 'RUNNING' && this.execution.epoch === this.epoch && this.engine.isOpen();
+    const { execution } = this.work;
+    return !this.settled && execution.status === 'RUNNING' && execution.epoch === this.epoch && this.engine.isOpen();
   }
   fire(): void {
-    // As the sleep it replaces: its continuation ran on a microtask after the clock fired it.
+    // As the sleep it once was: its continuation ran on a microtask after the clock fired it.
     queueMicrotask(() => {
       if (this.settled) return;
       this.engine.taskTimedOut(this.token);
-      this.settle(false, statesError('States.Timeout', `Task timed out after ${this.seconds} seconds`));
+      this.settle(false, statesError('States.Timeout', `Task timed out after ${this.work.policy.timeoutSeconds} seconds`));
     });
   }
   cancel(reason: Error): void {
     queueMicrotask(() => this.settle(false, reason));
+  }
+}
+
+/** The most entries an execution's history keeps (the oldest go first). */
+const HISTORY_LIMIT = 2000;
+
+/**
+ * An execution's history as JSON lines in one string rather than an array of entry objects: a parked
+ * case keeps its ~8 entries for weeks, and as objects (each with its timestamp a heap number, in an
+ * array with room to grow) they were ~0.6 KiB of the ~3 KiB it cost (`test/bench/engine-memory.ts`).
+ * Entries are appended as they come and the text made one flat string when the execution parks or
+ * ends (`compact`); GetExecutionHistory parses it.
+ */
+class History {
+  private text = '';
+  private count = 0;
+  constructor(first?: HistoryEntry) {
+    if (first) this.push(first);
+  }
+  get length(): number {
+    return this.count;
+  }
+  push(entry: HistoryEntry): void {
+    this.text += `${JSON.stringify([entry.at, entry.type, entry.state ?? null, entry.error ?? null])}\n`;
+    if (++this.count > HISTORY_LIMIT) {
+      this.text = this.text.slice(this.text.indexOf('\n') + 1);
+      this.count--;
+    }
+  }
+  entries(): HistoryEntry[] {
+    return this.text.split('\n').filter(Boolean).map((line) => {
+      const [at, type, state, error] = JSON.parse(line) as [number, string, string | null, string | null];
+      return { at, type, ...(state !== null ? { state } : {}), ...(error !== null ? { error } : {}) };
+    });
+  }
+  /** Makes the text one flat string (appends leave a chain of pieces, a slice keeps its parent). */
+  compact(): void {
+    this.text = Buffer.from(this.text, 'utf8').toString('utf8');
   }
 }
 
