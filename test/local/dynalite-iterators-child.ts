@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < QUERIES; i++) {
     // Read to the end, stopped at a Limit, and through an index.
     await client.send(new QueryCommand({ TableName: 'iterators', KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)', ExpressionAttributeValues: { ':p': { S: 'CASE#c1' }, ':e': { S: 'EVENT#' } }, ...(i % 2 ? { Limit: 3 } : {}) }));
-    await client.send(new QueryCommand({ TableName: 'iterators', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'AGENCY#a#received' } } }));
+    await client.send(new QueryCommand({ TableName: 'iterators', IndexName: 'gsi7', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'AGENCY#a#received' } } }));
   }
   console.log(JSON.stringify({ before, after: openValueIterators(), queries: 2 * QUERIES }));
   client.destroy();
