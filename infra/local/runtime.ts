@@ -483,14 +483,34 @@ async function ensureTable(client: DynamoDBClient, now: Date): Promise<void> {
   }
 }
 
+/**
+ * The indexes the case store reads from an older one while theirs cannot be read
+ * (functions/adapters/dynamo-case-store.ts: the recap's summaries, the cases by agency and status).
+ */
+const READ_FROM_OLDER: Readonly<Record<string, string>> = { gsi6: 'gsi2', gsi7: 'gsi1' };
+
+/**
+ * Of today's indexes, those a table made from an older DATA_DIR lacks (dynalite cannot add one):
+ * `failing`, whose readers fail, and `fallingBack`, whose readers use the older index the table has.
+ */
+export function missingIndexes(have: ReadonlySet<string>): { failing: string[]; fallingBack: { index: string; from: string }[] } {
+  const missing = createTableInput(TABLE_NAME).GlobalSecondaryIndexes!.map((g) => g.IndexName!).filter((name) => !have.has(name));
+  const older = (name: string) => READ_FROM_OLDER[name];
+  return {
+    failing: missing.filter((name) => !(older(name) && have.has(older(name)!))),
+    fallingBack: missing.flatMap((index) => (older(index) && have.has(older(index)!) ? [{ index, from: older(index)! }] : [])),
+  };
+}
+
 async function createTable(client: DynamoDBClient): Promise<void> {
   try {
     const existing = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
     // dynalite cannot add an index to a table (UpdateTable's Create is not implemented there): say so
     // once, rather than let the pages that read a newer index fail one by one.
-    const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
-    const missing = createTableInput(TABLE_NAME).GlobalSecondaryIndexes!.map((g) => g.IndexName!).filter((name) => !have.has(name));
-    if (missing.length) console.warn(`The table in this DATA_DIR predates the index(es) ${missing.join(', ')}: pages that read them (e.g. /dasbor for gsi5) fail until you start on a fresh DATA_DIR.`);
+    const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).flatMap((g) => (g.IndexName ? [g.IndexName] : [])));
+    const { failing, fallingBack } = missingIndexes(have);
+    if (failing.length) console.warn(`The table in this DATA_DIR predates the index(es) ${failing.join(', ')}: pages that read them (e.g. /dasbor for gsi5) fail until you start on a fresh DATA_DIR.`);
+    if (fallingBack.length) console.info(`The table in this DATA_DIR predates ${fallingBack.map((f) => `${f.index} (read from ${f.from} meanwhile)`).join(', ')}; a fresh DATA_DIR has it.`);
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
     await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
