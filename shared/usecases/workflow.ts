@@ -305,7 +305,7 @@ async function countFailure(deps: Deps, caseId: string, claim: MailClaim, errorN
  * What follows an email given up (its claim `failed`), each part once, so whoever finds the claim
  * failed finishes what the run that gave it up began: the last attempt's refusal counted
  * (`countFailure`), `email_undeliverable` on the case (template and recipient role, no address), the
- * log line `mail delivery failed` (caseId, template, errorName: the alarm's metric), and an email to
+ * log line `mail delivery failed` (caseId, template, errorName; logged again by a re-run that finishes, which is harmless: the alarm counts SES's refusals, `EmailFailed`, in the mailer), and an email to
  * the regency admin, once per case and template (not for a reporter's suppressed address). A claim
  * failed before its error was kept on it had all of this recorded before its mark: nothing to finish.
  */
