@@ -41,13 +41,17 @@ function monthListQuery(index: 'gsi6' | 'gsi2', partition: string, agencyId?: st
 }
 
 /**
+ * A bound on a `submittedAt` compared as text, a day late: submittedAt is written with its UTC offset (at
+ * most 14 h), so everything submitted before `at` sorts below the next day's date (the caller filters exactly).
+ */
+const dayLateBound = (at: Date | undefined) => at && new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
+
+/**
  * A list of cases by agency and status (`AGENCY#<agencyId>#<status>`) on gsi7 or gsi1, which share their
- * keys. gsi1sk starts with submittedAt as written, with its UTC offset (at most 14 h): with
- * `submittedBefore`, everything submitted before the instant sorts below the next day's date, whatever
- * the offset (the caller filters exactly).
+ * keys; gsi1sk starts with submittedAt as written, so `submittedBefore` bounds it a day late (`dayLateBound`).
  */
 function statusListQuery(index: 'gsi7' | 'gsi1', agencyId: string, status: CaseStatus, submittedBefore?: Date): Omit<QueryCommandInput, 'TableName'> {
-  const bound = submittedBefore && new Date(submittedBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+  const bound = dayLateBound(submittedBefore);
   return bound
     ? { IndexName: index, KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :b', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}`, ':b': bound }) }
     : { IndexName: index, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: marshall({ ':p': `AGENCY#${agencyId}#${status}` }) };
@@ -820,8 +824,6 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
   }
 
   async *reportCases(list: ReportCaseList): AsyncIterable<ReportCase> {
-    // A bound a day late: submittedAt carries its UTC offset (at most 14 h) and compares as text.
-    const before = (at: Date | undefined) => at && new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10);
     // Only the summary (and the key, for a case written before summaries were kept: read whole, once).
     if (list.list === 'status') {
       // The open cases: their keys from gsi7, then each summary by its key (gsi1's whole cases while gsi7
@@ -836,7 +838,7 @@ export class DynamoCaseStore extends DynamoCaseReads implements CaseStore {
     // cases) while gsi6 cannot be read: a table that predates it, or the index still being built.
     let input = monthListQuery(this.summaryIndex, `${list.list === 'received' ? 'MONTH' : 'ENDED'}#${list.month}`, list.agencyId);
     // Ended cases sort by when they ended: the ones submitted too late are left on the server.
-    const bound = list.list === 'ended' ? before(list.submittedBefore) : undefined;
+    const bound = list.list === 'ended' ? dayLateBound(list.submittedBefore) : undefined;
     if (bound) input = { ...input, FilterExpression: 'submittedAt < :s', ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':s': { S: bound } } };
     const items = this.queryItems({ ...input, ProjectionExpression: 'rpt, pk' })[Symbol.asyncIterator]();
     const first = await this.firstPageOfMonths(items, input.IndexName);
